@@ -1,0 +1,3 @@
+from yinzheng.cli import main
+
+main()

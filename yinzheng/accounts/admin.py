@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import LoginFailure, RoleGrant, User
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    fk_name = "user"
+    extra = 0
+    fields = ["role", "division", "department", "granted_at", "revoked_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Grants are given through the service (policy + audit), not here.
+        return False
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("印证", {"fields": ("full_name", "phone")}),
+    )
+    list_display = ["username", "full_name", "is_active", "is_superuser"]
+    inlines = [RoleGrantInline]
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "division", "department", "granted_at", "revoked_at"]
+    list_filter = ["role", "department"]
+    search_fields = ["user__username", "division__code", "division__name"]
+    raw_id_fields = ["user", "division", "granted_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    list_display = ["username", "address", "at"]
+    search_fields = ["username"]

@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("经办人")
+    HEAD = "head", _("主任（签批人）")
+    CUSTODIAN = "custodian", _("印章管理人")
+    TOWNSHIP = "township", _("乡镇（街道）工作人员")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政部门工作人员")
+    DEPARTMENT = "department", _("职能部门工作人员")
+    INSPECTOR = "inspector", _("督查人员")
+    ADMIN = "admin", _("系统管理员")
+
+
+class Department(models.TextChoices):
+    CIVIL_AFFAIRS = "civil_affairs", _("民政")
+    DEVELOPMENT_REFORM = "development_reform", _("发改")
+    PUBLIC_SECURITY = "public_security", _("公安")
+    JUSTICE = "justice", _("司法")
+    HUMAN_RESOURCES = "human_resources", _("人社")
+    HEALTH = "health", _("卫健")
+    OTHER = "other", _("其他")

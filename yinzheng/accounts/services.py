@@ -1,0 +1,158 @@
+"""Accounts: users, role grants and login throttling.
+
+Grants are given and revoked only here, each with the policy check and an audit entry in
+the same transaction. Failed logins are counted in the database, so every server process
+sees the same count.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.divisions.choices import Level
+from yinzheng.divisions.models import Division
+from yinzheng.ledger import audit
+
+from . import policy
+from .choices import Department, Role
+from .models import LoginFailure, RoleGrant, User
+
+GRANT_FIELDS = ["user", "role", "division", "department", "revoked_at"]
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    full_name: str = "",
+    is_superuser: bool = False,
+) -> User:
+    username = username.strip()
+    if not username:
+        raise InvalidInput(_("用户名不能为空"), code="username_required")
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("用户名 %s 已存在") % username, code="username_taken")
+    if actor is not None and is_superuser and not getattr(actor, "is_superuser", False):
+        policy.require(actor, "grant.manage")
+    user = User(
+        username=username,
+        full_name=full_name,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit.record(
+        actor=actor,
+        event="user.created",
+        subject=user,
+        after={"username": username, "full_name": full_name, "superuser": is_superuser},
+    )
+    return user
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    division_code: str,
+    department: str = "",
+) -> RoleGrant:
+    if role not in Role.values:
+        raise InvalidInput(_("角色“%s”无效") % role, code="role_invalid")
+    division = Division.objects.filter(code=division_code).first()
+    if division is None:
+        raise NotFound(_("区划 %s 不存在") % division_code, code="division_not_found")
+    if actor is not None:
+        policy.require(actor, "grant.manage", division)
+    if division.level not in policy.GRANT_LEVELS[role]:
+        raise InvalidInput(
+            _("“%(role)s”不能授予在“%(level)s”层级")
+            % {"role": Role(role).label, "level": Level(division.level).label},
+            code="role_level_invalid",
+        )
+    if role == Role.DEPARTMENT:
+        if department not in Department.values:
+            raise InvalidInput(_("请选择所属部门"), code="department_required")
+    else:
+        department = ""
+    if division.level == Level.COMMITTEE and not division.is_active:
+        raise Conflict(_("该村（居）委会已合并或撤销"), code="committee_inactive")
+    try:
+        with transaction.atomic():
+            grant = RoleGrant.objects.create(
+                user=user,
+                role=role,
+                division=division,
+                department=department,
+                granted_by=actor if getattr(actor, "pk", None) else None,
+                granted_at=clock.now(),
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("该用户已有此授权"), code="grant_exists") from exc
+    audit.record(
+        actor=actor,
+        event="grant.created",
+        subject=grant,
+        after=audit.snapshot(grant, GRANT_FIELDS),
+    )
+    policy.forget(user)
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, actor: Any, grant_id: int) -> RoleGrant:
+    grant = RoleGrant.objects.select_for_update().filter(pk=grant_id).first()
+    if grant is None:
+        raise NotFound(code="grant_not_found")
+    if actor is not None:
+        policy.require(actor, "grant.manage", grant)
+    if grant.revoked_at is not None:
+        raise Conflict(_("该授权已撤销"), code="grant_already_revoked")
+    before = audit.snapshot(grant, GRANT_FIELDS)
+    grant.revoked_at = clock.now()
+    grant.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        event="grant.revoked",
+        subject=grant,
+        before=before,
+        after=audit.snapshot(grant, GRANT_FIELDS),
+    )
+    policy.forget(grant.user)
+    return grant
+
+
+def _window_start() -> dt.datetime:
+    return clock.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def login_throttled(*, username: str, address: str | None) -> bool:
+    """Too many recent failures for this username, or from this address."""
+    limit = settings.LOGIN_FAILURE_LIMIT
+    recent = LoginFailure.objects.filter(at__gte=_window_start())
+    if recent.filter(username=username.strip().lower()).count() >= limit:
+        return True
+    return bool(address) and recent.filter(address=address).count() >= limit * 4
+
+
+def login_failure_record(*, username: str, address: str | None) -> None:
+    LoginFailure.objects.create(
+        username=username.strip().lower(), address=address or None, at=clock.now()
+    )
+
+
+def login_failures_clear(*, username: str) -> None:
+    LoginFailure.objects.filter(username=username.strip().lower()).delete()

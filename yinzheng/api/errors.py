@@ -1,0 +1,47 @@
+"""One error shape for the whole API: {"code", "message", "detail"}, never a 500 for input."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
+
+from yinzheng.core.errors import DomainError
+
+_DRF_CODES = {
+    exceptions.NotAuthenticated: ("not_authenticated", _("请先登录")),
+    exceptions.AuthenticationFailed: ("authentication_failed", _("身份验证失败")),
+    exceptions.PermissionDenied: ("not_allowed", _("您无权执行此操作")),
+    exceptions.NotFound: ("not_found", _("未找到该记录")),
+    exceptions.ValidationError: ("invalid_input", _("输入有误")),
+    exceptions.ParseError: ("invalid_input", _("请求内容无法解析")),
+    exceptions.MethodNotAllowed: ("method_not_allowed", _("不支持该请求方法")),
+    exceptions.Throttled: ("throttled", _("请求过于频繁，请稍后再试")),
+}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_handler(exc, context)
+    if response is None:
+        return None
+    code, message = "error", _("请求无法完成")
+    for cls, (c, m) in _DRF_CODES.items():
+        if isinstance(exc, cls):
+            code, message = c, str(m)
+            break
+    detail = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+    elif isinstance(detail, dict) and set(detail) == {"detail"}:
+        detail = str(detail["detail"])
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+    response.data = {"code": code, "message": str(message), "detail": detail}
+    return response

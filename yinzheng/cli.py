@@ -1,0 +1,31 @@
+"""The `yinzheng` console command.
+
+    yinzheng serve [--bind 127.0.0.1:8000] [--workers N]   production server (gunicorn)
+    yinzheng demo [--no-serve]                              demo county, accounts, serve
+    yinzheng migrate                                        apply database migrations
+    yinzheng import-divisions DIR [--under CODE ...]        national division codes
+    yinzheng createadmin USERNAME                           a system administrator
+    yinzheng ledger verify [--chain KEY] [--json]           check every hash chain
+    yinzheng <any other management command> ...
+
+Sub-commands with a hyphen map to Django management commands with an underscore.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yinzheng.settings")
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__.strip())
+        return
+    command = argv[0].replace("-", "_")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["yinzheng", command, *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

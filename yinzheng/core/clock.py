@@ -1,0 +1,13 @@
+"""One place to ask the time, so tests can pin it."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def today() -> dt.date:
+    return timezone.localdate()

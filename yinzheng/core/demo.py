@@ -1,0 +1,74 @@
+"""The demo county: seed localities and one account for every role, all made through the
+services. Running it twice changes nothing."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from yinzheng.accounts import services as accounts
+from yinzheng.accounts.choices import Department, Role
+from yinzheng.accounts.models import RoleGrant, User
+from yinzheng.divisions.importer import import_divisions
+
+DEMO_DIVISIONS = Path(__file__).resolve().parent.parent / "divisions" / "data" / "demo"
+# Demo only: every demo account has this password; never use it on a real system.
+DEMO_PASSWORD = "yinzheng-demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: str
+    division: str
+    department: str = ""
+    superuser: bool = False
+
+
+ACCOUNTS = [
+    DemoAccount("admin", "系统管理员（演示）", Role.ADMIN, "CN", superuser=True),
+    DemoAccount("minzheng", "山丹县民政局 王民政", Role.CIVIL_AFFAIRS, "620725"),
+    DemoAccount(
+        "gongan", "山丹县公安局 赵公安", Role.DEPARTMENT, "620725",
+        Department.PUBLIC_SECURITY,
+    ),
+    DemoAccount("ducha", "张掖市督查 钱督查", Role.INSPECTOR, "6207"),
+    DemoAccount("xiangzhen", "清泉镇 孙乡镇", Role.TOWNSHIP, "620725101"),
+    DemoAccount("zhuren", "长城社区 李主任", Role.HEAD, "620725101001"),
+    DemoAccount("jingban", "长城社区 周经办", Role.CLERK, "620725101001"),
+    DemoAccount("yinzhang", "长城社区 吴管印", Role.CUSTODIAN, "620725101001"),
+    DemoAccount("jingban2", "北滩村 郑经办", Role.CLERK, "620725101201"),
+    DemoAccount("minzheng_sunan", "肃南县民政局 冯民政", Role.CIVIL_AFFAIRS, "620721"),
+    DemoAccount("minzheng_potou", "坡头区民政局 陈民政", Role.CIVIL_AFFAIRS, "440804"),
+    DemoAccount("jingban_potou", "海东居委会 褚经办", Role.CLERK, "440804001001"),
+]
+
+
+@transaction.atomic
+def load_demo() -> list[DemoAccount]:
+    import_divisions(directory=DEMO_DIVISIONS)
+    for acc in ACCOUNTS:
+        user = User.objects.filter(username=acc.username).first()
+        if user is None:
+            user = accounts.user_create(
+                actor=None,
+                username=acc.username,
+                password=DEMO_PASSWORD,
+                full_name=acc.full_name,
+                is_superuser=acc.superuser,
+            )
+        exists = (
+            RoleGrant.objects.active()
+            .filter(user=user, role=acc.role, division_id=acc.division)
+            .exists()
+        )
+        if not exists:
+            accounts.grant_role(
+                actor=None,
+                user=user,
+                role=acc.role,
+                division_code=acc.division,
+                department=acc.department,
+            )
+    return ACCOUNTS

@@ -1,0 +1,62 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.models import RoleGrant
+from yinzheng.divisions.choices import Level
+from yinzheng.divisions.models import Division
+
+from . import inbox
+
+
+@login_required
+def home(request):
+    grants = (
+        RoleGrant.objects.active()
+        .filter(user=request.user)
+        .select_related("division")
+        .order_by("division_id", "role")
+    )
+    cards = []
+    for grant in grants:
+        division = grant.division
+        committees = None
+        if division.level < Level.COMMITTEE:
+            committees = Division.objects.subtree(division.code).committees().count()
+        cards.append({"grant": grant, "division": division, "committees": committees})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "cards": cards,
+            "waiting": inbox.items_for(request.user),
+            "superuser_without_grants": request.user.is_superuser and not cards,
+            "sees_everything": policy.sees_everything(request.user),
+        },
+    )
+
+
+def _http_error(request, status: int, title: str, message: str):
+    return render(
+        request,
+        "core/http_error.html",
+        {"title": title, "message": message},
+        status=status,
+    )
+
+
+def bad_request(request, exception=None):
+    return _http_error(request, 400, _("请求有误"), _("提交的内容无法识别，请检查后重试。"))
+
+
+def permission_denied(request, exception=None):
+    return _http_error(request, 403, _("无权访问"), _("您无权查看此页面或执行此操作。"))
+
+
+def page_not_found(request, exception=None):
+    return _http_error(request, 404, _("未找到"), _("您要找的页面或记录不存在，或不在您的管辖范围内。"))
+
+
+def server_error(request):
+    return render(request, "core/500.html", status=500)

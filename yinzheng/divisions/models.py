@@ -1,0 +1,144 @@
+"""The national statistical division tree (REQ-001).
+
+Country → province (2-digit code) → prefecture (4) → county (6) → township (9) →
+committee (12). Codes are hierarchical prefixes, so a subtree is a range of codes: that
+makes every visibility filter one index range scan on SQLite and PostgreSQL alike.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    CODE_LENGTH,
+    COUNTRY_CODE,
+    CommitteeKind,
+    CommitteeStatus,
+    Level,
+)
+
+
+def subtree_q(code: str, field: str = "code") -> Q:
+    """Rows whose `field` lies in the subtree of `code` (the node included)."""
+    if code == COUNTRY_CODE:
+        return Q()
+    # Codes are decimal digits of at most 12 places, so the subtree is the closed range
+    # code .. code999…; digit order is the same under every collation.
+    return Q(**{f"{field}__gte": code, f"{field}__lte": code.ljust(12, "9")})
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """Codes from the country down to the parent of `code`."""
+    if code == COUNTRY_CODE:
+        return []
+    chain = [COUNTRY_CODE]
+    for length in CODE_LENGTH.values():
+        if length >= len(code):
+            break
+        chain.append(code[:length])
+    return chain
+
+
+def kind_from_name(name: str) -> str:
+    """Derive the committee kind from its published name (README of the dataset)."""
+    if name.endswith(("居委会", "居民委员会")) or name.endswith("社区"):
+        return CommitteeKind.RESIDENTS
+    if name.endswith(("村委会", "村民委员会")):
+        return CommitteeKind.VILLAGE
+    return CommitteeKind.OTHER
+
+
+class DivisionQuerySet(models.QuerySet):
+    def subtree(self, code: str) -> "DivisionQuerySet":
+        return self.filter(subtree_q(code))
+
+    def committees(self) -> "DivisionQuerySet":
+        return self.filter(level=Level.COMMITTEE)
+
+
+class Division(models.Model):
+    code = models.CharField(_("统计用区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        db_index=False,  # the code range already serves child look-ups
+    )
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=CommitteeKind.choices, blank=True
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=CommitteeStatus.choices,
+        default=CommitteeStatus.ACTIVE,
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    status_reference = models.CharField(
+        _("变更依据（文号）"), max_length=200, blank=True
+    )
+
+    objects = DivisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["parent", "code"], name="division_parent_code"),
+            models.Index(fields=["name"], name="division_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level=Level.COMMITTEE) | Q(kind=""),
+                name="division_kind_only_on_committees",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CommitteeStatus.MERGED)
+                | Q(merged_into__isnull=False),
+                name="division_merged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("divisions:detail", args=[self.code])
+
+    @property
+    def is_committee(self) -> bool:
+        return self.level == Level.COMMITTEE
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == CommitteeStatus.ACTIVE
+
+    @property
+    def division_code(self) -> str:
+        return self.code
+
+    def chain(self) -> list["Division"]:
+        """The full jurisdiction chain from the country down to this node."""
+        codes = ancestor_codes(self.code)
+        found = {d.code: d for d in Division.objects.filter(code__in=codes)}
+        return [found[c] for c in codes if c in found] + [self]
+
+    def township(self) -> "Division | None":
+        if self.level < Level.TOWNSHIP:
+            return None
+        return Division.objects.filter(code=self.code[:9]).first()

@@ -1,0 +1,90 @@
+"""Divisions: a committee's merger into another, or its abolition (REQ-001, REQ-063).
+
+Both are final for the committee. `committee_deactivated` is sent inside the same
+transaction so the seal registry can block and collect the committee's seals (REQ-063).
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.ledger import audit
+
+from .choices import CommitteeStatus, Level
+from .models import Division
+
+# Sent with sender=Division, committee=<Division>, actor=<User> inside the transaction.
+committee_deactivated = Signal()
+
+STATUS_FIELDS = ["status", "merged_into", "status_changed_at", "status_reference"]
+
+
+def _committee_for_update(code: str) -> Division:
+    division = Division.objects.select_for_update().filter(code=code).first()
+    if division is None:
+        raise NotFound(_("区划 %s 不存在") % code, code="division_not_found")
+    if division.level != Level.COMMITTEE:
+        raise InvalidInput(_("只有村（居）委会可以合并或撤销"), code="not_a_committee")
+    if not division.is_active:
+        raise Conflict(
+            _("%s 已合并或撤销，不能再变更") % division.name, code="committee_inactive"
+        )
+    return division
+
+
+@transaction.atomic
+def committee_merge(
+    *, actor: Any, code: str, into_code: str, reference: str
+) -> Division:
+    if not reference.strip():
+        raise InvalidInput(_("请填写合并依据（文号）"), code="reference_required")
+    if code == into_code:
+        raise InvalidInput(_("不能并入自身"), code="merge_into_self")
+    # Lock both rows in key order so two opposite merges cannot deadlock.
+    first, second = sorted([code, into_code])
+    locked = {d.code: d for d in (_committee_for_update(first), _committee_for_update(second))}
+    committee, target = locked[code], locked[into_code]
+    policy.require(actor, "division.change_status", committee)
+    policy.require(actor, "division.change_status", target)
+    before = audit.snapshot(committee, STATUS_FIELDS)
+    committee.status = CommitteeStatus.MERGED
+    committee.merged_into = target
+    committee.status_changed_at = clock.now()
+    committee.status_reference = reference.strip()
+    committee.save(update_fields=STATUS_FIELDS)
+    audit.record(
+        actor=actor,
+        event="committee.merged",
+        subject=committee,
+        before=before,
+        after=audit.snapshot(committee, STATUS_FIELDS),
+    )
+    committee_deactivated.send(sender=Division, committee=committee, actor=actor)
+    return committee
+
+
+@transaction.atomic
+def committee_abolish(*, actor: Any, code: str, reference: str) -> Division:
+    if not reference.strip():
+        raise InvalidInput(_("请填写撤销依据（文号）"), code="reference_required")
+    committee = _committee_for_update(code)
+    policy.require(actor, "division.change_status", committee)
+    before = audit.snapshot(committee, STATUS_FIELDS)
+    committee.status = CommitteeStatus.ABOLISHED
+    committee.status_changed_at = clock.now()
+    committee.status_reference = reference.strip()
+    committee.save(update_fields=STATUS_FIELDS)
+    audit.record(
+        actor=actor,
+        event="committee.abolished",
+        subject=committee,
+        before=before,
+        after=audit.snapshot(committee, STATUS_FIELDS),
+    )
+    committee_deactivated.send(sender=Division, committee=committee, actor=actor)
+    return committee

@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yinzheng.accounts import policy
+from yinzheng.core.errors import DomainError
+
+from . import selectors, services
+from .forms import AbolishForm, MergeForm
+
+
+@login_required
+def index(request):
+    q = request.GET.get("q", "").strip()
+    if q:
+        page = Paginator(selectors.search(request.user, q), 50).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "divisions/search.html", {"q": q, "page": page})
+    roots = selectors.roots_for(request.user)
+    if roots.count() == 1:
+        return redirect(roots.first())
+    return render(request, "divisions/index.html", {"roots": roots})
+
+
+@login_required
+def detail(request, code: str):
+    division = selectors.division_get(request.user, code)
+    if division is None:
+        raise Http404
+    children = Paginator(selectors.children_visible(request.user, division), 100)
+    context = {
+        "division": division,
+        "chain": division.chain()[:-1],
+        "children": children.get_page(request.GET.get("page")),
+        "may_change_status": division.is_committee
+        and division.is_active
+        and policy.can(request.user, "division.change_status", division),
+        "merge_form": MergeForm(),
+        "abolish_form": AbolishForm(),
+    }
+    return render(request, "divisions/detail.html", context)
+
+
+@login_required
+@require_POST
+def merge(request, code: str):
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.committee_merge(
+                actor=request.user,
+                code=code,
+                into_code=form.cleaned_data["into_code"],
+                reference=form.cleaned_data["reference"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已登记合并"))
+    else:
+        messages.error(request, _("请填写完整的合并信息"))
+    return redirect("divisions:detail", code=code)
+
+
+@login_required
+@require_POST
+def abolish(request, code: str):
+    form = AbolishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.committee_abolish(
+                actor=request.user, code=code, reference=form.cleaned_data["reference"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已登记撤销"))
+    else:
+        messages.error(request, _("请填写撤销依据"))
+    return redirect("divisions:detail", code=code)

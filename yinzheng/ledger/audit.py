@@ -1,0 +1,67 @@
+"""The audit trail: the journal's first user.
+
+Every service that changes state calls `record()` inside its own transaction, with the
+actor, the event, the object and its before/after snapshots. The trail is chained per
+county (design.md §5: a county's chains live together), so writers in different counties
+never wait on each other.
+"""
+
+from typing import Any
+
+from django.db import models
+
+from yinzheng.divisions.choices import COUNTRY_CODE
+
+from . import services
+from .models import Entry
+
+
+def subject_label(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def chain_key_for(division_code: str | None) -> tuple[str, str | None]:
+    if not division_code or division_code == COUNTRY_CODE:
+        return "audit", None
+    county = division_code[:6] if len(division_code) >= 6 else division_code
+    return f"audit:{county}", county
+
+
+def record(
+    *,
+    actor: Any,
+    event: str,
+    subject: models.Model,
+    division_code: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> Entry:
+    if division_code is None:
+        division_code = getattr(subject, "division_code", None)
+    key, chain_division = chain_key_for(division_code)
+    actor_id = getattr(actor, "pk", None)
+    return services.append(
+        key=key,
+        kind="audit",
+        division_code=chain_division,
+        event=event,
+        subject=subject_label(subject),
+        actor_id=actor_id,
+        data={
+            "actor_name": str(actor) if actor is not None else "system",
+            "division": division_code,
+            "before": before,
+            "after": after,
+            "note": note,
+        },
+    )
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of `obj` as plain values, for before/after."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        f = obj._meta.get_field(name)
+        out[name] = getattr(obj, f.attname)
+    return out

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "印证 yinzheng 系统管理"
+admin.site.site_title = "印证 yinzheng"
+
+urlpatterns = [
+    path("", include("yinzheng.core.urls")),
+    path("accounts/", include("yinzheng.accounts.urls")),
+    path("divisions/", include("yinzheng.divisions.urls")),
+    path("ledger/", include("yinzheng.ledger.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("yinzheng.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "yinzheng.core.views.bad_request"
+handler403 = "yinzheng.core.views.permission_denied"
+handler404 = "yinzheng.core.views.page_not_found"
+handler500 = "yinzheng.core.views.server_error"
+
