@@ -1,0 +1,29 @@
+"""SQL of the append-only triggers, shared by the migration and the tamper tests."""
+
+SQLITE_UP = [
+    """CREATE TRIGGER ledger_entry_no_update BEFORE UPDATE ON ledger_entry
+       BEGIN SELECT RAISE(ABORT, 'ledger_entry is append-only: UPDATE refused'); END""",
+    """CREATE TRIGGER ledger_entry_no_delete BEFORE DELETE ON ledger_entry
+       BEGIN SELECT RAISE(ABORT, 'ledger_entry is append-only: DELETE refused'); END""",
+]
+SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS ledger_entry_no_update",
+    "DROP TRIGGER IF EXISTS ledger_entry_no_delete",
+]
+POSTGRES_UP = [
+    """CREATE OR REPLACE FUNCTION ledger_entry_refuse_change() RETURNS trigger AS $$
+       BEGIN
+         RAISE EXCEPTION USING
+           MESSAGE = 'ledger_entry is append-only: ' || TG_OP || ' refused',
+           ERRCODE = 'integrity_constraint_violation';
+       END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER ledger_entry_no_update BEFORE UPDATE ON ledger_entry
+       FOR EACH ROW EXECUTE FUNCTION ledger_entry_refuse_change()""",
+    """CREATE TRIGGER ledger_entry_no_delete BEFORE DELETE ON ledger_entry
+       FOR EACH ROW EXECUTE FUNCTION ledger_entry_refuse_change()""",
+]
+POSTGRES_DOWN = [
+    "DROP TRIGGER IF EXISTS ledger_entry_no_update ON ledger_entry",
+    "DROP TRIGGER IF EXISTS ledger_entry_no_delete ON ledger_entry",
+    "DROP FUNCTION IF EXISTS ledger_entry_refuse_change()",
+]
