@@ -9,7 +9,9 @@ from django.db import connection
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
     if os.environ.get("YINZHENG_REQUIRE_POSTGRES") and not on_postgres:
-        raise pytest.UsageError("YINZHENG_REQUIRE_POSTGRES is set but the database is not PostgreSQL")
+        raise pytest.UsageError(
+            "YINZHENG_REQUIRE_POSTGRES is set but the database is not PostgreSQL"
+        )
     skip = pytest.mark.skip(
         reason="needs PostgreSQL: set YINZHENG_DATABASE_URL=postgresql://… (CI does)"
     )
@@ -22,3 +24,35 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hasher(settings):
     """Tests need a password, not a slow hash of it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _append_only_triggers(request):
+    """Keep the journal's SQLite triggers around transactional tests.
+
+    Django empties the database after a transactional test (live server, threads) with
+    DELETE on SQLite, which the append-only triggers refuse. Such a test drops them just
+    before that flush, and every test puts them back before it starts. PostgreSQL
+    empties tables with TRUNCATE, which row triggers do not see.
+    """
+    from yinzheng.ledger.migrations import _triggers
+
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool({"transactional_db", "live_server"} & names) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    uses_db = marker is not None or transactional or "db" in names
+    if connection.vendor != "sqlite" or not uses_db:
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock(), connection.cursor() as cur:
+        for sql in _triggers.SQLITE_UP:
+            cur.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+    yield
+    if transactional:
+        with blocker.unblock(), connection.cursor() as cur:
+            for sql in _triggers.SQLITE_DOWN:
+                cur.execute(sql)

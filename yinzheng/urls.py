@@ -18,4 +18,3 @@ handler400 = "yinzheng.core.views.bad_request"
 handler403 = "yinzheng.core.views.permission_denied"
 handler404 = "yinzheng.core.views.page_not_found"
 handler500 = "yinzheng.core.views.server_error"
-

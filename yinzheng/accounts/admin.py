@@ -29,7 +29,14 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "division", "department", "granted_at", "revoked_at"]
+    list_display = [
+        "user",
+        "role",
+        "division",
+        "department",
+        "granted_at",
+        "revoked_at",
+    ]
     list_filter = ["role", "department"]
     search_fields = ["user__username", "division__code", "division__name"]
     raw_id_fields = ["user", "division", "granted_by"]

@@ -96,3 +96,6 @@ class LoginFailure(models.Model):
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
         indexes = [models.Index(fields=["address", "at"], name="loginfailure_addr_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"

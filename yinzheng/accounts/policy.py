@@ -143,9 +143,7 @@ def require(user: Any, action: str, obj: Any = None) -> None:
 def scope_codes(user: Any, roles: Iterable[str] | None = None) -> list[str]:
     """Top codes of the subtrees the user holds grants in (optionally of some roles)."""
     wanted = set(roles) if roles is not None else None
-    codes = sorted(
-        {c for r, c, _d in _grants(user) if wanted is None or r in wanted}
-    )
+    codes = sorted({c for r, c, _d in _grants(user) if wanted is None or r in wanted})
     if COUNTRY_CODE in codes:
         return [COUNTRY_CODE]
     # Drop codes already inside another granted subtree.
@@ -158,14 +156,18 @@ def sees_everything(user: Any) -> bool:
     )
 
 
+def data_q_for_codes(codes: list[str], field: str) -> Q:
+    """Rows whose division `field` (a code) lies in one of the subtrees `codes`."""
+    if not codes:
+        return Q(pk__in=[])
+    return reduce(or_, (subtree_q(c, field) for c in codes))
+
+
 def data_q(user: Any, field: str) -> Q:
     """Rows whose division `field` (a code) is inside the user's subtrees."""
     if sees_everything(user):
         return Q()
-    codes = scope_codes(user)
-    if not codes:
-        return Q(pk__in=[])
-    return reduce(or_, (subtree_q(c, field) for c in codes))
+    return data_q_for_codes(scope_codes(user), field)
 
 
 def visible(qs: QuerySet, user: Any, field: str = "committee") -> QuerySet:

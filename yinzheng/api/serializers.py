@@ -62,6 +62,21 @@ class GrantSerializer(serializers.ModelSerializer):
         ]
 
 
+class GrantListSerializer(GrantSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+
+    class Meta(GrantSerializer.Meta):
+        fields = ["id", "username", "full_name", *GrantSerializer.Meta.fields[1:]]
+
+
+class GrantCreateSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.CharField(max_length=20)
+    division = serializers.CharField(max_length=12)
+    department = serializers.CharField(max_length=20, required=False, default="")
+
+
 class MeSerializer(serializers.ModelSerializer):
     grants = serializers.SerializerMethodField()
 

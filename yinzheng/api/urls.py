@@ -11,6 +11,7 @@ from . import views
 router = DefaultRouter()
 router.register("divisions", views.DivisionViewSet, basename="division")
 router.register("committees", views.CommitteeViewSet, basename="committee")
+router.register("grants", views.GrantViewSet, basename="grant")
 
 app_name = "api"
 urlpatterns = [

@@ -4,12 +4,16 @@ the domain services, errors through the one handler."""
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, viewsets
+from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
+from yinzheng.accounts import selectors as account_selectors
+from yinzheng.accounts import services as account_services
+from yinzheng.accounts.models import User
+from yinzheng.core.errors import NotFound
 from yinzheng.divisions import selectors, services
 from yinzheng.divisions.choices import Level
 from yinzheng.ledger import services as ledger_services
@@ -29,7 +33,9 @@ ERRORS = {400: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer
             OpenApiParameter("level", int, description="层级 0–5"),
         ],
     ),
-    retrieve=extend_schema(summary="行政区划详情", responses={200: s.DivisionSerializer, **ERRORS}),
+    retrieve=extend_schema(
+        summary="行政区划详情", responses={200: s.DivisionSerializer, **ERRORS}
+    ),
 )
 class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DivisionSerializer
@@ -76,9 +82,7 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        qs = policy.visible(
-            selectors.Division.objects.committees(), user, field="code"
-        )
+        qs = policy.visible(selectors.Division.objects.committees(), user, field="code")
         under = self.request.query_params.get("under")
         if under:
             qs = qs.subtree(under)
@@ -116,6 +120,57 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
             actor=request.user, code=code, **data.validated_data
         )
         return Response(s.CommitteeSerializer(committee).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="可管理范围内的岗位授权"),
+    retrieve=extend_schema(summary="岗位授权详情"),
+)
+class GrantViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = s.GrantListSerializer
+
+    def get_queryset(self):
+        qs = account_selectors.grants_manageable(self.request.user)
+        under = self.request.query_params.get("division")
+        if under:
+            qs = qs.filter(division_id=under)
+        return qs.order_by("division_id", "role", "id")
+
+    @extend_schema(
+        summary="授予岗位",
+        request=s.GrantCreateSerializer,
+        responses={201: s.GrantListSerializer, 409: s.ErrorSerializer, **ERRORS},
+    )
+    def create(self, request):
+        data = s.GrantCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user = User.objects.filter(username=v["username"], is_active=True).first()
+        if user is None:
+            raise NotFound(code="user_not_found")
+        grant = account_services.grant_role(
+            actor=request.user,
+            user=user,
+            role=v["role"],
+            division_code=v["division"],
+            department=v["department"],
+        )
+        return Response(s.GrantListSerializer(grant).data, status=201)
+
+    @extend_schema(
+        summary="撤销岗位授权",
+        request=None,
+        responses={200: s.GrantListSerializer, 409: s.ErrorSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        self.get_object()
+        grant = account_services.grant_revoke(actor=request.user, grant_id=pk)
+        return Response(s.GrantListSerializer(grant).data)
 
 
 class MeView(generics.RetrieveAPIView):

@@ -30,7 +30,10 @@ ACCOUNTS = [
     DemoAccount("admin", "系统管理员（演示）", Role.ADMIN, "CN", superuser=True),
     DemoAccount("minzheng", "山丹县民政局 王民政", Role.CIVIL_AFFAIRS, "620725"),
     DemoAccount(
-        "gongan", "山丹县公安局 赵公安", Role.DEPARTMENT, "620725",
+        "gongan",
+        "山丹县公安局 赵公安",
+        Role.DEPARTMENT,
+        "620725",
         Department.PUBLIC_SECURITY,
     ),
     DemoAccount("ducha", "张掖市督查 钱督查", Role.INSPECTOR, "6207"),

@@ -47,7 +47,9 @@ def _http_error(request, status: int, title: str, message: str):
 
 
 def bad_request(request, exception=None):
-    return _http_error(request, 400, _("请求有误"), _("提交的内容无法识别，请检查后重试。"))
+    return _http_error(
+        request, 400, _("请求有误"), _("提交的内容无法识别，请检查后重试。")
+    )
 
 
 def permission_denied(request, exception=None):
@@ -55,7 +57,9 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    return _http_error(request, 404, _("未找到"), _("您要找的页面或记录不存在，或不在您的管辖范围内。"))
+    return _http_error(
+        request, 404, _("未找到"), _("您要找的页面或记录不存在，或不在您的管辖范围内。")
+    )
 
 
 def server_error(request):

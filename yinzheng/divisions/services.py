@@ -47,7 +47,9 @@ def committee_merge(
         raise InvalidInput(_("不能并入自身"), code="merge_into_self")
     # Lock both rows in key order so two opposite merges cannot deadlock.
     first, second = sorted([code, into_code])
-    locked = {d.code: d for d in (_committee_for_update(first), _committee_for_update(second))}
+    locked = {
+        d.code: d for d in (_committee_for_update(first), _committee_for_update(second))
+    }
     committee, target = locked[code], locked[into_code]
     policy.require(actor, "division.change_status", committee)
     policy.require(actor, "division.change_status", target)

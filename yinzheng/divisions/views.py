@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.models import RoleGrant
+from yinzheng.accounts.views import GrantForm
 from yinzheng.core.errors import DomainError
 
 from . import selectors, services
@@ -41,8 +43,17 @@ def detail(request, code: str):
         and division.is_active
         and policy.can(request.user, "division.change_status", division),
         "merge_form": MergeForm(),
+        "may_manage_grants": policy.can(request.user, "grant.manage", division),
         "abolish_form": AbolishForm(),
     }
+    if context["may_manage_grants"]:
+        context["grants"] = (
+            RoleGrant.objects.active()
+            .filter(division=division)
+            .select_related("user")
+            .order_by("role", "user__username")
+        )
+        context["grant_form"] = GrantForm()
     return render(request, "divisions/detail.html", context)
 
 

@@ -47,7 +47,10 @@ class Chain(models.Model):
 
 class Entry(models.Model):
     chain = models.ForeignKey(
-        Chain, verbose_name=_("台账链"), on_delete=models.PROTECT, related_name="entries"
+        Chain,
+        verbose_name=_("台账链"),
+        on_delete=models.PROTECT,
+        related_name="entries",
     )
     seq = models.PositiveBigIntegerField(_("序号"))
     prev_hash = models.CharField(_("前一哈希"), max_length=64)

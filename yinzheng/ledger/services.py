@@ -99,14 +99,23 @@ def _walk(chain: Chain) -> Iterator[Break]:
         Entry.objects.filter(chain=chain)
         .order_by("seq")
         .values_list(
-            "id", "seq", "prev_hash", "hash", "recorded_at", "event", "subject",
-            "actor_id", "body",
+            "id",
+            "seq",
+            "prev_hash",
+            "hash",
+            "recorded_at",
+            "event",
+            "subject",
+            "actor_id",
+            "body",
         )
         .iterator(chunk_size=5000)
     )
     for eid, seq, prev_hash, stored, at, event, subject, actor_id, body in rows:
         if seq != expected_seq:
-            yield Break(chain.key, seq, eid, "sequence_gap", str(expected_seq), str(seq))
+            yield Break(
+                chain.key, seq, eid, "sequence_gap", str(expected_seq), str(seq)
+            )
             return
         if prev_hash != prev:
             yield Break(chain.key, seq, eid, "prev_hash_mismatch", prev, prev_hash)

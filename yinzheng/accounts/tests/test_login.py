@@ -23,8 +23,9 @@ def test_login_page_switches_to_english(client):
 @pytest.mark.django_db
 def test_correct_password_logs_in(client):
     factories.user("alice")
-    response = client.post("/accounts/login/",
-                           {"username": "alice", "password": "test-pass-123"})
+    response = client.post(
+        "/accounts/login/", {"username": "alice", "password": "test-pass-123"}
+    )
     assert response.status_code == 302
 
 
@@ -35,8 +36,9 @@ def test_repeated_failures_lock_the_username_even_for_the_right_password(client)
     for _ in range(3):
         page = client.post("/accounts/login/", {"username": "alice", "password": "bad"})
         assert "用户名或密码不正确" in page.content.decode()
-    page = client.post("/accounts/login/",
-                       {"username": "alice", "password": "test-pass-123"})
+    page = client.post(
+        "/accounts/login/", {"username": "alice", "password": "test-pass-123"}
+    )
     assert page.status_code == 200
     assert "登录失败次数过多" in page.content.decode()
     assert "_auth_user_id" not in client.session

@@ -44,8 +44,9 @@ def test_superuser_may_do_everything_and_inactive_user_nothing(tree):
 def test_committee_roles_cannot_be_granted_at_a_township(tree):
     user = factories.user("x")
     with pytest.raises(InvalidInput) as exc:
-        services.grant_role(actor=None, user=user, role=Role.CLERK,
-                            division_code="620725101")
+        services.grant_role(
+            actor=None, user=user, role=Role.CLERK, division_code="620725101"
+        )
     assert exc.value.code == "role_level_invalid"
 
 
@@ -53,12 +54,17 @@ def test_committee_roles_cannot_be_granted_at_a_township(tree):
 def test_department_role_needs_its_department(tree):
     user = factories.user("x")
     with pytest.raises(InvalidInput) as exc:
-        services.grant_role(actor=None, user=user, role=Role.DEPARTMENT,
-                            division_code="620725")
+        services.grant_role(
+            actor=None, user=user, role=Role.DEPARTMENT, division_code="620725"
+        )
     assert exc.value.code == "department_required"
-    grant = services.grant_role(actor=None, user=user, role=Role.DEPARTMENT,
-                                division_code="620725",
-                                department=Department.HEALTH)
+    grant = services.grant_role(
+        actor=None,
+        user=user,
+        role=Role.DEPARTMENT,
+        division_code="620725",
+        department=Department.HEALTH,
+    )
     assert grant.department == Department.HEALTH
 
 
@@ -68,7 +74,10 @@ def test_a_grant_is_given_once_and_audited(tree):
     services.grant_role(actor=None, user=user, role=Role.CLERK, division_code=A1A)
     with pytest.raises(Conflict):
         services.grant_role(actor=None, user=user, role=Role.CLERK, division_code=A1A)
-    assert Entry.objects.filter(event="grant.created", chain__key="audit:620725").count() == 1
+    assert (
+        Entry.objects.filter(event="grant.created", chain__key="audit:620725").count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -77,8 +86,9 @@ def test_civil_affairs_may_grant_in_its_county_but_not_elsewhere(tree):
     user = factories.user("new")
     services.grant_role(actor=officer, user=user, role=Role.CLERK, division_code=A1B)
     with pytest.raises(NotAllowed):
-        services.grant_role(actor=officer, user=user, role=Role.CLERK,
-                            division_code="440804001001")
+        services.grant_role(
+            actor=officer, user=user, role=Role.CLERK, division_code="440804001001"
+        )
 
 
 @pytest.mark.django_db
@@ -89,6 +99,9 @@ def test_revoked_grant_no_longer_shows_data(tree):
     services.grant_revoke(actor=None, grant_id=grant.pk)
     policy.forget(clerk)
     assert not policy.may_see_data_of(clerk, A1A)
-    events = list(Entry.objects.filter(subject=f"accounts.rolegrant:{grant.pk}")
-                  .values_list("event", flat=True))
+    events = list(
+        Entry.objects.filter(subject=f"accounts.rolegrant:{grant.pk}").values_list(
+            "event", flat=True
+        )
+    )
     assert events == ["grant.created", "grant.revoked"]

@@ -38,15 +38,19 @@ def committees(db):
 
 def make_user(role, at):
     department = Department.PUBLIC_SECURITY if role == Role.DEPARTMENT else ""
-    return factories.user(f"u-{role or 'none'}-{at or 'x'}", role=role, at=at,
-                          department=department)
+    return factories.user(
+        f"u-{role or 'none'}-{at or 'x'}", role=role, at=at, department=department
+    )
 
 
 @pytest.mark.parametrize(("role", "at", "sees"), MATRIX, ids=IDS)
 def test_policy_filter_shows_exactly_the_subtree(committees, role, at, sees):
     user = make_user(role, at)
-    visible = set(policy.visible(Division.objects.committees(), user, field="code")
-                  .values_list("code", flat=True))
+    visible = set(
+        policy.visible(Division.objects.committees(), user, field="code").values_list(
+            "code", flat=True
+        )
+    )
     assert visible == sees
     for code in ALL:
         assert policy.may_see_data_of(user, code) is (code in sees)
@@ -78,11 +82,15 @@ def test_pages_show_only_the_subtree(committees, client, role, at, sees):
 
 
 @pytest.mark.parametrize(("role", "at", "sees"), MATRIX, ids=IDS)
-def test_division_api_shows_subtree_and_the_chain_above_only(committees, role, at, sees):
+def test_division_api_shows_subtree_and_the_chain_above_only(
+    committees, role, at, sees
+):
     client = APIClient()
     client.force_authenticate(make_user(role, at))
-    codes = {d["code"] for d in
-             client.get("/api/divisions/", {"page_size": 500}).json()["results"]}
+    codes = {
+        d["code"]
+        for d in client.get("/api/divisions/", {"page_size": 500}).json()["results"]
+    }
     committees_seen = {c for c in codes if len(c) == 12}
     assert committees_seen == sees
     for code in sees:  # the chain above a visible committee is named

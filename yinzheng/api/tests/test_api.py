@@ -19,8 +19,13 @@ def test_schema_is_openapi_3_and_lists_the_endpoints(api):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    for path in ["/api/divisions/", "/api/committees/{code}/",
-                 "/api/committees/{code}/merge/", "/api/me/", "/api/ledger/verify/"]:
+    for path in [
+        "/api/divisions/",
+        "/api/committees/{code}/",
+        "/api/committees/{code}/merge/",
+        "/api/me/",
+        "/api/ledger/verify/",
+    ]:
         assert path in schema["paths"], path
 
 
@@ -56,14 +61,17 @@ def test_merge_by_api_and_its_refusals(tree, api):
     assert "reference" in missing.json()["detail"]
     ok = api.post(url, {"into_code": tree["A1a"], "reference": "文号"}, format="json")
     assert ok.status_code == 200 and ok.json()["status"] == "merged"
-    again = api.post(url, {"into_code": tree["A1a"], "reference": "文号"}, format="json")
+    again = api.post(
+        url, {"into_code": tree["A1a"], "reference": "文号"}, format="json"
+    )
     assert again.status_code == 409 and again.json()["code"] == "committee_inactive"
 
 
 def test_merge_forbidden_for_a_clerk_is_403(tree, api):
     api.force_authenticate(factories.user("c", role=Role.CLERK, at=tree["A1a"]))
-    response = api.post(f"/api/committees/{tree['A1a']}/abolish/",
-                        {"reference": "x"}, format="json")
+    response = api.post(
+        f"/api/committees/{tree['A1a']}/abolish/", {"reference": "x"}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "not_allowed"
 

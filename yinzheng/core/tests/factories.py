@@ -12,8 +12,13 @@ _names = itertools.count(1)
 
 def division(code: str, name: str | None = None) -> Division:
     """Create `code` and every missing ancestor (levels from the code's length)."""
-    levels = {2: Level.PROVINCE, 4: Level.PREFECTURE, 6: Level.COUNTY,
-              9: Level.TOWNSHIP, 12: Level.COMMITTEE}
+    levels = {
+        2: Level.PROVINCE,
+        4: Level.PREFECTURE,
+        6: Level.COUNTY,
+        9: Level.TOWNSHIP,
+        12: Level.COMMITTEE,
+    }
     parent = COUNTRY_CODE
     node = None
     for length, level in levels.items():
@@ -37,14 +42,24 @@ def division(code: str, name: str | None = None) -> Division:
     return node
 
 
-def user(username: str, *, role: str | None = None, at: str | None = None,
-         department: str = "", superuser: bool = False) -> User:
+def user(
+    username: str,
+    *,
+    role: str | None = None,
+    at: str | None = None,
+    department: str = "",
+    superuser: bool = False,
+) -> User:
     u = User.objects.filter(username=username).first() or accounts.user_create(
-        actor=None, username=username, password="test-pass-123",
-        full_name=username, is_superuser=superuser,
+        actor=None,
+        username=username,
+        password="test-pass-123",
+        full_name=username,
+        is_superuser=superuser,
     )
     if role and at:
         division(at)
-        accounts.grant_role(actor=None, user=u, role=role, division_code=at,
-                            department=department)
+        accounts.grant_role(
+            actor=None, user=u, role=role, division_code=at, department=department
+        )
     return u

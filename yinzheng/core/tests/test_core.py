@@ -37,8 +37,10 @@ def test_working_days_count_an_adjusted_weekend_workday():
     assert workdays.is_working_day(dt.date(2025, 9, 28))
 
 
-@given(st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2025, 12, 1)),
-       st.integers(min_value=0, max_value=30))
+@given(
+    st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2025, 12, 1)),
+    st.integers(min_value=0, max_value=30),
+)
 def test_adding_working_days_lands_on_a_working_day(start, days):
     end = workdays.add_working_days(start, days)
     assert end >= start
@@ -57,7 +59,7 @@ def test_transition_table_refuses_a_move_it_does_not_list():
 
     from yinzheng.core.transitions import move_to
 
-    class Thing(models.Model):
+    class Thing(models.Model):  # noqa: DJ008
         status = models.CharField(choices=[("a", "A"), ("b", "B"), ("c", "C")])
         TRANSITIONS = {"a": {"b"}}
 
@@ -105,3 +107,10 @@ def test_no_template_or_stylesheet_loads_from_a_cdn():
     for path in list(root.rglob("*.html")) + list(root.rglob("*.css")):
         text = path.read_text(encoding="utf-8")
         assert "http://" not in text and "https://" not in text, path
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -17,8 +17,12 @@ def officer(tree):
 
 
 def test_merge_records_target_reference_and_audit(tree, officer):
-    services.committee_merge(actor=officer, code=tree["A1b"], into_code=tree["A1a"],
-                             reference="山政发〔2026〕1号")
+    services.committee_merge(
+        actor=officer,
+        code=tree["A1b"],
+        into_code=tree["A1a"],
+        reference="山政发〔2026〕1号",
+    )
     merged = Division.objects.get(code=tree["A1b"])
     assert merged.status == CommitteeStatus.MERGED
     assert merged.merged_into_id == tree["A1a"]
@@ -47,16 +51,18 @@ def test_an_inactive_committee_cannot_change_again(tree, officer):
     with pytest.raises(Conflict):
         services.committee_abolish(actor=officer, code=tree["A2a"], reference="文号")
     with pytest.raises(Conflict):
-        services.committee_merge(actor=officer, code=tree["A1a"], into_code=tree["A2a"],
-                                 reference="文号")
+        services.committee_merge(
+            actor=officer, code=tree["A1a"], into_code=tree["A2a"], reference="文号"
+        )
 
 
 def test_reference_is_required_and_self_merge_refused(tree, officer):
     with pytest.raises(InvalidInput):
         services.committee_abolish(actor=officer, code=tree["A1a"], reference=" ")
     with pytest.raises(InvalidInput):
-        services.committee_merge(actor=officer, code=tree["A1a"], into_code=tree["A1a"],
-                                 reference="x")
+        services.committee_merge(
+            actor=officer, code=tree["A1a"], into_code=tree["A1a"], reference="x"
+        )
 
 
 def test_only_committees_can_be_merged(tree, officer):
@@ -76,5 +82,11 @@ def test_clerk_and_other_county_are_refused(tree):
 
 def test_chain_runs_from_country_to_committee(tree):
     chain = Division.objects.get(code=tree["A1a"]).chain()
-    assert [d.code for d in chain] == ["CN", "62", "6207", "620725", "620725101",
-                                      tree["A1a"]]
+    assert [d.code for d in chain] == [
+        "CN",
+        "62",
+        "6207",
+        "620725",
+        "620725101",
+        tree["A1a"],
+    ]

@@ -20,8 +20,13 @@ def append(key="test:chain", n=1, **data):
     last = None
     for i in range(n):
         last = services.append(
-            key=key, kind="test", division_code=None, event="test.event",
-            subject=f"test:{i}", actor_id=None, data={"i": i, **data},
+            key=key,
+            kind="test",
+            division_code=None,
+            event="test.event",
+            subject=f"test:{i}",
+            actor_id=None,
+            data={"i": i, **data},
         )
     return last
 
@@ -82,10 +87,16 @@ class TestVerify:
         append(n=5)
         target = Entry.objects.get(seq=3)
         with triggers_disabled():
-            sql("UPDATE ledger_entry SET body = %s WHERE id = %s",
-                [target.body.replace('"i":2', '"i":9'), target.pk])
+            sql(
+                "UPDATE ledger_entry SET body = %s WHERE id = %s",
+                [target.body.replace('"i":2', '"i":9'), target.pk],
+            )
         found = only_break()
-        assert (found.seq, found.entry_id, found.problem) == (3, target.pk, "hash_mismatch")
+        assert (found.seq, found.entry_id, found.problem) == (
+            3,
+            target.pk,
+            "hash_mismatch",
+        )
 
     def test_a_deleted_entry_is_named(self):
         append(n=5)
@@ -108,7 +119,10 @@ class TestVerify:
             sql("UPDATE ledger_entry SET seq = 2 WHERE seq = 3")
             sql("UPDATE ledger_entry SET seq = 3 WHERE seq = 1000")
         found = only_break()
-        assert found.seq == 2 and found.problem in {"prev_hash_mismatch", "hash_mismatch"}
+        assert found.seq == 2 and found.problem in {
+            "prev_hash_mismatch",
+            "hash_mismatch",
+        }
 
     def test_an_inserted_entry_is_detected(self):
         append(n=3)
@@ -117,8 +131,14 @@ class TestVerify:
             sql("UPDATE ledger_entry SET seq = seq + 1000 WHERE seq >= 2")
             sql("UPDATE ledger_entry SET seq = seq - 999 WHERE seq >= 1000")
         Entry.objects.create(
-            chain=first.chain, seq=2, prev_hash=first.hash, hash="f" * 64,
-            recorded_at=first.recorded_at, event="forged", subject="x", body="{}",
+            chain=first.chain,
+            seq=2,
+            prev_hash=first.hash,
+            hash="f" * 64,
+            recorded_at=first.recorded_at,
+            event="forged",
+            subject="x",
+            body="{}",
         )
         found = only_break()
         assert found.seq == 2
@@ -133,7 +153,9 @@ class TestVerify:
         append(n=3)
         target = Entry.objects.get(seq=2)
         with triggers_disabled():
-            sql("UPDATE ledger_entry SET hash = %s WHERE id = %s", ["0" * 64, target.pk])
+            sql(
+                "UPDATE ledger_entry SET hash = %s WHERE id = %s", ["0" * 64, target.pk]
+            )
         with pytest.raises(SystemExit) as exit_info:
             call_command("ledger", "verify", "--json")
         assert exit_info.value.code == 1
@@ -151,20 +173,36 @@ class TestVerify:
 
 @pytest.mark.django_db
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=8),
-                                max_size=3), min_size=1, max_size=6),
-       st.data())
+@given(
+    st.lists(
+        st.dictionaries(
+            st.text(max_size=5), st.integers() | st.text(max_size=8), max_size=3
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.data(),
+)
 def test_any_single_altered_body_breaks_the_chain_at_that_entry(bodies, data):
     key = f"prop:{Chain.objects.count()}"
     for body in bodies:
-        services.append(key=key, kind="test", division_code=None, event="e",
-                        subject="s", actor_id=None, data=body)
+        services.append(
+            key=key,
+            kind="test",
+            division_code=None,
+            event="e",
+            subject="s",
+            actor_id=None,
+            data=body,
+        )
     assert services.verify(chain_key=key)[0].ok
     seq = data.draw(st.integers(min_value=1, max_value=len(bodies)))
     entry = Entry.objects.get(chain__key=key, seq=seq)
     with triggers_disabled():
-        sql("UPDATE ledger_entry SET body = %s WHERE id = %s",
-            [entry.body + " ", entry.pk])
+        sql(
+            "UPDATE ledger_entry SET body = %s WHERE id = %s",
+            [entry.body + " ", entry.pk],
+        )
     (report,) = services.verify(chain_key=key)
     assert report.breaks[0].seq == seq
 
@@ -174,8 +212,13 @@ def test_audit_record_is_chained_per_county(tree):
     from yinzheng.divisions.models import Division
 
     committee = Division.objects.get(code=tree["A1a"])
-    entry = audit.record(actor=None, event="test.changed", subject=committee,
-                         before={"a": 1}, after={"a": 2})
+    entry = audit.record(
+        actor=None,
+        event="test.changed",
+        subject=committee,
+        before={"a": 1},
+        after={"a": 2},
+    )
     assert entry.chain.key == "audit:620725"
     assert entry.subject == f"divisions.division:{committee.code}"
     assert entry.data["data"]["before"] == {"a": 1}
@@ -192,9 +235,15 @@ def test_sixteen_concurrent_writers_leave_no_gap_and_no_fork():
         try:
             barrier.wait()
             for i in range(each):
-                services.append(key="concurrent", kind="test", division_code=None,
-                                event="w", subject=f"w{n}", actor_id=None,
-                                data={"writer": n, "i": i})
+                services.append(
+                    key="concurrent",
+                    kind="test",
+                    division_code=None,
+                    event="w",
+                    subject=f"w{n}",
+                    actor_id=None,
+                    data={"writer": n, "i": i},
+                )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -206,8 +255,11 @@ def test_sixteen_concurrent_writers_leave_no_gap_and_no_fork():
     for t in threads:
         t.join()
     assert not errors
-    seqs = list(Entry.objects.filter(chain__key="concurrent")
-                .order_by("seq").values_list("seq", flat=True))
+    seqs = list(
+        Entry.objects.filter(chain__key="concurrent")
+        .order_by("seq")
+        .values_list("seq", flat=True)
+    )
     assert seqs == list(range(1, writers * each + 1))
     (report,) = services.verify(chain_key="concurrent")
     assert report.ok

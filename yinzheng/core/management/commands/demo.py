@@ -16,11 +16,15 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve: bool, bind: str, **options):
         call_command("migrate", interactive=False, verbosity=0)
         accounts = load_demo()
-        names = dict(Division.objects.filter(
-            code__in=[a.division for a in accounts]
-        ).values_list("code", "name"))
+        names = dict(
+            Division.objects.filter(
+                code__in=[a.division for a in accounts]
+            ).values_list("code", "name")
+        )
         self.stdout.write("")
-        self.stdout.write("演示账号（仅供演示，切勿用于正式系统） / demo accounts, demo only:")
+        self.stdout.write(
+            "演示账号（仅供演示，切勿用于正式系统） / demo accounts, demo only:"
+        )
         self.stdout.write(f"  密码 password: {DEMO_PASSWORD}")
         for a in accounts:
             self.stdout.write(

@@ -27,11 +27,16 @@ class Command(BaseCommand):
 
         sys.argv = [
             "gunicorn",
-            "--bind", bind,
-            "--workers", str(workers),
-            "--worker-class", "sync",
-            "--access-logfile", "-",
-            "--timeout", "120",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
             "yinzheng.wsgi:application",
         ]
         run()

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+from rest_framework.authtoken.models import Token
+
+from yinzheng.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "为用户签发（或显示）接口令牌：yinzheng token 用户名 [--rotate]"
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument(
+            "--rotate", action="store_true", help="作废旧令牌并重新签发"
+        )
+
+    def handle(self, *args, username, rotate, **options):
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"用户 {username} 不存在或已停用")
+        if rotate:
+            Token.objects.filter(user=user).delete()
+        token, _created = Token.objects.get_or_create(user=user)
+        self.stdout.write(token.key)
