@@ -105,3 +105,27 @@ def test_revoked_grant_no_longer_shows_data(tree):
         )
     )
     assert events == ["grant.created", "grant.revoked"]
+
+
+@pytest.mark.django_db
+def test_township_is_told_which_committees_lack_a_head_or_custodian(tree, client):
+    from yinzheng.accounts.selectors import committees_missing_staff
+
+    township = factories.user("t", role=Role.TOWNSHIP, at="620725101")
+    factories.user("h", role=Role.HEAD, at=A1A)
+    factories.user("k", role=Role.CUSTODIAN, at=A1A)
+    factories.user("h2", role=Role.HEAD, at=A1B)
+    assert [d.code for d in committees_missing_staff(township)] == [A1B]
+    client.force_login(township)
+    home = client.get("/").content.decode()
+    assert "未配齐主任和印章管理人" in home
+    page = client.get("/accounts/staffing/").content.decode()
+    assert A1B in page and A1A not in page
+
+
+@pytest.mark.django_db
+def test_a_clerk_is_not_shown_the_staffing_list(tree):
+    from yinzheng.accounts.selectors import committees_missing_staff
+
+    clerk = factories.user("c", role=Role.CLERK, at=A1A)
+    assert not committees_missing_staff(clerk).exists()
