@@ -121,8 +121,10 @@ def read_rows(directory: Path, under: list[str] | None = None) -> list[Row]:
                         _("代码“%(code)s”应为 %(n)d 位数字")
                         % {"code": code, "n": length},
                     )
-                if under_codes and code not in above and not code.startswith(
+                if (
                     under_codes
+                    and code not in above
+                    and not code.startswith(under_codes)
                 ):
                     continue
                 name = record[at_name].strip()
@@ -187,7 +189,9 @@ def import_divisions(
             changed.append(row)
         del existing
         bar = progress(len(changed)) if progress else None
-        write = _write_postgresql if connection.vendor == "postgresql" else _write_upsert
+        write = (
+            _write_postgresql if connection.vendor == "postgresql" else _write_upsert
+        )
         for start in range(0, len(changed), BATCH):
             batch = changed[start : start + BATCH]
             write(batch)
@@ -203,22 +207,25 @@ def import_divisions(
 
 def _existing() -> dict[str, tuple[str, str, int, str | None, str]]:
     """The stored file-owned columns of every division, keyed by code."""
-    table = connection.ops.quote_name(Division._meta.db_table)
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM {table}")
+        cursor.execute(f"SELECT {columns} FROM {qn(Division._meta.db_table)}")
         return {record[0]: tuple(record) for record in cursor.fetchall()}
 
 
 def _upsert_sql(source: str) -> str:
     """INSERT … ON CONFLICT that leaves the status columns of existing rows alone.
 
-    PostgreSQL and SQLite (3.24+) share this syntax; `source` is VALUES or a SELECT.
+    PostgreSQL and SQLite (3.24+) share this syntax; `source` is VALUES or a SELECT
+    giving the file-owned columns, then status and status_reference.
     """
-    table = connection.ops.quote_name(Division._meta.db_table)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in (*COLUMNS, "status", "status_reference"))
+    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in COLUMNS[1:])
     return (
-        f"INSERT INTO {table} ({', '.join(COLUMNS)}, status, status_reference) "
-        f"{source} ON CONFLICT (code) DO UPDATE SET {updates}"
+        f"INSERT INTO {qn(Division._meta.db_table)} ({columns}) {source} "
+        f"ON CONFLICT ({qn('code')}) DO UPDATE SET {updates}"
     )
 
 
@@ -245,8 +252,6 @@ def _write_postgresql(batch: list[Row]) -> None:
             for row in batch:
                 copy.write_row(row)
         cursor.execute(
-            _upsert_sql(
-                f"SELECT {', '.join(COLUMNS)}, %s, '' FROM {STAGING_TABLE}"
-            ),
+            _upsert_sql(f"SELECT {', '.join(COLUMNS)}, %s, '' FROM {STAGING_TABLE}"),
             [CommitteeStatus.ACTIVE.value],
         )

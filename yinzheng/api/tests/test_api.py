@@ -89,3 +89,10 @@ def test_ledger_verify_endpoint_needs_audit_role(tree, api):
     body = api.get("/api/ledger/verify/").json()
     assert body["ok"] is True
     assert {r["chain"] for r in body["reports"]} <= {"audit:620725"}
+
+
+@pytest.mark.django_db
+def test_schema_generates_without_warnings_and_validates():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
