@@ -79,7 +79,7 @@ def grant_role(
         policy.require(actor, "grant.manage", division)
     if division.level not in policy.GRANT_LEVELS[role]:
         raise InvalidInput(
-            _("“%(role)s”不能授予在“%(level)s”层级")
+            _("不能在“%(level)s”层级授予“%(role)s”")
             % {"role": Role(role).label, "level": Level(division.level).label},
             code="role_level_invalid",
         )

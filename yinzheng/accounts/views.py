@@ -14,6 +14,8 @@ from .models import RoleGrant, User
 
 
 class GrantForm(forms.Form):
+    prefix = "grant"
+    label_suffix = "："
     username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
     role = forms.ChoiceField(label=gettext_lazy("岗位"), choices=Role.choices)
     department = forms.ChoiceField(

@@ -63,7 +63,7 @@ class InvalidTransition(Conflict):
 
 class SeparationOfDuties(Conflict):
     code = "separation_of_duties"
-    message = _("用印人不得与审核人、签批人为同一人")
+    message = _("印章管理人不得同时是该次用印的审核人或签批人")
 
 
 class StaleContent(Conflict):

@@ -25,7 +25,11 @@ LAUNCH_ARGS = [
 ]
 # Fail a step in seconds, not after Playwright's default 30.
 TIMEOUT_MS = 10_000
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 @contextmanager
@@ -36,7 +40,9 @@ def chromium() -> Iterator[Any]:
     except ImportError:
         pytest.skip("browser tests need playwright: pip install -e '.[test]'")
     if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM}: apt-get install chromium")
+        pytest.skip(
+            f"browser tests need Chromium at {CHROMIUM}: apt-get install chromium"
+        )
     # Playwright's sync API keeps an event loop in this thread; Django would then refuse
     # the ORM calls that tests make to set up data between browser steps.
     with pytest.MonkeyPatch.context() as mp, sync_playwright() as p:
@@ -58,6 +64,13 @@ def new_page(browser: Any, base_url: str, **options: Any) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
+
+
+def expect(target: Any) -> Any:
+    """Playwright's retrying assertions, imported late so a missing package skips."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
 
 
 def log_in(page: Any, username: str, password: str) -> None:

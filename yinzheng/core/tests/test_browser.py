@@ -1,0 +1,164 @@
+"""The main journeys in a real browser: log in, browse the tree, register an abolition,
+switch language, fit a phone screen.
+
+The demo county (山丹县 620725) is loaded for each test: 长城社区 620725101001 has a clerk
+(jingban), its sibling 北滩村 620725101201 another (jingban2), and the county a civil-affairs
+officer (minzheng). Skips, with the reason, when Chromium or playwright is missing.
+"""
+
+import pytest
+
+from yinzheng.core.demo import DEMO_PASSWORD, load_demo
+from yinzheng.divisions.choices import CommitteeStatus
+from yinzheng.divisions.models import Division
+
+from .browser import PHONE, chromium, expect, horizontal_overflow, log_in, new_page
+
+COMMITTEE = "620725101001"  # 长城社区居民委员会
+SIBLING = "620725101201"  # 北滩村村民委员会, same township
+TOWNSHIP = "620725101"  # 清泉镇
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def demo(live_server):
+    load_demo()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    with new_page(browser, live_server.url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    with new_page(browser, live_server.url, **PHONE) as opened:
+        yield opened
+
+
+def test_wrong_password_shows_the_chinese_error(demo, page):
+    log_in(page, "jingban", "not-the-password")
+
+    expect(page.get_by_role("alert")).to_have_text("用户名或密码不正确。")
+    assert page.url.endswith("/accounts/login/")
+
+
+def test_clerk_lands_on_home_showing_role_and_committee(demo, page, live_server):
+    log_in(page, "jingban", DEMO_PASSWORD)
+
+    assert page.url == f"{live_server.url}/"
+    card = page.locator(".card", has=page.locator(".badge", has_text="经办人"))
+    expect(card).to_contain_text("长城社区居民委员会")
+    expect(card).to_contain_text(COMMITTEE)
+
+
+def test_clerk_browses_to_own_committee_chain_and_not_its_sibling(demo, page):
+    log_in(page, "jingban", DEMO_PASSWORD)
+
+    page.get_by_role("link", name="行政区划").click()
+    page.wait_for_url(f"**/divisions/{COMMITTEE}/")
+    crumbs = page.locator("nav.crumbs")
+    expect(crumbs).to_have_text(
+        "中华人民共和国 › 甘肃省 › 张掖市 › 山丹县 › 清泉镇 › 长城社区居民委员会"
+    )
+
+    crumbs.get_by_role("link", name="清泉镇").click()
+    page.wait_for_url(f"**/divisions/{TOWNSHIP}/")
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("长城社区居民委员会")
+    expect(page.locator("main")).not_to_contain_text("北滩村")
+
+
+def test_civil_affairs_officer_finds_committees_by_name_and_by_code(demo, page):
+    log_in(page, "minzheng", DEMO_PASSWORD)
+    search = page.get_by_role("searchbox", name="搜索区划")
+
+    page.goto("/divisions/")
+    search.fill("长城")
+    search.press("Enter")
+    expect(page.locator("table tbody")).to_contain_text("长城社区居民委员会")
+
+    search.fill(SIBLING)
+    search.press("Enter")
+    expect(page.get_by_text("找到 1 条")).to_be_visible()
+    page.get_by_role("link", name="北滩村村民委员会").click()
+
+    page.wait_for_url(f"**/divisions/{SIBLING}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("北滩村村民委员会")
+
+
+def test_civil_affairs_officer_registers_an_abolition_with_its_reference(demo, page):
+    log_in(page, "minzheng", DEMO_PASSWORD)
+    page.goto(f"/divisions/{COMMITTEE}/")
+
+    page.get_by_text("登记合并或撤销").click()
+    form = page.locator("form[action$='/abolish/']")
+    page.get_by_label("撤销依据（文号）").fill("山民发〔2024〕12号")
+    with page.expect_navigation():
+        form.get_by_role("button", name="登记撤销").click()
+
+    expect(page.locator(".messages")).to_contain_text("已登记撤销")
+    status = page.locator("dl.facts")
+    expect(status.locator(".badge.bad")).to_have_text("已撤销")
+    expect(status).to_contain_text("山民发〔2024〕12号")
+    expect(page.get_by_text("登记合并或撤销")).to_have_count(0)
+    assert Division.objects.get(code=COMMITTEE).status == CommitteeStatus.ABOLISHED
+
+
+def test_language_switch_turns_the_page_english_and_back(demo, page):
+    log_in(page, "jingban", DEMO_PASSWORD)
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "zh-hans")
+
+    with page.expect_navigation():
+        page.locator("select[name=language]").select_option("en")
+    expect(html).to_have_attribute("lang", "en")
+
+    with page.expect_navigation():
+        page.locator("select[name=language]").select_option("zh-hans")
+    expect(html).to_have_attribute("lang", "zh-hans")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", f"/divisions/{COMMITTEE}/", f"/divisions/{TOWNSHIP}/"],
+    ids=["home", "committee", "township"],
+)
+def test_page_fits_a_phone_screen_without_sideways_scrolling(demo, phone, path):
+    log_in(phone, "jingban", DEMO_PASSWORD)
+
+    phone.goto(path)
+
+    assert horizontal_overflow(phone) <= 1
+
+
+def test_login_page_fits_a_phone_screen_without_sideways_scrolling(demo, phone):
+    phone.goto("/accounts/login/")
+
+    assert horizontal_overflow(phone) <= 1
+
+
+def test_home_and_division_pages_render_to_screenshots(demo, page, phone, tmp_path):
+    log_in(page, "minzheng", DEMO_PASSWORD)
+    log_in(phone, "jingban", DEMO_PASSWORD)
+
+    shots = {
+        "home.png": (page, "/"),
+        "committee.png": (page, f"/divisions/{COMMITTEE}/"),
+        "phone-home.png": (phone, "/"),
+    }
+    for name, (tab, path) in shots.items():
+        tab.goto(path)
+        tab.screenshot(path=tmp_path / name, full_page=True)
+
+    for name in shots:
+        data = (tmp_path / name).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, name
