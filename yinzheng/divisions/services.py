@@ -24,10 +24,12 @@ committee_deactivated = Signal()
 STATUS_FIELDS = ["status", "merged_into", "status_changed_at", "status_reference"]
 
 
-def _committee_for_update(code: str) -> Division:
+def _committee_for_update(code: str, actor: Any) -> Division:
+    """Lock the committee row, check the policy, then the committee's own state."""
     division = Division.objects.select_for_update().filter(code=code).first()
     if division is None:
         raise NotFound(_("区划 %s 不存在") % code, code="division_not_found")
+    policy.require(actor, "division.change_status", division)
     if division.level != Level.COMMITTEE:
         raise InvalidInput(_("只有村（居）委会可以合并或撤销"), code="not_a_committee")
     if not division.is_active:
@@ -35,6 +37,31 @@ def _committee_for_update(code: str) -> Division:
             _("%s 已合并或撤销，不能再变更") % division.name, code="committee_inactive"
         )
     return division
+
+
+def _deactivate(
+    committee: Division,
+    *,
+    actor: Any,
+    status: str,
+    reference: str,
+    merged_into: Division | None = None,
+) -> Division:
+    before = audit.snapshot(committee, STATUS_FIELDS)
+    committee.status = status
+    committee.merged_into = merged_into
+    committee.status_changed_at = clock.now()
+    committee.status_reference = reference.strip()
+    committee.save(update_fields=STATUS_FIELDS)
+    audit.record(
+        actor=actor,
+        event=f"committee.{status}",
+        subject=committee,
+        before=before,
+        after=audit.snapshot(committee, STATUS_FIELDS),
+    )
+    committee_deactivated.send(sender=Division, committee=committee, actor=actor)
+    return committee
 
 
 @transaction.atomic
@@ -46,47 +73,21 @@ def committee_merge(
     if code == into_code:
         raise InvalidInput(_("不能并入自身"), code="merge_into_self")
     # Lock both rows in key order so two opposite merges cannot deadlock.
-    first, second = sorted([code, into_code])
-    locked = {
-        d.code: d for d in (_committee_for_update(first), _committee_for_update(second))
-    }
-    committee, target = locked[code], locked[into_code]
-    policy.require(actor, "division.change_status", committee)
-    policy.require(actor, "division.change_status", target)
-    before = audit.snapshot(committee, STATUS_FIELDS)
-    committee.status = CommitteeStatus.MERGED
-    committee.merged_into = target
-    committee.status_changed_at = clock.now()
-    committee.status_reference = reference.strip()
-    committee.save(update_fields=STATUS_FIELDS)
-    audit.record(
+    locked = {c: _committee_for_update(c, actor) for c in sorted([code, into_code])}
+    return _deactivate(
+        locked[code],
         actor=actor,
-        event="committee.merged",
-        subject=committee,
-        before=before,
-        after=audit.snapshot(committee, STATUS_FIELDS),
+        status=CommitteeStatus.MERGED,
+        reference=reference,
+        merged_into=locked[into_code],
     )
-    committee_deactivated.send(sender=Division, committee=committee, actor=actor)
-    return committee
 
 
 @transaction.atomic
 def committee_abolish(*, actor: Any, code: str, reference: str) -> Division:
     if not reference.strip():
         raise InvalidInput(_("请填写撤销依据（文号）"), code="reference_required")
-    committee = _committee_for_update(code)
-    policy.require(actor, "division.change_status", committee)
-    before = audit.snapshot(committee, STATUS_FIELDS)
-    committee.status = CommitteeStatus.ABOLISHED
-    committee.status_changed_at = clock.now()
-    committee.status_reference = reference.strip()
-    committee.save(update_fields=STATUS_FIELDS)
-    audit.record(
-        actor=actor,
-        event="committee.abolished",
-        subject=committee,
-        before=before,
-        after=audit.snapshot(committee, STATUS_FIELDS),
+    committee = _committee_for_update(code, actor)
+    return _deactivate(
+        committee, actor=actor, status=CommitteeStatus.ABOLISHED, reference=reference
     )
-    committee_deactivated.send(sender=Division, committee=committee, actor=actor)
-    return committee
