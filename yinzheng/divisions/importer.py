@@ -7,14 +7,16 @@ never duplicates (the code is the key); rows that did not change are not written
 A committee's status (merged, abolished) is the system's own record and is kept.
 
 The whole country is some 665,000 rows and must load in well under a minute, so the
-write bypasses model instances: PostgreSQL receives the changed rows by COPY into a
-temporary table and merges them with one INSERT … ON CONFLICT per batch; SQLite runs the
-same upsert as a prepared statement over each batch. Both upserts name only the columns
-the files own, never the status columns.
+write bypasses model instances and works in batches: on PostgreSQL new rows go into the
+table by COPY, changed rows by COPY into a temporary table and one UPDATE … FROM; on
+SQLite both run as prepared statements. Updates name only the columns the files own,
+never the status columns. Rows are compared with what is stored first, which is how
+the result counts created, updated and unchanged rows.
 """
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -37,10 +39,12 @@ FILES: list[tuple[str, Level, str | None]] = [
 ]
 COUNTRY_NAME = "中华人民共和国"
 BATCH = 20000
-NAME_MAX = 100
+NAME_MAX = Division._meta.get_field("name").max_length
 KINDS = frozenset(CommitteeKind.values)
 # The columns the files own; status, merged_into and the rest belong to the system.
 COLUMNS = ("code", "name", "level", "parent_id", "kind")
+NEW_ROW_STATUS = (CommitteeStatus.ACTIVE.value, "")  # status, status_reference
+SQLITE_CACHE_KIB = -512_000  # negative: KiB rather than pages
 STAGING_TABLE = "yinzheng_division_import"
 
 
@@ -77,6 +81,13 @@ def _error(path: Path, line: int, message: str) -> DivisionFileError:
 def read_rows(directory: Path, under: list[str] | None = None) -> list[Row]:
     """Every row of the five files, checked, top level first."""
     under_codes = tuple(u.strip() for u in (under or []) if u.strip())
+    for code in under_codes:
+        if not code.isdigit() or len(code) not in CODE_LENGTH.values():
+            raise InvalidInput(
+                _("区划 %s 不存在") % code,
+                code="division_code_invalid",
+                detail={"under": code},
+            )
     above = {a for u in under_codes for a in ancestor_codes(u)} | set(under_codes)
     rows: list[Row] = []
     known: set[str] = set(
@@ -168,36 +179,36 @@ def import_divisions(
 ) -> ImportResult:
     rows = read_rows(Path(directory), under)
     result = ImportResult(read=len(rows))
-    with transaction.atomic():
+    with transaction.atomic(), _bulk_session():
         Division.objects.get_or_create(
             code=COUNTRY_CODE,
             defaults={"name": COUNTRY_NAME, "level": Level.COUNTRY},
         )
         existing = _existing()
+        new: list[Row] = []
         changed: list[Row] = []
         per_level = result.per_level
         for row in rows:
             old = existing.get(row.code)
             if old == row:
-                result.unchanged += 1
                 continue
-            if old is None:
-                result.created += 1
-            else:
-                result.updated += 1
+            (new if old is None else changed).append(row)
             per_level[row.level] = per_level.get(row.level, 0) + 1
-            changed.append(row)
         del existing
-        bar = progress(len(changed)) if progress else None
-        write = (
-            _write_postgresql if connection.vendor == "postgresql" else _write_upsert
-        )
-        for start in range(0, len(changed), BATCH):
-            batch = changed[start : start + BATCH]
-            write(batch)
-            if bar is not None:
-                bar.update(len(batch))
-        if connection.vendor == "postgresql" and changed:
+        result.created, result.updated = len(new), len(changed)
+        result.unchanged = len(rows) - len(new) - len(changed)
+        bar = progress(len(new) + len(changed)) if progress else None
+        postgresql = connection.vendor == "postgresql"
+        for write, todo in [
+            (_insert_postgresql if postgresql else _insert, new),
+            (_update_postgresql if postgresql else _update, changed),
+        ]:
+            for start in range(0, len(todo), BATCH):
+                batch = todo[start : start + BATCH]
+                write(batch)
+                if bar is not None:
+                    bar.update(len(batch))
+        if postgresql and changed:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE {STAGING_TABLE}")
         if bar is not None:
@@ -205,53 +216,92 @@ def import_divisions(
     return result
 
 
+@contextmanager
+def _bulk_session() -> Iterator[None]:
+    """Give SQLite a page cache that holds the whole table while the import runs.
+
+    The default 2 MB cache makes every insert into the name index go back to the
+    file; the national table and its indexes need a few hundred megabytes.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def _existing() -> dict[str, tuple[str, str, int, str | None, str]]:
     """The stored file-owned columns of every division, keyed by code."""
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(c) for c in COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {qn(Division._meta.db_table)}")
-        return {record[0]: tuple(record) for record in cursor.fetchall()}
+        cursor.execute(f"SELECT {_columns()} FROM {_table()}")
+        return {record[0]: record for record in cursor}
 
 
-def _upsert_sql(source: str) -> str:
-    """INSERT … ON CONFLICT that leaves the status columns of existing rows alone.
-
-    PostgreSQL and SQLite (3.24+) share this syntax; `source` is VALUES or a SELECT
-    giving the file-owned columns, then status and status_reference.
-    """
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(c) for c in (*COLUMNS, "status", "status_reference"))
-    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in COLUMNS[1:])
-    return (
-        f"INSERT INTO {qn(Division._meta.db_table)} ({columns}) {source} "
-        f"ON CONFLICT ({qn('code')}) DO UPDATE SET {updates}"
-    )
+def _table() -> str:
+    return connection.ops.quote_name(Division._meta.db_table)
 
 
-def _write_upsert(batch: list[Row]) -> None:
-    sql = _upsert_sql(f"VALUES ({', '.join(['%s'] * (len(COLUMNS) + 2))})")
-    extra = (CommitteeStatus.ACTIVE.value, "")
+def _columns(*extra: str) -> str:
+    return ", ".join(connection.ops.quote_name(c) for c in (*COLUMNS, *extra))
+
+
+def _insert(batch: list[Row]) -> None:
+    # Status columns are not database defaults in Django, so new rows spell them out.
+    columns = _columns("status", "status_reference")
+    placeholders = ", ".join(["%s"] * (len(COLUMNS) + 2))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*row, *extra) for row in batch])
+        cursor.executemany(
+            f"INSERT INTO {_table()} ({columns}) VALUES ({placeholders})",
+            [(*row, *NEW_ROW_STATUS) for row in batch],
+        )
 
 
-def _write_postgresql(batch: list[Row]) -> None:
-    """COPY the batch into a temporary table, then merge it with one statement."""
+def _update(batch: list[Row]) -> None:
+    # Only the columns the files own: status and merged_into stay as the system set.
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(c)} = %s" for c in COLUMNS[1:])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {_table()} SET {assignments} WHERE {qn('code')} = %s",
+            [(*row[1:], row.code) for row in batch],
+        )
+
+
+def _insert_postgresql(batch: list[Row]) -> None:
+    with connection.cursor() as cursor:
+        columns = _columns("status", "status_reference")
+        with cursor.copy(f"COPY {_table()} ({columns}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row((*row, *NEW_ROW_STATUS))
+
+
+def _update_postgresql(batch: list[Row]) -> None:
+    """COPY the batch into a temporary table, then update from it in one statement."""
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(c)} = s.{qn(c)}" for c in COLUMNS[1:])
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING_TABLE} ("
-            "code varchar(12) NOT NULL, name varchar(100) NOT NULL, "
+            "code varchar(12) PRIMARY KEY, name varchar(100) NOT NULL, "
             "level smallint NOT NULL, parent_id varchar(12), kind varchar(16) NOT NULL"
             ") ON COMMIT DROP"
         )
         cursor.execute(f"TRUNCATE {STAGING_TABLE}")
-        with cursor.copy(
-            f"COPY {STAGING_TABLE} ({', '.join(COLUMNS)}) FROM STDIN"
-        ) as copy:
+        with cursor.copy(f"COPY {STAGING_TABLE} ({_columns()}) FROM STDIN") as copy:
             for row in batch:
                 copy.write_row(row)
+        # The code range of the batch lets the planner read only that slice of the
+        # table by its key instead of scanning all of it for every batch.
+        code = qn("code")
         cursor.execute(
-            _upsert_sql(f"SELECT {', '.join(COLUMNS)}, %s, '' FROM {STAGING_TABLE}"),
-            [CommitteeStatus.ACTIVE.value],
+            f"UPDATE {_table()} AS d SET {assignments} FROM {STAGING_TABLE} AS s "
+            f"WHERE d.{code} = s.{code} AND d.{code} >= %s AND d.{code} <= %s",
+            [min(row.code for row in batch), max(row.code for row in batch)],
         )
