@@ -1,4 +1,6 @@
-"""Shared test set-up: a small division tree and users with grants, made through services."""
+"""Project-wide test set-up: PostgreSQL-only tests, a fast password hasher, and the
+journal's append-only triggers around transactional tests. Domain fixtures (the small
+division tree) live in yinzheng/conftest.py."""
 
 import os
 

@@ -9,22 +9,23 @@ A committee's status (merged, abolished) is the system's own record and is kept.
 The whole country is some 665,000 rows and must load in well under a minute, so the
 write bypasses model instances and works in batches: on PostgreSQL new rows go into the
 table by COPY, changed rows by COPY into a temporary table and one UPDATE … FROM; on
-SQLite both run as prepared statements. Updates name only the columns the files own,
-never the status columns. Rows are compared with what is stored first, which is how
-the result counts created, updated and unchanged rows.
+SQLite both run as prepared statements. Rows are compared with what is stored first;
+an update writes only the file-owned columns that changed, never status or merged_into.
 """
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.core.errors import InvalidInput
+from yinzheng.ledger import audit
 
 from .choices import CODE_LENGTH, COUNTRY_CODE, CommitteeKind, CommitteeStatus, Level
 from .models import Division, ancestor_codes, kind_from_name
@@ -176,7 +177,11 @@ def import_divisions(
     directory: Path,
     under: list[str] | None = None,
     progress: Callable[[int], Iterable] | None = None,
+    actor: Any = None,
 ) -> ImportResult:
+    """Import the five files in `directory`; with `under`, only those subtrees and
+    their ancestors. `progress(total)` may return a bar with update(n) and close().
+    The import is recorded in the national audit trail with its counts."""
     rows = read_rows(Path(directory), under)
     result = ImportResult(read=len(rows))
     with transaction.atomic(), _bulk_session():
@@ -186,33 +191,63 @@ def import_divisions(
         )
         existing = _existing()
         new: list[Row] = []
-        changed: list[Row] = []
+        # Changed rows grouped by which columns changed: a renamed committee then
+        # rewrites its name only, not its parent reference and index entries.
+        changed: dict[tuple[str, ...], list[Row]] = {}
         per_level = result.per_level
         for row in rows:
             old = existing.get(row.code)
             if old == row:
                 continue
-            (new if old is None else changed).append(row)
+            if old is None:
+                new.append(row)
+            else:
+                columns = tuple(
+                    c
+                    for c, was, now in zip(COLUMNS, old, row, strict=True)
+                    if was != now
+                )
+                changed.setdefault(columns, []).append(row)
             per_level[row.level] = per_level.get(row.level, 0) + 1
         del existing
-        result.created, result.updated = len(new), len(changed)
-        result.unchanged = len(rows) - len(new) - len(changed)
-        bar = progress(len(new) + len(changed)) if progress else None
+        result.created = len(new)
+        result.updated = sum(len(group) for group in changed.values())
+        result.unchanged = result.read - result.created - result.updated
         postgresql = connection.vendor == "postgresql"
-        for write, todo in [
-            (_insert_postgresql if postgresql else _insert, new),
-            (_update_postgresql if postgresql else _update, changed),
-        ]:
-            for start in range(0, len(todo), BATCH):
-                batch = todo[start : start + BATCH]
-                write(batch)
-                if bar is not None:
-                    bar.update(len(batch))
+        insert = _insert_postgresql if postgresql else _insert
+        update = _update_postgresql if postgresql else _update
+        writes = [(insert, new)] + [
+            (partial(update, columns=columns), group)
+            for columns, group in changed.items()
+        ]
+        bar = progress(result.created + result.updated) if progress else None
+        try:
+            for write, todo in writes:
+                for start in range(0, len(todo), BATCH):
+                    batch = todo[start : start + BATCH]
+                    write(batch)
+                    if bar is not None:
+                        bar.update(len(batch))
+        finally:
+            if bar is not None:
+                bar.close()
         if postgresql and changed:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE {STAGING_TABLE}")
-        if bar is not None:
-            bar.close()
+        if result.created or result.updated:
+            audit.record(
+                actor=actor,
+                event="divisions.imported",
+                subject=Division.objects.get(code=COUNTRY_CODE),
+                division_code=COUNTRY_CODE,
+                after={
+                    "source": Path(directory).name,
+                    "under": list(under or []),
+                    "read": result.read,
+                    "created": result.created,
+                    "updated": result.updated,
+                },
+            )
     return result
 
 
@@ -263,14 +298,15 @@ def _insert(batch: list[Row]) -> None:
         )
 
 
-def _update(batch: list[Row]) -> None:
+def _update(batch: list[Row], *, columns: tuple[str, ...]) -> None:
     # Only the columns the files own: status and merged_into stay as the system set.
     qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(c)} = %s" for c in COLUMNS[1:])
+    at = [COLUMNS.index(c) for c in columns]
+    assignments = ", ".join(f"{qn(c)} = %s" for c in columns)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {_table()} SET {assignments} WHERE {qn('code')} = %s",
-            [(*row[1:], row.code) for row in batch],
+            [(*(row[i] for i in at), row.code) for row in batch],
         )
 
 
@@ -282,10 +318,10 @@ def _insert_postgresql(batch: list[Row]) -> None:
                 copy.write_row((*row, *NEW_ROW_STATUS))
 
 
-def _update_postgresql(batch: list[Row]) -> None:
+def _update_postgresql(batch: list[Row], *, columns: tuple[str, ...]) -> None:
     """COPY the batch into a temporary table, then update from it in one statement."""
     qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(c)} = s.{qn(c)}" for c in COLUMNS[1:])
+    assignments = ", ".join(f"{qn(c)} = s.{qn(c)}" for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING_TABLE} ("

@@ -40,11 +40,30 @@ def ancestor_codes(code: str) -> list[str]:
     return chain
 
 
+RESIDENTS_SUFFIXES = ("居民委员会", "居委会", "社区委员会", "社区")
+VILLAGE_SUFFIXES = (
+    "村民委员会",
+    "村委会",
+    "村民委会",
+    "村",
+    "嘎查委员会",  # gacha: the village-level unit of pastoral areas
+    "嘎查委会",
+    "嘎查",
+    "牧民委员会",
+)
+
+
 def kind_from_name(name: str) -> str:
-    """Derive the committee kind from its published name (README of the dataset)."""
-    if name.endswith(("居委会", "居民委员会")) or name.endswith("社区"):
+    """Derive the committee kind from its published name (REQ-001).
+
+    The 2023 dataset names residents' committees …居委会/…社区居民委员会/…社区 and village
+    committees …村委会/…村民委员会, often only …村, and in pastoral areas …嘎查; anything
+    else (生活区, 管理区, 农场 …) is another kind.
+    """
+    name = name.strip()
+    if name.endswith(RESIDENTS_SUFFIXES):
         return CommitteeKind.RESIDENTS
-    if name.endswith(("村委会", "村民委员会")):
+    if name.endswith(VILLAGE_SUFFIXES):
         return CommitteeKind.VILLAGE
     return CommitteeKind.OTHER
 
@@ -86,6 +105,7 @@ class Division(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_from",
+        db_index=False,  # almost always empty; merges are rare and looked up by code
     )
     status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
     status_reference = models.CharField(
@@ -100,7 +120,6 @@ class Division(models.Model):
         ordering = ["code"]
         indexes = [
             models.Index(fields=["parent", "code"], name="division_parent_code"),
-            models.Index(fields=["name"], name="division_name"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,6 +3,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from yinzheng.core.errors import DomainError
@@ -35,6 +36,9 @@ class Command(BaseCommand):
             result = import_divisions(directory=directory, under=under, progress=bar)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
+        except DatabaseError as exc:
+            # e.g. another import of the same rows committed first; nothing was kept.
+            raise CommandError(f"导入未完成，数据库未做任何更改：{exc}") from exc
         seconds = time.perf_counter() - started
         summary = {
             "read": result.read,
