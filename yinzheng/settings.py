@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "yinzheng.accounts",
     "yinzheng.divisions",
     "yinzheng.ledger",
+    "yinzheng.catalogue",
     "yinzheng.api",
 ]
 

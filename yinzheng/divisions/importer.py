@@ -29,6 +29,7 @@ from yinzheng.ledger import audit
 
 from .choices import CODE_LENGTH, COUNTRY_CODE, CommitteeKind, CommitteeStatus, Level
 from .models import Division, ancestor_codes, kind_from_name
+from .services import ensure_country_root
 
 # (file, level, column holding the parent code)
 FILES: list[tuple[str, Level, str | None]] = [
@@ -38,7 +39,6 @@ FILES: list[tuple[str, Level, str | None]] = [
     ("streets.csv", Level.TOWNSHIP, "areaCode"),
     ("villages.csv", Level.COMMITTEE, "streetCode"),
 ]
-COUNTRY_NAME = "中华人民共和国"
 BATCH = 20000
 NAME_MAX = Division._meta.get_field("name").max_length
 KINDS = frozenset(CommitteeKind.values)
@@ -185,10 +185,7 @@ def import_divisions(
     rows = read_rows(Path(directory), under)
     result = ImportResult(read=len(rows))
     with transaction.atomic(), _bulk_session():
-        Division.objects.get_or_create(
-            code=COUNTRY_CODE,
-            defaults={"name": COUNTRY_NAME, "level": Level.COUNTRY},
-        )
+        ensure_country_root()
         existing = _existing()
         new: list[Row] = []
         # Changed rows grouped by which columns changed: a renamed committee then

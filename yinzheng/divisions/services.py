@@ -15,13 +15,22 @@ from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.ledger import audit
 
-from .choices import CommitteeStatus, Level
+from .choices import COUNTRY_CODE, CommitteeStatus, Level
 from .models import Division
 
 # Sent with sender=Division, committee=<Division>, actor=<User> inside the transaction.
 committee_deactivated = Signal()
 
+COUNTRY_NAME = "中华人民共和国"
 STATUS_FIELDS = ["status", "merged_into", "status_changed_at", "status_reference"]
+
+
+def ensure_country_root() -> Division:
+    """The root of the tree; a migration creates it, this brings it back after a flush."""
+    root, _created = Division.objects.get_or_create(
+        code=COUNTRY_CODE, defaults={"name": COUNTRY_NAME, "level": Level.COUNTRY}
+    )
+    return root
 
 
 def _committee_for_update(code: str, actor: Any) -> Division:

@@ -15,6 +15,10 @@ from yinzheng.ledger.models import GENESIS_HASH, Chain, Entry
 
 from .tamper import sql, triggers_disabled
 
+ONLY_TEST_CHAIN = (
+    "AND chain_id = (SELECT id FROM ledger_chain WHERE key = 'test:chain')"
+)
+
 
 def append(key="test:chain", n=1, **data):
     last = None
@@ -41,7 +45,7 @@ def only_break(key="test:chain"):
 class TestAppend:
     def test_entries_are_numbered_from_one_and_linked_by_hash(self):
         append(n=3)
-        entries = list(Entry.objects.order_by("seq"))
+        entries = list(Entry.objects.filter(chain__key="test:chain").order_by("seq"))
         assert [e.seq for e in entries] == [1, 2, 3]
         assert entries[0].prev_hash == GENESIS_HASH
         assert entries[1].prev_hash == entries[0].hash
@@ -85,7 +89,7 @@ class TestVerify:
 
     def test_an_entry_altered_behind_the_triggers_is_named(self):
         append(n=5)
-        target = Entry.objects.get(seq=3)
+        target = Entry.objects.get(chain__key="test:chain", seq=3)
         with triggers_disabled():
             sql(
                 "UPDATE ledger_entry SET body = %s WHERE id = %s",
@@ -101,7 +105,10 @@ class TestVerify:
     def test_a_deleted_entry_is_named(self):
         append(n=5)
         with triggers_disabled():
-            sql("DELETE FROM ledger_entry WHERE seq = 2")
+            sql(
+                "DELETE FROM ledger_entry WHERE seq = 2 AND chain_id = %s",
+                [Chain.objects.get(key="test:chain").pk],
+            )
         found = only_break()
         assert (found.seq, found.problem) == (3, "sequence_gap")
         assert found.expected == "2"
@@ -109,15 +116,18 @@ class TestVerify:
     def test_a_deleted_last_entry_is_caught_by_the_head(self):
         append(n=4)
         with triggers_disabled():
-            sql("DELETE FROM ledger_entry WHERE seq = 4")
+            sql(
+                "DELETE FROM ledger_entry WHERE seq = 4 AND chain_id = %s",
+                [Chain.objects.get(key="test:chain").pk],
+            )
         assert only_break().problem == "head_mismatch"
 
     def test_two_reordered_entries_are_detected(self):
         append(n=5)
         with triggers_disabled():
-            sql("UPDATE ledger_entry SET seq = 1000 WHERE seq = 2")
-            sql("UPDATE ledger_entry SET seq = 2 WHERE seq = 3")
-            sql("UPDATE ledger_entry SET seq = 3 WHERE seq = 1000")
+            sql("UPDATE ledger_entry SET seq = 1000 WHERE seq = 2 " + ONLY_TEST_CHAIN)
+            sql("UPDATE ledger_entry SET seq = 2 WHERE seq = 3 " + ONLY_TEST_CHAIN)
+            sql("UPDATE ledger_entry SET seq = 3 WHERE seq = 1000 " + ONLY_TEST_CHAIN)
         found = only_break()
         assert found.seq == 2 and found.problem in {
             "prev_hash_mismatch",
@@ -126,10 +136,16 @@ class TestVerify:
 
     def test_an_inserted_entry_is_detected(self):
         append(n=3)
-        first = Entry.objects.get(seq=1)
+        first = Entry.objects.get(chain__key="test:chain", seq=1)
         with triggers_disabled():
-            sql("UPDATE ledger_entry SET seq = seq + 1000 WHERE seq >= 2")
-            sql("UPDATE ledger_entry SET seq = seq - 999 WHERE seq >= 1000")
+            sql(
+                "UPDATE ledger_entry SET seq = seq + 1000 WHERE seq >= 2 "
+                + ONLY_TEST_CHAIN
+            )
+            sql(
+                "UPDATE ledger_entry SET seq = seq - 999 WHERE seq >= 1000 "
+                + ONLY_TEST_CHAIN
+            )
         Entry.objects.create(
             chain=first.chain,
             seq=2,
@@ -146,12 +162,15 @@ class TestVerify:
     def test_an_altered_index_column_is_detected(self):
         append(n=2)
         with triggers_disabled():
-            sql("UPDATE ledger_entry SET event = 'forged' WHERE seq = 1")
+            sql(
+                "UPDATE ledger_entry SET event = 'forged' WHERE seq = 1 "
+                + ONLY_TEST_CHAIN
+            )
         assert only_break().problem == "index_mismatch"
 
     def test_the_command_exits_1_and_names_the_broken_entry(self, capsys):
         append(n=3)
-        target = Entry.objects.get(seq=2)
+        target = Entry.objects.get(chain__key="test:chain", seq=2)
         with triggers_disabled():
             sql(
                 "UPDATE ledger_entry SET hash = %s WHERE id = %s", ["0" * 64, target.pk]

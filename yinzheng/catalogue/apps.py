@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogueConfig(AppConfig):
+    name = "yinzheng.catalogue"
+    label = "catalogue"
+    verbose_name = _("证明事项清单")
+
+    def ready(self) -> None:
+        from . import policy  # noqa: F401  (registers the catalogue's actions)
+        from .reference_data import ensure_reference_data
+
+        post_migrate.connect(ensure_reference_data, sender=self)

@@ -1,0 +1,112 @@
+"""Reads of the catalogue: versions in force, the effective catalogue of a committee."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from yinzheng.divisions.models import ancestor_codes
+
+from .choices import ListKind, VersionStatus
+from .models import CatalogueList, Item, ListEntry, ListVersion
+
+IN_FORCE_STATUSES = [VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]
+
+
+def latest_published(
+    catalogue_list: CatalogueList, *, for_update: bool = False
+) -> ListVersion | None:
+    qs = catalogue_list.versions.filter(status=VersionStatus.PUBLISHED)
+    if for_update:
+        qs = qs.select_for_update()
+    return qs.order_by("-number").first()
+
+
+def versions_in_force(owner_codes: list[str], on: dt.date) -> QuerySet[ListVersion]:
+    """Published versions of lists owned by `owner_codes` whose validity covers `on`."""
+    return ListVersion.objects.filter(
+        catalogue_list__owner_id__in=owner_codes,
+        status__in=IN_FORCE_STATUSES,
+        valid_from__lte=on,
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def negative_items_above(owner_code: str, on: dt.date) -> dict[int, str]:
+    """Items on a negative list in force at `owner_code` or above it: id → list title."""
+    codes = [*ancestor_codes(owner_code), owner_code]
+    entries = ListEntry.objects.filter(
+        version__in=versions_in_force(codes, on).filter(
+            catalogue_list__kind=ListKind.NEGATIVE
+        )
+    ).values_list("item_id", "version__catalogue_list__title")
+    return dict(entries)
+
+
+def items_removed_before(catalogue_list: CatalogueList) -> set[int]:
+    """Items an earlier published version named that the current one no longer does."""
+    current = latest_published(catalogue_list)
+    ever = set(
+        ListEntry.objects.filter(
+            version__catalogue_list=catalogue_list,
+            version__status__in=IN_FORCE_STATUSES,
+        ).values_list("item_id", flat=True)
+    )
+    now = set(current.entries.values_list("item_id", flat=True)) if current else set()
+    return ever - now
+
+
+@dataclass(frozen=True)
+class EffectiveEntry:
+    item: Item
+    kind: str  # ListKind
+    version_id: int
+    list_title: str
+    owner_code: str
+
+
+def effective_catalogue(committee_code: str, on: dt.date) -> dict[str, EffectiveEntry]:
+    """REQ-009: the merge of the versions in force along the committee's chain.
+
+    Keyed by item key. Where an item is both issuable and negative (REQ-010 keeps that
+    from being published, but a higher list may change later), the negative entry wins.
+    """
+    codes = [*ancestor_codes(committee_code), committee_code]
+    entries = (
+        ListEntry.objects.filter(
+            version__in=versions_in_force(codes, on).filter(
+                catalogue_list__kind__in=[ListKind.POSITIVE, ListKind.NEGATIVE]
+            )
+        )
+        .select_related("item", "version__catalogue_list")
+        .order_by("version__catalogue_list__owner_id", "number")
+    )
+    merged: dict[str, EffectiveEntry] = {}
+    for e in entries:
+        lst = e.version.catalogue_list
+        candidate = EffectiveEntry(
+            e.item, lst.kind, e.version_id, lst.title, lst.owner_id
+        )
+        existing = merged.get(e.item.key)
+        if existing is None or (
+            existing.kind != ListKind.NEGATIVE and candidate.kind == ListKind.NEGATIVE
+        ):
+            merged[e.item.key] = candidate
+    return merged
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    added: list[ListEntry]
+    removed: list[ListEntry]
+
+
+def version_diff(old: ListVersion | None, new: ListVersion) -> VersionDiff:
+    """What `new` adds to and removes from `old` (REQ-012: a readable diff)."""
+    new_entries = {e.item_id: e for e in new.entries.select_related("item")}
+    old_entries = (
+        {e.item_id: e for e in old.entries.select_related("item")} if old else {}
+    )
+    return VersionDiff(
+        added=[e for i, e in new_entries.items() if i not in old_entries],
+        removed=[e for i, e in old_entries.items() if i not in new_entries],
+    )

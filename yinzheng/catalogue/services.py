@@ -1,0 +1,387 @@
+"""Lists and their versions: draft → approved → published (REQ-003–020).
+
+A list's content changes only through a new version (REQ-012). A draft is edited; an
+approval record (body, date, reference) is required before publishing (REQ-014);
+publishing refuses a positive entry that a higher negative list names (REQ-010), an
+ineligible positive entry (REQ-004), a negative entry without its route (REQ-006) and a
+re-added item that was removed before, unless an approved admission brings it back
+(REQ-019). Publishing closes the validity of the version before it the day before the new
+one starts, so validity ranges never overlap.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.transitions import move_to
+from yinzheng.divisions.choices import Level
+from yinzheng.divisions.models import Division
+from yinzheng.ledger import audit
+
+from . import policy as _catalogue_policy  # noqa: F401  (registers the actions)
+from . import selectors
+from .choices import ELIGIBLE_BASIS_TYPES, ListKind, VersionStatus
+from .models import CatalogueList, Item, ListEntry, ListVersion
+
+VERSION_FIELDS = [
+    "status",
+    "valid_from",
+    "valid_to",
+    "approval_body",
+    "approval_date",
+    "approval_reference",
+    "published_at",
+]
+LIST_OWNER_LEVELS = {Level.COUNTRY, Level.PROVINCE, Level.PREFECTURE, Level.COUNTY}
+
+
+class ListRuleViolation(Conflict):
+    code = "list_rule_violation"
+
+
+def _version_for_update(version_id: int) -> ListVersion:
+    version = (
+        ListVersion.objects.select_for_update()
+        .select_related("catalogue_list")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
+        raise NotFound(code="version_not_found")
+    return version
+
+
+def _require_draft(version: ListVersion) -> None:
+    if version.status != VersionStatus.DRAFT:
+        # REQ-012: a published (or approved) version never changes; adjust by a new one.
+        raise Conflict(
+            _("只有草稿版本可以修改；已批准或已公布的版本不能更改，请新建版本"),
+            code="version_not_draft",
+        )
+
+
+@transaction.atomic
+def list_create(
+    *,
+    actor: Any,
+    owner_code: str,
+    kind: str,
+    title: str,
+    batch_no: int | None = None,
+    sample: bool = False,
+) -> CatalogueList:
+    owner = Division.objects.filter(code=owner_code).first()
+    if owner is None:
+        raise NotFound(_("区划 %s 不存在") % owner_code, code="division_not_found")
+    if actor is not None:
+        policy.require(actor, "catalogue.manage", owner)
+    if owner.level not in LIST_OWNER_LEVELS:
+        raise InvalidInput(
+            _("清单只能由国家、省、市、县级制定"), code="list_owner_level"
+        )
+    if kind not in ListKind.values:
+        raise InvalidInput(_("清单类型无效"), code="list_kind_invalid")
+    if not title.strip():
+        raise InvalidInput(_("请填写清单名称"), code="list_title_required")
+    try:
+        with transaction.atomic():
+            catalogue_list = CatalogueList.objects.create(
+                owner=owner,
+                kind=kind,
+                title=title.strip(),
+                batch_no=batch_no,
+                sample=sample,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("该区划已有同类同批次清单"), code="list_exists") from exc
+    audit.record(
+        actor=actor,
+        event="catalogue_list.created",
+        subject=catalogue_list,
+        after={"kind": kind, "title": title, "batch_no": batch_no, "sample": sample},
+    )
+    return catalogue_list
+
+
+@transaction.atomic
+def version_draft(
+    *, actor: Any, list_id: int, reason: str, source_document: str = ""
+) -> ListVersion:
+    """A new draft, starting from the entries of the latest published version."""
+    catalogue_list = (
+        CatalogueList.objects.select_for_update().filter(pk=list_id).first()
+    )
+    if catalogue_list is None:
+        raise NotFound(code="list_not_found")
+    if actor is not None:
+        policy.require(actor, "catalogue.manage", catalogue_list)
+    if not reason.strip():
+        raise InvalidInput(_("请填写调整原因"), code="reason_required")  # REQ-012
+    if catalogue_list.versions.filter(
+        status__in=[VersionStatus.DRAFT, VersionStatus.APPROVED]
+    ).exists():
+        raise Conflict(_("该清单已有未公布的版本"), code="draft_exists")
+    last = catalogue_list.versions.order_by("-number").first()
+    version = ListVersion.objects.create(
+        catalogue_list=catalogue_list,
+        number=(last.number + 1) if last else 1,
+        reason=reason.strip(),
+        source_document=source_document.strip(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    base = selectors.latest_published(catalogue_list)
+    if base is not None:
+        ListEntry.objects.bulk_create(
+            ListEntry(version=version, item_id=e.item_id, number=e.number, note=e.note)
+            for e in base.entries.all()
+        )
+    audit.record(
+        actor=actor,
+        event="list_version.drafted",
+        subject=version,
+        after={
+            "number": version.number,
+            "reason": version.reason,
+            "from_version": base.number if base else None,
+        },
+    )
+    return version
+
+
+def entry_problems(catalogue_list: CatalogueList, item: Item) -> list[dict[str, str]]:
+    """What keeps `item` off this list, as (code, message) records (REQ-004, REQ-006)."""
+    problems: list[dict[str, str]] = []
+    if catalogue_list.kind == ListKind.POSITIVE:
+        types = {b.basis_type for b in item.bases.all()}
+        if not types:
+            problems.append({"code": "no_basis", "message": _("没有设定依据")})
+        elif not types & ELIGIBLE_BASIS_TYPES:
+            problems.append(
+                {
+                    "code": "policy_basis_only",
+                    "message": _(
+                        "只有政策依据，须有法律、法规或国务院保留证明事项清单依据"
+                    ),
+                }
+            )
+        if not item.within_committee_duties:
+            problems.append(
+                {
+                    "code": "not_within_duties",
+                    "message": _("未确认属于村（居）委会职责范围"),
+                }
+            )
+    elif catalogue_list.kind == ListKind.NEGATIVE:
+        if not item.route.strip():
+            problems.append({"code": "route_required", "message": _("缺少办事途径")})
+        if not item.responsible_departments:
+            problems.append(
+                {"code": "department_required", "message": _("缺少办理部门")}
+            )
+    return problems
+
+
+@transaction.atomic
+def version_add_item(
+    *, actor: Any, version_id: int, item_key: str, note: str = ""
+) -> ListEntry:
+    version = _version_for_update(version_id)
+    if actor is not None:
+        policy.require(actor, "catalogue.manage", version)
+    _require_draft(version)
+    item = Item.objects.filter(key=item_key).first()
+    if item is None:
+        raise NotFound(_("证明事项 %s 不存在") % item_key, code="item_not_found")
+    problems = entry_problems(version.catalogue_list, item)
+    if problems:
+        raise InvalidInput(
+            _("“%(item)s”不能列入该清单：%(why)s")
+            % {"item": item.name, "why": "；".join(p["message"] for p in problems)},
+            code="entry_ineligible",
+            detail=problems,
+        )
+    if version.entries.filter(item=item).exists():
+        raise Conflict(_("该事项已在清单中"), code="entry_exists")
+    last = version.entries.order_by("-number").first()
+    entry = ListEntry.objects.create(
+        version=version, item=item, number=(last.number + 1) if last else 1, note=note
+    )
+    audit.record(
+        actor=actor,
+        event="list_version.item_added",
+        subject=version,
+        after={"item": item.key, "number": entry.number},
+    )
+    return entry
+
+
+@transaction.atomic
+def version_remove_item(*, actor: Any, version_id: int, item_key: str) -> None:
+    version = _version_for_update(version_id)
+    if actor is not None:
+        policy.require(actor, "catalogue.manage", version)
+    _require_draft(version)
+    entry = version.entries.filter(item__key=item_key).first()
+    if entry is None:
+        raise NotFound(_("该事项不在清单中"), code="entry_not_found")
+    entry.delete()
+    audit.record(
+        actor=actor,
+        event="list_version.item_removed",
+        subject=version,
+        before={"item": item_key, "number": entry.number},
+    )
+
+
+@transaction.atomic
+def version_approve(
+    *,
+    actor: Any,
+    version_id: int,
+    approval_body: str,
+    approval_date: dt.date,
+    approval_reference: str,
+) -> ListVersion:
+    """Record the approval the jurisdiction requires before publishing (REQ-014)."""
+    version = _version_for_update(version_id)
+    if actor is not None:
+        policy.require(actor, "catalogue.manage", version)
+    missing = [
+        name
+        for name, value in [
+            (_("批准机关"), approval_body.strip()),
+            (_("批准日期"), approval_date),
+            (_("批准文号或会议"), approval_reference.strip()),
+        ]
+        if not value
+    ]
+    if missing:
+        raise InvalidInput(
+            _("批准记录不完整，缺少：%s") % "、".join(str(m) for m in missing),
+            code="approval_incomplete",
+        )
+    before = audit.snapshot(version, VERSION_FIELDS)
+    move_to(version, VersionStatus.APPROVED)
+    version.approval_body = approval_body.strip()
+    version.approval_date = approval_date
+    version.approval_reference = approval_reference.strip()
+    version.save(update_fields=VERSION_FIELDS)
+    audit.record(
+        actor=actor,
+        event="list_version.approved",
+        subject=version,
+        before=before,
+        after=audit.snapshot(version, VERSION_FIELDS),
+    )
+    return version
+
+
+def publish_problems(
+    version: ListVersion,
+    *,
+    valid_from: dt.date,
+    admitted_item_keys: Iterable[str] = (),
+) -> list[dict[str, Any]]:
+    """Every reason `version` cannot be published on `valid_from` (empty: it can)."""
+    catalogue_list = version.catalogue_list
+    entries = list(
+        version.entries.select_related("item").prefetch_related("item__bases")
+    )
+    problems: list[dict[str, Any]] = []
+    for entry in entries:
+        for p in entry_problems(catalogue_list, entry.item):
+            problems.append({**p, "item": entry.item.key, "name": entry.item.name})
+    if catalogue_list.kind == ListKind.POSITIVE:
+        negative = selectors.negative_items_above(catalogue_list.owner_id, valid_from)
+        for entry in entries:
+            if entry.item_id in negative:  # REQ-010
+                problems.append(
+                    {
+                        "code": "conflicts_with_higher_negative_list",
+                        "message": _("已列入上级负面清单：%s")
+                        % negative[entry.item_id],
+                        "item": entry.item.key,
+                        "name": entry.item.name,
+                    }
+                )
+        admitted = set(admitted_item_keys)
+        removed = selectors.items_removed_before(catalogue_list)
+        for entry in entries:  # REQ-019
+            if entry.item_id in removed and entry.item.key not in admitted:
+                problems.append(
+                    {
+                        "code": "backsliding",
+                        "message": _("曾被移出本清单，须经准入审核方可重新列入"),
+                        "item": entry.item.key,
+                        "name": entry.item.name,
+                    }
+                )
+    current = selectors.latest_published(catalogue_list)
+    if current is not None and current.valid_from and valid_from <= current.valid_from:
+        problems.append(
+            {
+                "code": "validity_overlap",
+                "message": _("生效日期须晚于现行版本的生效日期（%s）")
+                % current.valid_from.isoformat(),
+            }
+        )
+    return problems
+
+
+@transaction.atomic
+def version_publish(
+    *,
+    actor: Any,
+    version_id: int,
+    valid_from: dt.date,
+    admitted_item_keys: Iterable[str] = (),
+) -> ListVersion:
+    version = _version_for_update(version_id)
+    if actor is not None:
+        policy.require(actor, "catalogue.manage", version)
+    if version.status == VersionStatus.DRAFT:
+        raise Conflict(
+            _("尚无批准记录，不能公布（须先记录批准机关、日期和文号）"),
+            code="approval_required",
+        )  # REQ-014
+    problems = publish_problems(
+        version, valid_from=valid_from, admitted_item_keys=admitted_item_keys
+    )
+    if problems:
+        raise ListRuleViolation(
+            _("清单不能公布：%s")
+            % "；".join(f"{p.get('name', '')}{p['message']}" for p in problems),
+            detail=problems,
+        )
+    current = selectors.latest_published(version.catalogue_list, for_update=True)
+    if current is not None:
+        before = audit.snapshot(current, VERSION_FIELDS)
+        move_to(current, VersionStatus.SUPERSEDED)  # REQ-018
+        current.valid_to = valid_from - dt.timedelta(days=1)
+        current.save(update_fields=VERSION_FIELDS)
+        audit.record(
+            actor=actor,
+            event="list_version.superseded",
+            subject=current,
+            before=before,
+            after=audit.snapshot(current, VERSION_FIELDS),
+        )
+    before = audit.snapshot(version, VERSION_FIELDS)
+    move_to(version, VersionStatus.PUBLISHED)
+    version.valid_from = valid_from
+    version.published_at = clock.now()
+    version.save(update_fields=VERSION_FIELDS)
+    audit.record(
+        actor=actor,
+        event="list_version.published",
+        subject=version,
+        before=before,
+        after=audit.snapshot(version, VERSION_FIELDS),
+    )
+    return version

@@ -1,0 +1,84 @@
+"""Catalogue test data: items with bases, lists with published versions."""
+
+import datetime as dt
+import itertools
+
+from yinzheng.catalogue import services
+from yinzheng.catalogue.choices import BasisType
+from yinzheng.catalogue.models import Basis, CatalogueList, Item, ListVersion
+
+_keys = itertools.count(1)
+
+
+def item(
+    name: str | None = None,
+    *,
+    basis: str | None = BasisType.LAW,
+    within_duties: bool = True,
+    route: str = "",
+    departments=(),
+    key: str | None = None,
+) -> Item:
+    n = next(_keys)
+    obj = Item.objects.create(
+        key=key or f"item-{n}",
+        name=name or f"测试证明{n}",
+        within_committee_duties=within_duties,
+        route=route,
+        responsible_departments=list(departments),
+    )
+    if basis:
+        Basis.objects.create(
+            item=obj, basis_type=basis, citation=f"测试依据{n}", sample=True
+        )
+    return obj
+
+
+def negative_item(name: str | None = None, **kw) -> Item:
+    return item(
+        name,
+        basis=None,
+        within_duties=False,
+        route=kw.pop("route", "向有关部门申请"),
+        departments=kw.pop("departments", ["公安"]),
+        **kw,
+    )
+
+
+def published(
+    owner: str,
+    kind: str,
+    items: list[Item],
+    *,
+    valid_from: dt.date = dt.date(2024, 1, 1),
+    catalogue_list: CatalogueList | None = None,
+) -> ListVersion:
+    """A list at `owner` (created when not given) with a published version of `items`."""
+    if catalogue_list is None:
+        catalogue_list = services.list_create(
+            actor=None,
+            owner_code=owner,
+            kind=kind,
+            title=f"{owner} {kind}",
+            batch_no=CatalogueList.objects.filter(owner_id=owner, kind=kind).count()
+            + 1,
+        )
+    version = services.version_draft(
+        actor=None, list_id=catalogue_list.pk, reason="测试"
+    )
+    for entry in list(version.entries.all()):
+        services.version_remove_item(
+            actor=None, version_id=version.pk, item_key=entry.item.key
+        )
+    for it in items:
+        services.version_add_item(actor=None, version_id=version.pk, item_key=it.key)
+    services.version_approve(
+        actor=None,
+        version_id=version.pk,
+        approval_body="测试机关",
+        approval_date=valid_from,
+        approval_reference="测试文号",
+    )
+    return services.version_publish(
+        actor=None, version_id=version.pk, valid_from=valid_from
+    )
