@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("yinzheng.accounts.urls")),
     path("divisions/", include("yinzheng.divisions.urls")),
     path("ledger/", include("yinzheng.ledger.urls")),
+    path("catalogue/", include("yinzheng.catalogue.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("yinzheng.api.urls")),
     path("admin/", admin.site.urls),

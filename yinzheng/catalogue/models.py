@@ -54,6 +54,8 @@ class Item(models.Model):
     time_limit_days = models.PositiveSmallIntegerField(
         _("出具时限（工作日）"), null=True, blank=True
     )
+    # Name and aliases in one plain-text column, for matching (JSON stores \u escapes).
+    search_text = models.TextField(_("检索文本"), blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -70,6 +72,12 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = "\n".join([self.name, *self.aliases])
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:item", args=[self.key])

@@ -110,3 +110,10 @@ def version_diff(old: ListVersion | None, new: ListVersion) -> VersionDiff:
         added=[e for i, e in new_entries.items() if i not in old_entries],
         removed=[e for i, e in old_entries.items() if i not in new_entries],
     )
+
+
+def public_entries() -> QuerySet[ListEntry]:
+    """Entries of published (or once published) versions: what the public may read."""
+    return ListEntry.objects.filter(version__status__in=IN_FORCE_STATUSES).order_by(
+        "-version__valid_from"
+    )

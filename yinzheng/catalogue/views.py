@@ -1,0 +1,91 @@
+"""Public pages of the lists (REQ-079: no login), read through selectors."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from . import selectors
+from .models import CatalogueList, Item, ListVersion
+
+PUBLIC = selectors.IN_FORCE_STATUSES
+
+
+def index(request):
+    q = request.GET.get("q", "").strip()
+    lists = (
+        CatalogueList.objects.select_related("owner")
+        .filter(versions__status__in=PUBLIC)
+        .distinct()
+        .order_by("owner_id", "kind", "batch_no")
+    )
+    items = None
+    if q:
+        # A plain name/alias match; the colloquial lookup ranks results (issue 3, 6).
+        items = Item.objects.filter(
+            search_text__contains=q, entries__version__status__in=PUBLIC
+        ).distinct()[:50]
+    return render(
+        request, "catalogue/index.html", {"lists": lists, "q": q, "items": items}
+    )
+
+
+def list_detail(request, pk: int):
+    catalogue_list = get_object_or_404(
+        CatalogueList.objects.select_related("owner"), pk=pk
+    )
+    versions = list(
+        catalogue_list.versions.filter(status__in=PUBLIC).order_by("-number")
+    )
+    if not versions:
+        raise Http404
+    return _version_page(request, catalogue_list, versions[0], versions)
+
+
+def version_detail(request, pk: int, number: int):
+    catalogue_list = get_object_or_404(
+        CatalogueList.objects.select_related("owner"), pk=pk
+    )
+    versions = list(
+        catalogue_list.versions.filter(status__in=PUBLIC).order_by("-number")
+    )
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        raise Http404
+    return _version_page(request, catalogue_list, version, versions)
+
+
+def _version_page(request, catalogue_list, version: ListVersion, versions):
+    older = [v for v in versions if v.number < version.number]
+    diff = selectors.version_diff(older[0] if older else None, version)
+    entries = version.entries.select_related("item").prefetch_related("item__bases")
+    return render(
+        request,
+        "catalogue/version.html",
+        {
+            "list": catalogue_list,
+            "version": version,
+            "versions": versions,
+            "entries": entries,
+            "diff": diff,
+            "previous": older[0] if older else None,
+        },
+    )
+
+
+def item_detail(request, key: str):
+    item = get_object_or_404(
+        Item.objects.prefetch_related(
+            "bases",
+            Prefetch(
+                "entries",
+                queryset=selectors.public_entries().select_related(
+                    "version__catalogue_list__owner"
+                ),
+                to_attr="public_entries",
+            ),
+        ),
+        key=key,
+    )
+    if not item.public_entries:
+        raise Http404
+    return render(request, "catalogue/item.html", {"item": item})
