@@ -58,3 +58,11 @@ def _append_only_triggers(request):
         with blocker.unblock(), connection.cursor() as cur:
             for sql in _triggers.SQLITE_DOWN:
                 cur.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttles count in the cache; every test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()

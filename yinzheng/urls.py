@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from yinzheng.accounts.forms import ThrottledAdminLoginForm
+
 admin.site.site_header = "印证 yinzheng 系统管理"
+admin.site.login_form = ThrottledAdminLoginForm
 admin.site.site_title = "印证 yinzheng"
 
 urlpatterns = [

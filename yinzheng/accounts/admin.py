@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from rest_framework.authtoken.models import TokenProxy
+
+from yinzheng.ledger import audit
 
 from .models import LoginFailure, RoleGrant, User
 
@@ -25,6 +28,27 @@ class UserAdmin(BaseUserAdmin):
     )
     list_display = ["username", "full_name", "is_active", "is_superuser"]
     inlines = [RoleGrantInline]
+
+    AUDITED = ["username", "full_name", "is_active", "is_staff", "is_superuser"]
+
+    def save_model(self, request, obj, form, change):
+        """Every change an administrator makes here lands in the audit trail."""
+        before = None
+        if change:
+            old = User.objects.get(pk=obj.pk)
+            before = audit.snapshot(old, self.AUDITED)
+            before["password_changed"] = False
+        super().save_model(request, obj, form, change)
+        after = audit.snapshot(obj, self.AUDITED)
+        if change:
+            after["password_changed"] = "password" in form.changed_data
+        audit.record(
+            actor=request.user,
+            event="user.changed_by_admin" if change else "user.created_by_admin",
+            subject=obj,
+            before=before,
+            after=after,
+        )
 
 
 @admin.register(RoleGrant)
@@ -55,3 +79,13 @@ class RoleGrantAdmin(admin.ModelAdmin):
 class LoginFailureAdmin(admin.ModelAdmin):
     list_display = ["username", "address", "at"]
     search_fields = ["username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# API tokens are issued by `yinzheng token`, which records it in the audit trail.
+admin.site.unregister(TokenProxy)

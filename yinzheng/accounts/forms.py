@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -11,9 +12,11 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-class ThrottledLoginForm(AuthenticationForm):
+class ThrottledMixin:
+    """Counts failed logins and refuses a throttled username (accounts.services)."""
+
     error_messages = {
-        **AuthenticationForm.error_messages,
+        **AdminAuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码不正确。"),
         "throttled": LoginThrottled.message,
     }
@@ -32,3 +35,11 @@ class ThrottledLoginForm(AuthenticationForm):
             raise
         services.login_failures_clear(username=username)
         return cleaned
+
+
+class ThrottledLoginForm(ThrottledMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminLoginForm(ThrottledMixin, AdminAuthenticationForm):
+    pass

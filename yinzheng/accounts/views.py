@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from yinzheng.core.errors import DomainError, NotFound
+from yinzheng.core.errors import DomainError
 
 from . import services
 from .choices import Department, Role
-from .models import RoleGrant, User
+from .selectors import grants_manageable
 
 
 class GrantForm(forms.Form):
@@ -33,14 +33,9 @@ def grant_create(request, code: str):
         messages.error(request, _("请填写用户名并选择岗位"))
         return redirect("divisions:detail", code=code)
     try:
-        user = User.objects.filter(
-            username=form.cleaned_data["username"], is_active=True
-        ).first()
-        if user is None:
-            raise NotFound(_("用户不存在或已停用"), code="user_not_found")
-        services.grant_role(
+        services.grant_role_by_username(
             actor=request.user,
-            user=user,
+            username=form.cleaned_data["username"],
             role=form.cleaned_data["role"],
             division_code=code,
             department=form.cleaned_data["department"],
@@ -55,7 +50,7 @@ def grant_create(request, code: str):
 @login_required
 @require_POST
 def grant_revoke(request, grant_id: int):
-    grant = get_object_or_404(RoleGrant, pk=grant_id)
+    grant = get_object_or_404(grants_manageable(request.user), pk=grant_id)
     try:
         services.grant_revoke(actor=request.user, grant_id=grant.pk)
     except DomainError as exc:

@@ -73,7 +73,7 @@ class GrantListSerializer(GrantSerializer):
 class GrantCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     role = serializers.CharField(max_length=20)
-    division = serializers.CharField(max_length=12)
+    division = serializers.CharField(max_length=12, source="division_code")
     department = serializers.CharField(max_length=20, required=False, default="")
 
 

@@ -12,8 +12,6 @@ from rest_framework.views import APIView
 from yinzheng.accounts import policy
 from yinzheng.accounts import selectors as account_selectors
 from yinzheng.accounts import services as account_services
-from yinzheng.accounts.models import User
-from yinzheng.core.errors import NotFound
 from yinzheng.divisions import selectors, services
 from yinzheng.divisions.choices import Level
 from yinzheng.ledger import services as ledger_services
@@ -54,7 +52,7 @@ class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(parent_id=params["parent"])
         level = params.get("level")
         if level is not None:
-            if not level.isdigit() or int(level) not in Level.values:
+            if level not in {str(v) for v in Level.values}:
                 qs = qs.none()
             else:
                 qs = qs.filter(level=int(level))
@@ -148,16 +146,8 @@ class GrantViewSet(
     def create(self, request):
         data = s.GrantCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        v = data.validated_data
-        user = User.objects.filter(username=v["username"], is_active=True).first()
-        if user is None:
-            raise NotFound(code="user_not_found")
-        grant = account_services.grant_role(
-            actor=request.user,
-            user=user,
-            role=v["role"],
-            division_code=v["division"],
-            department=v["department"],
+        grant = account_services.grant_role_by_username(
+            actor=request.user, **data.validated_data
         )
         return Response(s.GrantListSerializer(grant).data, status=201)
 

@@ -1,8 +1,27 @@
-"""Turns a DomainError raised under a page into a page with its message, never a 500."""
+"""Request guards: bad bytes never reach the database, domain errors become pages."""
 
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
-from .errors import DomainError
+from .errors import DomainError, InvalidInput
+
+
+class RejectBadInputMiddleware:
+    """A NUL character in the path or a parameter is refused with 400 before any view
+    runs: PostgreSQL cannot store it and would otherwise answer with an error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [request.path, *request.GET.keys()]
+        values += [v for vs in request.GET.lists() for v in vs[1]]
+        if any("\x00" in v for v in values):
+            error = InvalidInput(code="nul_character")
+            if request.path.startswith("/api/"):
+                return JsonResponse(error.as_dict(), status=400)
+            return HttpResponseBadRequest(str(error.message))
+        return self.get_response(request)
 
 
 class DomainErrorMiddleware:

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,11 @@ def home(request):
 
 
 def _http_error(request, status: int, title: str, message: str):
+    if request.path.startswith("/api/"):
+        code = {400: "invalid_input", 403: "not_allowed", 404: "not_found"}[status]
+        return JsonResponse(
+            {"code": code, "message": message, "detail": None}, status=status
+        )
     return render(
         request,
         "core/http_error.html",
@@ -63,4 +69,13 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "code": "server_error",
+                "message": _("系统错误，请稍后再试"),
+                "detail": None,
+            },
+            status=500,
+        )
     return render(request, "core/500.html", status=500)

@@ -11,5 +11,12 @@ class DivisionAdmin(admin.ModelAdmin):
     raw_id_fields = ["parent", "merged_into"]
     show_full_result_count = False
 
+    # The tree changes only through the importer and the audited merge/abolish services.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False

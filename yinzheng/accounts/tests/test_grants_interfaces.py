@@ -4,8 +4,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from yinzheng.accounts import services
 from yinzheng.accounts.choices import Role
 from yinzheng.accounts.models import RoleGrant
+from yinzheng.core.errors import NotAllowed, NotFound
 from yinzheng.core.tests import factories
 
 
@@ -99,3 +101,38 @@ def test_token_command_prints_a_reusable_token(tree, capsys):
     first = capsys.readouterr().out.strip()
     call_command("token", "t")
     assert capsys.readouterr().out.strip() == first and len(first) == 40
+
+
+def test_nobody_grants_themselves_a_role(tree, officer):
+    with pytest.raises(NotAllowed) as exc:
+        services.grant_role(
+            actor=officer, user=officer, role=Role.HEAD, division_code=tree["A1a"]
+        )
+    assert exc.value.code == "self_grant"
+
+
+def test_only_a_superuser_grants_the_admin_role_or_creates_a_superuser(tree, officer):
+    clerk = factories.user("c", role=Role.CLERK, at=tree["A1a"])
+    with pytest.raises(NotAllowed):
+        services.grant_role(
+            actor=officer, user=clerk, role=Role.ADMIN, division_code="620725"
+        )
+    with pytest.raises(NotAllowed):
+        services.user_create(
+            actor=officer, username="evil", password="x", is_superuser=True
+        )
+
+
+def test_usernames_and_grant_ids_outside_the_scope_reveal_nothing(tree):
+    potou = factories.user("p", role=Role.CLERK, at=tree["B1a"])
+    officer = factories.user("m", role=Role.CIVIL_AFFAIRS, at="620725")
+    api = APIClient()
+    api.force_authenticate(potou)
+    body = {"role": "head", "division": tree["A1a"]}
+    known = api.post("/api/grants/", {**body, "username": "m"}, format="json")
+    unknown = api.post("/api/grants/", {**body, "username": "nobody"}, format="json")
+    assert known.status_code == unknown.status_code == 403
+    grant_id = officer.grants.get().pk
+    assert api.post(f"/api/grants/{grant_id}/revoke/").status_code == 404
+    with pytest.raises(NotFound):
+        services.grant_revoke(actor=potou, grant_id=grant_id)

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from yinzheng.accounts.models import User
+from yinzheng.ledger import audit
 
 
 class Command(BaseCommand):
@@ -17,7 +19,15 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"用户 {username} 不存在或已停用")
-        if rotate:
-            Token.objects.filter(user=user).delete()
-        token, _created = Token.objects.get_or_create(user=user)
+        with transaction.atomic():
+            if rotate:
+                Token.objects.filter(user=user).delete()
+            token, created = Token.objects.get_or_create(user=user)
+            if created:
+                # The key itself never enters the trail.
+                audit.record(
+                    actor=None,
+                    event="api_token.rotated" if rotate else "api_token.issued",
+                    subject=user,
+                )
         self.stdout.write(token.key)
