@@ -28,15 +28,19 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_triggers_dropped = False
+
+
 @pytest.fixture(autouse=True)
 def _append_only_triggers(request):
-    """Keep the journal's SQLite triggers around transactional tests.
+    """Keep the journal's triggers around transactional tests.
 
-    Django empties the database after a transactional test (live server, threads) with
-    DELETE on SQLite, which the append-only triggers refuse. Such a test drops them just
-    before that flush, and every test puts them back before it starts. PostgreSQL
-    empties tables with TRUNCATE, which row triggers do not see.
+    Django empties the database after a transactional test (live server, threads): with
+    DELETE on SQLite, which the append-only row triggers refuse, and with TRUNCATE on
+    PostgreSQL, which the statement triggers refuse. Such a test drops those triggers
+    just before that flush, and the next database test puts them back before it starts.
     """
+    global _triggers_dropped
     from yinzheng.ledger.migrations import _triggers
 
     names = set(request.fixturenames)
@@ -45,19 +49,30 @@ def _append_only_triggers(request):
         marker and marker.kwargs.get("transaction")
     )
     uses_db = marker is not None or transactional or "db" in names
-    if connection.vendor != "sqlite" or not uses_db:
+    if not uses_db:
         yield
         return
+    if connection.vendor == "sqlite":
+        up = [
+            sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS")
+            for sql in _triggers.SQLITE_UP
+        ]
+        down = _triggers.SQLITE_DOWN
+    else:
+        up, down = _triggers.POSTGRES_TRUNCATE_UP, _triggers.POSTGRES_TRUNCATE_DOWN
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")
-    with blocker.unblock(), connection.cursor() as cur:
-        for sql in _triggers.SQLITE_UP:
-            cur.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+    if _triggers_dropped:
+        with blocker.unblock(), connection.cursor() as cur:
+            for sql in up:
+                cur.execute(sql)
+        _triggers_dropped = False
     yield
     if transactional:
         with blocker.unblock(), connection.cursor() as cur:
-            for sql in _triggers.SQLITE_DOWN:
+            for sql in down:
                 cur.execute(sql)
+        _triggers_dropped = True
 
 
 @pytest.fixture(autouse=True)

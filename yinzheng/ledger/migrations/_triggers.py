@@ -27,3 +27,15 @@ POSTGRES_DOWN = [
     "DROP TRIGGER IF EXISTS ledger_entry_no_delete ON ledger_entry",
     "DROP FUNCTION IF EXISTS ledger_entry_refuse_change()",
 ]
+
+# TRUNCATE bypasses row triggers; on PostgreSQL a statement trigger refuses it too.
+POSTGRES_TRUNCATE_UP = [
+    """CREATE OR REPLACE TRIGGER ledger_entry_no_truncate BEFORE TRUNCATE ON ledger_entry
+       FOR EACH STATEMENT EXECUTE FUNCTION ledger_entry_refuse_change()""",
+    """CREATE OR REPLACE TRIGGER ledger_chain_no_truncate BEFORE TRUNCATE ON ledger_chain
+       FOR EACH STATEMENT EXECUTE FUNCTION ledger_entry_refuse_change()""",
+]
+POSTGRES_TRUNCATE_DOWN = [
+    "DROP TRIGGER IF EXISTS ledger_entry_no_truncate ON ledger_entry",
+    "DROP TRIGGER IF EXISTS ledger_chain_no_truncate ON ledger_chain",
+]

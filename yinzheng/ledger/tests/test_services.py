@@ -282,3 +282,11 @@ def test_sixteen_concurrent_writers_leave_no_gap_and_no_fork():
     assert seqs == list(range(1, writers * each + 1))
     (report,) = services.verify(chain_key="concurrent")
     assert report.ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_truncating_the_journal_is_refused_on_postgresql():
+    append(n=1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        sql("TRUNCATE ledger_entry, ledger_chain")
