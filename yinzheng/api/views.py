@@ -14,8 +14,8 @@ from yinzheng.accounts import selectors as account_selectors
 from yinzheng.accounts import services as account_services
 from yinzheng.divisions import selectors, services
 from yinzheng.divisions.choices import Level
+from yinzheng.ledger import selectors as ledger_selectors
 from yinzheng.ledger import services as ledger_services
-from yinzheng.ledger.models import Chain
 
 from . import serializers as s
 
@@ -182,15 +182,13 @@ class LedgerVerifyView(APIView):
     )
     def get(self, request):
         policy.require(request.user, "audit.view")
-        chains = policy.visible(Chain.objects.all(), request.user, field="division")
-        if not policy.sees_everything(request.user):
-            chains = chains.exclude(division__isnull=True)
+        chains = ledger_selectors.chains_visible(request.user)
         key = request.query_params.get("chain")
         if key:
             chains = chains.filter(key=key)
             if not chains.exists():
                 raise Http404
-        reports = [ledger_services.verify_chain(c) for c in chains[:500]]
+        reports = [ledger_services.verify_chain(c) for c in chains[:50]]
         return Response(
             {
                 "ok": all(r.ok for r in reports),

@@ -4,17 +4,14 @@ from django.shortcuts import render
 from yinzheng.accounts import policy
 from yinzheng.core.errors import NotAllowed
 
-from . import services
-from .models import Chain
+from . import selectors, services
 
 
 @login_required
 def index(request):
     if not policy.can(request.user, "audit.view"):
         raise NotAllowed()
-    chains = policy.visible(Chain.objects.all(), request.user, field="division")
-    if not policy.sees_everything(request.user):
-        chains = chains.exclude(division__isnull=True)
+    chains = selectors.chains_visible(request.user)
     reports = None
     if request.GET.get("verify"):
         reports = [services.verify_chain(c) for c in chains[:200]]

@@ -1,3 +1,5 @@
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -11,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="只建数据，不启动")
-        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--bind", default=os.environ.get("YINZHENG_BIND", "127.0.0.1:8000")
+        )
 
     def handle(self, *args, no_serve: bool, bind: str, **options):
         call_command("migrate", interactive=False, verbosity=0)
