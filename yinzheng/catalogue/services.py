@@ -356,7 +356,10 @@ def version_publish(
     if problems:
         raise ListRuleViolation(
             _("清单不能公布：%s")
-            % "；".join(f"{p.get('name', '')}{p['message']}" for p in problems),
+            % "；".join(
+                f"{p['name']}：{p['message']}" if p.get("name") else str(p["message"])
+                for p in problems
+            ),
             detail=problems,
         )
     current = selectors.latest_published(version.catalogue_list, for_update=True)
