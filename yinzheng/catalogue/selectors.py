@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from yinzheng.divisions.models import ancestor_codes
 
+from . import lookup
 from .choices import ListKind, VersionStatus
 from .models import CatalogueList, Item, ListEntry, ListVersion
 
@@ -117,3 +118,77 @@ def public_entries() -> QuerySet[ListEntry]:
     return ListEntry.objects.filter(version__status__in=IN_FORCE_STATUSES).order_by(
         "-version__valid_from"
     )
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    item: Item
+    list: str  # "negative" | "positive" | "none" for the committee (or anywhere)
+    score: float
+    matched: str
+    list_title: str = ""
+
+
+_index_cache: dict[tuple, "lookup.Index"] = {}
+
+
+def _lookup_index(on: dt.date) -> tuple["lookup.Index", dict[str, Item]]:
+    """One index over every item of a list in force on `on`, rebuilt when versions
+    change (the cache key is the set of versions in force)."""
+    versions = versions_in_force_anywhere(on)
+    version_ids = tuple(sorted(versions.values_list("pk", flat=True)))
+    items = {
+        i.key: i
+        for i in Item.objects.filter(entries__version__in=version_ids).distinct()
+    }
+    cache_key = (version_ids, len(items))
+    index = _index_cache.get(cache_key)
+    if index is None:
+        index = lookup.Index((i.key, i.name, i.aliases) for i in items.values())
+        _index_cache.clear()
+        _index_cache[cache_key] = index
+    return index, items
+
+
+def lookup_items(
+    text: str,
+    *,
+    committee_code: str | None = None,
+    on: dt.date | None = None,
+    limit: int = 5,
+) -> list[LookupResult]:
+    """Ranked items for a colloquial query, with what a committee may do about each."""
+    from yinzheng.core import clock
+
+    on = on or clock.today()
+    index, items = _lookup_index(on)
+    hits = index.search(text, limit=limit)
+    if committee_code:
+        catalogue = effective_catalogue(committee_code, on)
+        kinds = {k: (e.kind, e.list_title) for k, e in catalogue.items()}
+    else:
+        kinds = {}
+        for entry in ListEntry.objects.filter(
+            item__key__in=[h.key for h in hits],
+            version__in=versions_in_force_anywhere(on),
+            version__catalogue_list__kind__in=[ListKind.POSITIVE, ListKind.NEGATIVE],
+        ).select_related("item", "version__catalogue_list"):
+            lst = entry.version.catalogue_list
+            if kinds.get(entry.item.key, ("",))[0] != ListKind.NEGATIVE:
+                kinds[entry.item.key] = (lst.kind, lst.title)
+    return [
+        LookupResult(
+            item=items[h.key],
+            list=kinds.get(h.key, ("none", ""))[0],
+            score=h.score,
+            matched=h.matched,
+            list_title=kinds.get(h.key, ("", ""))[1],
+        )
+        for h in hits
+    ]
+
+
+def versions_in_force_anywhere(on: dt.date) -> QuerySet[ListVersion]:
+    return ListVersion.objects.filter(
+        status__in=IN_FORCE_STATUSES, valid_from__lte=on
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))

@@ -1,0 +1,55 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from yinzheng.catalogue import selectors
+from yinzheng.divisions.models import Division
+
+
+class Command(BaseCommand):
+    help = "“要我开……证明”：按口语查找证明事项，并给出村（居）委会能否出具及办事途径"
+
+    def add_arguments(self, parser):
+        parser.add_argument("text", help="口语描述，如：村里开个户籍证明")
+        parser.add_argument("--committee", help="村（居）委会代码：按其有效清单判断")
+        parser.add_argument("--limit", type=int, default=5)
+        parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    def handle(self, *args, text, committee, limit, json: bool, **options):
+        if committee and not Division.objects.filter(code=committee).exists():
+            raise CommandError(f"区划 {committee} 不存在")
+        if not 1 <= limit <= 50:
+            raise CommandError("--limit 须在 1 到 50 之间")
+        results = selectors.lookup_items(text, committee_code=committee, limit=limit)
+        payload = {
+            "query": text,
+            "results": [
+                {
+                    "name": r.item.name,
+                    "key": r.item.key,
+                    "list": r.list,
+                    "score": r.score,
+                    "route": r.item.route if r.list != "positive" else "",
+                    "responsible_departments": r.item.responsible_departments,
+                }
+                for r in results
+            ],
+        }
+        if json:
+            self.stdout.write(_dumps(payload))
+            return
+        if not results:
+            self.stdout.write("没有找到相符的证明事项。")
+        labels = {
+            "negative": "不应由村（居）委会出具",
+            "positive": "可出具",
+            "none": "无依据",
+        }
+        for r in results:
+            self.stdout.write(f"{r.item.name}（{labels[r.list]}，{r.score:.2f}）")
+            if r.list != "positive" and r.item.route:
+                self.stdout.write(f"  办事途径：{r.item.route}")
+
+
+def _dumps(value) -> str:
+    import json as _json
+
+    return _json.dumps(value, ensure_ascii=False, indent=2)

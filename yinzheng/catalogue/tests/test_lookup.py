@@ -1,0 +1,99 @@
+"""The “I was asked for …” lookup (issue 3, item 6; REQ-007, REQ-079)."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
+
+from yinzheng.catalogue import lookup, selectors
+
+from .lookup_eval import EVAL
+
+
+@pytest.fixture
+def index(db):
+    from yinzheng.catalogue.reference_data import read_batch1
+
+    return lookup.Index(
+        (row["key"], row["name"], row["aliases"]) for row in read_batch1()["items"]
+    )
+
+
+def accuracy(index, k):
+    hits = sum(
+        expected in [h.key for h in index.search(query, limit=k)]
+        for query, expected in EVAL
+    )
+    return hits / len(EVAL)
+
+
+def test_the_evaluation_set_has_at_least_100_queries_over_all_20_items():
+    assert len(EVAL) >= 100
+    assert len({key for _q, key in EVAL}) == 20
+
+
+def test_top1_accuracy_is_at_least_95_percent(index):
+    misses = [
+        (q, want, [h.key for h in index.search(q, limit=3)])
+        for q, want in EVAL
+        if [h.key for h in index.search(q, limit=1)] != [want]
+    ]
+    top1 = 1 - len(misses) / len(EVAL)
+    print(f"\nlookup top-1 {top1:.1%}, top-3 {accuracy(index, 3):.1%} on {len(EVAL)}")
+    assert top1 >= 0.95, misses
+
+
+def test_top3_accuracy_is_at_least_98_percent(index):
+    assert accuracy(index, 3) >= 0.98
+
+
+def test_aliases_find_their_items_REQ_007(index):
+    assert index.search("户籍证明")[0].key == "identity_info_certificate"
+    assert index.search("收入证明")[0].key == "property_certificate"
+    assert index.search("分居证明")[0].key == "marital_status_certificate"
+
+
+def test_a_query_without_substance_finds_nothing(index):
+    assert index.search("要个证明") == []
+    assert index.search("   ") == []
+
+
+@given(st.text(max_size=30))
+def test_any_text_gives_ranked_scores_between_0_and_1(text):
+    from yinzheng.catalogue.reference_data import read_batch1
+
+    idx = lookup.Index(
+        (row["key"], row["name"], row["aliases"]) for row in read_batch1()["items"]
+    )
+    hits = idx.search(text)
+    assert all(0 < h.score <= 1 for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.django_db
+def test_lookup_for_a_committee_says_negative_with_the_route(tree):
+    (first, *_rest) = selectors.lookup_items("开个户籍证明", committee_code=tree["A1a"])
+    assert first.item.key == "identity_info_certificate"
+    assert first.list == "negative"
+    assert "公安" in first.item.route
+
+
+@pytest.mark.django_db
+def test_the_command_prints_the_documented_json(tree, capsys):
+    call_command(
+        "lookup",
+        "村里开个收入证名",
+        "--committee",
+        tree["A1a"],
+        "--limit",
+        "2",
+        "--json",
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["query"] == "村里开个收入证名"
+    best = out["results"][0]
+    assert best["name"] == "居民财产证明" and best["list"] == "negative"
+    assert best["route"] and 0 < best["score"] <= 1
+    assert len(out["results"]) <= 2
