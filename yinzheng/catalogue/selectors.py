@@ -129,25 +129,27 @@ class LookupResult:
     list_title: str = ""
 
 
-_index_cache: dict[tuple, "lookup.Index"] = {}
+_index_cache: dict[tuple, tuple["lookup.Index", dict[str, Item]]] = {}
 
 
-def _lookup_index(on: dt.date) -> tuple["lookup.Index", dict[str, Item]]:
-    """One index over every item of a list in force on `on`, rebuilt when versions
-    change (the cache key is the set of versions in force)."""
-    versions = versions_in_force_anywhere(on)
-    version_ids = tuple(sorted(versions.values_list("pk", flat=True)))
-    items = {
-        i.key: i
-        for i in Item.objects.filter(entries__version__in=version_ids).distinct()
-    }
-    cache_key = (version_ids, len(items))
-    index = _index_cache.get(cache_key)
-    if index is None:
+def _lookup_index(
+    on: dt.date,
+) -> tuple[tuple[int, ...], "lookup.Index", dict[str, Item]]:
+    """One index over every item of a list in force on `on`, kept while the set of
+    versions in force stays the same (a publication changes it)."""
+    version_ids = tuple(
+        sorted(versions_in_force_anywhere(on).values_list("pk", flat=True))
+    )
+    cached = _index_cache.get(version_ids)
+    if cached is None:
+        items = {
+            i.key: i
+            for i in Item.objects.filter(entries__version__in=version_ids).distinct()
+        }
         index = lookup.Index((i.key, i.name, i.aliases) for i in items.values())
         _index_cache.clear()
-        _index_cache[cache_key] = index
-    return index, items
+        cached = _index_cache[version_ids] = (index, items)
+    return version_ids, *cached
 
 
 def lookup_items(
@@ -157,25 +159,27 @@ def lookup_items(
     on: dt.date | None = None,
     limit: int = 5,
 ) -> list[LookupResult]:
-    """Ranked items for a colloquial query, with what a committee may do about each."""
+    """Ranked items for a colloquial query, with what the committee may do about each
+    (or, without a committee, what any list in force says)."""
     from yinzheng.core import clock
 
     on = on or clock.today()
-    index, items = _lookup_index(on)
+    version_ids, index, items = _lookup_index(on)
     hits = index.search(text, limit=limit)
+    entries = ListEntry.objects.filter(
+        version_id__in=version_ids,
+        item__key__in=[h.key for h in hits],
+        version__catalogue_list__kind__in=[ListKind.POSITIVE, ListKind.NEGATIVE],
+    )
     if committee_code:
-        catalogue = effective_catalogue(committee_code, on)
-        kinds = {k: (e.kind, e.list_title) for k, e in catalogue.items()}
-    else:
-        kinds = {}
-        for entry in ListEntry.objects.filter(
-            item__key__in=[h.key for h in hits],
-            version__in=versions_in_force_anywhere(on),
-            version__catalogue_list__kind__in=[ListKind.POSITIVE, ListKind.NEGATIVE],
-        ).select_related("item", "version__catalogue_list"):
-            lst = entry.version.catalogue_list
-            if kinds.get(entry.item.key, ("",))[0] != ListKind.NEGATIVE:
-                kinds[entry.item.key] = (lst.kind, lst.title)
+        chain = [*ancestor_codes(committee_code), committee_code]
+        entries = entries.filter(version__catalogue_list__owner_id__in=chain)
+    kinds: dict[str, tuple[str, str]] = {}
+    for key, kind, title in entries.values_list(
+        "item__key", "version__catalogue_list__kind", "version__catalogue_list__title"
+    ):
+        if kinds.get(key, ("",))[0] != ListKind.NEGATIVE:  # negative wins (REQ-010)
+            kinds[key] = (kind, title)
     return [
         LookupResult(
             item=items[h.key],

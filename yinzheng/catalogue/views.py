@@ -18,14 +18,9 @@ def index(request):
         .distinct()
         .order_by("owner_id", "kind", "batch_no")
     )
-    items = None
-    if q:
-        # A plain name/alias match; the colloquial lookup ranks results (issue 3, 6).
-        items = Item.objects.filter(
-            search_text__contains=q, entries__version__status__in=PUBLIC
-        ).distinct()[:50]
+    results = selectors.lookup_items(q[:100], limit=8) if q else None
     return render(
-        request, "catalogue/index.html", {"lists": lists, "q": q, "items": items}
+        request, "catalogue/index.html", {"lists": lists, "q": q, "results": results}
     )
 
 

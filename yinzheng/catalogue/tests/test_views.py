@@ -61,3 +61,9 @@ def test_drafts_and_unknown_items_are_not_public(client, tree):
     assert client.get("/catalogue/items/no-such-item/").status_code == 404
     unlisted = factories.item("未公布证明")
     assert client.get(unlisted.get_absolute_url()).status_code == 404
+
+
+def test_the_portal_search_takes_colloquial_text_and_shows_the_route(client, batch1):
+    text = client.get("/catalogue/", {"q": "村里开个收入证名"}).content.decode()
+    assert "居民财产证明" in text and "村（居）委会不出具" in text
+    assert "个案查询的方式进行核对" in text  # the route, not only the name

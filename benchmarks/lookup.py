@@ -1,0 +1,88 @@
+"""Lookup throughput: colloquial queries per second on a county's effective catalogue.
+
+    .venv/bin/python benchmarks/lookup.py [--seconds 3]
+
+Migrates a scratch SQLite database in a temporary data folder (the national negative
+list, batch 1, comes with every installation; the demo adds sample county lists), then
+times two paths over the evaluation queries of the test suite, in one run:
+
+- the matcher alone (`lookup.Index.search`) on the committee's effective catalogue;
+- the whole request path (`selectors.lookup_items` with a committee), database included.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    os.environ["YINZHENG_DATA_DIR"] = tempfile.mkdtemp(prefix="yz-bench-lookup-")
+    os.environ.pop("YINZHENG_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yinzheng.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from yinzheng.catalogue import lookup, selectors
+    from yinzheng.catalogue.tests.lookup_eval import EVAL
+    from yinzheng.core import clock
+    from yinzheng.core.demo import load_demo
+
+    load_demo()
+    committee = "620725101001"
+    catalogue = selectors.effective_catalogue(committee, clock.today())
+    index = lookup.Index(
+        (e.item.key, e.item.name, e.item.aliases) for e in catalogue.values()
+    )
+    queries = [q for q, _ in EVAL]
+    rows = []
+    for label, fn in [
+        ("matcher (Index.search)", lambda q: index.search(q)),
+        (
+            "lookup_items, committee",
+            lambda q: selectors.lookup_items(q, committee_code=committee),
+        ),
+    ]:
+        samples = []
+        count = 0
+        deadline = time.perf_counter() + args.seconds
+        while time.perf_counter() < deadline:
+            for q in queries:
+                t = time.perf_counter()
+                fn(q)
+                samples.append(time.perf_counter() - t)
+                count += 1
+        total = sum(samples)
+        samples.sort()
+        rows.append(
+            (
+                label,
+                count,
+                count / total,
+                statistics.median(samples) * 1e6,
+                samples[int(len(samples) * 0.99)] * 1e6,
+            )
+        )
+    print(
+        f"catalogue of committee {committee}: {len(catalogue)} items; "
+        f"{len(queries)} distinct queries, {os.cpu_count()} cores"
+    )
+    print("| path | lookups | per second | p50 µs | p99 µs |")
+    print("|---|---|---|---|---|")
+    for label, count, rate, p50, p99 in rows:
+        print(f"| {label} | {count:,} | {rate:,.0f} | {p50:,.0f} | {p99:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
