@@ -6,6 +6,11 @@
     yinzheng import-divisions DIR [--under CODE ...]        national division codes
     yinzheng createadmin USERNAME                           a system administrator
     yinzheng ledger verify [--chain KEY] [--json]           check every hash chain
+    yinzheng grant USERNAME ROLE CODE [--revoke]            give or take back a role
+    yinzheng token USERNAME [--rotate]                      an API token
+    yinzheng lookup TEXT [--committee CODE] [--json]        "I was asked for …"
+    yinzheng catalogue-export LIST_ID --format json|csv|xlsx  open data of a list
+    yinzheng catalogue-import FILE.json --list ID --reason TEXT  a draft from a file
     yinzheng <any other management command> ...
 
 Sub-commands with a hyphen map to Django management commands with an underscore.

@@ -7,15 +7,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yinzheng.core.errors import DomainError
+from yinzheng.core.forms import StaffForm
 
 from . import services
 from .choices import Department, Role
 from .selectors import grants_manageable
 
 
-class GrantForm(forms.Form):
+class GrantForm(StaffForm):
     prefix = "grant"
-    label_suffix = "："
     username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
     role = forms.ChoiceField(label=gettext_lazy("岗位"), choices=Role.choices)
     department = forms.ChoiceField(

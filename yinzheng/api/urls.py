@@ -6,12 +6,19 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import catalogue, views
 
 router = DefaultRouter()
 router.register("divisions", views.DivisionViewSet, basename="division")
 router.register("committees", views.CommitteeViewSet, basename="committee")
 router.register("grants", views.GrantViewSet, basename="grant")
+router.register(
+    "catalogue/lists", catalogue.CatalogueListViewSet, basename="catalogue-list"
+)
+router.register(
+    "catalogue/versions", catalogue.VersionViewSet, basename="catalogue-version"
+)
+router.register("catalogue/items", catalogue.ItemViewSet, basename="catalogue-item")
 
 app_name = "api"
 urlpatterns = [

@@ -9,6 +9,7 @@ from django.db import transaction
 from yinzheng.accounts import services as accounts
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.models import RoleGrant, User
+from yinzheng.catalogue.demo import load_demo_catalogue
 from yinzheng.divisions.importer import import_divisions
 
 DEMO_DIVISIONS = Path(__file__).resolve().parent.parent / "divisions" / "data" / "demo"
@@ -74,4 +75,5 @@ def load_demo() -> list[DemoAccount]:
                 division_code=acc.division,
                 department=acc.department,
             )
+    load_demo_catalogue()
     return ACCOUNTS

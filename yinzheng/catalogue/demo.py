@@ -1,0 +1,189 @@
+"""Demo positive lists for the three demo counties, marked as sample data throughout.
+
+Each county (山丹县, 肃南裕固族自治县, 坡头区) gets a positive list with `sample=True`, a
+title ending in （示例）, and a published first version whose approval record says it is a
+sample. Its items are plausible certificates committees issue, none of them on the
+national negative list (batch 1); each carries one basis with `sample=True` whose citation
+says it is demo data and not a real legal provision: no invented citation is ever shown
+as real. 山丹县 also gets an open draft of version 2, so the staff pages show work in
+progress. Lists and versions go through catalogue.services, acting as the county's demo
+civil-affairs officer; running it twice changes nothing.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from yinzheng.accounts.models import User
+
+from . import selectors, services
+from .choices import BasisType, ListKind, VersionStatus
+from .models import Basis, CatalogueList, Item
+
+SAMPLE_CITATION = "示例依据（演示数据，非真实法律条文）"
+SAMPLE_REMARK = "示例数据：演示用证明事项，名称与依据均非真实清单内容"
+VALID_FROM = dt.date(2024, 1, 1)
+
+
+@dataclass(frozen=True)
+class DemoItem:
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoList:
+    county: str
+    county_name: str
+    officer: str  # username of the county's demo civil-affairs officer (core.demo)
+    items: tuple[str, ...]
+    draft_adds: tuple[str, ...] = ()
+
+
+ITEMS = [
+    DemoItem("sample_actual_residence", "实际居住情况证明", ("居住证明",)),
+    DemoItem("sample_land_contract", "农村土地承包经营情况证明", ("土地承包证明",)),
+    DemoItem("sample_collective_membership", "农村集体经济组织成员身份证明"),
+    DemoItem("sample_dispute_mediation", "民间纠纷调解情况证明", ("调解证明",)),
+    DemoItem("sample_guardian_designation", "监护人指定情况证明"),
+    DemoItem("sample_grassland_contract", "草原承包经营情况证明", ("草场承包证明",)),
+]
+
+LISTS = [
+    DemoList(
+        "620725",
+        "山丹县",
+        "minzheng",
+        (
+            "sample_actual_residence",
+            "sample_land_contract",
+            "sample_collective_membership",
+            "sample_dispute_mediation",
+        ),
+        draft_adds=("sample_guardian_designation",),
+    ),
+    DemoList(
+        "620721",
+        "肃南裕固族自治县",
+        "minzheng_sunan",
+        (
+            "sample_actual_residence",
+            "sample_grassland_contract",
+            "sample_collective_membership",
+            "sample_dispute_mediation",
+        ),
+    ),
+    DemoList(
+        "440804",
+        "坡头区",
+        "minzheng_potou",
+        (
+            "sample_actual_residence",
+            "sample_land_contract",
+            "sample_dispute_mediation",
+            "sample_guardian_designation",
+        ),
+    ),
+]
+
+
+def ensure_demo_item(spec: DemoItem) -> Item:
+    """A demo item with one sample basis.
+
+    catalogue.services has no service that creates items (the national batch is loaded
+    the same way, in reference_data.py); this is for demo data only.
+    """
+    item, _created = Item.objects.update_or_create(
+        key=spec.key,
+        defaults={
+            "name": spec.name,
+            "aliases": list(spec.aliases),
+            "within_committee_duties": True,
+            "remarks": SAMPLE_REMARK,
+        },
+    )
+    if not item.bases.exists():
+        Basis.objects.create(
+            item=item,
+            basis_type=BasisType.LAW,
+            citation=SAMPLE_CITATION,
+            sample=True,
+        )
+    return item
+
+
+def _officer(username: str) -> Any:
+    return User.objects.filter(username=username).first()
+
+
+def _title(spec: DemoList) -> str:
+    return f"{spec.county_name}基层群众性自治组织出具证明事项清单（示例）"
+
+
+def _fill(actor: Any, version_id: int, keys: tuple[str, ...]) -> None:
+    present = set(
+        Item.objects.filter(entries__version_id=version_id).values_list(
+            "key", flat=True
+        )
+    )
+    for key in keys:
+        if key not in present:
+            services.version_add_item(actor=actor, version_id=version_id, item_key=key)
+
+
+def _ensure_list(spec: DemoList) -> CatalogueList:
+    actor = _officer(spec.officer)
+    catalogue_list = CatalogueList.objects.filter(
+        owner_id=spec.county, kind=ListKind.POSITIVE, sample=True
+    ).first()
+    if catalogue_list is None:
+        catalogue_list = services.list_create(
+            actor=actor,
+            owner_code=spec.county,
+            kind=ListKind.POSITIVE,
+            title=_title(spec),
+            sample=True,
+        )
+    open_version = catalogue_list.versions.filter(
+        status__in=[VersionStatus.DRAFT, VersionStatus.APPROVED]
+    ).first()
+    if selectors.latest_published(catalogue_list) is None:
+        version = open_version or services.version_draft(
+            actor=actor,
+            list_id=catalogue_list.pk,
+            reason="（示例）演示用正面清单，非真实清单",
+            source_document="（示例）演示数据，无真实来源文件",
+        )
+        if version.status == VersionStatus.DRAFT:
+            _fill(actor, version.pk, spec.items)
+            services.version_approve(
+                actor=actor,
+                version_id=version.pk,
+                approval_body=f"（示例）{spec.county_name}人民政府",
+                approval_date=VALID_FROM,
+                approval_reference="（示例）演示数据，无真实批准文号",
+            )
+        services.version_publish(
+            actor=actor, version_id=version.pk, valid_from=VALID_FROM
+        )
+        open_version = None
+    if spec.draft_adds and not catalogue_list.versions.filter(number__gt=1).exists():
+        open_version = services.version_draft(
+            actor=actor,
+            list_id=catalogue_list.pk,
+            reason="（示例）演示用调整：拟新增事项，尚待批准",
+            source_document="（示例）演示数据，无真实来源文件",
+        )
+        _fill(actor, open_version.pk, spec.draft_adds)
+    return catalogue_list
+
+
+@transaction.atomic
+def load_demo_catalogue() -> list[CatalogueList]:
+    """The sample lists of the demo counties; needs the demo divisions (core.demo)."""
+    for spec in ITEMS:
+        ensure_demo_item(spec)
+    return [_ensure_list(spec) for spec in LISTS]

@@ -1,0 +1,83 @@
+"""Forms of the staff pages that keep the lists (REQ-003, REQ-012, REQ-014).
+
+They only read the input; the rules (what a title, a reason or an approval record must
+hold) are the services', so fields the services check are optional here and the service's
+message is the one the officer sees.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yinzheng.core.forms import StaffForm
+
+from .choices import ListKind
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class ListCreateForm(StaffForm):
+    prefix = "list"
+    # A code, not a choice: the policy (in the service) decides which owners are allowed.
+    owner = forms.CharField(label=_("制定机关所在区划"), max_length=12)
+    kind = forms.ChoiceField(label=_("清单类型"), choices=ListKind.choices)
+    title = forms.CharField(label=_("清单名称"), max_length=200, required=False)
+    batch_no = forms.IntegerField(
+        label=_("批次（可不填）"), min_value=1, max_value=32767, required=False
+    )
+
+    def __init__(self, *args, owners=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].widget = forms.Select(
+            choices=[(d.code, f"{d.name}（{d.code}）") for d in owners]
+        )
+
+
+class DraftForm(StaffForm):
+    prefix = "draft"
+    reason = forms.CharField(
+        label=_("调整原因"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("如法律法规立改废释、工作需要、群众需求"),
+    )
+    source_document = forms.CharField(
+        label=_("来源文件"), max_length=300, required=False
+    )
+
+
+class AddItemForm(StaffForm):
+    prefix = "add"
+    item_key = forms.CharField(label=_("事项标识"), max_length=80)
+    note = forms.CharField(
+        label=_("说明（可不填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RemoveItemForm(StaffForm):
+    prefix = "remove"
+    item_key = forms.CharField(max_length=80, widget=forms.HiddenInput)
+
+
+class ItemSearchForm(StaffForm):
+    prefix = "find"
+    q = forms.CharField(label=_("按名称或别名查找事项"), max_length=100, required=False)
+
+
+class ApproveForm(StaffForm):
+    prefix = "approve"
+    approval_body = forms.CharField(label=_("批准机关"), max_length=200, required=False)
+    approval_date = forms.DateField(
+        label=_("批准日期"), required=False, widget=_date_input()
+    )
+    approval_reference = forms.CharField(
+        label=_("批准文号或会议"), max_length=200, required=False
+    )
+
+
+class PublishForm(StaffForm):
+    prefix = "publish"
+    valid_from = forms.DateField(label=_("生效日期"), widget=_date_input())

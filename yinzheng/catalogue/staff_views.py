@@ -1,0 +1,386 @@
+"""Staff pages where a civil-affairs officer keeps the lists (REQ-003–020).
+
+The officer sees the lists owned inside the subtrees where the policy grants them
+"catalogue.manage", creates a list, starts a draft (reason, source document), adds and
+removes items, sees what keeps each entry or the whole version from publication, records
+the approval and publishes. Every write is one call to catalogue.services; a refusal comes
+back as a DomainError and the page shows its message. A user without the action anywhere
+gets 403; a list outside their subtrees is 404, as if it did not exist.
+"""
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yinzheng.accounts import policy
+from yinzheng.core import clock
+from yinzheng.core.errors import DomainError, NotAllowed
+from yinzheng.divisions.choices import COUNTRY_CODE
+from yinzheng.divisions.models import Division
+
+from . import selectors, services
+from .choices import ListKind, VersionStatus
+from .forms import (
+    AddItemForm,
+    ApproveForm,
+    DraftForm,
+    ItemSearchForm,
+    ListCreateForm,
+    PublishForm,
+    RemoveItemForm,
+)
+from .models import CatalogueList, Item, ListVersion
+
+ACTION = "catalogue.manage"
+OPEN_STATUSES = [VersionStatus.DRAFT, VersionStatus.APPROVED]
+SEARCH_LIMIT = 30
+
+
+def _require_manager(user: Any) -> None:
+    if not policy.can(user, ACTION):
+        raise PermissionDenied
+
+
+def _manage_q(user: Any, field: str):
+    """Rows whose division `field` lies where the user may manage lists."""
+    if user.is_superuser:
+        return policy.data_q_for_codes([COUNTRY_CODE], field)
+    roles = policy.ACTIONS[ACTION].roles
+    return policy.data_q_for_codes(policy.scope_codes(user, roles), field)
+
+
+def _manageable_lists(user: Any) -> QuerySet[CatalogueList]:
+    return CatalogueList.objects.select_related("owner").filter(
+        _manage_q(user, "owner_id")
+    )
+
+
+def _owner_choices(user: Any) -> QuerySet[Division]:
+    return (
+        Division.objects.filter(level__in=services.LIST_OWNER_LEVELS)
+        .filter(_manage_q(user, "code"))
+        .order_by("code")
+    )
+
+
+def _list_or_404(user: Any, pk: int) -> CatalogueList:
+    _require_manager(user)
+    catalogue_list = _manageable_lists(user).filter(pk=pk).first()
+    if catalogue_list is None or not policy.can(user, ACTION, catalogue_list):
+        raise Http404
+    return catalogue_list
+
+
+def _version_or_404(user: Any, version_id: int) -> ListVersion:
+    _require_manager(user)
+    version = ListVersion.objects.filter(pk=version_id).first()
+    if version is None:
+        raise Http404
+    _list_or_404(user, version.catalogue_list_id)
+    return version
+
+
+def _form_errors(form) -> str:
+    return "；".join(
+        f"{form.fields[name].label or name}：{'、'.join(errors)}"
+        if name in form.fields
+        else "、".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
+def _attempt(request, call: Callable[[], Any], success: str) -> Any:
+    """Run one service call; show its refusal, or `success`. None when refused."""
+    try:
+        result = call()
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+def _back_to_list(list_id: int, query: dict[str, str] | None = None, anchor=""):
+    url = reverse("catalogue:manage_list", args=[list_id])
+    if query:
+        url += "?" + urlencode(query)
+    return redirect(url + anchor)
+
+
+@login_required
+def manage_index(request):
+    _require_manager(request.user)
+    lists = (
+        _manageable_lists(request.user)
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=ListVersion.objects.filter(
+                    status__in=[VersionStatus.PUBLISHED, *OPEN_STATUSES]
+                ).order_by("-number"),
+                to_attr="live_versions",
+            )
+        )
+        .order_by("owner_id", "kind", "batch_no", "pk")
+    )
+    page = Paginator(lists, 100).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "list": lst,
+            "current": next(
+                (v for v in lst.live_versions if v.status == VersionStatus.PUBLISHED),
+                None,
+            ),
+            "open": next(
+                (v for v in lst.live_versions if v.status in OPEN_STATUSES), None
+            ),
+        }
+        for lst in page
+    ]
+    return render(
+        request,
+        "catalogue/manage_index.html",
+        {
+            "page": page,
+            "rows": rows,
+            "create_form": ListCreateForm(owners=_owner_choices(request.user)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def manage_list_create(request):
+    _require_manager(request.user)
+    form = ListCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("catalogue:manage")
+    data = form.cleaned_data
+    created = _attempt(
+        request,
+        lambda: services.list_create(
+            actor=request.user,
+            owner_code=data["owner"],
+            kind=data["kind"],
+            title=data["title"],
+            batch_no=data["batch_no"],
+        ),
+        _("已新建清单"),
+    )
+    if created is None:
+        return redirect("catalogue:manage")
+    return _back_to_list(created.pk)
+
+
+@login_required
+def manage_list(request, pk: int):
+    catalogue_list = _list_or_404(request.user, pk)
+    versions = list(
+        catalogue_list.versions.select_related("created_by").order_by("-number")
+    )
+    current = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+    open_version = next((v for v in versions if v.status in OPEN_STATUSES), None)
+    context: dict[str, Any] = {
+        "list": catalogue_list,
+        "versions": versions,
+        "current": current,
+        "open": open_version,
+    }
+    if open_version is None:
+        context["draft_form"] = DraftForm()
+    else:
+        context.update(_open_version_context(request, catalogue_list, open_version))
+        context["diff"] = selectors.version_diff(current, open_version)
+    return render(request, "catalogue/manage_list.html", context)
+
+
+def _open_version_context(
+    request, catalogue_list: CatalogueList, version: ListVersion
+) -> dict[str, Any]:
+    entries = list(
+        version.entries.select_related("item").prefetch_related("item__bases")
+    )
+    rows = [
+        {"entry": e, "problems": services.entry_problems(catalogue_list, e.item)}
+        for e in entries
+    ]
+    check_form = PublishForm(
+        request.GET if "publish-valid_from" in request.GET else None,
+        initial={"valid_from": clock.today()},
+    )
+    check_date = clock.today()
+    if check_form.is_bound and check_form.is_valid():
+        check_date = check_form.cleaned_data["valid_from"]
+    problems = services.publish_problems(version, valid_from=check_date)
+    context: dict[str, Any] = {
+        "rows": rows,
+        "check_form": check_form,
+        "check_date": check_date,
+        "publish_problems": problems,
+        "may_publish": version.status == VersionStatus.APPROVED and not problems,
+    }
+    if version.status == VersionStatus.DRAFT:
+        find_form = ItemSearchForm(request.GET if "find-q" in request.GET else None)
+        q = ""
+        if find_form.is_bound and find_form.is_valid():
+            q = find_form.cleaned_data["q"].strip()
+        context.update(
+            {
+                "find_form": find_form,
+                "q": q,
+                "results": _search_results(catalogue_list, entries, q) if q else None,
+                "add_form": AddItemForm(),
+                "approve_form": ApproveForm(initial={"approval_date": clock.today()}),
+            }
+        )
+    return context
+
+
+def _search_results(catalogue_list: CatalogueList, entries, q: str) -> list[dict]:
+    listed = {e.item_id for e in entries}
+    negative = (
+        selectors.negative_items_above(catalogue_list.owner_id, clock.today())
+        if catalogue_list.kind == ListKind.POSITIVE
+        else {}
+    )
+    items = (
+        Item.objects.filter(search_text__contains=q)
+        .prefetch_related("bases")
+        .order_by("name")[:SEARCH_LIMIT]
+    )
+    return [
+        {
+            "item": it,
+            "listed": it.pk in listed,
+            "problems": services.entry_problems(catalogue_list, it),
+            "negative_list": negative.get(it.pk),
+        }
+        for it in items
+    ]
+
+
+@login_required
+@require_POST
+def manage_draft(request, pk: int):
+    catalogue_list = _list_or_404(request.user, pk)
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _attempt(
+            request,
+            lambda: services.version_draft(
+                actor=request.user,
+                list_id=catalogue_list.pk,
+                reason=form.cleaned_data["reason"],
+                source_document=form.cleaned_data["source_document"],
+            ),
+            _("已新建草稿版本"),
+        )
+    return _back_to_list(catalogue_list.pk)
+
+
+@login_required
+@require_POST
+def manage_add_item(request, version_id: int):
+    version = _version_or_404(request.user, version_id)
+    form = AddItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _attempt(
+            request,
+            lambda: services.version_add_item(
+                actor=request.user,
+                version_id=version.pk,
+                item_key=form.cleaned_data["item_key"].strip(),
+                note=form.cleaned_data["note"].strip(),
+            ),
+            _("已加入清单草稿"),
+        )
+    q = request.POST.get("find-q", "").strip()
+    return _back_to_list(
+        version.catalogue_list_id, {"find-q": q} if q else None, "#entries"
+    )
+
+
+@login_required
+@require_POST
+def manage_remove_item(request, version_id: int):
+    version = _version_or_404(request.user, version_id)
+    form = RemoveItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _attempt(
+            request,
+            lambda: services.version_remove_item(
+                actor=request.user,
+                version_id=version.pk,
+                item_key=form.cleaned_data["item_key"],
+            ),
+            _("已从清单草稿移出"),
+        )
+    return _back_to_list(version.catalogue_list_id, anchor="#entries")
+
+
+@login_required
+@require_POST
+def manage_approve(request, version_id: int):
+    version = _version_or_404(request.user, version_id)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.version_approve(
+                actor=request.user,
+                version_id=version.pk,
+                approval_body=data["approval_body"],
+                approval_date=data["approval_date"],
+                approval_reference=data["approval_reference"],
+            ),
+            _("已记录批准"),
+        )
+    return _back_to_list(version.catalogue_list_id)
+
+
+@login_required
+@require_POST
+def manage_publish(request, version_id: int):
+    version = _version_or_404(request.user, version_id)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back_to_list(version.catalogue_list_id)
+    valid_from = form.cleaned_data["valid_from"]
+    published = _attempt(
+        request,
+        lambda: services.version_publish(
+            actor=request.user, version_id=version.pk, valid_from=valid_from
+        ),
+        _("已公布，自 %s 起生效") % valid_from.isoformat(),
+    )
+    if published is None:
+        return _back_to_list(
+            version.catalogue_list_id,
+            {"publish-valid_from": valid_from.isoformat()},
+            "#publish",
+        )
+    return _back_to_list(version.catalogue_list_id)

@@ -1,0 +1,105 @@
+"""The demo lists: sample data, marked as such, never a citation passed off as real."""
+
+import pytest
+
+from yinzheng.catalogue import demo
+from yinzheng.catalogue.choices import ListKind, VersionStatus
+from yinzheng.catalogue.models import Basis, CatalogueList, Item, ListVersion
+from yinzheng.catalogue.reference_data import read_batch1
+from yinzheng.core.demo import load_demo
+
+pytestmark = pytest.mark.django_db
+
+DEMO_COUNTIES = {"620725", "620721", "440804"}
+
+
+def _demo_lists():
+    return CatalogueList.objects.filter(owner_id__in=DEMO_COUNTIES)
+
+
+def test_the_demo_loader_runs_twice_without_duplicates():
+    load_demo()
+    counts = (Item.objects.count(), Basis.objects.count(), ListVersion.objects.count())
+
+    load_demo()
+
+    assert (
+        Item.objects.count(),
+        Basis.objects.count(),
+        ListVersion.objects.count(),
+    ) == counts
+    assert _demo_lists().count() == 3
+    for lst in _demo_lists():
+        assert lst.kind == ListKind.POSITIVE
+        assert lst.versions.filter(status=VersionStatus.PUBLISHED).count() == 1
+        assert 4 <= lst.versions.get(status=VersionStatus.PUBLISHED).entries.count()
+
+
+def test_every_demo_list_and_basis_is_marked_sample():
+    load_demo()
+
+    for lst in _demo_lists():
+        assert lst.sample and lst.title.endswith("（示例）")
+        published = lst.versions.get(status=VersionStatus.PUBLISHED)
+        assert published.approval_body.startswith("（示例）")
+        assert "示例" in published.approval_reference
+        for entry in published.entries.select_related("item"):
+            bases = list(entry.item.bases.all())
+            assert bases
+            for basis in bases:
+                assert basis.sample
+                assert "示例" in basis.citation and "非真实" in basis.citation
+    keys = {i.key for i in demo.ITEMS}
+    assert all(b.sample for b in Basis.objects.filter(item__key__in=keys))
+
+
+def test_no_demo_item_is_on_the_national_negative_list():
+    negative = {
+        word
+        for row in read_batch1()["items"]
+        for word in [row["name"], *row["aliases"]]
+    }
+    for spec in demo.ITEMS:
+        for word in [spec.name, *spec.aliases]:
+            assert not any(word in n or n in word for n in negative), word
+
+
+def test_shandan_has_an_open_draft_for_the_manage_page():
+    load_demo()
+
+    shandan = _demo_lists().get(owner_id="620725")
+    draft = shandan.versions.get(status=VersionStatus.DRAFT)
+
+    assert draft.number == 2
+    assert draft.entries.filter(item__key="sample_guardian_designation").exists()
+    assert (
+        not _demo_lists()
+        .exclude(owner_id="620725")
+        .filter(versions__status=VersionStatus.DRAFT)
+    )
+
+
+def test_the_public_list_pages_show_the_sample_badge(client):
+    load_demo()
+    shandan = _demo_lists().get(owner_id="620725")
+
+    index = client.get("/catalogue/").content.decode()
+    page = client.get(shandan.get_absolute_url()).content.decode()
+
+    assert shandan.title in index and '<span class="badge warn">示例</span>' in index
+    assert '<span class="badge warn">示例</span></h1>' in page
+    assert demo.SAMPLE_CITATION in page
+
+
+def test_the_demo_officer_sees_the_draft_on_the_manage_page(client):
+    load_demo()
+    from yinzheng.accounts.models import User
+
+    client.force_login(User.objects.get(username="minzheng"))
+    shandan = _demo_lists().get(owner_id="620725")
+
+    index = client.get("/catalogue/manage/").content.decode()
+    page = client.get(f"/catalogue/manage/lists/{shandan.pk}/").content.decode()
+
+    assert shandan.title in index and "草稿" in index
+    assert "监护人指定情况证明" in page and "新增" in page
