@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
 from yinzheng.catalogue import exports, selectors, services
@@ -33,6 +34,9 @@ from yinzheng.catalogue.models import (
     ListEntry,
     ListVersion,
 )
+from yinzheng.core.errors import InvalidInput, NotFound
+from yinzheng.divisions.choices import Level
+from yinzheng.divisions.models import Division
 
 from .serializers import ErrorSerializer
 
@@ -595,3 +599,55 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
         if q:
             qs = qs.filter(search_text__contains=q)
         return qs.order_by("name", "key")
+
+
+class LookupResultSerializer(serializers.Serializer):
+    name = serializers.CharField(source="item.name")
+    key = serializers.CharField(source="item.key")
+    list = serializers.ChoiceField(choices=["negative", "positive", "none"])
+    score = serializers.FloatField()
+    route = serializers.SerializerMethodField()
+    responsible_departments = serializers.ListField(
+        source="item.responsible_departments", child=serializers.CharField()
+    )
+
+    def get_route(self, obj) -> str:
+        return obj.item.route if obj.list != "positive" else ""
+
+
+class LookupSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    results = LookupResultSerializer(many=True)
+
+
+class LookupView(APIView):
+    """“I was asked for …”: colloquial text to ranked items with the decision."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="按口语查找证明事项（能否由村（居）委会出具、办事途径）",
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="口语描述"),
+            OpenApiParameter("committee", str, description="村（居）委会代码"),
+            OpenApiParameter("limit", int, description="1–20，默认 5"),
+        ],
+        responses={200: LookupSerializer, 400: ErrorSerializer},
+    )
+    def get(self, request):
+        q = request.query_params.get("q", "").strip()[:100]
+        committee = request.query_params.get("committee") or None
+        limit = request.query_params.get("limit", "5")
+        if not q:
+            raise InvalidInput(code="query_required")
+        if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= 20):
+            raise InvalidInput(code="limit_invalid")
+        if (
+            committee
+            and not Division.objects.filter(
+                code=committee, level=Level.COMMITTEE
+            ).exists()
+        ):
+            raise NotFound(code="committee_not_found")
+        results = selectors.lookup_items(q, committee_code=committee, limit=int(limit))
+        return Response(LookupSerializer({"query": q, "results": results}).data)

@@ -27,5 +27,6 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("me/", views.MeView.as_view(), name="me"),
     path("ledger/verify/", views.LedgerVerifyView.as_view(), name="ledger-verify"),
+    path("catalogue/lookup/", catalogue.LookupView.as_view(), name="catalogue-lookup"),
     path("", include(router.urls)),
 ]

@@ -97,3 +97,24 @@ def test_the_command_prints_the_documented_json(tree, capsys):
     assert best["name"] == "居民财产证明" and best["list"] == "negative"
     assert best["route"] and 0 < best["score"] <= 1
     assert len(out["results"]) <= 2
+
+
+@pytest.mark.django_db
+def test_the_lookup_endpoint_is_public_and_in_the_schema(tree):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    response = api.get(
+        "/api/catalogue/lookup/", {"q": "开个无犯罪证明", "committee": tree["A1a"]}
+    )
+    assert response.status_code == 200
+    best = response.json()["results"][0]
+    assert (best["key"], best["list"]) == ("no_criminal_record_certificate", "negative")
+    assert api.get("/api/catalogue/lookup/", {"q": ""}).status_code == 400
+    bad = api.get("/api/catalogue/lookup/", {"q": "x", "committee": "999999999999"})
+    assert bad.status_code == 404 and bad.json()["code"] == "committee_not_found"
+    assert (
+        api.get("/api/catalogue/lookup/", {"q": "x", "limit": "²"}).status_code == 400
+    )
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    assert "/api/catalogue/lookup/" in schema["paths"]
