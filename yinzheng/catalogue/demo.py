@@ -20,7 +20,7 @@ from yinzheng.accounts.models import User
 
 from . import selectors, services
 from .choices import BasisType, ListKind, VersionStatus
-from .models import Basis, CatalogueList, Item
+from .models import CatalogueList, Item
 
 SAMPLE_CITATION = "示例依据（演示数据，非真实法律条文）"
 SAMPLE_REMARK = "示例数据：演示用证明事项，名称与依据均非真实清单内容"
@@ -91,28 +91,20 @@ LISTS = [
 
 
 def ensure_demo_item(spec: DemoItem) -> Item:
-    """A demo item with one sample basis.
-
-    catalogue.services has no service that creates items (the national batch is loaded
-    the same way, in reference_data.py); this is for demo data only.
-    """
-    item, _created = Item.objects.update_or_create(
+    """A demo item with one basis, marked sample and saying so (never a real citation)."""
+    item = Item.objects.filter(key=spec.key).first()
+    if item is not None:
+        return item
+    return services.item_create(
+        actor=None,
         key=spec.key,
-        defaults={
-            "name": spec.name,
-            "aliases": list(spec.aliases),
-            "within_committee_duties": True,
-            "remarks": SAMPLE_REMARK,
-        },
+        name=spec.name,
+        aliases=spec.aliases,
+        bases=[(BasisType.LAW, SAMPLE_CITATION)],
+        sample=True,
+        within_committee_duties=True,
+        remarks=SAMPLE_REMARK,
     )
-    if not item.bases.exists():
-        Basis.objects.create(
-            item=item,
-            basis_type=BasisType.LAW,
-            citation=SAMPLE_CITATION,
-            sample=True,
-        )
-    return item
 
 
 def _officer(username: str) -> Any:

@@ -10,9 +10,11 @@ one starts, so validity ranges never overlap.
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -20,14 +22,14 @@ from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.transitions import move_to
-from yinzheng.divisions.choices import Level
+from yinzheng.divisions.choices import COUNTRY_CODE, Level
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
 from . import policy as _catalogue_policy  # noqa: F401  (registers the actions)
 from . import selectors
-from .choices import ELIGIBLE_BASIS_TYPES, ListKind, VersionStatus
-from .models import CatalogueList, Item, ListEntry, ListVersion
+from .choices import ELIGIBLE_BASIS_TYPES, BasisType, ListKind, VersionStatus
+from .models import Basis, CatalogueList, Item, ListEntry, ListVersion
 
 VERSION_FIELDS = [
     "status",
@@ -64,6 +66,130 @@ def _require_draft(version: ListVersion) -> None:
             _("只有草稿版本可以修改；已批准或已公布的版本不能更改，请新建版本"),
             code="version_not_draft",
         )
+
+
+ITEM_FIELDS = [
+    "name",
+    "aliases",
+    "within_committee_duties",
+    "implementing_unit",
+    "competent_department",
+    "remarks",
+    "route",
+    "responsible_departments",
+    "exceptions",
+    "complexity",
+    "time_limit_days",
+]
+
+
+@transaction.atomic
+def item_create(
+    *,
+    actor: Any,
+    key: str,
+    name: str,
+    bases: Iterable[tuple[str, str]] = (),
+    aliases: Iterable[str] = (),
+    sample: bool = False,
+    **fields: Any,
+) -> Item:
+    """A certificate item with its typed bases (REQ-002, REQ-020). `bases` holds
+    (basis type, citation) pairs; sample data marks every basis as sample."""
+    if actor is not None:
+        policy.require(actor, "catalogue.manage")
+    key, name = key.strip(), name.strip()
+    if not key or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{1,79}", key):
+        raise InvalidInput(
+            _("标识须为小写字母、数字、下划线或连字符"), code="item_key_invalid"
+        )
+    if not name:
+        raise InvalidInput(_("请填写证明名称"), code="item_name_required")
+    settable = {f.name for f in Item._meta.get_fields() if f.concrete} - {
+        "id",
+        "key",
+        "name",
+        "aliases",
+        "search_text",
+        "created_at",
+    }
+    unknown = set(fields) - settable
+    if unknown:
+        raise InvalidInput(code="item_field_unknown", detail=sorted(unknown))
+    bases = [(t, c.strip()) for t, c in bases]
+    for basis_type, citation in bases:
+        if basis_type not in BasisType.values or not citation:
+            raise InvalidInput(
+                _("设定依据须有类型和名称条款"), code="basis_invalid"
+            )  # REQ-020
+    if Item.objects.filter(key=key).exists():
+        raise Conflict(_("标识 %s 已存在") % key, code="item_exists")
+    item = Item(key=key, name=name, aliases=[a.strip() for a in aliases if a.strip()])
+    for field, value in fields.items():
+        setattr(item, field, value)
+    try:
+        item.full_clean(exclude=["search_text"])
+    except ValidationError as exc:
+        raise InvalidInput(code="item_invalid", detail=exc.message_dict) from exc
+    item.save()
+    Basis.objects.bulk_create(
+        Basis(item=item, basis_type=t, citation=c, sample=sample) for t, c in bases
+    )
+    audit.record(
+        actor=actor,
+        event="item.created",
+        subject=item,
+        division_code=COUNTRY_CODE,
+        after={
+            **audit.snapshot(item, ["key", *ITEM_FIELDS]),
+            "bases": [{"type": t, "citation": c, "sample": sample} for t, c in bases],
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def version_discard(*, actor: Any, version_id: int) -> None:
+    """Throw away a version that was never published (draft or approved)."""
+    version = _version_for_update(version_id)
+    if actor is not None:
+        policy.require(actor, "catalogue.manage", version)
+    if version.status not in (VersionStatus.DRAFT, VersionStatus.APPROVED):
+        raise Conflict(_("已公布的版本不能删除"), code="version_published")
+    items = list(version.entries.values_list("item__key", flat=True))
+    audit.record(
+        actor=actor,
+        event="list_version.discarded",
+        subject=version,
+        before={**audit.snapshot(version, VERSION_FIELDS), "items": items},
+    )
+    version.entries.all().delete()
+    version.delete()
+
+
+@transaction.atomic
+def version_reopen(*, actor: Any, version_id: int) -> ListVersion:
+    """An approved version goes back to draft; its approval record is cleared, since
+    what will be published must be approved as it then stands (REQ-014)."""
+    version = _version_for_update(version_id)
+    if actor is not None:
+        policy.require(actor, "catalogue.manage", version)
+    before = audit.snapshot(version, VERSION_FIELDS)
+    move_to(version, VersionStatus.DRAFT)
+    version.approval_body, version.approval_date, version.approval_reference = (
+        "",
+        None,
+        "",
+    )
+    version.save(update_fields=VERSION_FIELDS)
+    audit.record(
+        actor=actor,
+        event="list_version.reopened",
+        subject=version,
+        before=before,
+        after=audit.snapshot(version, VERSION_FIELDS),
+    )
+    return version
 
 
 @transaction.atomic

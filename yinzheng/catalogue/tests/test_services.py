@@ -243,3 +243,63 @@ def test_only_civil_affairs_of_the_owner_manage_its_lists(tree):
             title="乡镇不能制定",
         )
     assert lst.owner_id == "620725"
+
+
+def test_item_create_records_typed_bases_and_audits_REQ_002_020(tree):
+    officer = f.user("m", role=Role.CIVIL_AFFAIRS, at="620725")
+    item = services.item_create(
+        actor=officer,
+        key="residence",
+        name="居住情况证明",
+        aliases=["居住证明"],
+        bases=[(BasisType.POLICY, "某政策文件")],
+        within_committee_duties=True,
+    )
+    assert item.policy_basis_only  # REQ-020: flagged
+    assert Entry.objects.filter(event="item.created", actor_id=officer.pk).exists()
+    with pytest.raises(Conflict):
+        services.item_create(actor=officer, key="residence", name="重复")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"key": "Bad Key", "name": "x"}, "item_key_invalid"),
+        ({"key": "ok", "name": " "}, "item_name_required"),
+        ({"key": "ok", "name": "x", "bases": [("law", "")]}, "basis_invalid"),
+        ({"key": "ok", "name": "x", "bases": [("rumour", "x")]}, "basis_invalid"),
+        ({"key": "ok", "name": "x", "search_text": "x"}, "item_field_unknown"),
+        ({"key": "ok", "name": "x", "complexity": "complex"}, "item_invalid"),
+    ],
+)
+def test_item_create_refuses_bad_input(tree, kwargs, code):
+    with pytest.raises(InvalidInput) as exc:
+        services.item_create(actor=None, **kwargs)
+    assert exc.value.code == code
+
+
+def test_a_clerk_cannot_create_items(tree):
+    clerk = f.user("c", role=Role.CLERK, at=tree["A1a"])
+    with pytest.raises(NotAllowed):
+        services.item_create(actor=clerk, key="x1", name="x")
+
+
+def test_an_approved_version_can_be_reopened_and_a_draft_discarded(county):
+    version = draft(county)
+    services.version_add_item(
+        actor=None, version_id=version.pk, item_key=factories.item().key
+    )
+    approve(version)
+    reopened = services.version_reopen(actor=None, version_id=version.pk)
+    assert reopened.status == VersionStatus.DRAFT and not reopened.approval_reference
+    services.version_discard(actor=None, version_id=version.pk)
+    assert not type(version).objects.filter(pk=version.pk).exists()
+    assert Entry.objects.filter(event="list_version.discarded").exists()
+
+
+def test_a_published_version_cannot_be_discarded(county):
+    version = factories.published(county, ListKind.POSITIVE, [factories.item()])
+    with pytest.raises(Conflict):
+        services.version_discard(actor=None, version_id=version.pk)
+    with pytest.raises(Conflict):
+        services.version_reopen(actor=None, version_id=version.pk)
