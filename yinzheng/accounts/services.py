@@ -150,16 +150,10 @@ def grant_revoke(*, actor: Any, grant_id: int) -> RoleGrant:
         raise NotFound(code="grant_not_found")
     if grant.revoked_at is not None:
         raise Conflict(_("该授权已撤销"), code="grant_already_revoked")
-    before = audit.snapshot(grant, GRANT_FIELDS)
-    grant.revoked_at = clock.now()
-    grant.save(update_fields=["revoked_at"])
-    audit.record(
-        actor=actor,
-        event="grant.revoked",
-        subject=grant,
-        before=before,
-        after=audit.snapshot(grant, GRANT_FIELDS),
-    )
+    with audit.recorded(
+        actor=actor, event="grant.revoked", subject=grant, fields=GRANT_FIELDS
+    ):
+        grant.revoked_at = clock.now()
     policy.forget(grant.user)
     return grant
 

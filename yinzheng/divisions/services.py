@@ -56,19 +56,16 @@ def _deactivate(
     reference: str,
     merged_into: Division | None = None,
 ) -> Division:
-    before = audit.snapshot(committee, STATUS_FIELDS)
-    committee.status = status
-    committee.merged_into = merged_into
-    committee.status_changed_at = clock.now()
-    committee.status_reference = reference.strip()
-    committee.save(update_fields=STATUS_FIELDS)
-    audit.record(
+    with audit.recorded(
         actor=actor,
         event=f"committee.{status}",
         subject=committee,
-        before=before,
-        after=audit.snapshot(committee, STATUS_FIELDS),
-    )
+        fields=STATUS_FIELDS,
+    ):
+        committee.status = status
+        committee.merged_into = merged_into
+        committee.status_changed_at = clock.now()
+        committee.status_reference = reference.strip()
     committee_deactivated.send(sender=Division, committee=committee, actor=actor)
     return committee
 

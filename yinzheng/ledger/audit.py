@@ -6,6 +6,8 @@ county (design.md §5: a county's chains live together), so writers in different
 never wait on each other.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
@@ -65,3 +67,21 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
         f = obj._meta.get_field(name)
         out[name] = getattr(obj, f.attname)
     return out
+
+
+@contextmanager
+def recorded(
+    *, actor: Any, event: str, subject: models.Model, fields: list[str]
+) -> Iterator[None]:
+    """Change `subject` inside the block; it is then saved (those fields only) and the
+    change recorded with its before/after snapshots, in the caller's transaction."""
+    before = snapshot(subject, fields)
+    yield
+    subject.save(update_fields=fields)
+    record(
+        actor=actor,
+        event=event,
+        subject=subject,
+        before=before,
+        after=snapshot(subject, fields),
+    )
