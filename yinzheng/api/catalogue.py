@@ -1,5 +1,6 @@
 """Catalogue endpoints: the public lists and items (REQ-079, REQ-114), their open-data
-exports (REQ-081), and the managers' draft → approve → publish workflow (REQ-012, -014).
+exports (REQ-081), each item's published guide (REQ-076), and the managers' draft →
+approve → publish workflow (REQ-012, -014).
 
 Reading needs no login and shows only published or superseded versions; a draft is seen
 only by someone who may manage it. Every write calls catalogue.services, which checks
@@ -15,6 +16,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
@@ -26,10 +28,11 @@ from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
 from yinzheng.catalogue import exports, selectors, services
-from yinzheng.catalogue.choices import ListKind, VersionStatus
+from yinzheng.catalogue.choices import GuideStatus, ListKind, VersionStatus
 from yinzheng.catalogue.models import (
     Basis,
     CatalogueList,
+    Guide,
     Item,
     ListEntry,
     ListVersion,
@@ -257,6 +260,23 @@ class ItemListEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+class GuideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Guide
+        fields = [
+            "certificate_format",
+            "procedure",
+            "operating_rules",
+            "time_limit_days",
+            "purpose",
+            "basis",
+            "materials",
+            "sample_form",
+            "sample",
+            "published_at",
+        ]
+
+
 class ItemSerializer(ItemListingSerializer):
     aliases_en = serializers.ListField(child=serializers.CharField())
     exceptions = serializers.ListField(child=serializers.CharField())
@@ -266,6 +286,9 @@ class ItemSerializer(ItemListingSerializer):
     )
     bases = BasisSerializer(many=True)
     lists = ItemListEntrySerializer(source="public_entries", many=True)
+    guide = serializers.SerializerMethodField(
+        help_text="已公布的办事指南（REQ-076）；负面清单事项以办事途径和办理部门为指南"
+    )
 
     class Meta(ItemListingSerializer.Meta):
         fields = [
@@ -291,7 +314,13 @@ class ItemSerializer(ItemListingSerializer):
             "policy_basis_only",
             "bases",
             "lists",
+            "guide",
         ]
+
+    @extend_schema_field(GuideSerializer(allow_null=True))
+    def get_guide(self, obj: Item) -> dict | None:
+        guide = Guide.objects.filter(item=obj, status=GuideStatus.PUBLISHED).first()
+        return GuideSerializer(guide).data if guide else None
 
 
 # Views --------------------------------------------------------------------------------

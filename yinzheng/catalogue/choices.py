@@ -32,3 +32,9 @@ ELIGIBLE_BASIS_TYPES = frozenset(
 class Complexity(models.TextChoices):
     SIMPLE = "simple", _("简单（当场办结）")
     COMPLEX = "complex", _("复杂（限时办结）")
+
+
+class GuideStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已公布")
+    WITHDRAWN = "withdrawn", _("已撤回")

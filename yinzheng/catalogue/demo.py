@@ -7,7 +7,8 @@ national negative list (batch 1); each carries one basis with `sample=True` whos
 says it is demo data and not a real legal provision: no invented citation is ever shown
 as real. 山丹县 also gets an open draft of version 2, so the staff pages show work in
 progress. Lists and versions go through catalogue.services, acting as the county's demo
-civil-affairs officer; running it twice changes nothing.
+civil-affairs officer; running it twice changes nothing. Every demo item gets a published
+service guide (REQ-075) whose texts all start with （示例）.
 """
 
 import datetime as dt
@@ -18,9 +19,9 @@ from django.db import transaction
 
 from yinzheng.accounts.models import User
 
-from . import selectors, services
+from . import guides, selectors, services
 from .choices import BasisType, ListKind, VersionStatus
-from .models import CatalogueList, Item
+from .models import CatalogueList, Guide, Item
 
 SAMPLE_CITATION = "示例依据（演示数据，非真实法律条文）"
 SAMPLE_REMARK = "示例数据：演示用证明事项，名称与依据均非真实清单内容"
@@ -91,10 +92,34 @@ LISTS = [
 
 
 def ensure_demo_item(spec: DemoItem) -> Item:
-    """A demo item with one basis, marked sample and saying so (never a real citation)."""
+    """A demo item with one basis, marked sample and saying so (never a real citation),
+    and a published guide whose every text starts with （示例） (REQ-075)."""
     item = Item.objects.filter(key=spec.key).first()
-    if item is not None:
-        return item
+    if item is None:
+        item = _create_demo_item(spec)
+    if not Guide.objects.filter(item=item).exists():
+        guides.guide_save(actor=None, item_key=item.key, sample=True, **_guide(spec))
+        guides.guide_publish(actor=None, item_key=item.key)
+    return item
+
+
+def _guide(spec: DemoItem) -> dict[str, str]:
+    return {
+        "certificate_format": f"（示例）{spec.name}：兹证明某某（身份证号）……特此证明。"
+        "村（居）民委员会（盖章），年月日。演示数据，非真实式样",
+        "procedure": "（示例）1. 申请人提交申请及要件；2. 经办人核实；"
+        "3. 主任签批；4. 加盖印章并出具。演示数据，非真实流程",
+        "operating_rules": "（示例）经办人当面核实申请人身份，核实情况如实记录；"
+        "不得代填、不得出具与事实不符的证明。演示数据，非真实规范",
+        "purpose": "（示例）用于向有关部门办理相关事务。演示数据",
+        "basis": SAMPLE_CITATION,
+        "materials": "（示例）申请人居民身份证；户口簿；相关证明材料。演示数据",
+        "sample_form": f"（示例）{spec.name}申请表：申请人姓名、身份证号、"
+        "联系电话、申请事由、用途、申请人签字、日期。演示数据，非真实样表",
+    }
+
+
+def _create_demo_item(spec: DemoItem) -> Item:
     return services.item_create(
         actor=None,
         key=spec.key,

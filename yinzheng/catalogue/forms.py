@@ -81,3 +81,37 @@ class ApproveForm(StaffForm):
 class PublishForm(StaffForm):
     prefix = "publish"
     valid_from = forms.DateField(label=_("生效日期"), widget=_date_input())
+
+
+def _text(label, help_text="") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class GuideForm(StaffForm):
+    """The guide's content (REQ-076); completeness is checked when publishing."""
+
+    prefix = "guide"
+    purpose = _text(_("办理用途"))
+    basis = _text(_("依据"), _("法律、法规或国务院保留证明事项清单的名称及条款"))
+    materials = _text(_("所需要件"))
+    procedure = _text(_("办理程序"), _("由主管部门提供（REQ-028）"))
+    operating_rules = _text(_("操作规范"))
+    time_limit_days = forms.IntegerField(
+        label=_("出具时限（工作日）"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("当场办结的不填"),
+    )
+    certificate_format = _text(_("证明式样"))
+    sample_form = _text(_("样表"), _("统一的表单样本，由主管部门提供（REQ-028）"))
+
+
+class GuideWithdrawForm(StaffForm):
+    prefix = "withdraw"
+    reason = forms.CharField(label=_("撤回原因"), max_length=500, required=False)

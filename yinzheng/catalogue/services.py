@@ -28,8 +28,14 @@ from yinzheng.ledger import audit
 
 from . import policy as _catalogue_policy  # noqa: F401  (registers the actions)
 from . import selectors
-from .choices import ELIGIBLE_BASIS_TYPES, BasisType, ListKind, VersionStatus
-from .models import Basis, CatalogueList, Item, ListEntry, ListVersion
+from .choices import (
+    ELIGIBLE_BASIS_TYPES,
+    BasisType,
+    GuideStatus,
+    ListKind,
+    VersionStatus,
+)
+from .models import Basis, CatalogueList, Guide, Item, ListEntry, ListVersion
 
 VERSION_FIELDS = [
     "status",
@@ -432,6 +438,22 @@ def publish_problems(
                         "code": "conflicts_with_higher_negative_list",
                         "message": _("已列入上级负面清单：%s")
                         % negative[entry.item_id],
+                        "item": entry.item.key,
+                        "name": entry.item.name,
+                    }
+                )
+        guided = set(
+            Guide.objects.filter(
+                item_id__in=[e.item_id for e in entries],
+                status=GuideStatus.PUBLISHED,
+            ).values_list("item_id", flat=True)
+        )
+        for entry in entries:  # REQ-075
+            if entry.item_id not in guided:
+                problems.append(
+                    {
+                        "code": "guide_required",
+                        "message": _("尚无已公布的办事指南"),
                         "item": entry.item.key,
                         "name": entry.item.name,
                     }

@@ -6,6 +6,9 @@ removes items, sees what keeps each entry or the whole version from publication,
 the approval and publishes. Every write is one call to catalogue.services; a refusal comes
 back as a DomainError and the page shows its message. A user without the action anywhere
 gets 403; a list outside their subtrees is 404, as if it did not exist.
+
+The guide page of an item (REQ-075, REQ-076) edits its service guide, names the parts it
+still lacks, publishes and withdraws it, through catalogue.guides.
 """
 
 from collections.abc import Callable
@@ -29,18 +32,20 @@ from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.divisions.models import Division
 
-from . import selectors, services
+from . import guides, selectors, services
 from .choices import ListKind, VersionStatus
 from .forms import (
     AddItemForm,
     ApproveForm,
     DraftForm,
+    GuideForm,
+    GuideWithdrawForm,
     ItemSearchForm,
     ListCreateForm,
     PublishForm,
     RemoveItemForm,
 )
-from .models import CatalogueList, Item, ListVersion
+from .models import CatalogueList, Guide, Item, ListVersion
 
 ACTION = "catalogue.manage"
 OPEN_STATUSES = [VersionStatus.DRAFT, VersionStatus.APPROVED]
@@ -384,3 +389,78 @@ def manage_publish(request, version_id: int):
             "#publish",
         )
     return _back_to_list(version.catalogue_list_id)
+
+
+def _guide_page(key: str):
+    return redirect("catalogue:manage_guide", key=key)
+
+
+@login_required
+def manage_guide(request, key: str):
+    _require_manager(request.user)
+    item = Item.objects.filter(key=key).first()
+    if item is None:
+        raise Http404
+    guide = Guide.objects.select_related("updated_by").filter(item=item).first()
+    if request.method == "POST":
+        form = GuideForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+        else:
+            saved = _attempt(
+                request,
+                lambda: guides.guide_save(
+                    actor=request.user, item_key=item.key, **form.cleaned_data
+                ),
+                _("已保存办事指南草稿"),
+            )
+            if saved is not None:
+                return _guide_page(item.key)
+    else:
+        initial = (
+            {name: getattr(guide, name) for name in guides.CONTENT_FIELDS}
+            if guide
+            else {"time_limit_days": item.time_limit_days}
+        )
+        form = GuideForm(initial=initial)
+    return render(
+        request,
+        "catalogue/manage_guide.html",
+        {
+            "item": item,
+            "guide": guide,
+            "form": form,
+            "missing": guides.guide_missing_parts(guide) if guide else [],
+            "withdraw_form": GuideWithdrawForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def manage_guide_publish(request, key: str):
+    _require_manager(request.user)
+    _attempt(
+        request,
+        lambda: guides.guide_publish(actor=request.user, item_key=key),
+        _("已公布办事指南"),
+    )
+    return _guide_page(key)
+
+
+@login_required
+@require_POST
+def manage_guide_withdraw(request, key: str):
+    _require_manager(request.user)
+    form = GuideWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _attempt(
+            request,
+            lambda: guides.guide_withdraw(
+                actor=request.user, item_key=key, reason=form.cleaned_data["reason"]
+            ),
+            _("已撤回办事指南，可修改后重新公布"),
+        )
+    return _guide_page(key)

@@ -33,4 +33,19 @@ urlpatterns = [
         staff_views.manage_publish,
         name="manage_publish",
     ),
+    path(
+        "manage/items/<slug:key>/guide/",
+        staff_views.manage_guide,
+        name="manage_guide",
+    ),
+    path(
+        "manage/items/<slug:key>/guide/publish/",
+        staff_views.manage_guide_publish,
+        name="manage_guide_publish",
+    ),
+    path(
+        "manage/items/<slug:key>/guide/withdraw/",
+        staff_views.manage_guide_withdraw,
+        name="manage_guide_withdraw",
+    ),
 ]

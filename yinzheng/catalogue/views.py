@@ -1,11 +1,13 @@
-"""Public pages of the lists (REQ-079: no login), read through selectors."""
+"""Public pages of the lists and their items' guides (REQ-076, REQ-077, REQ-079: no
+login), read through selectors."""
 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from . import selectors
-from .models import CatalogueList, Item, ListVersion
+from .choices import GuideStatus
+from .models import CatalogueList, Guide, Item, ListVersion
 
 PUBLIC = selectors.IN_FORCE_STATUSES
 
@@ -83,4 +85,7 @@ def item_detail(request, key: str):
     )
     if not item.public_entries:
         raise Http404
-    return render(request, "catalogue/item.html", {"item": item})
+    # REQ-076: only a published guide is shown; REQ-077: a negative-list item's route and
+    # departments are its guide, shown from the item itself.
+    guide = Guide.objects.filter(item=item, status=GuideStatus.PUBLISHED).first()
+    return render(request, "catalogue/item.html", {"item": item, "guide": guide})

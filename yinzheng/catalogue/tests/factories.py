@@ -4,8 +4,9 @@ import datetime as dt
 import itertools
 
 from yinzheng.catalogue import services
-from yinzheng.catalogue.choices import BasisType
-from yinzheng.catalogue.models import Basis, CatalogueList, Item, ListVersion
+from yinzheng.catalogue.choices import BasisType, GuideStatus
+from yinzheng.catalogue.models import Basis, CatalogueList, Guide, Item, ListVersion
+from yinzheng.core import clock
 
 _keys = itertools.count(1)
 
@@ -18,7 +19,9 @@ def item(
     route: str = "",
     departments=(),
     key: str | None = None,
+    guide: bool = True,
 ) -> Item:
+    """An item; with `guide`, a complete published guide (REQ-075 lets it be listed)."""
     n = next(_keys)
     obj = Item.objects.create(
         key=key or f"item-{n}",
@@ -31,7 +34,27 @@ def item(
         Basis.objects.create(
             item=obj, basis_type=basis, citation=f"测试依据{n}", sample=True
         )
+    if guide:
+        published_guide(obj)
     return obj
+
+
+def published_guide(obj: Item, **fields) -> Guide:
+    """A complete published guide for `obj`, written directly (test data)."""
+    values = {
+        "certificate_format": "测试式样",
+        "procedure": "测试程序",
+        "operating_rules": "测试规范",
+        "purpose": "测试用途",
+        "basis": "测试依据",
+        "materials": "测试要件",
+        "sample_form": "测试样表",
+        "sample": True,
+        **fields,
+    }
+    return Guide.objects.create(
+        item=obj, status=GuideStatus.PUBLISHED, published_at=clock.now(), **values
+    )
 
 
 def negative_item(name: str | None = None, **kw) -> Item:
@@ -39,6 +62,7 @@ def negative_item(name: str | None = None, **kw) -> Item:
         name,
         basis=None,
         within_duties=False,
+        guide=kw.pop("guide", False),
         route=kw.pop("route", "向有关部门申请"),
         departments=kw.pop("departments", ["公安"]),
         **kw,

@@ -278,6 +278,7 @@ def test_a_publication_in_conflict_with_the_national_negative_list_is_409_REQ_01
     Basis.objects.create(item=kinship, basis_type=BasisType.LAW, citation="某法第1条")
     kinship.within_committee_duties = True
     kinship.save(update_fields=["within_committee_duties"])
+    factories.published_guide(kinship)
     lst = services.list_create(
         actor=None, owner_code=COUNTY, kind=ListKind.POSITIVE, title="县清单"
     )

@@ -1,0 +1,210 @@
+"""Service guides (办事指南) of the items committees issue (REQ-028, REQ-075–077, DIV-14).
+
+Each item has at most one guide. The competent department supplies its content and the
+list owner's civil-affairs officer keeps and publishes it (DIV-14); here that is anyone
+the policy grants "catalogue.manage", checked without an object since an item belongs to
+no single division.
+
+A guide moves DRAFT → PUBLISHED → WITHDRAWN. `guide_save` creates a guide or edits a
+draft; a withdrawn guide that is edited goes back to draft. A published guide is never
+edited in place: `guide_save` refuses it (Conflict "guide_published"), so what residents
+read is always what was checked at publication; to change it, withdraw it, edit, and
+publish again. Publishing refuses a guide with any required part missing and names the
+missing parts (REQ-028, REQ-076): the time limit is required only for items not done on
+the spot. A positive list version cannot be published while one of its items has no
+published guide (REQ-075, in services.publish_problems).
+
+Items committees do not issue (negative list) need no guide row: their public page shows
+the item's route and responsible departments as the guide (REQ-077).
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.transitions import move_to
+from yinzheng.divisions.choices import COUNTRY_CODE
+from yinzheng.ledger import audit
+
+from . import policy as _catalogue_policy  # noqa: F401  (registers the actions)
+from .choices import Complexity, GuideStatus
+from .models import Guide, Item
+
+ACTION = "catalogue.manage"
+TEXT_FIELDS = [
+    "certificate_format",
+    "procedure",
+    "operating_rules",
+    "purpose",
+    "basis",
+    "materials",
+    "sample_form",
+]
+CONTENT_FIELDS = [*TEXT_FIELDS, "time_limit_days"]
+GUIDE_FIELDS = [*CONTENT_FIELDS, "sample", "status", "published_at", "updated_by"]
+
+
+class GuideIncomplete(InvalidInput):
+    code = "guide_incomplete"
+
+
+def _actor_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _guide_for_update(item_key: str) -> Guide:
+    guide = (
+        Guide.objects.select_for_update()
+        .select_related("item")
+        .filter(item__key=item_key)
+        .first()
+    )
+    if guide is None:
+        raise NotFound(_("该事项尚无办事指南"), code="guide_not_found")
+    return guide
+
+
+def _snapshot(guide: Guide) -> dict[str, Any]:
+    return audit.snapshot(guide, GUIDE_FIELDS)
+
+
+def guide_missing_parts(guide: Guide) -> list[dict[str, str]]:
+    """The required parts `guide` still lacks, as (field, label) records (REQ-076)."""
+    missing = [
+        {"field": name, "label": str(Guide._meta.get_field(name).verbose_name)}
+        for name in TEXT_FIELDS
+        if not getattr(guide, name).strip()
+    ]
+    # An item done on the spot has no time limit; a complex one must state it.
+    if guide.time_limit_days is None and guide.item.complexity == Complexity.COMPLEX:
+        missing.append(
+            {
+                "field": "time_limit_days",
+                "label": str(Guide._meta.get_field("time_limit_days").verbose_name),
+            }
+        )
+    return missing
+
+
+@transaction.atomic
+def guide_save(
+    *,
+    actor: Any,
+    item_key: str,
+    certificate_format: str = "",
+    procedure: str = "",
+    operating_rules: str = "",
+    time_limit_days: int | None = None,
+    purpose: str = "",
+    basis: str = "",
+    materials: str = "",
+    sample_form: str = "",
+    sample: bool = False,
+) -> Guide:
+    """Create the item's guide or edit its draft; a published guide is refused."""
+    if actor is not None:
+        policy.require(actor, ACTION)
+    item = Item.objects.select_for_update().filter(key=item_key).first()
+    if item is None:
+        raise NotFound(_("证明事项 %s 不存在") % item_key, code="item_not_found")
+    if time_limit_days is not None and not 1 <= time_limit_days <= 365:
+        raise InvalidInput(
+            _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
+            code="guide_time_limit_invalid",
+        )
+    guide = Guide.objects.select_for_update().filter(item=item).first()
+    created = guide is None
+    if created:
+        guide = Guide(item=item)
+        before = None
+    else:
+        if guide.status == GuideStatus.PUBLISHED:
+            raise Conflict(
+                _("已公布的办事指南不能直接修改，请先撤回，修改后重新公布"),
+                code="guide_published",
+            )
+        before = _snapshot(guide)
+        if guide.status == GuideStatus.WITHDRAWN:
+            move_to(guide, GuideStatus.DRAFT)
+    values = {
+        "certificate_format": certificate_format,
+        "procedure": procedure,
+        "operating_rules": operating_rules,
+        "purpose": purpose,
+        "basis": basis,
+        "materials": materials,
+        "sample_form": sample_form,
+    }
+    for name, value in values.items():
+        setattr(guide, name, value.strip())
+    guide.time_limit_days = time_limit_days
+    guide.sample = sample
+    guide.updated_by = _actor_or_none(actor)
+    guide.save()
+    audit.record(
+        actor=actor,
+        event="guide.created" if created else "guide.updated",
+        subject=guide,
+        division_code=COUNTRY_CODE,
+        before=before,
+        after={"item": item.key, **_snapshot(guide)},
+    )
+    return guide
+
+
+@transaction.atomic
+def guide_publish(*, actor: Any, item_key: str) -> Guide:
+    """Publish a complete guide (REQ-028, REQ-076); the missing parts are named."""
+    if actor is not None:
+        policy.require(actor, ACTION)
+    guide = _guide_for_update(item_key)
+    if guide.status == GuideStatus.PUBLISHED:
+        raise Conflict(_("该办事指南已公布"), code="guide_already_published")
+    missing = guide_missing_parts(guide)
+    if missing:
+        raise GuideIncomplete(
+            _("办事指南不完整，缺少：%s") % "、".join(m["label"] for m in missing),
+            detail=missing,
+        )
+    before = _snapshot(guide)
+    move_to(guide, GuideStatus.PUBLISHED)
+    guide.published_at = clock.now()
+    guide.updated_by = _actor_or_none(actor)
+    guide.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    audit.record(
+        actor=actor,
+        event="guide.published",
+        subject=guide,
+        division_code=COUNTRY_CODE,
+        before=before,
+        after={"item": guide.item.key, **_snapshot(guide)},
+    )
+    return guide
+
+
+@transaction.atomic
+def guide_withdraw(*, actor: Any, item_key: str, reason: str) -> Guide:
+    """Take a published guide off the public page, so it can be edited."""
+    if actor is not None:
+        policy.require(actor, ACTION)
+    guide = _guide_for_update(item_key)
+    if not reason.strip():
+        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
+    before = _snapshot(guide)
+    move_to(guide, GuideStatus.WITHDRAWN)
+    guide.updated_by = _actor_or_none(actor)
+    guide.save(update_fields=["status", "updated_by", "updated_at"])
+    audit.record(
+        actor=actor,
+        event="guide.withdrawn",
+        subject=guide,
+        division_code=COUNTRY_CODE,
+        before=before,
+        after={"item": guide.item.key, **_snapshot(guide)},
+        note=reason.strip(),
+    )
+    return guide
