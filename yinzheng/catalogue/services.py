@@ -180,21 +180,15 @@ def version_reopen(*, actor: Any, version_id: int) -> ListVersion:
     version = _version_for_update(version_id)
     if actor is not None:
         policy.require(actor, "catalogue.manage", version)
-    before = audit.snapshot(version, VERSION_FIELDS)
-    move_to(version, VersionStatus.DRAFT)
-    version.approval_body, version.approval_date, version.approval_reference = (
-        "",
-        None,
-        "",
-    )
-    version.save(update_fields=VERSION_FIELDS)
-    audit.record(
+    with audit.recorded(
         actor=actor,
         event="list_version.reopened",
         subject=version,
-        before=before,
-        after=audit.snapshot(version, VERSION_FIELDS),
-    )
+        fields=VERSION_FIELDS,
+    ):
+        move_to(version, VersionStatus.DRAFT)
+        version.approval_body, version.approval_date = "", None
+        version.approval_reference = ""
     return version
 
 
@@ -398,19 +392,16 @@ def version_approve(
             _("批准记录不完整，缺少：%s") % "、".join(str(m) for m in missing),
             code="approval_incomplete",
         )
-    before = audit.snapshot(version, VERSION_FIELDS)
-    move_to(version, VersionStatus.APPROVED)
-    version.approval_body = approval_body.strip()
-    version.approval_date = approval_date
-    version.approval_reference = approval_reference.strip()
-    version.save(update_fields=VERSION_FIELDS)
-    audit.record(
+    with audit.recorded(
         actor=actor,
         event="list_version.approved",
         subject=version,
-        before=before,
-        after=audit.snapshot(version, VERSION_FIELDS),
-    )
+        fields=VERSION_FIELDS,
+    ):
+        move_to(version, VersionStatus.APPROVED)
+        version.approval_body = approval_body.strip()
+        version.approval_date = approval_date
+        version.approval_reference = approval_reference.strip()
     return version
 
 
@@ -512,27 +503,21 @@ def version_publish(
         )
     current = selectors.latest_published(version.catalogue_list, for_update=True)
     if current is not None:
-        before = audit.snapshot(current, VERSION_FIELDS)
-        move_to(current, VersionStatus.SUPERSEDED)  # REQ-018
-        current.valid_to = valid_from - dt.timedelta(days=1)
-        current.save(update_fields=VERSION_FIELDS)
-        audit.record(
+        with audit.recorded(
             actor=actor,
             event="list_version.superseded",
             subject=current,
-            before=before,
-            after=audit.snapshot(current, VERSION_FIELDS),
-        )
-    before = audit.snapshot(version, VERSION_FIELDS)
-    move_to(version, VersionStatus.PUBLISHED)
-    version.valid_from = valid_from
-    version.published_at = clock.now()
-    version.save(update_fields=VERSION_FIELDS)
-    audit.record(
+            fields=VERSION_FIELDS,
+        ):
+            move_to(current, VersionStatus.SUPERSEDED)  # REQ-018
+            current.valid_to = valid_from - dt.timedelta(days=1)
+    with audit.recorded(
         actor=actor,
         event="list_version.published",
         subject=version,
-        before=before,
-        after=audit.snapshot(version, VERSION_FIELDS),
-    )
+        fields=VERSION_FIELDS,
+    ):
+        move_to(version, VersionStatus.PUBLISHED)
+        version.valid_from = valid_from
+        version.published_at = clock.now()
     return version
