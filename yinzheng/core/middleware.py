@@ -1,7 +1,10 @@
 """Request guards: bad bytes never reach the database, domain errors become pages."""
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 
 from .errors import DomainError, InvalidInput
 
@@ -40,3 +43,18 @@ class DomainErrorMiddleware:
                 status=exception.status,
             )
         return None
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Pages are Chinese unless the user chose English with the switch (a cookie); the
+    browser's Accept-Language is not consulted, so an English-language browser on a
+    township PC still gets the Chinese pages. API clients may ask by Accept-Language."""
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in dict(settings.LANGUAGES):
+            chosen = settings.LANGUAGE_CODE
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()

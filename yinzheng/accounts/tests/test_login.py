@@ -42,3 +42,9 @@ def test_repeated_failures_lock_the_username_even_for_the_right_password(client)
     assert page.status_code == 200
     assert "登录失败次数过多" in page.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_pages_until_it_switches(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in page.content.decode()
