@@ -13,3 +13,9 @@ class CatalogueConfig(AppConfig):
         from .reference_data import ensure_reference_data
 
         post_migrate.connect(ensure_reference_data, sender=self)
+
+        from yinzheng.core import inbox
+
+        from .inbox import reviews_due
+
+        inbox.register(reviews_due)

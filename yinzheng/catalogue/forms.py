@@ -115,3 +115,13 @@ class GuideForm(StaffForm):
 class GuideWithdrawForm(StaffForm):
     prefix = "withdraw"
     reason = forms.CharField(label=_("撤回原因"), max_length=500, required=False)
+
+
+class ReviewForm(StaffForm):
+    prefix = "review"
+    note = forms.CharField(
+        label=_("清理评估结论"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    interval_days = forms.IntegerField(
+        label=_("下次评估间隔（天）"), required=False, min_value=1, max_value=3660
+    )

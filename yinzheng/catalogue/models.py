@@ -126,6 +126,7 @@ class CatalogueList(models.Model):
     review_interval_days = models.PositiveIntegerField(
         _("定期评估间隔（天）"), null=True, blank=True
     )
+    last_reviewed_on = models.DateField(_("上次清理评估日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -196,3 +197,33 @@ def versions_in_force_anywhere(on: dt.date) -> QuerySet[ListVersion]:
     return ListVersion.objects.filter(
         status__in=IN_FORCE_STATUSES, valid_from__lte=on
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def lists_manageable(user: Any) -> QuerySet[CatalogueList]:
+    """Lists owned where the user may manage lists (policy action catalogue.manage)."""
+    from yinzheng.accounts import policy
+    from yinzheng.divisions.choices import COUNTRY_CODE
+
+    if getattr(user, "is_superuser", False):
+        codes = [COUNTRY_CODE]
+    else:
+        codes = policy.scope_codes(user, policy.ACTIONS["catalogue.manage"].roles)
+    return CatalogueList.objects.select_related("owner").filter(
+        policy.data_q_for_codes(codes, "owner_id")
+    )
+
+
+def review_due_on(catalogue_list: CatalogueList) -> dt.date | None:
+    """When the next periodic review falls due (REQ-013); None without an interval."""
+    if not catalogue_list.review_interval_days:
+        return None
+    since = catalogue_list.last_reviewed_on or catalogue_list.created_at.date()
+    return since + dt.timedelta(days=catalogue_list.review_interval_days)
+
+
+def lists_due_for_review(user: Any, on: dt.date) -> list[CatalogueList]:
+    return [
+        lst
+        for lst in lists_manageable(user).filter(review_interval_days__isnull=False)
+        if (due := review_due_on(lst)) is not None and due <= on
+    ]

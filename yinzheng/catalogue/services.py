@@ -236,6 +236,40 @@ def list_create(
 
 
 @transaction.atomic
+def list_review_record(
+    *, actor: Any, list_id: int, note: str, interval_days: int | None = None
+) -> CatalogueList:
+    """Record a periodic clean-up and assessment of the list (定期清理、定期评估,
+    REQ-013), optionally setting the interval after which the next one falls due."""
+    catalogue_list = (
+        CatalogueList.objects.select_for_update().filter(pk=list_id).first()
+    )
+    if catalogue_list is None:
+        raise NotFound(code="list_not_found")
+    policy.require(actor, "catalogue.manage", catalogue_list)
+    if not note.strip():
+        raise InvalidInput(_("请填写清理评估结论"), code="review_note_required")
+    if interval_days is not None and not 1 <= interval_days <= 3660:
+        raise InvalidInput(_("评估间隔须在 1 到 3660 天之间"), code="interval_invalid")
+    with audit.recorded(
+        actor=actor,
+        event="catalogue_list.reviewed",
+        subject=catalogue_list,
+        fields=["last_reviewed_on", "review_interval_days"],
+    ):
+        catalogue_list.last_reviewed_on = clock.today()
+        if interval_days is not None:
+            catalogue_list.review_interval_days = interval_days
+    audit.record(
+        actor=actor,
+        event="catalogue_list.review_note",
+        subject=catalogue_list,
+        note=note.strip(),
+    )
+    return catalogue_list
+
+
+@transaction.atomic
 def version_draft(
     *, actor: Any, list_id: int, reason: str, source_document: str = ""
 ) -> ListVersion:

@@ -44,6 +44,7 @@ from .forms import (
     ListCreateForm,
     PublishForm,
     RemoveItemForm,
+    ReviewForm,
 )
 from .models import CatalogueList, Guide, Item, ListVersion
 
@@ -66,9 +67,7 @@ def _manage_q(user: Any, field: str):
 
 
 def _manageable_lists(user: Any) -> QuerySet[CatalogueList]:
-    return CatalogueList.objects.select_related("owner").filter(
-        _manage_q(user, "owner_id")
-    )
+    return selectors.lists_manageable(user)
 
 
 def _owner_choices(user: Any) -> QuerySet[Division]:
@@ -204,6 +203,10 @@ def manage_list(request, pk: int):
         "versions": versions,
         "current": current,
         "open": open_version,
+        "review_form": ReviewForm(
+            initial={"interval_days": catalogue_list.review_interval_days}
+        ),
+        "review_due": selectors.review_due_on(catalogue_list),
     }
     if open_version is None:
         context["draft_form"] = DraftForm()
@@ -464,3 +467,25 @@ def manage_guide_withdraw(request, key: str):
             _("已撤回办事指南，可修改后重新公布"),
         )
     return _guide_page(key)
+
+
+@login_required
+@require_POST
+def manage_review(request, pk: int):
+    """Record a periodic clean-up and assessment (REQ-013)."""
+    catalogue_list = _list_or_404(request.user, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _attempt(
+            request,
+            lambda: services.list_review_record(
+                actor=request.user,
+                list_id=catalogue_list.pk,
+                note=form.cleaned_data["note"],
+                interval_days=form.cleaned_data["interval_days"],
+            ),
+            _("已记录清理评估"),
+        )
+    return _back_to_list(catalogue_list.pk)

@@ -11,6 +11,9 @@ urlpatterns = [
     # Staff pages (catalogue.manage): staff_views.py.
     path("manage/", staff_views.manage_index, name="manage"),
     path("manage/lists/new/", staff_views.manage_list_create, name="manage_create"),
+    path(
+        "manage/lists/<int:pk>/review/", staff_views.manage_review, name="manage_review"
+    ),
     path("manage/lists/<int:pk>/", staff_views.manage_list, name="manage_list"),
     path("manage/lists/<int:pk>/draft/", staff_views.manage_draft, name="manage_draft"),
     path(
