@@ -16,6 +16,7 @@ class CatalogueConfig(AppConfig):
 
         from yinzheng.core import inbox
 
-        from .inbox import reviews_due
+        from .inbox import follow_ups_open, reviews_due
 
         inbox.register(reviews_due)
+        inbox.register(follow_ups_open)

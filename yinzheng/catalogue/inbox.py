@@ -22,3 +22,19 @@ def reviews_due(user: Any) -> list[InboxItem]:
             reverse("catalogue:manage"),
         )
     ]
+
+
+def follow_ups_open(user: Any) -> list[InboxItem]:
+    if not policy.can(user, "catalogue.manage"):
+        return []
+    from .models import FollowUpTask
+
+    count = FollowUpTask.objects.filter(
+        closed_at__isnull=True,
+        catalogue_list__in=selectors.lists_manageable(user),
+    ).count()
+    return [
+        InboxItem(
+            _("新批次负面清单引起的清单跟进任务"), count, reverse("catalogue:manage")
+        )
+    ]

@@ -314,3 +314,45 @@ class Guide(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == GuideStatus.PUBLISHED
+
+
+class FollowUpTask(models.Model):
+    """A later national batch names items a local positive list still carries: the list
+    owner must follow up (REQ-015) — adjust the list, or record why not."""
+
+    catalogue_list = models.ForeignKey(
+        CatalogueList,
+        verbose_name=_("须调整的清单"),
+        on_delete=models.PROTECT,
+        related_name="follow_up_tasks",
+    )
+    source_version = models.ForeignKey(
+        ListVersion,
+        verbose_name=_("引起调整的清单版本"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    item_keys = models.JSONField(_("涉及事项"), default=list)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closing_note = models.TextField(_("办结说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("清单跟进任务")
+        verbose_name_plural = _("清单跟进任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.catalogue_list} ← {self.source_version}"
+
+    @property
+    def division_code(self) -> str:
+        return self.catalogue_list.owner_id

@@ -58,24 +58,41 @@ def load_national_batch1(*, actor: Any = None) -> ListVersion | None:
         owner_id=COUNTRY_CODE, kind=ListKind.NEGATIVE, batch_no=1
     ).exists():
         return None
+    return load_national_batch(
+        read_batch1(),
+        actor=actor,
+        approval=NATIONAL_APPROVAL,
+        valid_from=NATIONAL_APPROVAL["approval_date"],
+    )
+
+
+@transaction.atomic
+def load_national_batch(
+    data: dict[str, Any],
+    *,
+    actor: Any,
+    approval: dict[str, Any],
+    valid_from: dt.date,
+) -> ListVersion:
+    """A national negative-list batch in the shipped JSON shape, through the services:
+    items created or updated by key, a new list for the batch, approved and published."""
     ensure_country_root()
-    data = read_batch1()
     meta = data["list"]
     for row in data["items"]:
         Item.objects.update_or_create(
             key=row["key"],
             defaults={
-                **{f: row[f] for f in ITEM_FIELDS},
+                **{f: row[f] for f in ITEM_FIELDS if f in row},
                 # REQ-006: where the route names no department, the derived one
                 # (explained in the remarks) stands in.
-                "responsible_departments": row["responsible_departments"]
+                "responsible_departments": row.get("responsible_departments")
                 or row.get("responsible_departments_derived", []),
                 "within_committee_duties": False,
                 "remarks": "；".join(
                     filter(
                         None,
                         [
-                            f"国家负面清单（第一批）第 {row['number']} 项",
+                            f"国家负面清单（第{meta['batch_no']}批）第 {row['number']} 项",
                             row.get("departments_note", ""),
                         ],
                     )
@@ -92,18 +109,16 @@ def load_national_batch1(*, actor: Any = None) -> ListVersion | None:
     version = services.version_draft(
         actor=actor,
         list_id=catalogue_list.pk,
-        reason="载入国家不应由基层群众性自治组织出具证明事项清单（第一批）",
-        source_document=meta["source_document"],
+        reason=f"载入{meta['title']}",
+        source_document=meta.get("source_document", ""),
     )
     for row in sorted(data["items"], key=lambda r: r["number"]):
         services.version_add_item(
             actor=actor, version_id=version.pk, item_key=row["key"]
         )
-    services.version_approve(actor=actor, version_id=version.pk, **NATIONAL_APPROVAL)
+    services.version_approve(actor=actor, version_id=version.pk, **approval)
     return services.version_publish(
-        actor=actor,
-        version_id=version.pk,
-        valid_from=NATIONAL_APPROVAL["approval_date"],
+        actor=actor, version_id=version.pk, valid_from=valid_from
     )
 
 

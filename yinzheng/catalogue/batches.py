@@ -1,0 +1,120 @@
+"""Later national negative-list batches (REQ-015).
+
+Importing a batch publishes it as a new national list (through the list services) and, in
+the same transaction, opens a follow-up task for every local positive list in force that
+still names one of the batch's items. Such a list can no longer publish a version with
+those items (REQ-010 refuses it); the owner closes the task with a note once adjusted.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.divisions.choices import COUNTRY_CODE
+from yinzheng.ledger import audit
+
+from . import selectors
+from .choices import ListKind
+from .models import CatalogueList, FollowUpTask, ListEntry, ListVersion
+from .reference_data import load_national_batch
+
+
+def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], dt.date]:
+    try:
+        meta, items, approval = data["list"], data["items"], data["approval"]
+        batch_no = int(meta["batch_no"])
+        valid_from = parse_date(str(meta["valid_from"]))
+        approval = {
+            "approval_body": str(approval["body"]),
+            "approval_date": parse_date(str(approval["date"])),
+            "approval_reference": str(approval["reference"]),
+        }
+        keys = [str(row["key"]) for row in items]
+        for row in items:
+            int(row["number"]), str(row["name"]), str(row["route"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(
+            _("批次文件格式不正确：%s") % exc, code="batch_file_invalid"
+        ) from exc
+    if batch_no < 2 or valid_from is None or approval["approval_date"] is None:
+        raise InvalidInput(
+            _("批次文件须有第二批及以后的批次号、生效日期和批准记录"),
+            code="batch_file_invalid",
+        )
+    if len(set(keys)) != len(keys) or not keys:
+        raise InvalidInput(
+            _("批次文件中的事项标识重复或为空"), code="batch_file_invalid"
+        )
+    if CatalogueList.objects.filter(
+        owner_id=COUNTRY_CODE, kind=ListKind.NEGATIVE, batch_no=batch_no
+    ).exists():
+        raise Conflict(_("第 %d 批已导入") % batch_no, code="batch_exists")
+    return approval, valid_from
+
+
+@transaction.atomic
+def national_batch_import(
+    *, actor: Any, data: dict[str, Any]
+) -> tuple[ListVersion, list[FollowUpTask]]:
+    if actor is not None:
+        policy.require(actor, "catalogue.manage", COUNTRY_CODE)
+    approval, valid_from = _checked(data)
+    version = load_national_batch(
+        data, actor=actor, approval=approval, valid_from=valid_from
+    )
+    keys = {row["key"] for row in data["items"]}
+    affected: dict[int, set[str]] = {}
+    for list_id, key in ListEntry.objects.filter(
+        version__in=selectors.versions_in_force_anywhere(
+            max(valid_from, clock.today())
+        ),
+        version__catalogue_list__kind=ListKind.POSITIVE,
+        item__key__in=keys,
+    ).values_list("version__catalogue_list_id", "item__key"):
+        affected.setdefault(list_id, set()).add(key)
+    tasks = []
+    for list_id, item_keys in sorted(affected.items()):
+        task = FollowUpTask.objects.create(
+            catalogue_list_id=list_id,
+            source_version=version,
+            item_keys=sorted(item_keys),
+        )
+        audit.record(
+            actor=actor,
+            event="follow_up_task.opened",
+            subject=task,
+            after={"list": list_id, "items": task.item_keys, "source": version.pk},
+        )
+        tasks.append(task)
+    return version, tasks
+
+
+@transaction.atomic
+def follow_up_close(*, actor: Any, task_id: int, note: str) -> FollowUpTask:
+    task = (
+        FollowUpTask.objects.select_for_update()
+        .select_related("catalogue_list")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None or not policy.can(actor, "catalogue.manage", task):
+        raise NotFound(code="task_not_found")
+    if task.closed_at is not None:
+        raise Conflict(_("该任务已办结"), code="task_closed")
+    if not note.strip():
+        raise InvalidInput(_("请填写办结说明"), code="note_required")
+    with audit.recorded(
+        actor=actor,
+        event="follow_up_task.closed",
+        subject=task,
+        fields=["closed_at", "closed_by", "closing_note"],
+    ):
+        task.closed_at, task.closed_by = clock.now(), actor
+        task.closing_note = note.strip()
+    return task
