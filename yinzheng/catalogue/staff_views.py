@@ -32,7 +32,7 @@ from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.divisions.models import Division
 
-from . import guides, selectors, services
+from . import batches, guides, selectors, services
 from .choices import ListKind, VersionStatus
 from .forms import (
     AddItemForm,
@@ -207,6 +207,9 @@ def manage_list(request, pk: int):
             initial={"interval_days": catalogue_list.review_interval_days}
         ),
         "review_due": selectors.review_due_on(catalogue_list),
+        "follow_ups": catalogue_list.follow_up_tasks.filter(
+            closed_at__isnull=True
+        ).select_related("source_version__catalogue_list"),
     }
     if open_version is None:
         context["draft_form"] = DraftForm()
@@ -488,4 +491,18 @@ def manage_review(request, pk: int):
             ),
             _("已记录清理评估"),
         )
+    return _back_to_list(catalogue_list.pk)
+
+
+@login_required
+@require_POST
+def manage_follow_up_close(request, pk: int, task_id: int):
+    """Close a follow-up task opened by a later national batch (REQ-015)."""
+    catalogue_list = _list_or_404(request.user, pk)
+    note = request.POST.get("note", "")
+    _attempt(
+        request,
+        lambda: batches.follow_up_close(actor=request.user, task_id=task_id, note=note),
+        _("已办结跟进任务"),
+    )
     return _back_to_list(catalogue_list.pk)

@@ -14,6 +14,11 @@ urlpatterns = [
     path(
         "manage/lists/<int:pk>/review/", staff_views.manage_review, name="manage_review"
     ),
+    path(
+        "manage/lists/<int:pk>/follow-ups/<int:task_id>/close/",
+        staff_views.manage_follow_up_close,
+        name="manage_follow_up_close",
+    ),
     path("manage/lists/<int:pk>/", staff_views.manage_list, name="manage_list"),
     path("manage/lists/<int:pk>/draft/", staff_views.manage_draft, name="manage_draft"),
     path(

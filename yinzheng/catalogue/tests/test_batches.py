@@ -115,3 +115,15 @@ def test_the_command_imports_and_reports_tasks(tree, tmp_path, capsys):
     assert "建立跟进任务 1 个" in out and hit.key in out
     with pytest.raises(CommandError):
         call_command("catalogue_import_batch", str(path))  # batch 2 exists now
+
+
+def test_the_manage_page_shows_and_closes_the_task(tree, client):
+    hit = factories.item()
+    county = factories.published("620725", ListKind.POSITIVE, [hit])
+    _v, (task,) = batches.national_batch_import(actor=None, data=batch2(hit))
+    client.force_login(f.user("m", role=Role.CIVIL_AFFAIRS, at="620725"))
+    url = f"/catalogue/manage/lists/{county.catalogue_list_id}/"
+    assert hit.key in client.get(url).content.decode()
+    client.post(f"{url}follow-ups/{task.pk}/close/", {"note": "已在第 2 版移出"})
+    task.refresh_from_db()
+    assert task.closed_at is not None and task.closing_note == "已在第 2 版移出"
