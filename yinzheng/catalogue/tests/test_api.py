@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from yinzheng.accounts.choices import Role
 from yinzheng.catalogue import services
 from yinzheng.catalogue.choices import BasisType, ListKind
-from yinzheng.catalogue.models import Basis, CatalogueList, Item, ListVersion
+from yinzheng.catalogue.models import Basis, Item, ListVersion
 from yinzheng.core.tests import factories as f
 
 from . import factories
@@ -22,16 +22,6 @@ BASE = "/api/catalogue"
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def batch1(db):
-    return CatalogueList.objects.get(owner_id="CN", kind=ListKind.NEGATIVE, batch_no=1)
-
-
-@pytest.fixture
-def officer(tree):
-    return f.user("mz", role=Role.CIVIL_AFFAIRS, at=COUNTY)
 
 
 @pytest.fixture

@@ -12,18 +12,13 @@ from rest_framework.test import APIClient
 
 from yinzheng.catalogue import exports, services
 from yinzheng.catalogue.choices import ListKind, VersionStatus
-from yinzheng.catalogue.models import CatalogueList, ListEntry, ListVersion
+from yinzheng.catalogue.models import ListEntry, ListVersion
 from yinzheng.ledger.models import Entry
 
 from . import factories
 
 COUNTY = "620725"
 HEADER = ["序号", "证明名称", "别名", "办事途径", "办理部门", "除外情形", "设定依据"]
-
-
-@pytest.fixture
-def batch1(db):
-    return CatalogueList.objects.get(owner_id="CN", kind=ListKind.NEGATIVE, batch_no=1)
 
 
 @pytest.fixture

@@ -30,11 +30,6 @@ CONTENT = {
 
 
 @pytest.fixture
-def officer(tree):
-    return people.user("minzheng", role=Role.CIVIL_AFFAIRS, at=COUNTY)
-
-
-@pytest.fixture
 def clerk(tree):
     return people.user("clerk", role=Role.CLERK, at=tree["A1a"])
 

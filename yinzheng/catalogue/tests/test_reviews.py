@@ -13,11 +13,6 @@ from yinzheng.ledger.models import Entry
 
 
 @pytest.fixture
-def officer(tree):
-    return f.user("m", role=Role.CIVIL_AFFAIRS, at="620725")
-
-
-@pytest.fixture
 def county_list(officer):
     return services.list_create(
         actor=officer, owner_code="620725", kind=ListKind.POSITIVE, title="县清单"

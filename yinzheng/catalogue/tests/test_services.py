@@ -1,5 +1,8 @@
-"""List versions: drafting, approval, publication and their refusals (REQ-004, -006,
--009, -010, -012, -014, -018, -019)."""
+"""List versions: drafting, approval, publication and their refusals.
+
+Covers REQ-002, REQ-004, REQ-006, REQ-009, REQ-010, REQ-012, REQ-014, REQ-018, REQ-019
+and REQ-020.
+"""
 
 import datetime as dt
 

@@ -21,11 +21,6 @@ OTHER_COUNTY = "440804"
 
 
 @pytest.fixture
-def officer(tree):
-    return people.user("minzheng", role=Role.CIVIL_AFFAIRS, at=COUNTY)
-
-
-@pytest.fixture
 def draft(tree):
     """A county positive list with an open draft holding one eligible item."""
     lst = services.list_create(

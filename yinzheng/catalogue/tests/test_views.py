@@ -1,16 +1,8 @@
 """Public list pages (REQ-079): readable without login, with history and diffs."""
 
-import pytest
-
 from yinzheng.catalogue.choices import ListKind
-from yinzheng.catalogue.models import CatalogueList
 
 from . import factories
-
-
-@pytest.fixture
-def batch1(db):
-    return CatalogueList.objects.get(owner_id="CN", kind=ListKind.NEGATIVE, batch_no=1)
 
 
 def test_the_national_negative_list_is_public_with_routes(client, batch1):
