@@ -14,7 +14,24 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BasisType, Complexity, GuideStatus, ListKind, VersionStatus
+from .choices import (
+    ApplicationKind,
+    ApplicationStatus,
+    BasisType,
+    Channel,
+    CleanupDisposition,
+    Complexity,
+    ExitGround,
+    GuideStatus,
+    LawAmendmentStatus,
+    ListKind,
+    Opinion,
+    VersionStatus,
+)
+
+
+def all_channels() -> list[str]:
+    return list(Channel.values)
 
 
 class Item(models.Model):
@@ -127,6 +144,11 @@ class CatalogueList(models.Model):
         _("定期评估间隔（天）"), null=True, blank=True
     )
     last_reviewed_on = models.DateField(_("上次清理评估日期"), null=True, blank=True)
+    channels = models.JSONField(
+        _("公布渠道"),
+        default=all_channels,
+        help_text=_("本清单须同步公布的渠道（REQ-078）；默认全部七个"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -356,3 +378,385 @@ class FollowUpTask(models.Model):
     @property
     def division_code(self) -> str:
         return self.catalogue_list.owner_id
+
+
+class Publication(models.Model):
+    """A list version put out on one channel, with its date (REQ-078, REQ-081)."""
+
+    version = models.ForeignKey(
+        ListVersion,
+        verbose_name=_("清单版本"),
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    channel = models.CharField(_("公布渠道"), max_length=20, choices=Channel.choices)
+    published_on = models.DateField(_("公布日期"))
+    location = models.CharField(
+        _("网址或位置"),
+        max_length=300,
+        blank=True,
+        help_text=_("网页地址、公众号文章标题或张贴地点"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公布记录")
+        verbose_name_plural = _("公布记录")
+        ordering = ["version_id", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "channel"], name="publication_version_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} @ {self.get_channel_display()}"
+
+    @property
+    def division_code(self) -> str:
+        return self.version.catalogue_list.owner_id
+
+
+class CleanupReview(models.Model):
+    """A clean-up pass (清理) over one list: every item gets a disposition, and the items
+    to be cancelled leave in a new draft version (REQ-011)."""
+
+    catalogue_list = models.ForeignKey(
+        CatalogueList,
+        verbose_name=_("清单"),
+        on_delete=models.PROTECT,
+        related_name="cleanups",
+    )
+    base_version = models.ForeignKey(
+        ListVersion,
+        verbose_name=_("清理的版本"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    conclusion = models.TextField(_("清理结论"), blank=True)
+    resulting_version = models.ForeignKey(
+        ListVersion,
+        verbose_name=_("形成的清单版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("清理")
+        verbose_name_plural = _("清理")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalogue_list"],
+                condition=Q(completed_at__isnull=True),
+                name="cleanup_one_open_per_list",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("%s 清理") % self.catalogue_list)
+
+    @property
+    def division_code(self) -> str:
+        return self.catalogue_list.owner_id
+
+
+class CleanupDecision(models.Model):
+    review = models.ForeignKey(
+        CleanupReview,
+        verbose_name=_("清理"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("证明事项"), on_delete=models.PROTECT, related_name="+"
+    )
+    disposition = models.CharField(
+        _("处理意见"), max_length=24, choices=CleanupDisposition.choices
+    )
+    reason = models.TextField(_("理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("清理处理意见")
+        verbose_name_plural = _("清理处理意见")
+        ordering = ["review_id", "item_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "item"], name="cleanup_decision_review_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.get_disposition_display()}"
+
+    @property
+    def division_code(self) -> str:
+        return self.review.catalogue_list.owner_id
+
+
+class Application(models.Model):
+    """An admission, exit or filing application (准入、退出申请（报备）表, REQ-021–030).
+
+    A department asks the list owner's civil affairs bureau to admit an item onto a
+    positive list, to take one off, or files a matter. Civil affairs opens a joint review,
+    opinions are recorded, and a meeting decides; an approved admission or exit becomes
+    the list's next version, and the decision is published (REQ-024).
+    """
+
+    TRANSITIONS = {
+        ApplicationStatus.SUBMITTED: {
+            ApplicationStatus.IN_REVIEW,
+            ApplicationStatus.FILED,
+            ApplicationStatus.WITHDRAWN,
+        },
+        ApplicationStatus.IN_REVIEW: {
+            ApplicationStatus.APPROVED,
+            ApplicationStatus.REJECTED,
+            ApplicationStatus.WITHDRAWN,
+        },
+        ApplicationStatus.APPROVED: {ApplicationStatus.PUBLISHED},
+    }
+
+    catalogue_list = models.ForeignKey(
+        CatalogueList,
+        verbose_name=_("清单"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    kind = models.CharField(
+        _("申请类型"), max_length=12, choices=ApplicationKind.choices
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    department = models.CharField(_("申请部门"), max_length=40)
+    applicant_unit = models.CharField(_("申请单位"), max_length=200)
+    contact = models.CharField(_("联系人"), max_length=100, blank=True)
+    item = models.ForeignKey(
+        Item,
+        verbose_name=_("证明事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    # The proposed item of an admission (it becomes an Item when approved).
+    item_key = models.SlugField(_("事项标识"), max_length=80, blank=True)
+    item_name = models.CharField(_("证明名称"), max_length=100, blank=True)
+    item_aliases = models.JSONField(_("别名"), default=list, blank=True)
+    bases = models.JSONField(
+        _("设定依据"),
+        default=list,
+        blank=True,
+        help_text=_("[{\"type\": 依据类型, \"citation\": 名称及条款}]"),
+    )
+    within_committee_duties = models.BooleanField(
+        _("属于村（居）委会职责范围"), default=False
+    )
+    complexity = models.CharField(
+        _("办理复杂程度"),
+        max_length=10,
+        choices=Complexity.choices,
+        default=Complexity.SIMPLE,
+    )
+    reason = models.TextField(_("申请理由"))
+    # Department-supplied guide content (REQ-028, DIV-14).
+    work_requirements = models.TextField(_("工作要求"), blank=True)
+    procedure = models.TextField(_("办理程序"), blank=True)
+    materials = models.TextField(_("所需要件"), blank=True)
+    time_limit_days = models.PositiveSmallIntegerField(
+        _("出具时限（工作日）"), null=True, blank=True
+    )
+    sample_form = models.TextField(_("样表"), blank=True)
+    # REQ-029: a new local rule needs a research and justification attachment.
+    cites_new_local_rule = models.BooleanField(
+        _("依据为新制定的地方性法规或规范性文件"), default=False
+    )
+    justification = models.FileField(
+        _("研究论证材料"), upload_to="applications/%Y/", blank=True
+    )
+    justification_sha256 = models.CharField(
+        _("研究论证材料 SHA-256"), max_length=64, blank=True
+    )
+    # REQ-030: rights or means given to the committee to match the responsibility.
+    rights_matching = models.TextField(_("权责匹配措施"), blank=True)
+    # Exit (REQ-025, REQ-027).
+    exit_ground = models.CharField(
+        _("退出理由类型"), max_length=20, choices=ExitGround.choices, blank=True
+    )
+    law_amendment = models.TextField(_("提请修改法律法规的建议"), blank=True)
+    law_amendment_status = models.CharField(
+        _("修法进展"),
+        max_length=12,
+        choices=LawAmendmentStatus.choices,
+        default=LawAmendmentStatus.NONE,
+        blank=True,
+    )
+    # The meeting decision (REQ-023, REQ-024).
+    meeting_date = models.DateField(_("会议日期"), null=True, blank=True)
+    meeting_reference = models.CharField(_("会议纪要或文号"), max_length=200, blank=True)
+    decision_reasons = models.TextField(_("决定理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    resulting_version = models.ForeignKey(
+        ListVersion,
+        verbose_name=_("形成的清单版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("准入、退出申请（报备）")
+        verbose_name_plural = _("准入、退出申请（报备）")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="exit") | Q(item__isnull=False),
+                name="application_exit_names_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.subject_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:manage_application", args=[self.pk])
+
+    @property
+    def division_code(self) -> str:
+        return self.catalogue_list.owner_id
+
+    @property
+    def subject_name(self) -> str:
+        return self.item.name if self.item_id else self.item_name
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in {
+            ApplicationStatus.APPROVED,
+            ApplicationStatus.REJECTED,
+            ApplicationStatus.PUBLISHED,
+        }
+
+
+class ReviewOpinion(models.Model):
+    """One reviewer's opinion in the joint review: a department or a township (REQ-023).
+
+    Requested when the review opens (opinion empty), recorded once."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("申请"),
+        on_delete=models.CASCADE,
+        related_name="opinions",
+    )
+    department = models.CharField(_("部门"), max_length=40, blank=True)
+    township = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("乡镇（街道）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opinion = models.CharField(
+        _("意见"), max_length=20, choices=Opinion.choices, blank=True
+    )
+    comments = models.TextField(_("具体意见"), blank=True)
+    requested_at = models.DateTimeField(_("征求时间"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("联审意见")
+        verbose_name_plural = _("联审意见")
+        ordering = ["application_id", "township_id", "department"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(department="") & Q(township__isnull=False))
+                | (~Q(department="") & Q(township__isnull=True)),
+                name="opinion_department_xor_township",
+            ),
+            models.UniqueConstraint(
+                fields=["application", "department"],
+                condition=~Q(department=""),
+                name="opinion_once_per_department",
+            ),
+            models.UniqueConstraint(
+                fields=["application", "township"],
+                condition=Q(township__isnull=False),
+                name="opinion_once_per_township",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_name}: {self.get_opinion_display()}"
+
+    @property
+    def reviewer_name(self) -> str:
+        if self.township_id:
+            return self.township.name
+        from yinzheng.accounts.choices import Department
+
+        return str(dict(Department.choices).get(self.department, self.department))
+
+    @property
+    def division_code(self) -> str:
+        return self.township_id or self.application.catalogue_list.owner_id
