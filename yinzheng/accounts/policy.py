@@ -92,6 +92,11 @@ def _grants(user: Any) -> list[tuple[str, str, str]]:
     return cached
 
 
+def grants_of(user: Any) -> list[tuple[str, str, str]]:
+    """(role, division code, department) of the user's active grants."""
+    return list(_grants(user))
+
+
 def forget(user: Any) -> None:
     """Drop the cached grants (after a grant changes within one request)."""
     if hasattr(user, "_yz_grants"):
@@ -115,6 +120,17 @@ def roles_at(user: Any, obj: Any) -> set[str]:
     """The roles the user holds over the object's division."""
     code = division_code_of(obj)
     return {role for role, gcode, _dept in _grants(user) if _covers(gcode, code)}
+
+
+def departments_at(user: Any, obj: Any) -> set[str]:
+    """The departments the user speaks for over the object's division (Role.DEPARTMENT
+    grants carry their department)."""
+    code = division_code_of(obj)
+    return {
+        dept
+        for role, gcode, dept in _grants(user)
+        if role == Role.DEPARTMENT and dept and _covers(gcode, code)
+    }
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

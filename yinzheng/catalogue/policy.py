@@ -12,3 +12,17 @@ policy.register(
         frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
     )
 )
+policy.register(
+    policy.Action(
+        "catalogue.apply",
+        _("提交证明事项准入、退出申请或报备"),
+        frozenset({Role.DEPARTMENT, Role.CIVIL_AFFAIRS, Role.ADMIN}),
+    )
+)
+policy.register(
+    policy.Action(
+        "catalogue.opinion_township",
+        _("反馈乡镇（街道）对准入、退出申请的意见"),
+        frozenset({Role.TOWNSHIP}),
+    )
+)

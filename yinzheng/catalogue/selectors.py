@@ -9,8 +9,15 @@ from django.db.models import Q, QuerySet
 from yinzheng.divisions.models import ancestor_codes
 
 from . import lookup
-from .choices import ListKind, VersionStatus
-from .models import CatalogueList, Item, ListEntry, ListVersion
+from .choices import ApplicationKind, ApplicationStatus, ListKind, VersionStatus
+from .models import (
+    Application,
+    CatalogueList,
+    Item,
+    ListEntry,
+    ListVersion,
+    ReviewOpinion,
+)
 
 IN_FORCE_STATUSES = [VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]
 
@@ -227,3 +234,82 @@ def lists_due_for_review(user: Any, on: dt.date) -> list[CatalogueList]:
         for lst in lists_manageable(user).filter(review_interval_days__isnull=False)
         if (due := review_due_on(lst)) is not None and due <= on
     ]
+
+
+def admitted_item_ids(version_id: int) -> set[int]:
+    """Items an approved admission brings into this version (REQ-019)."""
+    return set(
+        Application.objects.filter(
+            resulting_version_id=version_id,
+            kind=ApplicationKind.ADMISSION,
+            status=ApplicationStatus.APPROVED,
+        ).values_list("item_id", flat=True)
+    )
+
+
+DECIDED_STATUSES = (
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.PUBLISHED,
+)
+
+
+def decisions_public() -> QuerySet[Application]:
+    """Admission and exit decisions, for the public page (REQ-024): who applied, for
+    what, the meeting, the outcome and its reasons. No personal data is held here."""
+    return (
+        Application.objects.filter(
+            kind__in=[ApplicationKind.ADMISSION, ApplicationKind.EXIT],
+            status__in=DECIDED_STATUSES,
+        )
+        .select_related("catalogue_list__owner", "item", "resulting_version")
+        .order_by("-meeting_date", "-id")
+    )
+
+
+def items_to_be_discontinued(catalogue_list: CatalogueList) -> list[Item]:
+    """Items an approved exit marks "to be discontinued" while the law is amended
+    (REQ-027)."""
+    return list(
+        Item.objects.filter(
+            applications__catalogue_list=catalogue_list,
+            applications__kind=ApplicationKind.EXIT,
+            applications__status=ApplicationStatus.APPROVED,
+            applications__resulting_version__isnull=True,
+        ).distinct()
+    )
+
+
+def applications_visible(user: Any) -> QuerySet[Application]:
+    """Applications on lists the user manages, those of the departments the user speaks
+    for, and those awaiting an opinion from the user's townships."""
+    from yinzheng.accounts import policy
+
+    if policy.sees_everything(user):
+        return Application.objects.all()
+    manage = policy.scope_codes(user, policy.ACTIONS["catalogue.manage"].roles)
+    q = policy.data_q_for_codes(manage, "catalogue_list__owner_id")
+    for role, code, dept in policy.grants_of(user):
+        if role == "department" and dept:
+            q |= Q(department=dept) & (
+                policy.data_q_for_codes([code], "catalogue_list__owner_id")
+                | Q(catalogue_list__owner_id__in=ancestor_codes(code))
+            )
+        if role == "township":
+            q |= Q(opinions__township_id=code)
+    return Application.objects.filter(q).distinct()
+
+
+def opinions_awaited(user: Any) -> list:
+    """Requested opinions the user may record, for the home inbox."""
+    from . import admissions
+
+    pending = (
+        ReviewOpinion.objects.filter(
+            opinion="",
+            application__status=ApplicationStatus.IN_REVIEW,
+            application__in=applications_visible(user),
+        )
+        .select_related("application__catalogue_list", "township")
+    )
+    return [o for o in pending if admissions.may_record_opinion(user, o)]

@@ -443,7 +443,6 @@ def publish_problems(
     version: ListVersion,
     *,
     valid_from: dt.date,
-    admitted_item_keys: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
     """Every reason `version` cannot be published on `valid_from` (empty: it can)."""
     catalogue_list = version.catalogue_list
@@ -483,10 +482,10 @@ def publish_problems(
                         "name": entry.item.name,
                     }
                 )
-        admitted = set(admitted_item_keys)
+        admitted = selectors.admitted_item_ids(version.pk)
         removed = selectors.items_removed_before(catalogue_list)
         for entry in entries:  # REQ-019
-            if entry.item_id in removed and entry.item.key not in admitted:
+            if entry.item_id in removed and entry.item_id not in admitted:
                 problems.append(
                     {
                         "code": "backsliding",
@@ -513,7 +512,6 @@ def version_publish(
     actor: Any,
     version_id: int,
     valid_from: dt.date,
-    admitted_item_keys: Iterable[str] = (),
 ) -> ListVersion:
     version = _version_for_update(version_id)
     if actor is not None:
@@ -523,9 +521,7 @@ def version_publish(
             _("尚无批准记录，不能公布（须先记录批准机关、日期和文号）"),
             code="approval_required",
         )  # REQ-014
-    problems = publish_problems(
-        version, valid_from=valid_from, admitted_item_keys=admitted_item_keys
-    )
+    problems = publish_problems(version, valid_from=valid_from)
     if problems:
         raise ListRuleViolation(
             _("清单不能公布：%s")
@@ -554,4 +550,9 @@ def version_publish(
         move_to(version, VersionStatus.PUBLISHED)
         version.valid_from = valid_from
         version.published_at = clock.now()
+    from . import admissions  # admissions builds on these services
+
+    admissions.on_version_published(
+        actor=actor, version_id=version.pk, valid_from=valid_from
+    )
     return version

@@ -71,7 +71,12 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 
 @contextmanager
 def recorded(
-    *, actor: Any, event: str, subject: models.Model, fields: list[str]
+    *,
+    actor: Any,
+    event: str,
+    subject: models.Model,
+    fields: list[str],
+    note: str = "",
 ) -> Iterator[None]:
     """Change `subject` inside the block; it is then saved (those fields only) and the
     change recorded with its before/after snapshots, in the caller's transaction."""
@@ -84,4 +89,5 @@ def recorded(
         subject=subject,
         before=before,
         after=snapshot(subject, fields),
+        note=note,
     )

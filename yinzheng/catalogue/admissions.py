@@ -1,0 +1,788 @@
+"""Admission, exit and filing applications (准入、退出、报备, REQ-021–030, DIV-03, DIV-14).
+
+A department that needs committees to issue a certificate applies to the list owner's
+civil affairs bureau on the one form with three types (REQ-021, REQ-025, REQ-026):
+
+    submitted ─▶ in review ─▶ approved ─▶ published      (admission, exit)
+        │            └──────▶ rejected
+        ├──▶ filed                                          (filing, 报备)
+        └──▶ withdrawn (also from "in review")
+
+An admission must carry its basis (REQ-022) and, when that basis is a newly drafted local
+rule, a research and justification attachment (REQ-029). Opening the review requests an
+opinion from each of the five partner departments and from the townships (REQ-023); the
+meeting decides only when every opinion is in. An approved admission needs the
+department's guide content (REQ-028) and the rights given to the committee to match the
+responsibility (REQ-030); approval writes the item into the list's open draft version,
+which the owner then approves and publishes as any other version — publishing marks the
+decision published (REQ-024) and lets an admitted item return to a list it once left
+(REQ-019). An approved exit removes the item in the next version and withdraws its guide
+(REQ-025), unless the law still requires the certificate: then the item is marked "to be
+discontinued" and the proposal to amend the law is tracked until it is adopted (REQ-027).
+"""
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Department
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.transitions import move_to
+from yinzheng.divisions.choices import CommitteeStatus, Level
+from yinzheng.divisions.models import Division, subtree_q
+from yinzheng.ledger import audit
+
+from . import guides, selectors, services
+from .choices import (
+    ELIGIBLE_BASIS_TYPES,
+    JOINT_REVIEW_DEPARTMENTS,
+    LAW_AMENDMENT_GROUNDS,
+    ApplicationKind,
+    ApplicationStatus,
+    BasisType,
+    Complexity,
+    ExitGround,
+    LawAmendmentStatus,
+    ListKind,
+    Opinion,
+    VersionStatus,
+)
+from .models import Application, CatalogueList, Guide, Item, ReviewOpinion
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+APPLICATION_FIELDS = [
+    "status",
+    "meeting_date",
+    "meeting_reference",
+    "decision_reasons",
+    "decided_by",
+    "decided_at",
+    "law_amendment_status",
+    "item",
+    "resulting_version",
+]
+GUIDE_CONTENT_FIELDS = ["work_requirements", "procedure", "materials", "sample_form"]
+
+
+class ApplicationIncomplete(InvalidInput):
+    code = "application_incomplete"
+
+
+def _actor_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _application_for_update(application_id: int) -> Application:
+    application = (
+        Application.objects.select_for_update()
+        .select_related("catalogue_list", "item")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("申请不存在"), code="application_not_found")
+    return application
+
+
+def _clean_bases(bases: Iterable[Any]) -> list[dict[str, str]]:
+    cleaned = []
+    for basis in bases:
+        basis_type = (basis.get("type") or "").strip()
+        citation = (basis.get("citation") or "").strip()
+        if not basis_type and not citation:
+            continue
+        if basis_type not in BasisType.values or not citation:
+            raise InvalidInput(
+                _("设定依据须有类型（法律、法规、国务院保留证明事项清单或政策）和名称条款"),
+                code="basis_invalid",
+            )  # REQ-020
+        cleaned.append({"type": basis_type, "citation": citation})
+    return cleaned
+
+
+def policy_only(bases: list[dict[str, str]]) -> bool:
+    """Only a policy basis: accepted in an application but flagged (DIV-07)."""
+    return bool(bases) and not {b["type"] for b in bases} & ELIGIBLE_BASIS_TYPES
+
+
+def _store_attachment(application: Application, upload: UploadedFile) -> None:
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(
+            _("附件不能超过 20 MB"), code="attachment_too_large"
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    application.justification_sha256 = digest.hexdigest()
+    application.justification.save(upload.name, upload, save=False)
+
+
+def _require_applicant(actor: Any, catalogue_list: CatalogueList, department: str):
+    """Departments apply for themselves; civil affairs may enter any department's form
+    received on paper."""
+    if actor is None:
+        return
+    if policy.can(actor, "catalogue.manage", catalogue_list):
+        return
+    policy.require(actor, "catalogue.apply", catalogue_list)
+    if department not in policy.departments_at(actor, catalogue_list):
+        raise NotAllowed(
+            _("只能以本部门名义提交申请"), code="department_mismatch"
+        )
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    actor: Any,
+    list_id: int,
+    kind: str,
+    department: str,
+    applicant_unit: str,
+    reason: str,
+    contact: str = "",
+    item_key: str = "",
+    item_name: str = "",
+    item_aliases: Iterable[str] = (),
+    bases: Iterable[dict[str, str]] = (),
+    within_committee_duties: bool = False,
+    complexity: str = Complexity.SIMPLE,
+    work_requirements: str = "",
+    procedure: str = "",
+    materials: str = "",
+    time_limit_days: int | None = None,
+    sample_form: str = "",
+    cites_new_local_rule: bool = False,
+    justification: UploadedFile | None = None,
+    rights_matching: str = "",
+    exit_ground: str = "",
+    law_amendment: str = "",
+) -> Application:
+    """Log an application of any of the three types (REQ-021, REQ-026)."""
+    catalogue_list = CatalogueList.objects.filter(pk=list_id).first()
+    if catalogue_list is None:
+        raise NotFound(_("清单不存在"), code="list_not_found")
+    if kind not in ApplicationKind.values:
+        raise InvalidInput(_("申请类型须为准入、退出或报备"), code="kind_invalid")
+    if department not in Department.values:
+        raise InvalidInput(_("申请部门无效"), code="department_invalid")
+    _require_applicant(actor, catalogue_list, department)
+    if kind != ApplicationKind.FILING and catalogue_list.kind != ListKind.POSITIVE:
+        raise InvalidInput(
+            _("准入、退出只适用于出具证明事项清单（正面清单）"),
+            code="list_kind_not_positive",
+        )
+    if not applicant_unit.strip():
+        raise InvalidInput(_("请填写申请单位"), code="applicant_unit_required")
+    if not reason.strip():
+        raise InvalidInput(_("请填写申请理由"), code="reason_required")
+    if complexity not in Complexity.values:
+        raise InvalidInput(_("办理复杂程度无效"), code="complexity_invalid")
+    if time_limit_days is not None and not 1 <= time_limit_days <= 365:
+        raise InvalidInput(
+            _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
+            code="time_limit_invalid",
+        )
+    bases = _clean_bases(bases)
+    item = None
+    item_key = item_key.strip()
+    if item_key:
+        item = Item.objects.filter(key=item_key).first()
+    current = selectors.latest_published(catalogue_list)
+    on_list = (
+        set(current.entries.values_list("item__key", flat=True)) if current else set()
+    )
+    today = clock.today()
+    application = Application(
+        catalogue_list=catalogue_list,
+        kind=kind,
+        department=department,
+        applicant_unit=applicant_unit.strip(),
+        contact=contact.strip(),
+        reason=reason.strip(),
+        submitted_by=_actor_or_none(actor),
+    )
+
+    if kind == ApplicationKind.ADMISSION:
+        if item is None:
+            if not item_name.strip():
+                raise InvalidInput(_("请填写证明名称"), code="item_name_required")
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{1,79}", item_key):
+                raise InvalidInput(
+                    _("事项标识须为小写字母、数字、下划线或连字符"),
+                    code="item_key_invalid",
+                )
+        if not bases:
+            # REQ-022: no basis, no application.
+            raise InvalidInput(
+                _("准入申请须提供村（居）委会出具该证明的设定依据"),
+                code="basis_required",
+            )
+        if item is not None and item.key in on_list:
+            raise Conflict(_("该事项已在清单中"), code="already_on_list")
+        if item is not None and item.pk in selectors.negative_items_above(
+            catalogue_list.owner_id, today
+        ):
+            raise Conflict(  # REQ-010
+                _("该事项已列入负面清单，不能申请准入"), code="on_negative_list"
+            )
+        if cites_new_local_rule and justification is None:
+            raise InvalidInput(  # REQ-029
+                _("依据为新制定的地方性法规或规范性文件的，须附研究论证材料"),
+                code="justification_required",
+            )
+        application.item = item
+        application.item_key = item.key if item else item_key
+        application.item_name = item.name if item else item_name.strip()
+        application.item_aliases = [a.strip() for a in item_aliases if a.strip()]
+        application.bases = bases
+        application.within_committee_duties = within_committee_duties
+        application.complexity = complexity
+        application.time_limit_days = time_limit_days
+        application.cites_new_local_rule = cites_new_local_rule
+        application.rights_matching = rights_matching.strip()
+        for name, value in zip(
+            GUIDE_CONTENT_FIELDS,
+            [work_requirements, procedure, materials, sample_form],
+            strict=True,
+        ):
+            setattr(application, name, value.strip())
+    elif kind == ApplicationKind.EXIT:
+        if item is None or item.key not in on_list:
+            raise NotFound(
+                _("退出申请须指明现行清单中的事项"), code="item_not_on_list"
+            )
+        if exit_ground not in ExitGround.values:
+            raise InvalidInput(_("请选择退出理由类型"), code="exit_ground_required")
+        if exit_ground in LAW_AMENDMENT_GROUNDS:
+            if not law_amendment.strip():
+                raise InvalidInput(  # REQ-027
+                    _("该事项有法律法规依据，须同时提出修改法律法规的建议"),
+                    code="law_amendment_required",
+                )
+            application.law_amendment_status = LawAmendmentStatus.PROPOSED
+        application.item = item
+        application.item_key = item.key
+        application.item_name = item.name
+        application.exit_ground = exit_ground
+        application.law_amendment = law_amendment.strip()
+    else:
+        application.item = item
+        application.item_key = item.key if item else ""
+        application.item_name = item.name if item else item_name.strip()
+        application.bases = bases
+    if justification is not None:
+        _store_attachment(application, justification)
+    application.save()
+    audit.record(
+        actor=actor,
+        event="application.submitted",
+        subject=application,
+        after={
+            "kind": kind,
+            "department": department,
+            "applicant_unit": application.applicant_unit,
+            "item": application.item_key,
+            "name": application.item_name,
+            "bases": bases,
+            "policy_only": policy_only(bases),
+            "exit_ground": application.exit_ground,
+            "justification_sha256": application.justification_sha256,
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def application_supply_guide(
+    *,
+    actor: Any,
+    application_id: int,
+    work_requirements: str,
+    procedure: str,
+    materials: str,
+    sample_form: str,
+    time_limit_days: int | None = None,
+    rights_matching: str | None = None,
+) -> Application:
+    """The requesting department supplies the guide content before the decision
+    (REQ-028, DIV-14); the rights matching the responsibility may be completed too."""
+    application = _application_for_update(application_id)
+    _require_applicant(actor, application.catalogue_list, application.department)
+    if application.kind != ApplicationKind.ADMISSION:
+        raise InvalidInput(_("只有准入申请需要办事指南内容"), code="not_admission")
+    if application.status not in {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_REVIEW,
+    }:
+        raise Conflict(_("申请已有决定，不能再修改"), code="application_decided")
+    if time_limit_days is not None and not 1 <= time_limit_days <= 365:
+        raise InvalidInput(
+            _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
+            code="time_limit_invalid",
+        )
+    fields = [*GUIDE_CONTENT_FIELDS, "time_limit_days", "rights_matching"]
+    with audit.recorded(
+        actor=actor,
+        event="application.guide_supplied",
+        subject=application,
+        fields=fields,
+    ):
+        for name, value in zip(
+            GUIDE_CONTENT_FIELDS,
+            [work_requirements, procedure, materials, sample_form],
+            strict=True,
+        ):
+            setattr(application, name, value.strip())
+        application.time_limit_days = time_limit_days
+        if rights_matching is not None:
+            application.rights_matching = rights_matching.strip()
+    return application
+
+
+def _default_townships(catalogue_list: CatalogueList) -> list[str]:
+    return list(
+        Division.objects.filter(
+            subtree_q(catalogue_list.owner_id, field="code"),
+            level=Level.TOWNSHIP,
+            status=CommitteeStatus.ACTIVE,
+        ).values_list("code", flat=True)
+    )
+
+
+@transaction.atomic
+def application_open_review(
+    *,
+    actor: Any,
+    application_id: int,
+    township_codes: Iterable[str] | None = None,
+) -> Application:
+    """Open the joint review: ask the five partner departments and the townships for
+    their opinions (REQ-023). By default every active township of a county list."""
+    application = _application_for_update(application_id)
+    catalogue_list = application.catalogue_list
+    policy.require(actor, "catalogue.manage", catalogue_list)
+    if application.kind == ApplicationKind.FILING:
+        raise InvalidInput(_("报备无需联审"), code="filing_no_review")
+    codes = (
+        _default_townships(catalogue_list)
+        if township_codes is None
+        else sorted({c.strip() for c in township_codes if c.strip()})
+    )
+    townships = list(
+        Division.objects.filter(
+            subtree_q(catalogue_list.owner_id, field="code"),
+            code__in=codes,
+            level=Level.TOWNSHIP,
+            status=CommitteeStatus.ACTIVE,
+        )
+    )
+    unknown = sorted(set(codes) - {t.code for t in townships})
+    if unknown:
+        raise InvalidInput(
+            _("以下代码不是本清单辖区内的乡镇（街道）：%s") % "、".join(unknown),
+            code="township_invalid",
+            detail=unknown,
+        )
+    if not townships and catalogue_list.owner.level == Level.COUNTY:
+        raise InvalidInput(
+            _("须向乡镇（街道）征求意见"), code="townships_required"
+        )
+    with audit.recorded(
+        actor=actor,
+        event="application.review_opened",
+        subject=application,
+        fields=APPLICATION_FIELDS,
+    ):
+        move_to(application, ApplicationStatus.IN_REVIEW)
+    ReviewOpinion.objects.bulk_create(
+        [ReviewOpinion(application=application, department=d) for d in JOINT_REVIEW_DEPARTMENTS]
+        + [ReviewOpinion(application=application, township=t) for t in townships]
+    )
+    audit.record(
+        actor=actor,
+        event="application.opinions_requested",
+        subject=application,
+        after={
+            "departments": list(JOINT_REVIEW_DEPARTMENTS),
+            "townships": [t.code for t in townships],
+        },
+    )
+    return application
+
+
+def may_record_opinion(user: Any, opinion: ReviewOpinion) -> bool:
+    """The reviewer itself, or civil affairs entering an opinion received on paper."""
+    catalogue_list = opinion.application.catalogue_list
+    if policy.can(user, "catalogue.manage", catalogue_list):
+        return True
+    if opinion.township_id:
+        return policy.can(user, "catalogue.opinion_township", opinion.township_id)
+    return opinion.department in policy.departments_at(user, catalogue_list)
+
+
+@transaction.atomic
+def opinion_record(
+    *, actor: Any, opinion_id: int, opinion: str, comments: str = ""
+) -> ReviewOpinion:
+    row = (
+        ReviewOpinion.objects.select_for_update()
+        .select_related("application__catalogue_list", "township")
+        .filter(pk=opinion_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("征求意见记录不存在"), code="opinion_not_found")
+    if actor is not None and not may_record_opinion(actor, row):
+        raise NotAllowed(detail={"action": "opinion_record"})
+    if row.application.status != ApplicationStatus.IN_REVIEW:
+        raise Conflict(_("该申请不在联审中"), code="application_not_in_review")
+    if row.opinion:
+        raise Conflict(_("该单位的意见已登记"), code="opinion_recorded")
+    if opinion not in {Opinion.AGREE, Opinion.AGREE_WITH_CHANGES, Opinion.DISAGREE}:
+        raise InvalidInput(_("请选择意见"), code="opinion_invalid")
+    if opinion != Opinion.AGREE and not comments.strip():
+        raise InvalidInput(
+            _("修改后同意或不同意的，须写明具体意见"), code="comments_required"
+        )
+    row.opinion = opinion
+    row.comments = comments.strip()
+    row.recorded_by = _actor_or_none(actor)
+    row.recorded_at = clock.now()
+    row.save(update_fields=["opinion", "comments", "recorded_by", "recorded_at"])
+    audit.record(
+        actor=actor,
+        event="application.opinion_recorded",
+        subject=row.application,
+        after={
+            "reviewer": row.township_id or row.department,
+            "opinion": opinion,
+            "comments": row.comments,
+        },
+    )
+    return row
+
+
+def decision_problems(application: Application) -> list[dict[str, str]]:
+    """What keeps the meeting from approving `application` (empty: it may)."""
+    problems: list[dict[str, str]] = []
+    pending = [o.reviewer_name for o in application.opinions.all() if not o.opinion]
+    if pending:
+        problems.append(
+            {
+                "code": "opinions_pending",
+                "message": _("尚有单位未反馈意见：%s") % "、".join(pending),
+            }
+        )
+    if application.kind != ApplicationKind.ADMISSION:
+        return problems
+    missing = [
+        str(Application._meta.get_field(name).verbose_name)
+        for name in GUIDE_CONTENT_FIELDS
+        if not getattr(application, name).strip()
+    ]
+    if application.complexity == Complexity.COMPLEX and not application.time_limit_days:
+        missing.append(str(Application._meta.get_field("time_limit_days").verbose_name))
+    if missing:  # REQ-028
+        problems.append(
+            {
+                "code": "guide_content_missing",
+                "message": _("申请部门尚未提供：%s") % "、".join(missing),
+            }
+        )
+    if not application.rights_matching.strip():  # REQ-030
+        problems.append(
+            {
+                "code": "rights_matching_missing",
+                "message": _("尚未写明赋予村（居）委会的相应权利或手段（权责匹配）"),
+            }
+        )
+    if application.cites_new_local_rule and not application.justification:  # REQ-029
+        problems.append(
+            {"code": "justification_required", "message": _("缺少研究论证材料")}
+        )
+    if policy_only(application.bases):  # REQ-004, DIV-07
+        problems.append(
+            {
+                "code": "policy_basis_only",
+                "message": _(
+                    "只有政策依据，须有法律、法规或国务院保留证明事项清单依据"
+                ),
+            }
+        )
+    if not application.within_committee_duties:
+        problems.append(
+            {
+                "code": "not_within_duties",
+                "message": _("未确认属于村（居）委会职责范围"),
+            }
+        )
+    if application.item_id and application.item_id in selectors.negative_items_above(
+        application.catalogue_list.owner_id, clock.today()
+    ):
+        problems.append(  # REQ-010
+            {"code": "on_negative_list", "message": _("该事项已列入负面清单")}
+        )
+    return problems
+
+
+def _open_draft(application: Application, actor: Any, meeting_reference: str):
+    """The list's open draft, or a new one for this decision."""
+    catalogue_list = application.catalogue_list
+    open_version = catalogue_list.versions.filter(
+        status__in=[VersionStatus.DRAFT, VersionStatus.APPROVED]
+    ).first()
+    if open_version is not None:
+        if open_version.status != VersionStatus.DRAFT:
+            raise Conflict(
+                _("清单有已批准待公布的版本 v%d，请先公布或退回草稿")
+                % open_version.number,
+                code="approved_version_pending",
+            )
+        return open_version
+    verb = _("准入") if application.kind == ApplicationKind.ADMISSION else _("退出")
+    return services.version_draft(
+        actor=actor,
+        list_id=catalogue_list.pk,
+        reason=f"{verb}：{application.item_name}（{meeting_reference}）",
+        source_document=meeting_reference,
+    )
+
+
+def _admit(application: Application, actor: Any, meeting_reference: str) -> None:
+    item = application.item
+    if item is None:
+        item = Item.objects.filter(key=application.item_key).first()
+    if item is None:
+        item = services.item_create(
+            actor=actor,
+            key=application.item_key,
+            name=application.item_name,
+            aliases=application.item_aliases,
+            bases=[(b["type"], b["citation"]) for b in application.bases],
+            within_committee_duties=application.within_committee_duties,
+            competent_department=Department(application.department).label,
+            complexity=application.complexity,
+            time_limit_days=application.time_limit_days,
+            remarks=_("经准入审核列入（%s）") % meeting_reference,
+        )
+    application.item = item
+    if not Guide.objects.filter(item=item).exists():
+        # The department's content becomes the guide's draft; the list owner completes
+        # the format and purpose and publishes it (DIV-14, REQ-075).
+        guides.guide_save(
+            actor=actor,
+            item_key=item.key,
+            procedure=application.procedure,
+            operating_rules=application.work_requirements,
+            materials=application.materials,
+            sample_form=application.sample_form,
+            time_limit_days=application.time_limit_days,
+            basis="；".join(b["citation"] for b in application.bases),
+        )
+    version = _open_draft(application, actor, meeting_reference)
+    services.version_add_item(
+        actor=actor,
+        version_id=version.pk,
+        item_key=item.key,
+        note=_("准入：%s") % meeting_reference,
+    )
+    application.resulting_version = version
+
+
+def _remove(application: Application, actor: Any, reference: str) -> None:
+    version = _open_draft(application, actor, reference)
+    if version.entries.filter(item=application.item).exists():
+        services.version_remove_item(
+            actor=actor, version_id=version.pk, item_key=application.item.key
+        )
+    application.resulting_version = version
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    actor: Any,
+    application_id: int,
+    approve: bool,
+    meeting_date: dt.date,
+    meeting_reference: str,
+    reasons: str,
+) -> Application:
+    """Record the meeting's decision (REQ-023) and, on approval, write it into the
+    list's next version (REQ-024, REQ-025)."""
+    application = _application_for_update(application_id)
+    policy.require(actor, "catalogue.manage", application.catalogue_list)
+    if application.status != ApplicationStatus.IN_REVIEW:
+        raise Conflict(
+            _("只有联审中的申请可以作出决定"), code="application_not_in_review"
+        )
+    if meeting_date is None or meeting_date > clock.today():
+        raise InvalidInput(_("会议日期不能晚于今天"), code="meeting_date_invalid")
+    if not meeting_reference.strip():
+        raise InvalidInput(_("请填写会议纪要或文号"), code="meeting_reference_required")
+    if not reasons.strip():
+        raise InvalidInput(_("请写明决定理由"), code="reasons_required")
+    meeting_reference = meeting_reference.strip()
+    if approve:
+        problems = decision_problems(application)
+        if problems:
+            raise ApplicationIncomplete(
+                _("不能批准：%s") % "；".join(p["message"] for p in problems),
+                detail=problems,
+            )
+    elif any(not o.opinion for o in application.opinions.all()):
+        raise ApplicationIncomplete(
+            decision_problems(application)[0]["message"], code="opinions_pending"
+        )
+    with audit.recorded(
+        actor=actor,
+        event="application.decided",
+        subject=application,
+        fields=APPLICATION_FIELDS,
+    ):
+        application.meeting_date = meeting_date
+        application.meeting_reference = meeting_reference
+        application.decision_reasons = reasons.strip()
+        application.decided_by = _actor_or_none(actor)
+        application.decided_at = clock.now()
+        if not approve:
+            move_to(application, ApplicationStatus.REJECTED)
+        else:
+            move_to(application, ApplicationStatus.APPROVED)
+            if application.kind == ApplicationKind.ADMISSION:
+                _admit(application, actor, meeting_reference)
+            elif application.law_amendment_status not in {
+                LawAmendmentStatus.PROPOSED,
+                LawAmendmentStatus.SUBMITTED,
+            }:
+                _remove(application, actor, meeting_reference)
+            # else REQ-027: stays on the list, "to be discontinued", until the law changes.
+    return application
+
+
+@transaction.atomic
+def application_law_amendment(
+    *, actor: Any, application_id: int, status: str, note: str
+) -> Application:
+    """Track the proposal to amend the law behind an item to be discontinued (REQ-027);
+    once adopted, the item leaves in the list's next version."""
+    application = _application_for_update(application_id)
+    policy.require(actor, "catalogue.manage", application.catalogue_list)
+    if application.kind != ApplicationKind.EXIT or not application.law_amendment_status:
+        raise InvalidInput(_("该申请不涉及修改法律法规"), code="no_law_amendment")
+    if application.status != ApplicationStatus.APPROVED:
+        raise Conflict(_("退出申请尚未通过"), code="application_not_approved")
+    order = [
+        LawAmendmentStatus.PROPOSED,
+        LawAmendmentStatus.SUBMITTED,
+        LawAmendmentStatus.ADOPTED,
+    ]
+    if status not in order or order.index(status) <= order.index(
+        application.law_amendment_status
+    ):
+        raise InvalidInput(
+            _("修法进展只能向前推进（拟提请 → 已提请 → 已修改）"),
+            code="law_amendment_status_invalid",
+        )
+    if not note.strip():
+        raise InvalidInput(_("请填写进展说明（如文号）"), code="note_required")
+    with audit.recorded(
+        actor=actor,
+        event="application.law_amendment",
+        subject=application,
+        fields=APPLICATION_FIELDS,
+        note=note.strip(),
+    ):
+        application.law_amendment_status = status
+        if status == LawAmendmentStatus.ADOPTED:
+            _remove(application, actor, note.strip())
+    return application
+
+
+@transaction.atomic
+def application_file(*, actor: Any, application_id: int, note: str) -> Application:
+    """Acknowledge a filing (报备). The seeds name the type but not its handling (§6);
+    it is logged and acknowledged, nothing more."""
+    application = _application_for_update(application_id)
+    policy.require(actor, "catalogue.manage", application.catalogue_list)
+    if application.kind != ApplicationKind.FILING:
+        raise InvalidInput(_("只有报备可以备案"), code="not_filing")
+    if not note.strip():
+        raise InvalidInput(_("请填写备案意见"), code="note_required")
+    with audit.recorded(
+        actor=actor,
+        event="application.filed",
+        subject=application,
+        fields=APPLICATION_FIELDS,
+        note=note.strip(),
+    ):
+        application.decision_reasons = note.strip()
+        application.decided_by = _actor_or_none(actor)
+        application.decided_at = clock.now()
+        move_to(application, ApplicationStatus.FILED)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(
+    *, actor: Any, application_id: int, reason: str
+) -> Application:
+    application = _application_for_update(application_id)
+    _require_applicant(actor, application.catalogue_list, application.department)
+    if not reason.strip():
+        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
+    with audit.recorded(
+        actor=actor,
+        event="application.withdrawn",
+        subject=application,
+        fields=APPLICATION_FIELDS,
+        note=reason.strip(),
+    ):
+        move_to(application, ApplicationStatus.WITHDRAWN)
+    return application
+
+
+def on_version_published(*, actor: Any, version_id: int, valid_from: dt.date) -> None:
+    """Called inside version_publish: the decisions behind the version are published
+    (REQ-024) and the guides of items that left are withdrawn (REQ-025) where no list in
+    force still names them."""
+    applications = list(
+        Application.objects.select_for_update()
+        .select_related("item")
+        .filter(resulting_version_id=version_id, status=ApplicationStatus.APPROVED)
+    )
+    for application in applications:
+        with audit.recorded(
+            actor=actor,
+            event="application.published",
+            subject=application,
+            fields=APPLICATION_FIELDS,
+        ):
+            move_to(application, ApplicationStatus.PUBLISHED)
+        if application.kind != ApplicationKind.EXIT:
+            continue
+        still_listed = (
+            selectors.versions_in_force_anywhere(valid_from)
+            .filter(
+                catalogue_list__kind=ListKind.POSITIVE,
+                entries__item=application.item,
+            )
+            .exists()
+        )
+        guide = Guide.objects.filter(item=application.item).first()
+        if not still_listed and guide is not None and guide.is_published:
+            guides.guide_withdraw(
+                actor=actor,
+                item_key=application.item.key,
+                reason=_("经退出审核移出清单（%s）") % application.meeting_reference,
+            )
