@@ -55,11 +55,14 @@ def _append_only_triggers(request):
     if connection.vendor == "sqlite":
         up = [
             sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS")
-            for sql in _triggers.SQLITE_UP
+            for sql in _triggers.SQLITE_UP + _triggers.RECORDS_SQLITE_UP
         ]
-        down = _triggers.SQLITE_DOWN
+        down = _triggers.SQLITE_DOWN + _triggers.RECORDS_SQLITE_DOWN
     else:
-        up, down = _triggers.POSTGRES_TRUNCATE_UP, _triggers.POSTGRES_TRUNCATE_DOWN
+        up = _triggers.POSTGRES_TRUNCATE_UP + _triggers.RECORDS_POSTGRES_TRUNCATE_UP
+        down = (
+            _triggers.POSTGRES_TRUNCATE_DOWN + _triggers.RECORDS_POSTGRES_TRUNCATE_DOWN
+        )
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")
     if _triggers_dropped:

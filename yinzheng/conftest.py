@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from yinzheng.core.tests import factories
 
@@ -15,3 +18,16 @@ def tree(db):
     for code in codes.values():
         factories.division(code)
     return codes
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """Set the time every service reads (core.clock): clock_at(2027, 1, 5, 9)."""
+    from yinzheng.core import clock
+
+    def set_time(*parts: int) -> dt.datetime:
+        moment = timezone.make_aware(dt.datetime(*parts))
+        monkeypatch.setattr(clock, "now", lambda: moment)
+        return moment
+
+    return set_time

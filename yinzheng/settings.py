@@ -7,6 +7,7 @@ YINZHENG_DEBUG         "1"/"true" to turn debug pages on (never in production)
 YINZHENG_ALLOWED_HOSTS comma-separated host names (default: localhost names)
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -37,6 +38,24 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _master_key() -> str:
+    """The key that encrypts signing keys at rest (esign). Production sets
+    YINZHENG_MASTER_KEY and keeps it out of the data folder and its backups; the
+    zero-setup default generates one into the data folder."""
+    key = os.environ.get("YINZHENG_MASTER_KEY")
+    if key:
+        return key.strip()
+    path = DATA_DIR / "master_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    return path.read_text().strip()
+
+
+MASTER_KEY = _master_key()
 DEBUG = _truthy(os.environ.get("YINZHENG_DEBUG"))
 ALLOWED_HOSTS = [
     h.strip()
@@ -62,7 +81,9 @@ INSTALLED_APPS = [
     "yinzheng.accounts",
     "yinzheng.divisions",
     "yinzheng.ledger",
+    "yinzheng.esign",
     "yinzheng.catalogue",
+    "yinzheng.seals",
     "yinzheng.api",
 ]
 
@@ -203,6 +224,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # drf-spectacular names an enum after its field ("kind", "status"); several choice
+    # sets share those names, so each gets its own (loaded lazily, by import path).
+    "ENUM_NAME_OVERRIDES": {
+        "CommitteeKindEnum": "yinzheng.divisions.choices.CommitteeKind",
+        "CommitteeStatusEnum": "yinzheng.divisions.choices.CommitteeStatus",
+        "RoleEnum": "yinzheng.accounts.choices.Role",
+        "DepartmentEnum": "yinzheng.accounts.choices.Department",
+        "ListKindEnum": "yinzheng.catalogue.choices.ListKind",
+        "VersionStatusEnum": "yinzheng.catalogue.choices.VersionStatus",
+        "BasisTypeEnum": "yinzheng.catalogue.choices.BasisType",
+        "ComplexityEnum": "yinzheng.catalogue.choices.Complexity",
+        "GuideStatusEnum": "yinzheng.catalogue.choices.GuideStatus",
+        "ApplicationKindEnum": "yinzheng.catalogue.choices.ApplicationKind",
+        "ApplicationStatusEnum": "yinzheng.catalogue.choices.ApplicationStatus",
+        "ExitGroundEnum": "yinzheng.catalogue.choices.ExitGround",
+        "OpinionEnum": "yinzheng.catalogue.choices.Opinion",
+        "CleanupDispositionEnum": "yinzheng.catalogue.choices.CleanupDisposition",
+        "ChannelEnum": "yinzheng.catalogue.choices.Channel",
+    },
 }
 
 LOGGING = {

@@ -82,7 +82,7 @@ def _actor_or_none(actor: Any) -> Any:
 
 def _application_for_update(application_id: int) -> Application:
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("catalogue_list", "item")
         .filter(pk=application_id)
         .first()
@@ -420,6 +420,18 @@ def application_open_review(
     return application
 
 
+def may_act_for_applicant(user: Any, application: Application) -> bool:
+    """May `user` supply the guide content of, or withdraw, `application`? The same
+    check the services make (pages use it to offer only what the server allows)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        _require_applicant(user, application.catalogue_list, application.department)
+    except NotAllowed:
+        return False
+    return True
+
+
 def may_record_opinion(user: Any, opinion: ReviewOpinion) -> bool:
     """The reviewer itself, or civil affairs entering an opinion received on paper."""
     catalogue_list = opinion.application.catalogue_list
@@ -435,7 +447,7 @@ def opinion_record(
     *, actor: Any, opinion_id: int, opinion: str, comments: str = ""
 ) -> ReviewOpinion:
     row = (
-        ReviewOpinion.objects.select_for_update()
+        ReviewOpinion.objects.select_for_update(of=("self",))
         .select_related("application__catalogue_list", "township")
         .filter(pk=opinion_id)
         .first()
@@ -757,7 +769,7 @@ def on_version_published(*, actor: Any, version_id: int, valid_from: dt.date) ->
     (REQ-024) and the guides of items that left are withdrawn (REQ-025) where no list in
     force still names them."""
     applications = list(
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("item")
         .filter(resulting_version_id=version_id, status=ApplicationStatus.APPROVED)
     )

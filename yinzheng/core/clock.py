@@ -10,4 +10,4 @@ def now() -> dt.datetime:
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return timezone.localtime(now()).date()

@@ -29,6 +29,8 @@ class Chain(models.Model):
     head_seq = models.PositiveBigIntegerField(_("最新序号"), default=0)
     head_hash = models.CharField(_("最新哈希"), max_length=64, default=GENESIS_HASH)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # A register's year chain is closed by its year-end archive (REQ-074).
+    closed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("台账链")
@@ -76,3 +78,127 @@ class Entry(models.Model):
     @property
     def data(self) -> dict:
         return json.loads(self.body)
+
+
+class Checkpoint(models.Model):
+    """A chain head signed by the township, the issuing authority (design.md §4).
+
+    The signature covers the chain key, sequence number, head hash and time (and, for
+    the closing checkpoint of a year-end archive, the SHA-256 of the book's PDF and
+    xlsx), so rewriting a chain — even recomputing every hash with database access —
+    no longer matches a checkpoint made before. Rows are append-only (triggers)."""
+
+    chain = models.ForeignKey(
+        Chain,
+        verbose_name=_("台账链"),
+        on_delete=models.PROTECT,
+        related_name="checkpoints",
+    )
+    seq = models.PositiveBigIntegerField(_("序号"))
+    head_hash = models.CharField(_("链头哈希"), max_length=64)
+    signed_at = models.DateTimeField(_("签署时间"))
+    signer = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("签署机关"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    key = models.ForeignKey(
+        "esign.KeyPair",
+        verbose_name=_("签名密钥"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closing = models.BooleanField(_("年终归档"), default=False)
+    pdf_sha256 = models.CharField(_("登记簿 PDF SHA-256"), max_length=64, blank=True)
+    xlsx_sha256 = models.CharField(_("登记簿 xlsx SHA-256"), max_length=64, blank=True)
+    signature = models.TextField(_("签名"))
+
+    class Meta:
+        verbose_name = _("签署检查点")
+        verbose_name_plural = _("签署检查点")
+        ordering = ["chain_id", "seq", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain"],
+                condition=models.Q(closing=True),
+                name="checkpoint_one_closing_per_chain",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain_id}@{self.seq}"
+
+    @property
+    def division_code(self) -> str:
+        return self.chain.division_code
+
+
+class Archive(models.Model):
+    """A register year closed at year end: its printable book and spreadsheet (REQ-074)."""
+
+    chain = models.OneToOneField(
+        Chain,
+        verbose_name=_("台账链"),
+        on_delete=models.PROTECT,
+        related_name="archive",
+    )
+    checkpoint = models.OneToOneField(
+        Checkpoint,
+        verbose_name=_("归档检查点"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pdf = models.FileField(_("登记簿 PDF"), upload_to="archives/%Y/")
+    xlsx = models.FileField(_("登记簿 xlsx"), upload_to="archives/%Y/")
+    entries = models.PositiveIntegerField(_("条数"))
+    unconfirmed_note = models.TextField(_("未确认条目说明"), blank=True)
+    closed_by_id = models.BigIntegerField(_("归档人"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("归档时间"))
+
+    class Meta:
+        verbose_name = _("年终归档")
+        verbose_name_plural = _("年终归档")
+        ordering = ["chain_id"]
+
+    def __str__(self) -> str:
+        return str(self.chain)
+
+    @property
+    def division_code(self) -> str:
+        return self.chain.division_code
+
+
+class Confirmation(models.Model):
+    """The resident's confirmation of a certificate-register entry (REQ-073): a
+    signature drawn on screen, or signed on the printed page and recorded here."""
+
+    entry = models.OneToOneField(
+        Entry,
+        verbose_name=_("登记条目"),
+        on_delete=models.PROTECT,
+        related_name="confirmation",
+    )
+    method = models.CharField(
+        _("确认方式"),
+        max_length=12,
+        choices=[
+            ("screen", _("屏幕手写签名")),
+            ("paper", _("纸质登记簿签字")),
+        ],
+    )
+    signature = models.FileField(_("签名图像"), upload_to="signatures/%Y/", blank=True)
+    signature_sha256 = models.CharField(
+        _("签名图像 SHA-256"), max_length=64, blank=True
+    )
+    paper_reference = models.CharField(_("纸质页码"), max_length=100, blank=True)
+    recorded_by_id = models.BigIntegerField(_("登记人"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("确认时间"))
+
+    class Meta:
+        verbose_name = _("居民签字确认")
+        verbose_name_plural = _("居民签字确认")
+        ordering = ["entry_id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry} ✓"

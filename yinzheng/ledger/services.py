@@ -158,6 +158,11 @@ def _index_agrees(body: str, event: str, subject: str, actor_id: int | None) -> 
 def verify_chain(chain: Chain) -> ChainReport:
     report = ChainReport(chain=chain.key, head_seq=chain.head_seq)
     report.breaks = list(_walk(chain))
+    if chain.kind.startswith("register_"):
+        from . import archives, checkpoints  # they build on this module
+
+        report.breaks += checkpoints.verify_checkpoints(chain)
+        report.breaks += archives.verify_archive(chain)
     report.entries = Entry.objects.filter(chain=chain).count()
     return report
 

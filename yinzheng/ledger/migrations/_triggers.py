@@ -39,3 +39,37 @@ POSTGRES_TRUNCATE_DOWN = [
     "DROP TRIGGER IF EXISTS ledger_entry_no_truncate ON ledger_entry",
     "DROP TRIGGER IF EXISTS ledger_chain_no_truncate ON ledger_chain",
 ]
+
+# The records beside the chains — signed checkpoints, year-end archives, residents'
+# confirmations — are append-only too (0005).
+RECORD_TABLES = ["ledger_checkpoint", "ledger_archive", "ledger_confirmation"]
+RECORDS_SQLITE_UP = [
+    f"""CREATE TRIGGER {t}_no_{op.lower()} BEFORE {op} ON {t}
+       BEGIN SELECT RAISE(ABORT, '{t} is append-only: {op} refused'); END"""
+    for t in RECORD_TABLES
+    for op in ("UPDATE", "DELETE")
+]
+RECORDS_SQLITE_DOWN = [
+    f"DROP TRIGGER IF EXISTS {t}_no_{op}"
+    for t in RECORD_TABLES
+    for op in ("update", "delete")
+]
+RECORDS_POSTGRES_UP = [
+    f"""CREATE TRIGGER {t}_no_{op.lower()} BEFORE {op} ON {t}
+       FOR EACH ROW EXECUTE FUNCTION ledger_entry_refuse_change()"""
+    for t in RECORD_TABLES
+    for op in ("UPDATE", "DELETE")
+]
+RECORDS_POSTGRES_DOWN = [
+    f"DROP TRIGGER IF EXISTS {t}_no_{op} ON {t}"
+    for t in RECORD_TABLES
+    for op in ("update", "delete")
+]
+RECORDS_POSTGRES_TRUNCATE_UP = [
+    f"""CREATE OR REPLACE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {t}
+       FOR EACH STATEMENT EXECUTE FUNCTION ledger_entry_refuse_change()"""
+    for t in RECORD_TABLES
+]
+RECORDS_POSTGRES_TRUNCATE_DOWN = [
+    f"DROP TRIGGER IF EXISTS {t}_no_truncate ON {t}" for t in RECORD_TABLES
+]

@@ -13,7 +13,7 @@ def triggers_disabled():
         if connection.vendor == "postgresql":
             cur.execute("SET session_replication_role = replica")
         else:
-            for sql in _triggers.SQLITE_DOWN:
+            for sql in _triggers.SQLITE_DOWN + _triggers.RECORDS_SQLITE_DOWN:
                 cur.execute(sql)
     try:
         yield
@@ -22,7 +22,7 @@ def triggers_disabled():
             if connection.vendor == "postgresql":
                 cur.execute("SET session_replication_role = origin")
             else:
-                for sql in _triggers.SQLITE_UP:
+                for sql in _triggers.SQLITE_UP + _triggers.RECORDS_SQLITE_UP:
                     cur.execute(sql)
 
 

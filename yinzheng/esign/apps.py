@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EsignConfig(AppConfig):
+    name = "yinzheng.esign"
+    label = "esign"
+    verbose_name = _("电子印章与签名")

@@ -1,0 +1,139 @@
+"""Key generation, encryption at rest and signatures.
+
+Private keys are ECDSA P-256 (accepted by PAdES validators and by COSE), serialised as
+PKCS#8 and sealed with AES-256-GCM under the master key (settings.MASTER_KEY, from
+YINZHENG_MASTER_KEY). The key's id binds the ciphertext (associated data), so a sealed key
+cannot be moved onto another row. Rotating the master key re-seals every row
+(`reseal_all`); the PKCS#11 path keeps the private halves in an HSM instead (docs).
+"""
+
+import base64
+import hashlib
+import os
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from yinzheng.core.errors import Conflict
+
+from .choices import KeyPurpose
+from .models import KeyPair
+
+
+class MasterKeyInvalid(Conflict):
+    code = "master_key_invalid"
+
+
+def _master(key_text: str | None = None) -> tuple[bytes, str]:
+    text = key_text if key_text is not None else settings.MASTER_KEY
+    try:
+        raw = base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4))
+    except ValueError as exc:
+        raise MasterKeyInvalid(code="master_key_invalid") from exc
+    if len(raw) != 32:
+        raise MasterKeyInvalid("YINZHENG_MASTER_KEY must be 32 bytes, base64url")
+    return raw, hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _seal(
+    private_der: bytes, key_id: str, master: str | None = None
+) -> tuple[bytes, str]:
+    raw, master_id = _master(master)
+    nonce = os.urandom(12)
+    return nonce + AESGCM(raw).encrypt(nonce, private_der, key_id.encode()), master_id
+
+
+def _unseal(row: KeyPair, master: str | None = None) -> bytes:
+    raw, master_id = _master(master)
+    if row.master_key_id != master_id:
+        raise MasterKeyInvalid(
+            f"key {row.key_id} was sealed under master key {row.master_key_id}, "
+            f"not the configured {master_id}"
+        )
+    blob = bytes(row.private_key_encrypted)
+    return AESGCM(raw).decrypt(blob[:12], blob[12:], row.key_id.encode())
+
+
+def generate(*, division_code: str, purpose: str) -> KeyPair:
+    private = ec.generate_private_key(ec.SECP256R1())
+    public_pem = (
+        private.public_key()
+        .public_bytes(
+            serialization.Encoding.PEM,
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+        )
+        .decode()
+    )
+    key_id = hashlib.sha256(public_pem.encode()).hexdigest()
+    der = private.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    sealed, master_id = _seal(der, key_id)
+    return KeyPair.objects.create(
+        division_id=division_code,
+        purpose=purpose,
+        key_id=key_id,
+        public_key_pem=public_pem,
+        private_key_encrypted=sealed,
+        master_key_id=master_id,
+    )
+
+
+def authority_key(township_code: str) -> KeyPair:
+    """The township's active issuing-authority key, created on first use."""
+    row = KeyPair.objects.filter(
+        division_id=township_code,
+        purpose=KeyPurpose.AUTHORITY,
+        retired_at__isnull=True,
+    ).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            return generate(division_code=township_code, purpose=KeyPurpose.AUTHORITY)
+    except IntegrityError:  # another request created it first
+        return KeyPair.objects.get(
+            division_id=township_code,
+            purpose=KeyPurpose.AUTHORITY,
+            retired_at__isnull=True,
+        )
+
+
+def private_key(row: KeyPair) -> Any:
+    return serialization.load_der_private_key(_unseal(row), password=None)
+
+
+def sign(row: KeyPair, data: bytes) -> str:
+    signature = private_key(row).sign(data, ec.ECDSA(hashes.SHA256()))
+    return base64.b64encode(signature).decode()
+
+
+def verify(public_key_pem: str, data: bytes, signature_b64: str) -> bool:
+    public = serialization.load_pem_public_key(public_key_pem.encode())
+    try:
+        public.verify(base64.b64decode(signature_b64), data, ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@transaction.atomic
+def reseal_all(*, old_master: str, new_master: str) -> int:
+    """Rotate the master key: decrypt every private key with the old one and seal it
+    with the new one, in one transaction."""
+    count = 0
+    for row in KeyPair.objects.select_for_update():
+        der = _unseal(row, old_master)
+        row.private_key_encrypted, row.master_key_id = _seal(
+            der, row.key_id, new_master
+        )
+        row.save(update_fields=["private_key_encrypted", "master_key_id"])
+        count += 1
+    return count

@@ -1,0 +1,238 @@
+"""Year-end archive of a register (年终归档, REQ-074).
+
+Closing a year renders the register book as a printable PDF (A4 landscape, the register's
+columns) and an xlsx with the same columns, stores both, and signs a closing checkpoint
+whose signature covers the chain head and the SHA-256 of both files. The chain is then
+closed: no entry and no confirmation can be added to that year. `verify_archive` checks
+the stored files against the signed hashes; `yinzheng ledger verify` runs it.
+
+Certificate entries the resident has not confirmed (REQ-073) block the archive unless a
+note explains them; the note is archived with the book.
+"""
+
+import hashlib
+import io
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.divisions.models import Division
+
+from . import audit, checkpoints, registers, services
+from .models import Archive, Chain
+from .services import Break
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _header(register: str) -> list[str]:
+    cols = [_("序号")] + [str(c.label) for c in registers.COLUMNS[register]]
+    if register == registers.Register.CERTIFICATE:
+        cols.append(_("居民确认"))
+    return cols
+
+
+def _table(chain: Chain, register: str) -> list[list[str]]:
+    out = []
+    for row in registers.rows(chain):
+        line = [str(row.number)] + [
+            _cell(row.fields.get(c.key)) for c in registers.COLUMNS[register]
+        ]
+        if row.confirmed is not None:
+            line.append(_("已确认") if row.confirmed else _("未确认"))
+        out.append(line)
+    return out
+
+
+def render_xlsx(chain: Chain, committee: Division, register: str, year: int) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = str(year)
+    ws.append([f"{committee.name} {registers.Register.LABELS[register]}（{year}）"])
+    ws.append(_header(register))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for line in _table(chain, register):
+        ws.append(line)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def render_pdf(chain: Chain, committee: Division, register: str, year: int) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    from yinzheng.core.pdf import cjk_font
+
+    font = cjk_font()
+    small = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9, wordWrap="CJK")
+    title = ParagraphStyle("title", fontName=font, fontSize=14, leading=18)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=landscape(A4),
+        leftMargin=10 * mm,
+        rightMargin=10 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"{committee.name} {registers.Register.LABELS[register]} {year}",
+        invariant=1,
+    )
+    head = [Paragraph(h, small) for h in _header(register)]
+    body = [[Paragraph(c, small) for c in line] for line in _table(chain, register)]
+    table = Table([head, *body], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story = [
+        Paragraph(
+            f"{committee.name}（{committee.code}）{registers.Register.LABELS[register]}"
+            f" {year} 年",
+            title,
+        ),
+        Spacer(1, 4 * mm),
+        table,
+    ]
+    if not body:
+        story.append(Paragraph(_("本年度无用印记录。"), small))
+    doc.build(story)
+    return buf.getvalue()
+
+
+@transaction.atomic
+def register_archive(
+    *,
+    actor: Any,
+    committee_code: str,
+    register: str,
+    year: int,
+    unconfirmed_note: str = "",
+) -> Archive:
+    """Close `year` of the committee's register: book, spreadsheet, closing checkpoint."""
+    registers._check_register(register)
+    committee = Division.objects.filter(code=committee_code).first()
+    if committee is None:
+        raise NotFound(_("村（居）委会不存在"), code="division_not_found")
+    if actor is not None:
+        policy.require(actor, "register.archive", committee)
+    if not registers.year_is_over(year):
+        raise InvalidInput(_("%d 年尚未结束，不能归档") % year, code="year_not_over")
+    key = registers.chain_key(register, committee_code, year)
+    chain = services.chain_get_or_create(
+        key=key, kind=registers.chain_kind(register), division_code=committee_code
+    )
+    chain = Chain.objects.select_for_update().get(pk=chain.pk)
+    if chain.closed_at is not None:
+        raise Conflict(_("%d 年的登记簿已归档") % year, code="already_archived")
+    if register == registers.Register.CERTIFICATE:
+        waiting = [r.number for r in registers.rows(chain) if not r.confirmed]
+        if waiting and not unconfirmed_note.strip():
+            raise Conflict(  # REQ-073
+                _("尚有 %(n)d 条未经居民签字确认（序号 %(nos)s），请先确认或说明原因")
+                % {"n": len(waiting), "nos": "、".join(map(str, waiting[:20]))},
+                code="unconfirmed_entries",
+                detail=waiting,
+            )
+    pdf = render_pdf(chain, committee, register, year)
+    xlsx = render_xlsx(chain, committee, register, year)
+    pdf_sha, xlsx_sha = (
+        hashlib.sha256(pdf).hexdigest(),
+        hashlib.sha256(xlsx).hexdigest(),
+    )
+    checkpoint = checkpoints._sign(
+        chain, closing=True, pdf_sha256=pdf_sha, xlsx_sha256=xlsx_sha
+    )
+    now = clock.now()
+    archive = Archive(
+        chain=chain,
+        checkpoint=checkpoint,
+        entries=chain.head_seq,
+        unconfirmed_note=unconfirmed_note.strip(),
+        closed_by_id=getattr(actor, "pk", None),
+        closed_at=now,
+    )
+    stem = f"{committee_code}-{register}-{year}"
+    archive.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+    archive.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+    archive.save()
+    chain.closed_at = now
+    chain.save(update_fields=["closed_at"])
+    audit.record(
+        actor=actor,
+        event="register.archived",
+        subject=archive,
+        division_code=committee_code,
+        after={
+            "chain": key,
+            "entries": chain.head_seq,
+            "head_hash": chain.head_hash,
+            "pdf_sha256": pdf_sha,
+            "xlsx_sha256": xlsx_sha,
+            "closed_at": timezone.localtime(now).isoformat(),
+        },
+        note=unconfirmed_note.strip(),
+    )
+    return archive
+
+
+def _file_sha256(field) -> str | None:
+    try:
+        with field.open("rb") as fh:
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: fh.read(1 << 16), b""):
+                digest.update(chunk)
+            return digest.hexdigest()
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def verify_archive(chain: Chain) -> list[Break]:
+    archive = Archive.objects.select_related("checkpoint").filter(chain=chain).first()
+    if archive is None:
+        if chain.closed_at is not None:
+            return [Break(chain.key, None, None, "archive_missing")]
+        return []
+    breaks = []
+    for name, field, signed in [
+        ("pdf", archive.pdf, archive.checkpoint.pdf_sha256),
+        ("xlsx", archive.xlsx, archive.checkpoint.xlsx_sha256),
+    ]:
+        found = _file_sha256(field)
+        if found is None:
+            breaks.append(Break(chain.key, None, None, f"archive_{name}_missing"))
+        elif found != signed:
+            breaks.append(
+                Break(chain.key, None, None, f"archive_{name}_mismatch", signed, found)
+            )
+    return breaks

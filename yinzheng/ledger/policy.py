@@ -1,0 +1,45 @@
+"""The registers' actions in the one policy."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Role
+
+policy.register(
+    policy.Action(
+        "register.view",
+        _("查看用印登记簿"),
+        frozenset(
+            {
+                Role.CLERK,
+                Role.HEAD,
+                Role.CUSTODIAN,
+                Role.TOWNSHIP,
+                Role.CIVIL_AFFAIRS,
+                Role.INSPECTOR,
+                Role.ADMIN,
+            }
+        ),
+    )
+)
+policy.register(
+    policy.Action(
+        "register.confirm",
+        _("登记居民签字确认"),
+        frozenset({Role.CUSTODIAN, Role.CLERK, Role.ADMIN}),
+    )
+)
+policy.register(
+    policy.Action(
+        "register.archive",
+        _("登记簿年终归档"),
+        frozenset({Role.CUSTODIAN, Role.TOWNSHIP, Role.ADMIN}),
+    )
+)
+policy.register(
+    policy.Action(
+        "register.checkpoint",
+        _("签署登记簿检查点"),
+        frozenset({Role.TOWNSHIP, Role.ADMIN}),
+    )
+)

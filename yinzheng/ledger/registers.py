@@ -1,0 +1,270 @@
+"""The committees' two seal-use registers (用印登记簿, REQ-069–074) as journal chains.
+
+Each committee keeps a work register (工作用印登记簿) and a certificate register
+(出具证明事项登记簿). A register year is one chain, `register:<kind>:<committee>:<year>`,
+so an entry's number is its sequence in that chain: gap-free per committee, register and
+year, and never forked (the chain head's row lock). An entry holds the columns of REQ-071
+or REQ-072 — the required ones first, in the order the seed names them — and concerns
+exactly one matter (REQ-056: `subject` names the matter; a second entry for it is
+refused). Certificate entries stay "unconfirmed" until the resident's confirmation is
+recorded (REQ-073). A year closed by its archive takes no more entries (REQ-074).
+
+Who may write is the sealing service's concern (the custodian, REQ-070); this module
+keeps the shape and the invariants of the book.
+"""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+
+from . import audit, services
+from .models import Chain, Confirmation, Entry
+
+
+class Register:
+    WORK = "work"
+    CERTIFICATE = "certificate"
+    LABELS = {
+        "work": gettext_lazy("工作用印登记簿"),
+        "certificate": gettext_lazy("出具证明事项登记簿"),
+    }
+    ALL = ("work", "certificate")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any
+    required: bool = False
+
+
+# REQ-071: time, content, copies, approver, handler — in this order — then the rest.
+WORK_COLUMNS = (
+    Column("sealed_at", gettext_lazy("用印时间"), True),
+    Column("content", gettext_lazy("用印内容"), True),
+    Column("copies", gettext_lazy("用印份数"), True),
+    Column("approver", gettext_lazy("签批人员"), True),
+    Column("handler", gettext_lazy("经办人员"), True),
+    Column("reviewer", gettext_lazy("审核人员"), True),
+    Column("custodian", gettext_lazy("印章管理人"), True),
+    Column("category", gettext_lazy("用印类别"), True),
+    Column("seal", gettext_lazy("印章"), True),
+    Column("document_sha256", gettext_lazy("文件 SHA-256"), True),
+    Column("notice", gettext_lazy("公示或表决")),
+)
+# REQ-072: time, requiring unit, purpose, phone first, then the other necessary items.
+CERTIFICATE_COLUMNS = (
+    Column("sealed_at", gettext_lazy("用印时间"), True),
+    Column("requiring_unit", gettext_lazy("需要单位"), True),
+    Column("purpose", gettext_lazy("用途"), True),
+    Column("phone", gettext_lazy("联系电话"), True),
+    Column("content", gettext_lazy("证明事项及内容"), True),
+    Column("certificate_no", gettext_lazy("证明编号")),
+    Column("copies", gettext_lazy("用印份数"), True),
+    Column("approver", gettext_lazy("签批人员"), True),
+    Column("handler", gettext_lazy("经办人员"), True),
+    Column("reviewer", gettext_lazy("审核人员"), True),
+    Column("custodian", gettext_lazy("印章管理人"), True),
+    Column("category", gettext_lazy("用印类别"), True),
+    Column("seal", gettext_lazy("印章"), True),
+    Column("document_sha256", gettext_lazy("文件 SHA-256"), True),
+)
+COLUMNS = {Register.WORK: WORK_COLUMNS, Register.CERTIFICATE: CERTIFICATE_COLUMNS}
+
+
+class RegisterYearClosed(Conflict):
+    code = "register_year_archived"
+
+
+def chain_key(register: str, committee_code: str, year: int) -> str:
+    return f"register:{register}:{committee_code}:{year}"
+
+
+def chain_kind(register: str) -> str:
+    return f"register_{register}"
+
+
+def _check_register(register: str) -> None:
+    if register not in Register.ALL:
+        raise InvalidInput(_("登记簿类型无效"), code="register_invalid")
+
+
+def _clean(register: str, fields: dict[str, Any]) -> dict[str, Any]:
+    columns = COLUMNS[register]
+    known = {c.key for c in columns}
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise InvalidInput(code="register_field_unknown", detail=unknown)
+    missing = [
+        str(c.label)
+        for c in columns
+        if c.required
+        and (fields.get(c.key) is None or str(fields[c.key]).strip() == "")
+    ]
+    if missing:  # REQ-071, REQ-072
+        raise InvalidInput(
+            _("登记内容不完整，缺少：%s") % "、".join(missing),
+            code="register_fields_missing",
+            detail=missing,
+        )
+    copies = fields.get("copies")
+    if not isinstance(copies, int) or isinstance(copies, bool) or copies < 1:
+        raise InvalidInput(_("用印份数须为正整数"), code="copies_invalid")
+    return {c.key: fields[c.key] for c in columns if c.key in fields}
+
+
+@transaction.atomic
+def register_append(
+    *,
+    actor: Any,
+    committee_code: str,
+    register: str,
+    matter: str,
+    fields: dict[str, Any],
+) -> Entry:
+    """Write one matter into the committee's register for the current year."""
+    _check_register(register)
+    fields = _clean(register, fields)
+    year = timezone.localtime(clock.now()).year
+    key = chain_key(register, committee_code, year)
+    chain = services.chain_get_or_create(
+        key=key, kind=chain_kind(register), division_code=committee_code
+    )
+    chain = Chain.objects.select_for_update().get(pk=chain.pk)
+    if chain.closed_at is not None:  # REQ-074
+        raise RegisterYearClosed(
+            _("%d 年的登记簿已归档，不能再登记") % year,
+        )
+    if Entry.objects.filter(
+        chain__key__startswith=f"register:{register}:{committee_code}:",
+        subject=matter,
+    ).exists():  # REQ-056
+        raise Conflict(_("该事项已登记，一事一登记"), code="matter_already_registered")
+    return services.append(
+        key=key,
+        kind=chain_kind(register),
+        division_code=committee_code,
+        event="register.entry",
+        subject=matter,
+        actor_id=getattr(actor, "pk", None),
+        data={"register": register, "year": year, "fields": fields},
+    )
+
+
+def register_chains(committee_code: str, register: str) -> QuerySet[Chain]:
+    return Chain.objects.filter(
+        key__startswith=f"register:{register}:{committee_code}:"
+    ).order_by("key")
+
+
+def year_of(chain: Chain) -> int:
+    return int(chain.key.rsplit(":", 1)[1])
+
+
+@dataclass
+class Row:
+    number: int
+    entry: Entry
+    fields: dict[str, Any]
+    confirmed: bool | None  # None: the work register has no confirmation
+
+
+def rows(chain: Chain) -> list[Row]:
+    register = chain.key.split(":")[1]
+    entries = chain.entries.order_by("seq").select_related("confirmation")
+    out = []
+    for entry in entries:
+        confirmed = None
+        if register == Register.CERTIFICATE:
+            confirmed = hasattr(entry, "confirmation")
+        out.append(Row(entry.seq, entry, entry.data["data"]["fields"], confirmed))
+    return out
+
+
+def unconfirmed(committee_codes_q) -> QuerySet[Entry]:
+    """Certificate-register entries still waiting for the resident (REQ-073)."""
+    return Entry.objects.filter(
+        committee_codes_q,
+        chain__kind=chain_kind(Register.CERTIFICATE),
+        event="register.entry",
+        confirmation__isnull=True,
+    ).order_by("recorded_at")
+
+
+@transaction.atomic
+def confirm(
+    *,
+    actor: Any,
+    entry_id: int,
+    method: str,
+    signature: UploadedFile | None = None,
+    paper_reference: str = "",
+) -> Confirmation:
+    """Record the resident's confirmation of a certificate entry (REQ-073)."""
+    entry = (
+        Entry.objects.select_related("chain")
+        .filter(pk=entry_id, chain__kind=chain_kind(Register.CERTIFICATE))
+        .first()
+    )
+    if entry is None:
+        raise NotFound(_("登记条目不存在"), code="entry_not_found")
+    chain = Chain.objects.select_for_update().get(pk=entry.chain_id)
+    if chain.closed_at is not None:
+        raise RegisterYearClosed(_("该年度登记簿已归档"))
+    if Confirmation.objects.filter(entry=entry).exists():
+        raise Conflict(_("该条目已确认"), code="already_confirmed")
+    confirmation = Confirmation(
+        entry=entry,
+        method=method,
+        recorded_by_id=getattr(actor, "pk", None),
+        recorded_at=clock.now(),
+    )
+    if method == "screen":
+        if signature is None or not signature.size:
+            raise InvalidInput(_("请居民在屏幕上签名"), code="signature_required")
+        if signature.size > 2 * 1024 * 1024:
+            raise InvalidInput(_("签名图像过大"), code="signature_too_large")
+        digest = hashlib.sha256()
+        for chunk in signature.chunks():
+            digest.update(chunk)
+        signature.seek(0)
+        confirmation.signature_sha256 = digest.hexdigest()
+        confirmation.signature.save(signature.name, signature, save=False)
+    elif method == "paper":
+        if not paper_reference.strip():
+            raise InvalidInput(
+                _("请填写纸质登记簿的页码和行号"), code="paper_reference_required"
+            )
+        confirmation.paper_reference = paper_reference.strip()
+    else:
+        raise InvalidInput(_("确认方式无效"), code="method_invalid")
+    confirmation.save()
+    audit.record(
+        actor=actor,
+        event="register.confirmed",
+        subject=confirmation,
+        division_code=chain.division_id,
+        after={
+            "chain": chain.key,
+            "seq": entry.seq,
+            "method": method,
+            "signature_sha256": confirmation.signature_sha256,
+            "paper_reference": confirmation.paper_reference,
+        },
+    )
+    return confirmation
+
+
+def year_is_over(year: int, today: dt.date | None = None) -> bool:
+    return (today or clock.today()).year > year
