@@ -1,10 +1,14 @@
 """Lookup throughput: colloquial queries per second on a county's effective catalogue.
 
     .venv/bin/python benchmarks/lookup.py [--seconds 3]
+    .venv/bin/python benchmarks/lookup.py --postgres [URL]
 
-Migrates a scratch SQLite database in a temporary data folder (the national negative
-list, batch 1, comes with every installation; the demo adds sample county lists), then
-times two paths over the evaluation queries of the test suite, in one run:
+Migrates a scratch database (the national negative list, batch 1, comes with every
+installation; the demo adds sample county lists) — SQLite in a temporary data folder, or
+with --postgres a fresh database on that PostgreSQL server (default
+$YINZHENG_BENCH_POSTGRES_URL, else postgresql://postgres@127.0.0.1:5432/postgres),
+dropped afterwards — then times two paths over the evaluation queries of the test suite,
+in one run:
 
 - the matcher alone (`lookup.Index.search`) on the committee's effective catalogue;
 - the whole request path (`selectors.lookup_items` with a committee), database included.
@@ -12,22 +16,67 @@ times two paths over the evaluation queries of the test suite, in one run:
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=os.environ.get("YINZHENG_BENCH_POSTGRES_URL", DEFAULT_SERVER),
+        metavar="URL",
+        help="run on a scratch database on this PostgreSQL server "
+        f"(default $YINZHENG_BENCH_POSTGRES_URL or {DEFAULT_SERVER})",
+    )
     args = parser.parse_args()
     os.environ["YINZHENG_DATA_DIR"] = tempfile.mkdtemp(prefix="yz-bench-lookup-")
     os.environ.pop("YINZHENG_DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yinzheng.settings")
+    if not args.postgres:
+        run(args.seconds)
+        return
+    import psycopg
+
+    admin = psycopg.connect(args.postgres, autocommit=True, connect_timeout=5)
+    name = f"yinzheng_bench_{secrets.token_hex(4)}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            url = urlunsplit(urlsplit(args.postgres)._replace(path=f"/{name}"))
+            os.environ["YINZHENG_DATABASE_URL"] = url
+            run(args.seconds)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def database_version() -> str:
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"SQLite {sqlite3.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+
+
+def run(seconds: float) -> None:
     import django
 
     django.setup()
@@ -56,7 +105,7 @@ def main() -> None:
     ]:
         samples = []
         count = 0
-        deadline = time.perf_counter() + args.seconds
+        deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:
             for q in queries:
                 t = time.perf_counter()
@@ -75,6 +124,7 @@ def main() -> None:
             )
         )
     print(
+        f"{database_version()} · "
         f"catalogue of committee {committee}: {len(catalogue)} items; "
         f"{len(queries)} distinct queries, {os.cpu_count()} cores"
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("divisions/", include("yinzheng.divisions.urls")),
     path("ledger/", include("yinzheng.ledger.urls")),
     path("catalogue/", include("yinzheng.catalogue.urls")),
+    path("seals/", include("yinzheng.seals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("yinzheng.api.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 """Catalogue endpoints: the public lists and items (REQ-079, REQ-114), their open-data
-exports (REQ-081), each item's published guide (REQ-076), and the managers' draft →
-approve → publish workflow (REQ-012, -014).
+exports (REQ-081), each item's published guide (REQ-076), the managers' draft →
+approve → publish workflow (REQ-012, -014), the publication channels and dates
+(REQ-078, REQ-081) and the clean-up pass (REQ-011).
 
 Reading needs no login and shows only published or superseded versions; a draft is seen
 only by someone who may manage it. Every write calls catalogue.services, which checks
@@ -27,15 +28,32 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
-from yinzheng.catalogue import exports, selectors, services
-from yinzheng.catalogue.choices import GuideStatus, ListKind, VersionStatus
+from yinzheng.catalogue import (
+    cleanup,
+    exports,
+    guides,
+    publications,
+    selectors,
+    services,
+)
+from yinzheng.catalogue.choices import (
+    BasisType,
+    Channel,
+    CleanupDisposition,
+    GuideStatus,
+    ListKind,
+    VersionStatus,
+)
 from yinzheng.catalogue.models import (
     Basis,
     CatalogueList,
+    CleanupDecision,
+    CleanupReview,
     Guide,
     Item,
     ListEntry,
     ListVersion,
+    Publication,
 )
 from yinzheng.core.errors import InvalidInput, NotFound
 from yinzheng.divisions.choices import Level
@@ -53,9 +71,8 @@ ERRORS = {
 NUMBER = OpenApiParameter(
     "number", int, OpenApiParameter.PATH, description="版本号（第几版）"
 )
-# Plain strings in the schema: "kind" and "status" enums would collide with the
-# divisions' (drf-spectacular names enums by field name).
-_KIND_HELP = "清单类型：" + "、".join(ListKind.values)
+# Enums are ChoiceFields on the TextChoices, named in the schema by
+# SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] ("kind" and "status" are used by several).
 _STATUS_HELP = "版本状态：" + "、".join(VersionStatus.values)
 ENTRIES = Prefetch(
     "entries",
@@ -69,7 +86,7 @@ ENTRIES = Prefetch(
 
 
 class BasisSerializer(serializers.ModelSerializer):
-    type = serializers.CharField(source="basis_type")
+    type = serializers.ChoiceField(choices=BasisType.choices, source="basis_type")
     type_display = serializers.CharField(source="get_basis_type_display")
 
     class Meta:
@@ -116,7 +133,7 @@ class ApprovalSerializer(serializers.Serializer):
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
-    status = serializers.CharField(help_text=_STATUS_HELP)
+    status = serializers.ChoiceField(choices=VersionStatus.choices)
     status_display = serializers.CharField(source="get_status_display")
     approval = ApprovalSerializer(source="*")
 
@@ -153,7 +170,7 @@ class VersionSerializer(VersionSummarySerializer):
 class CatalogueListSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner_id")
     owner_name = serializers.CharField(source="owner.name")
-    kind = serializers.CharField(help_text=_KIND_HELP)
+    kind = serializers.ChoiceField(choices=ListKind.choices)
     kind_display = serializers.CharField(source="get_kind_display")
     current_version = serializers.SerializerMethodField(
         help_text="现行公布版本的版本号（REQ-081）"
@@ -188,7 +205,7 @@ class CatalogueListDetailSerializer(CatalogueListSerializer):
 
 class ListCreateSerializer(serializers.Serializer):
     owner = serializers.CharField(max_length=12, help_text="制定机关所在区划代码")
-    kind = serializers.CharField(max_length=20, help_text=_KIND_HELP)
+    kind = serializers.ChoiceField(choices=ListKind.choices)
     title = serializers.CharField(max_length=200)
     batch_no = serializers.IntegerField(
         min_value=1, max_value=32767, required=False, allow_null=True
@@ -236,12 +253,14 @@ class ItemListingSerializer(serializers.ModelSerializer):
 class ItemListEntrySerializer(serializers.ModelSerializer):
     list = serializers.IntegerField(source="version.catalogue_list_id")
     list_title = serializers.CharField(source="version.catalogue_list.title")
-    kind = serializers.CharField(
-        source="version.catalogue_list.kind", help_text=_KIND_HELP
+    kind = serializers.ChoiceField(
+        choices=ListKind.choices, source="version.catalogue_list.kind"
     )
     owner = serializers.CharField(source="version.catalogue_list.owner_id")
     version = serializers.IntegerField(source="version.number")
-    status = serializers.CharField(source="version.status", help_text=_STATUS_HELP)
+    status = serializers.ChoiceField(
+        choices=VersionStatus.choices, source="version.status"
+    )
     valid_from = serializers.DateField(source="version.valid_from")
     valid_to = serializers.DateField(source="version.valid_to", allow_null=True)
 
@@ -323,6 +342,211 @@ class ItemSerializer(ItemListingSerializer):
         return GuideSerializer(guide).data if guide else None
 
 
+class GuideMissingPartSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+
+
+class GuideStateSerializer(GuideSerializer):
+    """A guide as its editors see it: drafts too, who saved it last, what it lacks."""
+
+    item = serializers.CharField(source="item.key")
+    status = serializers.ChoiceField(choices=GuideStatus.choices)
+    status_display = serializers.CharField(source="get_status_display")
+    updated_by = serializers.CharField(
+        source="updated_by.display_name", allow_null=True, help_text="最后编辑人"
+    )
+    missing = serializers.SerializerMethodField(
+        help_text="公布前尚缺的内容（REQ-028、REQ-076）；为空即可公布"
+    )
+
+    class Meta(GuideSerializer.Meta):
+        fields = [
+            "item",
+            "status",
+            "status_display",
+            *GuideSerializer.Meta.fields,
+            "updated_by",
+            "updated_at",
+            "missing",
+        ]
+
+    @extend_schema_field(GuideMissingPartSerializer(many=True))
+    def get_missing(self, obj: Guide) -> list[dict[str, str]]:
+        return guides.guide_missing_parts(obj)
+
+
+def _guide_text(label: str) -> serializers.CharField:
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=label
+    )
+
+
+class GuideSaveSerializer(serializers.Serializer):
+    """The whole content of the draft (PUT replaces it); completeness is checked when
+    publishing, not here."""
+
+    certificate_format = _guide_text("证明式样")
+    procedure = _guide_text("办理程序（由主管部门提供，REQ-028）")
+    operating_rules = _guide_text("操作规范")
+    time_limit_days = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="出具时限（工作日，1–365）；当场办结的不填",
+    )
+    purpose = _guide_text("办理用途")
+    basis = _guide_text("依据")
+    materials = _guide_text("所需要件")
+    sample_form = _guide_text("样表（由主管部门提供，REQ-028）")
+    sample = serializers.BooleanField(required=False, default=False)
+
+
+class GuideWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+
+
+_CHANNEL_HELP = "公布渠道：" + "、".join(Channel.values)
+_DISPOSITION_HELP = "处理意见：" + "、".join(CleanupDisposition.values)
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    channel = serializers.ChoiceField(choices=Channel.choices, help_text=_CHANNEL_HELP)
+    channel_display = serializers.CharField(source="get_channel_display")
+
+    class Meta:
+        model = Publication
+        fields = ["channel", "channel_display", "published_on", "location"]
+
+
+class VersionPublicationsSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="版本号")
+    status = serializers.ChoiceField(
+        choices=VersionStatus.choices, help_text=_STATUS_HELP
+    )
+    valid_from = serializers.DateField(allow_null=True)
+    publications = PublicationSerializer(many=True)
+
+
+class PublicationCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices, help_text=_CHANNEL_HELP)
+    published_on = serializers.DateField(help_text="在该渠道公布的日期")
+    location = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+
+
+class ChannelStatusSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices, help_text=_CHANNEL_HELP)
+    label = serializers.CharField()
+    version_number = serializers.IntegerField(
+        allow_null=True, help_text="该渠道最近公布的版本号"
+    )
+    published_on = serializers.DateField(allow_null=True)
+    location = serializers.CharField()
+    in_sync = serializers.BooleanField(help_text="是否为现行版本（同步公布，REQ-081）")
+
+
+class ListChannelsSerializer(serializers.Serializer):
+    list = serializers.IntegerField()
+    current_version = serializers.IntegerField(allow_null=True)
+    channels = ChannelStatusSerializer(many=True)
+
+
+class ChannelsSetSerializer(serializers.Serializer):
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Channel.choices),
+        allow_empty=True,
+        help_text=_CHANNEL_HELP,
+    )
+
+
+class CleanupDecisionSerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.key")
+    name = serializers.CharField(source="item.name")
+    disposition = serializers.ChoiceField(
+        choices=CleanupDisposition.choices, help_text=_DISPOSITION_HELP
+    )
+    disposition_display = serializers.CharField(source="get_disposition_display")
+    confirmed = serializers.SerializerMethodField(
+        help_text="false：系统建议，尚未经人确认"
+    )
+    decided_by = serializers.CharField(
+        source="decided_by.display_name", allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = CleanupDecision
+        fields = [
+            "item",
+            "name",
+            "disposition",
+            "disposition_display",
+            "reason",
+            "confirmed",
+            "decided_by",
+            "decided_at",
+        ]
+
+    def get_confirmed(self, obj: CleanupDecision) -> bool:
+        return obj.decided_by_id is not None
+
+
+class CleanupReviewSerializer(serializers.ModelSerializer):
+    list = serializers.IntegerField(source="catalogue_list_id")
+    base_version = serializers.IntegerField(source="base_version.number")
+    resulting_version = serializers.SerializerMethodField(
+        help_text="完成后形成的草稿版本的 id 与版本号；无取消事项时为 null"
+    )
+    decisions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CleanupReview
+        fields = [
+            "id",
+            "list",
+            "base_version",
+            "started_at",
+            "completed_at",
+            "conclusion",
+            "resulting_version",
+            "decisions",
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"id": {"type": "integer"}, "number": {"type": "integer"}},
+        }
+    )
+    def get_resulting_version(self, obj: CleanupReview) -> dict | None:
+        v = obj.resulting_version
+        return {"id": v.pk, "number": v.number} if v else None
+
+    @extend_schema_field(CleanupDecisionSerializer(many=True))
+    def get_decisions(self, obj: CleanupReview) -> list:
+        return CleanupDecisionSerializer(cleanup.review_rows(obj), many=True).data
+
+
+class CleanupStartSerializer(serializers.Serializer):
+    list = serializers.IntegerField(min_value=1, help_text="清单 id")
+
+
+class CleanupDecideSerializer(serializers.Serializer):
+    item = serializers.SlugField(max_length=80, help_text="证明事项标识")
+    disposition = serializers.ChoiceField(
+        choices=CleanupDisposition.choices, help_text=_DISPOSITION_HELP
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CleanupCompleteSerializer(serializers.Serializer):
+    conclusion = serializers.CharField(help_text="清理结论（REQ-011、REQ-013）")
+
+
 # Views --------------------------------------------------------------------------------
 
 
@@ -364,6 +588,8 @@ class CatalogueListViewSet(
 
     def get_permissions(self):
         if self.action in {"create", "drafts"}:
+            return [IsAuthenticated()]
+        if self.action == "channels" and self.request.method != "GET":
             return [IsAuthenticated()]
         return [AllowAny()]
 
@@ -448,6 +674,67 @@ class CatalogueListViewSet(
             f"{request.accepted_renderer.media_type}; charset=utf-8",
             exports.filename(version, fmt),
         )
+
+    @extend_schema(
+        summary="清单版本在各渠道的公布日期（REQ-078，无须登录）",
+        parameters=[NUMBER],
+        responses={200: VersionPublicationsSerializer, 404: ErrorSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"versions/(?P<number>[0-9]{1,9})/publications",
+    )
+    def version_publications(self, request, pk=None, number=None):
+        version = self._public_version(number)
+        return Response(
+            VersionPublicationsSerializer(
+                {
+                    "number": version.number,
+                    "status": version.status,
+                    "valid_from": version.valid_from,
+                    "publications": publications.version_publications(version),
+                }
+            ).data
+        )
+
+    def _channels_response(self, catalogue_list: CatalogueList) -> Response:
+        current = selectors.latest_published(catalogue_list)
+        return Response(
+            ListChannelsSerializer(
+                {
+                    "list": catalogue_list.pk,
+                    "current_version": current.number if current else None,
+                    "channels": publications.channel_status(catalogue_list, current),
+                }
+            ).data
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="清单的公布渠道及各渠道是否已同步现行版本（REQ-081，无须登录）",
+        responses={200: ListChannelsSerializer, 404: ErrorSerializer},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="设定清单须同步公布的渠道（民政部门；REQ-078、DIV-06）",
+        request=ChannelsSetSerializer,
+        responses={200: ListChannelsSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "put"])
+    def channels(self, request, pk=None):
+        if request.method == "GET":
+            return self._channels_response(self.get_object())
+        data = ChannelsSetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # Not get_object(): a list not yet published is configured too; the service
+        # checks that it exists and that the user may manage it.
+        catalogue_list = publications.channels_set(
+            actor=request.user,
+            list_id=int(pk),
+            channels=data.validated_data["channels"],
+        )
+        return self._channels_response(catalogue_list)
 
     def handle_exception(self, exc):
         # An export's errors are JSON like every other error, whatever was asked for.
@@ -590,6 +877,21 @@ class VersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         )
         return Response(VersionSerializer(_reload(version.pk)).data)
 
+    @extend_schema(
+        summary="登记已公布版本在一个渠道的公布日期（REQ-078）",
+        request=PublicationCreateSerializer,
+        responses={201: PublicationSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="publications")
+    def record_publication(self, request, pk=None):
+        version = self.get_object()
+        data = PublicationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        publication = publications.publication_record(
+            actor=request.user, version_id=version.pk, **data.validated_data
+        )
+        return Response(PublicationSerializer(publication).data, status=201)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -602,9 +904,18 @@ class VersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     ),
 )
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [AllowAny]
+    """Items are read without login. Their guide is written by the department that
+    supplies it (drafts) and published or withdrawn by the list owner (DIV-14), through
+    catalogue.guides; the policy decides, so a refusal is 403 with its code."""
+
     lookup_field = "key"
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,80}"
+    GUIDE_ACTIONS = frozenset({"guide", "guide_publish", "guide_withdraw"})
+
+    def get_permissions(self):
+        if self.action in self.GUIDE_ACTIONS:
+            return [IsAuthenticated()]
+        return [AllowAny()]
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -628,6 +939,59 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
         if q:
             qs = qs.filter(search_text__contains=q)
         return qs.order_by("name", "key")
+
+    # Not get_object() below: an item on no published list yet needs its guide first
+    # (REQ-075); the services look the item up and check the policy.
+
+    @extend_schema(
+        methods=["GET"],
+        summary="办事指南（含草稿；主管部门和民政部门人员）",
+        responses={200: GuideStateSerializer, **ERRORS},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="保存办事指南草稿（主管部门提供内容，或民政部门编辑；DIV-14、REQ-028）",
+        description="已公布的办事指南不能修改（409 guide_published）：须先撤回。",
+        request=GuideSaveSerializer,
+        responses={200: GuideStateSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "put"])
+    def guide(self, request, key=None):
+        if request.method == "GET":
+            guide = guides.guide_for_editing(actor=request.user, item_key=key)
+            return Response(GuideStateSerializer(guide).data)
+        data = GuideSaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        guides.guide_save(actor=request.user, item_key=key, **data.validated_data)
+        return self._guide_state(key)
+
+    @extend_schema(
+        summary="公布办事指南（清单制定机关；内容不全时 400，detail 列出所缺）",
+        request=None,
+        responses={200: GuideStateSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="guide/publish")
+    def guide_publish(self, request, key=None):
+        guides.guide_publish(actor=request.user, item_key=key)
+        return self._guide_state(key)
+
+    @extend_schema(
+        summary="撤回已公布的办事指南（清单制定机关；须写原因）",
+        request=GuideWithdrawSerializer,
+        responses={200: GuideStateSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="guide/withdraw")
+    def guide_withdraw(self, request, key=None):
+        data = GuideWithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        guides.guide_withdraw(
+            actor=request.user, item_key=key, reason=data.validated_data["reason"]
+        )
+        return self._guide_state(key)
+
+    def _guide_state(self, key: str) -> Response:
+        guide = guides.guide_for_editing(actor=self.request.user, item_key=key)
+        return Response(GuideStateSerializer(guide).data)
 
 
 class LookupResultSerializer(serializers.Serializer):
@@ -680,3 +1044,78 @@ class LookupView(APIView):
             raise NotFound(code="committee_not_found")
         results = selectors.lookup_items(q, committee_code=committee, limit=int(limit))
         return Response(LookupSerializer({"query": q, "results": results}).data)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="清理及每个事项的处理意见（仅限可管理该清单的人员）",
+        responses={200: CleanupReviewSerializer, **ERRORS},
+    ),
+)
+class CleanupViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The clean-up pass (REQ-011). A review one may not manage is 404."""
+
+    serializer_class = CleanupReviewSerializer
+    lookup_value_regex = r"[0-9]{1,9}"
+    queryset = CleanupReview.objects.select_related(
+        "catalogue_list", "base_version", "resulting_version"
+    )
+
+    def get_object(self):
+        review = super().get_object()
+        if not policy.can(self.request.user, "catalogue.manage", review):
+            raise Http404
+        return review
+
+    def _reloaded(self, review_id: int) -> dict:
+        return CleanupReviewSerializer(self.queryset.get(pk=review_id)).data
+
+    @extend_schema(
+        summary="开始清理清单的现行版本（每个事项预填系统建议）",
+        request=CleanupStartSerializer,
+        responses={201: CleanupReviewSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    def create(self, request):
+        data = CleanupStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = cleanup.cleanup_start(
+            actor=request.user, list_id=data.validated_data["list"]
+        )
+        return Response(self._reloaded(review.pk), status=201)
+
+    @extend_schema(
+        summary="确认或修改一个事项的处理意见（取消须写理由）",
+        request=CleanupDecideSerializer,
+        responses={200: CleanupDecisionSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def decisions(self, request, pk=None):
+        review = self.get_object()
+        data = CleanupDecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        decision = cleanup.cleanup_decide(
+            actor=request.user,
+            review_id=review.pk,
+            item_key=v["item"],
+            disposition=v["disposition"],
+            reason=v["reason"],
+        )
+        return Response(CleanupDecisionSerializer(decision).data)
+
+    @extend_schema(
+        summary="完成清理（取消的事项移出新草稿版本；记录定期清理评估）",
+        request=CleanupCompleteSerializer,
+        responses={200: CleanupReviewSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        review = self.get_object()
+        data = CleanupCompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cleanup.cleanup_complete(
+            actor=request.user,
+            review_id=review.pk,
+            conclusion=data.validated_data["conclusion"],
+        )
+        return Response(self._reloaded(review.pk))

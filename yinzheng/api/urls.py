@@ -6,7 +6,8 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import catalogue, views
+from . import applications, catalogue, views
+from . import seals as seals_api
 
 router = DefaultRouter()
 router.register("divisions", views.DivisionViewSet, basename="division")
@@ -19,6 +20,25 @@ router.register(
     "catalogue/versions", catalogue.VersionViewSet, basename="catalogue-version"
 )
 router.register("catalogue/items", catalogue.ItemViewSet, basename="catalogue-item")
+router.register(
+    "catalogue/cleanups", catalogue.CleanupViewSet, basename="catalogue-cleanup"
+)
+router.register(
+    "catalogue/applications",
+    applications.ApplicationViewSet,
+    basename="catalogue-application",
+)
+router.register("seals/seals", seals_api.SealViewSet, basename="seal")
+router.register("seals/takeouts", seals_api.TakeOutViewSet, basename="seal-takeout")
+router.register(
+    "seals/loss-reports", seals_api.LossReportViewSet, basename="seal-loss-report"
+)
+router.register(
+    "seals/collection-tasks",
+    seals_api.CollectionTaskViewSet,
+    basename="seal-collection-task",
+)
+router.register("seals/handovers", seals_api.HandoverViewSet, basename="seal-handover")
 
 app_name = "api"
 urlpatterns = [
@@ -28,5 +48,15 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("ledger/verify/", views.LedgerVerifyView.as_view(), name="ledger-verify"),
     path("catalogue/lookup/", catalogue.LookupView.as_view(), name="catalogue-lookup"),
+    path(
+        "catalogue/opinions/<int:pk>/record/",
+        applications.OpinionRecordView.as_view(),
+        name="catalogue-opinion-record",
+    ),
+    path(
+        "catalogue/decisions/",
+        applications.DecisionListView.as_view(),
+        name="catalogue-decisions",
+    ),
     path("", include(router.urls)),
 ]

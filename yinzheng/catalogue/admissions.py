@@ -101,7 +101,9 @@ def _clean_bases(bases: Iterable[Any]) -> list[dict[str, str]]:
             continue
         if basis_type not in BasisType.values or not citation:
             raise InvalidInput(
-                _("设定依据须有类型（法律、法规、国务院保留证明事项清单或政策）和名称条款"),
+                _(
+                    "设定依据须有类型（法律、法规、国务院保留证明事项清单或政策）和名称条款"
+                ),
                 code="basis_invalid",
             )  # REQ-020
         cleaned.append({"type": basis_type, "citation": citation})
@@ -115,9 +117,7 @@ def policy_only(bases: list[dict[str, str]]) -> bool:
 
 def _store_attachment(application: Application, upload: UploadedFile) -> None:
     if upload.size > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(
-            _("附件不能超过 20 MB"), code="attachment_too_large"
-        )
+        raise InvalidInput(_("附件不能超过 20 MB"), code="attachment_too_large")
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -135,9 +135,7 @@ def _require_applicant(actor: Any, catalogue_list: CatalogueList, department: st
         return
     policy.require(actor, "catalogue.apply", catalogue_list)
     if department not in policy.departments_at(actor, catalogue_list):
-        raise NotAllowed(
-            _("只能以本部门名义提交申请"), code="department_mismatch"
-        )
+        raise NotAllowed(_("只能以本部门名义提交申请"), code="department_mismatch")
 
 
 @transaction.atomic
@@ -258,9 +256,7 @@ def application_submit(
             setattr(application, name, value.strip())
     elif kind == ApplicationKind.EXIT:
         if item is None or item.key not in on_list:
-            raise NotFound(
-                _("退出申请须指明现行清单中的事项"), code="item_not_on_list"
-            )
+            raise NotFound(_("退出申请须指明现行清单中的事项"), code="item_not_on_list")
         if exit_ground not in ExitGround.values:
             raise InvalidInput(_("请选择退出理由类型"), code="exit_ground_required")
         if exit_ground in LAW_AMENDMENT_GROUNDS:
@@ -394,9 +390,7 @@ def application_open_review(
             detail=unknown,
         )
     if not townships and catalogue_list.owner.level == Level.COUNTY:
-        raise InvalidInput(
-            _("须向乡镇（街道）征求意见"), code="townships_required"
-        )
+        raise InvalidInput(_("须向乡镇（街道）征求意见"), code="townships_required")
     with audit.recorded(
         actor=actor,
         event="application.review_opened",
@@ -405,7 +399,10 @@ def application_open_review(
     ):
         move_to(application, ApplicationStatus.IN_REVIEW)
     ReviewOpinion.objects.bulk_create(
-        [ReviewOpinion(application=application, department=d) for d in JOINT_REVIEW_DEPARTMENTS]
+        [
+            ReviewOpinion(application=application, department=d)
+            for d in JOINT_REVIEW_DEPARTMENTS
+        ]
         + [ReviewOpinion(application=application, township=t) for t in townships]
     )
     audit.record(

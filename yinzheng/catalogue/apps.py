@@ -20,3 +20,12 @@ class CatalogueConfig(AppConfig):
 
         inbox.register(reviews_due)
         inbox.register(follow_ups_open)
+
+        from .inbox import publications_out_of_sync
+
+        inbox.register(publications_out_of_sync)
+
+        from .inbox import applications_waiting, opinions_waiting
+
+        inbox.register(applications_waiting)
+        inbox.register(opinions_waiting)

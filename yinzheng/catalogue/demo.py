@@ -8,7 +8,9 @@ says it is demo data and not a real legal provision: no invented citation is eve
 as real. 山丹县 also gets an open draft of version 2, so the staff pages show work in
 progress. Lists and versions go through catalogue.services, acting as the county's demo
 civil-affairs officer; running it twice changes nothing. Every demo item gets a published
-service guide (REQ-075) whose texts all start with （示例）.
+service guide (REQ-075) whose texts all start with （示例）. Each list keeps the channels
+its county's seed names (DIV-06) and its current version is recorded on all but one of
+them, so the inbox shows a list not yet published everywhere (REQ-078, REQ-081).
 """
 
 import datetime as dt
@@ -16,11 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from yinzheng.accounts.models import User
 
-from . import guides, selectors, services
-from .choices import BasisType, ListKind, VersionStatus
+from . import guides, publications, selectors, services
+from .choices import BasisType, Channel, ListKind, VersionStatus
 from .models import CatalogueList, Guide, Item
 
 SAMPLE_CITATION = "示例依据（演示数据，非真实法律条文）"
@@ -42,6 +45,10 @@ class DemoList:
     officer: str  # username of the county's demo civil-affairs officer (core.demo)
     items: tuple[str, ...]
     draft_adds: tuple[str, ...] = ()
+    # The channels the county's seed names (DIV-06), and those the current version is
+    # recorded on; the rest stay unsynchronised so the inbox has something to show.
+    channels: tuple[str, ...] = ()
+    published_on: tuple[str, ...] = ()
 
 
 ITEMS = [
@@ -65,6 +72,19 @@ LISTS = [
             "sample_dispute_mediation",
         ),
         draft_adds=("sample_guardian_designation",),
+        channels=(
+            Channel.PORTAL,
+            Channel.SERVICE_PLATFORM,
+            Channel.SERVICE_VENUE,
+            Channel.WEIBO,
+            Channel.WECHAT,
+        ),
+        published_on=(
+            Channel.PORTAL,
+            Channel.SERVICE_PLATFORM,
+            Channel.SERVICE_VENUE,
+            Channel.WECHAT,
+        ),
     ),
     DemoList(
         "620721",
@@ -76,6 +96,13 @@ LISTS = [
             "sample_collective_membership",
             "sample_dispute_mediation",
         ),
+        channels=(
+            Channel.PORTAL,
+            Channel.SERVICE_PLATFORM,
+            Channel.SERVICE_VENUE,
+            Channel.WECHAT,
+        ),
+        published_on=(Channel.PORTAL, Channel.SERVICE_PLATFORM, Channel.SERVICE_VENUE),
     ),
     DemoList(
         "440804",
@@ -87,6 +114,8 @@ LISTS = [
             "sample_dispute_mediation",
             "sample_guardian_designation",
         ),
+        channels=(Channel.PORTAL, Channel.SERVICE_VENUE, Channel.WECHAT),
+        published_on=(Channel.PORTAL, Channel.SERVICE_VENUE),
     ),
 ]
 
@@ -198,9 +227,38 @@ def _ensure_list(spec: DemoList) -> CatalogueList:
     return catalogue_list
 
 
+def _ensure_publications(spec: DemoList, catalogue_list: CatalogueList) -> None:
+    """The county's channel set (DIV-06) and the current version recorded on some of
+    them (REQ-078); one channel is left unsynchronised (REQ-081)."""
+    actor = _officer(spec.officer)
+    if spec.channels and catalogue_list.channels != list(spec.channels):
+        publications.channels_set(
+            actor=actor, list_id=catalogue_list.pk, channels=spec.channels
+        )
+    current = selectors.latest_published(catalogue_list)
+    if current is None:
+        return
+    done = set(current.publications.values_list("channel", flat=True))
+    for channel in spec.published_on:
+        if channel not in done:
+            publications.publication_record(
+                actor=actor,
+                version_id=current.pk,
+                channel=channel,
+                published_on=timezone.localdate(current.published_at),
+                location="（示例）演示数据，非真实公布地址",
+            )
+
+
 @transaction.atomic
 def load_demo_catalogue() -> list[CatalogueList]:
     """The sample lists of the demo counties; needs the demo divisions (core.demo)."""
     for spec in ITEMS:
         ensure_demo_item(spec)
-    return [_ensure_list(spec) for spec in LISTS]
+    lists = [_ensure_list(spec) for spec in LISTS]
+    for spec, catalogue_list in zip(LISTS, lists, strict=True):
+        _ensure_publications(spec, catalogue_list)
+    from .application_demo import ensure_demo_applications
+
+    ensure_demo_applications()  # REQ-021–030: sample applications in 山丹县
+    return lists

@@ -3,10 +3,10 @@
 Pure renderings of a version already read from the database: the API and
 `yinzheng catalogue-export` both call these, so every channel shows the same version
 number, validity date and entries (REQ-081). The JSON carries the whole version (list,
-version header with its approval record, entries with their items) and is what
-`yinzheng catalogue-import` reads back; `read_entries()` parses it without touching the
-database. CSV is UTF-8 with a byte-order mark so that Excel opens the Chinese text
-correctly.
+version header with its approval record, the channels and dates it went out on,
+entries with their items) and is what `yinzheng catalogue-import` reads back;
+`read_entries()` parses it without touching the database. CSV is UTF-8 with a
+byte-order mark so that Excel opens the Chinese text correctly.
 """
 
 import csv
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from yinzheng.core.errors import InvalidInput
 
 from .models import ListEntry, ListVersion
+from .publications import version_publications
 
 FORMAT = "yinzheng.catalogue.version"
 FORMAT_VERSION = 1
@@ -71,6 +72,16 @@ def version_record(version: ListVersion) -> dict[str, Any]:
             },
             "published_at": _date(version.published_at),
         },
+        # REQ-078, REQ-081: where and when this version went out, channel by channel.
+        "publications": [
+            {
+                "channel": p.channel,
+                "channel_display": str(p.get_channel_display()),
+                "published_on": _date(p.published_on),
+                "location": p.location,
+            }
+            for p in version_publications(version)
+        ],
         "entries": [
             {
                 "number": e.number,
@@ -181,6 +192,13 @@ def to_xlsx(version: ListVersion) -> bytes:
         ("批准文号或会议", v["approval"]["reference"]),
         ("来源文件", v["source_document"]),
         ("调整原因", v["reason"]),
+        (
+            "公布渠道及日期",
+            "；".join(
+                f"{p['channel_display']}：{p['published_on']}"
+                for p in record["publications"]
+            ),
+        ),
     ]:
         about.append([label, value])
         if isinstance(value, str):

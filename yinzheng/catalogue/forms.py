@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.forms import StaffForm
 
-from .choices import ListKind
+from .choices import Channel, ListKind
 
 
 def _date_input() -> forms.DateInput:
@@ -124,4 +124,46 @@ class ReviewForm(StaffForm):
     )
     interval_days = forms.IntegerField(
         label=_("下次评估间隔（天）"), required=False, min_value=1, max_value=3660
+    )
+
+
+class PublicationForm(StaffForm):
+    """Where and when the current version went out (REQ-078); the service checks the
+    channel set and the date."""
+
+    prefix = "pub"
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    channel = forms.ChoiceField(label=_("公布渠道"), choices=Channel.choices)
+    published_on = forms.DateField(label=_("公布日期"), widget=_date_input())
+    location = forms.CharField(
+        label=_("网址或位置（可不填）"),
+        max_length=300,
+        required=False,
+        help_text=_("网页地址、公众号文章标题或张贴地点"),
+    )
+
+    def __init__(self, *args, channels=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if channels is not None:
+            self.fields["channel"].choices = [
+                (c, label) for c, label in Channel.choices if c in set(channels)
+            ]
+
+
+class ChannelsForm(StaffForm):
+    prefix = "channels"
+    channels = forms.MultipleChoiceField(
+        label=_("本清单须同步公布的渠道"),
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class CleanupCompleteForm(StaffForm):
+    prefix = "complete"
+    conclusion = forms.CharField(
+        label=_("清理结论"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

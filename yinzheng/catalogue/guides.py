@@ -1,9 +1,11 @@
 """Service guides (办事指南) of the items committees issue (REQ-028, REQ-075–077, DIV-14).
 
-Each item has at most one guide. The competent department supplies its content and the
-list owner's civil-affairs officer keeps and publishes it (DIV-14); here that is anyone
-the policy grants "catalogue.manage", checked without an object since an item belongs to
-no single division.
+Each item has at most one guide. The requesting or competent department supplies its
+content and the list owner reviews and publishes it (DIV-14): `guide_save` takes an actor
+the policy grants "catalogue.guide_propose" (department officers) or "catalogue.manage"
+(civil affairs), and saves only drafts; publishing and withdrawing need
+"catalogue.manage". Both are checked without an object, since an item belongs to no
+single division. The guide records who saved it last (`updated_by`).
 
 A guide moves DRAFT → PUBLISHED → WITHDRAWN. `guide_save` creates a guide or edits a
 draft; a withdrawn guide that is edited goes back to draft. A published guide is never
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.ledger import audit
@@ -35,6 +37,7 @@ from .choices import Complexity, GuideStatus
 from .models import Guide, Item
 
 ACTION = "catalogue.manage"
+PROPOSE = "catalogue.guide_propose"
 TEXT_FIELDS = [
     "certificate_format",
     "procedure",
@@ -52,6 +55,12 @@ class GuideIncomplete(InvalidInput):
     code = "guide_incomplete"
 
 
+def may_save(user: Any) -> bool:
+    """May `user` write a guide draft (DIV-14: the department proposes, or the list
+    owner edits)?"""
+    return policy.can(user, ACTION) or policy.can(user, PROPOSE)
+
+
 def _actor_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
@@ -60,6 +69,20 @@ def _guide_for_update(item_key: str) -> Guide:
     guide = (
         Guide.objects.select_for_update()
         .select_related("item")
+        .filter(item__key=item_key)
+        .first()
+    )
+    if guide is None:
+        raise NotFound(_("该事项尚无办事指南"), code="guide_not_found")
+    return guide
+
+
+def guide_for_editing(*, actor: Any, item_key: str) -> Guide:
+    """The item's guide as its editors see it, drafts included (not a public read)."""
+    if not may_save(actor):
+        raise NotAllowed(detail={"action": PROPOSE})
+    guide = (
+        Guide.objects.select_related("item", "updated_by")
         .filter(item__key=item_key)
         .first()
     )
@@ -105,9 +128,13 @@ def guide_save(
     sample_form: str = "",
     sample: bool = False,
 ) -> Guide:
-    """Create the item's guide or edit its draft; a published guide is refused."""
-    if actor is not None:
-        policy.require(actor, ACTION)
+    """Create the item's guide or edit its draft; a published guide is refused.
+
+    A department officer (catalogue.guide_propose) saves drafts too: the content is
+    theirs to supply, its publication is not (DIV-14, REQ-028).
+    """
+    if actor is not None and not may_save(actor):
+        raise NotAllowed(detail={"action": PROPOSE})
     item = Item.objects.select_for_update().filter(key=item_key).first()
     if item is None:
         raise NotFound(_("证明事项 %s 不存在") % item_key, code="item_not_found")

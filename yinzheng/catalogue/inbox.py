@@ -1,4 +1,5 @@
-"""What waits for list owners: periodic reviews that have fallen due (REQ-013)."""
+"""What waits for list owners: periodic reviews that have fallen due (REQ-013), lists
+not yet published on every channel (REQ-081)."""
 
 from typing import Any
 
@@ -36,5 +37,81 @@ def follow_ups_open(user: Any) -> list[InboxItem]:
     return [
         InboxItem(
             _("新批次负面清单引起的清单跟进任务"), count, reverse("catalogue:manage")
+        )
+    ]
+
+
+def publications_out_of_sync(user: Any) -> list[InboxItem]:
+    """REQ-081: lists whose current version is not yet out on every channel."""
+    if not policy.can(user, "catalogue.manage"):
+        return []
+    from .publications import lists_out_of_sync
+
+    return [
+        InboxItem(
+            _("尚未在全部渠道同步公布的清单"),
+            len(lists_out_of_sync(user)),
+            reverse("catalogue:manage"),
+        )
+    ]
+
+
+# Admission, exit and filing applications (REQ-021–030) -------------------------------
+
+
+def _applications_url(**query: str) -> str:
+    from urllib.parse import urlencode
+
+    return reverse("catalogue:manage_applications") + "?" + urlencode(query)
+
+
+def applications_waiting(user: Any) -> list[InboxItem]:
+    """For civil affairs: applications to put to the joint review (REQ-021, REQ-023),
+    reviews whose opinions are all in and wait for the meeting, filings to acknowledge."""
+    if not policy.can(user, "catalogue.manage"):
+        return []
+    from .choices import ApplicationKind, ApplicationStatus
+    from .models import Application
+
+    mine = Application.objects.filter(
+        catalogue_list__in=selectors.lists_manageable(user)
+    )
+    submitted = mine.filter(status=ApplicationStatus.SUBMITTED)
+    return [
+        InboxItem(
+            _("准入/退出申请待联审"),
+            submitted.exclude(kind=ApplicationKind.FILING).count(),
+            _applications_url(status=ApplicationStatus.SUBMITTED),
+        ),
+        InboxItem(
+            _("待作出决定"),
+            mine.filter(status=ApplicationStatus.IN_REVIEW)
+            .exclude(opinions__opinion="")
+            .count(),
+            _applications_url(status=ApplicationStatus.IN_REVIEW),
+        ),
+        InboxItem(
+            _("报备待备案"),
+            submitted.filter(kind=ApplicationKind.FILING).count(),
+            _applications_url(
+                status=ApplicationStatus.SUBMITTED, kind=ApplicationKind.FILING
+            ),
+        ),
+    ]
+
+
+def opinions_waiting(user: Any) -> list[InboxItem]:
+    """For the departments and townships asked in a joint review, and civil affairs
+    entering paper opinions (REQ-023)."""
+    if not any(
+        policy.can(user, action)
+        for action in ("catalogue.apply", "catalogue.opinion_township")
+    ):
+        return []
+    return [
+        InboxItem(
+            _("待反馈的联审意见"),
+            len(selectors.opinions_awaited(user)),
+            _applications_url(awaiting="1"),
         )
     ]

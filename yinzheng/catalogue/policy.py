@@ -26,3 +26,12 @@ policy.register(
         frozenset({Role.TOWNSHIP}),
     )
 )
+# DIV-14: the requesting or competent department supplies a guide's content (saved as a
+# draft); the list owner (catalogue.manage) reviews and publishes it.
+policy.register(
+    policy.Action(
+        "catalogue.guide_propose",
+        _("提供办事指南内容（保存草稿，由清单制定机关审核公布）"),
+        frozenset({Role.DEPARTMENT, Role.CIVIL_AFFAIRS, Role.ADMIN}),
+    )
+)

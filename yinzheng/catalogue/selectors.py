@@ -1,10 +1,12 @@
 """Reads of the catalogue: versions in force, the effective catalogue of a committee."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import Count, Max, Q, QuerySet
 
 from yinzheng.divisions.models import ancestor_codes
 
@@ -79,13 +81,10 @@ def effective_catalogue(committee_code: str, on: dt.date) -> dict[str, Effective
     Keyed by item key. Where an item is both issuable and negative (REQ-010 keeps that
     from being published, but a higher list may change later), the negative entry wins.
     """
-    codes = [*ancestor_codes(committee_code), committee_code]
+    codes = (*ancestor_codes(committee_code), committee_code)
+    version_ids = _in_force().version_ids(codes, on, DECIDING_KINDS)
     entries = (
-        ListEntry.objects.filter(
-            version__in=versions_in_force(codes, on).filter(
-                catalogue_list__kind__in=[ListKind.POSITIVE, ListKind.NEGATIVE]
-            )
-        )
+        ListEntry.objects.filter(version_id__in=version_ids)
         .select_related("item", "version__catalogue_list")
         .order_by("version__catalogue_list__owner_id", "number")
     )
@@ -137,27 +136,159 @@ class LookupResult:
     list_title: str = ""
 
 
-_index_cache: dict[tuple, tuple["lookup.Index", dict[str, Item]]] = {}
+# What the versions in force say, kept per process -----------------------------------
+#
+# Lists change only when a version is published (superseding the one before it): a few
+# times a day in a whole country, against a lookup on every keystroke of the portal. So
+# each process keeps the versions in force with their validity, the lookup index of each
+# set of versions, and what each chain's lists say about each item, all under the
+# catalogue's *generation*: one small aggregate over the published and superseded
+# versions that changes with every publication and supersession. Every read asks the
+# database for the generation, so what any process commits is seen by the next lookup in
+# every process, with no shared cache server and nothing to invalidate by hand.
+
+DECIDING_KINDS = frozenset({ListKind.POSITIVE, ListKind.NEGATIVE})
+_MEMO_LIMIT = 4096
 
 
-def _lookup_index(
-    on: dt.date,
-) -> tuple[tuple[int, ...], "lookup.Index", dict[str, Item]]:
-    """One index over every item of a list in force on `on`, kept while the set of
-    versions in force stays the same (a publication changes it)."""
-    version_ids = tuple(
-        sorted(versions_in_force_anywhere(on).values_list("pk", flat=True))
-    )
-    cached = _index_cache.get(version_ids)
-    if cached is None:
-        items = {
-            i.key: i
-            for i in Item.objects.filter(entries__version__in=version_ids).distinct()
-        }
-        index = lookup.Index((i.key, i.name, i.aliases) for i in items.values())
-        _index_cache.clear()
-        cached = _index_cache[version_ids] = (index, items)
-    return version_ids, *cached
+@dataclass(frozen=True)
+class _VersionInForce:
+    pk: int
+    owner_code: str
+    kind: str
+    title: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    def covers(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+def _remember(memo: dict, key: Any, value: Any, limit: int = _MEMO_LIMIT) -> Any:
+    if len(memo) >= limit:  # bounded: a national server sees many chains and dates
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+class _InForce:
+    """The published and superseded versions of one catalogue generation."""
+
+    def __init__(self, generation: tuple, versions: list[_VersionInForce]) -> None:
+        self.generation = generation
+        # Higher lists first (by owner code), then older versions: the order in which
+        # effective_catalogue merges.
+        self.versions = sorted(versions, key=lambda v: (v.owner_code, v.pk))
+        self._by_pk = {v.pk: v for v in self.versions}
+        self._ids: dict[tuple, tuple[int, ...]] = {}
+        self._kinds: dict[tuple[int, ...], dict[str, tuple[str, str]]] = {}
+        self._indexes: dict[tuple[int, ...], tuple[lookup.Index, dict[str, Item]]] = {}
+
+    def version_ids(
+        self,
+        codes: tuple[str, ...] | None,
+        on: dt.date,
+        kinds: frozenset[str] | None = None,
+    ) -> tuple[int, ...]:
+        """Versions in force on `on` of lists owned by `codes` (None: anywhere)."""
+        key = (codes, on, kinds)
+        ids = self._ids.get(key)
+        if ids is None:
+            ids = tuple(
+                v.pk
+                for v in self.versions
+                if v.covers(on)
+                and (codes is None or v.owner_code in codes)
+                and (kinds is None or v.kind in kinds)
+            )
+            _remember(self._ids, key, ids)
+        return ids
+
+    def index(
+        self, version_ids: tuple[int, ...]
+    ) -> tuple["lookup.Index", dict[str, Item]]:
+        """The matcher over every item these versions name, and the items by key."""
+        cached = self._indexes.get(version_ids)
+        if cached is None:
+            items = {
+                i.key: i
+                for i in Item.objects.filter(entries__version__in=version_ids)
+                .distinct()
+                .order_by("key")
+            }
+            index = lookup.Index((i.key, i.name, i.aliases) for i in items.values())
+            cached = _remember(self._indexes, version_ids, (index, items), limit=8)
+        return cached
+
+    def kinds(self, version_ids: tuple[int, ...]) -> dict[str, tuple[str, str]]:
+        """Item key → (list kind, list title) on these versions; the first list in
+        merge order names it, except that a negative list wins (REQ-010)."""
+        cached = self._kinds.get(version_ids)
+        if cached is None:
+            rank = {pk: n for n, pk in enumerate(version_ids)}
+            rows = sorted(
+                ListEntry.objects.filter(version_id__in=version_ids).values_list(
+                    "version_id", "number", "item__key"
+                ),
+                key=lambda row: (rank[row[0]], row[1]),
+            )
+            cached = {}
+            for version_id, _number, key in rows:
+                version = self._by_pk[version_id]
+                said = cached.get(key)
+                if said is None or (
+                    said[0] != ListKind.NEGATIVE and version.kind == ListKind.NEGATIVE
+                ):
+                    cached[key] = (version.kind, version.title)
+            _remember(self._kinds, version_ids, cached)
+        return cached
+
+
+_in_force_state: _InForce | None = None
+
+
+@functools.cache
+def _generation_sql(alias: str) -> tuple[str, tuple]:
+    # Compiled by the ORM once; run as plain SQL, which costs a tenth of compiling it.
+    query = (
+        ListVersion.objects.using(alias)
+        .filter(status__in=IN_FORCE_STATUSES)
+        .values_list("status")
+        .annotate(Count("pk"), Count("valid_to"), Max("valid_to"), Max("published_at"))
+        .order_by("status")
+    ).query
+    return query.get_compiler(alias).as_sql()
+
+
+def catalogue_generation() -> tuple:
+    """Changes whenever a version is published or superseded: per status, how many
+    versions, how many closed, the latest end of validity and the latest publication."""
+    alias = router.db_for_read(ListVersion) or DEFAULT_DB_ALIAS
+    sql, params = _generation_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(tuple(row) for row in cursor.fetchall())
+
+
+def _in_force() -> _InForce:
+    global _in_force_state
+    generation = catalogue_generation()
+    state = _in_force_state
+    if state is None or state.generation != generation:
+        rows = ListVersion.objects.filter(
+            status__in=IN_FORCE_STATUSES, valid_from__isnull=False
+        ).values_list(
+            "pk",
+            "catalogue_list__owner_id",
+            "catalogue_list__kind",
+            "catalogue_list__title",
+            "valid_from",
+            "valid_to",
+        )
+        state = _in_force_state = _InForce(
+            generation, [_VersionInForce(*row) for row in rows]
+        )
+    return state
 
 
 def lookup_items(
@@ -168,26 +299,22 @@ def lookup_items(
     limit: int = 5,
 ) -> list[LookupResult]:
     """Ranked items for a colloquial query, with what the committee may do about each
-    (or, without a committee, what any list in force says)."""
+    (or, without a committee, what any list in force says).
+
+    The matcher covers every item of a list in force anywhere, so a query also finds
+    items the committee's lists do not name ("none"). One query per call (the catalogue
+    generation) while nothing is published; see the note above `_InForce`.
+    """
     from yinzheng.core import clock
 
     on = on or clock.today()
-    version_ids, index, items = _lookup_index(on)
+    state = _in_force()
+    index, items = state.index(state.version_ids(None, on))
     hits = index.search(text, limit=limit)
-    entries = ListEntry.objects.filter(
-        version_id__in=version_ids,
-        item__key__in=[h.key for h in hits],
-        version__catalogue_list__kind__in=[ListKind.POSITIVE, ListKind.NEGATIVE],
+    chain = (
+        (*ancestor_codes(committee_code), committee_code) if committee_code else None
     )
-    if committee_code:
-        chain = [*ancestor_codes(committee_code), committee_code]
-        entries = entries.filter(version__catalogue_list__owner_id__in=chain)
-    kinds: dict[str, tuple[str, str]] = {}
-    for key, kind, title in entries.values_list(
-        "item__key", "version__catalogue_list__kind", "version__catalogue_list__title"
-    ):
-        if kinds.get(key, ("",))[0] != ListKind.NEGATIVE:  # negative wins (REQ-010)
-            kinds[key] = (kind, title)
+    kinds = state.kinds(state.version_ids(chain, on, DECIDING_KINDS))
     return [
         LookupResult(
             item=items[h.key],
@@ -291,7 +418,9 @@ def applications_visible(user: Any) -> QuerySet[Application]:
     q = policy.data_q_for_codes(manage, "catalogue_list__owner_id")
     for role, code, dept in policy.grants_of(user):
         if role == "department" and dept:
-            q |= Q(department=dept) & (
+            # The department's own applications, and those it is asked to review
+            # (REQ-023).
+            q |= (Q(department=dept) | Q(opinions__department=dept)) & (
                 policy.data_q_for_codes([code], "catalogue_list__owner_id")
                 | Q(catalogue_list__owner_id__in=ancestor_codes(code))
             )
@@ -304,12 +433,9 @@ def opinions_awaited(user: Any) -> list:
     """Requested opinions the user may record, for the home inbox."""
     from . import admissions
 
-    pending = (
-        ReviewOpinion.objects.filter(
-            opinion="",
-            application__status=ApplicationStatus.IN_REVIEW,
-            application__in=applications_visible(user),
-        )
-        .select_related("application__catalogue_list", "township")
-    )
+    pending = ReviewOpinion.objects.filter(
+        opinion="",
+        application__status=ApplicationStatus.IN_REVIEW,
+        application__in=applications_visible(user),
+    ).select_related("application__catalogue_list", "township")
     return [o for o in pending if admissions.may_record_opinion(user, o)]

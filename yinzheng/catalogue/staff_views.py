@@ -8,7 +8,14 @@ back as a DomainError and the page shows its message. A user without the action 
 gets 403; a list outside their subtrees is 404, as if it did not exist.
 
 The guide page of an item (REQ-075, REQ-076) edits its service guide, names the parts it
-still lacks, publishes and withdraws it, through catalogue.guides.
+still lacks, publishes and withdraws it, through catalogue.guides; a department officer
+(DIV-14) may open it to save drafts only, and sees who saved the guide last.
+
+The list page also shows the publication channels (REQ-078, REQ-081: which version each
+channel shows, "未同步" where it is not the current one), records a publication and
+changes the channel set, through catalogue.publications; and it starts the clean-up pass
+(REQ-011), whose own page confirms a disposition per item and completes it, through
+catalogue.cleanup.
 """
 
 from collections.abc import Callable
@@ -32,21 +39,24 @@ from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.divisions.models import Division
 
-from . import batches, guides, selectors, services
-from .choices import ListKind, VersionStatus
+from . import batches, cleanup, guides, publications, selectors, services
+from .choices import CleanupDisposition, ListKind, VersionStatus
 from .forms import (
     AddItemForm,
     ApproveForm,
+    ChannelsForm,
+    CleanupCompleteForm,
     DraftForm,
     GuideForm,
     GuideWithdrawForm,
     ItemSearchForm,
     ListCreateForm,
+    PublicationForm,
     PublishForm,
     RemoveItemForm,
     ReviewForm,
 )
-from .models import CatalogueList, Guide, Item, ListVersion
+from .models import CatalogueList, CleanupReview, Guide, Item, ListVersion
 
 ACTION = "catalogue.manage"
 OPEN_STATUSES = [VersionStatus.DRAFT, VersionStatus.APPROVED]
@@ -141,6 +151,7 @@ def manage_index(request):
         .order_by("owner_id", "kind", "batch_no", "pk")
     )
     page = Paginator(lists, 100).get_page(request.GET.get("page"))
+    out_of_sync = {lst.pk for lst in publications.lists_out_of_sync(request.user)}
     rows = [
         {
             "list": lst,
@@ -151,6 +162,7 @@ def manage_index(request):
             "open": next(
                 (v for v in lst.live_versions if v.status in OPEN_STATUSES), None
             ),
+            "out_of_sync": lst.pk in out_of_sync,  # REQ-081
         }
         for lst in page
     ]
@@ -211,6 +223,8 @@ def manage_list(request, pk: int):
             closed_at__isnull=True
         ).select_related("source_version__catalogue_list"),
     }
+    context.update(_publication_context(catalogue_list, current))
+    context.update(_cleanup_context(catalogue_list))
     if open_version is None:
         context["draft_form"] = DraftForm()
     else:
@@ -403,7 +417,10 @@ def _guide_page(key: str):
 
 @login_required
 def manage_guide(request, key: str):
-    _require_manager(request.user)
+    # DIV-14: a department officer supplies the content (drafts only); publishing and
+    # withdrawing stay with the list owner, on their own views below.
+    if not guides.may_save(request.user):
+        raise PermissionDenied
     item = Item.objects.filter(key=key).first()
     if item is None:
         raise Http404
@@ -438,6 +455,7 @@ def manage_guide(request, key: str):
             "form": form,
             "missing": guides.guide_missing_parts(guide) if guide else [],
             "withdraw_form": GuideWithdrawForm(),
+            "may_publish": policy.can(request.user, guides.ACTION),
         },
     )
 
@@ -506,3 +524,223 @@ def manage_follow_up_close(request, pk: int, task_id: int):
         _("已办结跟进任务"),
     )
     return _back_to_list(catalogue_list.pk)
+
+
+# Publication channels (REQ-078, REQ-081, DIV-06) --------------------------------------
+
+
+def _publication_context(
+    catalogue_list: CatalogueList, current: ListVersion | None
+) -> dict[str, Any]:
+    return {
+        "channel_rows": publications.channel_status(catalogue_list, current),
+        "publication_form": (
+            PublicationForm(
+                initial={"version": current.number, "published_on": clock.today()},
+                channels=catalogue_list.channels,
+            )
+            if current
+            else None
+        ),
+        "channels_form": ChannelsForm(initial={"channels": catalogue_list.channels}),
+    }
+
+
+@login_required
+@require_POST
+def manage_publication_record(request, pk: int):
+    """Record that the list's current version went out on one channel (REQ-078)."""
+    catalogue_list = _list_or_404(request.user, pk)
+    # Every channel is offered here: the service says why one outside the set is refused.
+    form = PublicationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back_to_list(catalogue_list.pk, anchor="#channels")
+    data = form.cleaned_data
+    version = catalogue_list.versions.filter(number=data["version"]).first()
+    if version is None:
+        raise Http404
+    _attempt(
+        request,
+        lambda: publications.publication_record(
+            actor=request.user,
+            version_id=version.pk,
+            channel=data["channel"],
+            published_on=data["published_on"],
+            location=data["location"],
+        ),
+        _("已登记公布渠道及日期"),
+    )
+    return _back_to_list(catalogue_list.pk, anchor="#channels")
+
+
+@login_required
+@require_POST
+def manage_channels(request, pk: int):
+    """Change the set of channels the list must be published on (REQ-078, DIV-06)."""
+    catalogue_list = _list_or_404(request.user, pk)
+    form = ChannelsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _attempt(
+            request,
+            lambda: publications.channels_set(
+                actor=request.user,
+                list_id=catalogue_list.pk,
+                channels=form.cleaned_data["channels"],
+            ),
+            _("已更新公布渠道"),
+        )
+    return _back_to_list(catalogue_list.pk, anchor="#channels")
+
+
+# Clean-up pass (REQ-011) --------------------------------------------------------------
+
+
+def _cleanup_context(catalogue_list: CatalogueList) -> dict[str, Any]:
+    reviews = list(
+        catalogue_list.cleanups.select_related(
+            "base_version", "resulting_version", "started_by"
+        ).order_by("-started_at")[:5]
+    )
+    open_review = next((r for r in reviews if r.completed_at is None), None)
+    counts = None
+    if open_review is not None:
+        counts = {
+            "total": open_review.decisions.count(),
+            "confirmed": open_review.decisions.filter(decided_by__isnull=False).count(),
+        }
+    return {
+        "cleanups": reviews,
+        "open_cleanup": open_review,
+        "open_cleanup_counts": counts,
+        "may_clean": catalogue_list.kind in cleanup.CLEANABLE_KINDS,
+    }
+
+
+def _review_or_404(user: Any, review_id: int) -> CleanupReview:
+    _require_manager(user)
+    review = (
+        CleanupReview.objects.select_related(
+            "catalogue_list__owner", "base_version", "resulting_version", "started_by"
+        )
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None:
+        raise Http404
+    _list_or_404(user, review.catalogue_list_id)
+    return review
+
+
+def _cleanup_page(review_id: int):
+    return redirect("catalogue:manage_cleanup", review_id=review_id)
+
+
+@login_required
+@require_POST
+def manage_cleanup_start(request, pk: int):
+    """Start a clean-up of the list's current version (REQ-011)."""
+    catalogue_list = _list_or_404(request.user, pk)
+    review = _attempt(
+        request,
+        lambda: cleanup.cleanup_start(actor=request.user, list_id=catalogue_list.pk),
+        _("已开始清理，请逐项确认处理意见"),
+    )
+    if review is None:
+        return _back_to_list(catalogue_list.pk, anchor="#cleanup")
+    return _cleanup_page(review.pk)
+
+
+def _posted_rows(request, decisions) -> list[dict[str, Any]]:
+    """Each decision with the values the form posted (or the stored ones)."""
+    rows = []
+    for d in decisions:
+        prefix = f"d-{d.item.key}-"
+        disposition = request.POST.get(prefix + "disposition", d.disposition)
+        reason = request.POST.get(prefix + "reason", d.reason)
+        rows.append(
+            {
+                "decision": d,
+                "disposition": disposition,
+                "reason": reason,
+                "checked": bool(request.POST.get(prefix + "confirm")),
+                "changed": disposition != d.disposition or reason.strip() != d.reason,
+                "error": "",
+            }
+        )
+    return rows
+
+
+@login_required
+def manage_cleanup(request, review_id: int):
+    """One row per item: the suggested or decided disposition, its reason, and a
+    checkbox to confirm it; all rows go in one form, so 30 items are one submit."""
+    review = _review_or_404(request.user, review_id)
+    decisions = cleanup.review_rows(review)
+    rows = _posted_rows(request, decisions)
+    if request.method == "POST":
+        confirm_all = "confirm_all" in request.POST
+        wanted = [
+            (r["decision"].item.key, r["disposition"], r["reason"])
+            for r in rows
+            if r["checked"]
+            or (confirm_all and (r["decision"].decided_by_id is None or r["changed"]))
+        ]
+        if not wanted:
+            messages.error(request, _("请勾选要确认的事项"))
+            return _cleanup_page(review.pk)
+        try:
+            cleanup.cleanup_decide_many(
+                actor=request.user, review_id=review.pk, decisions=wanted
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            errors = {
+                p.get("item"): p.get("message")
+                for p in (exc.detail if isinstance(exc.detail, list) else [])
+                if isinstance(p, dict)
+            }
+            for r in rows:
+                r["error"] = errors.get(r["decision"].item.key, "")
+        else:
+            messages.success(request, _("已确认 %d 项处理意见") % len(wanted))
+            return _cleanup_page(review.pk)
+    return render(
+        request,
+        "catalogue/manage_cleanup.html",
+        {
+            "review": review,
+            "list": review.catalogue_list,
+            "rows": rows,
+            "dispositions": CleanupDisposition.choices,
+            "unconfirmed": sum(1 for d in decisions if d.decided_by_id is None),
+            "complete_form": CleanupCompleteForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def manage_cleanup_complete(request, review_id: int):
+    """Complete the clean-up: removals go into a new draft; the review is recorded."""
+    review = _review_or_404(request.user, review_id)
+    form = CleanupCompleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _cleanup_page(review.pk)
+    done = _attempt(
+        request,
+        lambda: cleanup.cleanup_complete(
+            actor=request.user,
+            review_id=review.pk,
+            conclusion=form.cleaned_data["conclusion"],
+        ),
+        _("已完成清理"),
+    )
+    if done is not None and done.resulting_version_id:
+        messages.info(request, _("拟取消的事项已移出新的草稿版本，请审核、批准后公布"))
+    return _cleanup_page(review.pk)

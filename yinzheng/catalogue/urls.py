@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import application_views, staff_views, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -55,5 +55,91 @@ urlpatterns = [
         "manage/items/<slug:key>/guide/withdraw/",
         staff_views.manage_guide_withdraw,
         name="manage_guide_withdraw",
+    ),
+    path(
+        "manage/lists/<int:pk>/publications/",
+        staff_views.manage_publication_record,
+        name="manage_publication",
+    ),
+    path(
+        "manage/lists/<int:pk>/channels/",
+        staff_views.manage_channels,
+        name="manage_channels",
+    ),
+    path(
+        "manage/lists/<int:pk>/cleanup/",
+        staff_views.manage_cleanup_start,
+        name="manage_cleanup_start",
+    ),
+    path(
+        "manage/cleanups/<int:review_id>/",
+        staff_views.manage_cleanup,
+        name="manage_cleanup",
+    ),
+    path(
+        "manage/cleanups/<int:review_id>/complete/",
+        staff_views.manage_cleanup_complete,
+        name="manage_cleanup_complete",
+    ),
+]
+
+# Admission, exit and filing applications (REQ-021–030): application_views.py; the
+# published decisions are public (REQ-024).
+urlpatterns += [
+    path("decisions/", views.decisions, name="decisions"),
+    path(
+        "manage/applications/",
+        application_views.application_list,
+        name="manage_applications",
+    ),
+    path(
+        "manage/applications/new/",
+        application_views.application_new,
+        name="manage_application_new",
+    ),
+    path(
+        "manage/applications/<int:pk>/",
+        application_views.application_detail,
+        name="manage_application",
+    ),
+    path(
+        "manage/applications/<int:pk>/justification/",
+        application_views.application_justification,
+        name="manage_application_justification",
+    ),
+    path(
+        "manage/applications/<int:pk>/open-review/",
+        application_views.application_open_review,
+        name="manage_application_open_review",
+    ),
+    path(
+        "manage/applications/<int:pk>/supply-guide/",
+        application_views.application_supply_guide,
+        name="manage_application_supply_guide",
+    ),
+    path(
+        "manage/applications/<int:pk>/decide/",
+        application_views.application_decide,
+        name="manage_application_decide",
+    ),
+    path(
+        "manage/applications/<int:pk>/law-amendment/",
+        application_views.application_law_amendment,
+        name="manage_application_law_amendment",
+    ),
+    path(
+        "manage/applications/<int:pk>/file/",
+        application_views.application_file,
+        name="manage_application_file",
+    ),
+    path(
+        "manage/applications/<int:pk>/withdraw/",
+        application_views.application_withdraw,
+        name="manage_application_withdraw",
+    ),
+    path(
+        "manage/opinions/<int:opinion_id>/record/",
+        application_views.opinion_record,
+        name="manage_opinion_record",
     ),
 ]

@@ -1,13 +1,16 @@
 """Public pages of the lists and their items' guides (REQ-076, REQ-077, REQ-079: no
-login), read through selectors."""
+login), read through selectors, with the channels and dates each version went out on
+(REQ-078) and the policy documents the lists rest on (REQ-080)."""
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from . import selectors
+from . import publications, selectors
 from .choices import GuideStatus
 from .models import CatalogueList, Guide, Item, ListVersion
+from .policy_documents import POLICY_DOCUMENTS
 
 PUBLIC = selectors.IN_FORCE_STATUSES
 
@@ -22,7 +25,14 @@ def index(request):
     )
     results = selectors.lookup_items(q[:100], limit=8) if q else None
     return render(
-        request, "catalogue/index.html", {"lists": lists, "q": q, "results": results}
+        request,
+        "catalogue/index.html",
+        {
+            "lists": lists,
+            "q": q,
+            "results": results,
+            "policy_documents": POLICY_DOCUMENTS,  # REQ-080
+        },
     )
 
 
@@ -65,6 +75,7 @@ def _version_page(request, catalogue_list, version: ListVersion, versions):
             "entries": entries,
             "diff": diff,
             "previous": older[0] if older else None,
+            "publications": publications.version_publications(version),  # REQ-078
         },
     )
 
@@ -89,3 +100,10 @@ def item_detail(request, key: str):
     # departments are its guide, shown from the item itself.
     guide = Guide.objects.filter(item=item, status=GuideStatus.PUBLISHED).first()
     return render(request, "catalogue/item.html", {"item": item, "guide": guide})
+
+
+def decisions(request):
+    """The published admission and exit decisions (REQ-024): the applying department
+    and unit, the item, the meeting and its reasons. No person's name, no contact."""
+    page = Paginator(selectors.decisions_public(), 50).get_page(request.GET.get("page"))
+    return render(request, "catalogue/decisions.html", {"page": page})

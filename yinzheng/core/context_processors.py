@@ -6,4 +6,8 @@ def navigation(request):
     return {
         "can_view_audit": policy.can(user, "audit.view"),
         "can_manage_catalogue": policy.can(user, "catalogue.manage"),
+        # Admission, exit and filing applications (REQ-021–030).
+        "can_see_applications": policy.can(user, "catalogue.apply")
+        or policy.can(user, "catalogue.opinion_township"),
+        "can_view_seals": policy.can(user, "seal.view"),
     }

@@ -2,6 +2,8 @@
 sight, the managers' workflow and its permission matrix (REQ-012, REQ-014)."""
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from rest_framework.test import APIClient
@@ -376,3 +378,161 @@ def test_the_schema_lists_the_catalogue_endpoints(api, db):
         "/api/catalogue/versions/{id}/publish/",
     ]:
         assert path in paths, path
+
+
+# Guides: the department supplies, the list owner publishes (DIV-14, REQ-028, REQ-075–077)
+
+GUIDE = {
+    "certificate_format": "兹证明……特此证明。",
+    "procedure": "申请、核实、签批、用印、出具",
+    "operating_rules": "当面核实身份",
+    "purpose": "办理低保",
+    "basis": "某法第1条",
+    "materials": "居民身份证",
+    "sample_form": "申请表样本",
+}
+
+
+@pytest.fixture
+def department(tree):
+    return f.user(
+        "gonganju", role=Role.DEPARTMENT, at=COUNTY, department="public_security"
+    )
+
+
+def test_a_department_officer_saves_a_guide_draft_by_api_DIV_14(api, department):
+    item = factories.item("低保证明", guide=False)
+    api.force_authenticate(department)
+
+    response = api.put(f"{BASE}/items/{item.key}/guide/", GUIDE, format="json")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["item"], body["status"]) == (item.key, "draft")
+    assert body["procedure"] == GUIDE["procedure"] and body["missing"] == []
+    assert body["updated_by"] == "gonganju" and body["published_at"] is None
+    assert api.get(f"{BASE}/items/{item.key}/guide/").json()["status"] == "draft"
+
+
+def test_a_department_officer_cannot_publish_or_withdraw_a_guide_DIV_14(
+    api, department
+):
+    item = factories.item(guide=False)
+    api.force_authenticate(department)
+    api.put(f"{BASE}/items/{item.key}/guide/", GUIDE, format="json")
+
+    publish = api.post(f"{BASE}/items/{item.key}/guide/publish/")
+    withdraw = api.post(
+        f"{BASE}/items/{item.key}/guide/withdraw/", {"reason": "x"}, format="json"
+    )
+
+    assert publish.status_code == 403 and publish.json()["code"] == "not_allowed"
+    assert publish.json()["detail"] == {"action": "catalogue.manage"}
+    assert withdraw.status_code == 403 and withdraw.json()["code"] == "not_allowed"
+
+
+def test_a_civil_affairs_officer_publishes_the_department_draft_REQ_075(
+    api, department, officer
+):
+    item = factories.item(guide=False)
+    api.force_authenticate(department)
+    api.put(f"{BASE}/items/{item.key}/guide/", GUIDE, format="json")
+    api.force_authenticate(officer)
+
+    response = api.post(f"{BASE}/items/{item.key}/guide/publish/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "published" and body["published_at"]
+    assert body["updated_by"] == "minzheng"
+
+
+def test_a_published_guide_cannot_be_edited_by_api_but_withdrawn_first(
+    api, department, officer
+):
+    item = factories.item()  # its guide is published
+    api.force_authenticate(department)
+    edit = api.put(f"{BASE}/items/{item.key}/guide/", GUIDE, format="json")
+    api.force_authenticate(officer)
+    no_reason = api.post(f"{BASE}/items/{item.key}/guide/withdraw/")
+    withdrawn = api.post(
+        f"{BASE}/items/{item.key}/guide/withdraw/",
+        {"reason": "依据修订"},
+        format="json",
+    )
+    api.force_authenticate(department)
+    again = api.put(f"{BASE}/items/{item.key}/guide/", GUIDE, format="json")
+
+    assert edit.status_code == 409 and edit.json()["code"] == "guide_published"
+    assert (
+        no_reason.status_code == 400 and no_reason.json()["code"] == "reason_required"
+    )
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert again.status_code == 200 and again.json()["status"] == "draft"
+
+
+def test_an_incomplete_guide_is_not_published_and_the_missing_parts_are_named(
+    api, officer
+):
+    item = factories.item(guide=False)
+    api.force_authenticate(officer)
+    saved = api.put(
+        f"{BASE}/items/{item.key}/guide/", {**GUIDE, "sample_form": ""}, format="json"
+    )
+
+    response = api.post(f"{BASE}/items/{item.key}/guide/publish/")
+
+    assert [m["field"] for m in saved.json()["missing"]] == ["sample_form"]
+    assert response.status_code == 400 and response.json()["code"] == "guide_incomplete"
+
+
+def test_guide_writes_need_a_login(api, tree):
+    item = factories.item()
+    for method, url in [
+        ("get", f"{BASE}/items/{item.key}/guide/"),
+        ("put", f"{BASE}/items/{item.key}/guide/"),
+        ("post", f"{BASE}/items/{item.key}/guide/publish/"),
+        ("post", f"{BASE}/items/{item.key}/guide/withdraw/"),
+    ]:
+        response = getattr(api, method)(url, GUIDE, format="json")
+        assert response.status_code == 401, (method, url)
+        assert response.json()["code"] == "not_authenticated"
+
+
+def test_a_clerk_may_neither_read_nor_write_a_guide_draft(api, tree):
+    clerk = f.user("clerk", role=Role.CLERK, at=tree["A1a"])
+    item = factories.item(guide=False)
+    api.force_authenticate(clerk)
+
+    read = api.get(f"{BASE}/items/{item.key}/guide/")
+    write = api.put(f"{BASE}/items/{item.key}/guide/", GUIDE, format="json")
+
+    assert read.status_code == 403 and write.status_code == 403
+    assert write.json()["detail"] == {"action": "catalogue.guide_propose"}
+
+
+def test_a_guide_for_an_unknown_item_is_404(api, officer):
+    api.force_authenticate(officer)
+
+    response = api.put(f"{BASE}/items/no-such-item/guide/", GUIDE, format="json")
+
+    assert response.status_code == 404 and response.json()["code"] == "item_not_found"
+
+
+def test_the_schema_names_the_catalogue_enums(api, db):
+    """ENUM_NAME_OVERRIDES: "kind" and "status" carry their own enum, not a string."""
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+
+    def enum_of(component, prop):
+        field = json.dumps(components[component]["properties"][prop])
+        return set(re.findall(r"#/components/schemas/(\w+Enum)", field)) - {"BlankEnum"}
+
+    assert components["ListKindEnum"]["enum"] == list(ListKind.values)
+    assert enum_of("CatalogueList", "kind") == {"ListKindEnum"}
+    assert enum_of("VersionSummary", "status") == {"VersionStatusEnum"}
+    assert enum_of("Basis", "type") == {"BasisTypeEnum"}
+    assert enum_of("GuideState", "status") == {"GuideStatusEnum"}
+    assert enum_of("ChannelsSetRequest", "channels") == {"ChannelEnum"}
+    assert enum_of("Committee", "kind") == {"CommitteeKindEnum"}
+    assert "/api/catalogue/items/{key}/guide/publish/" in schema["paths"]

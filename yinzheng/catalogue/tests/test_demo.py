@@ -103,3 +103,28 @@ def test_the_demo_officer_sees_the_draft_on_the_manage_page(client):
 
     assert shandan.title in index and "草稿" in index
     assert "监护人指定情况证明" in page and "新增" in page
+
+
+def test_demo_applications_are_sample_data_with_work_waiting_REQ_021_REQ_023():
+    from yinzheng.accounts.models import User
+    from yinzheng.catalogue import selectors
+    from yinzheng.catalogue.demo import SAMPLE_CITATION
+    from yinzheng.catalogue.models import Application
+
+    load_demo()
+    load_demo()
+
+    applications = Application.objects.filter(catalogue_list__owner_id="620725")
+    assert sorted(applications.values_list("status", flat=True)) == [
+        "filed",
+        "in_review",
+        "rejected",
+    ]
+    for application in applications:
+        assert "示例" in application.reason and "演示数据" in application.reason
+        assert all(b["citation"] == SAMPLE_CITATION for b in application.bases)
+    rejected = applications.get(status="rejected")
+    assert "示例" in rejected.decision_reasons and "示例" in rejected.meeting_reference
+    for username in ["gongan", "xiangzhen"]:
+        waiting = selectors.opinions_awaited(User.objects.get(username=username))
+        assert [o.application.status for o in waiting] == ["in_review"], username

@@ -285,3 +285,83 @@ def test_the_item_endpoint_has_no_guide_for_a_negative_item(tree):
     body = APIClient().get(f"/api/catalogue/items/{item.key}/").json()
 
     assert body["guide"] is None and body["route"]
+
+
+# Department-supplied content (DIV-14) ---------------------------------------------------
+
+
+@pytest.fixture
+def department(tree):
+    """A county department officer, who supplies guide content (DIV-14)."""
+    return people.user(
+        "gonganju", role=Role.DEPARTMENT, at=COUNTY, department="public_security"
+    )
+
+
+def test_a_department_officer_saves_a_draft_but_cannot_publish_DIV_14(
+    tree, department, officer
+):
+    item = factories.item(guide=False)
+
+    guide = guides.guide_save(actor=department, item_key=item.key, **CONTENT)
+    with pytest.raises(NotAllowed) as refused:
+        guides.guide_publish(actor=department, item_key=item.key)
+    published = guides.guide_publish(actor=officer, item_key=item.key)
+
+    assert guide.status == GuideStatus.DRAFT and guide.updated_by == department
+    assert refused.value.detail == {"action": "catalogue.manage"}
+    assert published.is_published and published.updated_by == officer
+    assert Entry.objects.filter(event="guide.created", actor_id=department.pk).exists()
+
+
+def test_a_department_officer_cannot_withdraw_or_edit_a_published_guide_DIV_14(
+    tree, department
+):
+    item = factories.item()  # with a published guide
+
+    with pytest.raises(NotAllowed):
+        guides.guide_withdraw(actor=department, item_key=item.key, reason="修订")
+    with pytest.raises(Conflict) as exc:
+        guides.guide_save(actor=department, item_key=item.key, **CONTENT)
+
+    assert exc.value.code == "guide_published"
+    assert Guide.objects.get(item=item).status == GuideStatus.PUBLISHED
+
+
+def test_an_inspector_may_not_propose_guide_content(tree):
+    inspector = people.user("ducha", role=Role.INSPECTOR, at=COUNTY)
+    item = factories.item(guide=False)
+
+    with pytest.raises(NotAllowed) as exc:
+        guides.guide_save(actor=inspector, item_key=item.key, **CONTENT)
+
+    assert exc.value.detail == {"action": "catalogue.guide_propose"}
+    assert not Guide.objects.filter(item=item).exists()
+
+
+def test_a_department_officer_saves_on_the_staff_page_without_publishing_DIV_14(
+    client, department
+):
+    item = factories.item("低保证明", guide=False)
+    client.force_login(department)
+    url = f"/catalogue/manage/items/{item.key}/guide/"
+
+    client.post(url, {f"guide-{k}": v for k, v in CONTENT.items()})
+    page = client.get(url).content.decode()
+    refused = client.post(f"{url}publish/")
+
+    assert Guide.objects.get(item=item).status == GuideStatus.DRAFT
+    assert "最后编辑人" in page and "gonganju" in page
+    assert "公布办事指南" not in page and "由清单制定机关审核后公布" in page
+    assert refused.status_code == 403
+
+
+def test_the_staff_guide_page_shows_who_updated_it_last(client, officer, department):
+    item = factories.item(guide=False)
+    guides.guide_save(actor=department, item_key=item.key, **CONTENT)
+    client.force_login(officer)
+
+    page = client.get(f"/catalogue/manage/items/{item.key}/guide/").content.decode()
+
+    assert "最后编辑人" in page and "gonganju" in page
+    assert "公布办事指南" in page

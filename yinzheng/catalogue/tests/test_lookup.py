@@ -118,3 +118,69 @@ def test_the_lookup_endpoint_is_public_and_in_the_schema(tree):
     )
     schema = api.get("/api/schema/", {"format": "json"}).json()
     assert "/api/catalogue/lookup/" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_a_lookup_sees_a_publication_made_after_the_last_lookup_REQ_009(tree):
+    """The per-process cache of the lookup follows every publication at once."""
+    import datetime as dt
+
+    from yinzheng.catalogue.choices import ListKind
+
+    from . import factories
+
+    bees = factories.item(name="蜂农养殖证明")
+    assert "蜂农养殖证明" not in [
+        r.item.name
+        for r in selectors.lookup_items("蜂农养殖证明", committee_code=tree["A1a"])
+    ]
+
+    v1 = factories.published("620725", ListKind.POSITIVE, [bees])
+    added = selectors.lookup_items("蜂农养殖证明", committee_code=tree["A1a"])
+    v2 = factories.published(
+        "620725",
+        ListKind.POSITIVE,
+        [],
+        valid_from=dt.date(2025, 1, 1),
+        catalogue_list=v1.catalogue_list,
+    )
+    removed = selectors.lookup_items("蜂农养殖证明", committee_code=tree["A1a"])
+    on_v1 = selectors.lookup_items(
+        "蜂农养殖证明", committee_code=tree["A1a"], on=dt.date(2024, 6, 1)
+    )
+
+    assert (added[0].item.key, added[0].list) == (bees.key, "positive")
+    assert added[0].list_title == v1.catalogue_list.title
+    assert bees.key not in [r.item.key for r in removed]
+    assert v2.entries.count() == 0
+    assert (on_v1[0].item.key, on_v1[0].list) == (bees.key, "positive")
+
+
+@pytest.mark.django_db
+def test_a_negative_list_published_above_turns_a_positive_item_negative_REQ_010(tree):
+    from yinzheng.catalogue.choices import ListKind
+
+    from . import factories
+
+    honey = factories.item(
+        name="蜂蜜产地证明", route="向县农业农村部门申请", departments=["农业农村"]
+    )
+    factories.published("620725", ListKind.POSITIVE, [honey])
+    before = selectors.lookup_items("蜂蜜产地证明", committee_code=tree["A1a"])
+    factories.published("62", ListKind.NEGATIVE, [honey])
+    after = selectors.lookup_items("蜂蜜产地证明", committee_code=tree["A1a"])
+    elsewhere = selectors.lookup_items("蜂蜜产地证明", committee_code=tree["B1a"])
+
+    assert (before[0].item.key, before[0].list) == (honey.key, "positive")
+    assert (after[0].item.key, after[0].list) == (honey.key, "negative")
+    assert (elsewhere[0].item.key, elsewhere[0].list) == (honey.key, "none")
+
+
+@pytest.mark.django_db
+def test_a_repeated_lookup_asks_the_database_one_query(tree, django_assert_num_queries):
+    """Issue 3: ≥ 1,000 lookups a second needs the catalogue kept between lookups; the
+    one query left is the catalogue generation."""
+    selectors.lookup_items("开个户籍证明", committee_code=tree["A1a"])
+    with django_assert_num_queries(1):
+        results = selectors.lookup_items("收入证名", committee_code=tree["A2a"])
+    assert results[0].item.key == "property_certificate"

@@ -1,0 +1,534 @@
+"""Staff pages of the admission, exit and filing applications (REQ-021–030, DIV-03, DIV-14).
+
+A department officer (or a civil-affairs officer entering a form received on paper) fills
+in the one 准入、退出申请（报备）表 page; the application's page then shows everything it
+holds, the joint-review opinions, and only the actions the user may take, each a small
+POST form that calls one service of catalogue.admissions: open the review (civil affairs),
+record an opinion (the department or township asked, or civil affairs for a paper
+opinion), supply the guide content (the applicant, REQ-028), decide at the meeting with
+the list of what still keeps an approval back (REQ-023), track the law amendment of an
+item to be discontinued (REQ-027), acknowledge a filing, withdraw.
+
+Who sees what is selectors.applications_visible: a user with none of the catalogue's
+application actions gets 403; an application outside what the user sees is 404. The
+server refuses what the policy refuses (403), whatever the page shows; any other refusal
+is shown on the form that caused it. The justification attachment (REQ-029) is served
+only through this module, to users who see the application.
+"""
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Department, Role
+from yinzheng.core import clock, masking
+from yinzheng.core.errors import DomainError, NotAllowed
+from yinzheng.divisions.choices import CommitteeStatus, Level
+from yinzheng.divisions.models import Division, subtree_q
+
+from . import admissions, selectors
+from .application_forms import (
+    ApplicationFilterForm,
+    ApplicationForm,
+    DecideForm,
+    LawAmendmentForm,
+    NoteForm,
+    OpenReviewForm,
+    OpinionForm,
+    SupplyGuideForm,
+)
+from .choices import (
+    ApplicationKind,
+    ApplicationStatus,
+    BasisType,
+    LawAmendmentStatus,
+    ListKind,
+    VersionStatus,
+)
+from .models import Application, CatalogueList, ListEntry, ReviewOpinion
+
+PARTICIPANT_ACTIONS = ("catalogue.apply", "catalogue.opinion_township")
+OPEN_STATUSES = {ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW}
+PAGE_SIZE = 30
+# Exit items are offered per list as option groups; past this many lists, the first ones.
+MAX_EXIT_LISTS = 50
+
+
+def _require_participant(user: Any) -> None:
+    if not any(policy.can(user, action) for action in PARTICIPANT_ACTIONS):
+        raise PermissionDenied
+
+
+def _application_or_404(user: Any, pk: int) -> Application:
+    _require_participant(user)
+    application = (
+        selectors.applications_visible(user)
+        .select_related(
+            "catalogue_list__owner",
+            "item",
+            "resulting_version",
+            "submitted_by",
+            "decided_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def _department_label(value: str) -> str:
+    return str(dict(Department.choices).get(value, value))
+
+
+# The list ------------------------------------------------------------------------------
+
+
+@login_required
+def application_list(request):
+    """The applications the user sees, newest first, filtered by status and type
+    (REQ-026: the submissions can be filtered by type)."""
+    user = request.user
+    _require_participant(user)
+    form = ApplicationFilterForm(request.GET)
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    # A fresh queryset over the visible ids: counting opinions on the visibility query
+    # itself would count its own joins.
+    qs = Application.objects.filter(
+        pk__in=selectors.applications_visible(user).values("pk")
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    list_id = request.GET.get("list", "")
+    if list_id.isdigit():
+        qs = qs.filter(catalogue_list_id=int(list_id))
+    awaiting = bool(request.GET.get("awaiting"))
+    if awaiting:
+        qs = qs.filter(
+            pk__in={o.application_id for o in selectors.opinions_awaited(user)}
+        )
+    qs = (
+        qs.select_related("catalogue_list__owner", "item")
+        .annotate(
+            requested=Count("opinions"),
+            pending=Count("opinions", filter=Q(opinions__opinion="")),
+        )
+        .order_by("-submitted_at", "-id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalogue/applications/list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "awaiting": awaiting,
+            "may_apply": policy.can(user, "catalogue.apply"),
+        },
+    )
+
+
+# The form --------------------------------------------------------------------------------
+
+
+def _target_lists(user: Any) -> QuerySet[CatalogueList]:
+    """Positive lists owned inside the subtrees where the user may apply; the service
+    decides in the end."""
+    qs = CatalogueList.objects.select_related("owner").filter(kind=ListKind.POSITIVE)
+    if not policy.sees_everything(user):
+        codes = policy.scope_codes(user, policy.ACTIONS["catalogue.apply"].roles)
+        qs = qs.filter(policy.data_q_for_codes(codes, "owner_id"))
+    return qs.order_by("owner_id", "batch_no", "pk")
+
+
+def _exit_items(lists: list[CatalogueList]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The items of each list's current version, grouped by list (no script needed)."""
+    entries = (
+        ListEntry.objects.filter(
+            version__catalogue_list__in=lists[:MAX_EXIT_LISTS],
+            version__status=VersionStatus.PUBLISHED,
+        )
+        .select_related("item", "version__catalogue_list")
+        .order_by("version__catalogue_list_id", "number")
+    )
+    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    for e in entries:
+        lst = e.version.catalogue_list
+        groups.setdefault(lst.pk, (lst.title, []))[1].append(
+            (e.item.key, f"{e.number}. {e.item.name}")
+        )
+    return list(groups.values())
+
+
+def _own_departments(user: Any) -> list[str]:
+    return sorted(
+        {d for role, _c, d in policy.grants_of(user) if role == Role.DEPARTMENT and d}
+    )
+
+
+def _department_choices(user: Any) -> list[tuple[str, str]]:
+    """Civil affairs enters any department's paper form; a department officer applies
+    for their own departments (the service refuses anything else)."""
+    own = _own_departments(user)
+    if policy.sees_everything(user) or policy.can(user, "catalogue.manage") or not own:
+        return list(Department.choices)
+    return [(v, label) for v, label in Department.choices if v in own]
+
+
+@login_required
+def application_new(request):
+    user = request.user
+    if not policy.can(user, "catalogue.apply"):
+        raise PermissionDenied
+    lists = list(_target_lists(user))
+    options = {"lists": lists, "exit_items": _exit_items(lists)}
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES, **options)
+        form.fields["department"].choices = _department_choices(user)
+        if form.is_valid():
+            try:
+                application = admissions.application_submit(
+                    actor=user, **form.submit_kwargs()
+                )
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已提交申请，等待民政部门组织联审"))
+                return redirect(application.get_absolute_url())
+    else:
+        initial: dict[str, Any] = {}
+        own = _own_departments(user)
+        if own:
+            initial["department"] = own[0]
+        wanted = request.GET.get("list", "")
+        if wanted.isdigit() and any(lst.pk == int(wanted) for lst in lists):
+            initial["catalogue_list"] = int(wanted)
+        if request.GET.get("kind") in ApplicationKind.values:
+            initial["kind"] = request.GET["kind"]
+        form = ApplicationForm(initial=initial, **options)
+        form.fields["department"].choices = _department_choices(user)
+    return render(
+        request,
+        "catalogue/applications/new.html",
+        {"form": form, "lists": lists},
+    )
+
+
+# The application's page ------------------------------------------------------------------
+
+
+def _townships(application: Application) -> list[Division] | None:
+    """A county list asks its townships (all of them by default); a higher list names
+    them by code."""
+    owner = application.catalogue_list.owner
+    if owner.level != Level.COUNTY:
+        return None
+    return list(
+        Division.objects.filter(
+            subtree_q(owner.code, field="code"),
+            level=Level.TOWNSHIP,
+            status=CommitteeStatus.ACTIVE,
+        ).order_by("code")
+    )
+
+
+def _open_review_form(application: Application, data=None) -> OpenReviewForm:
+    townships = _townships(application)
+    initial = {"townships": [t.code for t in townships]} if townships else {}
+    return OpenReviewForm(data, townships=townships, initial=initial)
+
+
+def _opinion_form(opinion: ReviewOpinion, data=None) -> OpinionForm:
+    return OpinionForm(data, prefix=f"opinion-{opinion.pk}")
+
+
+def _guide_form(application: Application, data=None) -> SupplyGuideForm:
+    fields = [*admissions.GUIDE_CONTENT_FIELDS, "time_limit_days", "rights_matching"]
+    return SupplyGuideForm(
+        data, initial={name: getattr(application, name) for name in fields}
+    )
+
+
+def _note_form(prefix: str, label: str, data=None) -> NoteForm:
+    return NoteForm(data, prefix=prefix, label=label)
+
+
+def _detail_page(request, application: Application, bound=None):
+    """The application with the actions `request.user` may take; `bound` holds the
+    form that was just refused, keyed like the context, so its input and error stay."""
+    user = request.user
+    bound = bound or {}
+    lst = application.catalogue_list
+    status = application.status
+    kind = application.kind
+    may_manage = policy.can(user, "catalogue.manage", lst)
+    may_apply = admissions.may_act_for_applicant(user, application)
+    rows = []
+    for opinion in application.opinions.select_related("township", "recorded_by"):
+        form = None
+        if (
+            status == ApplicationStatus.IN_REVIEW
+            and not opinion.opinion
+            and admissions.may_record_opinion(user, opinion)
+        ):
+            form = bound.get(f"opinion-{opinion.pk}") or _opinion_form(opinion)
+        rows.append({"opinion": opinion, "form": form})
+    forms: dict[str, Any] = {}
+    if may_manage and status == ApplicationStatus.SUBMITTED:
+        if kind == ApplicationKind.FILING:
+            forms["file"] = bound.get("file") or _note_form("file", _("备案意见"))
+        else:
+            forms["review"] = bound.get("review") or _open_review_form(application)
+    if may_apply and kind == ApplicationKind.ADMISSION and status in OPEN_STATUSES:
+        forms["guide"] = bound.get("guide") or _guide_form(application)
+    problems = None
+    if may_manage and status == ApplicationStatus.IN_REVIEW:
+        problems = admissions.decision_problems(application)
+        forms["decide"] = bound.get("decide") or DecideForm(
+            initial={"meeting_date": clock.today()}
+        )
+    if (
+        may_manage
+        and kind == ApplicationKind.EXIT
+        and status == ApplicationStatus.APPROVED
+        and application.law_amendment_status
+        in {LawAmendmentStatus.PROPOSED, LawAmendmentStatus.SUBMITTED}
+    ):
+        forms["law"] = bound.get("law") or LawAmendmentForm()
+    if may_apply and status in OPEN_STATUSES:
+        forms["withdraw"] = bound.get("withdraw") or _note_form(
+            "withdraw", _("撤回原因")
+        )
+    version = application.resulting_version
+    return render(
+        request,
+        "catalogue/applications/detail.html",
+        {
+            "application": application,
+            "list": lst,
+            "department": _department_label(application.department),
+            "contact": application.contact
+            if may_manage or may_apply
+            else masking.mask_phones_in(application.contact),
+            "bases": [
+                {
+                    "type": dict(BasisType.choices).get(b["type"], b["type"]),
+                    "citation": b["citation"],
+                }
+                for b in application.bases
+            ],
+            "policy_only": admissions.policy_only(application.bases),
+            "rows": rows,
+            "pending": sum(1 for r in rows if not r["opinion"].opinion),
+            "problems": problems,
+            "forms": forms,
+            "may_manage": may_manage,
+            "version_public": version is not None
+            and version.status in selectors.IN_FORCE_STATUSES,
+            "discontinuing": kind == ApplicationKind.EXIT
+            and status == ApplicationStatus.APPROVED
+            and version is None,
+        },
+    )
+
+
+@login_required
+def application_detail(request, pk: int):
+    return _detail_page(request, _application_or_404(request.user, pk))
+
+
+@login_required
+def application_justification(request, pk: int):
+    """The research and justification attachment (REQ-029), for those who see the
+    application only; media files are never served from a public URL."""
+    application = _application_or_404(request.user, pk)
+    if not application.justification:
+        raise Http404
+    try:
+        handle = application.justification.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=os.path.basename(application.justification.name),
+    )
+
+
+def _act(
+    request,
+    application: Application,
+    key: str,
+    form,
+    call: Callable[[dict[str, Any]], Any],
+    success: str,
+):
+    """Run one service call with the bound `form`'s data; a policy refusal is 403, any
+    other refusal goes back onto that form on the application's page."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, success)
+            return redirect(application.get_absolute_url())
+    return _detail_page(request, application, bound={key: form})
+
+
+@login_required
+@require_POST
+def application_open_review(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    form = _open_review_form(application, request.POST)
+    return _act(
+        request,
+        application,
+        "review",
+        form,
+        lambda data: admissions.application_open_review(
+            actor=request.user,
+            application_id=application.pk,
+            township_codes=form.codes(),
+        ),
+        _("已启动联审，已向有关部门和乡镇（街道）征求意见"),
+    )
+
+
+@login_required
+@require_POST
+def opinion_record(request, opinion_id: int):
+    opinion = ReviewOpinion.objects.filter(pk=opinion_id).first()
+    if opinion is None:
+        _require_participant(request.user)
+        raise Http404
+    application = _application_or_404(request.user, opinion.application_id)
+    form = _opinion_form(opinion, request.POST)
+    return _act(
+        request,
+        application,
+        f"opinion-{opinion.pk}",
+        form,
+        lambda data: admissions.opinion_record(
+            actor=request.user,
+            opinion_id=opinion.pk,
+            opinion=data["opinion"],
+            comments=data["comments"],
+        ),
+        _("已登记意见"),
+    )
+
+
+@login_required
+@require_POST
+def application_supply_guide(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    form = _guide_form(application, request.POST)
+    return _act(
+        request,
+        application,
+        "guide",
+        form,
+        lambda data: admissions.application_supply_guide(
+            actor=request.user, application_id=application.pk, **data
+        ),
+        _("已保存办事指南内容"),
+    )
+
+
+@login_required
+@require_POST
+def application_decide(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    form = DecideForm(request.POST)
+    outcome = request.POST.get("decide-decision")
+    return _act(
+        request,
+        application,
+        "decide",
+        form,
+        lambda data: admissions.application_decide(
+            actor=request.user,
+            application_id=application.pk,
+            approve=data["decision"] == "approve",
+            meeting_date=data["meeting_date"],
+            meeting_reference=data["meeting_reference"],
+            reasons=data["reasons"],
+        ),
+        _("已记录决定：通过，已写入清单的下一版本草稿")
+        if outcome == "approve"
+        else _("已记录决定：不通过"),
+    )
+
+
+@login_required
+@require_POST
+def application_law_amendment(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    form = LawAmendmentForm(request.POST)
+    return _act(
+        request,
+        application,
+        "law",
+        form,
+        lambda data: admissions.application_law_amendment(
+            actor=request.user,
+            application_id=application.pk,
+            status=data["status"],
+            note=data["note"],
+        ),
+        _("已记录修法进展"),
+    )
+
+
+@login_required
+@require_POST
+def application_file(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    form = _note_form("file", _("备案意见"), request.POST)
+    return _act(
+        request,
+        application,
+        "file",
+        form,
+        lambda data: admissions.application_file(
+            actor=request.user, application_id=application.pk, note=data["note"]
+        ),
+        _("已备案"),
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    form = _note_form("withdraw", _("撤回原因"), request.POST)
+    return _act(
+        request,
+        application,
+        "withdraw",
+        form,
+        lambda data: admissions.application_withdraw(
+            actor=request.user, application_id=application.pk, reason=data["note"]
+        ),
+        _("已撤回申请"),
+    )
