@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.filter
 def department_label(value: str) -> str:
-    """ "human_resources" → 人社; an unknown value is shown as it is."""
+    """The label of a department code (human_resources → 人社), or the code itself."""
     return str(dict(Department.choices).get(value, value))
 
 

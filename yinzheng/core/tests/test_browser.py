@@ -162,3 +162,37 @@ def test_home_and_division_pages_render_to_screenshots(demo, page, phone, tmp_pa
     for name in shots:
         data = (tmp_path / name).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, name
+
+
+def test_department_submits_an_admission_and_civil_affairs_opens_the_review(
+    demo, page, browser, live_server
+):
+    """REQ-021, REQ-023: the public-security officer (gongan) fills in the admission
+    form; the county's civil-affairs officer opens the joint review and sees every
+    opinion pending."""
+    log_in(page, "gongan", DEMO_PASSWORD)
+    page.get_by_role("link", name="准入退出申请").click()
+    page.get_by_role("link", name="填写申请").click()
+
+    page.get_by_label("申请单位").fill("山丹县公安局（测试）")
+    page.get_by_label("申请理由").fill("办理业务需要核实居住情况（测试）")
+    page.get_by_label("事项标识").fill("browser_test_residence")
+    page.get_by_label("证明名称").fill("浏览器测试居住证明")
+    page.locator("select[name=app-basis_type_1]").select_option("law")
+    page.locator("input[name=app-citation_1]").fill("测试依据（非真实法律条文）")
+    page.get_by_label("属于村（居）委会职责范围").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交申请").click()
+
+    expect(page.locator(".messages")).to_contain_text("已提交申请")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("浏览器测试居住证明")
+    with new_page(browser, live_server.url) as officer:
+        log_in(officer, "minzheng", DEMO_PASSWORD)
+        officer.goto(page.url)
+        with officer.expect_navigation():
+            officer.get_by_role("button", name="启动联审").click()
+
+        expect(officer.locator(".messages")).to_contain_text("已启动联审")
+        # Five partner departments and the county's ten townships, none answered yet.
+        expect(officer.locator(".badge.pending")).to_have_count(15)
+        expect(officer.locator("#opinions")).to_contain_text("待反馈 15")
