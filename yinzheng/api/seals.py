@@ -289,7 +289,11 @@ class ReissueSerializer(serializers.Serializer):
     storage_location = serializers.CharField(max_length=200, allow_blank=True)
     issued_on = serializers.DateField()
     form = serializers.CharField(
-        max_length=12, required=False, allow_null=True, default=None, help_text=_FORM_HELP
+        max_length=12,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_FORM_HELP,
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -502,7 +506,9 @@ class SealViewSet(
         return self._done(new.pk)
 
     @extend_schema(
-        summary="收缴", request=NoteSerializer, responses={200: SealDetailSerializer, **ERRORS}
+        summary="收缴",
+        request=NoteSerializer,
+        responses={200: SealDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def collect(self, request, pk=None):
@@ -512,7 +518,9 @@ class SealViewSet(
         return self._done(seal.pk)
 
     @extend_schema(
-        summary="撤销", request=ReasonSerializer, responses={200: SealDetailSerializer, **ERRORS}
+        summary="撤销",
+        request=ReasonSerializer,
+        responses={200: SealDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
@@ -587,7 +595,9 @@ class SealViewSet(
             OpenApiParameter("overdue", bool, description="只列出逾期未归还的"),
         ],
     ),
-    retrieve=extend_schema(summary="印章带离记录", responses={200: TakeOutSerializer, **ERRORS}),
+    retrieve=extend_schema(
+        summary="印章带离记录", responses={200: TakeOutSerializer, **ERRORS}
+    ),
 )
 class TakeOutViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -612,7 +622,9 @@ class TakeOutViewSet(
         return Response(TakeOutSerializer(result).data)
 
     @extend_schema(
-        summary="主任批准带离", request=None, responses={200: TakeOutSerializer, **ERRORS}
+        summary="主任批准带离",
+        request=None,
+        responses={200: TakeOutSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -663,7 +675,8 @@ class TakeOutViewSet(
         parameters=[OpenApiParameter("open", bool, description="只列出待补发的")],
     ),
     retrieve=extend_schema(
-        summary="印章遗失报告及补发申请", responses={200: LossReportSerializer, **ERRORS}
+        summary="印章遗失报告及补发申请",
+        responses={200: LossReportSerializer, **ERRORS},
     ),
 )
 class LossReportViewSet(
@@ -693,9 +706,7 @@ class LossReportViewSet(
     def reissue(self, request, pk=None):
         report = self.get_object()
         v = _valid(ReissueSerializer, request)
-        seal = services.seal_reissue(
-            actor=request.user, loss_report_id=report.pk, **v
-        )
+        seal = services.seal_reissue(actor=request.user, loss_report_id=report.pk, **v)
         return Response(_seal_detail(seal.pk), status=201)
 
 

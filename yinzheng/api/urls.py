@@ -7,6 +7,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from . import applications, catalogue, views
+from . import registers as registers_api
 from . import seals as seals_api
 
 router = DefaultRouter()
@@ -48,6 +49,38 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("ledger/verify/", views.LedgerVerifyView.as_view(), name="ledger-verify"),
     path("catalogue/lookup/", catalogue.LookupView.as_view(), name="catalogue-lookup"),
+    # The committees' seal-use registers (REQ-069–074).
+    path(
+        "registers/checkpoints/",
+        registers_api.CheckpointsView.as_view(),
+        name="register-checkpoints",
+    ),
+    path(
+        "registers/<str:committee>/",
+        registers_api.CommitteeRegistersView.as_view(),
+        name="register-committee",
+    ),
+    path(
+        "registers/<str:committee>/<str:register>/<int:year>/",
+        registers_api.BookView.as_view(),
+        name="register-book",
+    ),
+    path(
+        "registers/<str:committee>/<str:register>/<int:year>/entries/"
+        "<int:entry_id>/confirm/",
+        registers_api.ConfirmView.as_view(),
+        name="register-confirm",
+    ),
+    path(
+        "registers/<str:committee>/<str:register>/<int:year>/archive/",
+        registers_api.ArchiveView.as_view(),
+        name="register-archive",
+    ),
+    path(
+        "registers/<str:committee>/<str:register>/<int:year>/archive/<str:fmt>/",
+        registers_api.ArchiveFileView.as_view(),
+        name="register-archive-file",
+    ),
     path(
         "catalogue/opinions/<int:pk>/record/",
         applications.OpinionRecordView.as_view(),

@@ -11,6 +11,7 @@ from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.models import RoleGrant, User
 from yinzheng.catalogue.demo import load_demo_catalogue
 from yinzheng.divisions.importer import import_divisions
+from yinzheng.seals.demo import load_demo_seals
 
 DEMO_DIVISIONS = Path(__file__).resolve().parent.parent / "divisions" / "data" / "demo"
 # Demo only: every demo account has this password; never use it on a real system.
@@ -42,6 +43,7 @@ ACCOUNTS = [
     DemoAccount("zhuren", "长城社区 李主任", Role.HEAD, "620725101001"),
     DemoAccount("jingban", "长城社区 周经办", Role.CLERK, "620725101001"),
     DemoAccount("yinzhang", "长城社区 吴管印", Role.CUSTODIAN, "620725101001"),
+    DemoAccount("yinzhang2", "长城社区 何管印", Role.CUSTODIAN, "620725101001"),
     DemoAccount("jingban2", "北滩村 郑经办", Role.CLERK, "620725101201"),
     DemoAccount("minzheng_sunan", "肃南县民政局 冯民政", Role.CIVIL_AFFAIRS, "620721"),
     DemoAccount("minzheng_potou", "坡头区民政局 陈民政", Role.CIVIL_AFFAIRS, "440804"),
@@ -76,4 +78,5 @@ def load_demo() -> list[DemoAccount]:
                 department=acc.department,
             )
     load_demo_catalogue()
+    load_demo_seals()
     return ACCOUNTS

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SealsConfig(AppConfig):
+    name = "yinzheng.seals"
+    label = "seals"
+    verbose_name = _("印章管理")
+
+    def ready(self) -> None:
+        from yinzheng.core import inbox
+
+        from . import (
+            policy,  # noqa: F401  (registers the seal actions)
+            services,  # noqa: F401  (connects committee_deactivated, REQ-063)
+        )
+        from .inbox import committee_items, township_items
+
+        inbox.register(township_items)
+        inbox.register(committee_items)

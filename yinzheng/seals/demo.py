@@ -1,0 +1,168 @@
+"""Demo seals of 清泉镇 (山丹县), made by running the services as the demo accounts.
+
+长城社区 gets the history of a committee seal in every state: a seal lost in 2020
+(its loss report reissued), the reissued seal collected in 2024 when it was replaced, the
+current seal in use kept by 吴管印 with a returned take-out and a take-out request waiting
+for 李主任, an electronic seal revoked and destroyed, a new electronic seal issued and not
+yet activated, and a physical seal revoked for a wrong imprint and not yet collected. A
+handover from 吴管印 to 何管印 is open. 焉支社区 had its seal issued and is then
+abolished (a sample decision), so its seal is blocked and the township has a collection
+task. Serials and texts start with 示例 / （示例）: none of it is real. Running it twice
+changes nothing.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+
+from yinzheng.accounts.models import User
+from yinzheng.core import clock
+from yinzheng.divisions import services as divisions
+from yinzheng.divisions.models import Division
+
+from . import services
+from .choices import HandoverTrigger, SealForm
+from .models import Seal
+
+COMMITTEE = "620725101001"  # 长城社区居民委员会
+ABOLISHED = "620725101012"  # 焉支社区居民委员会 (abolished in the demo only)
+PREFIX = "示例-"
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def _issue(township, committee: Division, serial: str, **kwargs) -> Seal:
+    return services.seal_issue(
+        actor=township,
+        committee_code=committee.code,
+        issuer_code=committee.parent_id,
+        serial=PREFIX + serial,
+        imprint=kwargs.pop("imprint", committee.name),
+        form=kwargs.pop("form", SealForm.PHYSICAL),
+        storage_location=kwargs.pop("storage_location", "（示例）社区办公室保密柜"),
+        **kwargs,
+    )
+
+
+def _in_use(township, head, keeper, seal: Seal) -> Seal:
+    services.custody_appoint(actor=head, seal_id=seal.pk, custodian_id=keeper.pk)
+    return services.seal_activate(actor=township, seal_id=seal.pk)
+
+
+@transaction.atomic
+def load_demo_seals() -> list[Seal]:
+    """Needs the demo divisions and accounts (core.demo)."""
+    if Seal.objects.filter(serial__startswith=PREFIX).exists():
+        return list(Seal.objects.filter(serial__startswith=PREFIX))
+    township, head = _user("xiangzhen"), _user("zhuren")
+    keeper, incoming = _user("yinzhang"), _user("yinzhang2")
+    committee = Division.objects.get(code=COMMITTEE)
+
+    lost = _in_use(
+        township,
+        head,
+        keeper,
+        _issue(township, committee, "长城-2018", issued_on=dt.date(2018, 6, 1)),
+    )
+    report = services.seal_report_loss(
+        actor=keeper,
+        seal_id=lost.pk,
+        lost_on=dt.date(2020, 3, 10),
+        circumstances="（示例）外出办事途中遗失，已在报刊声明作废",
+    )
+    reissued = services.seal_reissue(
+        actor=township,
+        loss_report_id=report.pk,
+        serial=PREFIX + "长城-2020",
+        imprint=committee.name,
+        storage_location="（示例）社区办公室保密柜",
+        issued_on=dt.date(2020, 3, 20),
+    )
+    _in_use(township, head, keeper, reissued)
+    current = _issue(
+        township,
+        committee,
+        "长城-2024",
+        issued_on=dt.date(2024, 1, 15),
+        replaces_id=reissued.pk,
+        note="（示例）印面磨损，更换新章",
+    )
+    services.custody_appoint(actor=head, seal_id=current.pk, custodian_id=keeper.pk)
+    services.seal_replace(
+        actor=township, old_seal_id=reissued.pk, new_seal_id=current.pk
+    )
+
+    old_electronic = _in_use(
+        township,
+        head,
+        keeper,
+        _issue(
+            township,
+            committee,
+            "长城-电子-2023",
+            form=SealForm.ELECTRONIC,
+            storage_location="（示例）电子印章系统",
+            issued_on=dt.date(2023, 5, 1),
+        ),
+    )
+    services.seal_revoke(
+        actor=township,
+        seal_id=old_electronic.pk,
+        reason="（示例）证书更新，旧电子印章作废",
+    )
+    services.seal_destroy(
+        actor=township, seal_id=old_electronic.pk, note="（示例）密钥已销毁"
+    )
+    _issue(
+        township,
+        committee,
+        "长城-电子-2024",
+        form=SealForm.ELECTRONIC,
+        storage_location="（示例）电子印章系统",
+        issued_on=dt.date(2024, 2, 1),
+    )
+    misprint = _issue(
+        township, committee, "长城-2023-误刻", issued_on=dt.date(2023, 9, 1)
+    )
+    services.seal_revoke(
+        actor=township, seal_id=misprint.pk, reason="（示例）印文刻制错误"
+    )
+
+    now = clock.now()
+    returned = services.takeout_request(
+        actor=keeper,
+        seal_id=current.pk,
+        purpose="（示例）居民代表会议现场用印",
+        due_back_at=now + dt.timedelta(hours=3),
+    )
+    services.takeout_decide(actor=head, takeout_id=returned.pk, approve=True)
+    services.takeout_leave(actor=keeper, takeout_id=returned.pk)
+    services.takeout_return(actor=keeper, takeout_id=returned.pk)
+    services.takeout_request(
+        actor=keeper,
+        seal_id=current.pk,
+        purpose="（示例）入户核实困难家庭情况",
+        due_back_at=now + dt.timedelta(days=1),
+    )
+    services.handover_open(
+        actor=head,
+        committee_code=committee.code,
+        trigger=HandoverTrigger.CUSTODIAN_CHANGE,
+        trigger_note="（示例）原印章管理人岗位调整",
+        trigger_date=clock.today() - dt.timedelta(days=3),
+        outgoing_id=keeper.pk,
+        incoming_id=incoming.pk,
+        extra_items=["（示例）保密柜钥匙两把"],
+    )
+
+    abolished = Division.objects.get(code=ABOLISHED)
+    _issue(township, abolished, "焉支-2019", issued_on=dt.date(2019, 4, 1))
+    if abolished.is_active:
+        divisions.committee_abolish(
+            actor=_user("minzheng"),
+            code=abolished.code,
+            reference="（示例）演示数据，非真实撤销文件",
+        )
+    return list(Seal.objects.filter(serial__startswith=PREFIX))

@@ -1,0 +1,318 @@
+"""Reads of the seal registry, through the policy's visibility filter.
+
+`usable()`, `unusable_reason()`, `current_custodian()` and `head_of()` are the interface
+the sealing and register work builds on: a seal may be applied only when it is in use,
+in the office and has never been lost, blocked, revoked or collected.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Role
+from yinzheng.accounts.models import RoleGrant
+from yinzheng.divisions.choices import COUNTRY_CODE, CommitteeStatus
+from yinzheng.divisions.models import Division
+from yinzheng.ledger.audit import subject_label
+from yinzheng.ledger.models import Entry
+
+from . import policy as _seal_policy  # noqa: F401  (registers the actions)
+from .choices import HandoverStatus, SealStatus, TakeOutStatus
+from .models import CollectionTask, Custody, Handover, LossReport, Seal, TakeOut
+
+COMMITTEE_STAFF_ROLES = (Role.CLERK, Role.HEAD, Role.CUSTODIAN)
+
+
+# Visibility -------------------------------------------------------------------------
+
+
+def _codes(user: Any, action: str) -> list[str]:
+    if getattr(user, "is_superuser", False):
+        return [COUNTRY_CODE]
+    return policy.scope_codes(user, roles=policy.ACTIONS[action].roles)
+
+
+def committee_q(user: Any, field: str = "committee_id", action: str = "seal.view"):
+    """Rows whose committee lies where the user holds a role allowed `action`."""
+    return policy.data_q_for_codes(_codes(user, action), field)
+
+
+def seals_visible(user: Any) -> QuerySet[Seal]:
+    return Seal.objects.filter(committee_q(user)).select_related(
+        "committee", "issuer", "replaces"
+    )
+
+
+def seal_get(user: Any, pk: int) -> Seal | None:
+    return seals_visible(user).filter(pk=pk).first()
+
+
+def committees_visible(user: Any) -> QuerySet[Division]:
+    return Division.objects.committees().filter(committee_q(user, "code"))
+
+
+def committees_for_issue(user: Any) -> QuerySet[Division]:
+    """Active committees under the townships where the user may issue seals."""
+    return (
+        Division.objects.committees()
+        .filter(committee_q(user, "code", "seal.issue"))
+        .filter(status=CommitteeStatus.ACTIVE)
+        .order_by("code")
+    )
+
+
+def issuers_for(user: Any) -> QuerySet[Division]:
+    """Townships the user may issue seals for (REQ-060: the issuer is a township)."""
+    from yinzheng.divisions.choices import Level
+
+    return (
+        Division.objects.filter(level=Level.TOWNSHIP)
+        .filter(committee_q(user, "code", "seal.issue"))
+        .order_by("code")
+    )
+
+
+# The interface of a seal ----------------------------------------------------------
+
+
+def current_takeout(seal: Seal) -> TakeOut | None:
+    return (
+        TakeOut.objects.filter(seal=seal, status=TakeOutStatus.OUT)
+        .select_related("decided_by", "requested_by")
+        .first()
+    )
+
+
+def unusable_reason(seal: Seal) -> str | None:
+    """Why the seal may not be applied now (a stable code), or None when it may."""
+    if seal.unusable_since is not None or seal.status != SealStatus.IN_USE:
+        return seal.status if seal.status != SealStatus.IN_USE else "retired"
+    if current_takeout(seal) is not None:
+        return "out_of_office"
+    return None
+
+
+def usable(seal: Seal) -> bool:
+    """May the seal be applied now? In use, never retired, and in the office."""
+    return unusable_reason(seal) is None
+
+
+def current_custody(seal: Seal) -> Custody | None:
+    return (
+        Custody.objects.filter(seal=seal, until__isnull=True)
+        .select_related("custodian", "appointed_by")
+        .first()
+    )
+
+
+def current_custodian(seal: Seal) -> Any:
+    custody = current_custody(seal)
+    return custody.custodian if custody else None
+
+
+def custody_history(seal: Seal) -> QuerySet[Custody]:
+    return seal.custodies.select_related("custodian", "appointed_by").order_by(
+        "since", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class HeadTerm:
+    user: Any
+    since: dt.datetime
+    until: dt.datetime | None
+
+
+def head_history(committee: Division | str) -> list[HeadTerm]:
+    """The committee's heads, first responsible persons for its seals (REQ-059), from
+    the dated HEAD grants (granted_at / revoked_at), oldest first."""
+    code = committee if isinstance(committee, str) else committee.code
+    grants = (
+        RoleGrant.objects.filter(division_id=code, role=Role.HEAD)
+        .select_related("user")
+        .order_by("granted_at", "pk")
+    )
+    return [HeadTerm(g.user, g.granted_at, g.revoked_at) for g in grants]
+
+
+def head_of(committee: Division | str, on: dt.date | dt.datetime | None = None) -> Any:
+    """The head (第一责任人) at a moment, or on a day (REQ-059); None when there was none.
+
+    On a day on which the head changed, the one appointed that day is named.
+    """
+    code = committee if isinstance(committee, str) else committee.code
+    if on is None:
+        on = timezone.now()
+    if isinstance(on, dt.datetime):
+        start = end = on
+    else:
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(on, dt.time.min, tzinfo=tz)
+        end = start + dt.timedelta(days=1)
+    grant = (
+        RoleGrant.objects.filter(division_id=code, role=Role.HEAD)
+        .filter(granted_at__lte=end)
+        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=start))
+        .select_related("user")
+        .order_by("-granted_at", "-pk")
+        .first()
+    )
+    return grant.user if grant else None
+
+
+def committee_staff(committee: Division | str) -> QuerySet:
+    """Active people holding a committee role there (clerk, head, custodian)."""
+    from yinzheng.accounts.models import User
+
+    code = committee if isinstance(committee, str) else committee.code
+    return User.objects.filter(
+        is_active=True,
+        grants__division_id=code,
+        grants__role__in=COMMITTEE_STAFF_ROLES,
+        grants__revoked_at__isnull=True,
+    ).distinct()
+
+
+def short_staffed(committee: Division | str) -> bool:
+    """Fewer than two people: approving and keeping cannot be separated (DIV-01)."""
+    return committee_staff(committee).count() < 2
+
+
+def committees_short_staffed(user: Any) -> QuerySet[Division]:
+    """Active committees the user sees that have fewer than two active staff (DIV-01)."""
+    staff = (
+        RoleGrant.objects.active()
+        .filter(
+            division=OuterRef("code"),
+            role__in=COMMITTEE_STAFF_ROLES,
+            user__is_active=True,
+        )
+        .order_by()
+        .values("division")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+    return (
+        committees_visible(user)
+        .filter(status=CommitteeStatus.ACTIVE)
+        .annotate(has_two=Exists(staff.filter(n__gte=2)))
+        .filter(has_two=False)
+        .order_by("code")
+    )
+
+
+def custodian_is_head(seal: Seal) -> bool:
+    """The current custodian has since become head (DIV-01 breached: hand over)."""
+    custody = current_custody(seal)
+    if custody is None:
+        return False
+    return (
+        RoleGrant.objects.active()
+        .filter(user=custody.custodian, division_id=seal.committee_id, role=Role.HEAD)
+        .exists()
+    )
+
+
+# Queues ---------------------------------------------------------------------------
+
+
+def loss_reports_open(user: Any) -> QuerySet[LossReport]:
+    return LossReport.objects.filter(
+        committee_q(user, "seal__committee_id"), closed_at__isnull=True
+    ).select_related("seal__committee", "reported_by")
+
+
+def collection_tasks_open(user: Any) -> QuerySet[CollectionTask]:
+    return CollectionTask.objects.filter(
+        committee_q(user), closed_at__isnull=True
+    ).select_related("committee")
+
+
+def handovers_visible(user: Any) -> QuerySet[Handover]:
+    return Handover.objects.filter(committee_q(user)).select_related(
+        "committee", "outgoing", "incoming", "opened_by"
+    )
+
+
+def handovers_open(user: Any) -> QuerySet[Handover]:
+    return handovers_visible(user).filter(status=HandoverStatus.OPEN)
+
+
+def handovers_overdue(user: Any, today: dt.date) -> QuerySet[Handover]:
+    """Open handovers past their due date (REQ-068: due on T+10, overdue after it)."""
+    return handovers_open(user).filter(due_on__lt=today).order_by("due_on")
+
+
+def handovers_waiting_for(user: Any) -> QuerySet[Handover]:
+    """Open handovers in which this user still has to confirm a side."""
+    heads = policy.scope_codes(user, roles=[Role.HEAD])
+    mine = Q(outgoing=user, outgoing_confirmed_at__isnull=True) | Q(
+        incoming=user, incoming_confirmed_at__isnull=True
+    )
+    if heads:
+        mine |= Q(outgoing_confirmed_at__isnull=True) & policy.data_q_for_codes(
+            heads, "committee_id"
+        )
+    return Handover.objects.filter(status=HandoverStatus.OPEN).filter(mine)
+
+
+def takeouts_visible(user: Any) -> QuerySet[TakeOut]:
+    return TakeOut.objects.filter(
+        committee_q(user, "seal__committee_id")
+    ).select_related("seal__committee", "requested_by", "decided_by")
+
+
+def takeouts_overdue(user: Any, now: dt.datetime) -> QuerySet[TakeOut]:
+    """Seals out of the office past their due-back time (REQ-066)."""
+    return (
+        takeouts_visible(user)
+        .filter(status=TakeOutStatus.OUT, due_back_at__lt=now)
+        .order_by("due_back_at")
+    )
+
+
+def takeouts_to_decide(user: Any) -> QuerySet[TakeOut]:
+    """Take-out requests waiting for this head's decision."""
+    codes = policy.scope_codes(user, roles=[Role.HEAD])
+    return TakeOut.objects.filter(
+        policy.data_q_for_codes(codes, "seal__committee_id"),
+        status=TakeOutStatus.REQUESTED,
+    )
+
+
+# History --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    at: dt.datetime
+    event: str
+    actor: str
+    before: Any
+    after: Any
+    note: str
+
+
+def seal_history(seal: Seal) -> list[Event]:
+    """The seal's events as the audit journal holds them, oldest first."""
+    entries = Entry.objects.filter(subject=subject_label(seal)).order_by(
+        "recorded_at", "pk"
+    )
+    events = []
+    for entry in entries:
+        data = entry.data.get("data", {})
+        events.append(
+            Event(
+                at=entry.recorded_at,
+                event=entry.event,
+                actor=data.get("actor_name", ""),
+                before=data.get("before"),
+                after=data.get("after"),
+                note=data.get("note", ""),
+            )
+        )
+    return events

@@ -1,0 +1,469 @@
+"""Sealing: a usage request from submission to the register entry (REQ-050–058, DIV-01,
+DIV-12).
+
+    submitted ─review─▶ reviewed ─head approves─▶ approved ─custodian─▶ sealed
+        │                  │                        │
+        └─▶ rejected ◀─────┘                        └─▶ closed (vote failed) / withdrawn
+
+Every request has exactly one of the six categories (REQ-050–052) and carries its
+document: a description and the file itself, never blank (REQ-057). The reviewer records
+"reviewed, not blank" first (先审核、后用印, REQ-053); the head's approval binds the
+document's SHA-256 (REQ-054); the seal's current custodian — who is neither the reviewer
+nor the approver (REQ-067, DIV-01) — registers and seals in one transaction: the stored
+document must still hash to what was approved, the seal must be usable, and a major
+matter must have its notice ended or its vote passed (REQ-055). Sealing writes exactly
+one entry into the committee's work or certificate register (REQ-056, REQ-069–072), with
+the four responsible people named (REQ-058). Certificate-type uses come from a
+certificate case (REQ-052): the certificate service calls these same functions.
+"""
+
+import datetime as dt
+import hashlib
+import re
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.transitions import move_to
+from yinzheng.ledger import audit, registers
+
+from . import selectors
+from .choices import (
+    CERTIFICATE_CATEGORIES,
+    MajorMatter,
+    UseCategory,
+    UseStatus,
+    VoteResult,
+)
+from .models import Seal, UsageRequest
+from .services import lock_seal, require_usable
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
+FIELDS = [
+    "status",
+    "reviewer",
+    "reviewed_at",
+    "not_blank_confirmed",
+    "review_note",
+    "approver",
+    "approved_at",
+    "approved_sha256",
+    "custodian",
+    "sealed_at",
+    "register_entry",
+    "closing_reason",
+    "notice_start",
+    "notice_end",
+    "notice_place",
+    "vote_body",
+    "vote_date",
+    "vote_result",
+    "vote_record",
+]
+
+
+class SeparationOfDuties(NotAllowed):
+    code = "separation_of_duties"
+
+
+class DocumentChanged(Conflict):
+    code = "document_changed"
+
+
+class NotYetSealable(Conflict):
+    code = "not_yet_sealable"
+
+
+def _lock(usage_id: int) -> UsageRequest:
+    usage = (
+        UsageRequest.objects.select_for_update(of=("self",))
+        .select_related("seal", "committee", "reviewer", "approver", "handler")
+        .filter(pk=usage_id)
+        .first()
+    )
+    if usage is None:
+        raise NotFound(_("用印申请不存在"), code="usage_not_found")
+    return usage
+
+
+def _digest(field) -> str | None:
+    try:
+        with field.open("rb") as fh:
+            h = hashlib.sha256()
+            for chunk in iter(lambda: fh.read(1 << 16), b""):
+                h.update(chunk)
+            return h.hexdigest()
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is not None and b is not None and a.pk == b.pk
+
+
+@transaction.atomic
+def usage_request(
+    *,
+    actor: Any,
+    seal_id: int,
+    category: str,
+    content: str,
+    copies: int,
+    document: UploadedFile | tuple[str, bytes],
+    matter_ref: str = "",
+    requiring_unit: str = "",
+    purpose: str = "",
+    phone: str = "",
+    certificate_no: str = "",
+    major_matter: str = "",
+) -> UsageRequest:
+    """File a matter to be sealed; the filer is the handler (经办人员)."""
+    seal = Seal.objects.select_related("committee").filter(pk=seal_id).first()
+    if seal is None:
+        raise NotFound(_("印章不存在"), code="seal_not_found")
+    policy.require(actor, "usage.request", seal.committee)
+    if category not in UseCategory.values:  # REQ-050: six categories, no "other"
+        raise InvalidInput(_("请选择用印类别"), code="category_required")
+    if not content.strip():
+        raise InvalidInput(_("请填写用印内容"), code="content_required")  # REQ-057
+    if not isinstance(copies, int) or not 1 <= copies <= 999:
+        raise InvalidInput(_("用印份数须为 1 至 999 的整数"), code="copies_invalid")
+    if major_matter not in MajorMatter.values:
+        raise InvalidInput(_("重大事项类型无效"), code="major_matter_invalid")
+    if category in CERTIFICATE_CATEGORIES:
+        if not matter_ref.strip():  # REQ-052
+            raise InvalidInput(
+                _("证明类用印须关联证明事项办件，请从出具证明流程发起"),
+                code="certificate_case_required",
+            )
+        missing = [
+            label
+            for label, value in [
+                (_("需要单位"), requiring_unit),
+                (_("用途"), purpose),
+                (_("联系电话"), phone),
+            ]
+            if not value.strip()
+        ]
+        if missing:  # REQ-072
+            raise InvalidInput(
+                _("证明类用印须填写：%s") % "、".join(missing),
+                code="certificate_fields_required",
+            )
+    if phone.strip() and not PHONE.match(phone.strip()):
+        raise InvalidInput(_("联系电话格式不正确"), code="phone_invalid")
+    if isinstance(document, tuple):
+        name, data = document
+        upload: Any = ContentFile(data, name=name)
+        size = len(data)
+    else:
+        upload, size = document, document.size
+    if not size:  # REQ-057: nothing blank is ever sealed
+        raise InvalidInput(_("请上传用印文件（不能为空）"), code="document_required")
+    if size > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(_("用印文件不能超过 20 MB"), code="document_too_large")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    usage = UsageRequest(
+        committee=seal.committee,
+        seal=seal,
+        category=category,
+        content=content.strip(),
+        copies=copies,
+        document_sha256=digest.hexdigest(),
+        matter_ref=matter_ref.strip(),
+        requiring_unit=requiring_unit.strip(),
+        purpose=purpose.strip(),
+        phone=phone.strip(),
+        certificate_no=certificate_no.strip(),
+        major_matter=major_matter,
+        handler=actor,
+        submitted_at=clock.now(),
+    )
+    usage.document.save(getattr(upload, "name", None) or "document", upload, save=False)
+    usage.save()
+    audit.record(
+        actor=actor,
+        event="usage.requested",
+        subject=usage,
+        after={
+            "seal": seal.serial,
+            "category": category,
+            "content": usage.content,
+            "copies": copies,
+            "document_sha256": usage.document_sha256,
+            "major_matter": major_matter,
+            "matter": usage.matter_ref,
+        },
+    )
+    return usage
+
+
+def _open(usage: UsageRequest) -> None:
+    if usage.status in {
+        UseStatus.SEALED,
+        UseStatus.REJECTED,
+        UseStatus.CLOSED,
+        UseStatus.WITHDRAWN,
+    }:
+        raise Conflict(
+            _("该用印申请已%s") % usage.get_status_display(), code="usage_closed"
+        )
+
+
+@transaction.atomic
+def usage_attach_notice(
+    *, actor: Any, usage_id: int, start: dt.date, end: dt.date, place: str
+) -> UsageRequest:
+    """The public notice of a major matter: its dates and where it hung (REQ-055)."""
+    usage = _lock(usage_id)
+    policy.require(actor, "usage.request", usage.committee)
+    _open(usage)
+    if usage.major_matter != MajorMatter.NOTICE:
+        raise InvalidInput(_("该事项不需要公示"), code="notice_not_needed")
+    if start is None or end is None or end < start:
+        raise InvalidInput(_("公示结束日期不能早于开始日期"), code="notice_dates")
+    if not place.strip():
+        raise InvalidInput(_("请填写公示地点"), code="notice_place_required")
+    with audit.recorded(
+        actor=actor, event="usage.notice", subject=usage, fields=FIELDS
+    ):
+        usage.notice_start, usage.notice_end = start, end
+        usage.notice_place = place.strip()
+    return usage
+
+
+@transaction.atomic
+def usage_record_vote(
+    *,
+    actor: Any,
+    usage_id: int,
+    body: str,
+    date: dt.date,
+    result: str,
+    record: str,
+) -> UsageRequest:
+    """The vote on a major matter (REQ-055); a failed vote closes the request unsealed."""
+    usage = _lock(usage_id)
+    policy.require(actor, "usage.request", usage.committee)
+    _open(usage)
+    if usage.major_matter != MajorMatter.VOTE:
+        raise InvalidInput(_("该事项不需要表决"), code="vote_not_needed")
+    if result not in VoteResult.values:
+        raise InvalidInput(_("请选择表决结果"), code="vote_result_required")
+    if not body.strip() or not record.strip() or date is None:
+        raise InvalidInput(
+            _("请填写表决会议、日期和表决情况（应到、实到、赞成、反对、弃权）"),
+            code="vote_record_required",
+        )
+    if date > clock.today():
+        raise InvalidInput(_("表决日期不能晚于今天"), code="vote_date_invalid")
+    with audit.recorded(actor=actor, event="usage.vote", subject=usage, fields=FIELDS):
+        usage.vote_body, usage.vote_date = body.strip(), date
+        usage.vote_result, usage.vote_record = result, record.strip()
+        if result == VoteResult.FAILED:
+            if usage.status == UseStatus.SUBMITTED:
+                usage.status = UseStatus.REVIEWED  # through review, to close it
+            move_to(usage, UseStatus.CLOSED)
+            usage.closing_reason = _("表决未通过，不予用印")
+    return usage
+
+
+@transaction.atomic
+def usage_review(
+    *,
+    actor: Any,
+    usage_id: int,
+    approve: bool,
+    not_blank: bool,
+    note: str = "",
+) -> UsageRequest:
+    """先审核 (REQ-053): the reviewer checks the matter and that the document is not
+    blank (REQ-057). The seal's custodian may not review (REQ-067)."""
+    usage = _lock(usage_id)
+    policy.require(actor, "usage.review", usage.committee)
+    if usage.status != UseStatus.SUBMITTED:
+        raise Conflict(_("该申请不在待审核状态"), code="usage_not_submitted")
+    if _same(selectors.current_custodian(usage.seal), actor):
+        raise SeparationOfDuties(  # REQ-067, DIV-01
+            _("印章管理人不能审核用印（用印审核人员和保管人员不得为同一人）")
+        )
+    if _digest(usage.document) != usage.document_sha256:
+        raise DocumentChanged(_("用印文件与申请时不一致，请重新申请"))
+    with audit.recorded(
+        actor=actor, event="usage.reviewed", subject=usage, fields=FIELDS
+    ):
+        usage.reviewer, usage.reviewed_at = actor, clock.now()
+        usage.review_note = note.strip()
+        if approve:
+            if not not_blank:
+                raise InvalidInput(  # REQ-057
+                    _("请确认用印文件内容完整、不是空白纸张"),
+                    code="not_blank_required",
+                )
+            usage.not_blank_confirmed = True
+            move_to(usage, UseStatus.REVIEWED)
+        else:
+            if not note.strip():
+                raise InvalidInput(_("请写明不予用印的理由"), code="note_required")
+            move_to(usage, UseStatus.REJECTED)
+            usage.closing_reason = note.strip()
+    return usage
+
+
+@transaction.atomic
+def usage_approve(
+    *, actor: Any, usage_id: int, approve: bool, note: str = ""
+) -> UsageRequest:
+    """The head signs (签批) before registration (REQ-054); approval binds the
+    document's SHA-256, so what is sealed is exactly what was approved (REQ-057)."""
+    usage = _lock(usage_id)
+    policy.require(actor, "usage.approve", usage.committee)
+    if usage.status != UseStatus.REVIEWED:
+        raise Conflict(
+            _("须先审核后签批（先审核、后用印）"), code="usage_not_reviewed"
+        )  # REQ-053
+    if _same(selectors.current_custodian(usage.seal), actor):
+        raise SeparationOfDuties(  # REQ-067, DIV-01
+            _("印章管理人不能签批用印（印章使用审批人与保管人不得为同一人）")
+        )
+    digest = _digest(usage.document)
+    if digest != usage.document_sha256:
+        raise DocumentChanged(_("用印文件与审核时不一致，不能签批"))
+    with audit.recorded(
+        actor=actor, event="usage.approved", subject=usage, fields=FIELDS
+    ):
+        usage.approver, usage.approved_at = actor, clock.now()
+        if approve:
+            usage.approved_sha256 = digest
+            move_to(usage, UseStatus.APPROVED)
+        else:
+            if not note.strip():
+                raise InvalidInput(_("请写明不予签批的理由"), code="note_required")
+            move_to(usage, UseStatus.REJECTED)
+            usage.closing_reason = note.strip()
+    return usage
+
+
+def gate_problems(usage: UsageRequest, today: dt.date) -> list[str]:
+    """What keeps a major matter from being sealed today (REQ-055); empty when free."""
+    if usage.major_matter == MajorMatter.NOTICE:
+        if usage.notice_end is None:
+            return [_("须经公示的事项尚未登记公示情况")]
+        if today <= usage.notice_end:
+            return [
+                _("公示期至 %s 结束，公示结束后方可盖章") % usage.notice_end.isoformat()
+            ]
+    if usage.major_matter == MajorMatter.VOTE:
+        if not usage.vote_result:
+            return [_("须经表决的事项尚未登记表决结果")]
+        if usage.vote_result != VoteResult.PASSED:
+            return [_("表决未通过，不能盖章")]
+    return []
+
+
+def _name(user: Any) -> str:
+    return user.display_name if user is not None else ""
+
+
+@transaction.atomic
+def usage_seal(*, actor: Any, usage_id: int) -> UsageRequest:
+    """The custodian registers the matter and applies the seal (DIV-12, REQ-070)."""
+    usage = _lock(usage_id)
+    policy.require(actor, "usage.seal", usage.committee)
+    seal = lock_seal(usage.seal_id)
+    if usage.status != UseStatus.APPROVED:
+        raise Conflict(
+            _("须经主任签批后方可登记用印（任何人不得擅自加盖公章）"),
+            code="usage_not_approved",
+        )  # REQ-054
+    custodian = selectors.current_custodian(seal)
+    if not _same(custodian, actor):  # REQ-070
+        raise NotAllowed(
+            _("只有该印章的现任印章管理人可以登记用印"), code="not_the_custodian"
+        )
+    if _same(actor, usage.reviewer) or _same(actor, usage.approver):
+        raise SeparationOfDuties(  # REQ-067, DIV-01
+            _("印章管理人不能是本次用印的审核人或签批人")
+        )
+    require_usable(seal)  # REQ-061–063, REQ-066
+    problems = gate_problems(usage, clock.today())
+    if problems:
+        raise NotYetSealable("；".join(problems))
+    if _digest(usage.document) != usage.approved_sha256:  # REQ-057
+        raise DocumentChanged(_("用印文件与签批时不一致，不能盖章"))
+    now = clock.now()
+    stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
+    fields: dict[str, Any] = {
+        "sealed_at": stamp,
+        "content": usage.content,
+        "copies": usage.copies,
+        "approver": _name(usage.approver),
+        "handler": _name(usage.handler),
+        "reviewer": _name(usage.reviewer),
+        "custodian": _name(actor),
+        "category": f"{usage.category} {usage.get_category_display()}",
+        "seal": seal.serial,
+        "document_sha256": usage.approved_sha256,
+    }
+    if usage.register == registers.Register.CERTIFICATE:
+        fields.update(
+            requiring_unit=usage.requiring_unit,
+            purpose=usage.purpose,
+            phone=usage.phone,
+            certificate_no=usage.certificate_no,
+        )
+    else:
+        notice = ""
+        if usage.major_matter == MajorMatter.NOTICE:
+            notice = _("公示 %(a)s 至 %(b)s，%(p)s") % {
+                "a": usage.notice_start,
+                "b": usage.notice_end,
+                "p": usage.notice_place,
+            }
+        elif usage.major_matter == MajorMatter.VOTE:
+            notice = _("%(body)s %(date)s 表决通过") % {
+                "body": usage.vote_body,
+                "date": usage.vote_date,
+            }
+        fields["notice"] = notice
+    entry = registers.register_append(
+        actor=actor,
+        committee_code=usage.committee_id,
+        register=usage.register,
+        matter=f"seals.usagerequest:{usage.pk}",
+        fields=fields,
+    )
+    with audit.recorded(
+        actor=actor, event="usage.sealed", subject=usage, fields=FIELDS
+    ):
+        usage.custodian, usage.sealed_at = actor, now
+        usage.register_entry = entry
+        move_to(usage, UseStatus.SEALED)
+    return usage
+
+
+@transaction.atomic
+def usage_withdraw(*, actor: Any, usage_id: int, reason: str) -> UsageRequest:
+    usage = _lock(usage_id)
+    policy.require(actor, "usage.request", usage.committee)
+    if not (_same(actor, usage.handler) or policy.can(actor, "usage.approve", usage)):
+        raise NotAllowed(_("只有经办人或主任可以撤回"), code="not_handler")
+    if not reason.strip():
+        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
+    with audit.recorded(
+        actor=actor, event="usage.withdrawn", subject=usage, fields=FIELDS
+    ):
+        move_to(usage, UseStatus.WITHDRAWN)
+        usage.closing_reason = reason.strip()
+    return usage

@@ -1,0 +1,645 @@
+"""Staff pages of the seal registry (REQ-059–068).
+
+The township sees the seals of its committees with their states, issues, activates,
+reissues, replaces, collects, revokes and destroys them, and works its queues: loss
+reports, collection tasks, overdue handovers and overdue take-outs. A committee sees its
+own seals; its head appoints the custodian, decides take-outs and opens handovers; head
+and custodian move the storage place, report a loss and record take-outs; both sides
+confirm a handover. Every write is one call to seals.services, after POST the page
+redirects (a refusal comes back as its message); a seal outside the user's subtrees is
+404, an action the policy refuses is 403.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Role
+from yinzheng.core import clock
+from yinzheng.core.errors import DomainError, NotAllowed
+from yinzheng.divisions.models import Division
+
+from . import selectors, services
+from .choices import (
+    ACTIVE_STATUSES,
+    EVENT_LABELS,
+    HandoverSide,
+    HandoverStatus,
+    SealForm,
+    SealStatus,
+    TakeOutStatus,
+)
+from .forms import (
+    ConfirmForm,
+    CustodianForm,
+    FilterForm,
+    HandoverForm,
+    IssueForm,
+    LossForm,
+    NoteForm,
+    ReasonForm,
+    ReissueForm,
+    ReplaceForm,
+    StorageForm,
+    TakeOutForm,
+)
+from .models import Custody, Handover, HandoverItem, Seal, TakeOut
+
+
+def _require_view(user: Any) -> None:
+    if not policy.can(user, "seal.view"):
+        raise PermissionDenied
+
+
+def _form_errors(form) -> str:
+    return "；".join(
+        f"{form.fields[name].label or name}：{'、'.join(errors)}"
+        if name in form.fields
+        else "、".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
+def _attempt(request, call: Callable[[], Any], success: str) -> Any:
+    """Run one service call; show its refusal, or `success`. None when refused."""
+    try:
+        result = call()
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+def _current_custodies() -> Prefetch:
+    return Prefetch(
+        "custodies",
+        queryset=Custody.objects.filter(until__isnull=True).select_related("custodian"),
+        to_attr="current_custodies",
+    )
+
+
+def _with_state(qs):
+    out = TakeOut.objects.filter(seal=OuterRef("pk"), status=TakeOutStatus.OUT)
+    return qs.annotate(is_out=Exists(out)).prefetch_related(_current_custodies())
+
+
+# Registry ---------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    user = request.user
+    _require_view(user)
+    form = FilterForm(request.GET or None)
+    seals = _with_state(selectors.seals_visible(user))
+    if form.is_bound and form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        if q:
+            seals = seals.filter(
+                Q(serial__icontains=q)
+                | Q(imprint__contains=q)
+                | Q(committee__name__contains=q)
+                | Q(committee_id__startswith=q)
+            )
+        if form.cleaned_data["status"]:
+            seals = seals.filter(status=form.cleaned_data["status"])
+    page = Paginator(seals.order_by("committee_id", "pk"), 100).get_page(
+        request.GET.get("page")
+    )
+    now, today = clock.now(), clock.today()
+    issuer_codes = policy.scope_codes(user, roles=policy.ACTIONS["seal.issue"].roles)
+    committee_codes = policy.scope_codes(user, roles=policy.COMMITTEE_ROLES)
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "today": today,
+        "now": now,
+        "may_issue": bool(issuer_codes) or user.is_superuser,
+        "handovers": selectors.handovers_open(user).order_by("due_on"),
+        "takeouts": selectors.takeouts_visible(user)
+        .filter(
+            status__in=[
+                TakeOutStatus.REQUESTED,
+                TakeOutStatus.APPROVED,
+                TakeOutStatus.OUT,
+            ]
+        )
+        .order_by("due_back_at"),
+        "short_staffed": list(selectors.committees_short_staffed(user)[:100]),
+        "my_committees": Division.objects.filter(
+            policy.data_q_for_codes(committee_codes, "code")
+        ).committees()
+        if committee_codes
+        else [],
+    }
+    if context["may_issue"]:
+        context["loss_reports"] = selectors.loss_reports_open(user)
+        context["collection_tasks"] = selectors.collection_tasks_open(user)
+    return render(request, "seals/index.html", context)
+
+
+@login_required
+def issue(request):
+    user = request.user
+    if not policy.can(user, "seal.issue"):
+        raise PermissionDenied
+    committees = selectors.committees_for_issue(user)
+    replaceable = (
+        selectors.seals_visible(user)
+        .filter(status__in=ACTIVE_STATUSES)
+        .filter(selectors.committee_q(user, action="seal.issue"))
+        .order_by("committee_id", "pk")
+    )
+    kwargs = {
+        "committees": committees,
+        "issuers": selectors.issuers_for(user),
+        "replaceable": replaceable,
+    }
+    initial = {"issued_on": clock.today(), "form": SealForm.PHYSICAL}
+    if request.GET.get("committee"):
+        initial["committee"] = request.GET["committee"]
+        initial["issuer"] = request.GET["committee"][:9]
+    if request.GET.get("replaces", "").isdigit():
+        initial["replaces"] = int(request.GET["replaces"])
+    form = IssueForm(request.POST or None, initial=initial, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            seal = services.seal_issue(
+                actor=user,
+                committee_code=data["committee"],
+                issuer_code=data["issuer"],
+                serial=data["serial"],
+                imprint=data["imprint"],
+                form=data["form"],
+                storage_location=data["storage_location"],
+                issued_on=data["issued_on"],
+                replaces_id=data["replaces"],
+                note=data["note"],
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记印章，请由主任委托印章管理人后启用"))
+            return redirect(seal.get_absolute_url())
+    return render(request, "seals/issue.html", {"form": form})
+
+
+# One seal ---------------------------------------------------------------------------
+
+
+def _seal_or_404(user: Any, pk: int) -> Seal:
+    _require_view(user)
+    seal = selectors.seal_get(user, pk)
+    if seal is None:
+        raise Http404
+    return seal
+
+
+def _custodian_candidates(committee_code: str):
+    from yinzheng.accounts.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            grants__division_id=committee_code,
+            grants__role=Role.CUSTODIAN,
+            grants__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    user = request.user
+    seal = _seal_or_404(user, pk)
+    custody = selectors.current_custody(seal)
+    roles = policy.roles_at(user, seal)
+    may_issue = policy.can(user, "seal.issue", seal)
+    may_keep = policy.can(user, "seal.keep", seal)
+    is_head = Role.HEAD in roles
+    active = seal.status in ACTIVE_STATUSES
+    heads = [
+        t
+        for t in selectors.head_history(seal.committee_id)
+        if t.until is None or t.until.date() >= seal.issued_on
+    ]
+    history = [
+        {"event": e, "label": EVENT_LABELS.get(e.event, e.event)}
+        for e in selectors.seal_history(seal)
+    ]
+    successors = list(seal.successors.all())
+    context: dict[str, Any] = {
+        "seal": seal,
+        "custody": custody,
+        "custodies": selectors.custody_history(seal),
+        "head": selectors.head_of(seal.committee_id),
+        "heads": heads,
+        "out": selectors.current_takeout(seal),
+        "reason": selectors.unusable_reason(seal),
+        "usable": selectors.usable(seal),
+        "takeouts": seal.takeouts.select_related("requested_by", "decided_by").order_by(
+            "-requested_at"
+        )[:20],
+        "successors": successors,
+        "loss_report": seal.loss_reports.first(),
+        "history": history,
+        "custodian_is_head": selectors.custodian_is_head(seal),
+        "short_staffed": selectors.short_staffed(seal.committee_id),
+        "is_head": is_head,
+        "may_issue": may_issue,
+        "may_keep": may_keep,
+        "now": clock.now(),
+    }
+    if may_issue:
+        context["may_activate"] = seal.status == SealStatus.ISSUED
+        candidates = [s for s in successors if s.status == SealStatus.ISSUED]
+        if seal.status == SealStatus.IN_USE and candidates:
+            context["replace_form"] = ReplaceForm(candidates=candidates)
+        context["may_collect"] = seal.status in Seal.TRANSITIONS and (
+            SealStatus.COLLECTED in Seal.TRANSITIONS[seal.status]
+        )
+        context["may_revoke"] = seal.status in (
+            SealStatus.ISSUED,
+            SealStatus.IN_USE,
+        )
+        context["may_destroy"] = seal.status == SealStatus.COLLECTED or (
+            seal.status == SealStatus.REVOKED and seal.form == SealForm.ELECTRONIC
+        )
+        context["note_form"] = NoteForm()
+        context["reason_form"] = ReasonForm()
+    if may_keep and active:
+        context["storage_form"] = StorageForm(
+            initial={"storage_location": seal.storage_location}
+        )
+        context["loss_form"] = LossForm(initial={"lost_on": clock.today()})
+        if seal.status == SealStatus.IN_USE:
+            context["takeout_form"] = TakeOutForm()
+    if is_head and active and custody is None:
+        context["custodian_form"] = CustodianForm(
+            people=_custodian_candidates(seal.committee_id)
+        )
+    return render(request, "seals/detail.html", context)
+
+
+def _seal_ops(request, seal: Seal) -> dict[str, tuple[Any, Callable, str]]:
+    """op → (form class or None, call(cleaned data), success message)."""
+    user, pk = request.user, seal.pk
+    return {
+        "activate": (
+            None,
+            lambda d: services.seal_activate(actor=user, seal_id=pk),
+            _("印章已启用"),
+        ),
+        "storage": (
+            StorageForm,
+            lambda d: services.seal_move_storage(
+                actor=user, seal_id=pk, storage_location=d["storage_location"]
+            ),
+            _("已变更存放地点"),
+        ),
+        "loss": (
+            LossForm,
+            lambda d: services.seal_report_loss(
+                actor=user,
+                seal_id=pk,
+                lost_on=d["lost_on"],
+                circumstances=d["circumstances"],
+            ),
+            _("已报告遗失：印章停止使用，遗失报告及补发申请已送乡镇（街道）"),
+        ),
+        "collect": (
+            NoteForm,
+            lambda d: services.seal_collect(actor=user, seal_id=pk, note=d["note"]),
+            _("已登记收缴"),
+        ),
+        "revoke": (
+            ReasonForm,
+            lambda d: services.seal_revoke(actor=user, seal_id=pk, reason=d["reason"]),
+            _("印章已撤销"),
+        ),
+        "destroy": (
+            NoteForm,
+            lambda d: services.seal_destroy(actor=user, seal_id=pk, note=d["note"]),
+            _("已登记销毁"),
+        ),
+        "replace": (
+            ReplaceForm,
+            lambda d: services.seal_replace(
+                actor=user,
+                old_seal_id=pk,
+                new_seal_id=d["new_seal"],
+                note=d["note"],
+            ),
+            _("已收缴旧印章并启用新印章"),
+        ),
+        "custodian": (
+            CustodianForm,
+            lambda d: services.custody_appoint(
+                actor=user, seal_id=pk, custodian_id=d["custodian"]
+            ),
+            _("已委托印章管理人"),
+        ),
+        "takeout": (
+            TakeOutForm,
+            lambda d: services.takeout_request(
+                actor=user,
+                seal_id=pk,
+                purpose=d["purpose"],
+                due_back_at=d["due_back_at"],
+            ),
+            _("已提交带离申请，待主任批准"),
+        ),
+    }
+
+
+def _bound(form_class, request, seal: Seal):
+    if form_class is ReplaceForm:
+        return form_class(request.POST, candidates=seal.successors.all())
+    if form_class is CustodianForm:
+        return form_class(request.POST, people=_custodian_candidates(seal.committee_id))
+    return form_class(request.POST)
+
+
+@login_required
+@require_POST
+def seal_action(request, pk: int, op: str):
+    seal = _seal_or_404(request.user, pk)
+    ops = _seal_ops(request, seal)
+    if op not in ops:
+        raise Http404
+    form_class, call, success = ops[op]
+    data: dict[str, Any] = {}
+    if form_class is not None:
+        form = _bound(form_class, request, seal)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect(seal.get_absolute_url())
+        data = form.cleaned_data
+    _attempt(request, lambda: call(data), success)
+    return redirect(seal.get_absolute_url())
+
+
+@login_required
+@require_POST
+def takeout_action(request, pk: int, op: str):
+    user = request.user
+    _require_view(user)
+    takeout = selectors.takeouts_visible(user).filter(pk=pk).first()
+    if takeout is None:
+        raise Http404
+    if op == "approve":
+        call = lambda: services.takeout_decide(  # noqa: E731
+            actor=user, takeout_id=pk, approve=True
+        )
+        success = _("已批准带离")
+    elif op == "refuse":
+        form = ReasonForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        call = lambda: services.takeout_decide(  # noqa: E731
+            actor=user, takeout_id=pk, approve=False, reason=reason
+        )
+        success = _("已不批准带离")
+    elif op == "leave":
+        call = lambda: services.takeout_leave(actor=user, takeout_id=pk)  # noqa: E731
+        success = _("已登记带离办公室")
+    elif op == "return":
+        call = lambda: services.takeout_return(actor=user, takeout_id=pk)  # noqa: E731
+        success = _("已登记归还")
+    else:
+        raise Http404
+    _attempt(request, call, success)
+    return redirect(takeout.seal.get_absolute_url())
+
+
+# Loss reports and collection tasks ------------------------------------------------
+
+
+@login_required
+def reissue(request, pk: int):
+    user = request.user
+    if not policy.can(user, "seal.issue"):
+        raise PermissionDenied
+    report = selectors.loss_reports_open(user).filter(pk=pk).first()
+    if report is None or not policy.can(user, "seal.issue", report):
+        raise Http404
+    lost = report.seal
+    form = ReissueForm(
+        request.POST or None,
+        initial={
+            "imprint": lost.imprint,
+            "form": lost.form,
+            "storage_location": lost.storage_location,
+            "issued_on": clock.today(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            seal = services.seal_reissue(
+                actor=user, loss_report_id=report.pk, **form.cleaned_data
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已补发新印章，请由主任委托印章管理人后启用"))
+            return redirect(seal.get_absolute_url())
+    return render(request, "seals/reissue.html", {"form": form, "report": report})
+
+
+@login_required
+@require_POST
+def collection_confirm(request, pk: int):
+    user = request.user
+    _require_view(user)
+    if not selectors.collection_tasks_open(user).filter(pk=pk).exists():
+        raise Http404
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    _attempt(
+        request,
+        lambda: services.collection_task_confirm(actor=user, task_id=pk, note=note),
+        _("已确认收缴，任务办结"),
+    )
+    return redirect(reverse("seals:index") + "#collection-tasks")
+
+
+# Committees and handovers ---------------------------------------------------------
+
+
+@login_required
+def committee(request, code: str):
+    user = request.user
+    _require_view(user)
+    division = selectors.committees_visible(user).filter(code=code).first()
+    if division is None:
+        raise Http404
+    seals = _with_state(Seal.objects.filter(committee=division)).order_by("pk")
+    is_head = Role.HEAD in policy.roles_at(user, division)
+    handovers = Handover.objects.filter(committee=division).select_related(
+        "outgoing", "incoming"
+    )
+    context: dict[str, Any] = {
+        "committee": division,
+        "seals": seals,
+        "head": selectors.head_of(division),
+        "heads": selectors.head_history(division),
+        "staff": selectors.committee_staff(division).order_by("full_name"),
+        "short_staffed": selectors.short_staffed(division),
+        "handovers": handovers[:20],
+        "open_handover": handovers.filter(status=HandoverStatus.OPEN).first(),
+        "today": clock.today(),
+        "is_head": is_head,
+        "may_issue": policy.can(user, "seal.issue", division),
+    }
+    if is_head and division.is_active and context["open_handover"] is None:
+        keepers = (
+            Custody.objects.filter(
+                seal__committee=division,
+                until__isnull=True,
+                seal__status__in=ACTIVE_STATUSES,
+            )
+            .select_related("custodian")
+            .order_by("custodian_id")
+        )
+        outgoing = list({c.custodian_id: c.custodian for c in keepers}.values())
+        if outgoing:
+            context["handover_form"] = HandoverForm(
+                initial={"trigger_date": clock.today()},
+                outgoing=outgoing,
+                incoming=_custodian_candidates(division.code),
+            )
+    return render(request, "seals/committee.html", context)
+
+
+@login_required
+@require_POST
+def handover_open(request, code: str):
+    user = request.user
+    _require_view(user)
+    division = selectors.committees_visible(user).filter(code=code).first()
+    if division is None:
+        raise Http404
+    from yinzheng.accounts.models import User
+
+    people = User.objects.filter(grants__division_id=code).distinct()
+    form = HandoverForm(request.POST, outgoing=people, incoming=people)
+    back = reverse("seals:committee", args=[code])
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(back)
+    data = form.cleaned_data
+    handover = _attempt(
+        request,
+        lambda: services.handover_open(
+            actor=user,
+            committee_code=code,
+            trigger=data["trigger"],
+            trigger_date=data["trigger_date"],
+            outgoing_id=data["outgoing"],
+            incoming_id=data["incoming"],
+            trigger_note=data["trigger_note"],
+            extra_items=data["extra_items"].splitlines(),
+        ),
+        _("已发起印章移交"),
+    )
+    if handover is None:
+        return redirect(back)
+    return redirect(handover.get_absolute_url())
+
+
+def _handover_or_404(user: Any, pk: int) -> Handover:
+    _require_view(user)
+    handover = selectors.handovers_visible(user).filter(pk=pk).first()
+    if handover is None:
+        raise Http404
+    return handover
+
+
+@login_required
+def handover(request, pk: int):
+    user = request.user
+    handover = _handover_or_404(user, pk)
+    is_open = handover.status == HandoverStatus.OPEN
+    is_head = Role.HEAD in policy.roles_at(user, handover)
+    may_out = is_open and (user.pk == handover.outgoing_id or is_head)
+    may_in = is_open and user.pk == handover.incoming_id
+    context = {
+        "handover": handover,
+        "items": handover.items.select_related("seal", "checked_by"),
+        "today": clock.today(),
+        "overdue": is_open and handover.due_on < clock.today(),
+        "may_check": (may_out or may_in)
+        and not (handover.outgoing_confirmed_at or handover.incoming_confirmed_at),
+        "may_confirm_outgoing": may_out and not handover.outgoing_confirmed_at,
+        "may_confirm_incoming": may_in and not handover.incoming_confirmed_at,
+        "may_cancel": is_open and (is_head or policy.can(user, "seal.issue", handover)),
+        "sides": HandoverSide,
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "seals/handover.html", context)
+
+
+@login_required
+@require_POST
+def handover_action(request, pk: int, op: str):
+    user = request.user
+    handover = _handover_or_404(user, pk)
+    if op == "check" or op == "uncheck":
+        item_id = request.POST.get("item", "")
+        if (
+            not item_id.isdigit()
+            or not HandoverItem.objects.filter(
+                pk=int(item_id), handover=handover
+            ).exists()
+        ):
+            raise Http404
+        _attempt(
+            request,
+            lambda: services.handover_check_item(
+                actor=user, item_id=int(item_id), checked=op == "check"
+            ),
+            _("已清点") if op == "check" else _("已取消清点"),
+        )
+    elif op == "confirm":
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+        else:
+            _attempt(
+                request,
+                lambda: services.handover_confirm(
+                    actor=user, handover_id=pk, side=form.cleaned_data["side"]
+                ),
+                _("已确认"),
+            )
+    elif op == "cancel":
+        form = ReasonForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        _attempt(
+            request,
+            lambda: services.handover_cancel(actor=user, handover_id=pk, reason=reason),
+            _("已取消移交"),
+        )
+    else:
+        raise Http404
+    return redirect(handover.get_absolute_url())
