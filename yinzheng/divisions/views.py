@@ -45,6 +45,9 @@ def detail(request, code: str):
         "merge_form": MergeForm(),
         "may_manage_grants": policy.can(request.user, "grant.manage", division),
         "abolish_form": AbolishForm(),
+        # The committee's seal-use registers (REQ-069–074).
+        "may_view_registers": division.is_committee
+        and policy.can(request.user, "register.view", division),
     }
     if context["may_manage_grants"]:
         context["grants"] = (

@@ -25,10 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 
 from . import audit, services
+from . import policy as _ledger_policy  # noqa: F401  (registers the actions)
 from .models import Chain, Confirmation, Entry
 
 
@@ -220,6 +222,8 @@ def confirm(
     if entry is None:
         raise NotFound(_("登记条目不存在"), code="entry_not_found")
     chain = Chain.objects.select_for_update().get(pk=entry.chain_id)
+    if actor is not None:  # REQ-073: the committee's custodian or clerk records it
+        policy.require(actor, "register.confirm", chain)
     if chain.closed_at is not None:
         raise RegisterYearClosed(_("该年度登记簿已归档"))
     if Confirmation.objects.filter(entry=entry).exists():

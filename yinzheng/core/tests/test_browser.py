@@ -196,3 +196,85 @@ def test_department_submits_an_admission_and_civil_affairs_opens_the_review(
         # Five partner departments and the county's ten townships, none answered yet.
         expect(officer.locator(".badge.pending")).to_have_count(15)
         expect(officer.locator("#opinions")).to_contain_text("待反馈 15")
+
+
+def _certificate_entry(matter: str):
+    """One certificate-register entry of 长城社区 this year, as the sealing service
+    writes it."""
+    from yinzheng.ledger import registers
+
+    return registers.register_append(
+        actor=None,
+        committee_code=COMMITTEE,
+        register="certificate",
+        matter=matter,
+        fields={
+            "sealed_at": "2026-03-01 10:00",
+            "requiring_unit": "县人社局",
+            "purpose": "失业登记",
+            "phone": "13812345678",
+            "content": "居住情况证明",
+            "copies": 1,
+            "approver": "李主任",
+            "handler": "周经办",
+            "reviewer": "周经办",
+            "custodian": "吴管印",
+            "category": "C2",
+            "seal": "620725101001-01",
+            "document_sha256": "b" * 64,
+        },
+    )
+
+
+def test_custodian_has_the_resident_sign_on_the_pad_and_the_entry_is_confirmed(
+    demo, page, settings, tmp_path
+):
+    """REQ-073: a signature drawn with the mouse on the pad confirms the entry."""
+    from yinzheng.ledger.models import Confirmation
+
+    settings.MEDIA_ROOT = tmp_path
+    entry = _certificate_entry("browser:signature")
+    year = entry.data["data"]["year"]
+    log_in(page, "yinzhang", DEMO_PASSWORD)
+
+    page.goto(f"/ledger/registers/{COMMITTEE}/certificate/{year}/")
+    row = page.locator("#entry-1")
+    expect(row).to_contain_text("未确认")
+    expect(row).to_contain_text("138****5678")
+    row.get_by_role("link", name="登记确认").click()
+    submit = page.get_by_role("button", name="确认签名")
+    submit.click()  # nothing drawn yet: the pad says so and nothing is sent
+    expect(page.locator("[data-signature-status]")).to_have_text("请居民先在框内签名")
+    box = page.locator("canvas").bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.6)
+    page.mouse.down()
+    for i in range(1, 9):
+        page.mouse.move(
+            box["x"] + 30 + i * 25,
+            box["y"] + box["height"] * (0.6 - 0.3 * (i % 2)),
+            steps=4,
+        )
+    page.mouse.up()
+    with page.expect_navigation():
+        submit.click()
+
+    expect(page.locator(".messages")).to_contain_text("第 1 条已登记居民签字确认")
+    expect(page.locator("#entry-1")).to_contain_text("已确认")
+    confirmation = Confirmation.objects.get(entry=entry)
+    assert confirmation.method == "screen"
+    with confirmation.signature.open("rb") as fh:
+        image = fh.read()
+    assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) > 1000
+
+
+def test_signature_page_fits_a_phone_screen_without_sideways_scrolling(demo, phone):
+    entry = _certificate_entry("browser:phone")
+    year = entry.data["data"]["year"]
+    log_in(phone, "yinzhang", DEMO_PASSWORD)
+
+    phone.goto(
+        f"/ledger/registers/{COMMITTEE}/certificate/{year}/entries/{entry.pk}/confirm/"
+    )
+
+    expect(phone.locator("canvas")).to_be_visible()
+    assert horizontal_overflow(phone) <= 1

@@ -471,3 +471,21 @@ def test_the_archive_and_checkpoint_commands(tree, clock_at, capsys):
             "work",
         )
     assert "已归档" in capsys.readouterr().err
+
+
+def test_only_the_committees_custodian_or_clerk_records_a_confirmation_REQ_073(
+    in_2026,
+):
+    entry = add("certificate", 1)
+    head = people.user("head", role=Role.HEAD, at=COMMITTEE)
+    outsider = people.user("clerk2", role=Role.CLERK, at="620725101201")
+    for user in (head, outsider):
+        with pytest.raises(NotAllowed):
+            registers.confirm(
+                actor=user, entry_id=entry.pk, method="paper", paper_reference="p1"
+            )
+    custodian = people.user("keeper", role=Role.CUSTODIAN, at=COMMITTEE)
+    confirmation = registers.confirm(
+        actor=custodian, entry_id=entry.pk, method="paper", paper_reference="第1页"
+    )
+    assert confirmation.recorded_by_id == custodian.pk

@@ -110,7 +110,13 @@
         status.textContent = box.getAttribute("data-empty-message");
         return;
       }
-      field.value = canvas.toDataURL("image/png");
+      var url = canvas.toDataURL("image/png");
+      if (url.length > Number(box.getAttribute("data-max-chars") || Infinity)) {
+        event.preventDefault();
+        status.textContent = box.getAttribute("data-too-large-message");
+        return;
+      }
+      field.value = url;
     });
 
     var pending = null;
