@@ -250,6 +250,76 @@ def _ensure_publications(spec: DemoList, catalogue_list: CatalogueList) -> None:
             )
 
 
+# REQ-017: the two duty lists a jurisdiction keeps beside its certificate lists. Their
+# entries are duties, not certificates: they never decide a certificate request.
+DUTY_LISTS = {
+    ListKind.DUTIES: (
+        "依法履行职责事项清单（示例）",
+        [
+            ("sample_duty_assembly", "召集村民会议、村民代表会议"),
+            ("sample_duty_mediation", "调解民间纠纷"),
+            ("sample_duty_public_affairs", "村务公开"),
+        ],
+    ),
+    ListKind.ASSISTANCE: (
+        "协助政府工作事项清单（示例）",
+        [
+            ("sample_assist_census", "协助开展人口普查"),
+            ("sample_assist_social_security", "协助做好社会保险政策宣传"),
+        ],
+    ),
+}
+
+
+def _ensure_duty_lists(county: str, county_name: str, officer: str) -> None:
+    actor = _officer(officer)
+    for kind, (title, duties) in DUTY_LISTS.items():
+        catalogue_list = CatalogueList.objects.filter(
+            owner_id=county, kind=kind
+        ).first()
+        if catalogue_list is None:
+            catalogue_list = services.list_create(
+                actor=actor,
+                owner_code=county,
+                kind=kind,
+                title=f"{county_name}{title}",
+                sample=True,
+            )
+        if selectors.latest_published(catalogue_list) is not None:
+            continue
+        for key, name in duties:
+            if not Item.objects.filter(key=key).exists():
+                services.item_create(
+                    actor=None,
+                    key=key,
+                    name=name,
+                    bases=[(BasisType.LAW, SAMPLE_CITATION)],
+                    sample=True,
+                    within_committee_duties=True,
+                    remarks=SAMPLE_REMARK,
+                )
+        version = catalogue_list.versions.filter(
+            status__in=[VersionStatus.DRAFT, VersionStatus.APPROVED]
+        ).first() or services.version_draft(
+            actor=actor,
+            list_id=catalogue_list.pk,
+            reason="（示例）演示用职责事项清单，非真实清单",
+            source_document="（示例）演示数据，无真实来源文件",
+        )
+        if version.status == VersionStatus.DRAFT:
+            _fill(actor, version.pk, tuple(k for k, _n in duties))
+            services.version_approve(
+                actor=actor,
+                version_id=version.pk,
+                approval_body=f"（示例）{county_name}人民政府",
+                approval_date=VALID_FROM,
+                approval_reference="（示例）演示数据，无真实批准文号",
+            )
+        services.version_publish(
+            actor=actor, version_id=version.pk, valid_from=VALID_FROM
+        )
+
+
 @transaction.atomic
 def load_demo_catalogue() -> list[CatalogueList]:
     """The sample lists of the demo counties; needs the demo divisions (core.demo)."""
@@ -258,6 +328,7 @@ def load_demo_catalogue() -> list[CatalogueList]:
     lists = [_ensure_list(spec) for spec in LISTS]
     for spec, catalogue_list in zip(LISTS, lists, strict=True):
         _ensure_publications(spec, catalogue_list)
+    _ensure_duty_lists("620725", "山丹县", "minzheng")  # REQ-017
     from .application_demo import ensure_demo_applications
 
     ensure_demo_applications()  # REQ-021–030: sample applications in 山丹县

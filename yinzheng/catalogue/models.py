@@ -580,7 +580,7 @@ class Application(models.Model):
         _("设定依据"),
         default=list,
         blank=True,
-        help_text=_("[{\"type\": 依据类型, \"citation\": 名称及条款}]"),
+        help_text=_('[{"type": 依据类型, "citation": 名称及条款}]'),
     )
     within_committee_duties = models.BooleanField(
         _("属于村（居）委会职责范围"), default=False
@@ -626,7 +626,9 @@ class Application(models.Model):
     )
     # The meeting decision (REQ-023, REQ-024).
     meeting_date = models.DateField(_("会议日期"), null=True, blank=True)
-    meeting_reference = models.CharField(_("会议纪要或文号"), max_length=200, blank=True)
+    meeting_reference = models.CharField(
+        _("会议纪要或文号"), max_length=200, blank=True
+    )
     decision_reasons = models.TextField(_("决定理由"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

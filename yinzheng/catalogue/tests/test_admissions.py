@@ -94,7 +94,9 @@ def approve(application, officer, **over):
         application_id=application.pk,
         approve=True,
         meeting_date=over.pop("meeting_date", clock.today()),
-        meeting_reference=over.pop("meeting_reference", "县民政局联席会议纪要〔2026〕3号"),
+        meeting_reference=over.pop(
+            "meeting_reference", "县民政局联席会议纪要〔2026〕3号"
+        ),
         reasons=over.pop("reasons", "依据充分，属于村（居）委会职责范围"),
     )
 
@@ -105,9 +107,7 @@ def reviewed(application, officer):
     return application
 
 
-def test_a_department_applies_for_its_own_department_only_REQ_021(
-    county_list, renshe
-):
+def test_a_department_applies_for_its_own_department_only_REQ_021(county_list, renshe):
     application = submit(renshe, county_list)
     assert application.status == ApplicationStatus.SUBMITTED
     with pytest.raises(NotAllowed) as exc:
@@ -124,9 +124,7 @@ def test_an_admission_without_a_basis_is_rejected_REQ_022(county_list, renshe):
     assert exc.value.code == "basis_invalid"
 
 
-def test_a_new_local_rule_needs_a_justification_attachment_REQ_029(
-    county_list, renshe
-):
+def test_a_new_local_rule_needs_a_justification_attachment_REQ_029(county_list, renshe):
     with pytest.raises(InvalidInput) as exc:
         submit(renshe, county_list, cites_new_local_rule=True)
     assert exc.value.code == "justification_required"
@@ -161,9 +159,7 @@ def test_opening_the_review_asks_five_departments_and_the_townships_REQ_023(
     application = submit(renshe, county_list)
     admissions.application_open_review(actor=officer, application_id=application.pk)
     departments = set(
-        application.opinions.exclude(department="").values_list(
-            "department", flat=True
-        )
+        application.opinions.exclude(department="").values_list("department", flat=True)
     )
     townships = set(
         application.opinions.filter(township__isnull=False).values_list(
@@ -178,9 +174,7 @@ def test_the_meeting_waits_for_every_opinion_REQ_023(county_list, renshe, office
     application = submit(renshe, county_list)
     admissions.application_open_review(actor=officer, application_id=application.pk)
     first = application.opinions.first()
-    admissions.opinion_record(
-        actor=officer, opinion_id=first.pk, opinion=Opinion.AGREE
-    )
+    admissions.opinion_record(actor=officer, opinion_id=first.pk, opinion=Opinion.AGREE)
     with pytest.raises(InvalidInput) as exc:
         approve(application, officer)
     assert exc.value.detail[0]["code"] == "opinions_pending"
@@ -254,9 +248,7 @@ def test_a_policy_only_basis_is_accepted_but_cannot_be_approved_DIV_07(
     assert "policy_basis_only" in [p["code"] for p in exc.value.detail]
 
 
-def test_an_item_on_the_negative_list_cannot_apply_REQ_010(
-    county_list, renshe, batch1
-):
+def test_an_item_on_the_negative_list_cannot_apply_REQ_010(county_list, renshe, batch1):
     negative = selectors.latest_published(batch1).entries.first().item
     with pytest.raises(Conflict) as exc:
         submit(renshe, county_list, item_key=negative.key)
@@ -442,9 +434,7 @@ def test_an_outdated_item_with_a_legal_basis_waits_for_the_law_REQ_027(
     assert not application.resulting_version.entries.filter(item=old).exists()
 
 
-def test_an_admitted_item_may_return_to_a_list_it_left_REQ_019(
-    tree, renshe, officer
-):
+def test_an_admitted_item_may_return_to_a_list_it_left_REQ_019(tree, renshe, officer):
     a, b = factories.item(), factories.item()
     v1 = factories.published(COUNTY, ListKind.POSITIVE, [a, b])
     lst = v1.catalogue_list
@@ -506,6 +496,4 @@ def test_withdrawal_by_the_applicant_before_the_decision(county_list, renshe, of
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
     with pytest.raises(Conflict):
-        admissions.application_open_review(
-            actor=officer, application_id=application.pk
-        )
+        admissions.application_open_review(actor=officer, application_id=application.pk)

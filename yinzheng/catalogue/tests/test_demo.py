@@ -14,7 +14,20 @@ DEMO_COUNTIES = {"620725", "620721", "440804"}
 
 
 def _demo_lists():
-    return CatalogueList.objects.filter(owner_id__in=DEMO_COUNTIES)
+    return CatalogueList.objects.filter(
+        owner_id__in=DEMO_COUNTIES, kind=ListKind.POSITIVE
+    )
+
+
+def test_shandan_keeps_both_duty_lists_as_samples_REQ_017():
+    load_demo()
+    duty_lists = CatalogueList.objects.filter(
+        owner_id="620725", kind__in=[ListKind.DUTIES, ListKind.ASSISTANCE]
+    )
+    assert {lst.kind for lst in duty_lists} == {ListKind.DUTIES, ListKind.ASSISTANCE}
+    for lst in duty_lists:
+        assert lst.sample and lst.title.endswith("（示例）")
+        assert lst.versions.filter(status=VersionStatus.PUBLISHED).count() == 1
 
 
 def test_the_demo_loader_runs_twice_without_duplicates():
