@@ -140,17 +140,17 @@ def register_append(
     fields = _clean(register, fields)
     year = timezone.localtime(clock.now()).year
     key = chain_key(register, committee_code, year)
-    chain = services.chain_get_or_create(
+    chain = services.lock_chain(
         key=key, kind=chain_kind(register), division_code=committee_code
     )
-    chain = Chain.objects.select_for_update().get(pk=chain.pk)
     if chain.closed_at is not None:  # REQ-074
         raise RegisterYearClosed(
             _("%d 年的登记簿已归档，不能再登记") % year,
         )
     if Entry.objects.filter(
-        chain__key__startswith=f"register:{register}:{committee_code}:",
         subject=matter,
+        chain__kind=chain_kind(register),
+        chain__division_id=committee_code,
     ).exists():  # REQ-056
         raise Conflict(_("该事项已登记，一事一登记"), code="matter_already_registered")
     return services.append(
@@ -161,6 +161,7 @@ def register_append(
         subject=matter,
         actor_id=getattr(actor, "pk", None),
         data={"register": register, "year": year, "fields": fields},
+        chain=chain,
     )
 
 

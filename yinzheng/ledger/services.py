@@ -29,6 +29,15 @@ def chain_get_or_create(*, key: str, kind: str, division_code: str | None) -> Ch
     return chain
 
 
+def lock_chain(*, key: str, kind: str, division_code: str | None) -> Chain:
+    """The chain's head row, locked until the transaction ends (created if new)."""
+    chain = Chain.objects.select_for_update().filter(key=key).first()
+    if chain is None:
+        chain_get_or_create(key=key, kind=kind, division_code=division_code)
+        chain = Chain.objects.select_for_update().get(key=key)
+    return chain
+
+
 @transaction.atomic
 def append(
     *,
@@ -39,9 +48,12 @@ def append(
     subject: str,
     actor_id: int | None,
     data: dict[str, Any],
+    chain: Chain | None = None,
 ) -> Entry:
-    chain = chain_get_or_create(key=key, kind=kind, division_code=division_code)
-    chain = Chain.objects.select_for_update().get(pk=chain.pk)
+    """Append to the chain `key`. A caller that already holds the head's lock (from
+    `lock_chain`, in this transaction) passes it as `chain`."""
+    if chain is None or chain.key != key:
+        chain = lock_chain(key=key, kind=kind, division_code=division_code)
     seq = chain.head_seq + 1
     at = clock.now()
     body = canonical(
