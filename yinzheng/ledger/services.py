@@ -14,7 +14,7 @@ from django.db import transaction
 
 from yinzheng.core import clock
 
-from .canonical import canonical, entry_hash
+from .canonical import canonical, entry_hash, index_agrees
 from .models import GENESIS_HASH, Chain, Entry
 
 
@@ -138,7 +138,7 @@ def _walk(chain: Chain) -> Iterator[Break]:
         if digest != stored:
             yield Break(chain.key, seq, eid, "hash_mismatch", digest, stored)
             return
-        if not _index_agrees(body, event, subject, actor_id):
+        if not index_agrees(body, event, subject, actor_id):
             yield Break(chain.key, seq, eid, "index_mismatch")
             return
         expected_seq, prev = seq + 1, stored
@@ -151,20 +151,6 @@ def _walk(chain: Chain) -> Iterator[Break]:
             f"{chain.head_seq}:{chain.head_hash}",
             f"{expected_seq - 1}:{prev}",
         )
-
-
-def _index_agrees(body: str, event: str, subject: str, actor_id: int | None) -> bool:
-    import json
-
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        return False
-    return (doc.get("event"), doc.get("subject"), doc.get("actor")) == (
-        event,
-        subject,
-        actor_id,
-    )
 
 
 def verify_chain(chain: Chain) -> ChainReport:

@@ -290,3 +290,43 @@ def test_truncating_the_journal_is_refused_on_postgresql():
     append(n=1)
     with pytest.raises(DatabaseError), transaction.atomic():
         sql("TRUNCATE ledger_entry, ledger_chain")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    chain=st.text(max_size=30),
+    seq=st.integers(min_value=1, max_value=10**12),
+    prev=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+    at=st.text(max_size=40),
+    body=st.text(max_size=200),
+)
+def test_the_spelled_out_hash_input_equals_the_canonical_encoding(
+    chain, seq, prev, at, body
+):
+    from yinzheng.ledger.canonical import entry_material
+
+    expected = canonical(
+        {"chain": chain, "seq": seq, "prev": prev, "at": at, "body": body}
+    ).encode("utf-8")
+    assert entry_material(chain=chain, seq=seq, prev=prev, at=at, body=body) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    event=st.text(max_size=30),
+    subject=st.text(max_size=30),
+    other_event=st.text(max_size=30),
+    other_subject=st.text(max_size=30),
+    actor=st.one_of(st.none(), st.integers(min_value=1, max_value=10**9)),
+    other_actor=st.one_of(st.none(), st.integers(min_value=1, max_value=10**9)),
+    data=st.dictionaries(st.text(max_size=10), st.text(max_size=40), max_size=4),
+)
+def test_the_index_check_agrees_exactly_when_the_columns_match_the_body(
+    event, subject, other_event, other_subject, actor, other_actor, data
+):
+    from yinzheng.ledger.canonical import index_agrees
+
+    body = canonical({"event": event, "subject": subject, "actor": actor, "data": data})
+    assert index_agrees(body, event, subject, actor)
+    same = (other_event, other_subject, other_actor) == (event, subject, actor)
+    assert index_agrees(body, other_event, other_subject, other_actor) == same
