@@ -318,6 +318,22 @@ def _ensure_duty_lists(county: str, county_name: str, officer: str) -> None:
         services.version_publish(
             actor=actor, version_id=version.pk, valid_from=VALID_FROM
         )
+    # Published on every channel of the county's set, unlike the certificate lists.
+    spec = next(s for s in LISTS if s.county == county)
+    for catalogue_list in CatalogueList.objects.filter(
+        owner_id=county, kind__in=list(DUTY_LISTS)
+    ):
+        _ensure_publications(
+            DemoList(
+                county,
+                county_name,
+                officer,
+                (),
+                channels=spec.channels,
+                published_on=spec.channels,
+            ),
+            catalogue_list,
+        )
 
 
 @transaction.atomic

@@ -14,7 +14,8 @@ class SealsConfig(AppConfig):
             policy,  # noqa: F401  (registers the seal actions)
             services,  # noqa: F401  (connects committee_deactivated, REQ-063)
         )
-        from .inbox import committee_items, township_items
+        from .inbox import committee_items, township_items, usage_items
 
         inbox.register(township_items)
         inbox.register(committee_items)
+        inbox.register(usage_items)

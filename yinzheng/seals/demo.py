@@ -9,6 +9,11 @@ handover from 吴管印 to 何管印 is open. 焉支社区 had its seal issued a
 abolished (a sample decision), so its seal is blocked and the township has a collection
 task. Serials and texts start with 示例 / （示例）: none of it is real. Running it twice
 changes nothing.
+
+Sealing (REQ-050–058): 周经办 files work-type matters on the current seal, 周经办 or
+李主任 reviews, 李主任 signs and 吴管印 registers and seals, so the work register of
+长城社区 has entries; one matter waits for review, one for the head's signature, one
+major matter sits in its public-notice period and one was closed by a failed vote.
 """
 
 import datetime as dt
@@ -20,9 +25,9 @@ from yinzheng.core import clock
 from yinzheng.divisions import services as divisions
 from yinzheng.divisions.models import Division
 
-from . import services
-from .choices import HandoverTrigger, SealForm
-from .models import Seal
+from . import services, usage
+from .choices import HandoverTrigger, MajorMatter, SealForm, UseCategory, VoteResult
+from .models import Seal, UsageRequest
 
 COMMITTEE = "620725101001"  # 长城社区居民委员会
 ABOLISHED = "620725101012"  # 焉支社区居民委员会 (abolished in the demo only)
@@ -55,6 +60,7 @@ def _in_use(township, head, keeper, seal: Seal) -> Seal:
 def load_demo_seals() -> list[Seal]:
     """Needs the demo divisions and accounts (core.demo)."""
     if Seal.objects.filter(serial__startswith=PREFIX).exists():
+        load_demo_usage()
         return list(Seal.objects.filter(serial__startswith=PREFIX))
     township, head = _user("xiangzhen"), _user("zhuren")
     keeper, incoming = _user("yinzhang"), _user("yinzhang2")
@@ -165,4 +171,139 @@ def load_demo_seals() -> list[Seal]:
             code=abolished.code,
             reference="（示例）演示数据，非真实撤销文件",
         )
+    load_demo_usage()
     return list(Seal.objects.filter(serial__startswith=PREFIX))
+
+
+# Sealing ------------------------------------------------------------------------------
+
+SAMPLE = "（示例）"
+
+
+def _document(title: str) -> tuple[str, bytes]:
+    """A one-page PDF of the sample document, marked as a sample."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from yinzheng.core.pdf import cjk_font
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    font = cjk_font()
+    pdf.setFont(font, 16)
+    pdf.drawString(72, 760, title)
+    pdf.setFont(font, 11)
+    pdf.drawString(72, 730, "示例文件：演示数据，非真实文件。")
+    pdf.drawString(72, 712, "长城社区居民委员会")
+    pdf.showPage()
+    pdf.save()
+    return ("示例文件.pdf", buffer.getvalue())
+
+
+def _file(clerk, seal: Seal, category: str, content: str, copies: int, **kwargs):
+    return usage.usage_request(
+        actor=clerk,
+        seal_id=seal.pk,
+        category=category,
+        content=SAMPLE + content,
+        copies=copies,
+        document=_document(content),
+        **kwargs,
+    )
+
+
+def _review(reviewer, u: UsageRequest) -> None:
+    usage.usage_review(
+        actor=reviewer,
+        usage_id=u.pk,
+        approve=True,
+        not_blank=True,
+        note="（示例）内容完整，同意用印",
+    )
+
+
+@transaction.atomic
+def load_demo_usage() -> None:
+    """Sample usage requests of 长城社区 in every step, through the sealing service."""
+    committee = Division.objects.get(code=COMMITTEE)
+    if UsageRequest.objects.filter(
+        committee=committee, content__startswith=SAMPLE
+    ).exists():
+        return
+    seal = Seal.objects.get(serial=PREFIX + "长城-2024")
+    clerk, head, keeper = _user("jingban"), _user("zhuren"), _user("yinzhang")
+    today = clock.today()
+
+    sealed = [
+        (clerk, UseCategory.W1, "关于召开长城社区居民代表会议的通知", 40),
+        (head, UseCategory.W2, "协助开展城乡居民医疗保险参保动员的工作报告", 2),
+        (clerk, UseCategory.W3, "长城社区上半年工作总结（报清泉镇）", 3),
+    ]
+    for reviewer, category, content, copies in sealed:
+        u = _file(clerk, seal, category, content, copies)
+        _review(reviewer, u)
+        usage.usage_approve(actor=head, usage_id=u.pk, approve=True)
+        usage.usage_seal(actor=keeper, usage_id=u.pk)
+
+    voted = _file(
+        clerk,
+        seal,
+        UseCategory.W1,
+        "小区公共停车位划分方案",
+        5,
+        major_matter=MajorMatter.VOTE,
+    )
+    usage.usage_record_vote(
+        actor=clerk,
+        usage_id=voted.pk,
+        body="（示例）长城社区居民代表会议",
+        date=today,
+        result=VoteResult.PASSED,
+        record="（示例）应到 31 人，实到 27 人，赞成 24，反对 2，弃权 1",
+    )
+    _review(clerk, voted)
+    usage.usage_approve(actor=head, usage_id=voted.pk, approve=True)
+    usage.usage_seal(actor=keeper, usage_id=voted.pk)
+
+    # Waiting for review, and for the head's signature.
+    _file(clerk, seal, UseCategory.W2, "协助统计辖区八十岁以上老年人信息的情况说明", 1)
+    _review(clerk, _file(clerk, seal, UseCategory.W3, "社区志愿服务队年度活动安排", 2))
+
+    # A major matter in its public notice: approved, sealed only after the notice ends.
+    noticed = _file(
+        clerk,
+        seal,
+        UseCategory.W1,
+        "社区公共用房收益使用方案",
+        3,
+        major_matter=MajorMatter.NOTICE,
+    )
+    usage.usage_attach_notice(
+        actor=clerk,
+        usage_id=noticed.pk,
+        start=today - dt.timedelta(days=2),
+        end=today + dt.timedelta(days=5),
+        place="（示例）长城社区居务公开栏",
+    )
+    _review(clerk, noticed)
+    usage.usage_approve(actor=head, usage_id=noticed.pk, approve=True)
+
+    # A failed vote closes the matter unsealed.
+    failed = _file(
+        clerk,
+        seal,
+        UseCategory.W1,
+        "关于收取小区卫生管理费的决定",
+        5,
+        major_matter=MajorMatter.VOTE,
+    )
+    usage.usage_record_vote(
+        actor=clerk,
+        usage_id=failed.pk,
+        body="（示例）长城社区居民代表会议",
+        date=today,
+        result=VoteResult.FAILED,
+        record="（示例）应到 31 人，实到 26 人，赞成 9，反对 15，弃权 2",
+    )

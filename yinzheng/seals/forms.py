@@ -2,11 +2,26 @@
 or a handover must satisfy is checked by seals.services, whose message the user sees."""
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.forms import StaffForm
 
-from .choices import HandoverSide, HandoverTrigger, SealForm, SealStatus
+from .choices import (
+    WORK_CATEGORIES,
+    HandoverSide,
+    HandoverTrigger,
+    MajorMatter,
+    SealForm,
+    SealStatus,
+    UseCategory,
+    UseStatus,
+    VoteResult,
+)
+
+# A scan, a PDF or an image of the document to be sealed (REQ-057).
+DOCUMENT_EXTENSIONS = ["pdf", "ofd", "jpg", "jpeg", "png", "gif", "webp", "tif", "tiff"]
+DOCUMENT_ACCEPT = ",".join(f".{e}" for e in DOCUMENT_EXTENSIONS)
 
 
 def _date_input() -> forms.DateInput:
@@ -163,3 +178,125 @@ class HandoverForm(StaffForm):
 class ConfirmForm(StaffForm):
     prefix = "confirm"
     side = forms.ChoiceField(choices=HandoverSide.choices, widget=forms.HiddenInput)
+
+
+# Sealing (REQ-050–058) --------------------------------------------------------------
+
+
+def work_category_choices() -> list[tuple[str, str]]:
+    """W1–W3 with the seed's wording verbatim (REQ-051)."""
+    return [
+        (c.value, f"{c.value} {c.label}") for c in UseCategory if c in WORK_CATEGORIES
+    ]
+
+
+class UsageFilterForm(StaffForm):
+    QUEUES = [
+        ("", _("全部")),
+        ("review", _("待我审核")),
+        ("approve", _("待我签批")),
+        ("seal", _("待我用印")),
+    ]
+    queue = forms.ChoiceField(label=_("待办"), required=False, choices=QUEUES)
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部状态")), *UseStatus.choices],
+        widget=forms.Select(attrs={"aria-label": _("状态")}),
+    )
+    category = forms.ChoiceField(
+        label=_("用印类别"),
+        required=False,
+        choices=[("", _("全部类别"))]
+        + [(c.value, f"{c.value} {c.label}") for c in UseCategory],
+        widget=forms.Select(attrs={"aria-label": _("用印类别")}),
+    )
+
+
+class UsageForm(StaffForm):
+    """A work-type request (W1–W3); certificate-type uses come from a certificate case."""
+
+    seal = forms.TypedChoiceField(label=_("印章"), coerce=int)
+    category = forms.ChoiceField(
+        label=_("用印类别"), widget=forms.RadioSelect, choices=work_category_choices
+    )
+    content = forms.CharField(
+        label=_("用印内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("写明文件名称和事由，如“关于召开居民代表会议的通知”"),
+    )
+    copies = forms.IntegerField(label=_("用印份数"), initial=1)
+    document = forms.FileField(
+        label=_("用印文件（扫描件、PDF 或图片）"),
+        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+        widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+        help_text=_("须上传要盖章的文件本身，不能是空白纸张"),
+    )
+    major_matter = forms.ChoiceField(
+        label=_("重大事项"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=MajorMatter.choices,
+        initial=MajorMatter.NONE,
+        help_text=_("须经公示或表决的事项，公示结束或表决通过后方可盖章"),
+    )
+
+    def __init__(self, *args, seals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seal"].choices = list(seals)
+
+
+class _DecisionForm(StaffForm):
+    decision = forms.ChoiceField(
+        label=_("意见"),
+        widget=forms.RadioSelect,
+        choices=[("approve", _("同意")), ("reject", _("不同意"))],
+    )
+    note = forms.CharField(
+        label=_("意见说明（不同意时必填）"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReviewForm(_DecisionForm):
+    prefix = "review"
+    not_blank = forms.BooleanField(
+        label=_("文件内容完整，不是空白纸张"), required=False
+    )
+    field_order = ["decision", "not_blank", "note"]
+
+
+class ApproveForm(_DecisionForm):
+    prefix = "approve"
+
+
+class NoticeForm(StaffForm):
+    prefix = "notice"
+    start = forms.DateField(label=_("公示开始日期"), widget=_date_input())
+    end = forms.DateField(label=_("公示结束日期"), widget=_date_input())
+    place = forms.CharField(label=_("公示地点"), max_length=200, required=False)
+
+
+class VoteForm(StaffForm):
+    prefix = "vote"
+    body = forms.CharField(
+        label=_("表决会议"),
+        max_length=100,
+        required=False,
+        help_text=_("如“村民会议”“居民代表会议”"),
+    )
+    date = forms.DateField(label=_("表决日期"), widget=_date_input())
+    result = forms.ChoiceField(
+        label=_("表决结果"), widget=forms.RadioSelect, choices=VoteResult.choices
+    )
+    record = _text(
+        _("表决情况"), rows=2, help_text=_("应到、实到、赞成、反对、弃权人数")
+    )
+
+
+class WithdrawForm(StaffForm):
+    prefix = "withdraw"
+    reason = forms.CharField(label=_("撤回原因"), max_length=500, required=False)

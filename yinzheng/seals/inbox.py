@@ -5,7 +5,7 @@ The township (the issuing authority): loss reports with their reissue applicatio
 handovers (REQ-068) and seals out of the office past their due-back time (REQ-066).
 The committee: handovers waiting for the user's confirmation, take-outs waiting for the
 head, and a committee with fewer than two active staff, where approving and keeping
-cannot be separated (DIV-01).
+cannot be separated (DIV-01). Sealing: requests to review, to sign and to seal.
 """
 
 from typing import Any
@@ -71,5 +71,30 @@ def committee_items(user: Any) -> list[InboxItem]:
             .filter(policy.data_q_for_codes(codes, "code"))
             .count(),
             url + "#staffing",
+        ),
+    ]
+
+
+def usage_items(user: Any) -> list[InboxItem]:
+    """Sealing (REQ-053–058): matters to review (clerk, head — never on a seal the user
+    keeps, REQ-067), to sign (head) and to register and seal (the seal's custodian)."""
+    if not policy.scope_codes(user, roles=COMMITTEE_ROLES):
+        return []
+    url = reverse("seals:usage_index")
+    return [
+        InboxItem(
+            _("待审核用印"),
+            selectors.usage_to_review(user).count(),
+            url + "?queue=review",
+        ),
+        InboxItem(
+            _("待签批用印"),
+            selectors.usage_to_approve(user).count(),
+            url + "?queue=approve",
+        ),
+        InboxItem(
+            _("待登记用印"),
+            selectors.usage_to_seal(user).count(),
+            url + "?queue=seal",
         ),
     ]

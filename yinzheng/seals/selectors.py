@@ -21,8 +21,16 @@ from yinzheng.ledger.audit import subject_label
 from yinzheng.ledger.models import Entry
 
 from . import policy as _seal_policy  # noqa: F401  (registers the actions)
-from .choices import HandoverStatus, SealStatus, TakeOutStatus
-from .models import CollectionTask, Custody, Handover, LossReport, Seal, TakeOut
+from .choices import HandoverStatus, SealStatus, TakeOutStatus, UseStatus
+from .models import (
+    CollectionTask,
+    Custody,
+    Handover,
+    LossReport,
+    Seal,
+    TakeOut,
+    UsageRequest,
+)
 
 COMMITTEE_STAFF_ROLES = (Role.CLERK, Role.HEAD, Role.CUSTODIAN)
 
@@ -281,6 +289,71 @@ def takeouts_to_decide(user: Any) -> QuerySet[TakeOut]:
     return TakeOut.objects.filter(
         policy.data_q_for_codes(codes, "seal__committee_id"),
         status=TakeOutStatus.REQUESTED,
+    )
+
+
+# Sealing (REQ-050–058) ------------------------------------------------------------
+
+
+def usage_visible(user: Any) -> QuerySet[UsageRequest]:
+    """Usage requests of the committees where the user may see seals: a committee's
+    staff their committee, the township, civil affairs and inspectors their subtrees."""
+    return UsageRequest.objects.filter(committee_q(user)).select_related(
+        "committee",
+        "seal",
+        "handler",
+        "reviewer",
+        "approver",
+        "custodian",
+        "register_entry__chain",
+    )
+
+
+def usage_get(user: Any, pk: int) -> UsageRequest | None:
+    return usage_visible(user).filter(pk=pk).first()
+
+
+def _keeps(user: Any) -> Exists:
+    return Exists(
+        Custody.objects.filter(
+            seal=OuterRef("seal_id"), until__isnull=True, custodian_id=user.pk
+        )
+    )
+
+
+def usage_to_review(user: Any) -> QuerySet[UsageRequest]:
+    """Waiting for review where the user may review (clerk, head), except the matters
+    on seals the user keeps: a custodian never reviews (REQ-067, DIV-01)."""
+    codes = policy.scope_codes(user, roles=policy.ACTIONS["usage.review"].roles)
+    return (
+        UsageRequest.objects.filter(
+            policy.data_q_for_codes(codes, "committee_id"),
+            status=UseStatus.SUBMITTED,
+        )
+        .exclude(_keeps(user))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def usage_to_approve(user: Any) -> QuerySet[UsageRequest]:
+    """Reviewed, waiting for this head's signature (REQ-054)."""
+    codes = policy.scope_codes(user, roles=policy.ACTIONS["usage.approve"].roles)
+    return (
+        UsageRequest.objects.filter(
+            policy.data_q_for_codes(codes, "committee_id"),
+            status=UseStatus.REVIEWED,
+        )
+        .exclude(_keeps(user))
+        .order_by("reviewed_at", "pk")
+    )
+
+
+def usage_to_seal(user: Any) -> QuerySet[UsageRequest]:
+    """Approved, on a seal this user keeps now: to register and seal (REQ-070)."""
+    return (
+        UsageRequest.objects.filter(status=UseStatus.APPROVED)
+        .filter(_keeps(user))
+        .order_by("approved_at", "pk")
     )
 
 

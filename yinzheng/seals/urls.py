@@ -6,6 +6,12 @@ app_name = "seals"
 urlpatterns = [
     path("", views.index, name="index"),
     path("issue/", views.issue, name="issue"),
+    # Sealing: usage requests (REQ-050–058).
+    path("usage/", views.usage_index, name="usage_index"),
+    path("usage/new/", views.usage_new, name="usage_new"),
+    path("usage/<int:pk>/", views.usage_detail, name="usage"),
+    path("usage/<int:pk>/document/", views.usage_document, name="usage_document"),
+    path("usage/<int:pk>/<slug:op>/", views.usage_action, name="usage_action"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:op>/", views.seal_action, name="action"),
     path("takeouts/<int:pk>/<slug:op>/", views.takeout_action, name="takeout"),

@@ -10,6 +10,8 @@ redirects (a refusal comes back as its message); a seal outside the user's subtr
 404, an action the policy refuses is 403.
 """
 
+import mimetypes
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -18,9 +20,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,19 +30,26 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Role
 from yinzheng.core import clock
 from yinzheng.core.errors import DomainError, NotAllowed
+from yinzheng.core.masking import mask_phone
 from yinzheng.divisions.models import Division
+from yinzheng.ledger import registers
 
 from . import selectors, services
+from . import usage as usage_service
 from .choices import (
     ACTIVE_STATUSES,
     EVENT_LABELS,
     HandoverSide,
     HandoverStatus,
+    MajorMatter,
     SealForm,
     SealStatus,
     TakeOutStatus,
+    UseStatus,
+    VoteResult,
 )
 from .forms import (
+    ApproveForm,
     ConfirmForm,
     CustodianForm,
     FilterForm,
@@ -48,13 +57,19 @@ from .forms import (
     IssueForm,
     LossForm,
     NoteForm,
+    NoticeForm,
     ReasonForm,
     ReissueForm,
     ReplaceForm,
+    ReviewForm,
     StorageForm,
     TakeOutForm,
+    UsageFilterForm,
+    UsageForm,
+    VoteForm,
+    WithdrawForm,
 )
-from .models import Custody, Handover, HandoverItem, Seal, TakeOut
+from .models import Custody, Handover, HandoverItem, Seal, TakeOut, UsageRequest
 
 
 def _require_view(user: Any) -> None:
@@ -643,3 +658,339 @@ def handover_action(request, pk: int, op: str):
     else:
         raise Http404
     return redirect(handover.get_absolute_url())
+
+
+# Sealing: usage requests (REQ-050–058, DIV-01, DIV-12) ------------------------------
+#
+# The clerk files a work-type matter (W1–W3) with its document; a reviewer (clerk or
+# head, never the seal's custodian) reviews it and confirms it is not blank; the head
+# signs; the seal's custodian registers and seals it. Every step is one call to
+# seals.usage; a refusal — the policy's too — comes back as a message on the request's
+# page, so the person sees why. The document is served here, through the visibility
+# filter, never from a public media URL.
+
+INLINE_DOCUMENTS = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp"}
+OPEN_USE = (UseStatus.SUBMITTED, UseStatus.REVIEWED, UseStatus.APPROVED)
+
+
+def _usage_or_404(user: Any, pk: int) -> UsageRequest:
+    _require_view(user)
+    usage = selectors.usage_get(user, pk)
+    if usage is None:
+        raise Http404
+    return usage
+
+
+def _seal_label(seal: Seal, with_committee: bool) -> str:
+    label = str(seal)
+    if with_committee:
+        label = f"{seal.committee.name} · {label}"
+    reason = selectors.unusable_reason(seal)
+    if reason is not None:
+        state = services.REASON_MESSAGES.get(reason) or seal.get_status_display()
+        label += _("（暂不能用印：%s）") % state
+    return label
+
+
+def _request_seals(user: Any) -> list[tuple[int, str]]:
+    """The seals of the user's committees, usable ones first."""
+    seals = list(
+        Seal.objects.filter(selectors.committee_q(user, action="usage.request"))
+        .filter(status__in=ACTIVE_STATUSES)
+        .select_related("committee")
+        .order_by("committee_id", "pk")
+    )
+    several = len({s.committee_id for s in seals}) > 1
+    seals.sort(key=lambda s: not selectors.usable(s))
+    return [(s.pk, _seal_label(s, several)) for s in seals]
+
+
+def _register_link(usage: UsageRequest) -> dict[str, Any] | None:
+    entry = usage.register_entry
+    if entry is None:
+        return None
+    year = registers.year_of(entry.chain)
+    args = [usage.committee_id, usage.register, year]
+    try:
+        url = reverse("ledger:register_book", args=args)
+    except NoReverseMatch:
+        url = "/ledger/registers/{}/{}/{}/".format(*args)
+    return {
+        "url": f"{url}#entry-{entry.seq}",
+        "number": entry.seq,
+        "year": year,
+        "label": registers.Register.LABELS[usage.register],
+    }
+
+
+def _timeline(usage: UsageRequest) -> list[dict[str, Any]]:
+    """The four responsible people (REQ-058) in the order of DIV-12."""
+    return [
+        {
+            "label": _("申请（经办人员）"),
+            "who": usage.handler,
+            "at": usage.submitted_at,
+            "note": "",
+        },
+        {
+            "label": _("审核（审核人员）"),
+            "who": usage.reviewer,
+            "at": usage.reviewed_at,
+            "note": usage.review_note,
+        },
+        {
+            "label": _("签批（签批人员）"),
+            "who": usage.approver,
+            "at": usage.approved_at,
+            "note": "",
+        },
+        {
+            "label": _("登记用印（印章管理人）"),
+            "who": usage.custodian,
+            "at": usage.sealed_at,
+            "note": "",
+        },
+    ]
+
+
+@login_required
+def usage_index(request):
+    user = request.user
+    _require_view(user)
+    form = UsageFilterForm(request.GET or None)
+    rows = selectors.usage_visible(user)
+    queues = {
+        "review": selectors.usage_to_review(user),
+        "approve": selectors.usage_to_approve(user),
+        "seal": selectors.usage_to_seal(user),
+    }
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["queue"]:
+            rows = rows.filter(pk__in=queues[data["queue"]].values("pk"))
+        if data["status"]:
+            rows = rows.filter(status=data["status"])
+        if data["category"]:
+            rows = rows.filter(category=data["category"])
+    page = Paginator(rows.order_by("-submitted_at", "-pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    for row in page:
+        row.phone_masked = mask_phone(row.phone)
+    counts = {name: qs.count() for name, qs in queues.items()}
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "seals/usage_index.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "query": query.urlencode(),
+            "may_request": policy.can(user, "usage.request"),
+        },
+    )
+
+
+@login_required
+def usage_new(request):
+    user = request.user
+    if not policy.can(user, "usage.request"):
+        raise PermissionDenied
+    seals = _request_seals(user)
+    initial = {"copies": 1, "major_matter": MajorMatter.NONE}
+    if seals:
+        initial["seal"] = seals[0][0]
+    form = UsageForm(
+        request.POST or None, request.FILES or None, initial=initial, seals=seals
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            usage = usage_service.usage_request(
+                actor=user,
+                seal_id=data["seal"],
+                category=data["category"],
+                content=data["content"],
+                copies=data["copies"],
+                document=data["document"],
+                major_matter=data["major_matter"] or "",
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已提交用印申请，待审核"))
+            return redirect(usage.get_absolute_url())
+    return render(request, "seals/usage_new.html", {"form": form, "seals": seals})
+
+
+@login_required
+def usage_detail(request, pk: int):
+    user = request.user
+    usage = _usage_or_404(user, pk)
+    seal = usage.seal
+    keeper = selectors.current_custodian(seal)
+    is_keeper = keeper is not None and keeper.pk == user.pk
+    is_open = usage.status in OPEN_USE
+    may_file = policy.can(user, "usage.request", usage)
+    context: dict[str, Any] = {
+        "usage": usage,
+        "seal": seal,
+        "keeper": keeper,
+        "document_name": os.path.basename(usage.document.name),
+        "phone_masked": mask_phone(usage.phone),
+        "timeline": _timeline(usage),
+        "register": _register_link(usage),
+        "is_open": is_open,
+    }
+    if usage.major_matter and is_open:
+        context["gate"] = usage_service.gate_problems(usage, clock.today())
+    if usage.status == UseStatus.APPROVED:
+        reason = selectors.unusable_reason(seal)
+        if reason is not None:
+            context["seal_problem"] = (
+                services.REASON_MESSAGES.get(reason) or seal.get_status_display()
+            )
+    if usage.status == UseStatus.SUBMITTED and not is_keeper:
+        if policy.can(user, "usage.review", usage):
+            context["review_form"] = ReviewForm()
+    if usage.status == UseStatus.REVIEWED and not is_keeper:
+        if policy.can(user, "usage.approve", usage):
+            context["approve_form"] = ApproveForm()
+    if usage.status == UseStatus.APPROVED and is_keeper:
+        context["may_seal"] = policy.can(user, "usage.seal", usage)
+    if is_open and may_file:
+        if usage.major_matter == MajorMatter.NOTICE:
+            context["notice_form"] = NoticeForm(
+                initial={
+                    "start": usage.notice_start or clock.today(),
+                    "end": usage.notice_end,
+                    "place": usage.notice_place,
+                }
+            )
+        if (
+            usage.major_matter == MajorMatter.VOTE
+            and usage.vote_result != VoteResult.PASSED
+        ):
+            context["vote_form"] = VoteForm(initial={"date": clock.today()})
+        if user.pk == usage.handler_id or policy.can(user, "usage.approve", usage):
+            context["withdraw_form"] = WithdrawForm()
+    return render(request, "seals/usage_detail.html", context)
+
+
+def _sealed_message(usage: UsageRequest) -> str:
+    link = _register_link(usage)
+    if link is None:
+        return _("已登记并盖章")
+    return _("已登记并盖章：%(book)s %(year)s 年第 %(n)s 号") % {
+        "book": link["label"],
+        "year": link["year"],
+        "n": link["number"],
+    }
+
+
+@login_required
+@require_POST
+def usage_action(request, pk: int, op: str):
+    user = request.user
+    usage = _usage_or_404(user, pk)
+    back = usage.get_absolute_url()
+    forms = {
+        "review": ReviewForm,
+        "approve": ApproveForm,
+        "notice": NoticeForm,
+        "vote": VoteForm,
+        "withdraw": WithdrawForm,
+        "seal": None,
+    }
+    if op not in forms:
+        raise Http404
+    data: dict[str, Any] = {}
+    if forms[op] is not None:
+        form = forms[op](request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect(back)
+        data = form.cleaned_data
+    calls: dict[str, tuple[Callable[[], Any], str]] = {
+        "review": (
+            lambda: usage_service.usage_review(
+                actor=user,
+                usage_id=pk,
+                approve=data["decision"] == "approve",
+                not_blank=data["not_blank"],
+                note=data["note"],
+            ),
+            _("已审核"),
+        ),
+        "approve": (
+            lambda: usage_service.usage_approve(
+                actor=user,
+                usage_id=pk,
+                approve=data["decision"] == "approve",
+                note=data["note"],
+            ),
+            _("已签批"),
+        ),
+        "notice": (
+            lambda: usage_service.usage_attach_notice(
+                actor=user,
+                usage_id=pk,
+                start=data["start"],
+                end=data["end"],
+                place=data["place"],
+            ),
+            _("已登记公示情况"),
+        ),
+        "vote": (
+            lambda: usage_service.usage_record_vote(
+                actor=user,
+                usage_id=pk,
+                body=data["body"],
+                date=data["date"],
+                result=data["result"],
+                record=data["record"],
+            ),
+            _("已登记表决结果"),
+        ),
+        "withdraw": (
+            lambda: usage_service.usage_withdraw(
+                actor=user, usage_id=pk, reason=data["reason"]
+            ),
+            _("已撤回用印申请"),
+        ),
+        "seal": (lambda: usage_service.usage_seal(actor=user, usage_id=pk), ""),
+    }
+    call, success = calls[op]
+    try:
+        result = call()
+    except DomainError as exc:  # the policy's refusal too: the person sees why
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, success or _sealed_message(result))
+    return redirect(back)
+
+
+@login_required
+def usage_document(request, pk: int):
+    """The document to be sealed, to those who see the request (never a public URL)."""
+    usage = _usage_or_404(request.user, pk)
+    name = os.path.basename(usage.document.name)
+    try:
+        handle = usage.document.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    ext = os.path.splitext(name)[1].lower()
+    inline = ext in INLINE_DOCUMENTS
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=name,
+        content_type=(mimetypes.guess_type(name)[0] if inline else None)
+        or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

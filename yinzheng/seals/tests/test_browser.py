@@ -24,7 +24,8 @@ def browser():
 
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(browser, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's sample documents
     load_demo()
     with new_page(browser, live_server.url, **PHONE) as opened:
         yield opened

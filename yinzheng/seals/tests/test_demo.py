@@ -12,6 +12,11 @@ from yinzheng.seals.models import CollectionTask, Handover, Seal, TakeOut
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def test_the_demo_has_a_seal_in_every_state_and_runs_twice():
     load_demo()
     states = set(Seal.objects.values_list("status", flat=True))
@@ -38,3 +43,34 @@ def test_the_demo_has_a_pending_handover_a_takeout_and_a_collection_task():
     assert not Division.objects.get(code=demo.ABOLISHED).is_active
     lost = Seal.objects.get(serial=demo.PREFIX + "长城-2018")
     assert lost.status == SealStatus.LOST and lost.successors.get().replaces == lost
+
+
+def test_the_demo_has_sealed_work_entries_and_a_request_in_every_step_REQ_055():
+    from yinzheng.ledger import registers
+    from yinzheng.ledger.models import Entry
+    from yinzheng.seals.choices import UseStatus
+    from yinzheng.seals.models import UsageRequest
+
+    load_demo()
+    load_demo()
+    rows = UsageRequest.objects.filter(committee_id=demo.COMMITTEE)
+    assert all(u.content.startswith("（示例）") for u in rows)
+    statuses = sorted(rows.values_list("status", flat=True))
+    assert statuses.count(UseStatus.SEALED) == 4
+    assert statuses.count(UseStatus.SUBMITTED) == 1
+    assert statuses.count(UseStatus.REVIEWED) == 1
+    assert statuses.count(UseStatus.CLOSED) == 1
+    noticed = rows.get(status=UseStatus.APPROVED, major_matter="notice")
+    from yinzheng.core import clock
+    from yinzheng.seals import usage
+
+    assert usage.gate_problems(noticed, clock.today())  # still in its notice period
+    work = Entry.objects.filter(
+        event="register.entry",
+        chain__kind=registers.chain_kind(registers.Register.WORK),
+        chain__division_id=demo.COMMITTEE,
+    )
+    assert work.count() == 4
+    assert not Entry.objects.filter(
+        chain__kind=registers.chain_kind(registers.Register.CERTIFICATE)
+    ).exists()
