@@ -61,7 +61,9 @@ class InvalidTransition(Conflict):
     message = _("当前状态不允许此操作")
 
 
-class SeparationOfDuties(Conflict):
+class SeparationOfDuties(NotAllowed):
+    """Who may not do this, for this matter (DIV-01): a refusal of the person, 403."""
+
     code = "separation_of_duties"
     message = _("印章管理人不得同时是该次用印的审核人或签批人")
 

@@ -30,7 +30,13 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
-from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    SeparationOfDuties,
+)
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit, registers
 
@@ -68,10 +74,6 @@ FIELDS = [
     "vote_result",
     "vote_record",
 ]
-
-
-class SeparationOfDuties(NotAllowed):
-    code = "separation_of_duties"
 
 
 class DocumentChanged(Conflict):

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Role
 from yinzheng.core import clock
-from yinzheng.core.errors import DomainError, NotAllowed
+from yinzheng.core.errors import DomainError, NotAllowed, SeparationOfDuties
 from yinzheng.core.masking import mask_phone
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import registers
@@ -90,6 +90,9 @@ def _attempt(request, call: Callable[[], Any], success: str) -> Any:
     """Run one service call; show its refusal, or `success`. None when refused."""
     try:
         result = call()
+    except SeparationOfDuties as exc:  # allowed in general, not for this matter
+        messages.error(request, exc.message)
+        return None
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
