@@ -219,7 +219,8 @@ def _open(usage: UsageRequest) -> None:
         UseStatus.WITHDRAWN,
     }:
         raise Conflict(
-            _("该用印申请已%s") % usage.get_status_display(), code="usage_closed"
+            _("该用印申请已办结（%s），不能再办理") % usage.get_status_display(),
+            code="usage_closed",
         )
 
 
