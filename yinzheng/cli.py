@@ -6,6 +6,8 @@
     yinzheng import-divisions DIR [--under CODE ...]        national division codes
     yinzheng createadmin USERNAME                           a system administrator
     yinzheng ledger verify [--chain KEY] [--json]           check every hash chain
+    yinzheng certificate verify FILE.pdf|TOKEN [--json]     is a certificate genuine?
+    yinzheng esign trust-list|crl|certify|rotate-master-key the e-seal PKI
     yinzheng grant USERNAME ROLE CODE [--revoke]            give or take back a role
     yinzheng token USERNAME [--rotate]                      an API token
     yinzheng lookup TEXT [--committee CODE] [--json]        "I was asked for …"

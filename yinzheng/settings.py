@@ -5,6 +5,10 @@ YINZHENG_DATABASE_URL  default sqlite in the data folder; postgresql://user@host
 YINZHENG_SECRET_KEY    generated into the data folder on first run when absent
 YINZHENG_DEBUG         "1"/"true" to turn debug pages on (never in production)
 YINZHENG_ALLOWED_HOSTS comma-separated host names (default: localhost names)
+YINZHENG_MASTER_KEY    32 bytes, base64url: encrypts the signing keys (generated when absent)
+YINZHENG_PUBLIC_URL    the public address in QR codes and CRL distribution points
+YINZHENG_TSA_URL       RFC 3161 timestamp authority (PAdES B-T); YINZHENG_TSA_ROOTS its roots
+YINZHENG_VERIFY_RATE   public verification page views a minute per address (default 60)
 """
 
 import base64
@@ -56,6 +60,13 @@ def _master_key() -> str:
 
 
 MASTER_KEY = _master_key()
+# Electronic seals (esign): the address printed in QR codes and CRL distribution points,
+# the RFC 3161 timestamp authority (PAdES B-T when set, B-B otherwise) and the PEM file
+# of the roots its timestamps are checked against, and the public verification limit.
+PUBLIC_URL = os.environ.get("YINZHENG_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+TSA_URL = os.environ.get("YINZHENG_TSA_URL", "").strip()
+TSA_ROOTS = os.environ.get("YINZHENG_TSA_ROOTS", "").strip()
+VERIFY_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_VERIFY_RATE", "60"))
 DEBUG = _truthy(os.environ.get("YINZHENG_DEBUG"))
 ALLOWED_HOSTS = [
     h.strip()
@@ -84,6 +95,7 @@ INSTALLED_APPS = [
     "yinzheng.esign",
     "yinzheng.catalogue",
     "yinzheng.seals",
+    "yinzheng.certificates",
     "yinzheng.api",
 ]
 
@@ -242,6 +254,8 @@ SPECTACULAR_SETTINGS = {
         "OpinionEnum": "yinzheng.catalogue.choices.Opinion",
         "CleanupDispositionEnum": "yinzheng.catalogue.choices.CleanupDisposition",
         "ChannelEnum": "yinzheng.catalogue.choices.Channel",
+        "VerdictEnum": "yinzheng.esign.choices.Verdict",
+        "QueryKindEnum": "yinzheng.esign.choices.QueryKind",
     },
 }
 

@@ -14,6 +14,9 @@ urlpatterns = [
     path("ledger/", include("yinzheng.ledger.urls")),
     path("catalogue/", include("yinzheng.catalogue.urls")),
     path("seals/", include("yinzheng.seals.urls")),
+    # Electronic seals: CRLs, trust list, the QR verification page (no login).
+    path("", include("yinzheng.esign.urls")),
+    path("certificates/", include("yinzheng.certificates.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("yinzheng.api.urls")),
     path("admin/", admin.site.urls),

@@ -7,6 +7,8 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from . import applications, catalogue, views
+from . import certificates as certificates_api
+from . import esign as esign_api
 from . import registers as registers_api
 from . import seals as seals_api
 
@@ -40,6 +42,23 @@ router.register(
     basename="seal-collection-task",
 )
 router.register("seals/handovers", seals_api.HandoverViewSet, basename="seal-handover")
+# Certificate requests (REQ-016, REQ-031–049).
+router.register(
+    "certificates/requests",
+    certificates_api.CertificateRequestViewSet,
+    basename="certificate-request",
+)
+router.register(
+    "certificates/demand-reports",
+    certificates_api.DemandReportViewSet,
+    basename="certificate-demand-report",
+)
+router.register(
+    "certificates/settings",
+    certificates_api.JurisdictionSettingViewSet,
+    basename="certificate-setting",
+)
+router.register("seals/usage", seals_api.UsageViewSet, basename="seal-usage")
 
 app_name = "api"
 urlpatterns = [
@@ -48,7 +67,18 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("me/", views.MeView.as_view(), name="me"),
     path("ledger/verify/", views.LedgerVerifyView.as_view(), name="ledger-verify"),
+    # Departments verify electronic certificates, with the legal basis (REQ-111).
+    path(
+        "esign/verifications/",
+        esign_api.VerificationView.as_view(),
+        name="esign-verifications",
+    ),
     path("catalogue/lookup/", catalogue.LookupView.as_view(), name="catalogue-lookup"),
+    path(
+        "certificates/status/<str:code>/",
+        certificates_api.PublicStatusView.as_view(),
+        name="certificate-status",
+    ),
     # The committees' seal-use registers (REQ-069–074).
     path(
         "registers/checkpoints/",

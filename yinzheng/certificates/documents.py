@@ -274,30 +274,16 @@ def _number(c, font: str, label: str) -> None:
     c.setFillColor(HexColor("#000000"))
 
 
-def _render_certificate(doc: CertificateDoc) -> bytes:
-    from reportlab.lib.colors import HexColor, black
+def _layout(c, doc: CertificateDoc, font: str, st: dict):
+    """The certified text in its frame, shrunk if need be so that the certificate stays
+    one page, and where the 落款 goes: (frame, used height, top, name_y, centre x)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import KeepInFrame
 
-    from yinzheng.core.pdf import cjk_font
-
-    font = cjk_font()
-    st = _styles(font)
     w, h = A4
     margin = MARGIN_MM * mm
-    buf = io.BytesIO()
-    title = doc.title.strip() or _("证明")
-    c = _canvas(buf, title=f"{title} {doc.serial}", author=doc.committee_name)
-    if doc.sample:
-        _watermark(c, font)
-
-    _number(c, font, _("编号：%(serial)s") % {"serial": doc.serial})
-    c.setFont(font, 22)
-    c.drawCentredString(w / 2, h - 45 * mm, title)
-
-    # The certified text, shrunk if need be so that the certificate stays one page.
     seal_r = SEAL_DIAMETER_MM / 2 * mm
     footer_top = margin + QR_SIZE_MM * mm + 5 * mm
     lowest_name = footer_top + 2 * mm + seal_r + 3 * mm  # the seal clears the footer
@@ -310,14 +296,58 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
         w - 2 * margin, top - lowest_name - 20 * mm, flow, mode="shrink"
     )
     used = frame.wrapOn(c, w - 2 * margin, top - lowest_name - 20 * mm)[1]
+    name_y = max(lowest_name, top - used - 20 * mm)
+    name_w = stringWidth(doc.committee_name, font, 14)
+    cx = min(w - margin - 40 * mm, w - margin - name_w / 2)
+    return frame, used, top, name_y, cx
+
+
+def seal_position(doc: CertificateDoc) -> tuple[float, float, float]:
+    """Centre x, centre y and diameter of the seal on the page, in points: where the
+    drawn seal or the stamp box is, and where esign puts the electronic seal's
+    signature appearance."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from yinzheng.core.pdf import cjk_font
+
+    with translation.override("zh-hans"):
+        font = cjk_font()
+        _frame, _used, _top, name_y, cx = _layout(
+            Canvas(io.BytesIO()), doc, font, _styles(font)
+        )
+    return cx, name_y - 3 * mm, SEAL_DIAMETER_MM * mm
+
+
+def _render_certificate(doc: CertificateDoc) -> bytes:
+    from reportlab.lib.colors import HexColor, black
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    from yinzheng.core.pdf import cjk_font
+
+    font = cjk_font()
+    st = _styles(font)
+    w, h = A4
+    margin = MARGIN_MM * mm
+    seal_r = SEAL_DIAMETER_MM / 2 * mm
+    footer_top = margin + QR_SIZE_MM * mm + 5 * mm
+    buf = io.BytesIO()
+    title = doc.title.strip() or _("证明")
+    c = _canvas(buf, title=f"{title} {doc.serial}", author=doc.committee_name)
+    if doc.sample:
+        _watermark(c, font)
+
+    _number(c, font, _("编号：%(serial)s") % {"serial": doc.serial})
+    c.setFont(font, 22)
+    c.drawCentredString(w / 2, h - 45 * mm, title)
+
+    frame, used, top, name_y, cx = _layout(c, doc, font, st)
     frame.drawOn(c, margin, top - used)
 
     # 落款: committee and date, right of centre; the seal sits over them.
-    name_y = max(lowest_name, top - used - 20 * mm)
     date_y = name_y - 10 * mm
     date_text = cn_date(doc.issue_date)
-    name_w = stringWidth(doc.committee_name, font, 14)
-    cx = min(w - margin - 40 * mm, w - margin - name_w / 2)
     c.setFillColor(black)
     c.setFont(font, 14)
     c.drawCentredString(cx, name_y, doc.committee_name)

@@ -10,6 +10,8 @@ def navigation(request):
         "can_see_applications": policy.can(user, "catalogue.apply")
         or policy.can(user, "catalogue.opinion_township"),
         "can_view_seals": policy.can(user, "seal.view"),
+        # Certificate requests (REQ-031–049).
+        "can_view_certificates": policy.can(user, "certificate.view"),
         # The committees' seal-use registers (REQ-069–074).
         "can_view_registers": policy.can(user, "register.view"),
     }

@@ -10,6 +10,7 @@ from yinzheng.accounts import services as accounts
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.models import RoleGrant, User
 from yinzheng.catalogue.demo import load_demo_catalogue
+from yinzheng.certificates.demo import load_demo_certificates
 from yinzheng.divisions.importer import import_divisions
 from yinzheng.seals.demo import load_demo_seals
 
@@ -79,4 +80,5 @@ def load_demo() -> list[DemoAccount]:
             )
     load_demo_catalogue()
     load_demo_seals()
+    load_demo_certificates()
     return ACCOUNTS

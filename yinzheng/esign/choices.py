@@ -8,3 +8,30 @@ class KeyPurpose(models.TextChoices):
     ROOT = "root", _("县级根密钥")
     AUTHORITY = "authority", _("乡镇（街道）制发机关密钥")
     SEAL = "seal", _("电子印章密钥")
+
+
+class RevocationReason(models.TextChoices):
+    """The CRL reason codes used here (RFC 5280 §5.3.1), from the seal's fate."""
+
+    KEY_COMPROMISE = "key_compromise", _("密钥泄露（印章遗失）")
+    SUPERSEDED = "superseded", _("已被替换（更换印章）")
+    CESSATION = "cessation_of_operation", _("停止使用（收缴、合并或撤销）")
+    PRIVILEGE_WITHDRAWN = "privilege_withdrawn", _("制发机关撤销")
+    UNSPECIFIED = "unspecified", _("其他原因")
+
+
+class Verdict(models.TextChoices):
+    """What a verification says about a certificate (the public page's four answers,
+    plus a signature that does not verify at all)."""
+
+    VALID = "valid", _("有效")
+    SEAL_REVOKED = "seal_revoked", _("印章已撤销，证明无效")
+    WITHDRAWN = "withdrawn", _("证明已撤回")
+    UNKNOWN = "unknown", _("无法核验")
+    INVALID = "invalid", _("签名无效或内容被改动")
+
+
+class QueryKind(models.TextChoices):
+    TOKEN = "token", _("二维码凭据")
+    PDF = "pdf", _("PDF 文件")
+    SERIAL = "serial", _("证明编号")

@@ -80,6 +80,7 @@ def generate(*, division_code: str, purpose: str) -> KeyPair:
         division_id=division_code,
         purpose=purpose,
         key_id=key_id,
+        kid=key_id[:16],
         public_key_pem=public_pem,
         private_key_encrypted=sealed,
         master_key_id=master_id,
@@ -110,6 +111,11 @@ def private_key(row: KeyPair) -> Any:
     return serialization.load_der_private_key(_unseal(row), password=None)
 
 
+def private_key_der(row: KeyPair) -> bytes:
+    """The PKCS#8 DER of the private key, decrypted (for pyHanko's signer)."""
+    return _unseal(row)
+
+
 def sign(row: KeyPair, data: bytes) -> str:
     signature = private_key(row).sign(data, ec.ECDSA(hashes.SHA256()))
     return base64.b64encode(signature).decode()
@@ -127,9 +133,11 @@ def verify(public_key_pem: str, data: bytes, signature_b64: str) -> bool:
 @transaction.atomic
 def reseal_all(*, old_master: str, new_master: str) -> int:
     """Rotate the master key: decrypt every private key with the old one and seal it
-    with the new one, in one transaction."""
+    with the new one, in one transaction. Rows already under the new key are left as
+    they are, so an interrupted rotation can be run again."""
     count = 0
-    for row in KeyPair.objects.select_for_update():
+    _raw, new_id = _master(new_master)
+    for row in KeyPair.objects.select_for_update().exclude(master_key_id=new_id):
         der = _unseal(row, old_master)
         row.private_key_encrypted, row.master_key_id = _seal(
             der, row.key_id, new_master

@@ -1,15 +1,24 @@
-"""Signing keys, private halves encrypted at rest with the master key (design.md §4).
+"""Signing keys and the electronic-seal PKI (design.md §4), signed certificates and the
+verification queries of departments.
 
-A township's authority key signs the checkpoints of its committees' registers now; the
-electronic-seal work adds the certificates of the hierarchy (county root → township
-issuing authority → seal) on the same rows.
+A KeyPair is one ECDSA P-256 key, its private half encrypted at rest with the master key.
+Its X.509 certificate sits on the same row: the county root signs itself, the township's
+issuing-authority key (制发机关, which also signs the register checkpoints) is certified
+by the root, and each electronic seal's key by its township. A revoked certificate keeps
+its revocation time and reason; the issuer's CRL (RevocationList) lists it.
+
+A SignedDocument is one certificate (证明) issued under an electronic seal: the QR token
+made before rendering, the SHA-256 the head approved, and after sealing the PAdES-signed
+PDF, its signing time and the register entry. Verification reads it to say valid, seal
+revoked, withdrawn or unknown.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import KeyPurpose
+from .choices import KeyPurpose, QueryKind, RevocationReason, Verdict
 
 
 class KeyPair(models.Model):
@@ -22,10 +31,35 @@ class KeyPair(models.Model):
     purpose = models.CharField(_("用途"), max_length=12, choices=KeyPurpose.choices)
     algorithm = models.CharField(_("算法"), max_length=20, default="ecdsa-p256")
     key_id = models.CharField(_("密钥标识"), max_length=64, unique=True)
+    # The COSE key id of the QR token: the first 8 bytes of key_id, in hex.
+    kid = models.CharField(_("短密钥标识"), max_length=16, blank=True, db_index=True)
     public_key_pem = models.TextField(_("公钥（PEM）"))
     private_key_encrypted = models.BinaryField(_("私钥（加密）"))
     master_key_id = models.CharField(_("主密钥标识"), max_length=16)
     certificate_pem = models.TextField(_("证书（PEM）"), blank=True)
+    issuer = models.ForeignKey(
+        "self",
+        verbose_name=_("签发密钥"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued",
+    )
+    seal = models.OneToOneField(
+        "seals.Seal",
+        verbose_name=_("电子印章"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="esign_key",
+    )
+    serial_number = models.CharField(_("证书序列号"), max_length=40, blank=True)
+    not_before = models.DateTimeField(_("证书生效时间"), null=True, blank=True)
+    not_after = models.DateTimeField(_("证书失效时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("证书吊销时间"), null=True, blank=True)
+    revocation_reason = models.CharField(
+        _("吊销原因"), max_length=30, choices=RevocationReason.choices, blank=True
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
 
@@ -47,3 +81,146 @@ class KeyPair(models.Model):
     @property
     def division_code(self) -> str:
         return self.division_id
+
+
+class RevocationList(models.Model):
+    """The current CRL of one issuing key, re-signed at every revocation and before it
+    goes stale; its number only grows (RFC 5280 §5.2.3)."""
+
+    issuer = models.OneToOneField(
+        KeyPair,
+        verbose_name=_("签发密钥"),
+        on_delete=models.PROTECT,
+        related_name="revocation_list",
+    )
+    number = models.PositiveBigIntegerField(_("CRL 编号"), default=0)
+    this_update = models.DateTimeField(_("本次更新"))
+    next_update = models.DateTimeField(_("下次更新"))
+    der = models.BinaryField(_("CRL（DER）"))
+
+    class Meta:
+        verbose_name = _("证书吊销列表")
+        verbose_name_plural = _("证书吊销列表")
+
+    def __str__(self) -> str:
+        return f"CRL {self.issuer.division_id} #{self.number}"
+
+    @property
+    def division_code(self) -> str:
+        return self.issuer.division_id
+
+
+class SignedDocument(models.Model):
+    """A certificate issued under an electronic seal, from its token to its signature."""
+
+    serial = models.CharField(_("证明编号"), max_length=40, unique=True)
+    committee = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("村（居）委会"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    item_key = models.CharField(_("证明事项标识"), max_length=100, blank=True)
+    item_name = models.CharField(_("证明事项"), max_length=200)
+    issue_date = models.DateField(_("出具日期"))
+    holder_masked = models.CharField(_("持有人（脱敏）"), max_length=60)
+    name_salt = models.CharField(_("姓名盐值"), max_length=32)
+    name_hash = models.CharField(_("姓名摘要"), max_length=64)
+    seal_key = models.ForeignKey(
+        KeyPair,
+        verbose_name=_("印章密钥"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    token = models.TextField(_("二维码凭据"))
+    # Where the seal goes on the rendered page: [page, x1, y1, x2, y2] in points; the
+    # signature's visible appearance (the seal) is placed there when signing.
+    seal_box = models.JSONField(_("印章位置"), null=True, blank=True)
+    prepared_at = models.DateTimeField(_("生成时间"))
+    approved_sha256 = models.CharField(
+        _("签批文件 SHA-256"), max_length=64, blank=True, db_index=True
+    )
+    approved_size = models.PositiveIntegerField(
+        _("签批文件大小"), null=True, blank=True
+    )
+    signed_at = models.DateTimeField(_("签章时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用印人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_pdf = models.FileField(_("签章文件"), upload_to="esign/%Y/", blank=True)
+    signed_sha256 = models.CharField(_("签章文件 SHA-256"), max_length=64, blank=True)
+    level = models.CharField(_("签名级别"), max_length=8, blank=True)  # B-B, B-T
+    register_entry = models.ForeignKey(
+        "ledger.Entry",
+        verbose_name=_("登记簿条目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("撤回原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("电子签章证明")
+        verbose_name_plural = _("电子签章证明")
+        ordering = ["-prepared_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_name} {self.serial}"
+
+    @property
+    def division_code(self) -> str:
+        return self.committee_id
+
+
+class VerificationQuery(models.Model):
+    """One verification query by a department, with its legal basis (REQ-111)."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("查询人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.CharField(_("查询部门"), max_length=100)
+    legal_basis = models.TextField(_("法律依据"))
+    purpose = models.TextField(_("查询目的"))
+    kind = models.CharField(_("查询方式"), max_length=10, choices=QueryKind.choices)
+    subject = models.CharField(_("查询对象"), max_length=100)
+    document = models.ForeignKey(
+        SignedDocument,
+        verbose_name=_("证明"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="queries",
+    )
+    verdict = models.CharField(_("核验结果"), max_length=20, choices=Verdict.choices)
+    name_matches = models.BooleanField(_("姓名相符"), null=True, blank=True)
+    asked_at = models.DateTimeField(_("查询时间"))
+
+    class Meta:
+        verbose_name = _("核验查询记录")
+        verbose_name_plural = _("核验查询记录")
+        ordering = ["-asked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.subject}"
+
+    @property
+    def division_code(self) -> str | None:
+        return self.document.committee_id if self.document_id else None

@@ -81,6 +81,10 @@ from .models import (
 # transaction whenever a seal stops being usable for good (the electronic-seal work
 # revokes the seal's certificate from that time).
 seal_retired = Signal()
+# Sent with sender=Seal, seal=<Seal>, actor=<User|None> inside the transaction that
+# registers a seal (issue, reissue, replacement); the electronic-seal work gives an
+# electronic seal its key and certificate then (REQ-115).
+seal_issued = Signal()
 
 SEAL_FIELDS = [
     "status",
@@ -250,6 +254,7 @@ def _create_seal(
         },
         note=note.strip(),
     )
+    seal_issued.send(sender=Seal, seal=seal, actor=actor)
     return seal
 
 

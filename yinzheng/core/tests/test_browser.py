@@ -26,7 +26,8 @@ def browser():
 
 
 @pytest.fixture
-def demo(live_server):
+def demo(live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's sample documents, and uploads
     load_demo()
 
 
@@ -238,7 +239,8 @@ def test_custodian_has_the_resident_sign_on_the_pad_and_the_entry_is_confirmed(
     log_in(page, "yinzhang", DEMO_PASSWORD)
 
     page.goto(f"/ledger/registers/{COMMITTEE}/certificate/{year}/")
-    row = page.locator("#entry-1")
+    # The demo has issued certificates of its own: find this entry by its number.
+    row = page.locator(f"#entry-{entry.seq}")
     expect(row).to_contain_text("未确认")
     expect(row).to_contain_text("138****5678")
     row.get_by_role("link", name="登记确认").click()
@@ -258,8 +260,10 @@ def test_custodian_has_the_resident_sign_on_the_pad_and_the_entry_is_confirmed(
     with page.expect_navigation():
         submit.click()
 
-    expect(page.locator(".messages")).to_contain_text("第 1 条已登记居民签字确认")
-    expect(page.locator("#entry-1")).to_contain_text("已确认")
+    expect(page.locator(".messages")).to_contain_text(
+        f"第 {entry.seq} 条已登记居民签字确认"
+    )
+    expect(page.locator(f"#entry-{entry.seq}")).to_contain_text("已确认")
     confirmation = Confirmation.objects.get(entry=entry)
     assert confirmation.method == "screen"
     with confirmation.signature.open("rb") as fh:
@@ -278,3 +282,200 @@ def test_signature_page_fits_a_phone_screen_without_sideways_scrolling(demo, pho
 
     expect(phone.locator("canvas")).to_be_visible()
     assert horizontal_overflow(phone) <= 1
+
+
+def test_sealing_journey_clerk_files_and_reviews_head_signs_custodian_seals(
+    demo, browser, live_server, phone
+):
+    """REQ-053–058, DIV-12: 周经办 files a W1 matter with its PDF on a phone and
+    reviews it, 李主任 signs, 吴管印 registers and seals; the work register shows it."""
+    content = "关于召开居民代表会议的通知（浏览器测试）"
+    log_in(phone, "jingban", DEMO_PASSWORD)
+    phone.goto("/seals/usage/new/")
+    phone.get_by_label("W1 组织村（居）民依法开展自治活动的事项").check()
+    phone.get_by_label("用印内容").fill(content)
+    phone.get_by_label("用印份数").fill("30")
+    phone.get_by_label("用印文件").set_input_files(
+        {
+            "name": "notice.pdf",
+            "mimeType": "application/pdf",
+            "buffer": "%PDF-1.4 居民代表会议通知".encode(),
+        }
+    )
+    assert horizontal_overflow(phone) <= 1
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交申请").click()
+    expect(phone.locator(".messages")).to_contain_text("已提交用印申请")
+    detail = phone.url
+    assert horizontal_overflow(phone) <= 1
+
+    review = phone.locator("#review")
+    review.get_by_label("同意", exact=True).check()
+    review.get_by_label("文件内容完整，不是空白纸张").check()
+    with phone.expect_navigation():
+        review.get_by_role("button", name="提交审核意见").click()
+    expect(phone.locator(".messages")).to_contain_text("已审核")
+
+    with new_page(browser, live_server.url) as head:
+        log_in(head, "zhuren", DEMO_PASSWORD)
+        head.goto(detail)
+        approve = head.locator("#approve")
+        approve.get_by_label("同意", exact=True).check()
+        with head.expect_navigation():
+            approve.get_by_role("button", name="提交签批意见").click()
+        expect(head.locator(".messages")).to_contain_text("已签批")
+
+    with new_page(browser, live_server.url) as keeper:
+        log_in(keeper, "yinzhang", DEMO_PASSWORD)
+        keeper.goto(detail)
+        expect(keeper.locator("#review")).to_have_count(0)
+        with keeper.expect_navigation():
+            keeper.get_by_role("button", name="登记并盖章").click()
+        expect(keeper.locator(".messages")).to_contain_text(
+            "已登记并盖章：工作用印登记簿"
+        )
+        timeline = keeper.locator("#timeline")
+        for name in ("周经办", "李主任", "吴管印"):
+            expect(timeline).to_contain_text(name)
+        with keeper.expect_navigation():
+            keeper.locator("#register-entry").click()
+        assert "/ledger/registers/620725101001/work/" in keeper.url
+        row = keeper.locator("tr", has_text=content)
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text("李主任")
+        expect(row).to_contain_text("吴管印")
+
+
+# Certificates (REQ-031–049) -----------------------------------------------------------
+
+
+def _intake(page, query: str, *, choose: str | None, **fields: str) -> None:
+    """The clerk looks the certificate up, picks it (or keeps the words as asked) and
+    takes the request in; lands on the decision screen."""
+    page.goto("/certificates/new/")
+    page.get_by_label("要开的证明").fill(query)
+    with page.expect_navigation():
+        page.get_by_role("button", name="查找").click()
+    if choose:
+        card = page.locator("#lookup-results .card", has_text=choose).first
+        with page.expect_navigation():
+            card.get_by_role("link", name="选择此证明").click()
+    else:
+        page.get_by_label("申请的证明").fill(query)
+    page.get_by_label("申请人姓名").fill(fields.get("name", "浏览器测试居民"))
+    page.get_by_label("公民身份号码").fill(
+        fields.get("id_number", "620725200501011232")
+    )
+    page.get_by_label("联系电话").fill("13900001111")
+    page.get_by_label("用途").fill(fields.get("purpose", "办理业务（测试）"))
+    page.get_by_label("需要单位").fill(fields.get("unit", "县人社局（测试）"))
+    page.get_by_label("拟证明的事实").fill(fields.get("facts", "浏览器测试的事实。"))
+    for label in fields.get("tick", ()):
+        page.get_by_label(label).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="受理并判断").click()
+    expect(page.locator(".messages")).to_contain_text("已受理")
+
+
+def test_clerk_refuses_a_negative_list_item_with_a_printable_notice_on_a_phone(
+    demo, phone
+):
+    """REQ-036, REQ-049: 健在证明 is on the national negative list: the decision screen
+    says so with its route and department, the refusal makes the notice."""
+    log_in(phone, "jingban", DEMO_PASSWORD)
+    _intake(phone, "健在证明", choose="健在证明", purpose="领取养老金（测试）")
+
+    decision = phone.locator("#decision")
+    expect(decision).to_contain_text("负面清单事项")
+    expect(decision).to_contain_text("REQ-036")
+    expect(phone.locator("#route")).to_contain_text("卫生健康")
+    assert horizontal_overflow(phone) <= 1
+    refuse = phone.locator("#refuse")
+    refuse.get_by_label("不予出具的理由").fill("负面清单事项，不予出具（测试）")
+    with phone.expect_navigation():
+        refuse.get_by_role("button", name="不予出具并生成告知书").click()
+
+    expect(phone.locator(".messages")).to_contain_text("已不予出具")
+    expect(phone.locator("#status")).to_have_text("不予出具")
+    notice = phone.get_by_role("link", name="打印不予出具告知书")
+    response = phone.request.get(notice.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    assert horizontal_overflow(phone) <= 1
+
+
+def test_a_positive_item_is_issued_end_to_end_by_three_people(
+    demo, page, browser, live_server
+):
+    """REQ-044, REQ-046, REQ-054, DIV-01: 周经办 takes in and verifies, 李主任 approves,
+    吴管印 seals and issues; the register entry waits for the resident's signature."""
+    log_in(page, "jingban", DEMO_PASSWORD)
+    _intake(page, "居住证明", choose="实际居住情况证明", name="浏览器测试三人")
+    expect(page.locator("#decision")).to_contain_text("REQ-032")
+    verify = page.locator("#verify")
+    verify.get_by_label("核实内容").fill("居住事实（测试）")
+    verify.get_by_label("核实方式").fill("入户查看（测试）")
+    with page.expect_navigation():
+        verify.get_by_role("button", name="核实完成，生成证明").click()
+    expect(page.locator("#status")).to_have_text("已核实，待主任签批")
+    detail = page.url
+
+    with new_page(browser, live_server.url) as head:
+        log_in(head, "zhuren", DEMO_PASSWORD)
+        head.goto(detail)
+        with head.expect_navigation():
+            head.get_by_role("button", name="签批", exact=True).click()
+        expect(head.locator(".messages")).to_contain_text("已签批")
+
+    with new_page(browser, live_server.url) as keeper:
+        log_in(keeper, "yinzhang", DEMO_PASSWORD)
+        keeper.goto(detail)
+        expect(keeper.locator("#verify")).to_have_count(0)
+        with keeper.expect_navigation():
+            keeper.get_by_role("button", name="盖章并出具").click()
+        expect(keeper.locator(".messages")).to_contain_text("已盖章出具")
+        expect(keeper.locator("#status")).to_have_text("已出具")
+        with keeper.expect_navigation():
+            keeper.get_by_role("link", name="居民签字确认登记簿").click()
+        assert "/ledger/registers/620725101001/certificate/" in keeper.url
+        expect(keeper.locator("canvas")).to_be_visible()
+
+
+def test_a_public_interest_matter_is_blocked_until_its_consultation_is_recorded(
+    demo, page, browser, live_server
+):
+    """REQ-034, REQ-035, DIV-04: outside the positive list, a special case; nothing can
+    be verified until the consultation is recorded and the head has signed it."""
+    log_in(page, "jingban", DEMO_PASSWORD)
+    _intake(
+        page,
+        "小区加装电梯意见证明（测试）",
+        choose=None,
+        tick=("涉及公共利益或多数居民切身利益",),
+    )
+    decision = page.locator("#decision")
+    expect(decision).to_contain_text("特殊情况")
+    expect(decision.locator(".missing")).to_contain_text("居民议事协商记录")
+    expect(page.locator("#verify")).to_have_count(0)
+
+    form = page.locator("#consultation")
+    form.get_by_label("协商形式").select_option("council")
+    form.get_by_label("参加人员").fill("居民代表 15 人（测试）")
+    form.get_by_label("同意", exact=True).check()
+    with page.expect_navigation():
+        form.get_by_role("button", name="保存协商记录").click()
+    expect(page.locator(".messages")).to_contain_text("已登记议事协商记录")
+    expect(page.locator("#decision .missing")).to_contain_text("主任签字")
+    expect(page.locator("#verify")).to_have_count(0)
+    detail = page.url
+
+    with new_page(browser, live_server.url) as head:
+        log_in(head, "zhuren", DEMO_PASSWORD)
+        head.goto(detail)
+        with head.expect_navigation():
+            head.get_by_role("button", name="签字", exact=True).click()
+        expect(head.locator(".messages")).to_contain_text("主任已签字")
+
+    page.reload()
+    expect(page.locator("#decision .outcome")).to_have_text("可以出具")
+    expect(page.locator("#verify")).to_be_visible()

@@ -1,0 +1,174 @@
+"""Electronic-seal endpoints: departments verify certificates and query them (REQ-111,
+REQ-114).
+
+POST a QR token, a signed PDF or a certificate serial with the legal basis and purpose of
+the query; the answer is the verdict with every check and what the public page shows
+(masked name). A query without a legal basis is refused (400, `legal_basis_required`);
+every query is kept with requester, department, basis, purpose and time, and journaled.
+GET lists the query log: civil affairs and inspectors see the queries about their
+subtree, everyone else their own. Rules live in esign.services; nothing is decided here.
+"""
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from yinzheng.accounts import policy
+from yinzheng.esign import services
+from yinzheng.esign.choices import QueryKind, Verdict
+from yinzheng.esign.models import VerificationQuery
+
+from .serializers import ErrorSerializer
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+
+
+class EsignVerificationRequestSerializer(serializers.Serializer):
+    legal_basis = serializers.CharField(
+        max_length=500, allow_blank=True, help_text="查询的法律依据（必填，REQ-111）"
+    )
+    purpose = serializers.CharField(
+        max_length=500, allow_blank=True, help_text="查询目的（必填）"
+    )
+    token = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="二维码内容：YZ1: 开头的凭据或核验网址",
+    )
+    serial = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="证明编号"
+    )
+    pdf = serializers.FileField(
+        required=False, help_text="电子证明 PDF 文件（multipart/form-data）"
+    )
+    holder_name = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        help_text="持有人姓名：与凭据中的加盐摘要比对，不保存",
+    )
+    department = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="代表的部门（有多个部门授权时）",
+    )
+
+
+class EsignCheckSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="核验项目")
+    ok = serializers.BooleanField(allow_null=True, help_text="null：仅作说明")
+    message = serializers.CharField()
+
+
+class EsignResultSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    verdict_label = serializers.CharField()
+    reason = serializers.CharField()
+    serial = serializers.CharField(allow_blank=True)
+    committee_code = serializers.CharField(required=False)
+    committee_name = serializers.CharField(required=False)
+    item = serializers.CharField(required=False)
+    issue_date = serializers.DateField(required=False)
+    holder = serializers.CharField(required=False, help_text="持有人（脱敏）")
+    signed_at = serializers.DateTimeField(required=False, allow_null=True)
+    withdrawn_at = serializers.DateTimeField(required=False, allow_null=True)
+    seal_revoked_at = serializers.DateTimeField(allow_null=True)
+    name_matches = serializers.BooleanField(allow_null=True)
+    level = serializers.CharField(required=False, help_text="B-B 或 B-T")
+    seal_serial = serializers.CharField(required=False)
+    checks = EsignCheckSerializer(many=True)
+
+
+class EsignQuerySerializer(serializers.ModelSerializer):
+    requester = serializers.CharField(source="requester.display_name")
+    kind = serializers.ChoiceField(choices=QueryKind.choices)
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+
+    class Meta:
+        model = VerificationQuery
+        fields = [
+            "id",
+            "asked_at",
+            "requester",
+            "department",
+            "legal_basis",
+            "purpose",
+            "kind",
+            "subject",
+            "verdict",
+            "name_matches",
+        ]
+
+
+class EsignVerificationResponseSerializer(serializers.Serializer):
+    query = EsignQuerySerializer()
+    result = EsignResultSerializer()
+
+
+class VerificationView(ListAPIView):
+    serializer_class = EsignQuerySerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = VerificationQuery.objects.select_related("requester", "document")
+        if policy.sees_everything(user):
+            return qs
+        codes = policy.scope_codes(user, policy.ACTIONS["esign.queries"].roles)
+        mine = Q(requester=user)
+        if codes:
+            scope = policy.data_q_for_codes(codes, "document__committee_id")
+            return qs.filter(mine | scope)
+        return qs.filter(mine)
+
+    @extend_schema(
+        operation_id="esign_verifications_list",
+        summary="核验查询记录（REQ-111）",
+        description="民政、督查人员看到辖区内证明的查询记录；其他人看到自己的查询。",
+        responses={200: EsignQuerySerializer(many=True), **ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="esign_verifications_create",
+        summary="核验电子证明（部门，须说明法律依据，REQ-111）",
+        description=(
+            "提供 `token`（二维码内容）、`pdf`（multipart）或 `serial`（证明编号）"
+            "中的一项，以及 `legal_basis` 和 `purpose`。结论 `verdict`：valid 有效、"
+            "seal_revoked 印章在盖章前已撤销、withdrawn 已撤回、unknown 无法核验、"
+            "invalid 签名无效或内容被改动；`checks` 逐项说明。每次查询都记录在案。"
+        ),
+        request={
+            "multipart/form-data": EsignVerificationRequestSerializer,
+            "application/json": EsignVerificationRequestSerializer,
+        },
+        responses={201: EsignVerificationResponseSerializer, **ERRORS},
+    )
+    def post(self, request):
+        data = EsignVerificationRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        pdf = v.get("pdf")
+        query, result = services.verification_query(
+            actor=request.user,
+            legal_basis=v["legal_basis"],
+            purpose=v["purpose"],
+            token=v.get("token", ""),
+            serial=v.get("serial", ""),
+            pdf=pdf.read() if pdf is not None else None,
+            holder_name=v.get("holder_name", ""),
+            department=v.get("department", ""),
+        )
+        return Response(
+            {
+                "query": EsignQuerySerializer(query).data,
+                "result": EsignResultSerializer(result.as_dict()).data,
+            },
+            status=201,
+        )

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificatesConfig(AppConfig):
+    name = "yinzheng.certificates"
+    label = "certificates"
+    verbose_name = _("出具证明")
+
+    def ready(self) -> None:
+        from yinzheng.core import inbox
+
+        from . import policy  # noqa: F401  (registers the certificate actions)
+        from .inbox import committee_items, overdue_items
+
+        inbox.register(committee_items)
+        inbox.register(overdue_items)

@@ -1,0 +1,208 @@
+"""Demo certificate requests, made by running the services as the demo accounts.
+
+长城社区 (清泉镇, 山丹县): a residence certificate issued end to end by 周经办 (clerk), 李主任
+(head) and 吴管印 (custodian) with the current seal; a second one verified and waiting for
+the head; 健在证明 (national negative list) refused with its printable notice; 婚姻状况证明
+issued under the factual-issuance exception (a named bank's explicit demand, every
+condition recorded, DIV-02); a Party-membership matter transferred to the Party
+organisation. 北滩村: a public-interest matter waiting for its consultation and the head's
+signature (DIV-04, special case), and an unlisted "无房证明" demanded by a bank, refused
+with the route the clerk entered and reported (REQ-016). 坡头区 switches the negative-list
+exception off as its seed (004) does (REQ-039), and 海东居委会 refuses 亲属关系证明.
+
+Names, ID numbers (valid check digits, not real people), facts and units are marked
+（示例）; the PDFs carry the 示例 watermark. Running it twice changes nothing.
+"""
+
+from django.db import transaction
+from stdnum.cn import ric
+
+from yinzheng.accounts.models import User
+
+from . import services
+from .choices import Trigger
+from .models import CertificateRequest
+
+CHANGCHENG = "620725101001"  # 长城社区居民委员会
+BEITAN = "620725101201"  # 北滩村村民委员会
+HAIDONG = "440804001001"  # 海东居委会 (坡头区)
+POTOU = "440804"
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def demo_id_number(region: str, birth: str, seq: int) -> str:
+    body = f"{region}{birth}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _request(clerk: User, committee: str, n: int, **values):
+    region = "620725" if committee.startswith("620725") else "440804"
+    defaults = {
+        "resident_name": "王示例",
+        "id_number": demo_id_number(region, f"200{5 + n % 4}0{n % 9 + 1}15", 100 + n),
+        "phone": f"1380000{n:04d}",
+        "purpose": "（示例）办理城乡居民最低生活保障申请",
+        "requiring_unit": "（示例）山丹县民政局",
+        "facts": "（示例）兹证明该居民自2019年起在本社区实际居住。",
+        "sample": True,
+    }
+    return services.request_create(
+        actor=clerk, committee_code=committee, **{**defaults, **values}
+    )
+
+
+def _issue(clerk: User, head: User, keeper: User, req) -> None:
+    services.request_verify(
+        actor=clerk,
+        request_id=req.pk,
+        what="（示例）居住事实：查验户口簿、入户查看",
+        how="（示例）经办人入户查看并询问两位邻居",
+    )
+    services.request_approve(actor=head, request_id=req.pk)
+    services.request_issue(actor=keeper, request_id=req.pk)
+
+
+@transaction.atomic
+def load_demo_certificates() -> list[CertificateRequest]:
+    """Needs the demo accounts, catalogue and seals (core.demo)."""
+    if CertificateRequest.objects.filter(sample=True).exists():
+        return list(CertificateRequest.objects.filter(sample=True))
+    clerk, head, keeper = _user("jingban"), _user("zhuren"), _user("yinzhang")
+
+    issued = _request(clerk, CHANGCHENG, 1, item_key="sample_actual_residence")
+    _issue(clerk, head, keeper, issued)
+    waiting = _request(
+        clerk,
+        CHANGCHENG,
+        2,
+        resident_name="李示例",
+        item_key="sample_actual_residence",
+        purpose="（示例）办理子女入学",
+        requiring_unit="（示例）清泉镇中心小学",
+    )
+    services.request_verify(
+        actor=clerk,
+        request_id=waiting.pk,
+        what="（示例）居住事实",
+        how="（示例）查验房屋租赁合同原件",
+    )
+
+    refused = _request(
+        clerk,
+        CHANGCHENG,
+        3,
+        resident_name="赵示例",
+        item_key="proof_of_life",
+        purpose="（示例）领取养老金资格认证",
+        requiring_unit="（示例）某养老保险经办机构",
+        facts="（示例）证明本人健在",
+    )
+    services.request_refuse(
+        actor=clerk,
+        request_id=refused.pk,
+        reason="（示例）健在证明列入负面清单，由相关部门通过信息共享核对",
+    )
+
+    exception = _request(
+        clerk,
+        CHANGCHENG,
+        4,
+        resident_name="陈示例",
+        item_key="marital_status_certificate",
+        purpose="（示例）办理个人住房贷款",
+        requiring_unit="（示例）某商业银行山丹支行",
+        facts="（示例）兹证明该居民现与配偶共同居住在本社区。",
+    )
+    services.exception_record(
+        actor=clerk,
+        request_id=exception.pk,
+        trigger=Trigger.ENTITY_DEMAND,
+        entity_name="（示例）某商业银行山丹支行",
+        within_duties=True,
+        verifiable=True,
+        evidence="（示例）入户查看、查验结婚证原件",
+        assessment="（示例）只证明共同居住的事实，不涉及财产和担保，风险可控",
+        precautions="（示例）证明注明用途，仅限本次贷款使用",
+        materials_retained=True,
+    )
+    _issue(clerk, head, keeper, exception)
+
+    party = _request(
+        clerk,
+        CHANGCHENG,
+        5,
+        resident_name="刘示例",
+        item_text="（示例）党员组织关系证明",
+        party_related=True,
+        purpose="（示例）转接党组织关系",
+        requiring_unit="（示例）某单位党委",
+        facts="（示例）证明该居民的党员身份",
+    )
+    services.request_transfer(actor=clerk, request_id=party.pk)
+
+    beitan = _user("jingban2")
+    _request(
+        beitan,
+        BEITAN,
+        6,
+        resident_name="孙示例",
+        item_text="（示例）村道硬化占地情况证明",
+        public_interest=True,
+        purpose="（示例）申请村道硬化项目",
+        requiring_unit="（示例）清泉镇人民政府",
+        facts="（示例）村道硬化需占用集体土地约 300 平方米，群众无异议。",
+    )
+    unlisted = _request(
+        beitan,
+        BEITAN,
+        7,
+        resident_name="周示例",
+        item_text="（示例）无房证明",
+        purpose="（示例）办理住房贷款",
+        requiring_unit="（示例）某商业银行山丹支行",
+        facts="（示例）证明本人在本村无房产",
+    )
+    services.demand_report(
+        actor=beitan,
+        committee_code=BEITAN,
+        item_text="",
+        demanding_organisation="（示例）某商业银行山丹支行",
+        request_id=unlisted.pk,
+        note="（示例）银行要求村委会出具无房证明",
+    )
+    services.request_refuse(
+        actor=beitan,
+        request_id=unlisted.pk,
+        reason="（示例）无房证明没有法律法规依据，村委会不掌握房产登记信息",
+        route="（示例）由银行通过不动产登记信息查询核实，或由居民到不动产登记中心"
+        "申请查询本人名下不动产登记情况",
+        department="（示例）山丹县不动产登记中心",
+    )
+
+    services.jurisdiction_setting_set(
+        actor=_user("minzheng_potou"),
+        division_code=POTOU,
+        negative_exception_enabled=False,
+        note="（示例）依坡头区民政局实施方案（湛坡民〔2022〕36号）：对已明确列入负面清单的"
+        "事项不再出具",
+    )
+    potou = _user("jingban_potou")
+    kinship = _request(
+        potou,
+        HAIDONG,
+        8,
+        resident_name="吴示例",
+        item_key="kinship_certificate",
+        purpose="（示例）办理继承公证",
+        requiring_unit="（示例）某公证处",
+        facts="（示例）证明申请人与被继承人系父子关系",
+    )
+    services.request_refuse(
+        actor=potou,
+        request_id=kinship.pk,
+        reason="（示例）亲属关系证明列入负面清单，本区不再出具",
+    )
+    return list(CertificateRequest.objects.filter(sample=True))

@@ -1,0 +1,54 @@
+"""What waits in the certificate work: requests to verify (clerk), to approve (head),
+to seal and issue (custodian), and overdue complex requests for the committee and its
+township (REQ-045)."""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Role
+from yinzheng.core import clock
+from yinzheng.core.inbox import InboxItem
+
+from . import selectors
+from .choices import OPEN_STATUSES, Status
+
+OVERDUE_ROLES = frozenset({Role.CLERK, Role.HEAD, Role.TOWNSHIP})
+
+
+def committee_items(user: Any) -> list[InboxItem]:
+    if not policy.can(user, "certificate.view"):
+        return []
+    url = reverse("certificates:index")
+    items = []
+    for status, action, label in (
+        (Status.RECEIVED, "certificate.handle", _("已受理、待办理的证明申请")),
+        (Status.VERIFIED, "certificate.approve", _("待主任签批的证明")),
+        (Status.APPROVED, "certificate.seal", _("待盖章出具的证明")),
+    ):
+        if policy.can(user, action):
+            count = selectors.waiting(user, status, action).count()
+            items.append(InboxItem(label, count, f"{url}?status={status}"))
+    return items
+
+
+def overdue_items(user: Any) -> list[InboxItem]:
+    """REQ-045: complex requests past their due date."""
+    if getattr(user, "is_superuser", False):
+        codes = None
+    else:
+        codes = policy.scope_codes(user, roles=OVERDUE_ROLES)
+        if not codes:
+            return []
+    qs = selectors.CertificateRequest.objects.filter(
+        status__in=OPEN_STATUSES, due_on__lt=clock.today()
+    )
+    if codes is not None:
+        qs = qs.filter(policy.data_q_for_codes(codes, "committee_id"))
+    return [
+        InboxItem(
+            _("逾期未办结的证明申请"), qs.count(), reverse("certificates:overdue")
+        )
+    ]

@@ -1,0 +1,228 @@
+"""Reads of certificate requests, and the plain facts `rules.decide()` works on.
+
+`catalogue_entry()` looks the item up in the committee's effective catalogue on a date
+(REQ-009) and names the list versions in force that the decision rests on (REQ-047); a
+request keeps what it found at intake, so later steps decide on the same versions
+(`item_facts()`). `request_facts()` gathers what has been recorded on the request and the
+jurisdiction's switch (REQ-039). Lists go through the policy's visibility filter.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from yinzheng.accounts import policy
+from yinzheng.catalogue import selectors as catalogue
+from yinzheng.catalogue.choices import ListKind
+from yinzheng.catalogue.models import Guide, Item
+from yinzheng.divisions.choices import COUNTRY_CODE
+from yinzheng.divisions.models import ancestor_codes
+
+from . import policy as _certificate_policy  # noqa: F401  (registers the actions)
+from . import rules
+from .choices import OPEN_STATUSES
+from .models import CertificateRequest, JurisdictionSetting
+
+VIEW = "certificate.view"
+
+
+# Visibility -------------------------------------------------------------------------
+
+
+def _codes(user: Any, action: str) -> list[str]:
+    if getattr(user, "is_superuser", False):
+        return [COUNTRY_CODE]
+    return policy.scope_codes(user, roles=policy.ACTIONS[action].roles)
+
+
+def committee_q(user: Any, field: str = "committee_id", action: str = VIEW):
+    """Rows whose committee lies where the user holds a role allowed `action`."""
+    return policy.data_q_for_codes(_codes(user, action), field)
+
+
+def requests_visible(user: Any) -> QuerySet[CertificateRequest]:
+    return CertificateRequest.objects.filter(committee_q(user)).select_related(
+        "committee", "item"
+    )
+
+
+def request_get(user: Any, pk: int) -> CertificateRequest | None:
+    return requests_visible(user).filter(pk=pk).first()
+
+
+def overdue(user: Any, today: dt.date) -> QuerySet[CertificateRequest]:
+    """REQ-045: open requests past their due date, for the committee and the township."""
+    return requests_visible(user).filter(
+        status__in=OPEN_STATUSES, due_on__isnull=False, due_on__lt=today
+    )
+
+
+def waiting(user: Any, status: str, action: str) -> QuerySet[CertificateRequest]:
+    """Requests in `status` at committees where the user may take `action`."""
+    return CertificateRequest.objects.filter(
+        committee_q(user, action=action), status=status
+    )
+
+
+def by_tracking_code(code: str) -> CertificateRequest | None:
+    if not code or len(code) > 32:
+        return None
+    return (
+        CertificateRequest.objects.select_related("committee", "item")
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+# The jurisdiction's switch (REQ-039) ---------------------------------------------------
+
+
+def setting_for(committee_code: str) -> JurisdictionSetting | None:
+    """The nearest setting on the committee's chain (the committee itself first)."""
+    chain = [*ancestor_codes(committee_code), committee_code]
+    found = {
+        s.division_id: s
+        for s in JurisdictionSetting.objects.filter(division_id__in=chain)
+    }
+    for code in reversed(chain):
+        if code in found:
+            return found[code]
+    return None
+
+
+def negative_exception_enabled(committee_code: str) -> bool:
+    setting = setting_for(committee_code)
+    return True if setting is None else setting.negative_exception_enabled
+
+
+# The catalogue the decision rests on ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    list_kind: str  # positive / negative / none
+    list_title: str
+    version_ids: tuple[int, ...]  # the deciding versions in force on the chain
+
+
+def catalogue_entry(
+    item: Item | None, committee_code: str, on: dt.date
+) -> CatalogueEntry:
+    codes = [*ancestor_codes(committee_code), committee_code]
+    versions = catalogue.versions_in_force(codes, on).filter(
+        catalogue_list__kind__in=[ListKind.POSITIVE, ListKind.NEGATIVE]
+    )
+    version_ids = tuple(sorted(versions.values_list("pk", flat=True)))
+    if item is None:
+        return CatalogueEntry("none", "", version_ids)
+    entry = catalogue.effective_catalogue(committee_code, on).get(item.key)
+    if entry is None:
+        return CatalogueEntry("none", "", version_ids)
+    return CatalogueEntry(entry.kind, entry.list_title, version_ids)
+
+
+def _time_limit(item: Item) -> int | None:
+    guide = Guide.objects.filter(item=item).only("time_limit_days").first()
+    if guide is not None and guide.time_limit_days:
+        return guide.time_limit_days
+    return item.time_limit_days
+
+
+def item_facts(
+    item: Item | None, *, name: str, list_kind: str, list_title: str = ""
+) -> rules.ItemFacts:
+    if item is None:
+        return rules.ItemFacts(key="", name=name, list_kind=list_kind)
+    return rules.ItemFacts(
+        key=item.key,
+        name=item.name,
+        list_kind=list_kind,
+        list_title=list_title,
+        within_committee_duties=item.within_committee_duties,
+        public_interest=item.public_interest,
+        legal_risk=item.legal_risk,
+        liability_bearing=item.liability_bearing,
+        party_related=item.party_related,
+        commitment_allowed=item.commitment_allowed,
+        complexity=item.complexity,
+        time_limit_days=_time_limit(item),
+        route=item.route,
+        responsible_departments=tuple(item.responsible_departments),
+        exceptions=tuple(item.exceptions),
+    )
+
+
+def request_item_facts(req: CertificateRequest) -> rules.ItemFacts:
+    """The item as the request found it on its catalogue (list kind fixed at intake)."""
+    return item_facts(
+        req.item,
+        name=req.item_text,
+        list_kind=req.list_kind,
+        list_title=req.list_title,
+    )
+
+
+def request_facts(req: CertificateRequest) -> rules.RequestFacts:
+    exc = getattr(req, "exceptionrecord", None)
+    con = getattr(req, "consultation", None)
+    risk = getattr(req, "riskassessment", None)
+    return rules.RequestFacts(
+        committee_name=req.committee.name,
+        requiring_unit=req.requiring_unit,
+        public_interest=req.public_interest,
+        party_related=req.party_related,
+        legal_risk=req.legal_risk,
+        carries_liability=req.carries_liability,
+        exception_claimed=req.exception_claimed,
+        negative_exception_enabled=negative_exception_enabled(req.committee_id),
+        exception=rules.ExceptionFacts(
+            trigger=exc.trigger,
+            entity_name=exc.entity_name,
+            within_duties=exc.within_duties,
+            verifiable=exc.verifiable,
+            evidence=exc.evidence,
+            assessment=exc.assessment,
+            precautions=exc.precautions,
+            materials_retained=exc.materials_retained,
+        )
+        if exc is not None
+        else None,
+        consultation=rules.ConsultationFacts(
+            form=con.form,
+            held_on=con.held_on,
+            participants=con.participants,
+            result=con.result,
+            head_signed=con.head_signed_by_id is not None,
+        )
+        if con is not None
+        else None,
+        risk=rules.RiskFacts(
+            investigation=risk.investigation,
+            deliberation=risk.deliberation,
+            assessment=risk.assessment,
+            precautions=risk.precautions,
+        )
+        if risk is not None
+        else None,
+    )
+
+
+def decision_for(req: CertificateRequest) -> rules.Decision:
+    """What the rules say about the request now, on the versions it started under."""
+    return rules.decide(request_item_facts(req), request_facts(req))
+
+
+def demand_warning(req: CertificateRequest) -> bool:
+    """REQ-016: a unit demands a certificate the committee's positive list does not
+    name (Party matters aside: they are not the committee's to issue at all)."""
+    return (
+        bool(req.requiring_unit.strip())
+        and req.list_kind != ListKind.POSITIVE
+        and req.intake_class != "party"
+    )
+
+
+def is_final(req: CertificateRequest) -> bool:
+    return req.status not in OPEN_STATUSES

@@ -1,0 +1,308 @@
+"""The staff pages of the certificate journey and the public status page: what each role
+sees and may do, refusals shown on the form, personal data masked (REQ-016,
+REQ-031–049)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from yinzheng.catalogue.models import Item
+from yinzheng.certificates import services
+from yinzheng.certificates.choices import Status
+from yinzheng.certificates.models import CertificateRequest
+
+from .factories import id_number, issued, request
+
+A1A = "620725101001"
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def _post(client, req, op, data=None, **kw):
+    payload = {f"{op}-{k}": v for k, v in (data or {}).items()}
+    return client.post(reverse("certificates:action", args=[req.pk, op]), payload, **kw)
+
+
+def test_intake_search_shows_what_the_committees_lists_say_REQ_009_036(
+    people, catalogue, as_user
+):
+    client = as_user(people.clerk)
+    page = client.get(reverse("certificates:new"), {"q": "健在证明"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "健在证明" in html and "负面清单：村（居）委会不出具" in html
+    page = client.get(reverse("certificates:new"), {"q": "居住证明"})
+    assert "列入出具证明事项清单" in page.content.decode()
+
+
+def test_intake_creates_the_request_and_lands_on_the_decision_screen_REQ_031(
+    people, catalogue, as_user
+):
+    client = as_user(people.clerk)
+    url = reverse("certificates:new") + f"?committee={A1A}&item=residence"
+    response = client.post(
+        url,
+        {
+            "committee": A1A,
+            "resident_name": "张三",
+            "id_number": id_number(),
+            "phone": "13812345678",
+            "item_key": "residence",
+            "item_text": "实际居住情况证明",
+            "purpose": "办理低保",
+            "requiring_unit": "县民政局",
+            "facts": "张三在本社区居住",
+            "category": "C2",
+            "copies": "1",
+        },
+        follow=True,
+    )
+    req = CertificateRequest.objects.get()
+    assert response.redirect_chain[-1][0] == req.get_absolute_url()
+    html = response.content.decode()
+    assert req.tracking_code in html
+    assert "REQ-031" in html and "REQ-032" in html  # reasons with their REQ ids
+
+
+def test_a_wrong_id_number_is_shown_on_its_field_and_nothing_is_saved(
+    people, catalogue, as_user
+):
+    client = as_user(people.clerk)
+    good = id_number()
+    response = client.post(
+        reverse("certificates:new"),
+        {
+            "committee": A1A,
+            "resident_name": "张三",
+            "id_number": good[:-1] + ("1" if good[-1] != "1" else "2"),
+            "phone": "13812345678",
+            "item_text": "无房证明",
+            "purpose": "贷款",
+            "requiring_unit": "某银行",
+            "facts": "无房",
+            "category": "C2",
+            "copies": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "公民身份号码无效" in response.content.decode()
+    assert response.context["form"].errors["id_number"]
+    assert not CertificateRequest.objects.exists()
+
+
+def test_id_number_and_phone_are_masked_in_the_list_and_the_detail(
+    people, catalogue, as_user
+):
+    number = id_number()
+    req = request(
+        actor=people.clerk, committee=A1A, item=catalogue.simple, id_number=number
+    )
+    client = as_user(people.clerk)
+    for url in (reverse("certificates:index"), req.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert number not in html and "13812345678" not in html
+        assert number[:3] + "*" * 11 + number[-4:] in html
+    assert "张*" in client.get(reverse("certificates:index")).content.decode()
+
+
+def test_three_people_take_a_request_to_issue_through_the_pages(
+    people, seal, catalogue, client
+):
+    req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
+    client.force_login(people.clerk)
+    response = _post(client, req, "verify", {"what": "居住事实", "how": "入户查看"})
+    assert response.status_code == 302
+    client.force_login(people.head)
+    assert _post(client, req, "approve").status_code == 302
+    client.force_login(people.custodian)
+    page = _post(client, req, "issue", follow=True)
+    req.refresh_from_db()
+    assert req.status == Status.ISSUED
+    html = page.content.decode()
+    assert "已盖章出具" in html
+    year = req.register_entry.data["data"]["year"]
+    confirm = reverse(
+        "ledger:register_confirm", args=[A1A, year, req.register_entry_id]
+    )
+    assert confirm in html  # the resident signs the register entry
+    pdf = client.get(reverse("certificates:document", args=[req.pk, "certificate"]))
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_role_out_of_scope_is_refused_by_the_server(people, seal, catalogue, client):
+    req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
+    client.force_login(people.other_clerk)
+    assert client.get(req.get_absolute_url()).status_code == 404
+    client.force_login(people.custodian)
+    response = _post(client, req, "verify", {"what": "x", "how": "y"})
+    assert response.status_code == 403
+    page = client.get(req.get_absolute_url()).content.decode()
+    assert 'id="verify"' not in page  # not offered either
+    client.logout()
+    assert client.get(req.get_absolute_url()).status_code == 302  # to the login
+
+
+def test_negative_item_refused_with_a_printable_notice_REQ_036_049(people, client):
+    item = Item.objects.get(key="proof_of_life")
+    req = request(actor=people.clerk, committee=A1A, item=item)
+    client.force_login(people.clerk)
+    page = client.get(req.get_absolute_url()).content.decode()
+    assert item.route in page  # the refusal screen with the route
+    response = _post(
+        client,
+        req,
+        "refuse",
+        {"reason": "负面清单事项", "route": "", "department": ""},
+        follow=True,
+    )
+    req.refresh_from_db()
+    assert req.status == Status.REFUSED and req.refusal_route == item.route
+    assert "打印不予出具告知书" in response.content.decode()
+    pdf = client.get(reverse("certificates:document", args=[req.pk, "notice"]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_refusal_without_route_is_shown_on_the_form_not_a_500_REQ_049(people, client):
+    req = request(actor=people.clerk, committee=A1A, item_text="无房证明")
+    client.force_login(people.clerk)
+    response = _post(
+        client, req, "refuse", {"reason": "无依据", "route": "", "department": ""}
+    )
+    assert response.status_code == 200
+    assert "请填写办事途径" in response.content.decode()
+    req.refresh_from_db()
+    assert req.status == Status.RECEIVED
+
+
+def test_the_exception_form_is_absent_when_the_switch_is_off_REQ_039(people, client):
+    req = request(
+        actor=people.clerk, committee=A1A, item=Item.objects.get(key="proof_of_life")
+    )
+    client.force_login(people.clerk)
+    assert 'id="exception"' in client.get(req.get_absolute_url()).content.decode()
+    services.jurisdiction_setting_set(
+        actor=people.civil, division_code="620725", negative_exception_enabled=False
+    )
+    page = client.get(req.get_absolute_url()).content.decode()
+    assert 'id="exception"' not in page and "REQ-039" in page
+
+
+def test_public_interest_shows_the_consultation_and_waits_for_the_head(
+    people, seal, client
+):
+    req = request(
+        actor=people.clerk, committee=A1A, item_text="x", public_interest=True
+    )
+    client.force_login(people.clerk)
+    page = client.get(req.get_absolute_url()).content.decode()
+    assert 'id="consultation"' in page and 'id="verify"' not in page
+    _post(
+        client,
+        req,
+        "consultation",
+        {
+            "form": "council",
+            "held_on": dt.date.today().isoformat(),
+            "participants": "居民代表 12 人",
+            "result": "agreed",
+        },
+    )
+    page = client.get(req.get_absolute_url()).content.decode()
+    assert 'id="verify"' not in page and "主任签字" in page
+    client.force_login(people.head)
+    assert _post(client, req, "sign").status_code == 302
+    client.force_login(people.clerk)
+    assert 'id="verify"' in client.get(req.get_absolute_url()).content.decode()
+
+
+def test_demand_for_an_unlisted_item_can_be_reported_from_the_page_REQ_016(
+    people, client
+):
+    req = request(
+        actor=people.clerk, committee=A1A, item_text="无房证明", requiring_unit="某银行"
+    )
+    client.force_login(people.clerk)
+    page = client.get(req.get_absolute_url()).content.decode()
+    assert "REQ-016" in page and 'value="某银行"' in page  # pre-filled
+    _post(client, req, "report", {"demanding_organisation": "某银行", "note": ""})
+    assert req.demand_reports.count() == 1
+    assert "某银行" in client.get(reverse("certificates:reports")).content.decode()
+
+
+def test_overdue_page_lists_late_requests_for_the_township_REQ_045(
+    people, catalogue, client, clock_at
+):
+    clock_at(2026, 9, 29, 10)
+    late = request(actor=people.clerk, committee=A1A, item=catalogue.complex)
+    clock_at(2026, 10, 13, 10)
+    client.force_login(people.township)
+    page = client.get(reverse("certificates:overdue")).content.decode()
+    assert f'id="request-{late.pk}"' in page
+
+
+def test_settings_page_is_for_civil_affairs_only_REQ_039(people, client):
+    client.force_login(people.clerk)
+    assert client.get(reverse("certificates:settings")).status_code == 403
+    client.force_login(people.civil)
+    response = client.post(
+        reverse("certificates:settings"),
+        {"division": "620725", "note": "更严格做法"},
+    )
+    assert response.status_code == 302
+    from yinzheng.certificates import selectors
+
+    assert not selectors.negative_exception_enabled(A1A)
+
+
+def test_public_status_page_needs_no_login_and_shows_no_personal_data(
+    people, seal, catalogue, client
+):
+    number = id_number()
+    req = issued(
+        people, A1A, catalogue.simple, id_number=number, resident_name="欧阳娜娜"
+    )
+    assert len(req.tracking_code) >= 16
+    page = client.get(reverse("certificates:status", args=[req.tracking_code]))
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    assert "欧***" in html and "欧阳娜娜" not in html
+    assert number not in html and number[-4:] not in html and "13812345678" not in html
+    assert "已出具" in html and req.committee.name in html
+    assert client.get(reverse("certificates:status", args=["nope"])).status_code == 404
+    found = client.get(
+        reverse("certificates:status_lookup"), {"code": req.tracking_code}
+    )
+    assert found.status_code == 302
+    odd = client.get(reverse("certificates:status_lookup"), {"code": "a/b?c"})
+    assert odd.status_code == 404  # never a 500
+
+
+def test_refused_status_page_tells_the_resident_where_to_go_REQ_049(people, client):
+    item = Item.objects.get(key="proof_of_life")
+    req = request(actor=people.clerk, committee=A1A, item=item)
+    services.request_refuse(actor=people.clerk, request_id=req.pk, reason="负面清单")
+    html = client.get(reverse("certificates:status", args=[req.tracking_code])).content
+    assert item.route in html.decode()
+
+
+def test_public_status_page_is_rate_limited(client, db):
+    url = reverse("certificates:status", args=["guessing-codes"])
+    codes = [client.get(url).status_code for _ in range(31)]
+    assert codes[:30] == [404] * 30 and codes[30] == 429
+
+
+def test_home_inbox_tells_the_head_what_waits_for_approval(
+    people, seal, catalogue, client
+):
+    req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
+    services.request_verify(actor=people.clerk, request_id=req.pk, what="x", how="y")
+    client.force_login(people.head)
+    assert "待主任签批的证明" in client.get(reverse("core:home")).content.decode()

@@ -1,0 +1,433 @@
+"""Electronic seals: certificates for seals, tokens and signatures for certificates,
+withdrawal, and the departments' verification queries (REQ-111, REQ-115).
+
+Seal certificates. When the township issues an electronic seal (seals.services
+`seal_issued`), the seal gets a key and a certificate from the township's issuing
+authority, in the same transaction (`seal_certificate_issue`). When the seal stops being
+usable for good — lost, blocked, revoked, collected (`seal_retired`) — its certificate is
+revoked from that moment and the township's CRL re-signed (`seal_certificate_revoke`).
+
+A certificate (证明) issued under an electronic seal goes through two steps here, called
+by the certificate work inside its own transactions:
+
+- `document_prepare` (when the certificate is rendered, before approval): the QR token
+  is made and signed with the seal's key, so it can be printed on the PDF the head will
+  approve. No name in clear: a salted hash, and the masked name for the public page.
+- `document_sign` (when the custodian seals, after the register entry): the approved PDF
+  gets its PAdES signature. It must still hash to what was approved (REQ-057), the seal
+  must be usable (REQ-061–063, REQ-066), the signer must be its current custodian
+  (REQ-070), and the certificate must not be revoked: a revoked seal signs nothing.
+
+`document_withdraw` marks an issued certificate withdrawn (the page then says so).
+`verification_query` is a department's query by token, PDF or serial, refused without a
+legal basis and journaled with requester, basis and purpose (REQ-111).
+"""
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Department, Role
+from yinzheng.core import clock, masking
+from yinzheng.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    StaleContent,
+)
+from yinzheng.ledger import audit
+from yinzheng.seals import selectors as seal_selectors
+from yinzheng.seals import services as seal_services
+from yinzheng.seals.choices import ACTIVE_STATUSES, SealForm, SealStatus
+
+from . import keys, pades, pki, tokens
+from . import policy as _esign_policy  # noqa: F401  (registers the actions)
+from .choices import QueryKind, RevocationReason
+from .models import KeyPair, SignedDocument, VerificationQuery
+
+MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+class NoSealCertificate(Conflict):
+    code = "no_seal_certificate"
+
+
+# Seal certificates ---------------------------------------------------------------
+
+
+def _certify(seal: Any, *, actor: Any) -> KeyPair:
+    row = pki.seal_key_issue(seal)
+    audit.record(
+        actor=actor,
+        event="esign.seal_certificate_issued",
+        subject=seal,
+        after={
+            "key_id": row.key_id,
+            "serial_number": row.serial_number,
+            "issuer": row.issuer.key_id if row.issuer_id else None,
+            "not_after": row.not_after,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def seal_certificate_issue(*, actor: Any, seal_id: int) -> KeyPair:
+    """The seal's key and certificate (REQ-115), issued by its township; the existing
+    one when it has one. `actor=None` is the system (a command)."""
+    seal = seal_services.lock_seal(seal_id)
+    if actor is not None:
+        policy.require(actor, "seal.issue", seal)
+    if seal.form != SealForm.ELECTRONIC:
+        raise InvalidInput(_("实物印章没有电子证书"), code="seal_not_electronic")
+    existing = KeyPair.objects.filter(seal=seal).first()
+    if existing is not None and existing.certificate_pem:
+        return existing
+    if seal.status not in ACTIVE_STATUSES:
+        raise Conflict(_("该印章已停止使用"), code="seal_not_active")
+    return _certify(seal, actor=actor)
+
+
+def revocation_reason(seal: Any) -> str:
+    """The CRL reason from what happened to the seal."""
+    if seal.status == SealStatus.LOST:
+        return RevocationReason.KEY_COMPROMISE
+    if seal.status == SealStatus.REVOKED:
+        return RevocationReason.PRIVILEGE_WITHDRAWN
+    if seal.status == SealStatus.COLLECTED and seal.successors.exists():
+        return RevocationReason.SUPERSEDED
+    if seal.status in (SealStatus.COLLECTED, SealStatus.BLOCKED):
+        return RevocationReason.CESSATION
+    return RevocationReason.UNSPECIFIED
+
+
+def seal_certificate_revoke(
+    *, actor: Any, seal: Any, at: dt.datetime, reason: str | None = None
+) -> KeyPair | None:
+    """Revoke the seal's certificate from `at` (REQ-115: revoked like a physical seal).
+    Runs inside the seal service's transaction, which holds the seal's lock and checked
+    the policy. None when the seal has no certificate."""
+    row = KeyPair.objects.filter(seal=seal).first()
+    if row is None or not row.certificate_pem:
+        return None
+    reason = reason or revocation_reason(seal)
+    if pki.revoke(row, at=at, reason=reason):
+        audit.record(
+            actor=actor,
+            event="esign.seal_certificate_revoked",
+            subject=seal,
+            after={
+                "key_id": row.key_id,
+                "serial_number": row.serial_number,
+                "revoked_at": at,
+                "reason": reason,
+            },
+        )
+    return row
+
+
+def seal_key(seal: Any) -> KeyPair:
+    """The seal's certified key, or NoSealCertificate."""
+    row = KeyPair.objects.filter(seal=seal).exclude(certificate_pem="").first()
+    if row is None:
+        raise NoSealCertificate(
+            _("电子印章 %s 没有签发证书，不能电子签章") % seal.serial,
+            detail={"seal": seal.pk},
+        )
+    return row
+
+
+# Certificates issued under an electronic seal --------------------------------------
+
+
+@transaction.atomic
+def document_prepare(
+    *,
+    actor: Any,
+    seal_id: int,
+    serial: str,
+    item_key: str,
+    item_name: str,
+    issue_date: dt.date,
+    holder_name: str,
+    seal_box: tuple[float, float, float, float] | None = None,
+    page: int = 0,
+) -> SignedDocument:
+    """Make and sign the QR token of a certificate about to be rendered; the returned
+    document's `token` goes into the PDF (tokens.url_path for the QR's address).
+    `seal_box` (points, on `page`) is where the rendered page leaves the seal: the
+    signature's appearance goes there at sealing."""
+    seal = seal_services.lock_seal(seal_id)
+    policy.require(actor, "usage.request", seal.committee)
+    serial = (serial or "").strip()
+    if not serial:
+        raise InvalidInput(_("请填写证明编号"), code="serial_required")
+    if not (holder_name or "").strip() or not tokens.normalise_name(holder_name):
+        raise InvalidInput(_("请填写证明持有人姓名"), code="holder_name_required")
+    if seal.form != SealForm.ELECTRONIC:
+        raise InvalidInput(_("实物印章没有电子证书"), code="seal_not_electronic")
+    seal_services.require_usable(seal)
+    key = seal_key(seal)
+    now = clock.now()
+    pki.require_valid_for_signing(key, now)
+    if SignedDocument.objects.filter(serial=serial).exists():
+        raise Conflict(_("证明编号 %s 已生成过凭据") % serial, code="serial_taken")
+    claims = tokens.new_claims(
+        serial=serial,
+        committee=seal.committee_id,
+        item=item_key,
+        issued=issue_date,
+        holder_name=holder_name,
+    )
+    token = tokens.encode(claims, kid_hex=key.kid, private_key=keys.private_key(key))
+    doc = SignedDocument.objects.create(
+        serial=serial,
+        committee=seal.committee,
+        item_key=item_key or "",
+        item_name=item_name,
+        issue_date=issue_date,
+        holder_masked=masking.mask_name(holder_name.strip()),
+        name_salt=claims.salt.hex(),
+        name_hash=claims.name_hash.hex(),
+        seal_key=key,
+        token=token,
+        seal_box=[page, *[float(v) for v in seal_box]] if seal_box else None,
+        prepared_at=now,
+    )
+    audit.record(
+        actor=actor,
+        event="esign.document_prepared",
+        subject=doc,
+        after={"serial": serial, "seal": seal.serial, "key_id": key.key_id},
+    )
+    return doc
+
+
+def _lock_document(serial: str) -> SignedDocument:
+    doc = (
+        SignedDocument.objects.select_for_update()
+        .select_related("committee")
+        .filter(serial=serial)
+        .first()
+    )
+    if doc is None:
+        raise NotFound(
+            _("没有编号为 %s 的电子证明") % serial, code="document_not_found"
+        )
+    return doc
+
+
+@transaction.atomic
+def document_sign(
+    *,
+    actor: Any,
+    serial: str,
+    pdf: bytes,
+    approved_sha256: str,
+    register_entry: Any = None,
+    box: tuple[float, float, float, float] | None = None,
+    page: int = 0,
+    timestamp_url: str | None = None,
+) -> SignedDocument:
+    """Apply the electronic seal: the PAdES signature over the approved PDF.
+
+    `box` places the visible seal (points, on `page`; by default where the document
+    was prepared to have it, else the signature is invisible); `timestamp_url` defaults
+    to settings.TSA_URL (B-T), "" gives B-B. Refused when the PDF is not what was
+    approved (REQ-057), the seal cannot be used (REQ-061–063, REQ-066), the actor is not
+    its current custodian (REQ-070), or its certificate is revoked or expired (REQ-115).
+    """
+    from django.conf import settings
+
+    doc = _lock_document(serial)
+    seal = seal_services.lock_seal(doc.seal_key.seal_id)
+    policy.require(actor, "usage.seal", doc.committee)
+    if doc.signed_at is not None:
+        raise Conflict(_("该证明已经盖章"), code="document_signed")
+    if doc.withdrawn_at is not None:
+        raise Conflict(_("该证明已撤回"), code="document_withdrawn")
+    if not pdf:
+        raise InvalidInput(_("不能在空白文件上盖章"), code="document_required")
+    if len(pdf) > MAX_PDF_BYTES:
+        raise InvalidInput(_("文件不能超过 20 MB"), code="document_too_large")
+    if hashlib.sha256(pdf).hexdigest() != approved_sha256:
+        raise StaleContent(_("证明文件与签批时不一致，不能盖章"))  # REQ-057
+    seal_services.require_usable(seal)  # REQ-061–063, REQ-066
+    custodian = seal_selectors.current_custodian(seal)
+    if custodian is None or custodian.pk != getattr(actor, "pk", None):
+        raise NotAllowed(  # REQ-070
+            _("只有该印章的现任印章管理人可以盖章"), code="not_the_custodian"
+        )
+    key = KeyPair.objects.select_for_update().get(pk=doc.seal_key_id)
+    now = clock.now()
+    pki.require_valid_for_signing(key, now)  # REQ-115: a revoked seal signs nothing
+    # The signature and the CRL carry whole seconds; the recorded signing time is the
+    # signature's, so the database and any validator order it the same way.
+    at = now.replace(microsecond=0)
+    links = pki.chain(key)
+    if box is None and doc.seal_box:
+        page, box = int(doc.seal_box[0]), tuple(doc.seal_box[1:5])
+    url = settings.TSA_URL if timestamp_url is None else timestamp_url
+    signed = pades.sign_pdf(
+        pdf,
+        signing_cert_der=pki.certificate_der(key),
+        private_key_der=keys.private_key_der(key),
+        chain_der=[pki.certificate_der(link) for link in links[1:]],
+        at=at,
+        reason=_("出具证明 %s") % doc.serial,
+        location=doc.committee.name,
+        name=seal.imprint,
+        box=box,
+        page=page,
+        appearance=pades.seal_appearance(doc.committee.name, _diameter(box)),
+        timestamper=pades.timestamper_for(url),
+    )
+    doc.signed_pdf.save(f"{doc.serial}.pdf", ContentFile(signed.data), save=False)
+    doc.signed_sha256 = hashlib.sha256(signed.data).hexdigest()
+    doc.approved_sha256, doc.approved_size = approved_sha256, len(pdf)
+    doc.signed_at, doc.signed_by = signed.signed_at, actor
+    doc.level = signed.level
+    doc.register_entry = register_entry
+    doc.save()
+    audit.record(
+        actor=actor,
+        event="esign.document_signed",
+        subject=doc,
+        after={
+            "serial": doc.serial,
+            "seal": seal.serial,
+            "key_id": key.key_id,
+            "level": doc.level,
+            "approved_sha256": approved_sha256,
+            "signed_sha256": doc.signed_sha256,
+            "register_entry": register_entry.pk if register_entry else None,
+        },
+    )
+    return doc
+
+
+def _diameter(box: tuple[float, float, float, float] | None) -> float:
+    if box is None:
+        return 120.0
+    return float(min(abs(box[2] - box[0]), abs(box[3] - box[1])))
+
+
+@transaction.atomic
+def document_withdraw(*, actor: Any, serial: str, reason: str) -> SignedDocument:
+    """Withdraw an issued certificate: verification says “withdrawn” from now on."""
+    doc = _lock_document(serial)
+    policy.require(actor, "esign.withdraw", doc)
+    if not (reason or "").strip():
+        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
+    if doc.signed_at is None:
+        raise Conflict(_("该证明尚未出具"), code="document_not_signed")
+    if doc.withdrawn_at is not None:
+        raise Conflict(_("该证明已撤回"), code="document_withdrawn")
+    fields = ["withdrawn_at", "withdrawn_by", "withdrawal_reason"]
+    with audit.recorded(
+        actor=actor, event="esign.document_withdrawn", subject=doc, fields=fields
+    ):
+        doc.withdrawn_at, doc.withdrawn_by = clock.now(), actor
+        doc.withdrawal_reason = reason.strip()
+    return doc
+
+
+# Departments' verification queries (REQ-111) ---------------------------------------
+
+
+def requesting_department(actor: Any, department: str = "") -> str:
+    """The department a query is made for: one of the actor's department grants (the
+    one named, or the first), else the actor's role."""
+    grants = policy.grants_of(actor)
+    departments = sorted({d for role, _c, d in grants if role == Role.DEPARTMENT and d})
+    if department:
+        if department not in departments and not actor.is_superuser:
+            raise NotAllowed(_("您不代表该部门查询"), code="not_that_department")
+        chosen = department
+    elif departments:
+        chosen = departments[0]
+    else:
+        roles = sorted({role for role, _c, _d in grants})
+        return str(Role(roles[0]).label) if roles else _("系统管理员")
+    try:
+        return str(Department(chosen).label)
+    except ValueError:
+        return chosen
+
+
+@transaction.atomic
+def verification_query(
+    *,
+    actor: Any,
+    legal_basis: str,
+    purpose: str,
+    token: str = "",
+    pdf: bytes | None = None,
+    serial: str = "",
+    holder_name: str = "",
+    department: str = "",
+) -> tuple[VerificationQuery, Any]:
+    """A department verifies a certificate by its token, its PDF or its serial; the
+    query is refused without a legal basis and journaled (REQ-111). Returns the query
+    and the verification result."""
+    from . import verification
+
+    policy.require(actor, "esign.verify")
+    legal_basis, purpose = (legal_basis or "").strip(), (purpose or "").strip()
+    if not legal_basis:
+        raise InvalidInput(  # REQ-111
+            _("请填写查询的法律依据（按照法定程序办理查询核查业务）"),
+            code="legal_basis_required",
+        )
+    if not purpose:
+        raise InvalidInput(_("请填写查询目的"), code="purpose_required")
+    given = [k for k, v in (("token", token), ("pdf", pdf), ("serial", serial)) if v]
+    if len(given) != 1:
+        raise InvalidInput(
+            _("请提供二维码凭据、PDF 文件或证明编号中的一项"), code="one_subject"
+        )
+    if pdf is not None and len(pdf) > MAX_PDF_BYTES:
+        raise InvalidInput(_("文件不能超过 20 MB"), code="document_too_large")
+    name = holder_name.strip() or None
+    if token:
+        kind, subject = QueryKind.TOKEN, hashlib.sha256(token.encode()).hexdigest()
+        result = verification.verify_token(token, holder_name=name)
+    elif pdf:
+        kind, subject = QueryKind.PDF, hashlib.sha256(pdf).hexdigest()
+        result = verification.verify_pdf(pdf, holder_name=name)
+    else:
+        kind, subject = QueryKind.SERIAL, serial.strip()[:100]
+        result = verification.verify_serial(serial.strip(), holder_name=name)
+    query = VerificationQuery.objects.create(
+        requester=actor,
+        department=requesting_department(actor, department)[:100],
+        legal_basis=legal_basis,
+        purpose=purpose,
+        kind=kind,
+        subject=result.serial or subject,
+        document=result.document,
+        verdict=result.verdict,
+        name_matches=result.name_matches,
+        asked_at=clock.now(),
+    )
+    audit.record(
+        actor=actor,
+        event="esign.verification_query",
+        subject=query,
+        after={
+            "department": query.department,
+            "legal_basis": legal_basis,
+            "purpose": purpose,
+            "kind": kind,
+            "subject": query.subject,
+            "verdict": result.verdict,
+            "name_checked": name is not None,
+        },
+    )
+    return query, result

@@ -1,0 +1,143 @@
+"""Departments verify and query certificates by API with a legal basis, every query
+journaled (REQ-111, REQ-114)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from yinzheng.accounts.choices import Department, Role
+from yinzheng.core.tests import factories as core_factories
+from yinzheng.esign.models import VerificationQuery
+from yinzheng.ledger.models import Entry
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+URL = "/api/esign/verifications/"
+BASIS = "《社会保险法》第五十九条"
+
+
+@pytest.fixture
+def signed(eseal, people):
+    doc, _pdf = f.issued(eseal, clerk=people.clerk, custodian=people.custodian)
+    return doc
+
+
+@pytest.fixture
+def health(tree):
+    return core_factories.user(
+        "weijian", role=Role.DEPARTMENT, at="620725", department=Department.HEALTH
+    )
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def test_a_department_verifies_a_token_and_the_query_is_journaled(signed, health):
+    response = api(health).post(
+        URL,
+        {
+            "token": signed.token,
+            "legal_basis": BASIS,
+            "purpose": "核实居住情况",
+            "holder_name": "张三丰",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["result"]["verdict"] == "valid"
+    assert body["result"]["holder"] == "张**" and body["result"]["name_matches"] is True
+    assert {c["name"] for c in body["result"]["checks"]} >= {"token", "register"}
+    query = VerificationQuery.objects.get()
+    assert (query.department, query.legal_basis, query.purpose) == (
+        "卫健",
+        BASIS,
+        "核实居住情况",
+    )
+    assert query.subject == signed.serial and query.document == signed
+    entry = Entry.objects.get(event="esign.verification_query")
+    assert entry.data["data"]["after"]["legal_basis"] == BASIS
+    assert "张三丰" not in entry.body
+
+
+def test_a_query_without_legal_basis_is_refused(signed, health):
+    """REQ-111: rejected, and nothing is looked up."""
+    response = api(health).post(
+        URL, {"serial": signed.serial, "legal_basis": " ", "purpose": "核实"}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "legal_basis_required"
+    assert not VerificationQuery.objects.exists()
+
+
+def test_a_department_verifies_a_pdf_upload(signed, health):
+    upload = SimpleUploadedFile(
+        "zhengming.pdf", f.signed_bytes(signed), content_type="application/pdf"
+    )
+    response = api(health).post(
+        URL,
+        {"pdf": upload, "legal_basis": BASIS, "purpose": "核实"},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["result"]["verdict"] == "valid"
+    assert response.json()["query"]["kind"] == "pdf"
+
+
+def test_a_department_queries_by_serial(signed, health):
+    response = api(health).post(
+        URL, {"serial": signed.serial, "legal_basis": BASIS, "purpose": "核实"}
+    )
+    assert response.json()["result"]["verdict"] == "valid"
+    response = api(health).post(
+        URL,
+        {"serial": "620725101001-2026-999999", "legal_basis": BASIS, "purpose": "x"},
+    )
+    assert response.json()["result"]["verdict"] == "unknown"
+
+
+def test_one_subject_per_query(signed, health):
+    response = api(health).post(
+        URL,
+        {"serial": signed.serial, "token": signed.token, "legal_basis": BASIS}
+        | {"purpose": "核实"},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "one_subject"
+
+
+def test_anonymous_callers_get_401(signed):
+    response = api().post(URL, {"serial": signed.serial}, format="json")
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("who", ["clerk", "head", "custodian"])
+def test_committee_staff_may_not_query(signed, people, who):
+    response = api(getattr(people, who)).post(
+        URL, {"serial": signed.serial, "legal_basis": BASIS, "purpose": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_the_query_log_shows_own_queries_and_civil_affairs_their_subtree(
+    signed, health, people
+):
+    api(health).post(
+        URL, {"serial": signed.serial, "legal_basis": BASIS, "purpose": "核实"}
+    )
+    mine = api(health).get(URL).json()
+    assert [q["legal_basis"] for q in mine["results"]] == [BASIS]
+    assert mine["results"][0]["requester"] and mine["results"][0]["asked_at"]
+    assert len(api(people.civil).get(URL).json()["results"]) == 1
+    other = core_factories.user(
+        "gongan",
+        role=Role.DEPARTMENT,
+        at="440804",
+        department=Department.PUBLIC_SECURITY,
+    )
+    assert api(other).get(URL).json()["results"] == []

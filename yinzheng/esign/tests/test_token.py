@@ -1,0 +1,341 @@
+"""The QR token: Base45 (RFC 9285) of a COSE_Sign1 (RFC 9052, ES256) over CBOR claims,
+"YZ1:" in front; nothing personal in clear; verifiable offline against the published
+trust list; a tampered token is rejected (design.md §3, §4)."""
+
+import base64
+import datetime as dt
+import json
+from urllib.parse import urlencode
+
+import cbor2
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import given
+from hypothesis import strategies as st
+
+from yinzheng.core import clock
+from yinzheng.esign import cose, offline, pki, tokens, trustlist, verification
+from yinzheng.esign.base45 import b45decode, b45encode
+from yinzheng.esign.choices import RevocationReason, Verdict
+from yinzheng.esign.models import KeyPair
+from yinzheng.seals import services as seal_services
+
+from . import factories as f
+
+# Base45 ---------------------------------------------------------------------------
+
+RFC_9285_EXAMPLES = [
+    (b"AB", "BB8"),
+    (b"Hello!!", "%69 VD92EX0"),
+    (b"base-45", "UJCLQE7W581"),
+    (b"ietf!", "QED8WEX0"),
+]
+
+
+@pytest.mark.parametrize("raw, text", RFC_9285_EXAMPLES)
+def test_base45_matches_the_rfc_examples(raw, text):
+    assert b45encode(raw) == text
+    assert b45decode(text) == raw
+
+
+@pytest.mark.parametrize("text", ["GGW", "A", "ABCD", "ab", "::::"])
+def test_base45_refuses_what_no_encoder_makes(text):
+    """Out of range (GGW = 65536 + …), a dangling character, lower case."""
+    with pytest.raises(ValueError):
+        b45decode(text)
+
+
+@given(st.binary(max_size=300))
+def test_base45_round_trips_any_bytes(data):
+    assert b45decode(b45encode(data)) == data
+
+
+# COSE_Sign1 ------------------------------------------------------------------------
+
+
+def _b64url(text: str) -> int:
+    return int.from_bytes(base64.urlsafe_b64decode(text + "=="), "big")
+
+
+RFC_KEY_11 = ec.EllipticCurvePublicNumbers(
+    _b64url("usWxHK2PmfnHKwXPS54m0kTcGJ90UiglWiGahtagnv8"),
+    _b64url("IBOL-C3BttVivg-lSreASjpkttcsz-1rb7btKLv8EX4"),
+    ec.SECP256R1(),
+).public_key()
+RFC_9052_C_2_1 = bytes.fromhex(
+    "d28443a10126a10442313154546869732069732074686520636f6e74656e742e"
+    "58408eb33e4ca31d1c465ab05aac34cc6b23d58fef5c083106c4d25a91aef0b0"
+    "117e2af9a291aa32e14ab834dc56ed2a223444547e01f11d3b0916e5a4c345ca"
+    "cb36"
+)
+
+
+def test_the_rfc_9052_sign1_example_verifies():
+    """Appendix C.2.1 with the key of C.7.1 (kid "11"): the Sig_structure built here
+    is byte for byte the RFC's, or ECDSA would fail."""
+    message = cose.decode(RFC_9052_C_2_1)
+    assert message.payload == b"This is the content." and message.kid == b"11"
+    assert cose.verify(message, RFC_KEY_11)
+    forged = cose.Sign1(
+        message.protected_raw,
+        message.protected,
+        message.unprotected,
+        b"This is the content!",
+        message.signature,
+    )
+    assert not cose.verify(forged, RFC_KEY_11)
+
+
+def test_cose_refuses_other_structures():
+    with pytest.raises(cose.CoseError):
+        cose.decode(cbor2.dumps(cbor2.CBORTag(98, [b"", {}, b"", []])))
+    with pytest.raises(cose.CoseError):
+        cose.decode(b"\xff\x00")
+
+
+# Tokens made for certificates -----------------------------------------------------
+
+
+@pytest.fixture
+def doc(eseal, people):
+    return f.prepared(eseal, clerk=people.clerk)
+
+
+def test_a_token_is_compact_signed_by_the_seal_and_holds_nothing_personal(doc, eseal):
+    token = doc.token
+    assert token.startswith("YZ1:") and len(token) < 400
+    parsed = tokens.parse(token)
+    key = KeyPair.objects.get(seal=eseal)
+    assert parsed.kid == key.kid == key.key_id[:16]
+    assert tokens.verify_signature(parsed, pki.certificate(key).public_key())
+    claims = parsed.claims
+    assert claims.public() == {
+        "serial": doc.serial,
+        "committee": eseal.committee_id,
+        "item": "residence_certificate",
+        "issued": clock.today().isoformat(),
+    }
+    raw = parsed.message.payload
+    assert f.HOLDER.encode() not in raw and "张".encode() not in raw
+    assert len(claims.salt) == 8 and len(claims.name_hash) == 12
+    assert claims.salt.hex() == doc.name_salt
+
+
+def test_the_holders_name_is_confirmed_by_its_salted_hash(doc):
+    claims = tokens.parse(doc.token).claims
+    assert tokens.name_matches(claims, "张三丰")
+    assert tokens.name_matches(claims, " 张 三丰\u3000")  # spacing does not matter
+    assert not tokens.name_matches(claims, "张三")
+    assert not tokens.name_matches(claims, "")
+
+
+def test_two_tokens_for_the_same_holder_have_different_salts_and_hashes(doc, people):
+    again = f.prepared(doc.seal_key.seal, clerk=people.clerk)
+    assert again.name_salt != doc.name_salt and again.name_hash != doc.name_hash
+
+
+def tampered(token: str) -> str:
+    """One character of the Base45 body changed (the token still decodes)."""
+    body = token[4:]
+    i = len(body) // 2
+    replacement = "0" if body[i] != "0" else "1"
+    return token[:4] + body[:i] + replacement + body[i + 1 :]
+
+
+def test_a_tampered_token_is_rejected(doc, eseal, people):
+    f.issued(eseal, clerk=people.clerk, custodian=people.custodian)
+    bad = tampered(doc.token)
+    assert verification.verify_token(bad).verdict == Verdict.INVALID
+    assert verification.verify_token("YZ1:" + "A" * 10).verdict == Verdict.INVALID
+    assert verification.verify_token("HC1:NCFOXN").verdict == Verdict.INVALID
+    listed = trustlist.build()
+    assert offline.verify_token(bad, listed).verdict == offline.INVALID
+
+
+def test_a_token_with_a_changed_claim_and_the_old_signature_is_rejected(doc):
+    parsed = tokens.parse(doc.token)
+    claims = cbor2.loads(parsed.message.payload)
+    last = "8" if claims[1].endswith("9") else "9"
+    claims[1] = claims[1][:-1] + last  # another serial
+    forged = cbor2.dumps(
+        cbor2.CBORTag(
+            18,
+            [
+                parsed.message.protected_raw,
+                {},
+                cbor2.dumps(claims, canonical=True),
+                parsed.message.signature,
+            ],
+        )
+    )
+    token = "YZ1:" + b45encode(forged)
+    assert verification.verify_token(token).verdict == Verdict.INVALID
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda t: t,
+        lambda t: "https://yz.example.cn" + tokens.url_path(t),
+        lambda t: "https://yz.example.cn/verify/?" + urlencode({"t": t}),
+    ],
+)
+def test_the_token_is_found_in_what_the_scanner_hands_over(doc, wrap):
+    assert tokens.from_text(wrap(doc.token)) == doc.token
+
+
+def test_the_qr_address_survives_percent_encoding(doc):
+    path = tokens.url_path(doc.token)
+    assert " " not in path and path.startswith("/v/YZ1:")
+    svg = tokens.qr_svg("https://yz.example.cn" + path)
+    assert svg.startswith("<svg") and "</svg>" in svg
+
+
+# The trust list and offline verification -------------------------------------------
+
+
+@pytest.fixture
+def signed(eseal, people):
+    doc, _pdf = f.issued(eseal, clerk=people.clerk, custodian=people.custodian)
+    return doc
+
+
+def _listed(client) -> dict:
+    response = client.get("/esign/trust-list.json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_the_trust_list_is_published_without_login(signed, client):
+    listed = _listed(client)
+    assert listed["format"] == "yinzheng-trust-list/1"
+    assert [len(listed[k]) for k in ("roots", "authorities", "seals")] == [1, 1, 1]
+    seal = listed["seals"][0]
+    assert seal["kid"] == signed.seal_key.kid
+    assert seal["division"] == signed.committee_id
+    assert listed["authorities"][0]["crl"].endswith("/esign/crl/620725101.crl")
+    other_county = json.loads(client.get("/esign/trust-list.json?under=440804").content)
+    assert other_county["seals"] == [] and other_county["roots"] == []
+
+
+def test_a_token_verifies_offline_against_the_trust_list(signed, client):
+    listed = _listed(client)
+    root_print = listed["roots"][0]["sha256"]
+    result = offline.verify_token(
+        signed.token, listed, pinned_roots={root_print}, holder_name="张三丰"
+    )
+    assert result.verdict == offline.VALID, result.reasons
+    assert result.claims["serial"] == signed.serial
+    assert result.claims["name_matches"] is True
+    assert result.committee_name == signed.committee.name
+
+
+def test_offline_verification_refuses_an_unpinned_root(signed, client):
+    listed = _listed(client)
+    result = offline.verify_token(signed.token, listed, pinned_roots={"0" * 64})
+    assert result.verdict == offline.INVALID
+
+
+def test_offline_verification_refuses_a_seal_off_the_list(signed, client):
+    listed = _listed(client)
+    listed["seals"] = []
+    assert offline.verify_token(signed.token, listed).verdict == offline.UNKNOWN
+
+
+def test_offline_a_revocation_after_the_issue_date_leaves_the_token_valid(
+    signed, client, people
+):
+    key = signed.seal_key
+    pki.revoke(
+        key,
+        at=signed.signed_at + dt.timedelta(days=3),
+        reason=RevocationReason.CESSATION,
+    )
+    listed = _listed(client)
+    assert offline.verify_token(signed.token, listed).verdict == offline.VALID
+
+
+def test_offline_a_revocation_before_the_issue_date_voids_the_token(
+    signed, client, people
+):
+    pki.revoke(
+        signed.seal_key,
+        at=signed.signed_at - dt.timedelta(days=2),
+        reason=RevocationReason.KEY_COMPROMISE,
+    )
+    listed = _listed(client)
+    assert offline.verify_token(signed.token, listed).verdict == offline.SEAL_REVOKED
+
+
+def test_offline_a_revocation_on_the_issue_date_asks_for_the_online_check(
+    signed, client, people
+):
+    seal_services.seal_revoke(
+        actor=people.township, seal_id=signed.seal_key.seal_id, reason="撤销"
+    )
+    listed = _listed(client)
+    result = offline.verify_token(signed.token, listed)
+    assert result.verdict == offline.UNKNOWN
+    assert result.reasons[-1] == "revoked_same_day"  # check online
+    # Online, the recorded signing time decides: signed before, still valid.
+    assert verification.verify_token(signed.token).verdict == Verdict.VALID
+
+
+# Online verification by token -------------------------------------------------------
+
+
+def test_online_a_signed_token_is_valid_and_a_prepared_one_unknown(signed, doc):
+    assert verification.verify_token(signed.token).verdict == Verdict.VALID
+    # `doc` was prepared but never sealed (refused or withdrawn before sealing).
+    assert verification.verify_token(doc.token).verdict == Verdict.UNKNOWN
+
+
+def test_online_a_signature_after_the_revocation_is_refused(signed):
+    pki.revoke(
+        signed.seal_key,
+        at=signed.signed_at - dt.timedelta(seconds=1),
+        reason=RevocationReason.KEY_COMPROMISE,
+    )
+    result = verification.verify_token(signed.token)
+    assert result.verdict == Verdict.SEAL_REVOKED
+
+
+def test_online_a_withdrawn_certificate_says_so(signed, people):
+    from yinzheng.esign import services
+
+    services.document_withdraw(
+        actor=people.head, serial=signed.serial, reason="持有人申请作废"
+    )
+    assert verification.verify_token(signed.token).verdict == Verdict.WITHDRAWN
+
+
+def test_only_the_committees_staff_prepare_a_token(eseal, people):
+    from yinzheng.esign import services
+
+    with pytest.raises(services.NotAllowed):
+        services.document_prepare(
+            actor=people.township,
+            seal_id=eseal.pk,
+            serial="620725101001-2026-000777",
+            item_key="",
+            item_name="居住证明",
+            issue_date=clock.today(),
+            holder_name="张三丰",
+        )
+
+
+def test_only_the_head_or_township_withdraws_and_with_a_reason(signed, people):
+    from yinzheng.esign import services
+
+    with pytest.raises(services.NotAllowed):
+        services.document_withdraw(actor=people.clerk, serial=signed.serial, reason="x")
+    with pytest.raises(services.InvalidInput):
+        services.document_withdraw(actor=people.head, serial=signed.serial, reason=" ")
+    services.document_withdraw(actor=people.township, serial=signed.serial, reason="错")
+    with pytest.raises(services.Conflict):
+        services.document_withdraw(actor=people.head, serial=signed.serial, reason="再")
+
+
+def test_garbage_is_invalid_not_an_error(db):
+    for data in (b"", b"%PDF-1.4 garbage", b"\x00" * 100):
+        assert verification.verify_pdf(data).verdict == Verdict.INVALID

@@ -1,0 +1,125 @@
+"""The public verification page the QR code opens: no login, the signed token only,
+valid / seal revoked / withdrawn / unknown with committee, item, date and masked name,
+the holder's name confirmed against the salted hash, rate-limited (design.md §3)."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from yinzheng.esign import pki, services, tokens
+from yinzheng.esign.choices import RevocationReason
+
+from . import factories as f
+from .test_token import tampered
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def signed(eseal, people):
+    doc, _pdf = f.issued(eseal, clerk=people.clerk, custodian=people.custodian)
+    return doc
+
+
+def page(client, token: str, **post):
+    path = tokens.url_path(token)
+    response = client.post(path, post) if post else client.get(path)
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def verdict(html: str) -> str:
+    return html.split('data-verdict="', 1)[1].split('"', 1)[0]
+
+
+def test_the_page_shows_a_valid_certificate_without_personal_data(signed, client):
+    response, html = page(client, signed.token)
+    assert verdict(html) == "valid"
+    assert signed.committee.name in html and "居住证明" in html
+    assert signed.issue_date.isoformat() in html
+    assert "张**" in html and f.HOLDER not in html
+    assert signed.serial in html
+
+
+def test_the_name_typed_by_the_verifier_is_confirmed_or_not(signed, client):
+    _r, html = page(client, signed.token, name="张三丰")
+    assert "您输入的姓名与证明持有人一致" in html
+    _r, html = page(client, signed.token, name="李四")
+    assert "不一致" in html and "李四" not in html.split('id="name-result"')[1][:200]
+
+
+def test_a_tampered_token_is_shown_as_invalid(signed, client):
+    _r, html = page(client, tampered(signed.token))
+    assert verdict(html) == "invalid"
+    assert signed.committee.name not in html
+
+
+def test_a_serial_cannot_be_looked_up_on_the_page(signed, client):
+    """The page takes the signed token only: serials cannot be enumerated."""
+    response = client.get(f"/v/{signed.serial}")
+    assert verdict(response.content.decode()) == "invalid"
+    assert "张**" not in response.content.decode()
+
+
+def test_a_certificate_sealed_after_the_seal_was_revoked_is_shown_revoked(
+    signed, client
+):
+    pki.revoke(
+        signed.seal_key,
+        at=signed.signed_at - dt.timedelta(minutes=5),
+        reason=RevocationReason.KEY_COMPROMISE,
+    )
+    _r, html = page(client, signed.token)
+    assert verdict(html) == "seal_revoked"
+
+
+def test_a_withdrawn_certificate_is_shown_withdrawn(signed, client, people):
+    services.document_withdraw(actor=people.head, serial=signed.serial, reason="作废")
+    _r, html = page(client, signed.token)
+    assert verdict(html) == "withdrawn"
+
+
+def test_a_token_never_sealed_is_shown_unknown(eseal, people, client):
+    doc = f.prepared(eseal, clerk=people.clerk)
+    _r, html = page(client, doc.token)
+    assert verdict(html) == "unknown"
+
+
+def test_the_page_is_rate_limited_per_address(signed, client, settings):
+    settings.VERIFY_RATE_PER_MINUTE = 3
+    path = tokens.url_path(signed.token)
+    codes = [client.get(path).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    other = client.get(path, REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 200
+
+
+def test_name_checks_are_limited_more_tightly(signed, client):
+    path = tokens.url_path(signed.token)
+    codes = [client.post(path, {"name": f"猜{i}"}).status_code for i in range(12)]
+    assert codes.count(429) == 2  # ten a minute
+
+
+def test_pasting_the_qr_content_opens_the_page(signed, client):
+    address = "https://yz.example.cn" + tokens.url_path(signed.token)
+    response = client.get("/verify/", {"t": address})
+    assert response.status_code == 302
+    assert response["Location"] == tokens.url_path(signed.token)
+    assert client.get("/verify/").status_code == 200
+
+
+def test_the_page_reads_three_rows(signed, client, django_assert_max_num_queries):
+    """The kid, the issued record (joined with its seal, chain and register entry),
+    the checkpoint: verification stays cheap (benchmarks/README.md)."""
+    path = tokens.url_path(signed.token)
+    client.get(path)
+    with django_assert_max_num_queries(3):
+        assert client.get(path).status_code == 200

@@ -1,0 +1,403 @@
+"""Online verification of a certificate: by its QR token, its PDF or its serial.
+
+Every answer is one of five verdicts (choices.Verdict) with the checks that led to it,
+each saying what it found:
+
+- token: reads, names a seal key of this system, and its signature holds (a changed
+  character breaks it: invalid);
+- signature (PDF): pyHanko finds the PAdES signature intact and valid, covering the whole
+  file, and the signer's chain trusted up to the county root, with the CRLs of this
+  system, at the signing time;
+- approved: the bytes before the signature's incremental update hash to what the head
+  approved, which is also what the certificate register entry records (REQ-057);
+- issued copy: the file is the one this system signed;
+- revocation: the seal certificate (and its issuers) were not revoked before the signing
+  time (a later revocation leaves the certificate valid: design.md §4);
+- register: the certificate register entry exists and still hashes to what was written,
+  and a township checkpoint covers it (or not yet);
+- status: not withdrawn.
+
+The signing time trusted here is the one this system recorded when it signed; for a PDF
+it does not know, a trusted RFC 3161 timestamp, else the time the signer claims.
+"""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yinzheng.ledger.canonical import entry_hash
+from yinzheng.ledger.models import Checkpoint
+from yinzheng.ledger.services import _at_text
+
+from . import pades, pki, tokens
+from .choices import KeyPurpose, Verdict
+from .models import KeyPair, RevocationList, SignedDocument
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool | None  # None: said for information, decides nothing
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "ok": self.ok, "message": self.message}
+
+
+@dataclass
+class Result:
+    verdict: str
+    reason: str = ""
+    checks: list[Check] = field(default_factory=list)
+    document: SignedDocument | None = None
+    serial: str = ""
+    name_matches: bool | None = None
+    signed_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+    @property
+    def verdict_label(self) -> str:
+        return str(Verdict(self.verdict).label)
+
+    def add(self, name: str, ok: bool | None, message: str) -> None:
+        self.checks.append(Check(name, ok, message))
+
+    def finish(self, verdict: str, reason: str) -> "Result":
+        self.verdict, self.reason = verdict, reason
+        return self
+
+    def public(self) -> dict[str, Any]:
+        """What anyone may see: no full name, nothing of the register but its state."""
+        doc = self.document
+        out: dict[str, Any] = {
+            "verdict": self.verdict,
+            "verdict_label": self.verdict_label,
+            "reason": self.reason,
+            "serial": self.serial,
+        }
+        if doc is not None:
+            out.update(
+                committee_code=doc.committee_id,
+                committee_name=doc.committee.name,
+                item=doc.item_name,
+                issue_date=doc.issue_date.isoformat(),
+                holder=doc.holder_masked,
+                signed_at=_iso(doc.signed_at),
+                withdrawn_at=_iso(doc.withdrawn_at),
+            )
+        out["seal_revoked_at"] = _iso(self.revoked_at)
+        out["name_matches"] = self.name_matches
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        out = self.public()
+        out["checks"] = [c.as_dict() for c in self.checks]
+        if self.document is not None:
+            out["level"] = self.document.level
+            out["seal_serial"] = (
+                self.document.seal_key.seal.serial
+                if self.document.seal_key.seal_id
+                else ""
+            )
+        return out
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _local(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# Tokens ---------------------------------------------------------------------------
+
+
+def verify_token(text: str, *, holder_name: str | None = None) -> Result:
+    result = Result(Verdict.UNKNOWN)
+    try:
+        token = tokens.from_text(text)
+        parsed = tokens.parse(token)
+    except tokens.TokenError as exc:
+        result.add("token", False, _("凭据无法识别（%s）") % exc.code)
+        return result.finish(Verdict.INVALID, _("二维码凭据无法识别或已损坏"))
+    result.serial = parsed.claims.serial
+    key = _one(
+        KeyPair.objects.filter(kid=parsed.kid, purpose=KeyPurpose.SEAL).exclude(
+            certificate_pem=""
+        )
+    )
+    if key is None:
+        result.add("token", False, _("签发凭据的电子印章不是本系统签发的"))
+        return result.finish(Verdict.UNKNOWN, _("无法确认该凭据的出具单位"))
+    public = serialization.load_pem_public_key(key.public_key_pem.encode())
+    if not tokens.verify_signature(parsed, public):
+        result.add("token", False, _("凭据签名不成立，内容可能被改动"))
+        return result.finish(Verdict.INVALID, _("二维码凭据签名无效"))
+    result.add("token", True, _("凭据签名有效"))
+    doc = _document(serial=parsed.claims.serial)
+    if doc is None:
+        result.add("register", False, _("没有找到该编号已出具的证明"))
+        return result.finish(Verdict.UNKNOWN, _("没有找到该证明的出具记录"))
+    if doc.token != token or doc.seal_key_id != key.pk:
+        result.document = doc
+        result.add("token", False, _("凭据与登记的证明不一致"))
+        return result.finish(Verdict.INVALID, _("凭据与登记的证明不一致"))
+    return _judge(result, doc, signed_at=doc.signed_at, holder_name=holder_name)
+
+
+def verify_serial(serial: str, *, holder_name: str | None = None) -> Result:
+    """By serial: for authenticated departments only (the public page takes the
+    signed token, so serials cannot be enumerated there)."""
+    result = Result(Verdict.UNKNOWN, serial=serial)
+    doc = _document(serial=serial)
+    if doc is None:
+        result.add("register", False, _("没有找到该编号已出具的证明"))
+        return result.finish(Verdict.UNKNOWN, _("没有找到该证明的出具记录"))
+    return _judge(result, doc, signed_at=doc.signed_at, holder_name=holder_name)
+
+
+def _one(qs):
+    # No ORDER BY: the look-ups are by unique or near-unique keys, and compiling the
+    # models' default orderings across the joins is most of a verification's time.
+    rows = list(qs.order_by()[:1])
+    return rows[0] if rows else None
+
+
+def _document(**lookup: Any) -> SignedDocument | None:
+    return _one(
+        SignedDocument.objects.select_related(
+            "committee",
+            "seal_key__seal",
+            "seal_key__issuer__issuer",
+            "register_entry__chain",
+        ).filter(**lookup)
+    )
+
+
+# PDFs -----------------------------------------------------------------------------
+
+
+def _chain_material(
+    key: KeyPair | None,
+) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """Trust roots, intermediate certificates and CRLs to validate a signer's chain: its
+    own county's when the signer is one of ours, else every county root."""
+    if key is not None:
+        links = pki.chain(key)
+        roots = [pki.certificate_der(links[-1])]
+        others = [pki.certificate_der(link) for link in links[1:-1]]
+        crls = [bytes(pki.current_crl(link).der) for link in links[1:]]
+        return roots, others, crls
+    roots = [
+        pki.certificate_der(r)
+        for r in KeyPair.objects.filter(purpose=KeyPurpose.ROOT).exclude(
+            certificate_pem=""
+        )
+    ]
+    return roots, [], [bytes(c.der) for c in RevocationList.objects.all()[:1000]]
+
+
+def _tsa_roots() -> list[bytes]:
+    path = settings.TSA_ROOTS
+    if not path:
+        return []
+    from cryptography import x509
+
+    with open(path, "rb") as fh:
+        certs = x509.load_pem_x509_certificates(fh.read())
+    return [c.public_bytes(serialization.Encoding.DER) for c in certs]
+
+
+def _signer_key(der: bytes) -> KeyPair | None:
+    from asn1crypto import x509 as asn1_x509
+
+    cert = asn1_x509.Certificate.load(der)
+    for row in KeyPair.objects.filter(
+        purpose=KeyPurpose.SEAL, serial_number=format(cert.serial_number, "x")
+    ):
+        if pki.certificate_der(row) == der:
+            return row
+    return None
+
+
+def verify_pdf(data: bytes, *, holder_name: str | None = None) -> Result:
+    result = Result(Verdict.UNKNOWN)
+    digest = hashlib.sha256(data).hexdigest()
+    ends = pades.revision_ends(data)
+    doc, approved_end = None, None
+    for end in ends[:-1]:
+        found = _document(approved_sha256=hashlib.sha256(data[:end]).hexdigest())
+        if found is not None and found.approved_size == end:
+            doc, approved_end = found, end
+            break
+    try:
+        _reader, sig = pades.last_signature(data)
+    except Exception:
+        sig = None
+    if sig is None:
+        result.add("signature", False, _("文件中没有电子签名，或文件无法读取"))
+        return result.finish(Verdict.INVALID, _("文件没有有效的电子签章"))
+    signer_der = sig.signer_cert.dump()
+    key = _signer_key(signer_der)
+    recorded = doc is not None and doc.signed_sha256 == digest
+    moment = doc.signed_at if recorded else sig.self_reported_timestamp
+    roots, others, crls = _chain_material(key)
+    check = pades.validate(
+        data,
+        trust_roots=roots,
+        other_certs=others,
+        crls=crls,
+        moment=moment,
+        ts_roots=_tsa_roots(),
+    )
+    if not check.cryptographically_ok:
+        result.add(
+            "signature",
+            False,
+            _("签名不成立：签名后文件被改动（%s）") % (check.error or check.summary),
+        )
+        return result.finish(Verdict.INVALID, _("文件在盖章后被改动，签章无效"))
+    if not check.whole_file:
+        result.add("signature", False, _("签名之后文件又被追加修改"))
+        return result.finish(Verdict.INVALID, _("文件在盖章后被改动，签章无效"))
+    result.add("signature", True, _("PAdES 签名完整有效，覆盖整个文件"))
+    if key is None or not (check.trusted or check.revoked):
+        result.add("chain", False, _("签名证书不是本系统签发的，或证书链不可信"))
+        return result.finish(Verdict.UNKNOWN, _("无法确认签章单位"))
+    # Revoked at the signing time, in pyHanko's view: the revocation check below says
+    # when and decides.
+    result.add(
+        "chain",
+        check.trusted or None,
+        _("证书链可信：电子印章 → 乡镇（街道）制发机关 → 县级根证书")
+        if check.trusted
+        else _("证书链可溯至县级根证书，但签名时证书已吊销"),
+    )
+    if check.timestamp_time is not None:
+        result.add(
+            "timestamp",
+            None if not check.timestamp_trusted else True,
+            _("时间戳 %(t)s（%(state)s）")
+            % {
+                "t": _local(check.timestamp_time),
+                "state": _("可信")
+                if check.timestamp_trusted
+                else _("时间戳机构未配置为可信"),
+            },
+        )
+    if doc is None:
+        result.add("approved", False, _("没有找到与该文件签批内容对应的出具记录"))
+        return result.finish(Verdict.UNKNOWN, _("没有找到该证明的出具记录"))
+    result.serial = doc.serial
+    if approved_end != (ends[-2] if len(ends) >= 2 else None):
+        result.add("approved", False, _("签名所在的修订不是紧接签批版本"))
+        return result.finish(Verdict.INVALID, _("文件与签批内容不一致"))
+    result.add("approved", True, _("签名前的文件与签批时的文件一致（SHA-256 相同）"))
+    if not recorded or doc.seal_key_id != key.pk:
+        result.document = doc
+        result.add("issued", False, _("该文件不是本系统盖章出具的那一份"))
+        return result.finish(Verdict.INVALID, _("文件与出具记录不一致"))
+    result.add("issued", True, _("与出具时盖章的文件一致"))
+    return _judge(result, doc, signed_at=doc.signed_at, holder_name=holder_name)
+
+
+# The verdict on a known document --------------------------------------------------
+
+
+def _first_revocation(key: KeyPair) -> dt.datetime | None:
+    times = [link.revoked_at for link in pki.chain(key) if link.revoked_at]
+    return min(times) if times else None
+
+
+def _register(result: Result, doc: SignedDocument) -> bool:
+    entry = doc.register_entry
+    if entry is None:
+        result.add("register", False, _("出具证明登记簿中没有该证明的条目"))
+        return False
+    intact = (
+        entry_hash(
+            chain=entry.chain.key,
+            seq=entry.seq,
+            prev=entry.prev_hash,
+            at=_at_text(entry.recorded_at),
+            body=entry.body,
+        )
+        == entry.hash
+    )
+    fields = (entry.data.get("data") or {}).get("fields") or {}
+    same = fields.get("document_sha256") == doc.approved_sha256 and fields.get(
+        "certificate_no", doc.serial
+    ) in ("", doc.serial)
+    if not (intact and same):
+        result.add("register", False, _("登记簿条目与该证明不符或已被改动"))
+        return False
+    checkpoint = (
+        Checkpoint.objects.filter(chain=entry.chain, seq__gte=entry.seq)
+        .order_by("seq")
+        .first()
+    )
+    if checkpoint is not None:
+        covered = _("已由乡镇（街道）于 %s 签署检查点") % _local(checkpoint.signed_at)
+    else:
+        covered = _("尚未签署检查点")
+    result.add(
+        "register",
+        True,
+        _("已登记于出具证明事项登记簿 %(year)s 年第 %(seq)d 条，%(covered)s")
+        % {
+            "year": entry.chain.key.rsplit(":", 1)[-1],
+            "seq": entry.seq,
+            "covered": covered,
+        },
+    )
+    return True
+
+
+def _judge(
+    result: Result,
+    doc: SignedDocument,
+    *,
+    signed_at: dt.datetime | None,
+    holder_name: str | None,
+) -> Result:
+    result.document, result.serial = doc, doc.serial
+    result.signed_at = signed_at
+    if holder_name is not None:
+        claims = tokens.parse(doc.token).claims
+        result.name_matches = tokens.name_matches(claims, holder_name)
+    if signed_at is None:
+        result.add("status", False, _("该证明尚未盖章出具"))
+        return result.finish(Verdict.UNKNOWN, _("该证明尚未出具"))
+    revoked = _first_revocation(doc.seal_key)
+    result.revoked_at = revoked
+    if revoked is not None and revoked <= signed_at:
+        result.add(
+            "revocation",
+            False,
+            _("电子印章证书于 %(r)s 吊销，晚于此的盖章 %(s)s 无效")
+            % {"r": _local(revoked), "s": _local(signed_at)},
+        )
+        return result.finish(Verdict.SEAL_REVOKED, _("盖章时印章已停止使用，证明无效"))
+    if revoked is not None:
+        result.add(
+            "revocation",
+            True,
+            _("印章已于 %(r)s 停止使用；本证明盖章在前（%(s)s），仍然有效")
+            % {"r": _local(revoked), "s": _local(signed_at)},
+        )
+    else:
+        result.add("revocation", True, _("电子印章证书未吊销"))
+    if not _register(result, doc):
+        return result.finish(Verdict.UNKNOWN, _("登记簿中没有该证明的有效记录"))
+    if doc.withdrawn_at is not None:
+        result.add("status", False, _("已于 %s 撤回") % _local(doc.withdrawn_at))
+        return result.finish(Verdict.WITHDRAWN, _("该证明已被出具单位撤回"))
+    result.add("status", True, _("证明有效，未撤回"))
+    return result.finish(Verdict.VALID, _("证明真实有效"))
