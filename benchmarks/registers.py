@@ -23,17 +23,15 @@ The million entries are written by a bulk loader that computes the same hashes a
 import argparse
 import hashlib
 import os
-import secrets
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+from benchmarks._scratch import run_on, server_url  # noqa: E402
+
 WRITERS = 8
 
 
@@ -44,30 +42,11 @@ def main() -> None:
     parser.add_argument("--appends", type=int, default=2000, help="appends per run")
     parser.add_argument("--entries", type=int, default=1_000_000)
     args = parser.parse_args()
-    os.environ["YINZHENG_DATA_DIR"] = tempfile.mkdtemp(prefix="yz-bench-registers-")
-    os.environ.pop("YINZHENG_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yinzheng.settings")
-    if args.sqlite:
-        run(args)
-        return
-    import psycopg
-
-    server = args.postgres or os.environ.get(
-        "YINZHENG_BENCH_POSTGRES_URL", DEFAULT_SERVER
+    run_on(
+        lambda: run(args),
+        postgres=None if args.sqlite else server_url(args.postgres),
+        prefix="yz-bench-registers-",
     )
-    admin = psycopg.connect(server, autocommit=True, connect_timeout=5)
-    name = f"yinzheng_bench_{secrets.token_hex(4)}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
-            os.environ["YINZHENG_DATABASE_URL"] = url
-            run(args)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def fields(n: int) -> dict:
