@@ -237,8 +237,10 @@ def test_sealing_waits_for_a_passed_vote_and_a_failed_vote_closes_REQ_055(
         usage.usage_seal(actor=people.custodian, usage_id=failed.pk)
 
 
-@pytest.mark.parametrize("retire", ["report_loss", "revoke", "block"])
-def test_a_lost_revoked_or_blocked_seal_is_never_applied_REQ_061_063(
+@pytest.mark.parametrize(
+    "retire", ["report_loss", "revoke", "block", "replace", "collect"]
+)
+def test_a_lost_revoked_blocked_replaced_or_collected_seal_is_never_applied_REQ_061_063(
     people, seal, tree, retire
 ):
     u = through_approval(people, seal)
@@ -251,6 +253,19 @@ def test_a_lost_revoked_or_blocked_seal_is_never_applied_REQ_061_063(
         )
     elif retire == "revoke":
         services.seal_revoke(actor=people.township, seal_id=seal.pk, reason="测试撤销")
+    elif retire == "collect":
+        services.seal_revoke(actor=people.township, seal_id=seal.pk, reason="测试撤销")
+        services.seal_collect(actor=people.township, seal_id=seal.pk, note="已收缴")
+    elif retire == "replace":
+        new = factories.issued(
+            officer=people.township, committee=seal.committee_id, replaces=seal
+        )
+        services.custody_appoint(
+            actor=people.head, seal_id=new.pk, custodian_id=people.custodian2.pk
+        )
+        services.seal_replace(
+            actor=people.township, old_seal_id=seal.pk, new_seal_id=new.pk
+        )
     else:
         from yinzheng.divisions import services as divisions
 
