@@ -14,6 +14,7 @@
     yinzheng catalogue-export LIST_ID --format json|csv|xlsx  open data of a list
     yinzheng catalogue-import FILE.json --list ID --reason TEXT  a draft from a file
     yinzheng catalogue-import-batch FILE.json               a later national batch
+    yinzheng credit-export [--under CODE] [--dry-run]       credit records → platform
     yinzheng <any other management command> ...
 
 Sub-commands with a hyphen map to Django management commands with an underscore.

@@ -233,6 +233,21 @@ class CertificateAttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "sha256", "size", "uploaded_at"]
 
 
+class CertificateCommitmentSummarySerializer(serializers.Serializer):
+    """The commitment that closed the request (REQ-082); in full under
+    /api/certificates/commitments/{id}/."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    signed_on = serializers.DateField()
+    verification_status = serializers.CharField(
+        source="verification.status", help_text="事后核查状态：open、closed"
+    )
+    verification_result = serializers.CharField(
+        source="verification.result", help_text="核查结果：true、false；未核查为空"
+    )
+
+
 class CertificateRequestDetailSerializer(CertificateRequestSerializer):
     decision = serializers.SerializerMethodField(
         help_text="办理中为当前判断；办结后为办结时的判断"
@@ -257,6 +272,9 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
     attachments = CertificateAttachmentSerializer(many=True)
     confirm_url = serializers.SerializerMethodField(
         help_text="居民签字确认登记簿条目的页面（ledger）"
+    )
+    commitment = serializers.SerializerMethodField(
+        help_text="以告知承诺办结时的承诺（REQ-082）"
     )
 
     class Meta(CertificateRequestSerializer.Meta):
@@ -306,6 +324,7 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
             "risk",
             "attachments",
             "confirm_url",
+            "commitment",
         ]
 
     @extend_schema_field(CertificateDecisionSerializer)
@@ -334,6 +353,13 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
     def get_risk(self, obj: CertificateRequest) -> dict | None:
         record = getattr(obj, "riskassessment", None)
         return RiskAssessmentSerializer(record).data if record else None
+
+    @extend_schema_field(CertificateCommitmentSummarySerializer(allow_null=True))
+    def get_commitment(self, obj: CertificateRequest) -> dict | None:
+        commitment = getattr(obj, "commitment", None)
+        if commitment is None:
+            return None
+        return CertificateCommitmentSummarySerializer(commitment).data
 
     def get_confirm_url(self, obj: CertificateRequest) -> str | None:
         entry = obj.register_entry

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import applications, catalogue, views
 from . import certificates as certificates_api
+from . import commitments as commitments_api
 from . import esign as esign_api
 from . import registers as registers_api
 from . import seals as seals_api
@@ -58,6 +59,37 @@ router.register(
     certificates_api.JurisdictionSettingViewSet,
     basename="certificate-setting",
 )
+# Notification-commitment, post-verification, credit (REQ-082–086).
+router.register(
+    "certificates/commitments",
+    commitments_api.CommitmentViewSet,
+    basename="certificate-commitment",
+)
+router.register(
+    "certificates/verification-tasks",
+    commitments_api.VerificationTaskViewSet,
+    basename="certificate-verification-task",
+)
+router.register(
+    "certificates/samplings",
+    commitments_api.SamplingViewSet,
+    basename="certificate-sampling",
+)
+router.register(
+    "certificates/credit-records",
+    commitments_api.CreditRecordViewSet,
+    basename="certificate-credit-record",
+)
+router.register(
+    "certificates/credit-submissions",
+    commitments_api.CreditSubmissionViewSet,
+    basename="certificate-credit-submission",
+)
+router.register(
+    "certificates/credit-platforms",
+    commitments_api.CreditPlatformViewSet,
+    basename="certificate-credit-platform",
+)
 router.register("seals/usage", seals_api.UsageViewSet, basename="seal-usage")
 
 app_name = "api"
@@ -78,6 +110,16 @@ urlpatterns = [
         "certificates/status/<str:code>/",
         certificates_api.PublicStatusView.as_view(),
         name="certificate-status",
+    ),
+    path(
+        "certificates/requests/<int:pk>/commitment/",
+        commitments_api.RequestCommitmentView.as_view(),
+        name="certificate-request-commitment",
+    ),
+    path(
+        "certificates/requests/<int:pk>/commitment-form/",
+        commitments_api.RequestCommitmentFormView.as_view(),
+        name="certificate-request-commitment-form",
     ),
     # The committees' seal-use registers (REQ-069–074).
     path(

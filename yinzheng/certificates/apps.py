@@ -11,7 +11,8 @@ class CertificatesConfig(AppConfig):
         from yinzheng.core import inbox
 
         from . import policy  # noqa: F401  (registers the certificate actions)
-        from .inbox import committee_items, overdue_items
+        from .inbox import commitment_items, committee_items, overdue_items
 
         inbox.register(committee_items)
         inbox.register(overdue_items)
+        inbox.register(commitment_items)

@@ -31,11 +31,18 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("不予出具")
     WITHDRAWN = "withdrawn", _("已撤回")
     TRANSFERRED = "transferred", _("已转交党组织")
+    COMMITTED = "committed", _("已告知承诺办结")
 
 
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.VERIFIED, Status.APPROVED})
 FINAL_STATUSES = frozenset(
-    {Status.ISSUED, Status.REFUSED, Status.WITHDRAWN, Status.TRANSFERRED}
+    {
+        Status.ISSUED,
+        Status.REFUSED,
+        Status.WITHDRAWN,
+        Status.TRANSFERRED,
+        Status.COMMITTED,
+    }
 )
 
 
@@ -64,7 +71,36 @@ class ConsultationResult(models.TextChoices):
 class CounterKind(models.TextChoices):
     CERTIFICATE = "certificate", _("证明编号")
     REFUSAL = "refusal", _("不予出具告知书编号")
+    COMMITMENT = "commitment", _("告知承诺书编号")
 
 
 # The seal-use category chosen at intake (REQ-052); C2 unless the clerk says otherwise.
 DEFAULT_CATEGORY = "C2"
+
+
+class SignatureMethod(models.TextChoices):
+    """How the resident signed the commitment (REQ-082)."""
+
+    SCREEN = "screen", _("屏幕签名")
+    SCAN = "scan", _("纸质签字后上传扫描件")
+
+
+class TaskStatus(models.TextChoices):
+    """A post-verification task (事后核查, REQ-083)."""
+
+    OPEN = "open", _("待核查")
+    CLOSED = "closed", _("已核查")
+
+
+class VerificationResult(models.TextChoices):
+    TRUE = "true", _("承诺属实")
+    FALSE = "false", _("承诺不实")
+
+
+class SubmissionStatus(models.TextChoices):
+    """An outbound submission to the credit platform (REQ-084, REQ-086)."""
+
+    QUEUED = "queued", _("待报送")
+    SENT = "sent", _("已报送")
+    ACKNOWLEDGED = "acknowledged", _("平台已确认")
+    FAILED = "failed", _("报送失败")

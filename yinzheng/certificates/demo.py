@@ -10,18 +10,28 @@ signature (DIV-04, special case), and an unlisted "无房证明" demanded by a b
 with the route the clerk entered and reported (REQ-016). 坡头区 switches the negative-list
 exception off as its seed (004) does (REQ-039), and 海东居委会 refuses 亲属关系证明.
 
+Notification-commitment (REQ-082–086): 实际居住情况证明 is designated commitment-eligible,
+two residents of 长城社区 sign commitments (one on screen, one on the printed form,
+scanned); 清泉镇 finds the first true and, after a logged draw, the second false, which
+makes a credit record with a queued submission. 山丹县 has a sample credit platform,
+disabled (its address is not real), so the submission waits in the queue.
+
 Names, ID numbers (valid check digits, not real people), facts and units are marked
 （示例）; the PDFs carry the 示例 watermark. Running it twice changes nothing.
 """
+
+import io
 
 from django.db import transaction
 from stdnum.cn import ric
 
 from yinzheng.accounts.models import User
+from yinzheng.catalogue.models import Item
+from yinzheng.core import clock
 
-from . import services
-from .choices import Trigger
-from .models import CertificateRequest
+from . import commitments, services
+from .choices import SignatureMethod, Trigger, VerificationResult
+from .models import CertificateRequest, Commitment
 
 CHANGCHENG = "620725101001"  # 长城社区居民委员会
 BEITAN = "620725101201"  # 北滩村村民委员会
@@ -68,8 +78,16 @@ def _issue(clerk: User, head: User, keeper: User, req) -> None:
 @transaction.atomic
 def load_demo_certificates() -> list[CertificateRequest]:
     """Needs the demo accounts, catalogue and seals (core.demo)."""
-    if CertificateRequest.objects.filter(sample=True).exists():
-        return list(CertificateRequest.objects.filter(sample=True))
+    if not CertificateRequest.objects.filter(
+        sample=True, commitment__isnull=True
+    ).exists():
+        _load_demo_requests()
+    if not Commitment.objects.filter(sample=True).exists():
+        load_demo_commitments()
+    return list(CertificateRequest.objects.filter(sample=True))
+
+
+def _load_demo_requests() -> None:
     clerk, head, keeper = _user("jingban"), _user("zhuren"), _user("yinzhang")
 
     issued = _request(clerk, CHANGCHENG, 1, item_key="sample_actual_residence")
@@ -205,4 +223,95 @@ def load_demo_certificates() -> list[CertificateRequest]:
         request_id=kinship.pk,
         reason="（示例）亲属关系证明列入负面清单，本区不再出具",
     )
-    return list(CertificateRequest.objects.filter(sample=True))
+
+
+COMMITMENT_ITEM = "sample_actual_residence"
+SHANDAN = "620725"
+QINGQUAN = "620725101"
+
+
+def _drawn_signature() -> bytes:
+    """A stroke on white, as the signature pad sends it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (360, 120), "white")
+    ImageDraw.Draw(image).line(
+        [(20, 90), (90, 30), (150, 85), (220, 35), (300, 80), (340, 50)],
+        fill="black",
+        width=4,
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def load_demo_commitments() -> list[Commitment]:
+    """REQ-082–086 on 长城社区's residence certificates (see the module docstring)."""
+    clerk, township = _user("jingban"), _user("xiangzhen")
+    civil = _user("minzheng")
+    # The catalogue has no service yet that designates an item commitment-eligible
+    # (Item.commitment_allowed): the demo sets the flag on its own sample item.
+    Item.objects.filter(key=COMMITMENT_ITEM).update(commitment_allowed=True)
+    commitments.credit_platform_set(
+        actor=civil,
+        division_code=SHANDAN,
+        name="（示例）全国信用信息共享平台",
+        endpoint="https://credit-platform.example.invalid/api/credit-records",
+        enabled=False,
+        note="（示例）演示数据：地址不是真实平台，未启用；正式使用前由民政部门"
+        "设置平台的真实接收地址并启用",
+    )
+    true_req = _request(
+        clerk,
+        CHANGCHENG,
+        9,
+        resident_name="钱示例",
+        item_key=COMMITMENT_ITEM,
+        purpose="（示例）申领居住证",
+        requiring_unit="（示例）山丹县公安局清泉派出所",
+        facts="（示例）本人自2021年起在长城社区实际居住。",
+    )
+    honest = commitments.commitment_record(
+        actor=clerk,
+        request_id=true_req.pk,
+        signature=("signature.png", _drawn_signature()),
+        signature_method=SignatureMethod.SCREEN,
+    )
+    commitments.verification_close(
+        actor=township,
+        task_id=honest.verification.pk,
+        result=VerificationResult.TRUE,
+        verified_on=clock.today(),
+        verifier="（示例）清泉镇 孙乡镇",
+        note="（示例）入户走访并询问两位邻居，承诺属实",
+    )
+    false_req = _request(
+        clerk,
+        CHANGCHENG,
+        10,
+        resident_name="冯示例",
+        item_key=COMMITMENT_ITEM,
+        purpose="（示例）子女就近入学",
+        requiring_unit="（示例）清泉镇中心小学",
+        facts="（示例）本人自2020年起在长城社区实际居住。",
+    )
+    # Signed on the printed form; the scanned page is that form (a sample).
+    scanned = commitments.notification_pdf(false_req)
+    untrue = commitments.commitment_record(
+        actor=clerk,
+        request_id=false_req.pk,
+        signature=("signed-page.pdf", scanned),
+        signature_method=SignatureMethod.SCAN,
+    )
+    commitments.commitment_sample(
+        actor=township, scope_code=QINGQUAN, count=1, seed="demo-qingquan-sample-1"
+    )
+    commitments.verification_close(
+        actor=township,
+        task_id=untrue.verification.pk,
+        result=VerificationResult.FALSE,
+        verified_on=clock.today(),
+        verifier="（示例）清泉镇 孙乡镇",
+        note="（示例）经查，该居民2023年已迁往外县居住，承诺不实",
+    )
+    return [honest, untrue]

@@ -9,7 +9,8 @@
   REQ ids, the route (办事途径) and the responsible department in a box, and the basis.
   A notice without a route or a department cannot be made: ValueError.
 - The notification-commitment (证明事项告知承诺书, REQ-082): what the law requires and
-  what a false commitment costs, the resident's commitment, lines to sign and date.
+  what a false commitment costs, the resident's commitment, lines to sign and date (with
+  the signature drawn on screen on them, when there is one).
 
 Everything here is a pure function of a plain dataclass: no database, no clock. The same
 input gives the same bytes (ReportLab's invariant mode; the font from yinzheng.core.pdf),
@@ -83,6 +84,9 @@ class CommitmentDoc:
     commitment: str  # 承诺内容
     date: datetime.date
     sample: bool = False
+    # The signature drawn on screen (PNG): put on the signature line. None: the line
+    # stays empty for a pen (the printed form) or the paper page was signed and scanned.
+    signature_png: bytes | None = None
 
 
 # ---------------------------------------------------------------------------------
@@ -514,6 +518,19 @@ def _render_refusal(doc: RefusalDoc) -> bytes:
     return buf.getvalue()
 
 
+def _signature_image(png: bytes):
+    """The drawn signature, at most 60 × 18 mm, proportions kept."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    width, height = ImageReader(io.BytesIO(png)).getSize()
+    scale = min(60 * mm / width, 18 * mm / height)
+    return Image(
+        io.BytesIO(png), width=width * scale, height=height * scale, hAlign="LEFT"
+    )
+
+
 def _render_commitment(doc: CommitmentDoc) -> bytes:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4
@@ -562,11 +579,17 @@ def _render_commitment(doc: CommitmentDoc) -> bytes:
         ]
         flow.append(Spacer(1, 3 * mm))
     line = HexColor("#333333")
+    signed: object = ""
+    day: list = ["", "", ""]
+    if doc.signature_png:
+        signed = _signature_image(doc.signature_png)
+        day = [str(doc.date.year), str(doc.date.month), str(doc.date.day)]
+        day = [_p(v, cell) for v in day]
     sign = Table(
         [
-            [_p(_("承诺人（签字）："), cell), "", "", "", "", "", ""],
-            [_p(_("签字日期："), cell), "", _p(_("年"), cell), ""]
-            + [_p(_("月"), cell), "", _p(_("日"), cell)],
+            [_p(_("承诺人（签字）："), cell), signed, "", "", "", "", ""],
+            [_p(_("签字日期："), cell), day[0], _p(_("年"), cell), day[1]]
+            + [_p(_("月"), cell), day[2], _p(_("日"), cell)],
         ],
         colWidths=[40 * mm, 22 * mm, 8 * mm, 14 * mm, 8 * mm, 14 * mm, 8 * mm],
         hAlign="LEFT",

@@ -1,6 +1,8 @@
 """What waits in the certificate work: requests to verify (clerk), to approve (head),
 to seal and issue (custodian), and overdue complex requests for the committee and its
-township (REQ-045)."""
+township (REQ-045); open post-verification tasks of commitments, the sampled ones apart
+(township, civil affairs, REQ-083), and credit submissions queued or failed (REQ-084,
+REQ-086)."""
 
 from typing import Any
 
@@ -13,7 +15,7 @@ from yinzheng.core import clock
 from yinzheng.core.inbox import InboxItem
 
 from . import selectors
-from .choices import OPEN_STATUSES, Status
+from .choices import OPEN_STATUSES, Status, SubmissionStatus
 
 OVERDUE_ROLES = frozenset({Role.CLERK, Role.HEAD, Role.TOWNSHIP})
 
@@ -52,3 +54,36 @@ def overdue_items(user: Any) -> list[InboxItem]:
             _("逾期未办结的证明申请"), qs.count(), reverse("certificates:overdue")
         )
     ]
+
+
+def commitment_items(user: Any) -> list[InboxItem]:
+    """REQ-083: open post-verification tasks (sampled first); REQ-084, REQ-086:
+    submissions to the credit platform still queued or failed."""
+    items = []
+    if policy.can(user, "commitment.verify"):
+        tasks = selectors.tasks_to_verify(user)
+        url = reverse("certificates:commitment_tasks")
+        items += [
+            InboxItem(
+                _("抽中、待优先核查的告知承诺"),
+                tasks.filter(sampled=True).count(),
+                f"{url}?sampled=1",
+            ),
+            InboxItem(_("待事后核查的告知承诺"), tasks.count(), url),
+        ]
+    if policy.can(user, "credit.view"):
+        subs = selectors.submissions_visible(user)
+        url = reverse("certificates:credit_records")
+        items += [
+            InboxItem(
+                _("待报送信用信息共享平台的信用记录"),
+                subs.filter(status=SubmissionStatus.QUEUED).count(),
+                url,
+            ),
+            InboxItem(
+                _("报送信用信息共享平台失败"),
+                subs.filter(status=SubmissionStatus.FAILED).count(),
+                url,
+            ),
+        ]
+    return items

@@ -10,6 +10,14 @@ sealing go through the seal-use request (seals.UsageRequest) the request opens; 
 writes the certificate register entry. Serials are gap-free per committee and year
 (`SerialCounter`); a serial once given is never reused, even when the request ends
 without a certificate (it is then shown as void).
+
+Notification-commitment (告知承诺制, REQ-082–086): where the item allows it, the request
+ends COMMITTED with a `Commitment` (the notification, the resident's commitment, the PDF
+and the signature) instead of a certificate. Each commitment has one `VerificationTask`
+(事后核查), drawn for priority by a logged random `Sampling`; a "false" result makes a
+`CreditRecord` (linked to the request, where the ID number is kept once) with its
+disclosure and penalty, and a `CreditSubmission` queued for the `CreditPlatform`
+configured for the committee's jurisdiction.
 """
 
 from django.conf import settings
@@ -25,8 +33,12 @@ from .choices import (
     CounterKind,
     IntakeClass,
     Outcome,
+    SignatureMethod,
     Status,
+    SubmissionStatus,
+    TaskStatus,
     Trigger,
+    VerificationResult,
 )
 
 _USER = settings.AUTH_USER_MODEL
@@ -56,6 +68,7 @@ class CertificateRequest(models.Model):
             Status.REFUSED,
             Status.WITHDRAWN,
             Status.TRANSFERRED,
+            Status.COMMITTED,  # REQ-082: the commitment takes the certificate's place
         },
         Status.VERIFIED: {Status.APPROVED, Status.REFUSED, Status.WITHDRAWN},
         Status.APPROVED: {Status.ISSUED, Status.REFUSED, Status.WITHDRAWN},
@@ -444,3 +457,310 @@ class SerialCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee_id} {self.year} {self.kind}: {self.last}"
+
+
+# Notification-commitment, post-verification, credit (REQ-082–086) -------------------
+
+
+class Commitment(models.Model):
+    """The resident's signed commitment in place of the certificate (告知承诺, REQ-082):
+    the notification given (what the law requires, what a false commitment costs), the
+    commitment text, the rendered PDF and the signature (drawn on screen, or the signed
+    paper page scanned). Name and ID number stay on the request."""
+
+    request = models.OneToOneField(
+        CertificateRequest,
+        verbose_name=_("证明申请"),
+        on_delete=models.PROTECT,
+        related_name="commitment",
+    )
+    committee = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("村（居）委会"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    number = models.CharField(_("告知承诺书编号"), max_length=40, unique=True)
+    notification = models.TextField(_("告知内容"))
+    text = models.TextField(_("承诺内容"))
+    signed_on = models.DateField(_("签字日期"))
+    pdf = models.FileField(_("告知承诺书"), upload_to="certificates/commitments/%Y/")
+    pdf_sha256 = models.CharField(_("告知承诺书 SHA-256"), max_length=64)
+    signature_method = models.CharField(
+        _("签字方式"), max_length=10, choices=SignatureMethod.choices
+    )
+    signature = models.FileField(
+        _("签字"), upload_to="certificates/commitments/signatures/%Y/"
+    )
+    signature_name = models.CharField(_("签字文件名"), max_length=200)
+    signature_sha256 = models.CharField(_("签字 SHA-256"), max_length=64)
+    sample = models.BooleanField(_("示例数据"), default=False)
+    recorded_by = _user_fk(_("经办人"), null=False)
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("告知承诺")
+        verbose_name_plural = _("告知承诺")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def division_code(self) -> str:
+        return self.committee_id
+
+
+class Sampling(models.Model):
+    """A random draw of open verification tasks below a division (REQ-083). The seed,
+    the population (task ids) and the picks are in the audit journal too
+    (`journal_entry`), so anyone can draw again: `commitments.draw()`."""
+
+    scope = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("抽查范围"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    seed = models.CharField(_("随机种子"), max_length=64)
+    rate = models.DecimalField(
+        _("抽查比例"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    count = models.PositiveIntegerField(_("抽查数量"), null=True, blank=True)
+    population = models.JSONField(_("总体（核查任务编号）"), default=list)
+    picks = models.JSONField(_("抽中（核查任务编号）"), default=list)
+    journal_entry = models.ForeignKey(
+        "ledger.Entry",
+        verbose_name=_("审计记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drawn_by = _user_fk(_("抽查人"))
+    drawn_at = models.DateTimeField(_("抽查时间"))
+
+    class Meta:
+        verbose_name = _("事后核查抽查")
+        verbose_name_plural = _("事后核查抽查")
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scope_id} · {self.seed}"
+
+    @property
+    def division_code(self) -> str:
+        return self.scope_id
+
+
+class VerificationTask(models.Model):
+    """The post-verification of one commitment (事后核查, REQ-083): open until someone
+    records the result (true / false), the date, the verifier and a note."""
+
+    TRANSITIONS = {TaskStatus.OPEN: {TaskStatus.CLOSED}}
+
+    commitment = models.OneToOneField(
+        Commitment,
+        verbose_name=_("告知承诺"),
+        on_delete=models.PROTECT,
+        related_name="verification",
+    )
+    committee = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("村（居）委会"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    sampled = models.BooleanField(_("已抽中，优先核查"), default=False)
+    sampling = models.ForeignKey(
+        Sampling,
+        verbose_name=_("抽查"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    result = models.CharField(
+        _("核查结果"), max_length=10, choices=VerificationResult.choices, blank=True
+    )
+    verified_on = models.DateField(_("核查日期"), null=True, blank=True)
+    verifier = models.CharField(_("核查人"), max_length=100, blank=True)
+    note = models.TextField(_("核查情况"), blank=True)
+    closed_by = _user_fk(_("登记人"))
+    closed_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("事后核查任务")
+        verbose_name_plural = _("事后核查任务")
+        ordering = ["-sampled", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["committee", "status"], name="vtask_cmte_status"),
+        ]
+        constraints = [
+            # REQ-083: a closed task has its result, date and verifier.
+            models.CheckConstraint(
+                condition=Q(status="open")
+                | (~Q(result="") & Q(verified_on__isnull=False) & ~Q(verifier="")),
+                name="vtask_closed_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} · {self.commitment_id}"
+
+    @property
+    def division_code(self) -> str:
+        return self.committee_id
+
+
+class CreditPlatform(models.Model):
+    """The credit-information sharing platform a jurisdiction reports to (REQ-086): the
+    nearest row on a committee's chain applies, like `JurisdictionSetting`."""
+
+    division = models.OneToOneField(
+        "divisions.Division",
+        verbose_name=_("区划"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("平台名称"), max_length=200)
+    endpoint = models.URLField(_("接收地址"), max_length=500)
+    enabled = models.BooleanField(_("启用报送"), default=True)
+    note = models.TextField(_("依据或说明"), blank=True)
+    updated_by = _user_fk(_("设置人"))
+    updated_at = models.DateTimeField(_("设置时间"))
+
+    class Meta:
+        verbose_name = _("信用信息共享平台")
+        verbose_name_plural = _("信用信息共享平台")
+        ordering = ["division_id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def division_code(self) -> str:
+        return self.division_id
+
+
+class CreditRecord(models.Model):
+    """A personal credit record for a false commitment (REQ-084), with its public
+    disclosure and, in serious cases, the penalty and whether it was published (REQ-085).
+    The person is the request's resident: name and ID number are read from there, never
+    copied."""
+
+    commitment = models.OneToOneField(
+        Commitment,
+        verbose_name=_("告知承诺"),
+        on_delete=models.PROTECT,
+        related_name="credit_record",
+    )
+    task = models.OneToOneField(
+        VerificationTask,
+        verbose_name=_("事后核查任务"),
+        on_delete=models.PROTECT,
+        related_name="credit_record",
+    )
+    committee = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("村（居）委会"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    finding = models.TextField(_("不实情况"))
+    recorded_on = models.DateField(_("认定日期"))
+    disclosure_site = models.CharField(_("公示网站"), max_length=200, blank=True)
+    disclosed_on = models.DateField(_("公示日期"), null=True, blank=True)
+    penalty_decision = models.TextField(_("处罚决定"), blank=True)
+    penalty_on = models.DateField(_("处罚日期"), null=True, blank=True)
+    penalty_published = models.BooleanField(_("处罚已公开"), default=False)
+    created_by = _user_fk(_("登记人"))
+    created_at = models.DateTimeField(_("登记时间"))
+    updated_by = _user_fk(_("最后修改人"))
+    updated_at = models.DateTimeField(_("最后修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disclosure_site="") | Q(disclosed_on__isnull=False),
+                name="credit_disclosure_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(penalty_published=False) | ~Q(penalty_decision=""),
+                name="credit_published_penalty_exists",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} · {self.commitment.number}"
+
+    @property
+    def division_code(self) -> str:
+        return self.committee_id
+
+    @property
+    def request(self) -> CertificateRequest:
+        return self.commitment.request
+
+
+class CreditSubmission(models.Model):
+    """One outbound submission of a credit record to the credit platform (REQ-084,
+    REQ-086). The target is resolved when it is sent, so a changed endpoint receives
+    the next one; what was used is kept on the row."""
+
+    _OUTCOMES = frozenset(
+        {SubmissionStatus.SENT, SubmissionStatus.ACKNOWLEDGED, SubmissionStatus.FAILED}
+    )
+    TRANSITIONS = {
+        SubmissionStatus.QUEUED: _OUTCOMES,
+        SubmissionStatus.FAILED: _OUTCOMES,  # retried at the next export
+        # The platform confirms later (a receipt through its own channel).
+        SubmissionStatus.SENT: frozenset({SubmissionStatus.ACKNOWLEDGED}),
+    }
+
+    record = models.ForeignKey(
+        CreditRecord,
+        verbose_name=_("信用记录"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.QUEUED,
+    )
+    platform_name = models.CharField(_("目标平台"), max_length=200, blank=True)
+    endpoint = models.URLField(_("报送地址"), max_length=500, blank=True)
+    attempts = models.PositiveIntegerField(_("报送次数"), default=0)
+    last_error = models.TextField(_("最近一次错误"), blank=True)
+    last_attempt_at = models.DateTimeField(_("最近报送时间"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(
+        _("平台响应状态码"), null=True, blank=True
+    )
+    remote_reference = models.CharField(_("平台回执编号"), max_length=200, blank=True)
+    payload_sha256 = models.CharField(_("报送内容 SHA-256"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("报送成功时间"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("平台确认时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("信用信息报送")
+        verbose_name_plural = _("信用信息报送")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"], name="creditsub_status")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} · {self.pk}"
+
+    @property
+    def division_code(self) -> str:
+        return self.record.committee_id

@@ -3,6 +3,11 @@
 The clerk (or the head) takes requests in, records the facts and the records an outcome
 needs, verifies and refuses; the head approves and signs public-interest consultations;
 the custodian seals and issues; civil affairs sets the jurisdiction's switch (REQ-039).
+
+Notification-commitment (REQ-082–086): the clerk records the commitment (certificate.handle);
+the township and civil affairs post-verify and draw samples; civil affairs and inspectors
+read the credit records, civil affairs records their disclosure and penalty and
+configures the credit platform of its jurisdiction.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +47,26 @@ for _action in [
     policy.Action(
         "certificate.configure",
         _("设置本辖区负面清单事项例外通道（REQ-039）"),
+        frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
+    ),
+    policy.Action(
+        "commitment.verify",
+        _("告知承诺事后核查：登记核查结果、随机抽查（REQ-083）"),
+        frozenset({Role.TOWNSHIP, Role.CIVIL_AFFAIRS, Role.ADMIN}),
+    ),
+    policy.Action(
+        "credit.view",
+        _("查看不实承诺的信用记录及报送情况（REQ-084）"),
+        frozenset({Role.TOWNSHIP, Role.CIVIL_AFFAIRS, Role.INSPECTOR, Role.ADMIN}),
+    ),
+    policy.Action(
+        "credit.manage",
+        _("登记信用记录的公示和处罚（REQ-085）"),
+        frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
+    ),
+    policy.Action(
+        "credit.configure",
+        _("设置本辖区报送的信用信息共享平台（REQ-086）"),
         frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
     ),
 ]:

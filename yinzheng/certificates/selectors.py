@@ -22,8 +22,17 @@ from yinzheng.divisions.models import ancestor_codes
 
 from . import policy as _certificate_policy  # noqa: F401  (registers the actions)
 from . import rules
-from .choices import OPEN_STATUSES
-from .models import CertificateRequest, JurisdictionSetting
+from .choices import OPEN_STATUSES, SubmissionStatus, TaskStatus
+from .models import (
+    CertificateRequest,
+    Commitment,
+    CreditPlatform,
+    CreditRecord,
+    CreditSubmission,
+    JurisdictionSetting,
+    Sampling,
+    VerificationTask,
+)
 
 VIEW = "certificate.view"
 
@@ -90,6 +99,22 @@ def setting_for(committee_code: str) -> JurisdictionSetting | None:
         if code in found:
             return found[code]
     return None
+
+
+def _nearest(model, committee_code: str):
+    """The row of `model` (keyed by division) nearest the committee on its chain."""
+    chain = [*ancestor_codes(committee_code), committee_code]
+    found = {s.division_id: s for s in model.objects.filter(division_id__in=chain)}
+    for code in reversed(chain):
+        if code in found:
+            return found[code]
+    return None
+
+
+def credit_platform_for(committee_code: str) -> CreditPlatform | None:
+    """REQ-086: the credit platform configured nearest the committee (its county, a
+    city or the province), or None. A disabled nearest row means: do not send."""
+    return _nearest(CreditPlatform, committee_code)
 
 
 def negative_exception_enabled(committee_code: str) -> bool:
@@ -226,3 +251,56 @@ def demand_warning(req: CertificateRequest) -> bool:
 
 def is_final(req: CertificateRequest) -> bool:
     return req.status not in OPEN_STATUSES
+
+
+# Notification-commitment, post-verification, credit (REQ-082–086) ------------------
+
+
+def commitments_visible(user: Any) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(committee_q(user)).select_related(
+        "committee", "request", "request__item"
+    )
+
+
+def tasks_visible(user: Any) -> QuerySet[VerificationTask]:
+    return VerificationTask.objects.filter(committee_q(user)).select_related(
+        "committee", "commitment", "commitment__request", "commitment__request__item"
+    )
+
+
+def tasks_to_verify(user: Any) -> QuerySet[VerificationTask]:
+    """Open tasks where the user may record the result (REQ-083)."""
+    return VerificationTask.objects.filter(
+        committee_q(user, action="commitment.verify"), status=TaskStatus.OPEN
+    )
+
+
+def samplings_visible(user: Any) -> QuerySet[Sampling]:
+    return Sampling.objects.filter(committee_q(user, "scope_id")).select_related(
+        "scope", "drawn_by"
+    )
+
+
+def credit_records_visible(user: Any) -> QuerySet[CreditRecord]:
+    return CreditRecord.objects.filter(
+        committee_q(user, action="credit.view")
+    ).select_related("committee", "commitment", "commitment__request", "task")
+
+
+def submissions_visible(user: Any) -> QuerySet[CreditSubmission]:
+    return CreditSubmission.objects.filter(
+        committee_q(user, "record__committee_id", "credit.view")
+    ).select_related("record", "record__commitment")
+
+
+def submissions_pending(user: Any) -> QuerySet[CreditSubmission]:
+    """Queued or failed submissions, for those who see credit records."""
+    return submissions_visible(user).filter(
+        status__in=[SubmissionStatus.QUEUED, SubmissionStatus.FAILED]
+    )
+
+
+def credit_platforms_visible(user: Any) -> QuerySet[CreditPlatform]:
+    return CreditPlatform.objects.filter(
+        committee_q(user, "division_id", "credit.view")
+    ).select_related("division", "updated_by")

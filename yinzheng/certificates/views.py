@@ -18,10 +18,12 @@ the item, the committee, the dates and the deadline, the masked name and, when n
 is issued, where to go instead (REQ-049). It is rate-limited per address.
 """
 
+import io
 import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -43,11 +45,13 @@ from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
 from yinzheng.esign import hooks as esign_hooks
+from yinzheng.ledger.forms import SIGNATURE_DATA_URL_MAX_CHARS
 
-from . import rules, selectors, services
+from . import commitments, rules, selectors, services
 from .choices import ConsultationResult, IntakeClass, Outcome, Status
 from .forms import (
     AttachForm,
+    CommitmentForm,
     ConfirmForm,
     ConsultationRecordForm,
     ExceptionForm,
@@ -67,6 +71,8 @@ from .models import Attachment, CertificateRequest, DemandReport, JurisdictionSe
 HANDLE, APPROVE, SEAL = "certificate.handle", "certificate.approve", "certificate.seal"
 CONFIGURE = "certificate.configure"
 STATUS_RATE_PER_MINUTE = 30
+# Room the commitment form's texts take in the POST (two fields of 8000 characters).
+COMMITMENT_TEXT_BYTES = 64 * 1024
 TRACKING_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 # Which form field a service refusal belongs to, by its code.
@@ -88,6 +94,8 @@ CODE_FIELDS = {
     "consultation_date_required": "held_on",
     "consultation_date_invalid": "held_on",
     "organisation_required": "demanding_organisation",
+    "text_too_long": "notification",
+    "signed_on_invalid": "signed_on",
 }
 
 
@@ -153,6 +161,7 @@ def index(request):
             "statuses": Status.choices,
             "may_handle": policy.can(user, HANDLE),
             "may_configure": policy.can(user, CONFIGURE),
+            "may_view_credit": policy.can(user, "credit.view"),
             "overdue_count": selectors.overdue(user, clock.today()).count(),
         },
     )
@@ -362,6 +371,16 @@ def _forms(req: CertificateRequest, decision: dict) -> dict[str, Any]:
         "approve": ConfirmForm(prefix="approve"),
         "issue": ConfirmForm(prefix="issue"),
         "sign": ConfirmForm(prefix="sign"),
+        # REQ-082: the texts to print and sign, made only when the route is open.
+        "commitment": CommitmentForm(
+            prefix="commitment",
+            initial={
+                "notification": commitments.default_notification(req),
+                "commitment": commitments.default_commitment(req),
+            }
+            if req.status == Status.RECEIVED and decision.get("commitment_available")
+            else None,
+        ),
     }
 
 
@@ -411,7 +430,9 @@ def _detail_page(
         and selectors.demand_warning(req)
         and not req.demand_reports.exists(),
         "attach": req.is_open and may_handle,
+        "commitment": open_ and may_handle and decision.get("commitment_available"),
     }
+    commitment = getattr(req, "commitment", None)
     return render(
         request,
         "certificates/detail.html",
@@ -442,6 +463,15 @@ def _detail_page(
             "overdue": req.is_open and req.due_on and req.due_on < clock.today(),
             "refuse_open": decision.get("outcome")
             in (Outcome.REFUSE, Outcome.NOT_ISSUED, Outcome.MANUAL),
+            "commitment": commitment,
+            "task": getattr(commitment, "verification", None) if commitment else None,
+            # What the browser may send as a drawn signature: the ledger's limit,
+            # within Django's own next to the texts.
+            "signature_max_chars": min(
+                SIGNATURE_DATA_URL_MAX_CHARS,
+                (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 1 << 40)
+                - COMMITMENT_TEXT_BYTES,
+            ),
         },
     )
 
@@ -562,6 +592,19 @@ def _ops(
             ),
             _("已添加材料"),
         ),
+        "commitment": (
+            CommitmentForm,
+            lambda req, v: commitments.commitment_record(
+                actor=user,
+                request_id=req.pk,
+                signature=v["signature_file"],
+                signature_method=v["signature_method"],
+                notification_text=v["notification"],
+                commitment_text=v["commitment"],
+                signed_on=v.get("signed_on"),
+            ),
+            _("已登记告知承诺：以承诺代替证明，不用印，申请已办结；已生成事后核查任务"),
+        ),
     }
 
 
@@ -596,8 +639,22 @@ def action(request, pk: int, op: str):
 
 @login_required
 def document(request, pk: int, kind: str):
-    """The certificate or the refusal notice (printable PDF)."""
+    """The certificate, the refusal notice or the commitment (printable PDF); the
+    notification form to print and sign while the commitment route is open."""
     req = _request_or_404(request.user, pk)
+    if kind == "commitment-form":
+        if not commitments.commitment_allowed(req):
+            raise Http404
+        return FileResponse(
+            io.BytesIO(commitments.notification_pdf(req)),
+            content_type="application/pdf",
+            filename=f"{req.tracking_code}-commitment.pdf",
+        )
+    if kind == "commitment":
+        commitment = getattr(req, "commitment", None)
+        if commitment is None:
+            raise Http404
+        return _file(commitment.pdf, f"{commitment.number}.pdf", "application/pdf")
     # An issued electronic certificate is served signed (esign); otherwise as approved.
     certificate = esign_hooks.issued_file(req.serial) or req.certificate_pdf
     field = {"certificate": certificate, "notice": req.refusal_notice}.get(kind)
@@ -609,6 +666,24 @@ def document(request, pk: int, kind: str):
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     return FileResponse(handle, content_type="application/pdf", filename=name)
+
+
+def _file(field, name: str, content_type: str | None = None):
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    return FileResponse(handle, content_type=content_type, filename=name)
+
+
+@login_required
+def commitment_signature(request, pk: int):
+    """The resident's signature of the commitment (drawn PNG or scanned page)."""
+    req = _request_or_404(request.user, pk)
+    commitment = getattr(req, "commitment", None)
+    if commitment is None:
+        raise Http404
+    return _file(commitment.signature, commitment.signature_name)
 
 
 @login_required

@@ -98,3 +98,45 @@ def issued(people, committee: str, item: Item, **over: Any):
     )
     services.request_approve(actor=people.head, request_id=req.pk)
     return services.request_issue(actor=people.custodian, request_id=req.pk)
+
+
+def commitment_item(name: str = "居住情况告知承诺证明", *, key: str = "commit") -> Item:
+    """A positive-list item of the county for which the commitment route is open
+    (REQ-082): published on its own county list."""
+    from yinzheng.catalogue.tests import factories as cf
+
+    item = cf.item(name, key=key)
+    Item.objects.filter(pk=item.pk).update(commitment_allowed=True)
+    item.refresh_from_db()
+    cf.published(COUNTY, ListKind.POSITIVE, [item])
+    return item
+
+
+def signature_png(width: int = 240, height: int = 80) -> bytes:
+    """A signature as signature.js sends it: a PNG with a stroke on white."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "white")
+    ImageDraw.Draw(image).line(
+        [(10, height - 20), (width // 2, 15), (width - 10, height - 25)],
+        fill="black",
+        width=3,
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def committed(people, committee: str, item: Item, **over: Any):
+    """A request taken in and closed by the resident's commitment signed on screen."""
+    from yinzheng.certificates import commitments
+
+    req = request(actor=people.clerk, committee=committee, item=item, **over)
+    return commitments.commitment_record(
+        actor=people.clerk,
+        request_id=req.pk,
+        signature=("signature.png", signature_png()),
+        signature_method="screen",
+    )

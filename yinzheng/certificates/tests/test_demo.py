@@ -5,7 +5,14 @@ import pytest
 
 from yinzheng.certificates import selectors
 from yinzheng.certificates.choices import Status
-from yinzheng.certificates.models import CertificateRequest, DemandReport
+from yinzheng.certificates.models import (
+    CertificateRequest,
+    Commitment,
+    CreditRecord,
+    CreditSubmission,
+    DemandReport,
+    Sampling,
+)
 from yinzheng.core.demo import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +47,21 @@ def test_the_demo_has_issued_refused_exception_and_public_interest_cases():
     count = requests.count()
     load_demo()
     assert CertificateRequest.objects.count() == count
+
+
+def test_the_demo_has_a_true_and_a_false_commitment_with_a_queued_submission():
+    """REQ-082–086: made by the services; the sample platform is disabled, so the
+    submission waits."""
+    load_demo()
+    commitments = {c.verification.result: c for c in Commitment.objects.all()}
+    assert set(commitments) == {"true", "false"}
+    assert all(
+        c.sample and c.request.status == Status.COMMITTED for c in commitments.values()
+    )
+    record = CreditRecord.objects.get()
+    assert record.commitment == commitments["false"]
+    assert CreditSubmission.objects.get().status == "queued"
+    assert Sampling.objects.get().seed == "demo-qingquan-sample-1"
+    assert selectors.credit_platform_for("620725101001").enabled is False
+    load_demo()
+    assert Commitment.objects.count() == 2 and CreditRecord.objects.count() == 1

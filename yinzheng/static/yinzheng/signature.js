@@ -106,6 +106,8 @@
 
     form.addEventListener("submit", function (event) {
       if (!drawn) {
+        // data-optional: another way to sign is on the form (an uploaded page).
+        if (box.hasAttribute("data-optional")) return;
         event.preventDefault();
         status.textContent = box.getAttribute("data-empty-message");
         return;
