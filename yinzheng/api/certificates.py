@@ -822,6 +822,17 @@ class CertificateRequestViewSet(
         services.request_withdraw(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
+    @_step(
+        "作废已出具的证明（主任；电子证明核验显示已撤回）",
+        CertificateWithdrawSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def annul(self, request, pk=None):
+        req = self.get_object()
+        v = _valid(CertificateWithdrawSerializer, request)
+        services.request_annul(actor=request.user, request_id=req.pk, **v)
+        return self._done(req.pk)
+
     @_step("转交社区（村）党组织办理，不用印（REQ-043）", CertificateTransferSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):

@@ -32,6 +32,7 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
     TRANSFERRED = "transferred", _("已转交党组织")
     COMMITTED = "committed", _("已告知承诺办结")
+    ANNULLED = "annulled", _("出具后已作废")
 
 
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.VERIFIED, Status.APPROVED})

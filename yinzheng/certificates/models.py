@@ -72,6 +72,9 @@ class CertificateRequest(models.Model):
         },
         Status.VERIFIED: {Status.APPROVED, Status.REFUSED, Status.WITHDRAWN},
         Status.APPROVED: {Status.ISSUED, Status.REFUSED, Status.WITHDRAWN},
+        # An issued certificate found wrong is annulled: the register entry stays (it
+        # records the sealing), verification says "withdrawn" from then on.
+        Status.ISSUED: {Status.ANNULLED},
     }
 
     committee = models.ForeignKey(

@@ -1108,6 +1108,30 @@ def request_withdraw(*, actor: Any, request_id: int, reason: str) -> Certificate
 
 
 @transaction.atomic
+def request_annul(*, actor: Any, request_id: int, reason: str) -> CertificateRequest:
+    """Annul an issued certificate that proves wrong (出具后作废): the head, with the
+    reason. The register entry stays — it records a sealing that happened; an
+    electronic certificate's verification says "withdrawn" from now on (esign)."""
+    req = _lock(request_id)
+    policy.require(actor, "certificate.approve", req)
+    _require_status(req, Status.ISSUED)
+    reason = _text(reason, _("作废原因"), "reason_required", 2000)
+    from yinzheng.esign.models import SignedDocument
+    from yinzheng.esign.services import document_withdraw
+
+    if SignedDocument.objects.filter(
+        serial=req.serial, signed_at__isnull=False, withdrawn_at__isnull=True
+    ).exists():
+        document_withdraw(actor=actor, serial=req.serial, reason=reason)
+    with audit.recorded(
+        actor=actor, event="certificate_request.annulled", subject=req, fields=FIELDS
+    ):
+        req.closed_by, req.closed_at, req.closing_note = actor, clock.now(), reason
+        move_to(req, Status.ANNULLED)
+    return req
+
+
+@transaction.atomic
 def request_transfer(
     *, actor: Any, request_id: int, note: str = ""
 ) -> CertificateRequest:

@@ -363,6 +363,7 @@ def _forms(req: CertificateRequest, decision: dict) -> dict[str, Any]:
             else None,
         ),
         "withdraw": ReasonForm(prefix="withdraw"),
+        "annul": ReasonForm(prefix="annul"),
         "transfer": TransferForm(prefix="transfer"),
         "report": ReportForm(
             prefix="report", initial={"demanding_organisation": req.requiring_unit}
@@ -425,6 +426,7 @@ def _detail_page(
         and may_handle
         and decision.get("outcome") != Outcome.TRANSFER_PARTY,
         "withdraw": req.is_open and may_handle,
+        "annul": req.status == Status.ISSUED and may_approve,
         "report": req.is_open
         and may_handle
         and selectors.demand_warning(req)
@@ -564,6 +566,13 @@ def _ops(
                 actor=user, request_id=req.pk, reason=v["reason"]
             ),
             _("已撤回"),
+        ),
+        "annul": (
+            ReasonForm,
+            lambda req, v: services.request_annul(
+                actor=user, request_id=req.pk, reason=v["reason"]
+            ),
+            _("已作废该证明；电子证明核验将显示“已撤回”"),
         ),
         "transfer": (
             TransferForm,

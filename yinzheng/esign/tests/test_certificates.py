@@ -133,3 +133,31 @@ def test_a_physically_sealed_certificate_has_no_token_or_signature(
     req = cf.issued(people, A1A, catalogue.simple)
     assert req.seal == seal and req.status == Status.ISSUED
     assert not SignedDocument.objects.exists()
+
+
+def test_the_head_annuls_an_issued_certificate_and_its_token_says_withdrawn(
+    people,  # noqa: F811
+    eseal,
+    catalogue,  # noqa: F811
+    client,
+):
+    req = approved(people, catalogue.simple)
+    req = certificates.request_issue(actor=people.custodian, request_id=req.pk)
+    doc = SignedDocument.objects.get(serial=req.serial)
+    from yinzheng.core.errors import InvalidInput, NotAllowed
+
+    with pytest.raises(NotAllowed):
+        certificates.request_annul(
+            actor=people.clerk, request_id=req.pk, reason="事实有误"
+        )
+    with pytest.raises(InvalidInput):
+        certificates.request_annul(actor=people.head, request_id=req.pk, reason=" ")
+    req = certificates.request_annul(
+        actor=people.head, request_id=req.pk, reason="居住事实有误，已重新核实"
+    )
+    assert req.status == Status.ANNULLED
+    assert req.register_entry is not None  # the sealing stays recorded
+    assert verification.verify_token(doc.token).verdict == Verdict.WITHDRAWN
+    client.force_login(people.head)
+    page = client.get(f"/certificates/{req.pk}/").content.decode()
+    assert "出具后已作废" in page
