@@ -14,10 +14,12 @@ the one error handler as {"code", "message", "detail"} (a refused approval is 40
 
 import builtins
 import os
+import re
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -97,6 +99,9 @@ class BasesField(serializers.JSONField):
             raise serializers.ValidationError(
                 '须为 [{"type": …, "citation": …}] 形式的列表'
             )
+        if any("\x00" in b.get(k, "") for b in value for k in ("type", "citation")):
+            # As CharField refuses it: PostgreSQL's jsonb cannot store \u0000.
+            raise serializers.ValidationError(_("不能含有空字符"))
         return value
 
 
@@ -474,7 +479,7 @@ class ApplicationViewSet(
                 qs = qs.filter(status=params["status"])
             if params.get("kind"):
                 qs = qs.filter(kind=params["kind"])
-            if params.get("list", "").isdigit():
+            if re.fullmatch(r"[0-9]{1,12}", params.get("list", "")):
                 qs = qs.filter(catalogue_list_id=int(params["list"]))
             qs = qs.annotate(
                 opinions_pending=Count("opinions", filter=Q(opinions__opinion=""))

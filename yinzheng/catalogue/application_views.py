@@ -17,6 +17,7 @@ only through this module, to users who see the application.
 """
 
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -61,6 +62,8 @@ from .models import Application, CatalogueList, ListEntry, ReviewOpinion
 PARTICIPANT_ACTIONS = ("catalogue.apply", "catalogue.opinion_township")
 OPEN_STATUSES = {ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW}
 PAGE_SIZE = 30
+# An id in a parameter: ASCII digits that int() takes ("²".isdigit() is true too).
+ID = re.compile(r"[0-9]{1,12}")
 # Exit items are offered per list as option groups; past this many lists, the first ones.
 MAX_EXIT_LISTS = 50
 
@@ -115,7 +118,7 @@ def application_list(request):
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     list_id = request.GET.get("list", "")
-    if list_id.isdigit():
+    if ID.fullmatch(list_id):
         qs = qs.filter(catalogue_list_id=int(list_id))
     awaiting = bool(request.GET.get("awaiting"))
     if awaiting:
@@ -218,7 +221,7 @@ def application_new(request):
         if own:
             initial["department"] = own[0]
         wanted = request.GET.get("list", "")
-        if wanted.isdigit() and any(lst.pk == int(wanted) for lst in lists):
+        if ID.fullmatch(wanted) and any(lst.pk == int(wanted) for lst in lists):
             initial["catalogue_list"] = int(wanted)
         if request.GET.get("kind") in ApplicationKind.values:
             initial["kind"] = request.GET["kind"]

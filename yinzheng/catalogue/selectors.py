@@ -419,10 +419,10 @@ def applications_visible(user: Any) -> QuerySet[Application]:
     for role, code, dept in policy.grants_of(user):
         if role == "department" and dept:
             # The department's own applications, and those it is asked to review
-            # (REQ-023).
+            # (REQ-023), on lists owned within its subtree: a list above it is not its
+            # to apply to or give an opinion on (departments_at), nor to read.
             q |= (Q(department=dept) | Q(opinions__department=dept)) & (
                 policy.data_q_for_codes([code], "catalogue_list__owner_id")
-                | Q(catalogue_list__owner_id__in=ancestor_codes(code))
             )
         if role == "township":
             q |= Q(opinions__township_id=code)

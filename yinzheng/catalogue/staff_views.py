@@ -27,7 +27,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
-from yinzheng.core.errors import DomainError, NotAllowed
+from yinzheng.core.errors import DomainError, InvalidInput, NotAllowed
 from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.divisions.models import Division
 
@@ -681,6 +681,10 @@ def manage_cleanup(request, review_id: int):
     decisions = cleanup.review_rows(review)
     rows = _posted_rows(request, decisions)
     if request.method == "POST":
+        if any("\x00" in v for _k, vs in request.POST.lists() for v in vs):
+            # The rows are read from the raw POST, not through a form: refuse a NUL as
+            # RejectBadInputMiddleware does for parameters (PostgreSQL cannot store it).
+            return HttpResponseBadRequest(str(InvalidInput.message))
         confirm_all = "confirm_all" in request.POST
         wanted = [
             (r["decision"].item.key, r["disposition"], r["reason"])

@@ -204,7 +204,10 @@ def from_text(text: str) -> str:
     text = (text or "").strip()
     if text.startswith(PREFIX):
         return text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # not an address ("http://[…"): read as the token itself
+        return text
     if "t" in parse_qs(parts.query):
         return parse_qs(parts.query)["t"][0].strip()
     marker = "/v/"

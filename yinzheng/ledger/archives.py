@@ -13,6 +13,7 @@ note explains them; the note is archived with the book.
 import hashlib
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -69,6 +70,9 @@ def render_xlsx(chain: Chain, committee: Division, register: str, year: int) -> 
         cell.font = Font(bold=True)
     for line in _table(chain, register):
         ws.append(line)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # what was written, not a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -103,8 +107,11 @@ def render_pdf(chain: Chain, committee: Division, register: str, year: int) -> b
         title=f"{committee.name} {registers.Register.LABELS[register]} {year}",
         invariant=1,
     )
-    head = [Paragraph(h, small) for h in _header(register)]
-    body = [[Paragraph(c, small) for c in line] for line in _table(chain, register)]
+    # Paragraph reads its text as markup: a cell is text, "<" and "&" included.
+    head = [Paragraph(escape(h), small) for h in _header(register)]
+    body = [
+        [Paragraph(escape(c), small) for c in line] for line in _table(chain, register)
+    ]
     table = Table([head, *body], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -117,8 +124,10 @@ def render_pdf(chain: Chain, committee: Division, register: str, year: int) -> b
     )
     story = [
         Paragraph(
-            f"{committee.name}（{committee.code}）{registers.Register.LABELS[register]}"
-            f" {year} 年",
+            escape(
+                f"{committee.name}（{committee.code}）"
+                f"{registers.Register.LABELS[register]} {year} 年"
+            ),
             title,
         ),
         Spacer(1, 4 * mm),

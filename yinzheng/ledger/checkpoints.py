@@ -19,6 +19,7 @@ from yinzheng.core.errors import NotFound
 from yinzheng.divisions.models import subtree_q
 from yinzheng.esign import keys
 
+from . import audit
 from . import policy as _ledger_policy  # noqa: F401  (registers the actions)
 from .canonical import canonical
 from .models import GENESIS_HASH, Chain, Checkpoint, Entry
@@ -96,7 +97,16 @@ def checkpoint_sign(*, actor: Any, chain_key: str) -> Checkpoint | None:
     last = chain.checkpoints.order_by("-seq", "-id").first()
     if last is not None and last.seq == chain.head_seq:
         return None
-    return _sign(chain)
+    checkpoint = _sign(chain)
+    # The checkpoint names the township; the journal names who signed for it.
+    audit.record(
+        actor=actor,
+        event="register.checkpoint_signed",
+        subject=checkpoint,
+        division_code=chain.division_id,
+        after={"chain": chain.key, "seq": checkpoint.seq, "head": checkpoint.head_hash},
+    )
+    return checkpoint
 
 
 def checkpoint_all(*, actor: Any, under: str | None = None) -> list[Checkpoint]:

@@ -427,6 +427,7 @@ class UsageRequest(models.Model):
             UseStatus.REVIEWED,
             UseStatus.REJECTED,
             UseStatus.WITHDRAWN,
+            UseStatus.CLOSED,  # a failed vote closes the matter unsealed (REQ-055)
         },
         UseStatus.REVIEWED: {
             UseStatus.APPROVED,

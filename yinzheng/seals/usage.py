@@ -275,8 +275,6 @@ def usage_record_vote(
         usage.vote_body, usage.vote_date = body.strip(), date
         usage.vote_result, usage.vote_record = result, record.strip()
         if result == VoteResult.FAILED:
-            if usage.status == UseStatus.SUBMITTED:
-                usage.status = UseStatus.REVIEWED  # through review, to close it
             move_to(usage, UseStatus.CLOSED)
             usage.closing_reason = _("表决未通过，不予用印")
     return usage

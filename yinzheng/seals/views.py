@@ -12,6 +12,7 @@ redirects (a refusal comes back as its message); a seal outside the user's subtr
 
 import mimetypes
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -70,6 +71,9 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Custody, Handover, HandoverItem, Seal, TakeOut, UsageRequest
+
+# An id in a parameter: ASCII digits that int() takes ("²".isdigit() is true too).
+ID = re.compile(r"[0-9]{1,12}")
 
 
 def _require_view(user: Any) -> None:
@@ -191,7 +195,7 @@ def issue(request):
     if request.GET.get("committee"):
         initial["committee"] = request.GET["committee"]
         initial["issuer"] = request.GET["committee"][:9]
-    if request.GET.get("replaces", "").isdigit():
+    if ID.fullmatch(request.GET.get("replaces", "")):
         initial["replaces"] = int(request.GET["replaces"])
     form = IssueForm(request.POST or None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
@@ -625,7 +629,7 @@ def handover_action(request, pk: int, op: str):
     if op == "check" or op == "uncheck":
         item_id = request.POST.get("item", "")
         if (
-            not item_id.isdigit()
+            not ID.fullmatch(item_id)
             or not HandoverItem.objects.filter(
                 pk=int(item_id), handover=handover
             ).exists()

@@ -141,6 +141,31 @@ def test_refusals_come_in_the_error_shape_REQ_022(api, tree, renshe, county_list
     assert not Application.objects.exists()
 
 
+@pytest.mark.parametrize("odd", ["²", "9" * 5000])
+def test_an_odd_list_filter_is_ignored_not_a_500(api, renshe, county_list, odd):
+    """Found in review: str.isdigit() accepts "²" and 5000 digits, int() does not."""
+    api.force_authenticate(renshe)
+    created = api.post(BASE, body(county_list), format="json").json()
+
+    response = api.get(BASE, {"list": odd})
+
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [created["id"]]
+
+
+def test_a_nul_character_in_a_basis_is_refused_not_stored(api, renshe, county_list):
+    """Found in review: PostgreSQL's jsonb cannot hold \\u0000, so it was a 500 there."""
+    api.force_authenticate(renshe)
+    for basis in [
+        {"type": BasisType.LAW, "citation": "《示例法》\x00第十条"},
+        {"type": "law\x00", "citation": "《示例法》第十条"},
+    ]:
+        response = api.post(BASE, body(county_list, bases=[basis]), format="json")
+
+        assert_error(response, 400, "invalid_input")
+    assert not Application.objects.exists()
+
+
 def test_the_review_opinions_and_the_decision_REQ_023_REQ_024(
     api, tree, renshe, county_list, officer
 ):

@@ -249,6 +249,51 @@ def test_applications_outside_ones_reach_are_404(client, tree, county_list, offi
     assert application.status == ApplicationStatus.SUBMITTED
 
 
+@pytest.mark.parametrize("odd", ["²", "9" * 5000])
+def test_an_odd_list_number_in_the_address_is_ignored_not_a_500(
+    client, renshe, county_list, odd
+):
+    """Found in review: str.isdigit() accepts "²" and 5000 digits, int() does not."""
+    submit(renshe, county_list)
+    client.force_login(renshe)
+
+    listed = client.get(LIST, {"list": odd})
+    new = client.get(f"{LIST}new/", {"list": odd})
+
+    assert listed.status_code == 200 and new.status_code == 200
+    assert "失业登记居住情况证明" in listed.content.decode()
+
+
+def test_a_county_department_does_not_see_applications_to_a_provincial_list(
+    client, tree
+):
+    """Found in review: a county officer saw the same department's applications to the
+    lists above the county (contact, attachment, opinions) without being able to act on
+    them; data above one's node is not one's to read (accounts.policy)."""
+    provincial = factories.published(
+        "62", ListKind.POSITIVE, [factories.item("乙证明")]
+    )
+    province_renshe = people.user(
+        "renshe-62",
+        role=Role.DEPARTMENT,
+        at="62",
+        department=Department.HUMAN_RESOURCES,
+    )
+    county_renshe = people.user(
+        "renshe-620725",
+        role=Role.DEPARTMENT,
+        at=COUNTY,
+        department=Department.HUMAN_RESOURCES,
+    )
+    application = submit(province_renshe, provincial)
+
+    assert application in selectors.applications_visible(province_renshe)
+    assert application not in selectors.applications_visible(county_renshe)
+    client.force_login(county_renshe)
+    assert client.get(detail(application)).status_code == 404
+    assert "失业登记居住情况证明" not in client.get(LIST).content.decode()
+
+
 def test_a_department_sees_what_it_is_asked_to_review_REQ_023(
     client, renshe, county_list, officer
 ):

@@ -396,6 +396,27 @@ def test_the_page_keeps_the_rows_and_names_the_one_missing_a_reason(
     assert not review.decisions.filter(decided_by__isnull=False).exists()
 
 
+def test_a_nul_character_in_a_posted_row_is_refused_not_stored(
+    client, officer, county_list
+):
+    """Found in review: the rows are read from the raw POST, past the forms' check, and
+    PostgreSQL answered the NUL with a 500."""
+    review = cleanup.cleanup_start(actor=officer, list_id=county_list.pk)
+    client.force_login(officer)
+
+    response = client.post(
+        f"/catalogue/manage/cleanups/{review.pk}/",
+        {
+            "d-keep-me-disposition": CleanupDisposition.NOT_CERTIFICATE,
+            "d-keep-me-reason": "不属于\x00证明",
+            "d-keep-me-confirm": "1",
+        },
+    )
+
+    assert response.status_code == 400
+    assert not review.decisions.filter(decided_by__isnull=False).exists()
+
+
 def test_the_page_refuses_completion_while_suggestions_are_unconfirmed(
     client, officer, county_list
 ):

@@ -101,6 +101,16 @@ def test_a_department_queries_by_serial(signed, health):
     assert response.json()["result"]["verdict"] == "unknown"
 
 
+def test_an_unparsable_address_as_token_is_answered_invalid_not_a_500(health):
+    response = api(health).post(
+        URL,
+        {"legal_basis": BASIS, "purpose": "核实", "token": "http://[abc"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["result"]["verdict"] == "invalid"
+
+
 def test_one_subject_per_query(signed, health):
     response = api(health).post(
         URL,

@@ -116,6 +116,20 @@ def test_pasting_the_qr_content_opens_the_page(signed, client):
     assert client.get("/verify/").status_code == 200
 
 
+@pytest.mark.parametrize("text", ["http://[abc", "https://[::1/v/YZ1:ABC"])
+def test_an_address_that_cannot_be_parsed_is_an_unreadable_token_not_a_500(
+    client, text
+):
+    """Found in review: urlsplit raises ValueError on such an address, which the page
+    did not catch."""
+    response = client.get("/verify/", {"t": text})
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert verdict(html) == "invalid"
+    _r, html = page(client, text)
+    assert verdict(html) == "invalid"
+
+
 def test_the_page_reads_three_rows(signed, client, django_assert_max_num_queries):
     """The kid, the issued record (joined with its seal, chain and register entry),
     the checkpoint: verification stays cheap (benchmarks/README.md)."""

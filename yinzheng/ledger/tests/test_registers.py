@@ -169,6 +169,22 @@ def test_only_the_township_signs_checkpoints(in_2026):
     assert checkpoints.checkpoint_sign(actor=zhen, chain_key=key) is not None
 
 
+def test_signing_a_checkpoint_is_journaled_with_the_officer_who_signed(in_2026):
+    """A checkpoint names the township, not the person: the audit entry does."""
+    add("work", 1)
+    zhen = people.user("zhen", role=Role.TOWNSHIP, at="620725101")
+    key = registers.chain_key("work", COMMITTEE, 2026)
+
+    checkpoint = checkpoints.checkpoint_sign(actor=zhen, chain_key=key)
+
+    entry = Entry.objects.get(event="register.checkpoint_signed")
+    assert entry.actor_id == zhen.pk
+    assert entry.subject == f"ledger.checkpoint:{checkpoint.pk}"
+    assert entry.data["data"]["after"]["chain"] == key
+    assert entry.data["data"]["after"]["seq"] == 1
+    assert entry.chain.key == "audit:620725"
+
+
 def _rewrite_chain(key: str, new_content: str) -> None:
     """Someone with database access rewrites entry 1 and recomputes every hash after
     it, and the head: the chain is internally consistent again."""
@@ -275,6 +291,45 @@ def test_the_archive_closes_the_year_with_book_sheet_and_signed_hashes_REQ_074(
     assert exc.value.code == "already_archived"
     (report,) = services.verify(chain_key=registers.chain_key("work", COMMITTEE, 2026))
     assert report.ok, report.breaks
+
+
+def test_a_year_whose_entries_hold_angle_brackets_is_archived_as_written_REQ_074(
+    tree, clock_at
+):
+    """Found in review: the book's cells went to ReportLab as markup, so "x<y" made the
+    year impossible to archive (a 500) and "<font size=0>" could hide a word in it."""
+    clock_at(2026, 6, 1, 9)
+    add("work", 1, content="关于 x<y 的说明")
+    add("work", 2, content='<font size="0">隐去</font>的文字 <b>加粗</b> & 符号')
+    clock_at(2027, 1, 4, 9)
+
+    archive = archives.register_archive(
+        actor=None, committee_code=COMMITTEE, register="work", year=2026
+    )
+
+    assert archive.pdf.read().startswith(b"%PDF")
+    assert not archives.verify_archive(archive.chain)
+
+
+def test_the_archived_spreadsheet_keeps_a_cell_beginning_with_equals_as_text_REQ_074(
+    tree, clock_at
+):
+    """Found in review: openpyxl stores a string beginning with "=" as a formula, so the
+    archived book showed a computed value or a live link instead of what was written."""
+    clock_at(2026, 6, 1, 9)
+    written = '=HYPERLINK("http://example.invalid","点此查看")'
+    add("work", 1, content=written)
+    clock_at(2027, 1, 4, 9)
+
+    archive = archives.register_archive(
+        actor=None, committee_code=COMMITTEE, register="work", year=2026
+    )
+
+    from openpyxl import load_workbook
+
+    row = load_workbook(io.BytesIO(archive.xlsx.read())).active[3]
+    cell = row[2]  # 序号, 用印时间, 用印内容
+    assert (cell.value, cell.data_type) == (written, "s")
 
 
 def test_an_archived_year_refuses_new_entries_and_confirmations_REQ_074(tree, clock_at):

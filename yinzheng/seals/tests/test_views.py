@@ -225,3 +225,24 @@ def test_a_short_staffed_committee_is_warned_on_the_page(client, people, tree):
     client.force_login(alone)
     page = client.get(f"/seals/committees/{tree['A1b']}/").content.decode()
     assert "在岗人员少于两人" in page
+
+
+@pytest.mark.parametrize("odd", ["²", "9" * 5000])
+def test_an_odd_number_in_an_id_parameter_is_ignored_not_a_500(
+    client, people, seal, tree, odd
+):
+    """Found in review: str.isdigit() accepts "²" and 5000 digits, int() does not."""
+    client.force_login(people.township)
+    assert client.get("/seals/issue/", {"replaces": odd}).status_code == 200
+    handover = services.handover_open(
+        actor=people.head,
+        committee_code=tree["A1a"],
+        trigger="custodian_change",
+        trigger_date=clock.today(),
+        outgoing_id=people.custodian.pk,
+        incoming_id=people.custodian2.pk,
+    )
+    client.force_login(people.head)
+    response = client.post(f"/seals/handovers/{handover.pk}/check/", {"item": odd})
+    assert response.status_code == 404
+    assert not handover.items.filter(checked=True).exists()
