@@ -406,17 +406,34 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
 
 
 def _draw_qr(c, payload: str, x: float, y: float, size: float) -> None:
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
+    """The QR code as one filled path of its dark modules (segno computes the matrix,
+    error correction M, with the standard four-module quiet zone inside `size`)."""
+    import segno
 
-    widget = QrCodeWidget(payload, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(
-        size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
-    )
-    drawing.add(widget)
-    renderPDF.draw(drawing, c, x, y)
+    qr = segno.make_qr(payload, error="m", boost_error=False)
+    matrix = [list(row) for row in qr.matrix]
+    count = len(matrix) + 8  # quiet zone of 4 modules on each side
+    module = size / count
+    path = c.beginPath()
+    for r, row in enumerate(matrix):
+        col = 0
+        while col < len(row):
+            if row[col]:
+                start = col
+                while col < len(row) and row[col]:
+                    col += 1
+                path.rect(
+                    x + (start + 4) * module,
+                    y + size - (r + 5) * module,
+                    (col - start) * module,
+                    module,
+                )
+            else:
+                col += 1
+    c.saveState()
+    c.setFillColorRGB(0, 0, 0)
+    c.drawPath(path, stroke=0, fill=1)
+    c.restoreState()
 
 
 def _flow_page(c, flow: list, *, top: float) -> None:
