@@ -32,7 +32,7 @@ from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -51,15 +51,9 @@ from yinzheng.catalogue.choices import (
 from yinzheng.catalogue.models import Application, ReviewOpinion
 from yinzheng.core import masking
 
+from .common import ERRORS, BinaryRenderer
 from .serializers import ErrorSerializer
 
-ERRORS = {
-    400: ErrorSerializer,
-    401: ErrorSerializer,
-    403: ErrorSerializer,
-    404: ErrorSerializer,
-    409: ErrorSerializer,
-}
 # Plain strings with the allowed values in the help text: enums named by field name
 # ("kind", "status") would collide with other components.
 _KIND_HELP = "申请类型：" + "、".join(ApplicationKind.values)
@@ -97,7 +91,7 @@ class BasesField(serializers.JSONField):
             for b in value
         ):
             raise serializers.ValidationError(
-                '须为 [{"type": …, "citation": …}] 形式的列表'
+                _('须为 [{"type": …, "citation": …}] 形式的列表')
             )
         if any("\x00" in b.get(k, "") for b in value for k in ("type", "citation")):
             # As CharField refuses it: PostgreSQL's jsonb cannot store \u0000.
@@ -419,16 +413,6 @@ class PublicDecisionSerializer(serializers.ModelSerializer):
 
 
 # Views --------------------------------------------------------------------------------
-
-
-class BinaryRenderer(BaseRenderer):
-    """Lets content negotiation accept a download; the view returns the file itself."""
-
-    media_type = "application/octet-stream"
-    format = "bin"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
 
 
 OPINIONS = Prefetch(

@@ -59,15 +59,10 @@ from yinzheng.core.errors import InvalidInput, NotFound
 from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
 
+from .common import ERRORS
 from .serializers import ErrorSerializer
 
 PUBLIC = selectors.IN_FORCE_STATUSES
-ERRORS = {
-    400: ErrorSerializer,
-    401: ErrorSerializer,
-    403: ErrorSerializer,
-    404: ErrorSerializer,
-}
 NUMBER = OpenApiParameter(
     "number", int, OpenApiParameter.PATH, description="版本号（第几版）"
 )

@@ -55,20 +55,13 @@ from yinzheng.certificates.models import (
 from yinzheng.core import clock, masking
 from yinzheng.esign import hooks as esign_hooks
 
+from .common import ERRORS, PDFRenderer
 from .registers import (
-    PDFRenderer,
     RegisterConfirmationSerializer,
     RegisterConfirmSerializer,
 )
 from .serializers import ErrorSerializer
 
-ERRORS = {
-    400: ErrorSerializer,
-    401: ErrorSerializer,
-    403: ErrorSerializer,
-    404: ErrorSerializer,
-    409: ErrorSerializer,
-}
 # Plain strings with the values listed: enums named by field name ("status", "form")
 # would collide with the other domains' in the schema.
 _STATUS_HELP = "办理状态：" + "、".join(Status.values)

@@ -49,14 +49,13 @@ from yinzheng.certificates.models import (
 from yinzheng.core import masking
 from yinzheng.ledger.forms import signature_from_data_url
 
-from .applications import BinaryRenderer
 from .certificates import (
     ERRORS,
     PDF,
     CanViewCertificates,
     CertificatePersonSerializer,
 )
-from .registers import PDFRenderer
+from .common import BinaryRenderer, PDFRenderer
 
 _METHOD_HELP = (
     "签字方式：screen（屏幕签名，PNG）、scan（纸质签字页扫描件：PDF、JPEG、PNG）"

@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -36,14 +36,9 @@ from yinzheng.ledger.forms import (
 from yinzheng.ledger.models import Archive, Checkpoint, Confirmation, Entry
 from yinzheng.ledger.registers import Register
 
+from .common import ERRORS, PDFRenderer, XLSXRenderer
 from .serializers import ErrorSerializer
 
-ERRORS = {
-    400: ErrorSerializer,
-    401: ErrorSerializer,
-    403: ErrorSerializer,
-    404: ErrorSerializer,
-}
 COMMITTEE = OpenApiParameter(
     "committee", str, OpenApiParameter.PATH, description="村（居）委会代码（12 位）"
 )
@@ -391,25 +386,6 @@ class ArchiveView(APIView):
             RegisterArchiveSerializer(archive, context={"request": request}).data,
             status=201,
         )
-
-
-class _FileRenderer(BaseRenderer):
-    """Lets content negotiation accept the file's type; the view returns the bytes."""
-
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class PDFRenderer(_FileRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-
-
-class XLSXRenderer(_FileRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
 
 
 class ArchiveFileView(APIView):

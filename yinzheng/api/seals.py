@@ -33,7 +33,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from yinzheng.accounts import policy
@@ -66,15 +66,9 @@ from yinzheng.seals.models import (
     UsageRequest,
 )
 
+from .common import ERRORS, BinaryRenderer
 from .serializers import ErrorSerializer
 
-ERRORS = {
-    400: ErrorSerializer,
-    401: ErrorSerializer,
-    403: ErrorSerializer,
-    404: ErrorSerializer,
-    409: ErrorSerializer,
-}
 # Plain strings with the values listed: enums named by field name ("status", "form")
 # would collide with the other domains' in the schema.
 _STATUS_HELP = "印章状态：" + "、".join(SealStatus.values)
@@ -1069,16 +1063,6 @@ class UsageWithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True)
 
 
-class DocumentRenderer(BaseRenderer):
-    """Lets content negotiation accept a download; the view returns the file itself."""
-
-    media_type = "application/octet-stream"
-    format = "bin"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
 INLINE_DOCUMENTS = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
 
@@ -1234,7 +1218,7 @@ class UsageViewSet(
     @action(
         detail=True,
         methods=["get"],
-        renderer_classes=[JSONRenderer, DocumentRenderer],
+        renderer_classes=[JSONRenderer, BinaryRenderer],
     )
     def document(self, request, pk=None):
         usage = self.get_object()
