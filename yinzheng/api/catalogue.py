@@ -6,7 +6,8 @@ approve → publish workflow (REQ-012, -014), the publication channels and dates
 Reading needs no login and shows only published or superseded versions; a draft is seen
 only by someone who may manage it. Every write calls catalogue.services, which checks
 the policy ("catalogue.manage") and the list rules; refusals go through the one error
-handler (a refused publication is 409 with the problems in `detail`).
+handler (a refused publication is 409 with the problems in `detail`). An item's flags
+and texts are changed by PATCH, through catalogue.services.item_update.
 """
 
 from django.db.models import Prefetch
@@ -40,6 +41,7 @@ from yinzheng.catalogue.choices import (
     BasisType,
     Channel,
     CleanupDisposition,
+    Complexity,
     GuideStatus,
     ListKind,
     VersionStatus,
@@ -335,6 +337,56 @@ class ItemSerializer(ItemListingSerializer):
     def get_guide(self, obj: Item) -> dict | None:
         guide = Guide.objects.filter(item=obj, status=GuideStatus.PUBLISHED).first()
         return GuideSerializer(guide).data if guide else None
+
+
+def _item_text(label: str, **kw) -> serializers.CharField:
+    return serializers.CharField(
+        required=False, allow_blank=True, help_text=label, **kw
+    )
+
+
+def _item_lines(label: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(), required=False, help_text=label
+    )
+
+
+def _item_flag(label: str) -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, help_text=label)
+
+
+class ItemUpdateSerializer(serializers.Serializer):
+    """The fields to change (PATCH: only those sent). The key and the name are the
+    item's identity on published lists and cannot be changed."""
+
+    aliases = _item_lines("别名")
+    within_committee_duties = _item_flag("属于村（居）委会职责范围")
+    implementing_unit = _item_text("实施单位", max_length=200)
+    competent_department = _item_text("主管部门", max_length=200)
+    remarks = _item_text("备注")
+    route = _item_text("办事途径")
+    route_en = _item_text("办事途径（英文）")
+    responsible_departments = _item_lines("办理部门")
+    exceptions = _item_lines("除外情形")
+    clause_notes = _item_lines("条款说明")
+    public_interest = _item_flag("涉及公共利益")
+    legal_risk = _item_flag("可能涉及法律风险")
+    liability_bearing = _item_flag(
+        "承担法律或经济连带责任（正面清单列入的事项不能设为是，REQ-041）"
+    )
+    party_related = _item_flag("涉及党组织、党员")
+    commitment_allowed = _item_flag("可告知承诺（REQ-116）")
+    data_sharing = _item_flag("可通过信息共享核查（REQ-116）")
+    complexity = serializers.ChoiceField(
+        choices=Complexity.choices, required=False, help_text="办理类型"
+    )
+    time_limit_days = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=365,
+        help_text="出具时限（工作日）；当场办结的为空",
+    )
 
 
 class GuideMissingPartSerializer(serializers.Serializer):
@@ -888,6 +940,20 @@ class VersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(PublicationSerializer(publication).data, status=201)
 
 
+def _with_public_entries(qs):
+    """Items as ItemSerializer reads them: bases and the public list entries."""
+    return qs.prefetch_related(
+        "bases",
+        Prefetch(
+            "entries",
+            queryset=selectors.public_entries().select_related(
+                "version__catalogue_list"
+            ),
+            to_attr="public_entries",
+        ),
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="已公布清单中的证明事项（无须登录）",
@@ -906,9 +972,10 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "key"
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,80}"
     GUIDE_ACTIONS = frozenset({"guide", "guide_publish", "guide_withdraw"})
+    WRITE_ACTIONS = frozenset({*GUIDE_ACTIONS, "partial_update"})
 
     def get_permissions(self):
-        if self.action in self.GUIDE_ACTIONS:
+        if self.action in self.WRITE_ACTIONS:
             return [IsAuthenticated()]
         return [AllowAny()]
 
@@ -920,16 +987,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = Item.objects.filter(entries__version__status__in=PUBLIC).distinct()
         if self.action == "retrieve":
-            return qs.prefetch_related(
-                "bases",
-                Prefetch(
-                    "entries",
-                    queryset=selectors.public_entries().select_related(
-                        "version__catalogue_list"
-                    ),
-                    to_attr="public_entries",
-                ),
-            )
+            return _with_public_entries(qs)
         q = self.request.query_params.get("q", "").strip()[:100]
         if q:
             qs = qs.filter(search_text__contains=q)
@@ -937,6 +995,29 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
 
     # Not get_object() below: an item on no published list yet needs its guide first
     # (REQ-075); the services look the item up and check the policy.
+
+    @extend_schema(
+        summary="修改证明事项的标记和文字（不含标识、名称）",
+        description=(
+            "一个事项由列入它的所有清单共用：须有权管理每一份列入它的清单"
+            "（否则 403 item_shared_elsewhere）；全国负面清单参考数据不能修改"
+            "（409 reference_item）；列入正面清单的事项不能设为承担连带责任"
+            "（409 liability_on_positive_list，REQ-041）。"
+        ),
+        request=ItemUpdateSerializer,
+        responses={200: ItemSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    def partial_update(self, request, key=None):
+        data = ItemUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        # DRF drops unknown keys; a client sending "name" must hear it is not changed.
+        services.require_editable_item_fields(request.data)
+        item = services.item_update(
+            actor=request.user, item_key=key, **data.validated_data
+        )
+        # Not get_queryset(): an item on no published list may be edited too.
+        reloaded = _with_public_entries(Item.objects.all()).get(pk=item.pk)
+        return Response(ItemSerializer(reloaded).data)
 
     @extend_schema(
         methods=["GET"],

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.forms import StaffForm
 
-from .choices import Channel, ListKind
+from .choices import Channel, Complexity, ListKind
 
 
 def _date_input() -> forms.DateInput:
@@ -167,3 +167,62 @@ class CleanupCompleteForm(StaffForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class LinesField(forms.CharField):
+    """A list of short texts, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("每行一项"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _flag(label) -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=False)
+
+
+class ItemEditForm(StaffForm):
+    """An item's flags and texts (catalogue.services.item_update decides what may
+    change); the key and the name are not editable."""
+
+    prefix = "item"
+    aliases = LinesField(label=_("别名"))
+    within_committee_duties = _flag(_("属于村（居）委会职责范围"))
+    implementing_unit = forms.CharField(
+        label=_("实施单位"), max_length=200, required=False
+    )
+    competent_department = forms.CharField(
+        label=_("主管部门"), max_length=200, required=False
+    )
+    route = _text(_("办事途径"), _("村（居）委会不出具时，居民到哪里办理"))
+    route_en = _text(_("办事途径（英文）"))
+    responsible_departments = LinesField(label=_("办理部门"))
+    exceptions = LinesField(label=_("除外情形"))
+    clause_notes = LinesField(label=_("条款说明"))
+    public_interest = _flag(_("涉及公共利益"))
+    legal_risk = _flag(_("可能涉及法律风险"))
+    liability_bearing = _flag(_("承担法律或经济连带责任"))
+    party_related = _flag(_("涉及党组织、党员"))
+    commitment_allowed = _flag(_("可告知承诺"))
+    data_sharing = _flag(_("可通过信息共享核查"))
+    complexity = forms.ChoiceField(label=_("办理类型"), choices=Complexity.choices)
+    time_limit_days = forms.IntegerField(
+        label=_("出具时限（工作日）"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("当场办结的不填"),
+    )
+    remarks = _text(_("备注"))

@@ -11,6 +11,9 @@ The guide page of an item (REQ-075, REQ-076) edits its service guide, names the 
 still lacks, publishes and withdraws it, through catalogue.guides; a department officer
 (DIV-14) may open it to save drafts only, and sees who saved the guide last.
 
+An item's own page edits its flags and texts through catalogue.services.item_update,
+which decides who may: the item is shared by every list that names it.
+
 The list page also shows the publication channels (REQ-078, REQ-081: which version each
 channel shows, "未同步" where it is not the current one), records a publication and
 changes the channel set, through catalogue.publications; and it starts the clean-up pass
@@ -49,6 +52,7 @@ from .forms import (
     DraftForm,
     GuideForm,
     GuideWithdrawForm,
+    ItemEditForm,
     ItemSearchForm,
     ListCreateForm,
     PublicationForm,
@@ -456,6 +460,47 @@ def manage_guide(request, key: str):
             "missing": guides.guide_missing_parts(guide) if guide else [],
             "withdraw_form": GuideWithdrawForm(),
             "may_publish": policy.can(request.user, guides.ACTION),
+        },
+    )
+
+
+def _item_initial(item: Item) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in services.ITEM_EDITABLE_FIELDS}
+
+
+@login_required
+def manage_item_edit(request, key: str):
+    """Edit an item's flags and texts. An item is shared by every list naming it, so the
+    service refuses one named by a list the officer may not manage, and the national
+    reference data (REQ-119); the page shows why, and keeps the form for a refused
+    POST with the officer's input."""
+    _require_manager(request.user)
+    item = Item.objects.filter(key=key).first()
+    if item is None:
+        raise Http404
+    if request.method == "POST":
+        form = ItemEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.item_update(
+                    actor=request.user, item_key=item.key, **form.cleaned_data
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已保存证明事项"))
+                return redirect("catalogue:manage_item_edit", key=item.key)
+    else:
+        form = ItemEditForm(initial=_item_initial(item))
+    refusal = services.item_edit_refusal(request.user, item)
+    return render(
+        request,
+        "catalogue/manage_item.html",
+        {
+            "item": item,
+            "form": form,
+            "refusal": refusal.message if refusal is not None else None,
+            "lists": services.lists_naming(item),
         },
     )
 

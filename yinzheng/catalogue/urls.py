@@ -42,6 +42,11 @@ urlpatterns = [
         name="manage_publish",
     ),
     path(
+        "manage/items/<slug:key>/edit/",
+        staff_views.manage_item_edit,
+        name="manage_item_edit",
+    ),
+    path(
         "manage/items/<slug:key>/guide/",
         staff_views.manage_guide,
         name="manage_guide",

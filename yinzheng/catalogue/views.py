@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from . import publications, selectors
+from . import publications, selectors, services
 from .choices import GuideStatus
 from .models import CatalogueList, Guide, Item, ListVersion
 from .policy_documents import POLICY_DOCUMENTS
@@ -99,7 +99,12 @@ def item_detail(request, key: str):
     # REQ-076: only a published guide is shown; REQ-077: a negative-list item's route and
     # departments are its guide, shown from the item itself.
     guide = Guide.objects.filter(item=item, status=GuideStatus.PUBLISHED).first()
-    return render(request, "catalogue/item.html", {"item": item, "guide": guide})
+    may_edit = services.may_edit_item(request.user, item)
+    return render(
+        request,
+        "catalogue/item.html",
+        {"item": item, "guide": guide, "may_edit": may_edit},
+    )
 
 
 def decisions(request):

@@ -26,7 +26,7 @@ from django.db import transaction
 from stdnum.cn import ric
 
 from yinzheng.accounts.models import User
-from yinzheng.catalogue.models import Item
+from yinzheng.catalogue import services as catalogue_services
 from yinzheng.core import clock
 
 from . import commitments, services
@@ -249,9 +249,12 @@ def load_demo_commitments() -> list[Commitment]:
     """REQ-082–086 on 长城社区's residence certificates (see the module docstring)."""
     clerk, township = _user("jingban"), _user("xiangzhen")
     civil = _user("minzheng")
-    # The catalogue has no service yet that designates an item commitment-eligible
-    # (Item.commitment_allowed): the demo sets the flag on its own sample item.
-    Item.objects.filter(key=COMMITMENT_ITEM).update(commitment_allowed=True)
+    # The demo designates its own sample item commitment-eligible (REQ-116). Three demo
+    # counties' lists name it, so no one county officer may change it (an item is shared
+    # by every list naming it): the demo acts as the system, as the catalogue demo does.
+    catalogue_services.item_update(
+        actor=None, item_key=COMMITMENT_ITEM, commitment_allowed=True
+    )
     commitments.credit_platform_set(
         actor=civil,
         division_code=SHANDAN,
