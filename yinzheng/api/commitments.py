@@ -10,6 +10,7 @@ every write is one certificates.commitments call, whose refusals come back as
 answer; the ID number is never sent out here.
 """
 
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -96,8 +97,11 @@ class _Masked(serializers.Serializer):
     resident_name = serializers.SerializerMethodField(help_text="承诺人姓名（脱敏）")
     id_number = serializers.SerializerMethodField(help_text="公民身份号码（脱敏）")
 
+    # Where the certificate request is, from the serialized object.
+    request_path = "request"
+
     def _request(self, obj):
-        raise NotImplementedError
+        return attrgetter(self.request_path)(obj)
 
     def get_resident_name(self, obj) -> str:
         return masking.mask_name(self._request(obj).resident_name)
@@ -148,8 +152,7 @@ class VerificationTaskSerializer(_Masked, serializers.ModelSerializer):
             "credit_record",
         ]
 
-    def _request(self, obj):
-        return obj.commitment.request
+    request_path = "commitment.request"
 
     def get_credit_record(self, obj) -> int | None:
         record = getattr(obj, "credit_record", None)
@@ -188,8 +191,7 @@ class CommitmentSerializer(_Masked, serializers.ModelSerializer):
             "verification",
         ]
 
-    def _request(self, obj):
-        return obj.request
+    request_path = "request"
 
     @extend_schema_field(VerificationTaskSerializer)
     def get_verification(self, obj) -> dict:
@@ -370,8 +372,7 @@ class CreditRecordSerializer(_Masked, serializers.ModelSerializer):
             "submissions",
         ]
 
-    def _request(self, obj):
-        return obj.commitment.request
+    request_path = "commitment.request"
 
 
 class CreditDisclosureSerializer(serializers.Serializer):
