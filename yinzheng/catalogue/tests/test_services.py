@@ -177,7 +177,9 @@ def test_re_adding_a_removed_item_needs_an_admission_REQ_019(county):
     # The way back is an approved admission: test_admissions.py.
 
 
-def test_effective_catalogue_merges_the_chain_on_a_date_REQ_009(tree):
+def test_effective_catalogue_merges_the_chain_on_a_date_REQ_003_009(tree):
+    """A county keeps its positive list; its committees see exactly those items (and
+    the ones above them) as issuable, committees elsewhere do not (REQ-003)."""
     baseline = set(selectors.effective_catalogue(tree["A1a"], D1))  # national batch 1
     national, provincial, county_item, other_county = (
         factories.negative_item(),

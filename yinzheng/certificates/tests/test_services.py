@@ -59,9 +59,11 @@ def _audit_events(req) -> list[str]:
 # The journey ----------------------------------------------------------------------------
 
 
-def test_positive_item_is_issued_by_three_different_people_REQ_046_054_056(
+def test_positive_item_is_issued_by_three_different_people_REQ_046_048_054_056(
     people, seal, catalogue, clock_at, tmp_path
 ):
+    """A simple positive item needs no step beyond verification (its guide), review,
+    approval, the register entry and sealing: the journal shows exactly those (REQ-048)."""
     clock_at(2026, 3, 2, 9)
     req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
     assert req.intake_class == IntakeClass.POSITIVE and req.outcome == Outcome.ISSUE
