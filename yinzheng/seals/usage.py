@@ -224,6 +224,15 @@ def _open(usage: UsageRequest) -> None:
         )
 
 
+def _not_the_custodian(usage: UsageRequest, actor: Any) -> None:
+    """The notice or vote that opens the gate (REQ-055) is not recorded by the person
+    who then applies the seal: a second person stands behind it (DIV-01)."""
+    if _same(selectors.current_custodian(usage.seal), actor):
+        raise SeparationOfDuties(
+            _("印章管理人不能登记本次用印的公示或表决情况，请由经办人登记")
+        )
+
+
 @transaction.atomic
 def usage_attach_notice(
     *, actor: Any, usage_id: int, start: dt.date, end: dt.date, place: str
@@ -232,6 +241,7 @@ def usage_attach_notice(
     usage = _lock(usage_id)
     policy.require(actor, "usage.request", usage.committee)
     _open(usage)
+    _not_the_custodian(usage, actor)
     if usage.major_matter != MajorMatter.NOTICE:
         raise InvalidInput(_("该事项不需要公示"), code="notice_not_needed")
     if start is None or end is None or end < start:
@@ -260,6 +270,7 @@ def usage_record_vote(
     usage = _lock(usage_id)
     policy.require(actor, "usage.request", usage.committee)
     _open(usage)
+    _not_the_custodian(usage, actor)
     if usage.major_matter != MajorMatter.VOTE:
         raise InvalidInput(_("该事项不需要表决"), code="vote_not_needed")
     if result not in VoteResult.values:

@@ -360,3 +360,28 @@ def test_whatever_the_order_of_steps_a_sealed_matter_was_reviewed_and_approved_f
         assert entries == 1
     else:
         assert entries == 0
+
+
+def test_the_custodian_does_not_record_the_notice_or_vote_it_then_seals_on_DIV_01(
+    people, seal
+):
+    notice = through_approval(people, seal, major_matter=MajorMatter.NOTICE)
+    with pytest.raises(NotAllowed) as exc:
+        usage.usage_attach_notice(
+            actor=people.custodian,
+            usage_id=notice.pk,
+            start=dt.date(2026, 5, 1),
+            end=dt.date(2026, 5, 7),
+            place="村务公开栏",
+        )
+    assert exc.value.code == "separation_of_duties"
+    vote = through_approval(people, seal, major_matter=MajorMatter.VOTE)
+    with pytest.raises(NotAllowed):
+        usage.usage_record_vote(
+            actor=people.custodian,
+            usage_id=vote.pk,
+            body="村民代表会议",
+            date=dt.date(2026, 5, 1),
+            result=VoteResult.PASSED,
+            record="赞成 19",
+        )
