@@ -22,7 +22,6 @@ discontinued" and the proposal to amend the law is tracked until it is adopted (
 """
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -35,6 +34,7 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Department
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.files import upload_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.choices import CommitteeStatus, Level
 from yinzheng.divisions.models import Division, subtree_q
@@ -118,11 +118,7 @@ def policy_only(bases: list[dict[str, str]]) -> bool:
 def _store_attachment(application: Application, upload: UploadedFile) -> None:
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise InvalidInput(_("附件不能超过 20 MB"), code="attachment_too_large")
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    application.justification_sha256 = digest.hexdigest()
+    application.justification_sha256 = upload_sha256(upload)
     application.justification.save(upload.name, upload, save=False)
 
 

@@ -56,6 +56,7 @@ from yinzheng.accounts import policy
 from yinzheng.catalogue.models import Guide, Item
 from yinzheng.core import clock, masking, workdays
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound, StaleContent
+from yinzheng.core.files import stored_sha256, upload_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
@@ -208,14 +209,7 @@ def _digest(data: bytes) -> str:
 
 
 def _file_digest(field) -> str | None:
-    try:
-        with field.open("rb") as fh:
-            h = hashlib.sha256()
-            for chunk in iter(lambda: fh.read(1 << 16), b""):
-                h.update(chunk)
-            return h.hexdigest()
-    except (FileNotFoundError, ValueError):
-        return None
+    return stored_sha256(field)
 
 
 def next_number(committee_code: str, year: int, kind: str) -> int:
@@ -266,14 +260,11 @@ def _uploads(files: Iterable[Any]) -> list[tuple[str, ContentFile | UploadedFile
 def _save_attachment(
     req: CertificateRequest, *, actor: Any, name: str, upload: Any, size: int
 ) -> Attachment:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    sha256 = upload_sha256(upload)
     attachment = Attachment(
         request=req,
         name=name,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         size=size,
         uploaded_by=actor,
         uploaded_at=clock.now(),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.files import stored_sha256
 from yinzheng.divisions.models import Division
 
 from . import audit, checkpoints, registers, services
@@ -216,14 +217,7 @@ def register_archive(
 
 
 def _file_sha256(field) -> str | None:
-    try:
-        with field.open("rb") as fh:
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: fh.read(1 << 16), b""):
-                digest.update(chunk)
-            return digest.hexdigest()
-    except (FileNotFoundError, ValueError):
-        return None
+    return stored_sha256(field)
 
 
 def verify_archive(chain: Chain) -> list[Break]:

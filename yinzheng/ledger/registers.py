@@ -14,7 +14,6 @@ keeps the shape and the invariants of the book.
 """
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.files import upload_sha256
 
 from . import audit, services
 from . import policy as _ledger_policy  # noqa: F401  (registers the actions)
@@ -240,11 +240,7 @@ def confirm(
             raise InvalidInput(_("请居民在屏幕上签名"), code="signature_required")
         if signature.size > 2 * 1024 * 1024:
             raise InvalidInput(_("签名图像过大"), code="signature_too_large")
-        digest = hashlib.sha256()
-        for chunk in signature.chunks():
-            digest.update(chunk)
-        signature.seek(0)
-        confirmation.signature_sha256 = digest.hexdigest()
+        confirmation.signature_sha256 = upload_sha256(signature)
         confirmation.signature.save(signature.name, signature, save=False)
     elif method == "paper":
         if not paper_reference.strip():

@@ -18,7 +18,6 @@ certificate case (REQ-052): the certificate service calls these same functions.
 """
 
 import datetime as dt
-import hashlib
 import re
 from typing import Any
 
@@ -37,6 +36,7 @@ from yinzheng.core.errors import (
     NotFound,
     SeparationOfDuties,
 )
+from yinzheng.core.files import stored_sha256, upload_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit, registers
 
@@ -97,14 +97,7 @@ def _lock(usage_id: int) -> UsageRequest:
 
 
 def _digest(field) -> str | None:
-    try:
-        with field.open("rb") as fh:
-            h = hashlib.sha256()
-            for chunk in iter(lambda: fh.read(1 << 16), b""):
-                h.update(chunk)
-            return h.hexdigest()
-    except (FileNotFoundError, ValueError):
-        return None
+    return stored_sha256(field)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -172,17 +165,14 @@ def usage_request(
         raise InvalidInput(_("请上传用印文件（不能为空）"), code="document_required")
     if size > MAX_DOCUMENT_BYTES:
         raise InvalidInput(_("用印文件不能超过 20 MB"), code="document_too_large")
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    document_sha256 = upload_sha256(upload)
     usage = UsageRequest(
         committee=seal.committee,
         seal=seal,
         category=category,
         content=content.strip(),
         copies=copies,
-        document_sha256=digest.hexdigest(),
+        document_sha256=document_sha256,
         matter_ref=matter_ref.strip(),
         requiring_unit=requiring_unit.strip(),
         purpose=purpose.strip(),
