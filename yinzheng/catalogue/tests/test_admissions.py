@@ -1,4 +1,8 @@
-"""Admission, exit and filing applications (REQ-019, REQ-021–030, REQ-024, DIV-03, DIV-14)."""
+"""Admission, exit and filing applications (REQ-019, REQ-021–030, REQ-024, DIV-03, DIV-14).
+
+Proved here: REQ-019, REQ-021, REQ-022, REQ-023, REQ-024, REQ-025, REQ-026, REQ-027,
+REQ-028, REQ-029, REQ-030.
+"""
 
 import datetime as dt
 

@@ -1,6 +1,10 @@
 """Certificate requests through the services: intake, the records outcomes need,
 verify → approve → seal and issue by three people, refusal with its notice, serials,
-deadlines and the overdue list (REQ-016, REQ-031–049, DIV-02, -04, -05, -13, -16)."""
+deadlines and the overdue list (REQ-016, REQ-031–049, DIV-02, -04, -05, -13, -16).
+
+Proved here, among others: REQ-043 (Party matters transferred without a seal) and
+REQ-045 (complex items due in working days, overdue lists).
+"""
 
 import datetime as dt
 import shutil

@@ -1,4 +1,7 @@
-"""The two seal-use registers, checkpoints and the year-end archive (REQ-056, REQ-069–074)."""
+"""The two seal-use registers, checkpoints and the year-end archive (REQ-056, REQ-069–074).
+
+Proved here: REQ-056, REQ-069, REQ-071, REQ-072, REQ-073, REQ-074.
+"""
 
 import hashlib
 import io

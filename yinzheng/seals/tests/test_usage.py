@@ -1,5 +1,9 @@
 """Sealing: request → review → head approval → registration and sealing by the custodian
-(REQ-050–058, REQ-067, REQ-069–072, DIV-01, DIV-12)."""
+(REQ-050–058, REQ-067, REQ-069–072, DIV-01, DIV-12).
+
+Proved here: REQ-050, REQ-051, REQ-052, REQ-053, REQ-054, REQ-055, REQ-056, REQ-057,
+REQ-058, REQ-061, REQ-062, REQ-063, REQ-066, REQ-067, REQ-069, REQ-070, REQ-072.
+"""
 
 import datetime as dt
 
