@@ -88,27 +88,20 @@ def by_tracking_code(code: str) -> CertificateRequest | None:
 # The jurisdiction's switch (REQ-039) ---------------------------------------------------
 
 
-def setting_for(committee_code: str) -> JurisdictionSetting | None:
-    """The nearest setting on the committee's chain (the committee itself first)."""
-    chain = [*ancestor_codes(committee_code), committee_code]
-    found = {
-        s.division_id: s
-        for s in JurisdictionSetting.objects.filter(division_id__in=chain)
-    }
-    for code in reversed(chain):
-        if code in found:
-            return found[code]
-    return None
-
-
 def _nearest(model, committee_code: str):
-    """The row of `model` (keyed by division) nearest the committee on its chain."""
+    """The row of `model` (keyed by division) nearest the committee on its chain, the
+    committee itself first."""
     chain = [*ancestor_codes(committee_code), committee_code]
     found = {s.division_id: s for s in model.objects.filter(division_id__in=chain)}
     for code in reversed(chain):
         if code in found:
             return found[code]
     return None
+
+
+def setting_for(committee_code: str) -> JurisdictionSetting | None:
+    """The nearest setting on the committee's chain (the committee itself first)."""
+    return _nearest(JurisdictionSetting, committee_code)
 
 
 def credit_platform_for(committee_code: str) -> CreditPlatform | None:
