@@ -208,10 +208,6 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_digest(field) -> str | None:
-    return stored_sha256(field)
-
-
 def next_number(committee_code: str, year: int, kind: str) -> int:
     """The next number of the committee, year and kind: the counter row is locked, so
     concurrent requests queue and the numbers have no gaps (rolled back with the
@@ -920,7 +916,7 @@ def request_approve(*, actor: Any, request_id: int) -> CertificateRequest:
     policy.require(actor, APPROVE, req)
     _require_status(req, Status.VERIFIED)
     _require_issuable(req)
-    if _file_digest(req.certificate_pdf) != req.certificate_sha256:
+    if stored_sha256(req.certificate_pdf) != req.certificate_sha256:
         raise StaleContent(_("证明文件与核实时不一致，请重新办理"))
     sealing.usage_approve(actor=actor, usage_id=req.usage_id, approve=True)
     with audit.recorded(
@@ -939,7 +935,7 @@ def request_issue(*, actor: Any, request_id: int) -> CertificateRequest:
     policy.require(actor, SEAL, req)
     _require_status(req, Status.APPROVED)
     _require_issuable(req)
-    if _file_digest(req.certificate_pdf) != req.certificate_sha256:
+    if stored_sha256(req.certificate_pdf) != req.certificate_sha256:
         raise StaleContent(_("证明文件与签批时不一致，不能盖章"))
     sealed = sealing.usage_seal(actor=actor, usage_id=req.usage_id)
     # An electronic seal: the PAdES signature over the approved PDF (esign refuses a

@@ -216,10 +216,6 @@ def register_archive(
     return archive
 
 
-def _file_sha256(field) -> str | None:
-    return stored_sha256(field)
-
-
 def verify_archive(chain: Chain) -> list[Break]:
     archive = Archive.objects.select_related("checkpoint").filter(chain=chain).first()
     if archive is None:
@@ -231,7 +227,7 @@ def verify_archive(chain: Chain) -> list[Break]:
         ("pdf", archive.pdf, archive.checkpoint.pdf_sha256),
         ("xlsx", archive.xlsx, archive.checkpoint.xlsx_sha256),
     ]:
-        found = _file_sha256(field)
+        found = stored_sha256(field)
         if found is None:
             breaks.append(Break(chain.key, None, None, f"archive_{name}_missing"))
         elif found != signed:

@@ -96,10 +96,6 @@ def _lock(usage_id: int) -> UsageRequest:
     return usage
 
 
-def _digest(field) -> str | None:
-    return stored_sha256(field)
-
-
 def _same(a: Any, b: Any) -> bool:
     return a is not None and b is not None and a.pk == b.pk
 
@@ -300,7 +296,7 @@ def usage_review(
         raise SeparationOfDuties(  # REQ-067, DIV-01
             _("印章管理人不能审核用印（用印审核人员和保管人员不得为同一人）")
         )
-    if _digest(usage.document) != usage.document_sha256:
+    if stored_sha256(usage.document) != usage.document_sha256:
         raise DocumentChanged(_("用印文件与申请时不一致，请重新申请"))
     with audit.recorded(
         actor=actor, event="usage.reviewed", subject=usage, fields=FIELDS
@@ -339,7 +335,7 @@ def usage_approve(
         raise SeparationOfDuties(  # REQ-067, DIV-01
             _("印章管理人不能签批用印（印章使用审批人与保管人不得为同一人）")
         )
-    digest = _digest(usage.document)
+    digest = stored_sha256(usage.document)
     if digest != usage.document_sha256:
         raise DocumentChanged(_("用印文件与审核时不一致，不能签批"))
     with audit.recorded(
@@ -402,7 +398,7 @@ def usage_seal(*, actor: Any, usage_id: int) -> UsageRequest:
     problems = gate_problems(usage, clock.today())
     if problems:
         raise NotYetSealable("；".join(problems))
-    if _digest(usage.document) != usage.approved_sha256:  # REQ-057
+    if stored_sha256(usage.document) != usage.approved_sha256:  # REQ-057
         raise DocumentChanged(_("用印文件与签批时不一致，不能盖章"))
     now = clock.now()
     stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
