@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from yinzheng.accounts.forms import ThrottledAdminLoginForm
 
@@ -9,6 +10,11 @@ admin.site.site_title = "印证 yinzheng"
 
 urlpatterns = [
     path("", include("yinzheng.core.urls")),
+    # The staffing list moved to the division tree; old bookmarks still arrive.
+    path(
+        "accounts/staffing/",
+        RedirectView.as_view(pattern_name="divisions:staffing", permanent=True),
+    ),
     path("accounts/", include("yinzheng.accounts.urls")),
     path("divisions/", include("yinzheng.divisions.urls")),
     path("ledger/", include("yinzheng.ledger.urls")),

@@ -6,10 +6,3 @@ class AccountsConfig(AppConfig):
     name = "yinzheng.accounts"
     label = "accounts"
     verbose_name = _("账号与权限")
-
-    def ready(self) -> None:
-        from yinzheng.core import inbox
-
-        from .inbox import missing_staff
-
-        inbox.register(missing_staff)

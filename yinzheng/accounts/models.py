@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Department, Role
+from .policy import ScopedQuerySet
 
 
 class User(AbstractUser):
@@ -25,7 +26,7 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class RoleGrantQuerySet(models.QuerySet):
+class RoleGrantQuerySet(ScopedQuerySet):
     def active(self) -> "RoleGrantQuerySet":
         return self.filter(revoked_at__isnull=True)
 
@@ -59,6 +60,8 @@ class RoleGrant(models.Model):
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     objects = RoleGrantQuerySet.as_manager()
+    scope_field = "division_id"
+    view_action = "grant.manage"
 
     class Meta:
         verbose_name = _("角色授权")

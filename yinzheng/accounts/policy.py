@@ -5,24 +5,43 @@ on an object when one of their active grants has such a role at a node whose sub
 the object's division (objects expose `division_code`). Views, the API and commands all
 ask here; nothing else decides.
 
-`visible_divisions()` and `visible()` are the filters every list uses: a user sees the
-data of the subtrees they hold grants in, and the names of the nodes above them.
+- `can(user, action, obj)` / `require(...)`: may the user take this action on this
+  object (or anywhere, without one)?
+- `scope(user, action)`: *where* the user may take it, as a `Scope` (the country, some
+  subtrees, nothing). Superusers and the system actor are handled here, once.
+- `Model.objects.visible_to(user, action)`: every division-owned model's queryset
+  (`ScopedQuerySet`, after NetBox's `RestrictedQuerySet.restrict()`); the model names the
+  path to its division code (`scope_field`) and the action that reads it (`view_action`).
+- `allowed_actions(user, obj)`: the workflow actions a page or the API may offer on an
+  object: those whose policy action the user holds there and whose state condition,
+  registered by the object's domain with `offer()`, holds now.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.core.actors import SYSTEM, SystemActor
+from yinzheng.core.codes import COUNTRY_CODE, Level, ancestor_codes, covers, subtree_q
 from yinzheng.core.errors import NotAllowed
-from yinzheng.divisions.choices import COUNTRY_CODE, Level
-from yinzheng.divisions.models import ancestor_codes, subtree_q
 
 from .choices import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
+
+#: Whoever does a write: a signed-in user or the system itself (never "nobody").
+Actor: TypeAlias = "User | SystemActor"
+#: Whoever asks to read: also the anonymous visitor, who may read nothing here.
+Viewer: TypeAlias = "User | SystemActor | AnonymousUser | None"
 
 
 @dataclass(frozen=True)
@@ -33,7 +52,6 @@ class Action:
 
 
 ALL_ROLES = frozenset(Role.values)
-COMMITTEE_ROLES = frozenset({Role.CLERK, Role.HEAD, Role.CUSTODIAN})
 
 _ACTIONS = [
     Action("division.view", _("查看行政区划及其数据"), ALL_ROLES),
@@ -41,6 +59,11 @@ _ACTIONS = [
         "division.change_status",
         _("登记村（居）委会合并、撤销"),
         frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
+    ),
+    Action(
+        "division.staffing",
+        _("查看未配齐主任和印章管理人的村（居）委会"),
+        frozenset({Role.TOWNSHIP, Role.CIVIL_AFFAIRS, Role.ADMIN}),
     ),
     Action(
         "grant.manage",
@@ -53,7 +76,7 @@ _ACTIONS = [
         frozenset({Role.CIVIL_AFFAIRS, Role.INSPECTOR, Role.ADMIN}),
     ),
 ]
-ACTIONS: dict[str, Action] = {a.code: a for a in _ACTIONS}
+_REGISTRY: dict[str, Action] = {a.code: a for a in _ACTIONS}
 
 # Where each role may be granted (REQ-001 roles sit at their natural level).
 GRANT_LEVELS: dict[str, frozenset[int]] = {
@@ -74,14 +97,28 @@ GRANT_LEVELS: dict[str, frozenset[int]] = {
 
 def register(action: Action) -> None:
     """Later domains add their actions here, at import of their policy section."""
-    if action.code in ACTIONS and ACTIONS[action.code] != action:
+    if action.code in _REGISTRY and _REGISTRY[action.code] != action:
         raise ValueError(f"action {action.code} registered twice")
-    ACTIONS[action.code] = action
+    _REGISTRY[action.code] = action
+
+
+def action(code: str) -> Action:
+    """The registered action; KeyError for an unknown code (a programming error)."""
+    return _REGISTRY[code]
+
+
+def actions() -> list[Action]:
+    return sorted(_REGISTRY.values(), key=lambda a: a.code)
+
+
+# Grants ------------------------------------------------------------------------------
 
 
 def _grants(user: Any) -> list[tuple[str, str, str]]:
     """(role, division code, department) of the user's active grants, cached per user."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or user is SYSTEM or not getattr(user, "is_authenticated", False):
+        return []
+    if not user.is_active:
         return []
     cached = getattr(user, "_yz_grants", None)
     if cached is None:
@@ -103,8 +140,15 @@ def forget(user: Any) -> None:
         del user._yz_grants
 
 
-def _covers(grant_code: str, code: str) -> bool:
-    return grant_code == COUNTRY_CODE or code.startswith(grant_code)
+def acts_everywhere(user: Any) -> bool:
+    """The system actor and superusers: the one place their reach is decided."""
+    if user is SYSTEM:
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "is_superuser", False)
+    )
 
 
 def division_code_of(obj: Any) -> str:
@@ -113,13 +157,13 @@ def division_code_of(obj: Any) -> str:
     code = getattr(obj, "division_code", None)
     if not code:
         raise TypeError(f"{type(obj).__name__} has no division_code")
-    return code
+    return str(code)
 
 
 def roles_at(user: Any, obj: Any) -> set[str]:
     """The roles the user holds over the object's division."""
     code = division_code_of(obj)
-    return {role for role, gcode, _dept in _grants(user) if _covers(gcode, code)}
+    return {role for role, gcode, _dept in _grants(user) if covers(gcode, code)}
 
 
 def departments_at(user: Any, obj: Any) -> set[str]:
@@ -129,90 +173,167 @@ def departments_at(user: Any, obj: Any) -> set[str]:
     return {
         dept
         for role, gcode, dept in _grants(user)
-        if role == Role.DEPARTMENT and dept and _covers(gcode, code)
+        if role == Role.DEPARTMENT and dept and covers(gcode, code)
     }
 
 
-def can(user: Any, action: str, obj: Any = None) -> bool:
-    """May `user` take `action` on `obj` (or anywhere, when obj is None)?"""
-    spec = ACTIONS[action]
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    grants = _grants(user)
+# Scope: where a user may act ------------------------------------------------------
+
+
+def _top_codes(codes: Iterable[str]) -> tuple[str, ...]:
+    """The codes not inside another one's subtree, sorted."""
+    unique = sorted(set(codes))
+    if COUNTRY_CODE in unique:
+        return (COUNTRY_CODE,)
+    return tuple(
+        c for c in unique if not any(c != o and c.startswith(o) for o in unique)
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an action may be taken: the subtrees under `codes` (the country's code for
+    everywhere, none for nowhere). Built by `scope()`; pure, so it can be tested and
+    reused for any field that holds a division code."""
+
+    codes: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of(cls, codes: Iterable[str]) -> "Scope":
+        return cls(_top_codes(codes))
+
+    @property
+    def everywhere(self) -> bool:
+        return self.codes == (COUNTRY_CODE,)
+
+    @property
+    def nowhere(self) -> bool:
+        return not self.codes
+
+    def __bool__(self) -> bool:
+        return bool(self.codes)
+
+    def covers(self, code: str) -> bool:
+        """Is the division `code` inside the scope?"""
+        return any(covers(top, code) for top in self.codes)
+
+    def covers_chain_of(self, code: str) -> bool:
+        """Inside the scope, or a node above it (whose name the user may read)."""
+        return self.covers(code) or any(
+            code in ancestor_codes(top) for top in self.codes
+        )
+
+    def q(self, field_name: str) -> Q:
+        """Rows whose division code in `field_name` lies inside the scope."""
+        if self.everywhere:
+            return Q()
+        if not self.codes:
+            return Q(pk__in=[])
+        return reduce(or_, (subtree_q(c, field_name) for c in self.codes))
+
+    def tree_q(self, field_name: str = "code") -> Q:
+        """Divisions inside the scope plus the chain of nodes above it: a committee
+        sees its own township and county, never its siblings."""
+        if self.everywhere or not self.codes:
+            return self.q(field_name)
+        above = {a for c in self.codes for a in ancestor_codes(c)}
+        return self.q(field_name) | Q(**{f"{field_name}__in": sorted(above)})
+
+    def __or__(self, other: "Scope") -> "Scope":
+        return Scope.of(self.codes + other.codes)
+
+    def within(self, code: str) -> "Scope":
+        """The part of the scope inside the subtree of `code`."""
+        if self.covers(code):
+            return Scope((code,))
+        return Scope(tuple(c for c in self.codes if covers(code, c)))
+
+
+EVERYWHERE = Scope((COUNTRY_CODE,))
+NOWHERE = Scope(())
+
+
+def scope(user: Any, action_code: str) -> Scope:
+    """Where `user` may take `action_code`: the top nodes of their grants with a role
+    the action allows. Superusers and the system act everywhere; anonymous or inactive
+    users nowhere."""
+    spec = _REGISTRY[action_code]
+    if acts_everywhere(user):
+        return EVERYWHERE
+    return Scope.of(code for role, code, _d in _grants(user) if role in spec.roles)
+
+
+def can(user: Any, action_code: str, obj: Any = None) -> bool:
+    """May `user` take `action_code` on `obj` (or anywhere, when obj is None)?"""
+    where = scope(user, action_code)
     if obj is None:
-        return any(role in spec.roles for role, _c, _d in grants)
-    code = division_code_of(obj)
-    return any(
-        role in spec.roles and _covers(gcode, code) for role, gcode, _d in grants
-    )
+        return not where.nowhere
+    return where.covers(division_code_of(obj))
 
 
-def require(user: Any, action: str, obj: Any = None) -> None:
-    if not can(user, action, obj):
-        raise NotAllowed(detail={"action": action})
+def require(user: Any, action_code: str, obj: Any = None) -> None:
+    if not can(user, action_code, obj):
+        raise NotAllowed(detail={"action": action_code})
 
 
-def scope_codes(user: Any, roles: Iterable[str] | None = None) -> list[str]:
-    """Top codes of the subtrees the user holds grants in (optionally of some roles)."""
-    wanted = set(roles) if roles is not None else None
-    codes = sorted({c for r, c, _d in _grants(user) if wanted is None or r in wanted})
-    if COUNTRY_CODE in codes:
-        return [COUNTRY_CODE]
-    # Drop codes already inside another granted subtree.
-    return [c for c in codes if not any(c != o and c.startswith(o) for o in codes)]
+class ScopedQuerySet(models.QuerySet):
+    """A queryset of division-owned rows that knows who may see which.
+
+    The model names the path to its division code (`scope_field`, e.g.
+    "committee_id" or "seal__committee_id") and the action that reads it
+    (`view_action`); `visible_to(user)` keeps the rows inside that action's scope,
+    `visible_to(user, action)` those where the user may take another action.
+    """
+
+    def visible_to(self, user: Any, action_code: str | None = None) -> Self:
+        model: Any = self.model
+        where = scope(user, action_code or model.view_action)
+        return self.filter(where.q(model.scope_field))
 
 
-def sees_everything(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or COUNTRY_CODE in scope_codes(
-        user
-    )
+# Workflow actions a page may offer -------------------------------------------------
 
 
-def data_q_for_codes(codes: list[str], field: str) -> Q:
-    """Rows whose division `field` (a code) lies in one of the subtrees `codes`."""
-    if not codes:
-        return Q(pk__in=[])
-    return reduce(or_, (subtree_q(c, field) for c in codes))
+@dataclass(frozen=True)
+class ObjectAction:
+    """An action on one kind of object: its name (as pages and the API know it), the
+    policy action it needs, and the state the object must be in (the domain's rule,
+    asked with the viewer, since some steps are for one person only)."""
+
+    name: str
+    action: str
+    when: Callable[[Any, Any], bool] | None = None
 
 
-def data_q(user: Any, field: str) -> Q:
-    """Rows whose division `field` (a code) is inside the user's subtrees."""
-    if sees_everything(user):
-        return Q()
-    return data_q_for_codes(scope_codes(user), field)
+_OFFERS: dict[type, list[ObjectAction]] = {}
 
 
-def visible(qs: QuerySet, user: Any, field: str = "committee") -> QuerySet:
-    """Filter any queryset of division-owned rows to what the user may see."""
-    return qs.filter(data_q(user, f"{field}_id" if field != "code" else field))
+def offer(model: type, *object_actions: ObjectAction) -> None:
+    """A domain names the actions its objects offer (at import of its policy section)."""
+    known = {a.name for a in _OFFERS.get(model, [])}
+    for oa in object_actions:
+        if oa.name in known:
+            raise ValueError(f"{model.__name__}.{oa.name} offered twice")
+        known.add(oa.name)
+    _OFFERS.setdefault(model, []).extend(object_actions)
 
 
-def visible_divisions(qs: QuerySet, user: Any) -> QuerySet:
-    """Divisions: the user's subtrees plus the chain of nodes above them."""
-    if sees_everything(user):
-        return qs
-    codes = scope_codes(user)
-    if not codes:
-        return qs.none()
-    above = {a for c in codes for a in ancestor_codes(c)}
-    return qs.filter(data_q(user, "code") | Q(code__in=above))
+class Allowed(frozenset[str]):
+    """The names of the allowed actions; `allowed["approve"]` reads as a flag, so a
+    template can write `{% if allowed.approve %}`."""
+
+    def __getitem__(self, name: str) -> bool:
+        return name in self
 
 
-def may_see_division(user: Any, code: str) -> bool:
-    if sees_everything(user):
-        return True
-    codes = scope_codes(user)
-    return any(code.startswith(c) for c in codes) or any(
-        code in ancestor_codes(c) for c in codes
-    )
-
-
-def may_see_data_of(user: Any, code: str) -> bool:
-    """Data owned by the division `code` (below the user's nodes, never beside)."""
-    if sees_everything(user):
-        return True
-    return any(code.startswith(c) for c in scope_codes(user))
+def allowed_actions(user: Any, obj: Any) -> Allowed:
+    """The workflow actions `user` may take on `obj` now."""
+    offers = next((_OFFERS[cls] for cls in type(obj).__mro__ if cls in _OFFERS), ())
+    names = set()
+    for oa in offers:
+        if not can(user, oa.action, obj):
+            continue
+        if oa.when is not None and not oa.when(obj, user):
+            continue
+        names.add(oa.name)
+    return Allowed(names)

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.core import clock
+from yinzheng.core.actors import person
+from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
@@ -39,7 +40,7 @@ def user_create(
         raise InvalidInput(_("用户名不能为空"), code="username_required")
     if User.objects.filter(username=username).exists():
         raise Conflict(_("用户名 %s 已存在") % username, code="username_taken")
-    if actor is not None and is_superuser and not getattr(actor, "is_superuser", False):
+    if is_superuser and not policy.acts_everywhere(actor):
         raise NotAllowed(_("只有系统管理员可以创建系统管理员"), code="superuser_only")
     user = User(
         username=username,
@@ -75,14 +76,11 @@ def grant_role(
     division = Division.objects.filter(code=division_code).first()
     if division is None:
         raise NotFound(_("区划 %s 不存在") % division_code, code="division_not_found")
-    if actor is not None:
-        policy.require(actor, "grant.manage", division)
-        if getattr(actor, "pk", None) == user.pk:
-            raise NotAllowed(_("不能给自己授予岗位"), code="self_grant")
-        if role == Role.ADMIN and not actor.is_superuser:
-            raise NotAllowed(
-                _("只有系统管理员可以授予系统管理员岗位"), code="admin_grant"
-            )
+    policy.require(actor, "grant.manage", division)
+    if actor.pk == user.pk:
+        raise NotAllowed(_("不能给自己授予岗位"), code="self_grant")
+    if role == Role.ADMIN and not policy.acts_everywhere(actor):
+        raise NotAllowed(_("只有系统管理员可以授予系统管理员岗位"), code="admin_grant")
     if division.level not in policy.GRANT_LEVELS[role]:
         raise InvalidInput(
             _("不能在“%(level)s”层级授予“%(role)s”")
@@ -103,7 +101,7 @@ def grant_role(
                 role=role,
                 division=division,
                 department=department,
-                granted_by=actor if getattr(actor, "pk", None) else None,
+                granted_by=person(actor),
                 granted_at=clock.now(),
             )
     except IntegrityError as exc:
@@ -143,9 +141,7 @@ def grant_role_by_username(
 @transaction.atomic
 def grant_revoke(*, actor: Any, grant_id: int) -> RoleGrant:
     grant = RoleGrant.objects.select_for_update().filter(pk=grant_id).first()
-    if grant is None or (
-        actor is not None and not policy.can(actor, "grant.manage", grant)
-    ):
+    if grant is None or (not policy.can(actor, "grant.manage", grant)):
         # Out of scope looks the same as missing: grant ids reveal nothing.
         raise NotFound(code="grant_not_found")
     if grant.revoked_at is not None:

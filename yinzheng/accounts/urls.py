@@ -14,7 +14,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("staffing/", views.staffing, name="staffing"),
     path("grants/<str:code>/", views.grant_create, name="grant_create"),
     path("grants/<int:grant_id>/revoke/", views.grant_revoke, name="grant_revoke"),
 ]

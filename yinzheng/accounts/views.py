@@ -58,16 +58,3 @@ def grant_revoke(request, grant_id: int):
     else:
         messages.success(request, _("已撤销岗位授权"))
     return redirect("divisions:detail", code=grant.division_id)
-
-
-@login_required
-def staffing(request):
-    from django.core.paginator import Paginator
-    from django.shortcuts import render
-
-    from .selectors import committees_missing_staff
-
-    page = Paginator(committees_missing_staff(request.user), 100).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "accounts/staffing.html", {"page": page})

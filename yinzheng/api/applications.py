@@ -1,7 +1,7 @@
 """Admission, exit and filing endpoints (REQ-021–030, DIV-03, DIV-14).
 
 `/api/catalogue/applications/` lists and shows the applications the user sees
-(catalogue.selectors.applications_visible; others are 404), takes a new one as JSON or as
+(Application.objects.visible_to; others are 404), takes a new one as JSON or as
 multipart with the justification attachment (REQ-029), and carries the workflow as
 actions: open-review, supply-guide, decide, law-amendment, file, withdraw. An opinion is
 recorded at `/api/catalogue/opinions/{id}/record/`. `/api/catalogue/decisions/` is the
@@ -422,11 +422,9 @@ OPINIONS = Prefetch(
 
 
 def _visible(user: Any):
-    # A fresh queryset over the visible ids: annotating the visibility query itself
-    # would count its own joins.
-    return Application.objects.filter(
-        pk__in=selectors.applications_visible(user).values("pk")
-    ).select_related("catalogue_list__owner", "item", "resulting_version")
+    return Application.objects.visible_to(user).select_related(
+        "catalogue_list__owner", "item", "resulting_version"
+    )
 
 
 @extend_schema_view(
@@ -640,7 +638,7 @@ class OpinionRecordView(APIView):
         opinion = ReviewOpinion.objects.filter(pk=pk).first()
         if (
             opinion is None
-            or not selectors.applications_visible(request.user)
+            or not Application.objects.visible_to(request.user)
             .filter(pk=opinion.application_id)
             .exists()
         ):

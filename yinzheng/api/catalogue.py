@@ -57,8 +57,8 @@ from yinzheng.catalogue.models import (
     ListVersion,
     Publication,
 )
+from yinzheng.core.codes import Level
 from yinzheng.core.errors import InvalidInput, NotFound
-from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
 
 from .common import ERRORS

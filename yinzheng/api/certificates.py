@@ -669,7 +669,7 @@ class CertificateRequestViewSet(
         }:
             qs = selectors.overdue(user, clock.today())
         else:
-            qs = selectors.requests_visible(user)
+            qs = selectors.requests_visible_to(user)
         if self.action == "list":
             params = self.request.query_params
             if params.get("committee"):
@@ -937,7 +937,7 @@ class DemandReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return (
-            DemandReport.objects.filter(selectors.committee_q(self.request.user))
+            DemandReport.objects.visible_to(self.request.user)
             .select_related("item")
             .order_by("-reported_at", "-pk")
         )
@@ -971,9 +971,7 @@ class JurisdictionSettingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet)
 
     def get_queryset(self):
         return (
-            JurisdictionSetting.objects.filter(
-                selectors.committee_q(self.request.user, "division_id")
-            )
+            JurisdictionSetting.objects.visible_to(self.request.user)
             .select_related("division")
             .order_by("division_id")
         )

@@ -503,8 +503,12 @@ class CommitmentViewSet(
     lookup_value_regex = r"[0-9]{1,12}"
 
     def get_queryset(self):
-        qs = selectors.commitments_visible(self.request.user).select_related(
-            "recorded_by", "verification"
+        qs = Commitment.objects.visible_to(self.request.user).select_related(
+            "committee",
+            "request",
+            "request__item",
+            "recorded_by",
+            "verification",
         )
         if self.action == "list" and self.request.query_params.get("committee"):
             qs = qs.filter(committee_id=self.request.query_params["committee"])
@@ -551,8 +555,13 @@ class VerificationTaskViewSet(
     lookup_value_regex = r"[0-9]{1,12}"
 
     def get_queryset(self):
-        qs = selectors.tasks_visible(self.request.user).select_related(
-            "closed_by", "credit_record"
+        qs = VerificationTask.objects.visible_to(self.request.user).select_related(
+            "committee",
+            "commitment",
+            "commitment__request",
+            "commitment__request__item",
+            "closed_by",
+            "credit_record",
         )
         if self.action == "list":
             params = self.request.query_params
@@ -590,8 +599,10 @@ class SamplingViewSet(
     lookup_value_regex = r"[0-9]{1,12}"
 
     def get_queryset(self):
-        return selectors.samplings_visible(self.request.user).order_by(
-            "-drawn_at", "-pk"
+        return (
+            Sampling.objects.visible_to(self.request.user)
+            .select_related("scope", "drawn_by")
+            .order_by("-drawn_at", "-pk")
         )
 
     @extend_schema(
@@ -627,7 +638,8 @@ class CreditRecordViewSet(
 
     def get_queryset(self):
         return (
-            selectors.credit_records_visible(self.request.user)
+            CreditRecord.objects.visible_to(self.request.user)
+            .select_related("committee", "commitment", "commitment__request", "task")
             .prefetch_related("submissions")
             .order_by("-created_at", "-pk")
         )
@@ -657,7 +669,9 @@ class CreditSubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"[0-9]{1,12}"
 
     def get_queryset(self):
-        qs = selectors.submissions_visible(self.request.user)
+        qs = CreditSubmission.objects.visible_to(self.request.user).select_related(
+            "record", "record__commitment"
+        )
         if self.action == "list" and self.request.query_params.get("status"):
             qs = qs.filter(status=self.request.query_params["status"])
         return qs.order_by("-created_at", "-pk")
@@ -686,8 +700,10 @@ class CreditPlatformViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return selectors.credit_platforms_visible(self.request.user).order_by(
-            "division_id"
+        return (
+            CreditPlatform.objects.visible_to(self.request.user)
+            .select_related("division", "updated_by")
+            .order_by("division_id")
         )
 
     @extend_schema(

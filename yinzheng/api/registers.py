@@ -24,8 +24,6 @@ from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
-from yinzheng.core.errors import NotAllowed
-from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import archives, checkpoints, registers, selectors
 from yinzheng.ledger.forms import (
@@ -451,14 +449,9 @@ class CheckpointsView(APIView):
         if under:
             policy.require(user, "register.checkpoint", under)
             scopes: list[str | None] = [under]
-        elif user.is_superuser:
-            scopes = [None]
         else:
-            roles = policy.ACTIONS["register.checkpoint"].roles
-            codes = policy.scope_codes(user, roles)
-            if not codes:
-                raise NotAllowed(detail={"action": "register.checkpoint"})
-            scopes = [None if c == COUNTRY_CODE else c for c in codes]
+            policy.require(user, "register.checkpoint")
+            scopes = selectors.checkpoint_scopes(user)
         made: list[Checkpoint] = []
         for scope in scopes:
             made += checkpoints.checkpoint_all(actor=user, under=scope)

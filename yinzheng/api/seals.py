@@ -434,7 +434,11 @@ class SealViewSet(
         return SealSerializer
 
     def get_queryset(self):
-        qs = selectors.seals_visible(self.request.user).order_by("committee_id", "pk")
+        qs = (
+            Seal.objects.visible_to(self.request.user)
+            .select_related(*selectors.SEAL_RELATED)
+            .order_by("committee_id", "pk")
+        )
         if self.action == "list":
             params = self.request.query_params
             if params.get("committee"):
@@ -622,7 +626,11 @@ class TakeOutViewSet(
     lookup_value_regex = r"[0-9]{1,12}"
 
     def get_queryset(self):
-        qs = selectors.takeouts_visible(self.request.user).order_by("-requested_at")
+        qs = (
+            TakeOut.objects.visible_to(self.request.user)
+            .select_related("seal__committee", "requested_by", "decided_by")
+            .order_by("-requested_at")
+        )
         if self.action == "list":
             params = self.request.query_params
             if params.get("status"):
@@ -702,9 +710,9 @@ class LossReportViewSet(
     lookup_value_regex = r"[0-9]{1,12}"
 
     def get_queryset(self):
-        qs = LossReport.objects.filter(
-            selectors.committee_q(self.request.user, "seal__committee_id")
-        ).select_related("seal", "reported_by")
+        qs = LossReport.objects.visible_to(self.request.user).select_related(
+            "seal", "reported_by"
+        )
         if self.action == "list" and self.request.query_params.get("open") in {
             "1",
             "true",
@@ -742,9 +750,9 @@ class CollectionTaskViewSet(
     lookup_value_regex = r"[0-9]{1,12}"
 
     def get_queryset(self):
-        qs = CollectionTask.objects.filter(
-            selectors.committee_q(self.request.user)
-        ).select_related("committee")
+        qs = CollectionTask.objects.visible_to(self.request.user).select_related(
+            "committee"
+        )
         if self.action == "list" and self.request.query_params.get("open") in {
             "1",
             "true",
@@ -792,7 +800,11 @@ class HandoverViewSet(
 
     def get_queryset(self):
         user = self.request.user
-        qs = selectors.handovers_visible(user).prefetch_related(ITEMS)
+        qs = (
+            Handover.objects.visible_to(user)
+            .select_related("committee", "outgoing", "incoming", "opened_by")
+            .prefetch_related(ITEMS)
+        )
         if self.action == "list":
             params = self.request.query_params
             if params.get("committee"):
@@ -1095,7 +1107,9 @@ class UsageViewSet(
 
     def get_queryset(self):
         user = self.request.user
-        qs = selectors.usage_visible(user)
+        qs = UsageRequest.objects.visible_to(user).select_related(
+            *selectors.USAGE_RELATED
+        )
         if self.action == "list":
             params = self.request.query_params
             queues = {
@@ -1114,7 +1128,11 @@ class UsageViewSet(
         return qs.order_by("-submitted_at", "-pk")
 
     def _detail(self, pk: int, status: int = 200) -> Response:
-        usage = selectors.usage_visible(self.request.user).get(pk=pk)
+        usage = (
+            UsageRequest.objects.visible_to(self.request.user)
+            .select_related(*selectors.USAGE_RELATED)
+            .get(pk=pk)
+        )
         return Response(UsageDetailSerializer(usage).data, status=status)
 
     @extend_schema(

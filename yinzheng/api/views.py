@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 from yinzheng.accounts import policy
 from yinzheng.accounts import selectors as account_selectors
 from yinzheng.accounts import services as account_services
+from yinzheng.core.codes import Level
 from yinzheng.divisions import selectors, services
-from yinzheng.divisions.choices import Level
+from yinzheng.divisions.models import Division
 from yinzheng.ledger import selectors as ledger_selectors
 from yinzheng.ledger import services as ledger_services
 
@@ -46,7 +47,7 @@ class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
         qs = (
             selectors.search(user, params["q"])
             if params.get("q", "").strip()
-            else selectors.divisions_visible(user)
+            else Division.objects.visible_to(user)
         )
         if params.get("parent"):
             qs = qs.filter(parent_id=params["parent"])
@@ -80,7 +81,7 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        qs = policy.visible(selectors.Division.objects.committees(), user, field="code")
+        qs = Division.objects.committees().visible_to(user)
         under = self.request.query_params.get("under")
         if under:
             qs = qs.subtree(under)
@@ -182,7 +183,7 @@ class LedgerVerifyView(APIView):
     )
     def get(self, request):
         policy.require(request.user, "audit.view")
-        chains = ledger_selectors.chains_visible(request.user)
+        chains = ledger_selectors.chains_for_audit(request.user)
         key = request.query_params.get("chain")
         if key:
             chains = chains.filter(key=key)

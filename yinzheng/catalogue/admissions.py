@@ -33,11 +33,13 @@ from django.utils.translation import gettext as _
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Department
 from yinzheng.core import clock
+from yinzheng.core.actors import person
+from yinzheng.core.codes import Level, subtree_q
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.files import upload_sha256
 from yinzheng.core.transitions import move_to
-from yinzheng.divisions.choices import CommitteeStatus, Level
-from yinzheng.divisions.models import Division, subtree_q
+from yinzheng.divisions.choices import CommitteeStatus
+from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
 from . import guides, selectors, services
@@ -74,10 +76,6 @@ GUIDE_CONTENT_FIELDS = ["work_requirements", "procedure", "materials", "sample_f
 
 class ApplicationIncomplete(InvalidInput):
     code = "application_incomplete"
-
-
-def _actor_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _application_for_update(application_id: int) -> Application:
@@ -125,8 +123,6 @@ def _store_attachment(application: Application, upload: UploadedFile) -> None:
 def _require_applicant(actor: Any, catalogue_list: CatalogueList, department: str):
     """Departments apply for themselves; civil affairs may enter any department's form
     received on paper."""
-    if actor is None:
-        return
     if policy.can(actor, "catalogue.manage", catalogue_list):
         return
     policy.require(actor, "catalogue.apply", catalogue_list)
@@ -203,7 +199,7 @@ def application_submit(
         applicant_unit=applicant_unit.strip(),
         contact=contact.strip(),
         reason=reason.strip(),
-        submitted_by=_actor_or_none(actor),
+        submitted_by=person(actor),
     )
 
     if kind == ApplicationKind.ADMISSION:
@@ -447,7 +443,7 @@ def opinion_record(
     )
     if row is None:
         raise NotFound(_("征求意见记录不存在"), code="opinion_not_found")
-    if actor is not None and not may_record_opinion(actor, row):
+    if not may_record_opinion(actor, row):
         raise NotAllowed(detail={"action": "opinion_record"})
     if row.application.status != ApplicationStatus.IN_REVIEW:
         raise Conflict(_("该申请不在联审中"), code="application_not_in_review")
@@ -461,7 +457,7 @@ def opinion_record(
         )
     row.opinion = opinion
     row.comments = comments.strip()
-    row.recorded_by = _actor_or_none(actor)
+    row.recorded_by = person(actor)
     row.recorded_at = clock.now()
     row.save(update_fields=["opinion", "comments", "recorded_by", "recorded_at"])
     audit.record(
@@ -658,7 +654,7 @@ def application_decide(
         application.meeting_date = meeting_date
         application.meeting_reference = meeting_reference
         application.decision_reasons = reasons.strip()
-        application.decided_by = _actor_or_none(actor)
+        application.decided_by = person(actor)
         application.decided_at = clock.now()
         if not approve:
             move_to(application, ApplicationStatus.REJECTED)
@@ -732,7 +728,7 @@ def application_file(*, actor: Any, application_id: int, note: str) -> Applicati
         note=note.strip(),
     ):
         application.decision_reasons = note.strip()
-        application.decided_by = _actor_or_none(actor)
+        application.decided_by = person(actor)
         application.decided_at = clock.now()
         move_to(application, ApplicationStatus.FILED)
     return application

@@ -9,7 +9,7 @@ opinion), supply the guide content (the applicant, REQ-028), decide at the meeti
 the list of what still keeps an approval back (REQ-023), track the law amendment of an
 item to be discontinued (REQ-027), acknowledge a filing, withdraw.
 
-Who sees what is selectors.applications_visible: a user with none of the catalogue's
+Who sees what is Application.objects.visible_to: a user with none of the catalogue's
 application actions gets 403; an application outside what the user sees is 404. The
 server refuses what the policy refuses (403), whatever the page shows; any other refusal
 is shown on the form that caused it. The justification attachment (REQ-029) is served
@@ -34,9 +34,10 @@ from django.views.decorators.http import require_POST
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core import clock, masking
+from yinzheng.core.codes import Level, subtree_q
 from yinzheng.core.errors import DomainError, NotAllowed
-from yinzheng.divisions.choices import CommitteeStatus, Level
-from yinzheng.divisions.models import Division, subtree_q
+from yinzheng.divisions.choices import CommitteeStatus
+from yinzheng.divisions.models import Division
 
 from . import admissions, selectors
 from .application_forms import (
@@ -76,7 +77,7 @@ def _require_participant(user: Any) -> None:
 def _application_or_404(user: Any, pk: int) -> Application:
     _require_participant(user)
     application = (
-        selectors.applications_visible(user)
+        Application.objects.visible_to(user)
         .select_related(
             "catalogue_list__owner",
             "item",
@@ -108,11 +109,7 @@ def application_list(request):
     form = ApplicationFilterForm(request.GET)
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
-    # A fresh queryset over the visible ids: counting opinions on the visibility query
-    # itself would count its own joins.
-    qs = Application.objects.filter(
-        pk__in=selectors.applications_visible(user).values("pk")
-    )
+    qs = Application.objects.visible_to(user)
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("kind"):
@@ -152,11 +149,12 @@ def application_list(request):
 def _target_lists(user: Any) -> QuerySet[CatalogueList]:
     """Positive lists owned inside the subtrees where the user may apply; the service
     decides in the end."""
-    qs = CatalogueList.objects.select_related("owner").filter(kind=ListKind.POSITIVE)
-    if not policy.sees_everything(user):
-        codes = policy.scope_codes(user, policy.ACTIONS["catalogue.apply"].roles)
-        qs = qs.filter(policy.data_q_for_codes(codes, "owner_id"))
-    return qs.order_by("owner_id", "batch_no", "pk")
+    return (
+        CatalogueList.objects.visible_to(user, "catalogue.apply")
+        .select_related("owner")
+        .filter(kind=ListKind.POSITIVE)
+        .order_by("owner_id", "batch_no", "pk")
+    )
 
 
 def _exit_items(lists: list[CatalogueList]) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -188,7 +186,7 @@ def _department_choices(user: Any) -> list[tuple[str, str]]:
     """Civil affairs enters any department's paper form; a department officer applies
     for their own departments (the service refuses anything else)."""
     own = _own_departments(user)
-    if policy.sees_everything(user) or policy.can(user, "catalogue.manage") or not own:
+    if policy.can(user, "catalogue.manage") or not own:
         return list(Department.choices)
     return [(v, label) for v, label in Department.choices if v in own]
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
+from yinzheng.core.codes import COUNTRY_CODE
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
-from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.ledger import audit
 
 from . import selectors
@@ -62,8 +62,7 @@ def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], dt.date]:
 def national_batch_import(
     *, actor: Any, data: dict[str, Any]
 ) -> tuple[ListVersion, list[FollowUpTask]]:
-    if actor is not None:
-        policy.require(actor, "catalogue.manage", COUNTRY_CODE)
+    policy.require(actor, "catalogue.manage", COUNTRY_CODE)
     approval, valid_from = _checked(data)
     version = load_national_batch(
         data, actor=actor, approval=approval, valid_from=valid_from

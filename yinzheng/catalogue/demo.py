@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yinzheng.accounts.models import User
+from yinzheng.core.actors import SYSTEM
 
 from . import guides, publications, selectors, services
 from .choices import BasisType, Channel, ListKind, VersionStatus
@@ -127,8 +128,8 @@ def ensure_demo_item(spec: DemoItem) -> Item:
     if item is None:
         item = _create_demo_item(spec)
     if not Guide.objects.filter(item=item).exists():
-        guides.guide_save(actor=None, item_key=item.key, sample=True, **_guide(spec))
-        guides.guide_publish(actor=None, item_key=item.key)
+        guides.guide_save(actor=SYSTEM, item_key=item.key, sample=True, **_guide(spec))
+        guides.guide_publish(actor=SYSTEM, item_key=item.key)
     return item
 
 
@@ -150,7 +151,7 @@ def _guide(spec: DemoItem) -> dict[str, str]:
 
 def _create_demo_item(spec: DemoItem) -> Item:
     return services.item_create(
-        actor=None,
+        actor=SYSTEM,
         key=spec.key,
         name=spec.name,
         aliases=spec.aliases,
@@ -290,7 +291,7 @@ def _ensure_duty_lists(county: str, county_name: str, officer: str) -> None:
         for key, name in duties:
             if not Item.objects.filter(key=key).exists():
                 services.item_create(
-                    actor=None,
+                    actor=SYSTEM,
                     key=key,
                     name=name,
                     bases=[(BasisType.LAW, SAMPLE_CITATION)],

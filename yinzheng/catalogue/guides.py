@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
+from yinzheng.core.actors import person
+from yinzheng.core.codes import COUNTRY_CODE
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.transitions import move_to
-from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.ledger import audit
 
 from . import policy as _catalogue_policy  # noqa: F401  (registers the actions)
@@ -59,10 +60,6 @@ def may_save(user: Any) -> bool:
     """May `user` write a guide draft (DIV-14: the department proposes, or the list
     owner edits)?"""
     return policy.can(user, ACTION) or policy.can(user, PROPOSE)
-
-
-def _actor_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _guide_for_update(item_key: str) -> Guide:
@@ -133,7 +130,7 @@ def guide_save(
     A department officer (catalogue.guide_propose) saves drafts too: the content is
     theirs to supply, its publication is not (DIV-14, REQ-028).
     """
-    if actor is not None and not may_save(actor):
+    if not may_save(actor):
         raise NotAllowed(detail={"action": PROPOSE})
     item = Item.objects.select_for_update().filter(key=item_key).first()
     if item is None:
@@ -170,7 +167,7 @@ def guide_save(
         setattr(guide, name, value.strip())
     guide.time_limit_days = time_limit_days
     guide.sample = sample
-    guide.updated_by = _actor_or_none(actor)
+    guide.updated_by = person(actor)
     guide.save()
     audit.record(
         actor=actor,
@@ -186,8 +183,7 @@ def guide_save(
 @transaction.atomic
 def guide_publish(*, actor: Any, item_key: str) -> Guide:
     """Publish a complete guide (REQ-028, REQ-076); the missing parts are named."""
-    if actor is not None:
-        policy.require(actor, ACTION)
+    policy.require(actor, ACTION)
     guide = _guide_for_update(item_key)
     if guide.status == GuideStatus.PUBLISHED:
         raise Conflict(_("该办事指南已公布"), code="guide_already_published")
@@ -200,7 +196,7 @@ def guide_publish(*, actor: Any, item_key: str) -> Guide:
     before = _snapshot(guide)
     move_to(guide, GuideStatus.PUBLISHED)
     guide.published_at = clock.now()
-    guide.updated_by = _actor_or_none(actor)
+    guide.updated_by = person(actor)
     guide.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
     audit.record(
         actor=actor,
@@ -216,14 +212,13 @@ def guide_publish(*, actor: Any, item_key: str) -> Guide:
 @transaction.atomic
 def guide_withdraw(*, actor: Any, item_key: str, reason: str) -> Guide:
     """Take a published guide off the public page, so it can be edited."""
-    if actor is not None:
-        policy.require(actor, ACTION)
+    policy.require(actor, ACTION)
     guide = _guide_for_update(item_key)
     if not reason.strip():
         raise InvalidInput(_("请填写撤回原因"), code="reason_required")
     before = _snapshot(guide)
     move_to(guide, GuideStatus.WITHDRAWN)
-    guide.updated_by = _actor_or_none(actor)
+    guide.updated_by = person(actor)
     guide.save(update_fields=["status", "updated_by", "updated_at"])
     audit.record(
         actor=actor,

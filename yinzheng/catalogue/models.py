@@ -8,11 +8,17 @@ effective catalogue on a date is the merge of the published versions in force al
 jurisdiction chain (REQ-009).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Role
+from yinzheng.accounts.policy import ScopedQuerySet
 
 from .choices import (
     ApplicationKind,
@@ -150,6 +156,10 @@ class CatalogueList(models.Model):
         help_text=_("本清单须同步公布的渠道（REQ-078）；默认全部七个"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "owner_id"
+    view_action = "catalogue.manage"
 
     class Meta:
         verbose_name = _("清单")
@@ -523,6 +533,30 @@ class CleanupDecision(models.Model):
         return self.review.catalogue_list.owner_id
 
 
+class ApplicationQuerySet(ScopedQuerySet):
+    def visible_to(
+        self, user: Any, action_code: str | None = None
+    ) -> "ApplicationQuerySet":
+        """Applications on lists the user manages, those of the departments the user
+        speaks for and those it is asked to review, on lists owned within its subtree
+        (a list above it is not its to apply to, give an opinion on, nor read), and
+        those awaiting an opinion from the user's townships (REQ-023). With another
+        action, only the lists where the user may take it."""
+        if action_code is not None:
+            return super().visible_to(user, action_code)
+        q = policy.scope(user, "catalogue.manage").q("catalogue_list__owner_id")
+        for role, code, dept in policy.grants_of(user):
+            if role == Role.DEPARTMENT and dept:
+                q |= (Q(department=dept) | Q(opinions__department=dept)) & (
+                    policy.Scope((code,)).q("catalogue_list__owner_id")
+                )
+            if role == Role.TOWNSHIP:
+                q |= Q(opinions__township_id=code)
+        # Filtered by id, so that counting or annotating the result does not count the
+        # joins of this rule.
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
 class Application(models.Model):
     """An admission, exit or filing application (准入、退出申请（报备）表, REQ-021–030).
 
@@ -656,6 +690,10 @@ class Application(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    objects = ApplicationQuerySet.as_manager()
+    scope_field = "catalogue_list__owner_id"
+    view_action = "catalogue.manage"
 
     class Meta:
         verbose_name = _("准入、退出申请（报备）")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
+from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.ledger import audit
 
@@ -38,10 +39,6 @@ from .models import CatalogueList, ListVersion, Publication
 
 ACTION = "catalogue.manage"
 RECORDABLE_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
-
-
-def _actor_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _ordered_channels(channels: Iterable[str]) -> list[str]:
@@ -58,8 +55,7 @@ def channels_set(*, actor: Any, list_id: int, channels: Iterable[str]) -> Catalo
     )
     if catalogue_list is None:
         raise NotFound(code="list_not_found")
-    if actor is not None:
-        policy.require(actor, ACTION, catalogue_list)
+    policy.require(actor, ACTION, catalogue_list)
     channels = [str(c) for c in channels]
     unknown = sorted(set(channels) - set(Channel.values))
     if unknown:
@@ -104,8 +100,7 @@ def publication_record(
     )
     if version is None:
         raise NotFound(code="version_not_found")
-    if actor is not None:
-        policy.require(actor, ACTION, version)
+    policy.require(actor, ACTION, version)
     if version.status not in RECORDABLE_STATUSES:
         raise Conflict(
             _("只有已公布的清单版本才能登记公布渠道"), code="version_not_published"
@@ -139,7 +134,7 @@ def publication_record(
                 channel=channel,
                 published_on=published_on,
                 location=location.strip(),
-                recorded_by=_actor_or_none(actor),
+                recorded_by=person(actor),
             )
     except IntegrityError as exc:  # a concurrent record of the same channel
         raise Conflict(

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from yinzheng.divisions.choices import COUNTRY_CODE
+from yinzheng.core.actors import SYSTEM
+from yinzheng.core.codes import COUNTRY_CODE
 from yinzheng.divisions.services import ensure_country_root
 
 from . import services
@@ -52,7 +53,7 @@ def read_batch1() -> dict[str, Any]:
 
 
 @transaction.atomic
-def load_national_batch1(*, actor: Any = None) -> ListVersion | None:
+def load_national_batch1(*, actor: Any) -> ListVersion | None:
     """Create the national negative list, batch 1, unless it exists. Returns its version."""
     if CatalogueList.objects.filter(
         owner_id=COUNTRY_CODE, kind=ListKind.NEGATIVE, batch_no=1
@@ -127,4 +128,4 @@ def ensure_reference_data(sender: Any, **kwargs: Any) -> None:
     tables = connection.introspection.table_names()
     needed = {CatalogueList._meta.db_table, "ledger_entry", "divisions_division"}
     if needed <= set(tables):
-        load_national_batch1()
+        load_national_batch1(actor=SYSTEM)

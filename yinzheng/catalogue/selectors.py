@@ -8,7 +8,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Count, Max, Q, QuerySet
 
-from yinzheng.divisions.models import ancestor_codes
+from yinzheng.core.codes import ancestor_codes
 
 from . import lookup
 from .choices import ApplicationKind, ApplicationStatus, ListKind, VersionStatus
@@ -335,15 +335,8 @@ def versions_in_force_anywhere(on: dt.date) -> QuerySet[ListVersion]:
 
 def lists_manageable(user: Any) -> QuerySet[CatalogueList]:
     """Lists owned where the user may manage lists (policy action catalogue.manage)."""
-    from yinzheng.accounts import policy
-    from yinzheng.divisions.choices import COUNTRY_CODE
-
-    if getattr(user, "is_superuser", False):
-        codes = [COUNTRY_CODE]
-    else:
-        codes = policy.scope_codes(user, policy.ACTIONS["catalogue.manage"].roles)
-    return CatalogueList.objects.select_related("owner").filter(
-        policy.data_q_for_codes(codes, "owner_id")
+    return CatalogueList.objects.visible_to(user, "catalogue.manage").select_related(
+        "owner"
     )
 
 
@@ -407,28 +400,6 @@ def items_to_be_discontinued(catalogue_list: CatalogueList) -> list[Item]:
     )
 
 
-def applications_visible(user: Any) -> QuerySet[Application]:
-    """Applications on lists the user manages, those of the departments the user speaks
-    for, and those awaiting an opinion from the user's townships."""
-    from yinzheng.accounts import policy
-
-    if policy.sees_everything(user):
-        return Application.objects.all()
-    manage = policy.scope_codes(user, policy.ACTIONS["catalogue.manage"].roles)
-    q = policy.data_q_for_codes(manage, "catalogue_list__owner_id")
-    for role, code, dept in policy.grants_of(user):
-        if role == "department" and dept:
-            # The department's own applications, and those it is asked to review
-            # (REQ-023), on lists owned within its subtree: a list above it is not its
-            # to apply to or give an opinion on (departments_at), nor to read.
-            q |= (Q(department=dept) | Q(opinions__department=dept)) & (
-                policy.data_q_for_codes([code], "catalogue_list__owner_id")
-            )
-        if role == "township":
-            q |= Q(opinions__township_id=code)
-    return Application.objects.filter(q).distinct()
-
-
 def opinions_awaited(user: Any) -> list:
     """Requested opinions the user may record, for the home inbox."""
     from . import admissions
@@ -436,6 +407,6 @@ def opinions_awaited(user: Any) -> list:
     pending = ReviewOpinion.objects.filter(
         opinion="",
         application__status=ApplicationStatus.IN_REVIEW,
-        application__in=applications_visible(user),
+        application__in=Application.objects.visible_to(user),
     ).select_related("application__catalogue_list", "township")
     return [o for o in pending if admissions.may_record_opinion(user, o)]

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
+from yinzheng.core.actors import person
+from yinzheng.core.codes import COUNTRY_CODE, Level
 from yinzheng.core.errors import (
     Conflict,
     DomainError,
@@ -32,7 +34,6 @@ from yinzheng.core.errors import (
     NotFound,
 )
 from yinzheng.core.transitions import move_to
-from yinzheng.divisions.choices import COUNTRY_CODE, Level
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
@@ -112,8 +113,7 @@ def item_create(
 ) -> Item:
     """A certificate item with its typed bases (REQ-002, REQ-020). `bases` holds
     (basis type, citation) pairs; sample data marks every basis as sample."""
-    if actor is not None:
-        policy.require(actor, "catalogue.manage")
+    policy.require(actor, "catalogue.manage")
     key, name = key.strip(), name.strip()
     if not key or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{1,79}", key):
         raise InvalidInput(
@@ -205,7 +205,7 @@ def lists_naming(item: Item, kind: str | None = None) -> list[CatalogueList]:
 
 
 def item_edit_refusal(actor: Any, item: Item) -> DomainError | None:
-    """Why `actor` may not edit `item` (None: they may). actor=None is the system."""
+    """Why `actor` may not edit `item` (None: they may). actor=SYSTEM is the system."""
     # REQ-119: the national negative lists are reference data every installation
     # carries; their items change only with a new national batch, never here.
     if ListEntry.objects.filter(
@@ -217,8 +217,6 @@ def item_edit_refusal(actor: Any, item: Item) -> DomainError | None:
             _("“%s”属于全国负面清单参考数据，不能修改") % item.name,
             code="reference_item",
         )
-    if actor is None:
-        return None
     if not policy.can(actor, "catalogue.manage"):
         return NotAllowed(detail={"action": "catalogue.manage"})
     # An item is shared by every list that names it: changing it changes them all.
@@ -268,9 +266,8 @@ def item_update(*, actor: Any, item_key: str, **fields: Any) -> Item:
     """Change an item's flags and texts (not its key or name). Every list that names the
     item shows the change, so the actor must manage all of them; national reference
     data is not editable (REQ-119); an item a positive list names cannot become
-    liability-bearing (REQ-041). actor=None is the system (demo, imports)."""
-    if actor is not None:
-        policy.require(actor, "catalogue.manage")
+    liability-bearing (REQ-041). actor=SYSTEM is the system (demo, imports)."""
+    policy.require(actor, "catalogue.manage")
     require_editable_item_fields(fields)
     item = Item.objects.select_for_update().filter(key=item_key).first()
     if item is None:
@@ -326,8 +323,7 @@ def item_update(*, actor: Any, item_key: str, **fields: Any) -> Item:
 def version_discard(*, actor: Any, version_id: int) -> None:
     """Throw away a version that was never published (draft or approved)."""
     version = _version_for_update(version_id)
-    if actor is not None:
-        policy.require(actor, "catalogue.manage", version)
+    policy.require(actor, "catalogue.manage", version)
     if version.status not in (VersionStatus.DRAFT, VersionStatus.APPROVED):
         raise Conflict(_("已公布的版本不能删除"), code="version_published")
     items = list(version.entries.values_list("item__key", flat=True))
@@ -346,8 +342,7 @@ def version_reopen(*, actor: Any, version_id: int) -> ListVersion:
     """An approved version goes back to draft; its approval record is cleared, since
     what will be published must be approved as it then stands (REQ-014)."""
     version = _version_for_update(version_id)
-    if actor is not None:
-        policy.require(actor, "catalogue.manage", version)
+    policy.require(actor, "catalogue.manage", version)
     with audit.recorded(
         actor=actor,
         event="list_version.reopened",
@@ -373,8 +368,7 @@ def list_create(
     owner = Division.objects.filter(code=owner_code).first()
     if owner is None:
         raise NotFound(_("区划 %s 不存在") % owner_code, code="division_not_found")
-    if actor is not None:
-        policy.require(actor, "catalogue.manage", owner)
+    policy.require(actor, "catalogue.manage", owner)
     if owner.level not in LIST_OWNER_LEVELS:
         raise InvalidInput(
             _("清单只能由国家、省、市、县级制定"), code="list_owner_level"
@@ -447,8 +441,7 @@ def version_draft(
     )
     if catalogue_list is None:
         raise NotFound(code="list_not_found")
-    if actor is not None:
-        policy.require(actor, "catalogue.manage", catalogue_list)
+    policy.require(actor, "catalogue.manage", catalogue_list)
     if not reason.strip():
         raise InvalidInput(_("请填写调整原因"), code="reason_required")  # REQ-012
     if catalogue_list.versions.filter(
@@ -461,7 +454,7 @@ def version_draft(
         number=(last.number + 1) if last else 1,
         reason=reason.strip(),
         source_document=source_document.strip(),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     base = selectors.latest_published(catalogue_list)
     if base is not None:
@@ -529,8 +522,7 @@ def version_add_item(
     *, actor: Any, version_id: int, item_key: str, note: str = ""
 ) -> ListEntry:
     version = _version_for_update(version_id)
-    if actor is not None:
-        policy.require(actor, "catalogue.manage", version)
+    policy.require(actor, "catalogue.manage", version)
     _require_draft(version)
     item = Item.objects.filter(key=item_key).first()
     if item is None:
@@ -561,8 +553,7 @@ def version_add_item(
 @transaction.atomic
 def version_remove_item(*, actor: Any, version_id: int, item_key: str) -> None:
     version = _version_for_update(version_id)
-    if actor is not None:
-        policy.require(actor, "catalogue.manage", version)
+    policy.require(actor, "catalogue.manage", version)
     _require_draft(version)
     entry = version.entries.filter(item__key=item_key).first()
     if entry is None:
@@ -587,8 +578,7 @@ def version_approve(
 ) -> ListVersion:
     """Record the approval the jurisdiction requires before publishing (REQ-014)."""
     version = _version_for_update(version_id)
-    if actor is not None:
-        policy.require(actor, "catalogue.manage", version)
+    policy.require(actor, "catalogue.manage", version)
     missing = [
         name
         for name, value in [
@@ -691,8 +681,7 @@ def version_publish(
     valid_from: dt.date,
 ) -> ListVersion:
     version = _version_for_update(version_id)
-    if actor is not None:
-        policy.require(actor, "catalogue.manage", version)
+    policy.require(actor, "catalogue.manage", version)
     if version.status == VersionStatus.DRAFT:
         raise Conflict(
             _("尚无批准记录，不能公布（须先记录批准机关、日期和文号）"),

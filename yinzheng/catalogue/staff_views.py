@@ -39,7 +39,6 @@ from django.views.decorators.http import require_POST
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.errors import DomainError, InvalidInput, NotAllowed
-from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.divisions.models import Division
 
 from . import batches, cleanup, guides, publications, selectors, services
@@ -72,14 +71,6 @@ def _require_manager(user: Any) -> None:
         raise PermissionDenied
 
 
-def _manage_q(user: Any, field: str):
-    """Rows whose division `field` lies where the user may manage lists."""
-    if user.is_superuser:
-        return policy.data_q_for_codes([COUNTRY_CODE], field)
-    roles = policy.ACTIONS[ACTION].roles
-    return policy.data_q_for_codes(policy.scope_codes(user, roles), field)
-
-
 def _manageable_lists(user: Any) -> QuerySet[CatalogueList]:
     return selectors.lists_manageable(user)
 
@@ -87,7 +78,7 @@ def _manageable_lists(user: Any) -> QuerySet[CatalogueList]:
 def _owner_choices(user: Any) -> QuerySet[Division]:
     return (
         Division.objects.filter(level__in=services.LIST_OWNER_LEVELS)
-        .filter(_manage_q(user, "code"))
+        .in_scope_of(user, ACTION)
         .order_by("code")
     )
 

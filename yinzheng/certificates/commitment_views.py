@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock, masking
+from yinzheng.core.codes import Level
 from yinzheng.core.errors import DomainError, NotAllowed
-from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
 
 from . import commitments, selectors
@@ -36,6 +36,7 @@ from .forms import (
     SamplingForm,
     TaskCloseForm,
 )
+from .models import CreditPlatform, CreditRecord, Sampling, VerificationTask
 
 VIEW = "certificate.view"
 VERIFY = commitments.VERIFY
@@ -58,6 +59,14 @@ CODE_FIELDS = {
     "endpoint_invalid": "endpoint",
 }
 
+TASK_RELATED = (
+    "committee",
+    "commitment",
+    "commitment__request",
+    "commitment__request__item",
+)
+RECORD_RELATED = ("committee", "commitment", "commitment__request", "task")
+
 
 def _show_error(form, exc: DomainError) -> None:
     field = CODE_FIELDS.get(exc.code)
@@ -75,7 +84,7 @@ def _divisions(user: Any, action: str) -> list[Division]:
     """Townships and above where the user may take `action` (the forms' choices)."""
     return list(
         Division.objects.filter(level__lte=Level.TOWNSHIP)
-        .filter(selectors.committee_q(user, "code", action))
+        .in_scope_of(user, action)
         .order_by("code")[:500]
     )
 
@@ -125,7 +134,7 @@ def tasks(request):
                 )
                 return redirect(reverse("certificates:commitment_tasks") + "#draws")
     status = request.GET.get("status", TaskStatus.OPEN)
-    qs = selectors.tasks_visible(user)
+    qs = VerificationTask.objects.visible_to(user).select_related(*TASK_RELATED)
     if status in TaskStatus.values:
         qs = qs.filter(status=status)
     if request.GET.get("sampled") == "1":
@@ -145,7 +154,9 @@ def tasks(request):
             "statuses": TaskStatus.choices,
             "sampled_only": request.GET.get("sampled") == "1",
             "form": form if may_sample and divisions else None,
-            "draws": selectors.samplings_visible(user)[:20],
+            "draws": Sampling.objects.visible_to(user).select_related(
+                "scope", "drawn_by"
+            )[:20],
             "method": commitments.DRAW_METHOD,
             "may_view_credit": policy.can(user, CREDIT_VIEW),
         },
@@ -157,7 +168,12 @@ def task_detail(request, pk: int):
     user = request.user
     if not policy.can(user, VIEW):
         raise PermissionDenied
-    task = selectors.tasks_visible(user).filter(pk=pk).first()
+    task = (
+        VerificationTask.objects.visible_to(user)
+        .select_related(*TASK_RELATED)
+        .filter(pk=pk)
+        .first()
+    )
     if task is None:
         raise Http404
     may_close = task.status == TaskStatus.OPEN and policy.can(user, VERIFY, task)
@@ -181,7 +197,7 @@ def task_detail(request, pk: int):
             else:
                 messages.success(request, _("已登记核查结果"))
                 return redirect("certificates:commitment_task", pk=task.pk)
-        task = selectors.tasks_visible(user).get(pk=pk)
+        task = VerificationTask.objects.visible_to(user).get(pk=pk)
     commitment = task.commitment
     record = getattr(task, "credit_record", None)
     return render(
@@ -208,7 +224,11 @@ def credit_records(request):
     user = request.user
     if not policy.can(user, CREDIT_VIEW):
         raise PermissionDenied
-    qs = selectors.credit_records_visible(user).order_by("-created_at", "-pk")
+    qs = (
+        CreditRecord.objects.visible_to(user)
+        .select_related(*RECORD_RELATED)
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -234,7 +254,12 @@ def credit_record(request, pk: int):
     user = request.user
     if not policy.can(user, CREDIT_VIEW):
         raise PermissionDenied
-    record = selectors.credit_records_visible(user).filter(pk=pk).first()
+    record = (
+        CreditRecord.objects.visible_to(user)
+        .select_related(*RECORD_RELATED)
+        .filter(pk=pk)
+        .first()
+    )
     if record is None:
         raise Http404
     may_manage = policy.can(user, CREDIT_MANAGE, record)
@@ -288,7 +313,7 @@ def credit_record(request, pk: int):
             else:
                 messages.success(request, success)
                 return redirect("certificates:credit_record", pk=record.pk)
-        record = selectors.credit_records_visible(user).get(pk=pk)
+        record = CreditRecord.objects.visible_to(user).get(pk=pk)
     return render(
         request,
         "certificates/credit_record.html",
@@ -345,6 +370,8 @@ def credit_platforms(request):
         "certificates/credit_platforms.html",
         {
             "form": form if may_configure and divisions else None,
-            "platforms": selectors.credit_platforms_visible(user),
+            "platforms": CreditPlatform.objects.visible_to(user).select_related(
+                "division", "updated_by"
+            ),
         },
     )

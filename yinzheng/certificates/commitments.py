@@ -56,9 +56,11 @@ from django.utils.translation import gettext as _
 from yinzheng.accounts import policy
 from yinzheng.catalogue.models import Guide
 from yinzheng.core import clock, masking
+from yinzheng.core.actors import person
+from yinzheng.core.codes import subtree_q
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.transitions import move_to
-from yinzheng.divisions.models import Division, subtree_q
+from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 from yinzheng.ledger.forms import signature_png_problem
 
@@ -147,11 +149,6 @@ class CommitmentNotAllowed(Conflict):
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _actor(actor: Any) -> Any:
-    """The user to name on a row (None for the system, e.g. the cron export)."""
-    return actor if getattr(actor, "pk", None) else None
 
 
 # The notification and the commitment (REQ-082) ------------------------------------------
@@ -454,7 +451,7 @@ def verification_close(
     ):
         task.result, task.verified_on = result, verified_on
         task.verifier, task.note = verifier, note
-        task.closed_by, task.closed_at = _actor(actor), clock.now()
+        task.closed_by, task.closed_at = person(actor), clock.now()
         move_to(task, TaskStatus.CLOSED)
     if result == VerificationResult.FALSE:
         _credit_record_create(actor=actor, task=task)
@@ -536,7 +533,7 @@ def commitment_sample(
         count=count if rate_value is None else None,
         population=population,
         picks=picks,
-        drawn_by=_actor(actor),
+        drawn_by=person(actor),
         drawn_at=clock.now(),
     )
     for task in VerificationTask.objects.select_for_update().filter(pk__in=picks):
@@ -578,7 +575,7 @@ def _credit_record_create(*, actor: Any, task: VerificationTask) -> CreditRecord
         committee_id=task.committee_id,
         finding=task.note,
         recorded_on=task.verified_on,
-        created_by=_actor(actor),
+        created_by=person(actor),
         created_at=now,
     )
     # The person is the request's resident: the journal names the request, never the
@@ -668,7 +665,7 @@ def credit_disclosure_set(
         record.disclosure_site, record.disclosed_on = site, disclosed_on
         record.penalty_decision, record.penalty_on = decision[:4000], penalty_on
         record.penalty_published = bool(penalty_published)
-        record.updated_by, record.updated_at = _actor(actor), clock.now()
+        record.updated_by, record.updated_at = person(actor), clock.now()
     return record
 
 
@@ -740,7 +737,7 @@ def credit_platform_set(
         platform = CreditPlatform(division=division)
     platform.name, platform.endpoint = name, endpoint
     platform.enabled, platform.note = bool(enabled), (note or "").strip()
-    platform.updated_by, platform.updated_at = _actor(actor), clock.now()
+    platform.updated_by, platform.updated_at = person(actor), clock.now()
     platform.save()
     audit.record(
         actor=actor,
@@ -937,7 +934,7 @@ def _export_one(
 
 def credit_export(
     *,
-    actor: Any = None,
+    actor: Any,
     under: str | None = None,
     dry_run: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
@@ -954,10 +951,7 @@ def credit_export(
         if not Division.objects.filter(code=under).exists():
             raise NotFound(_("区划不存在"), code="division_not_found")
         qs = qs.filter(subtree_q(under, "record__committee_id"))
-    if actor is not None:
-        qs = qs.filter(
-            selectors.committee_q(actor, "record__committee_id", CREDIT_MANAGE)
-        )
+    qs = qs.filter(pk__in=CreditSubmission.objects.visible_to(actor, CREDIT_MANAGE))
     outcomes = []
     for pk in list(qs.order_by("pk").values_list("pk", flat=True)):
         outcome = _export_one(pk, actor=actor, dry_run=dry_run, timeout=timeout)

@@ -28,6 +28,7 @@ from stdnum.cn import ric
 from yinzheng.accounts.models import User
 from yinzheng.catalogue import services as catalogue_services
 from yinzheng.core import clock
+from yinzheng.core.actors import SYSTEM
 
 from . import commitments, services
 from .choices import SignatureMethod, Trigger, VerificationResult
@@ -253,7 +254,7 @@ def load_demo_commitments() -> list[Commitment]:
     # counties' lists name it, so no one county officer may change it (an item is shared
     # by every list naming it): the demo acts as the system, as the catalogue demo does.
     catalogue_services.item_update(
-        actor=None, item_key=COMMITMENT_ITEM, commitment_allowed=True
+        actor=SYSTEM, item_key=COMMITMENT_ITEM, commitment_allowed=True
     )
     commitments.credit_platform_set(
         actor=civil,

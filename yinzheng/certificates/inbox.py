@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
-from yinzheng.accounts.choices import Role
 from yinzheng.core import clock
 from yinzheng.core.inbox import InboxItem
 
 from . import selectors
 from .choices import OPEN_STATUSES, Status, SubmissionStatus
+from .models import CertificateRequest, CreditSubmission
 
-OVERDUE_ROLES = frozenset({Role.CLERK, Role.HEAD, Role.TOWNSHIP})
+OVERDUE = "certificate.overdue"
 
 
 def committee_items(user: Any) -> list[InboxItem]:
@@ -38,17 +38,11 @@ def committee_items(user: Any) -> list[InboxItem]:
 
 def overdue_items(user: Any) -> list[InboxItem]:
     """REQ-045: complex requests past their due date."""
-    if getattr(user, "is_superuser", False):
-        codes = None
-    else:
-        codes = policy.scope_codes(user, roles=OVERDUE_ROLES)
-        if not codes:
-            return []
-    qs = selectors.CertificateRequest.objects.filter(
+    if not policy.can(user, OVERDUE):
+        return []
+    qs = CertificateRequest.objects.visible_to(user, OVERDUE).filter(
         status__in=OPEN_STATUSES, due_on__lt=clock.today()
     )
-    if codes is not None:
-        qs = qs.filter(policy.data_q_for_codes(codes, "committee_id"))
     return [
         InboxItem(
             _("逾期未办结的证明申请"), qs.count(), reverse("certificates:overdue")
@@ -72,7 +66,7 @@ def commitment_items(user: Any) -> list[InboxItem]:
             InboxItem(_("待事后核查的告知承诺"), tasks.count(), url),
         ]
     if policy.can(user, "credit.view"):
-        subs = selectors.submissions_visible(user)
+        subs = CreditSubmission.objects.visible_to(user)
         url = reverse("certificates:credit_records")
         items += [
             InboxItem(

@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.accounts.policy import ScopedQuerySet
+
 from .choices import (
     DEFAULT_CATEGORY,
     ConsultationForm,
@@ -201,6 +203,10 @@ class CertificateRequest(models.Model):
     closed_by = _user_fk(_("办结人"))
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closing_note = models.TextField(_("撤回或转交说明"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "certificate.view"
 
     class Meta:
         verbose_name = _("证明申请")
@@ -390,6 +396,10 @@ class DemandReport(models.Model):
     reported_by = _user_fk(_("反映人"), null=False)
     reported_at = models.DateTimeField(_("反映时间"))
 
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "certificate.view"
+
     class Meta:
         verbose_name = _("不合理证明要求反映")
         verbose_name_plural = _("不合理证明要求反映")
@@ -421,6 +431,10 @@ class JurisdictionSetting(models.Model):
     note = models.TextField(_("依据或说明"), blank=True)
     updated_by = _user_fk(_("设置人"))
     updated_at = models.DateTimeField(_("设置时间"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "division_id"
+    view_action = "certificate.view"
 
     class Meta:
         verbose_name = _("辖区出具证明设置")
@@ -501,6 +515,10 @@ class Commitment(models.Model):
     recorded_by = _user_fk(_("经办人"), null=False)
     recorded_at = models.DateTimeField(_("登记时间"))
 
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "certificate.view"
+
     class Meta:
         verbose_name = _("告知承诺")
         verbose_name_plural = _("告知承诺")
@@ -542,6 +560,10 @@ class Sampling(models.Model):
     )
     drawn_by = _user_fk(_("抽查人"))
     drawn_at = models.DateTimeField(_("抽查时间"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "scope_id"
+    view_action = "certificate.view"
 
     class Meta:
         verbose_name = _("事后核查抽查")
@@ -596,6 +618,10 @@ class VerificationTask(models.Model):
     closed_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("生成时间"))
 
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "certificate.view"
+
     class Meta:
         verbose_name = _("事后核查任务")
         verbose_name_plural = _("事后核查任务")
@@ -637,6 +663,10 @@ class CreditPlatform(models.Model):
     note = models.TextField(_("依据或说明"), blank=True)
     updated_by = _user_fk(_("设置人"))
     updated_at = models.DateTimeField(_("设置时间"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "division_id"
+    view_action = "credit.view"
 
     class Meta:
         verbose_name = _("信用信息共享平台")
@@ -686,6 +716,10 @@ class CreditRecord(models.Model):
     created_at = models.DateTimeField(_("登记时间"))
     updated_by = _user_fk(_("最后修改人"))
     updated_at = models.DateTimeField(_("最后修改时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "credit.view"
 
     class Meta:
         verbose_name = _("信用记录")
@@ -754,6 +788,10 @@ class CreditSubmission(models.Model):
     sent_at = models.DateTimeField(_("报送成功时间"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("平台确认时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("生成时间"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "record__committee_id"
+    view_action = "credit.view"
 
     class Meta:
         verbose_name = _("信用信息报送")

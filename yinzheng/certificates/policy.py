@@ -35,6 +35,11 @@ for _action in [
         frozenset({Role.CLERK, Role.HEAD}),
     ),
     policy.Action(
+        "certificate.overdue",
+        _("督办逾期未办结的证明申请（REQ-045）"),
+        frozenset({Role.CLERK, Role.HEAD, Role.TOWNSHIP}),
+    ),
+    policy.Action(
         "certificate.approve",
         _("签批证明、签字确认议事协商结果（主任）"),
         frozenset({Role.HEAD}),

@@ -13,66 +13,44 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from yinzheng.accounts import policy
 from yinzheng.catalogue import selectors as catalogue
 from yinzheng.catalogue.choices import ListKind
 from yinzheng.catalogue.models import Guide, Item
-from yinzheng.divisions.choices import COUNTRY_CODE
-from yinzheng.divisions.models import ancestor_codes
+from yinzheng.core.codes import ancestor_codes
 
-from . import policy as _certificate_policy  # noqa: F401  (registers the actions)
 from . import rules
 from .choices import OPEN_STATUSES, SubmissionStatus, TaskStatus
 from .models import (
     CertificateRequest,
-    Commitment,
     CreditPlatform,
-    CreditRecord,
     CreditSubmission,
     JurisdictionSetting,
-    Sampling,
     VerificationTask,
 )
 
-VIEW = "certificate.view"
+# Visibility (the policy decides; `Model.objects.visible_to(user, action)`) ----------
 
 
-# Visibility -------------------------------------------------------------------------
-
-
-def _codes(user: Any, action: str) -> list[str]:
-    if getattr(user, "is_superuser", False):
-        return [COUNTRY_CODE]
-    return policy.scope_codes(user, roles=policy.ACTIONS[action].roles)
-
-
-def committee_q(user: Any, field: str = "committee_id", action: str = VIEW):
-    """Rows whose committee lies where the user holds a role allowed `action`."""
-    return policy.data_q_for_codes(_codes(user, action), field)
-
-
-def requests_visible(user: Any) -> QuerySet[CertificateRequest]:
-    return CertificateRequest.objects.filter(committee_q(user)).select_related(
+def requests_visible_to(user: Any) -> QuerySet[CertificateRequest]:
+    return CertificateRequest.objects.visible_to(user).select_related(
         "committee", "item"
     )
 
 
 def request_get(user: Any, pk: int) -> CertificateRequest | None:
-    return requests_visible(user).filter(pk=pk).first()
+    return requests_visible_to(user).filter(pk=pk).first()
 
 
 def overdue(user: Any, today: dt.date) -> QuerySet[CertificateRequest]:
     """REQ-045: open requests past their due date, for the committee and the township."""
-    return requests_visible(user).filter(
+    return requests_visible_to(user).filter(
         status__in=OPEN_STATUSES, due_on__isnull=False, due_on__lt=today
     )
 
 
 def waiting(user: Any, status: str, action: str) -> QuerySet[CertificateRequest]:
     """Requests in `status` at committees where the user may take `action`."""
-    return CertificateRequest.objects.filter(
-        committee_q(user, action=action), status=status
-    )
+    return CertificateRequest.objects.visible_to(user, action).filter(status=status)
 
 
 def by_tracking_code(code: str) -> CertificateRequest | None:
@@ -249,51 +227,15 @@ def is_final(req: CertificateRequest) -> bool:
 # Notification-commitment, post-verification, credit (REQ-082–086) ------------------
 
 
-def commitments_visible(user: Any) -> QuerySet[Commitment]:
-    return Commitment.objects.filter(committee_q(user)).select_related(
-        "committee", "request", "request__item"
-    )
-
-
-def tasks_visible(user: Any) -> QuerySet[VerificationTask]:
-    return VerificationTask.objects.filter(committee_q(user)).select_related(
-        "committee", "commitment", "commitment__request", "commitment__request__item"
-    )
-
-
 def tasks_to_verify(user: Any) -> QuerySet[VerificationTask]:
     """Open tasks where the user may record the result (REQ-083)."""
-    return VerificationTask.objects.filter(
-        committee_q(user, action="commitment.verify"), status=TaskStatus.OPEN
+    return VerificationTask.objects.visible_to(user, "commitment.verify").filter(
+        status=TaskStatus.OPEN
     )
-
-
-def samplings_visible(user: Any) -> QuerySet[Sampling]:
-    return Sampling.objects.filter(committee_q(user, "scope_id")).select_related(
-        "scope", "drawn_by"
-    )
-
-
-def credit_records_visible(user: Any) -> QuerySet[CreditRecord]:
-    return CreditRecord.objects.filter(
-        committee_q(user, action="credit.view")
-    ).select_related("committee", "commitment", "commitment__request", "task")
-
-
-def submissions_visible(user: Any) -> QuerySet[CreditSubmission]:
-    return CreditSubmission.objects.filter(
-        committee_q(user, "record__committee_id", "credit.view")
-    ).select_related("record", "record__commitment")
 
 
 def submissions_pending(user: Any) -> QuerySet[CreditSubmission]:
     """Queued or failed submissions, for those who see credit records."""
-    return submissions_visible(user).filter(
+    return CreditSubmission.objects.visible_to(user).filter(
         status__in=[SubmissionStatus.QUEUED, SubmissionStatus.FAILED]
     )
-
-
-def credit_platforms_visible(user: Any) -> QuerySet[CreditPlatform]:
-    return CreditPlatform.objects.filter(
-        committee_q(user, "division_id", "credit.view")
-    ).select_related("division", "updated_by")

@@ -55,10 +55,11 @@ from stdnum.exceptions import ValidationError as StdnumError
 from yinzheng.accounts import policy
 from yinzheng.catalogue.models import Guide, Item
 from yinzheng.core import clock, masking, workdays
+from yinzheng.core.actors import person
+from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound, StaleContent
 from yinzheng.core.files import stored_sha256, upload_sha256
 from yinzheng.core.transitions import move_to
-from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
 from yinzheng.esign import hooks as esign_hooks
 from yinzheng.ledger import audit, registers
@@ -1173,7 +1174,7 @@ def jurisdiction_setting_set(
         setting = JurisdictionSetting(division=division)
     setting.negative_exception_enabled = bool(negative_exception_enabled)
     setting.note = (note or "").strip()
-    setting.updated_by = actor if getattr(actor, "pk", None) else None
+    setting.updated_by = person(actor)
     setting.updated_at = clock.now()
     setting.save()
     audit.record(

@@ -41,8 +41,8 @@ from yinzheng.accounts import policy
 from yinzheng.catalogue import selectors as catalogue
 from yinzheng.catalogue.models import Item
 from yinzheng.core import clock, masking
+from yinzheng.core.codes import Level
 from yinzheng.core.errors import DomainError, NotAllowed
-from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
 from yinzheng.esign import hooks as esign_hooks
 from yinzheng.ledger.forms import SIGNATURE_DATA_URL_MAX_CHARS
@@ -135,7 +135,7 @@ def _row(req: CertificateRequest) -> dict[str, Any]:
 def index(request):
     user = request.user
     _require_view(user)
-    qs = selectors.requests_visible(user)
+    qs = selectors.requests_visible_to(user)
     status = request.GET.get("status", "")
     if status in Status.values:
         qs = qs.filter(status=status)
@@ -187,7 +187,7 @@ def reports(request):
     user = request.user
     _require_view(user)
     qs = (
-        DemandReport.objects.filter(selectors.committee_q(user))
+        DemandReport.objects.visible_to(user)
         .select_related("committee", "item", "reported_by")
         .order_by("-reported_at", "-pk")
     )
@@ -201,7 +201,7 @@ def reports(request):
 def _handling_committees(user: Any) -> list[Division]:
     return list(
         Division.objects.committees()
-        .filter(selectors.committee_q(user, "code", HANDLE))
+        .in_scope_of(user, HANDLE)
         .filter(status="active")
         .order_by("code")[:200]
     )
@@ -718,7 +718,7 @@ def settings_page(request):
         raise PermissionDenied
     divisions = list(
         Division.objects.filter(level__lte=Level.TOWNSHIP)
-        .filter(selectors.committee_q(user, "code", CONFIGURE))
+        .in_scope_of(user, CONFIGURE)
         .order_by("code")[:500]
     )
     form = SettingForm(
@@ -742,9 +742,9 @@ def settings_page(request):
         else:
             messages.success(request, _("已保存辖区设置"))
             return redirect("certificates:settings")
-    settings_list = JurisdictionSetting.objects.filter(
-        selectors.committee_q(user, "division_id", "certificate.view")
-    ).select_related("division", "updated_by")
+    settings_list = JurisdictionSetting.objects.visible_to(user).select_related(
+        "division", "updated_by"
+    )
     return render(
         request,
         "certificates/settings.html",

@@ -11,6 +11,7 @@ from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.models import RoleGrant, User
 from yinzheng.catalogue.demo import load_demo_catalogue
 from yinzheng.certificates.demo import load_demo_certificates
+from yinzheng.core.actors import SYSTEM
 from yinzheng.divisions.importer import import_divisions
 from yinzheng.seals.demo import load_demo_seals
 
@@ -54,12 +55,12 @@ ACCOUNTS = [
 
 @transaction.atomic
 def load_demo() -> list[DemoAccount]:
-    import_divisions(directory=DEMO_DIVISIONS)
+    import_divisions(actor=SYSTEM, directory=DEMO_DIVISIONS)
     for acc in ACCOUNTS:
         user = User.objects.filter(username=acc.username).first()
         if user is None:
             user = accounts.user_create(
-                actor=None,
+                actor=SYSTEM,
                 username=acc.username,
                 password=DEMO_PASSWORD,
                 full_name=acc.full_name,
@@ -72,7 +73,7 @@ def load_demo() -> list[DemoAccount]:
         )
         if not exists:
             accounts.grant_role(
-                actor=None,
+                actor=SYSTEM,
                 user=user,
                 role=acc.role,
                 division_code=acc.division,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.models import RoleGrant
-from yinzheng.divisions.choices import Level
+from yinzheng.core.codes import Level
 from yinzheng.divisions.models import Division
 
 from . import inbox
@@ -33,7 +33,7 @@ def home(request):
             "cards": cards,
             "waiting": inbox.items_for(request.user),
             "superuser_without_grants": request.user.is_superuser and not cards,
-            "sees_everything": policy.sees_everything(request.user),
+            "sees_everything": policy.scope(request.user, "division.view").everywhere,
         },
     )
 

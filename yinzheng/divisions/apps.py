@@ -6,3 +6,10 @@ class DivisionsConfig(AppConfig):
     name = "yinzheng.divisions"
     label = "divisions"
     verbose_name = _("行政区划")
+
+    def ready(self) -> None:
+        from yinzheng.core import inbox
+
+        from .inbox import missing_staff
+
+        inbox.register(missing_staff)

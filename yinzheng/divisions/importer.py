@@ -24,11 +24,12 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from yinzheng.core.codes import CODE_LENGTH, COUNTRY_CODE, Level, ancestor_codes
 from yinzheng.core.errors import InvalidInput
 from yinzheng.ledger import audit
 
-from .choices import CODE_LENGTH, COUNTRY_CODE, CommitteeKind, CommitteeStatus, Level
-from .models import Division, ancestor_codes, kind_from_name
+from .choices import CommitteeKind, CommitteeStatus
+from .models import Division, kind_from_name
 from .services import ensure_country_root
 
 # (file, level, column holding the parent code)
@@ -177,7 +178,7 @@ def import_divisions(
     directory: Path,
     under: list[str] | None = None,
     progress: Callable[[int], Iterable] | None = None,
-    actor: Any = None,
+    actor: Any,
 ) -> ImportResult:
     """Import the five files in `directory`; with `under`, only those subtrees and
     their ancestors. `progress(total)` may return a bar with update(n) and close().

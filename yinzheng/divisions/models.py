@@ -5,40 +5,17 @@ committee (12). Codes are hierarchical prefixes, so a subtree is a range of code
 makes every visibility filter one index range scan on SQLite and PostgreSQL alike.
 """
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import (
-    CODE_LENGTH,
-    COUNTRY_CODE,
-    CommitteeKind,
-    CommitteeStatus,
-    Level,
-)
+from yinzheng.accounts import policy
+from yinzheng.core.codes import Level, ancestor_codes, subtree_q
 
-
-def subtree_q(code: str, field: str = "code") -> Q:
-    """Rows whose `field` lies in the subtree of `code` (the node included)."""
-    if code == COUNTRY_CODE:
-        return Q()
-    # Codes are decimal digits of at most 12 places, so the subtree is the closed range
-    # code .. code999…; digit order is the same under every collation.
-    return Q(**{f"{field}__gte": code, f"{field}__lte": code.ljust(12, "9")})
-
-
-def ancestor_codes(code: str) -> list[str]:
-    """Codes from the country down to the parent of `code`."""
-    if code == COUNTRY_CODE:
-        return []
-    chain = [COUNTRY_CODE]
-    for length in CODE_LENGTH.values():
-        if length >= len(code):
-            break
-        chain.append(code[:length])
-    return chain
-
+from .choices import CommitteeKind, CommitteeStatus
 
 RESIDENTS_SUFFIXES = ("居民委员会", "居委会", "社区委员会", "社区")
 VILLAGE_SUFFIXES = (
@@ -71,6 +48,17 @@ def kind_from_name(name: str) -> str:
 class DivisionQuerySet(models.QuerySet):
     def subtree(self, code: str) -> "DivisionQuerySet":
         return self.filter(subtree_q(code))
+
+    def visible_to(
+        self, user: Any, action: str = "division.view"
+    ) -> "DivisionQuerySet":
+        """The nodes the user may read: their subtrees where they hold a role the
+        action allows, and the chain of nodes above them (never their siblings)."""
+        return self.filter(policy.scope(user, action).tree_q("code"))
+
+    def in_scope_of(self, user: Any, action: str) -> "DivisionQuerySet":
+        """The nodes where the user may take `action` (their subtrees only)."""
+        return self.filter(policy.scope(user, action).q("code"))
 
     def committees(self) -> "DivisionQuerySet":
         return self.filter(level=Level.COMMITTEE)

@@ -1,38 +1,36 @@
-"""Reads of the division tree through the policy's visibility filter."""
+"""Reads of the division tree, through the policy's scope (`Division.objects.visible_to`):
+a user reads their subtrees and the chain of nodes above them, never their siblings."""
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Role
+from yinzheng.accounts.models import RoleGrant
 
-from .choices import COUNTRY_CODE
+from .choices import CommitteeStatus
 from .models import Division
 
 
-def divisions_visible(user: Any) -> QuerySet[Division]:
-    return policy.visible_divisions(Division.objects.all(), user)
-
-
 def division_get(user: Any, code: str) -> Division | None:
-    if not policy.may_see_division(user, code):
+    if not policy.scope(user, "division.view").covers_chain_of(code):
         return None
     return Division.objects.filter(code=code).first()
 
 
 def roots_for(user: Any) -> QuerySet[Division]:
-    if policy.sees_everything(user):
-        return Division.objects.filter(code=COUNTRY_CODE)
-    return Division.objects.filter(code__in=policy.scope_codes(user))
+    """The top nodes of the user's subtrees (the country for who sees everything)."""
+    return Division.objects.filter(code__in=policy.scope(user, "division.view").codes)
 
 
-def children_visible(user: Any, division: Division) -> QuerySet[Division]:
-    return divisions_visible(user).filter(parent=division).order_by("code")
+def children_visible_to(user: Any, division: Division) -> QuerySet[Division]:
+    return Division.objects.visible_to(user).filter(parent=division).order_by("code")
 
 
 def search(user: Any, text: str, *, within: str | None = None) -> QuerySet[Division]:
     text = text.strip()
-    qs = divisions_visible(user)
+    qs = Division.objects.visible_to(user)
     if within:
         qs = qs.subtree(within)
     if text.isdigit():
@@ -40,3 +38,22 @@ def search(user: Any, text: str, *, within: str | None = None) -> QuerySet[Divis
     else:
         qs = qs.filter(Q(name__contains=text))
     return qs.order_by("level", "code")
+
+
+def committees_missing_staff(user: Any) -> QuerySet[Division]:
+    """Active committees in the user's township/county scope that lack a head or a
+    custodian: without both, no seal can be used (REQ-064, REQ-067, DIV-01)."""
+
+    def holds(role: str) -> Exists:
+        return Exists(
+            RoleGrant.objects.active().filter(division=OuterRef("code"), role=role)
+        )
+
+    return (
+        Division.objects.committees()
+        .in_scope_of(user, "division.staffing")
+        .filter(status=CommitteeStatus.ACTIVE)
+        .annotate(has_head=holds(Role.HEAD), has_custodian=holds(Role.CUSTODIAN))
+        .filter(Q(has_head=False) | Q(has_custodian=False))
+        .order_by("code")
+    )

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
+from yinzheng.core.codes import COUNTRY_CODE, Level
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.ledger import audit
 
-from .choices import COUNTRY_CODE, CommitteeStatus, Level
+from .choices import CommitteeStatus
 from .models import Division
 
 # Sent with sender=Division, committee=<Division>, actor=<User> inside the transaction.

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -34,7 +35,7 @@ def detail(request, code: str):
     division = selectors.division_get(request.user, code)
     if division is None:
         raise Http404
-    children = Paginator(selectors.children_visible(request.user, division), 100)
+    children = Paginator(selectors.children_visible_to(request.user, division), 100)
     context = {
         "division": division,
         "chain": division.chain()[:-1],
@@ -97,3 +98,14 @@ def abolish(request, code: str):
     else:
         messages.error(request, _("请填写撤销依据"))
     return redirect("divisions:detail", code=code)
+
+
+@login_required
+def staffing(request):
+    """Committees that lack a head or a custodian (REQ-064, REQ-067)."""
+    if not policy.can(request.user, "division.staffing"):
+        raise PermissionDenied
+    page = Paginator(selectors.committees_missing_staff(request.user), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "divisions/staffing.html", {"page": page})

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from yinzheng.core.actors import SYSTEM
 from yinzheng.seals.choices import SealForm
 
 from . import services, tokens
@@ -33,7 +34,7 @@ def with_token(*, actor: Any, seal: Any, doc: Any, item_key: str) -> Any:
         services.seal_key(seal)
     except services.NoSealCertificate:
         # An electronic seal issued before esign: certified now, by its township.
-        services.seal_certificate_issue(actor=None, seal_id=seal.pk)
+        services.seal_certificate_issue(actor=SYSTEM, seal_id=seal.pk)
     cx, cy, diameter = documents.seal_position(doc)
     half = diameter / 2
     prepared = services.document_prepare(

@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.accounts.policy import ScopedQuerySet
+
 from .choices import KeyPurpose, QueryKind, RevocationReason, Verdict
 
 
@@ -174,6 +176,10 @@ class SignedDocument(models.Model):
     )
     withdrawal_reason = models.TextField(_("撤回原因"), blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "esign.queries"
+
     class Meta:
         verbose_name = _("电子签章证明")
         verbose_name_plural = _("电子签章证明")
@@ -212,6 +218,10 @@ class VerificationQuery(models.Model):
     verdict = models.CharField(_("核验结果"), max_length=20, choices=Verdict.choices)
     name_matches = models.BooleanField(_("姓名相符"), null=True, blank=True)
     asked_at = models.DateTimeField(_("查询时间"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "document__committee_id"
+    view_action = "esign.queries"
 
     class Meta:
         verbose_name = _("核验查询记录")

@@ -80,10 +80,9 @@ def _certify(seal: Any, *, actor: Any) -> KeyPair:
 @transaction.atomic
 def seal_certificate_issue(*, actor: Any, seal_id: int) -> KeyPair:
     """The seal's key and certificate (REQ-115), issued by its township; the existing
-    one when it has one. `actor=None` is the system (a command)."""
+    one when it has one. `actor=SYSTEM` is the system (a command)."""
     seal = seal_services.lock_seal(seal_id)
-    if actor is not None:
-        policy.require(actor, "seal.issue", seal)
+    policy.require(actor, "seal.issue", seal)
     if seal.form != SealForm.ELECTRONIC:
         raise InvalidInput(_("实物印章没有电子证书"), code="seal_not_electronic")
     existing = KeyPair.objects.filter(seal=seal).first()

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from yinzheng.core import clock
-from yinzheng.divisions.models import subtree_q
+from yinzheng.core.codes import subtree_q
 
 from . import pki
 from .choices import KeyPurpose

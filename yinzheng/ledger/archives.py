@@ -154,8 +154,7 @@ def register_archive(
     committee = Division.objects.filter(code=committee_code).first()
     if committee is None:
         raise NotFound(_("村（居）委会不存在"), code="division_not_found")
-    if actor is not None:
-        policy.require(actor, "register.archive", committee)
+    policy.require(actor, "register.archive", committee)
     if not registers.year_is_over(year):
         raise InvalidInput(_("%d 年尚未结束，不能归档") % year, code="year_not_over")
     key = registers.chain_key(register, committee_code, year)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import models
 
-from yinzheng.divisions.choices import COUNTRY_CODE
+from yinzheng.core.codes import COUNTRY_CODE
 
 from . import services
 from .models import Entry
@@ -39,6 +39,9 @@ def record(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> Entry:
+    if actor is None:
+        # Commands and loaders act as core.actors.SYSTEM; nobody acts anonymously.
+        raise TypeError("audit.record needs an actor (a user or SYSTEM)")
     if division_code is None:
         division_code = getattr(subject, "division_code", None)
     key, chain_division = chain_key_for(division_code)
@@ -51,7 +54,7 @@ def record(
         subject=subject_label(subject),
         actor_id=actor_id,
         data={
-            "actor_name": str(actor) if actor is not None else "system",
+            "actor_name": str(actor),
             "division": division_code,
             "before": before,
             "after": after,

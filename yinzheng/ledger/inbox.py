@@ -5,12 +5,10 @@ for the custodian and the township."""
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
-from yinzheng.accounts.choices import Role
 from yinzheng.core import clock
 from yinzheng.core.inbox import InboxItem
 
@@ -18,27 +16,22 @@ from . import registers
 from .checkpoints import REGISTER_KINDS
 from .models import Chain
 
-CONFIRMING_ROLES = frozenset({Role.CUSTODIAN, Role.CLERK, Role.TOWNSHIP})
-ARCHIVING_ROLES = frozenset({Role.CUSTODIAN, Role.TOWNSHIP})
 ARCHIVE_MONTHS = (1, 2, 3)
-
-
-def _codes_q(user: Any, roles: frozenset[str], field: str) -> Q | None:
-    """Rows in the subtrees where the user holds one of `roles`; None: nowhere."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.is_superuser:
-        return Q()
-    codes = policy.scope_codes(user, roles)
-    return policy.data_q_for_codes(codes, field) if codes else None
 
 
 def unconfirmed_entries(user: Any) -> list[InboxItem]:
     """REQ-073: certificate entries of open years still waiting for the resident."""
-    where = _codes_q(user, CONFIRMING_ROLES, "chain__division_id")
-    if where is None:
+    # Those who take the confirmation, and the township that signs the registers.
+    where = policy.scope(user, "register.confirm") | policy.scope(
+        user, "register.checkpoint"
+    )
+    if not where:
         return []
-    count = registers.unconfirmed(where).filter(chain__closed_at__isnull=True).count()
+    count = (
+        registers.unconfirmed(where.q("chain__division_id"))
+        .filter(chain__closed_at__isnull=True)
+        .count()
+    )
     return [InboxItem(_("待居民签字确认的登记"), count, reverse("ledger:registers"))]
 
 
@@ -47,11 +40,11 @@ def archives_due(user: Any) -> list[InboxItem]:
     today = clock.today()
     if today.month not in ARCHIVE_MONTHS:
         return []
-    where = _codes_q(user, ARCHIVING_ROLES, "division_id")
-    if where is None:
+    where = policy.scope(user, "register.archive")
+    if not where:
         return []
     count = (
-        Chain.objects.filter(where)
+        Chain.objects.filter(where.q("division_id"))
         .filter(
             kind__in=REGISTER_KINDS,
             key__endswith=f":{today.year - 1}",

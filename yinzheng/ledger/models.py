@@ -12,6 +12,8 @@ import json
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.core.codes import COUNTRY_CODE
+
 GENESIS_HASH = "0" * 64
 
 
@@ -42,8 +44,6 @@ class Chain(models.Model):
 
     @property
     def division_code(self) -> str:
-        from yinzheng.divisions.choices import COUNTRY_CODE
-
         return self.division_id or COUNTRY_CODE
 
 

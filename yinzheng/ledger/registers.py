@@ -223,8 +223,9 @@ def confirm(
     if entry is None:
         raise NotFound(_("登记条目不存在"), code="entry_not_found")
     chain = Chain.objects.select_for_update().get(pk=entry.chain_id)
-    if actor is not None:  # REQ-073: the committee's custodian or clerk records it
-        policy.require(actor, "register.confirm", chain)
+    policy.require(
+        actor, "register.confirm", chain
+    )  # REQ-073: the committee's custodian or clerk records it
     if chain.closed_at is not None:
         raise RegisterYearClosed(_("该年度登记簿已归档"))
     if Confirmation.objects.filter(entry=entry).exists():

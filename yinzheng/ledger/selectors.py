@@ -11,8 +11,8 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
+from yinzheng.core.codes import Level
 from yinzheng.core.masking import mask_phones_in
-from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
 
 from . import registers
@@ -20,29 +20,29 @@ from .checkpoints import REGISTER_KINDS
 from .models import Archive, Chain, Checkpoint, Entry
 
 
-def chains_visible(user: Any) -> QuerySet[Chain]:
-    chains = policy.visible(Chain.objects.all(), user, field="division")
-    if not policy.sees_everything(user):
-        chains = chains.exclude(division__isnull=True)
-    return chains.order_by("key")
+def chains_for_audit(user: Any) -> QuerySet[Chain]:
+    """The chains of divisions where the user may read the audit trail; the national
+    chains (no division) only for who may do so everywhere."""
+    return Chain.objects.filter(
+        policy.scope(user, "audit.view").q("division_id")
+    ).order_by("key")
 
 
 # The seal-use registers (REQ-069–074) ------------------------------------------------
 
 
-def registers_q(user: Any, action: str = "register.view", field: str = "division_id"):
-    """Rows whose division `field` lies where the user may take `action` on registers."""
-    if getattr(user, "is_superuser", False):
-        return Q()
-    roles = policy.ACTIONS[action].roles
-    return policy.data_q_for_codes(policy.scope_codes(user, roles), field)
+def checkpoint_scopes(user: Any) -> list[str | None]:
+    """Where the user signs checkpoints: the townships below their grants (None:
+    everywhere), as `checkpoints.checkpoint_all(under=…)` takes them."""
+    where = policy.scope(user, "register.checkpoint")
+    return [None] if where.everywhere else list(where.codes)
 
 
 def register_committee(user: Any, code: str) -> Division | None:
     """The committee whose registers the user asks for; None (a 404) when it does not
     exist or lies outside the user's subtrees. Whether they may read it is the policy's
     "register.view", asked by the caller."""
-    if not policy.may_see_data_of(user, code):
+    if not policy.scope(user, "division.view").covers(code):
         return None
     return Division.objects.filter(code=code, level=Level.COMMITTEE).first()
 
@@ -163,7 +163,7 @@ class CommitteeRegisters:
 def committees_with_registers(user: Any) -> QuerySet[Division]:
     codes = (
         Chain.objects.filter(kind__in=REGISTER_KINDS)
-        .filter(registers_q(user))
+        .filter(policy.scope(user, "register.view").q("division_id"))
         .values("division_id")
     )
     return Division.objects.filter(code__in=codes).order_by("code")

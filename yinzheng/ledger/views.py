@@ -33,7 +33,6 @@ from django.views.decorators.http import require_POST
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.errors import DomainError, NotAllowed
-from yinzheng.divisions.choices import COUNTRY_CODE
 from yinzheng.divisions.models import Division
 
 from . import archives, checkpoints, registers, selectors, services
@@ -54,7 +53,7 @@ FIRST_YEAR = 2000
 def index(request):
     if not policy.can(request.user, "audit.view"):
         raise NotAllowed()
-    chains = selectors.chains_visible(request.user)
+    chains = selectors.chains_for_audit(request.user)
     reports = None
     if request.GET.get("verify"):
         reports = [services.verify_chain(c) for c in chains[:200]]
@@ -80,15 +79,6 @@ def _check_book(register: str, year: int) -> None:
         raise Http404
 
 
-def _checkpoint_scopes(user: Any) -> list[str | None]:
-    """Where the user signs checkpoints: their townships (None: everywhere)."""
-    if user.is_superuser:
-        return [None]
-    roles = policy.ACTIONS["register.checkpoint"].roles
-    codes = policy.scope_codes(user, roles)
-    return [None if code == COUNTRY_CODE else code for code in codes]
-
-
 def _book_url(code: str, register: str, year: int) -> str:
     return reverse("ledger:register_book", args=[code, register, year])
 
@@ -98,10 +88,9 @@ def registers_index(request):
     user = request.user
     if not policy.can(user, "register.view"):
         raise PermissionDenied
-    if not user.is_superuser:
-        codes = policy.scope_codes(user, policy.ACTIONS["register.view"].roles)
-        if len(codes) == 1 and len(codes[0]) == 12:  # a committee's own staff
-            return redirect("ledger:register_committee", code=codes[0])
+    codes = policy.scope(user, "register.view").codes
+    if len(codes) == 1 and len(codes[0]) == 12:  # a committee's own staff
+        return redirect("ledger:register_committee", code=codes[0])
     page = Paginator(selectors.committees_with_registers(user), 100).get_page(
         request.GET.get("page")
     )
@@ -126,7 +115,7 @@ def registers_checkpoint(request):
         raise PermissionDenied
     made = []
     try:
-        for under in _checkpoint_scopes(user):
+        for under in selectors.checkpoint_scopes(user):
             made += checkpoints.checkpoint_all(actor=user, under=under)
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc

@@ -18,11 +18,13 @@ from yinzheng.core import clock
 from yinzheng.core.inbox import InboxItem
 
 from . import selectors
-from .policy import COMMITTEE_ROLES
+
+# The committee's own staff (clerk, head, custodian): those who may file a sealing.
+STAFF = "usage.request"
 
 
 def township_items(user: Any) -> list[InboxItem]:
-    if not policy.scope_codes(user, roles=policy.ACTIONS["seal.issue"].roles):
+    if not policy.can(user, "seal.issue"):
         return []
     url = reverse("seals:index")
     return [
@@ -50,8 +52,8 @@ def township_items(user: Any) -> list[InboxItem]:
 
 
 def committee_items(user: Any) -> list[InboxItem]:
-    codes = policy.scope_codes(user, roles=COMMITTEE_ROLES)
-    if not codes:
+    staff = policy.scope(user, STAFF)
+    if not staff:
         return []
     url = reverse("seals:index")
     return [
@@ -67,9 +69,7 @@ def committee_items(user: Any) -> list[InboxItem]:
         ),
         InboxItem(
             _("在岗人员少于两人的村（居）委会：审批与保管无法分离"),
-            selectors.committees_short_staffed(user)
-            .filter(policy.data_q_for_codes(codes, "code"))
-            .count(),
+            selectors.committees_short_staffed(user).filter(staff.q("code")).count(),
             url + "#staffing",
         ),
     ]
@@ -78,7 +78,7 @@ def committee_items(user: Any) -> list[InboxItem]:
 def usage_items(user: Any) -> list[InboxItem]:
     """Sealing (REQ-053–058): matters to review (clerk, head — never on a seal the user
     keeps, REQ-067), to sign (head) and to register and seal (the seal's custodian)."""
-    if not policy.scope_codes(user, roles=COMMITTEE_ROLES):
+    if not policy.can(user, STAFF):
         return []
     url = reverse("seals:usage_index")
     return [

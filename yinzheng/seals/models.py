@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.accounts.policy import ScopedQuerySet
+
 from .choices import (
     WORK_CATEGORIES,
     CustodyEnd,
@@ -100,6 +102,10 @@ class Seal(models.Model):
     collected_at = models.DateTimeField(_("收缴时间"), null=True, blank=True)
     destroyed_at = models.DateTimeField(_("销毁时间"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "seal.view"
+
     class Meta:
         verbose_name = _("印章")
         verbose_name_plural = _("印章")
@@ -152,6 +158,10 @@ class Custody(models.Model):
         related_name="custodies",
     )
 
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "seal__committee_id"
+    view_action = "seal.view"
+
     class Meta:
         verbose_name = _("印章保管")
         verbose_name_plural = _("印章保管")
@@ -198,6 +208,10 @@ class LossReport(models.Model):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closed_by = _user_fk(_("办结人"), null=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "seal__committee_id"
+    view_action = "seal.view"
+
     class Meta:
         verbose_name = _("印章遗失报告及补发申请")
         verbose_name_plural = _("印章遗失报告及补发申请")
@@ -230,6 +244,10 @@ class CollectionTask(models.Model):
     closed_at = models.DateTimeField(_("确认收缴时间"), null=True, blank=True)
     closed_by = _user_fk(_("确认人"), null=True)
     note = models.TextField(_("收缴情况"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "seal.view"
 
     class Meta:
         verbose_name = _("印章收缴任务")
@@ -281,6 +299,10 @@ class TakeOut(models.Model):
     out_recorded_by = _user_fk(_("带离登记人"), null=True)
     returned_at = models.DateTimeField(_("归还时间"), null=True, blank=True)
     return_recorded_by = _user_fk(_("归还登记人"), null=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "seal__committee_id"
+    view_action = "seal.view"
 
     class Meta:
         verbose_name = _("印章带离")
@@ -348,6 +370,10 @@ class Handover(models.Model):
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "seal.view"
 
     class Meta:
         verbose_name = _("印章移交")
@@ -496,6 +522,10 @@ class UsageRequest(models.Model):
         related_name="+",
     )
     closing_reason = models.TextField(_("办结或退回理由"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "committee_id"
+    view_action = "seal.view"
 
     class Meta:
         verbose_name = _("用印申请")

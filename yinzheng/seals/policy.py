@@ -58,5 +58,3 @@ for _action in [
     ),
 ]:
     policy.register(_action)
-
-COMMITTEE_ROLES = policy.COMMITTEE_ROLES

@@ -15,7 +15,8 @@ from django.utils import timezone
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Role
 from yinzheng.accounts.models import RoleGrant
-from yinzheng.divisions.choices import COUNTRY_CODE, CommitteeStatus
+from yinzheng.core.codes import Level
+from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
 from yinzheng.ledger.audit import subject_label
 from yinzheng.ledger.models import Entry
@@ -35,39 +36,35 @@ from .models import (
 COMMITTEE_STAFF_ROLES = (Role.CLERK, Role.HEAD, Role.CUSTODIAN)
 
 
-# Visibility -------------------------------------------------------------------------
+# Visibility (the policy decides; `Model.objects.visible_to(user, action)`) ----------
 
 
-def _codes(user: Any, action: str) -> list[str]:
-    if getattr(user, "is_superuser", False):
-        return [COUNTRY_CODE]
-    return policy.scope_codes(user, roles=policy.ACTIONS[action].roles)
-
-
-def committee_q(user: Any, field: str = "committee_id", action: str = "seal.view"):
-    """Rows whose committee lies where the user holds a role allowed `action`."""
-    return policy.data_q_for_codes(_codes(user, action), field)
-
-
-def seals_visible(user: Any) -> QuerySet[Seal]:
-    return Seal.objects.filter(committee_q(user)).select_related(
-        "committee", "issuer", "replaces"
-    )
+SEAL_RELATED = ("committee", "issuer", "replaces")
+USAGE_RELATED = (
+    "committee",
+    "seal",
+    "handler",
+    "reviewer",
+    "approver",
+    "custodian",
+    "register_entry__chain",
+)
 
 
 def seal_get(user: Any, pk: int) -> Seal | None:
-    return seals_visible(user).filter(pk=pk).first()
-
-
-def committees_visible(user: Any) -> QuerySet[Division]:
-    return Division.objects.committees().filter(committee_q(user, "code"))
+    return (
+        Seal.objects.visible_to(user)
+        .select_related(*SEAL_RELATED)
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def committees_for_issue(user: Any) -> QuerySet[Division]:
     """Active committees under the townships where the user may issue seals."""
     return (
         Division.objects.committees()
-        .filter(committee_q(user, "code", "seal.issue"))
+        .in_scope_of(user, "seal.issue")
         .filter(status=CommitteeStatus.ACTIVE)
         .order_by("code")
     )
@@ -75,11 +72,9 @@ def committees_for_issue(user: Any) -> QuerySet[Division]:
 
 def issuers_for(user: Any) -> QuerySet[Division]:
     """Townships the user may issue seals for (REQ-060: the issuer is a township)."""
-    from yinzheng.divisions.choices import Level
-
     return (
         Division.objects.filter(level=Level.TOWNSHIP)
-        .filter(committee_q(user, "code", "seal.issue"))
+        .in_scope_of(user, "seal.issue")
         .order_by("code")
     )
 
@@ -205,7 +200,8 @@ def committees_short_staffed(user: Any) -> QuerySet[Division]:
         .values("n")
     )
     return (
-        committees_visible(user)
+        Division.objects.committees()
+        .in_scope_of(user, "seal.view")
         .filter(status=CommitteeStatus.ACTIVE)
         .annotate(has_two=Exists(staff.filter(n__gte=2)))
         .filter(has_two=False)
@@ -229,25 +225,27 @@ def custodian_is_head(seal: Seal) -> bool:
 
 
 def loss_reports_open(user: Any) -> QuerySet[LossReport]:
-    return LossReport.objects.filter(
-        committee_q(user, "seal__committee_id"), closed_at__isnull=True
-    ).select_related("seal__committee", "reported_by")
+    return (
+        LossReport.objects.visible_to(user)
+        .filter(closed_at__isnull=True)
+        .select_related("seal__committee", "reported_by")
+    )
 
 
 def collection_tasks_open(user: Any) -> QuerySet[CollectionTask]:
-    return CollectionTask.objects.filter(
-        committee_q(user), closed_at__isnull=True
-    ).select_related("committee")
-
-
-def handovers_visible(user: Any) -> QuerySet[Handover]:
-    return Handover.objects.filter(committee_q(user)).select_related(
-        "committee", "outgoing", "incoming", "opened_by"
+    return (
+        CollectionTask.objects.visible_to(user)
+        .filter(closed_at__isnull=True)
+        .select_related("committee")
     )
 
 
 def handovers_open(user: Any) -> QuerySet[Handover]:
-    return handovers_visible(user).filter(status=HandoverStatus.OPEN)
+    return (
+        Handover.objects.visible_to(user)
+        .filter(status=HandoverStatus.OPEN)
+        .select_related("committee", "outgoing", "incoming", "opened_by")
+    )
 
 
 def handovers_overdue(user: Any, today: dt.date) -> QuerySet[Handover]:
@@ -257,27 +255,20 @@ def handovers_overdue(user: Any, today: dt.date) -> QuerySet[Handover]:
 
 def handovers_waiting_for(user: Any) -> QuerySet[Handover]:
     """Open handovers in which this user still has to confirm a side."""
-    heads = policy.scope_codes(user, roles=[Role.HEAD])
+    heads = policy.scope(user, "seal.custody")  # the head confirms for the outgoing
     mine = Q(outgoing=user, outgoing_confirmed_at__isnull=True) | Q(
         incoming=user, incoming_confirmed_at__isnull=True
     )
     if heads:
-        mine |= Q(outgoing_confirmed_at__isnull=True) & policy.data_q_for_codes(
-            heads, "committee_id"
-        )
+        mine |= Q(outgoing_confirmed_at__isnull=True) & heads.q("committee_id")
     return Handover.objects.filter(status=HandoverStatus.OPEN).filter(mine)
-
-
-def takeouts_visible(user: Any) -> QuerySet[TakeOut]:
-    return TakeOut.objects.filter(
-        committee_q(user, "seal__committee_id")
-    ).select_related("seal__committee", "requested_by", "decided_by")
 
 
 def takeouts_overdue(user: Any, now: dt.datetime) -> QuerySet[TakeOut]:
     """Seals out of the office past their due-back time (REQ-066)."""
     return (
-        takeouts_visible(user)
+        TakeOut.objects.visible_to(user)
+        .select_related("seal__committee", "requested_by", "decided_by")
         .filter(status=TakeOutStatus.OUT, due_back_at__lt=now)
         .order_by("due_back_at")
     )
@@ -285,32 +276,21 @@ def takeouts_overdue(user: Any, now: dt.datetime) -> QuerySet[TakeOut]:
 
 def takeouts_to_decide(user: Any) -> QuerySet[TakeOut]:
     """Take-out requests waiting for this head's decision."""
-    codes = policy.scope_codes(user, roles=[Role.HEAD])
-    return TakeOut.objects.filter(
-        policy.data_q_for_codes(codes, "seal__committee_id"),
-        status=TakeOutStatus.REQUESTED,
+    return TakeOut.objects.visible_to(user, "seal.custody").filter(
+        status=TakeOutStatus.REQUESTED
     )
 
 
 # Sealing (REQ-050–058) ------------------------------------------------------------
 
 
-def usage_visible(user: Any) -> QuerySet[UsageRequest]:
-    """Usage requests of the committees where the user may see seals: a committee's
-    staff their committee, the township, civil affairs and inspectors their subtrees."""
-    return UsageRequest.objects.filter(committee_q(user)).select_related(
-        "committee",
-        "seal",
-        "handler",
-        "reviewer",
-        "approver",
-        "custodian",
-        "register_entry__chain",
-    )
-
-
 def usage_get(user: Any, pk: int) -> UsageRequest | None:
-    return usage_visible(user).filter(pk=pk).first()
+    return (
+        UsageRequest.objects.visible_to(user)
+        .select_related(*USAGE_RELATED)
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def _keeps(user: Any) -> Exists:
@@ -324,12 +304,9 @@ def _keeps(user: Any) -> Exists:
 def usage_to_review(user: Any) -> QuerySet[UsageRequest]:
     """Waiting for review where the user may review (clerk, head), except the matters
     on seals the user keeps: a custodian never reviews (REQ-067, DIV-01)."""
-    codes = policy.scope_codes(user, roles=policy.ACTIONS["usage.review"].roles)
     return (
-        UsageRequest.objects.filter(
-            policy.data_q_for_codes(codes, "committee_id"),
-            status=UseStatus.SUBMITTED,
-        )
+        UsageRequest.objects.visible_to(user, "usage.review")
+        .filter(status=UseStatus.SUBMITTED)
         .exclude(_keeps(user))
         .order_by("submitted_at", "pk")
     )
@@ -337,12 +314,9 @@ def usage_to_review(user: Any) -> QuerySet[UsageRequest]:
 
 def usage_to_approve(user: Any) -> QuerySet[UsageRequest]:
     """Reviewed, waiting for this head's signature (REQ-054)."""
-    codes = policy.scope_codes(user, roles=policy.ACTIONS["usage.approve"].roles)
     return (
-        UsageRequest.objects.filter(
-            policy.data_q_for_codes(codes, "committee_id"),
-            status=UseStatus.REVIEWED,
-        )
+        UsageRequest.objects.visible_to(user, "usage.approve")
+        .filter(status=UseStatus.REVIEWED)
         .exclude(_keeps(user))
         .order_by("reviewed_at", "pk")
     )

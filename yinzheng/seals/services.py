@@ -39,6 +39,8 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Role
 from yinzheng.accounts.models import RoleGrant, User
 from yinzheng.core import clock
+from yinzheng.core.actors import person
+from yinzheng.core.codes import Level
 from yinzheng.core.errors import (
     Conflict,
     InvalidInput,
@@ -47,7 +49,6 @@ from yinzheng.core.errors import (
     SeparationOfDuties,
 )
 from yinzheng.core.transitions import move_to
-from yinzheng.divisions.choices import Level
 from yinzheng.divisions.models import Division
 from yinzheng.divisions.services import committee_deactivated
 from yinzheng.ledger import audit
@@ -144,10 +145,6 @@ def _seal_for(actor: Any, seal_id: int, action: str) -> Seal:
     return seal
 
 
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
 def _retire(seal: Seal, *, actor: Any, at: dt.datetime) -> None:
     """The seal has stopped being usable for good: stamp the time (once), end its
     custody and its pending take-out permits, tell the listeners the first time."""
@@ -227,7 +224,7 @@ def _create_seal(
                 storage_location=storage_location,
                 replaces=replaces,
                 note=note.strip(),
-                issued_by=_actor(actor),
+                issued_by=person(actor),
             )
     except IntegrityError as exc:
         raise Conflict(_("印章编号 %s 已存在") % serial, code="serial_taken") from exc
@@ -562,7 +559,7 @@ def seals_block_for_committee(*, committee: Division, actor: Any) -> CollectionT
     ).first()
     if task is None:
         task = CollectionTask.objects.create(
-            committee=committee, reason=reason, opened_at=now, opened_by=_actor(actor)
+            committee=committee, reason=reason, opened_at=now, opened_by=person(actor)
         )
         audit.record(
             actor=actor,

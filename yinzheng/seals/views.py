@@ -127,7 +127,9 @@ def index(request):
     user = request.user
     _require_view(user)
     form = FilterForm(request.GET or None)
-    seals = _with_state(selectors.seals_visible(user))
+    seals = _with_state(
+        Seal.objects.visible_to(user).select_related(*selectors.SEAL_RELATED)
+    )
     if form.is_bound and form.is_valid():
         q = form.cleaned_data["q"].strip()
         if q:
@@ -143,16 +145,15 @@ def index(request):
         request.GET.get("page")
     )
     now, today = clock.now(), clock.today()
-    issuer_codes = policy.scope_codes(user, roles=policy.ACTIONS["seal.issue"].roles)
-    committee_codes = policy.scope_codes(user, roles=policy.COMMITTEE_ROLES)
     context: dict[str, Any] = {
         "form": form,
         "page": page,
         "today": today,
         "now": now,
-        "may_issue": bool(issuer_codes) or user.is_superuser,
+        "may_issue": policy.can(user, "seal.issue"),
         "handovers": selectors.handovers_open(user).order_by("due_on"),
-        "takeouts": selectors.takeouts_visible(user)
+        "takeouts": TakeOut.objects.visible_to(user)
+        .select_related("seal__committee", "requested_by", "decided_by")
         .filter(
             status__in=[
                 TakeOutStatus.REQUESTED,
@@ -162,11 +163,10 @@ def index(request):
         )
         .order_by("due_back_at"),
         "short_staffed": list(selectors.committees_short_staffed(user)[:100]),
-        "my_committees": Division.objects.filter(
-            policy.data_q_for_codes(committee_codes, "code")
-        ).committees()
-        if committee_codes
-        else [],
+        # The committees the user works at (clerk, head, custodian).
+        "my_committees": Division.objects.committees().in_scope_of(
+            user, "usage.request"
+        ),
     }
     if context["may_issue"]:
         context["loss_reports"] = selectors.loss_reports_open(user)
@@ -181,9 +181,9 @@ def issue(request):
         raise PermissionDenied
     committees = selectors.committees_for_issue(user)
     replaceable = (
-        selectors.seals_visible(user)
+        Seal.objects.visible_to(user, "seal.issue")
+        .select_related(*selectors.SEAL_RELATED)
         .filter(status__in=ACTIVE_STATUSES)
-        .filter(selectors.committee_q(user, action="seal.issue"))
         .order_by("committee_id", "pk")
     )
     kwargs = {
@@ -425,7 +425,12 @@ def seal_action(request, pk: int, op: str):
 def takeout_action(request, pk: int, op: str):
     user = request.user
     _require_view(user)
-    takeout = selectors.takeouts_visible(user).filter(pk=pk).first()
+    takeout = (
+        TakeOut.objects.visible_to(user)
+        .select_related("seal__committee", "requested_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
     if takeout is None:
         raise Http404
     if op == "approve":
@@ -512,7 +517,12 @@ def collection_confirm(request, pk: int):
 def committee(request, code: str):
     user = request.user
     _require_view(user)
-    division = selectors.committees_visible(user).filter(code=code).first()
+    division = (
+        Division.objects.committees()
+        .in_scope_of(user, "seal.view")
+        .filter(code=code)
+        .first()
+    )
     if division is None:
         raise Http404
     seals = _with_state(Seal.objects.filter(committee=division)).order_by("pk")
@@ -558,7 +568,12 @@ def committee(request, code: str):
 def handover_open(request, code: str):
     user = request.user
     _require_view(user)
-    division = selectors.committees_visible(user).filter(code=code).first()
+    division = (
+        Division.objects.committees()
+        .in_scope_of(user, "seal.view")
+        .filter(code=code)
+        .first()
+    )
     if division is None:
         raise Http404
     from yinzheng.accounts.models import User
@@ -591,7 +606,12 @@ def handover_open(request, code: str):
 
 def _handover_or_404(user: Any, pk: int) -> Handover:
     _require_view(user)
-    handover = selectors.handovers_visible(user).filter(pk=pk).first()
+    handover = (
+        Handover.objects.visible_to(user)
+        .select_related("committee", "outgoing", "incoming", "opened_by")
+        .filter(pk=pk)
+        .first()
+    )
     if handover is None:
         raise Http404
     return handover
@@ -702,7 +722,7 @@ def _seal_label(seal: Seal, with_committee: bool) -> str:
 def _request_seals(user: Any) -> list[tuple[int, str]]:
     """The seals of the user's committees, usable ones first."""
     seals = list(
-        Seal.objects.filter(selectors.committee_q(user, action="usage.request"))
+        Seal.objects.visible_to(user, "usage.request")
         .filter(status__in=ACTIVE_STATUSES)
         .select_related("committee")
         .order_by("committee_id", "pk")
@@ -765,7 +785,9 @@ def usage_index(request):
     user = request.user
     _require_view(user)
     form = UsageFilterForm(request.GET or None)
-    rows = selectors.usage_visible(user)
+    rows = UsageRequest.objects.visible_to(user).select_related(
+        *selectors.USAGE_RELATED
+    )
     queues = {
         "review": selectors.usage_to_review(user),
         "approve": selectors.usage_to_approve(user),

@@ -47,13 +47,12 @@ def make_user(role, at):
 def test_policy_filter_shows_exactly_the_subtree(committees, role, at, sees):
     user = make_user(role, at)
     visible = set(
-        policy.visible(Division.objects.committees(), user, field="code").values_list(
-            "code", flat=True
-        )
+        Division.objects.committees().visible_to(user).values_list("code", flat=True)
     )
     assert visible == sees
+    where = policy.scope(user, "division.view")
     for code in ALL:
-        assert policy.may_see_data_of(user, code) is (code in sees)
+        assert where.covers(code) is (code in sees)
         assert policy.can(user, "division.view", code) is (code in sees)
 
 

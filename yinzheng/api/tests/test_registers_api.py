@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Department, Role
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as people
 from yinzheng.ledger import registers
 from yinzheng.ledger.models import Checkpoint, Confirmation
@@ -20,7 +21,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"signature strokes"
 def add(register="certificate", n=1, committee=COMMITTEE, **over):
     fields = cert_fields(n, **over) if register == "certificate" else work_fields(n)
     return registers.register_append(
-        actor=None,
+        actor=SYSTEM,
         committee_code=committee,
         register=register,
         matter=f"seals.usagerequest:{committee}-{register}-{n}",

@@ -7,6 +7,7 @@ from yinzheng.catalogue import services
 from yinzheng.catalogue.choices import BasisType, GuideStatus
 from yinzheng.catalogue.models import Basis, CatalogueList, Guide, Item, ListVersion
 from yinzheng.core import clock
+from yinzheng.core.actors import SYSTEM
 
 _keys = itertools.count(1)
 
@@ -80,7 +81,7 @@ def published(
     """A list at `owner` (created when not given) with a published version of `items`."""
     if catalogue_list is None:
         catalogue_list = services.list_create(
-            actor=None,
+            actor=SYSTEM,
             owner_code=owner,
             kind=kind,
             title=f"{owner} {kind}",
@@ -88,21 +89,21 @@ def published(
             + 1,
         )
     version = services.version_draft(
-        actor=None, list_id=catalogue_list.pk, reason="测试"
+        actor=SYSTEM, list_id=catalogue_list.pk, reason="测试"
     )
     for entry in list(version.entries.all()):
         services.version_remove_item(
-            actor=None, version_id=version.pk, item_key=entry.item.key
+            actor=SYSTEM, version_id=version.pk, item_key=entry.item.key
         )
     for it in items:
-        services.version_add_item(actor=None, version_id=version.pk, item_key=it.key)
+        services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=it.key)
     services.version_approve(
-        actor=None,
+        actor=SYSTEM,
         version_id=version.pk,
         approval_body="测试机关",
         approval_date=valid_from,
         approval_reference="测试文号",
     )
     return services.version_publish(
-        actor=None, version_id=version.pk, valid_from=valid_from
+        actor=SYSTEM, version_id=version.pk, valid_from=valid_from
     )

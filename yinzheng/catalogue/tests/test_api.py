@@ -12,6 +12,7 @@ from yinzheng.accounts.choices import Role
 from yinzheng.catalogue import services
 from yinzheng.catalogue.choices import BasisType, ListKind
 from yinzheng.catalogue.models import Basis, Item, ListVersion
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as f
 
 from . import factories
@@ -30,11 +31,11 @@ def api():
 def draft(tree):
     """A county positive list whose only version is a draft naming one item."""
     lst = services.list_create(
-        actor=None, owner_code=COUNTY, kind=ListKind.POSITIVE, title="草稿清单"
+        actor=SYSTEM, owner_code=COUNTY, kind=ListKind.POSITIVE, title="草稿清单"
     )
-    version = services.version_draft(actor=None, list_id=lst.pk, reason="首次制定")
+    version = services.version_draft(actor=SYSTEM, list_id=lst.pk, reason="首次制定")
     item = factories.item("草稿里的证明", key="only-in-draft")
-    services.version_add_item(actor=None, version_id=version.pk, item_key=item.key)
+    services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=item.key)
     return version
 
 
@@ -73,7 +74,7 @@ def test_a_positive_entry_shows_its_typed_bases(api, tree):
 
 def test_list_detail_shows_only_the_public_versions(api, tree):
     v1 = factories.published(COUNTY, ListKind.POSITIVE, [factories.item()])
-    services.version_draft(actor=None, list_id=v1.catalogue_list_id, reason="调整")
+    services.version_draft(actor=SYSTEM, list_id=v1.catalogue_list_id, reason="调整")
     body = api.get(f"{BASE}/lists/{v1.catalogue_list_id}/").json()
     assert [v["number"] for v in body["versions"]] == [1]
     assert body["current_version"] == 1
@@ -272,7 +273,7 @@ def test_a_publication_in_conflict_with_the_national_negative_list_is_409_REQ_01
     kinship.save(update_fields=["within_committee_duties"])
     factories.published_guide(kinship)
     lst = services.list_create(
-        actor=None, owner_code=COUNTY, kind=ListKind.POSITIVE, title="县清单"
+        actor=SYSTEM, owner_code=COUNTY, kind=ListKind.POSITIVE, title="县清单"
     )
     api.force_authenticate(officer)
     vid = api.post(

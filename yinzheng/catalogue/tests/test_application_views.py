@@ -287,8 +287,8 @@ def test_a_county_department_does_not_see_applications_to_a_provincial_list(
     )
     application = submit(province_renshe, provincial)
 
-    assert application in selectors.applications_visible(province_renshe)
-    assert application not in selectors.applications_visible(county_renshe)
+    assert application in Application.objects.visible_to(province_renshe)
+    assert application not in Application.objects.visible_to(county_renshe)
     client.force_login(county_renshe)
     assert client.get(detail(application)).status_code == 404
     assert "失业登记居住情况证明" not in client.get(LIST).content.decode()
@@ -303,11 +303,11 @@ def test_a_department_sees_what_it_is_asked_to_review_REQ_023(
         "gongan", role=Role.DEPARTMENT, at=COUNTY, department=Department.PUBLIC_SECURITY
     )
     application = submit(renshe, county_list)
-    assert application not in selectors.applications_visible(gongan)
+    assert application not in Application.objects.visible_to(gongan)
 
     admissions.application_open_review(actor=officer, application_id=application.pk)
 
-    assert application in selectors.applications_visible(gongan)
+    assert application in Application.objects.visible_to(gongan)
     assert [o.department for o in selectors.opinions_awaited(gongan)] == [
         Department.PUBLIC_SECURITY
     ]

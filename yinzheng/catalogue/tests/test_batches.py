@@ -10,6 +10,7 @@ from yinzheng.accounts.choices import Role
 from yinzheng.catalogue import batches, services
 from yinzheng.catalogue.choices import ListKind
 from yinzheng.catalogue.models import FollowUpTask
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.tests import factories as f
 
@@ -43,7 +44,7 @@ def test_a_later_batch_opens_a_task_for_each_list_still_naming_its_items(tree):
     county = factories.published("620725", ListKind.POSITIVE, [kept, hit])
     factories.published("440804", ListKind.POSITIVE, [kept])
 
-    version, tasks = batches.national_batch_import(actor=None, data=batch2(hit))
+    version, tasks = batches.national_batch_import(actor=SYSTEM, data=batch2(hit))
 
     assert version.catalogue_list.batch_no == 2 and version.entries.count() == 1
     assert [(t.catalogue_list_id, t.item_keys) for t in tasks] == [
@@ -63,7 +64,7 @@ def test_a_later_batch_opens_a_task_for_each_list_still_naming_its_items(tree):
 def test_the_owner_closes_the_task_with_a_note_and_others_cannot(tree):
     hit = factories.item()
     factories.published("620725", ListKind.POSITIVE, [hit])
-    _v, (task,) = batches.national_batch_import(actor=None, data=batch2(hit))
+    _v, (task,) = batches.national_batch_import(actor=SYSTEM, data=batch2(hit))
     other = f.user("o", role=Role.CIVIL_AFFAIRS, at="440804")
     officer = f.user("m", role=Role.CIVIL_AFFAIRS, at="620725")
     with pytest.raises(NotFound):
@@ -79,7 +80,7 @@ def test_the_owner_closes_the_task_with_a_note_and_others_cannot(tree):
 def test_the_officer_sees_open_tasks_on_the_home_page(tree, client):
     hit = factories.item()
     factories.published("620725", ListKind.POSITIVE, [hit])
-    batches.national_batch_import(actor=None, data=batch2(hit))
+    batches.national_batch_import(actor=SYSTEM, data=batch2(hit))
     client.force_login(f.user("m", role=Role.CIVIL_AFFAIRS, at="620725"))
     assert "新批次负面清单引起的清单跟进任务" in client.get("/").content.decode()
 
@@ -101,7 +102,7 @@ def test_a_county_officer_cannot_import_national_batches(tree):
 def test_a_bad_batch_file_is_refused_and_nothing_is_written(tree, broken):
     data = {**batch2(factories.item()), **broken}
     with pytest.raises(InvalidInput):
-        batches.national_batch_import(actor=None, data=data)
+        batches.national_batch_import(actor=SYSTEM, data=data)
     assert not FollowUpTask.objects.exists()
 
 
@@ -120,7 +121,7 @@ def test_the_command_imports_and_reports_tasks(tree, tmp_path, capsys):
 def test_the_manage_page_shows_and_closes_the_task(tree, client):
     hit = factories.item()
     county = factories.published("620725", ListKind.POSITIVE, [hit])
-    _v, (task,) = batches.national_batch_import(actor=None, data=batch2(hit))
+    _v, (task,) = batches.national_batch_import(actor=SYSTEM, data=batch2(hit))
     client.force_login(f.user("m", role=Role.CIVIL_AFFAIRS, at="620725"))
     url = f"/catalogue/manage/lists/{county.catalogue_list_id}/"
     assert hit.key in client.get(url).content.decode()

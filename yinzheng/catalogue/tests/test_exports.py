@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from yinzheng.catalogue import exports, services
 from yinzheng.catalogue.choices import ListKind, VersionStatus
 from yinzheng.catalogue.models import ListEntry, ListVersion
+from yinzheng.core.actors import SYSTEM
 from yinzheng.ledger.models import Entry
 
 from . import factories
@@ -64,7 +65,7 @@ def test_the_json_export_round_trips_through_catalogue_import(county_list, tmp_p
     path = tmp_path / "v1.json"
     original = json.loads(export(county_list.pk, "json", path))
     target = services.list_create(
-        actor=None,
+        actor=SYSTEM,
         owner_code="620725",
         kind=ListKind.POSITIVE,
         title="另一清单",
@@ -129,7 +130,7 @@ def test_an_import_refused_on_one_row_leaves_no_draft_behind(county_list, tmp_pa
     data["entries"].append({"number": 4, "item": "kinship_certificate"})
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     target = services.list_create(
-        actor=None,
+        actor=SYSTEM,
         owner_code=COUNTY,
         kind=ListKind.POSITIVE,
         title="空清单",
@@ -242,7 +243,7 @@ def test_export_defaults_to_the_current_version_and_takes_an_older_one(
 
 def test_export_of_a_list_without_a_published_version_is_refused(tree):
     lst = services.list_create(
-        actor=None, owner_code=COUNTY, kind=ListKind.POSITIVE, title="未公布"
+        actor=SYSTEM, owner_code=COUNTY, kind=ListKind.POSITIVE, title="未公布"
     )
     with pytest.raises(CommandError, match="尚无公布的版本"):
         call_command("catalogue_export", str(lst.pk), "--format", "json")
@@ -281,9 +282,9 @@ def test_the_api_export_is_the_cli_export_REQ_081(batch1, tmp_path):
 
 def test_a_draft_cannot_be_exported_by_api_and_errors_stay_json(tree):
     lst = services.list_create(
-        actor=None, owner_code=COUNTY, kind=ListKind.POSITIVE, title="草稿"
+        actor=SYSTEM, owner_code=COUNTY, kind=ListKind.POSITIVE, title="草稿"
     )
-    services.version_draft(actor=None, list_id=lst.pk, reason="x")
+    services.version_draft(actor=SYSTEM, list_id=lst.pk, reason="x")
     response = APIClient().get(f"/api/catalogue/lists/{lst.pk}/versions/1/export.csv")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")

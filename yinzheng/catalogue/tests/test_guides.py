@@ -10,6 +10,7 @@ from yinzheng.accounts.choices import Role
 from yinzheng.catalogue import guides, services
 from yinzheng.catalogue.choices import Complexity, GuideStatus, ListKind
 from yinzheng.catalogue.models import Guide
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people
 from yinzheng.ledger.models import Entry
@@ -36,12 +37,12 @@ def clerk(tree):
 
 def _approved_positive_draft(item):
     lst = services.list_create(
-        actor=None, owner_code=COUNTY, kind=ListKind.POSITIVE, title="县正面清单"
+        actor=SYSTEM, owner_code=COUNTY, kind=ListKind.POSITIVE, title="县正面清单"
     )
-    version = services.version_draft(actor=None, list_id=lst.pk, reason="首次制定")
-    services.version_add_item(actor=None, version_id=version.pk, item_key=item.key)
+    version = services.version_draft(actor=SYSTEM, list_id=lst.pk, reason="首次制定")
+    services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=item.key)
     return services.version_approve(
-        actor=None,
+        actor=SYSTEM,
         version_id=version.pk,
         approval_body="县政府",
         approval_date=D1,
@@ -57,7 +58,7 @@ def test_publishing_a_positive_list_needs_a_published_guide_per_item_REQ_075(tre
     version = _approved_positive_draft(item)
 
     with pytest.raises(services.ListRuleViolation) as exc:
-        services.version_publish(actor=None, version_id=version.pk, valid_from=D1)
+        services.version_publish(actor=SYSTEM, version_id=version.pk, valid_from=D1)
 
     assert [(p["code"], p["item"]) for p in exc.value.detail] == [
         ("guide_required", item.key)
@@ -68,15 +69,15 @@ def test_publishing_a_positive_list_needs_a_published_guide_per_item_REQ_075(tre
 def test_a_draft_guide_does_not_count_and_a_published_one_does_REQ_075(tree):
     item = factories.item(guide=False)
     version = _approved_positive_draft(item)
-    guides.guide_save(actor=None, item_key=item.key, **CONTENT)
+    guides.guide_save(actor=SYSTEM, item_key=item.key, **CONTENT)
     assert [p["code"] for p in services.publish_problems(version, valid_from=D1)] == [
         "guide_required"
     ]
 
-    guides.guide_publish(actor=None, item_key=item.key)
+    guides.guide_publish(actor=SYSTEM, item_key=item.key)
 
     assert services.publish_problems(version, valid_from=D1) == []
-    services.version_publish(actor=None, version_id=version.pk, valid_from=D1)
+    services.version_publish(actor=SYSTEM, version_id=version.pk, valid_from=D1)
 
 
 def test_negative_list_items_need_no_guide_REQ_077(tree):
@@ -103,21 +104,21 @@ def test_guide_publish_names_the_missing_parts_REQ_028_076(tree, officer):
 
 def test_a_complex_item_needs_a_time_limit_a_simple_one_does_not(tree):
     simple = factories.item(guide=False)
-    guides.guide_save(actor=None, item_key=simple.key, **CONTENT)
-    assert guides.guide_publish(actor=None, item_key=simple.key).is_published
+    guides.guide_save(actor=SYSTEM, item_key=simple.key, **CONTENT)
+    assert guides.guide_publish(actor=SYSTEM, item_key=simple.key).is_published
 
     complex_item = factories.item(guide=False)
     complex_item.complexity, complex_item.time_limit_days = Complexity.COMPLEX, 5
     complex_item.save()
-    guides.guide_save(actor=None, item_key=complex_item.key, **CONTENT)
+    guides.guide_save(actor=SYSTEM, item_key=complex_item.key, **CONTENT)
     with pytest.raises(InvalidInput) as exc:
-        guides.guide_publish(actor=None, item_key=complex_item.key)
+        guides.guide_publish(actor=SYSTEM, item_key=complex_item.key)
     assert [m["field"] for m in exc.value.detail] == ["time_limit_days"]
 
     guides.guide_save(
-        actor=None, item_key=complex_item.key, time_limit_days=5, **CONTENT
+        actor=SYSTEM, item_key=complex_item.key, time_limit_days=5, **CONTENT
     )
-    assert guides.guide_publish(actor=None, item_key=complex_item.key).is_published
+    assert guides.guide_publish(actor=SYSTEM, item_key=complex_item.key).is_published
 
 
 def test_a_published_guide_is_not_edited_in_place_but_withdrawn_first(tree, officer):
@@ -140,12 +141,12 @@ def test_a_published_guide_is_not_edited_in_place_but_withdrawn_first(tree, offi
 
 def test_withdraw_needs_a_reason_and_a_published_guide(tree):
     item = factories.item(guide=False)
-    guides.guide_save(actor=None, item_key=item.key, **CONTENT)
+    guides.guide_save(actor=SYSTEM, item_key=item.key, **CONTENT)
     with pytest.raises(Conflict):
-        guides.guide_withdraw(actor=None, item_key=item.key, reason="x")
-    guides.guide_publish(actor=None, item_key=item.key)
+        guides.guide_withdraw(actor=SYSTEM, item_key=item.key, reason="x")
+    guides.guide_publish(actor=SYSTEM, item_key=item.key)
     with pytest.raises(InvalidInput):
-        guides.guide_withdraw(actor=None, item_key=item.key, reason=" ")
+        guides.guide_withdraw(actor=SYSTEM, item_key=item.key, reason=" ")
 
 
 def test_every_guide_action_is_audited_with_the_editor(tree, officer):
@@ -209,7 +210,7 @@ def test_the_public_item_page_shows_the_printable_guide_REQ_076_116(client, tree
 def test_a_withdrawn_guide_is_not_shown(client, tree):
     item = factories.item()
     factories.published(COUNTY, ListKind.POSITIVE, [item])
-    guides.guide_withdraw(actor=None, item_key=item.key, reason="修订")
+    guides.guide_withdraw(actor=SYSTEM, item_key=item.key, reason="修订")
 
     page = client.get(f"/catalogue/items/{item.key}/").content.decode()
 

@@ -13,6 +13,7 @@ from yinzheng.accounts.choices import Role
 from yinzheng.catalogue import services
 from yinzheng.catalogue.choices import Complexity, ListKind
 from yinzheng.catalogue.models import Item
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people
 from yinzheng.ledger.models import Entry
@@ -26,11 +27,11 @@ NATIONAL_ITEM = "kinship_certificate"  # batch 1, number 1
 
 def _draft(owner: str, kind: str, items: list[Item]):
     lst = services.list_create(
-        actor=None, owner_code=owner, kind=kind, title=f"{owner} {kind} 草稿"
+        actor=SYSTEM, owner_code=owner, kind=kind, title=f"{owner} {kind} 草稿"
     )
-    version = services.version_draft(actor=None, list_id=lst.pk, reason="测试")
+    version = services.version_draft(actor=SYSTEM, list_id=lst.pk, reason="测试")
     for it in items:
-        services.version_add_item(actor=None, version_id=version.pk, item_key=it.key)
+        services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=it.key)
     return version
 
 
@@ -103,7 +104,7 @@ def test_an_edit_that_changes_nothing_records_nothing(officer, own_item):
 def test_national_reference_items_are_not_editable_REQ_119(batch1, officer):
     """(a) Not by a superuser, nor by the system."""
     admin = people.user("root", superuser=True)
-    for actor in (admin, None):
+    for actor in (admin, SYSTEM):
         with pytest.raises(Conflict) as exc:
             services.item_update(
                 actor=actor, item_key=NATIONAL_ITEM, commitment_allowed=True

@@ -11,6 +11,7 @@ import pytest
 from yinzheng.accounts.choices import Role
 from yinzheng.catalogue import selectors, services
 from yinzheng.catalogue.choices import BasisType, ListKind, VersionStatus
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as f
 from yinzheng.ledger.models import Entry
@@ -27,13 +28,13 @@ def county(tree):
 
 
 def draft(owner, kind=ListKind.POSITIVE):
-    lst = services.list_create(actor=None, owner_code=owner, kind=kind, title="清单")
-    return services.version_draft(actor=None, list_id=lst.pk, reason="首次制定")
+    lst = services.list_create(actor=SYSTEM, owner_code=owner, kind=kind, title="清单")
+    return services.version_draft(actor=SYSTEM, list_id=lst.pk, reason="首次制定")
 
 
 def approve(version):
     return services.version_approve(
-        actor=None,
+        actor=SYSTEM,
         version_id=version.pk,
         approval_body="县政府",
         approval_date=D1,
@@ -45,7 +46,7 @@ def test_a_positive_item_with_only_a_policy_basis_is_refused_REQ_004(county):
     version = draft(county)
     it = factories.item(basis=BasisType.POLICY)
     with pytest.raises(InvalidInput) as exc:
-        services.version_add_item(actor=None, version_id=version.pk, item_key=it.key)
+        services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=it.key)
     assert exc.value.code == "entry_ineligible"
     assert [p["code"] for p in exc.value.detail] == ["policy_basis_only"]
 
@@ -54,7 +55,7 @@ def test_a_positive_item_without_basis_or_duties_names_both_REQ_004(county):
     version = draft(county)
     it = factories.item(basis=None, within_duties=False)
     with pytest.raises(InvalidInput) as exc:
-        services.version_add_item(actor=None, version_id=version.pk, item_key=it.key)
+        services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=it.key)
     assert {p["code"] for p in exc.value.detail} == {"no_basis", "not_within_duties"}
 
 
@@ -62,21 +63,21 @@ def test_a_negative_item_without_a_route_is_refused_REQ_006(county):
     version = draft(county, ListKind.NEGATIVE)
     it = factories.negative_item(route="")
     with pytest.raises(InvalidInput) as exc:
-        services.version_add_item(actor=None, version_id=version.pk, item_key=it.key)
+        services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=it.key)
     assert [p["code"] for p in exc.value.detail] == ["route_required"]
 
 
 def test_publishing_needs_an_approval_record_REQ_014(county):
     version = draft(county)
     services.version_add_item(
-        actor=None, version_id=version.pk, item_key=factories.item().key
+        actor=SYSTEM, version_id=version.pk, item_key=factories.item().key
     )
     with pytest.raises(Conflict) as exc:
-        services.version_publish(actor=None, version_id=version.pk, valid_from=D1)
+        services.version_publish(actor=SYSTEM, version_id=version.pk, valid_from=D1)
     assert exc.value.code == "approval_required"
     with pytest.raises(InvalidInput):
         services.version_approve(
-            actor=None,
+            actor=SYSTEM,
             version_id=version.pk,
             approval_body="",
             approval_date=D1,
@@ -88,12 +89,12 @@ def test_a_published_version_never_changes_REQ_012(county):
     version = factories.published(county, ListKind.POSITIVE, [factories.item()])
     with pytest.raises(Conflict) as exc:
         services.version_add_item(
-            actor=None, version_id=version.pk, item_key=factories.item().key
+            actor=SYSTEM, version_id=version.pk, item_key=factories.item().key
         )
     assert exc.value.code == "version_not_draft"
     with pytest.raises(Conflict):
         services.version_remove_item(
-            actor=None, version_id=version.pk, item_key=version.entries.get().item.key
+            actor=SYSTEM, version_id=version.pk, item_key=version.entries.get().item.key
         )
 
 
@@ -135,23 +136,23 @@ def test_a_positive_entry_on_a_higher_negative_list_blocks_publication_REQ_010(c
     shared_negative = factories.negative_item()
     factories.published("62", ListKind.NEGATIVE, [shared_negative])
     version = draft(county)
-    services.version_add_item(actor=None, version_id=version.pk, item_key=shared.key)
+    services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=shared.key)
     # The item is negative above: make it so without breaking its positive eligibility.
     factories.published("CN", ListKind.NEGATIVE, [], valid_from=D1)
     neg = services.list_create(
-        actor=None, owner_code="6207", kind=ListKind.NEGATIVE, title="市负面清单"
+        actor=SYSTEM, owner_code="6207", kind=ListKind.NEGATIVE, title="市负面清单"
     )
-    neg_version = services.version_draft(actor=None, list_id=neg.pk, reason="x")
+    neg_version = services.version_draft(actor=SYSTEM, list_id=neg.pk, reason="x")
     shared.route, shared.responsible_departments = "向公安部门申请", ["公安"]
     shared.save()
     services.version_add_item(
-        actor=None, version_id=neg_version.pk, item_key=shared.key
+        actor=SYSTEM, version_id=neg_version.pk, item_key=shared.key
     )
     approve(neg_version)
-    services.version_publish(actor=None, version_id=neg_version.pk, valid_from=D1)
+    services.version_publish(actor=SYSTEM, version_id=neg_version.pk, valid_from=D1)
     approve(version)
     with pytest.raises(services.ListRuleViolation) as exc:
-        services.version_publish(actor=None, version_id=version.pk, valid_from=D2)
+        services.version_publish(actor=SYSTEM, version_id=version.pk, valid_from=D2)
     assert [p["code"] for p in exc.value.detail] == [
         "conflicts_with_higher_negative_list"
     ]
@@ -272,7 +273,7 @@ def test_item_create_records_typed_bases_and_audits_REQ_002_020(tree):
 )
 def test_item_create_refuses_bad_input(tree, kwargs, code):
     with pytest.raises(InvalidInput) as exc:
-        services.item_create(actor=None, **kwargs)
+        services.item_create(actor=SYSTEM, **kwargs)
     assert exc.value.code == code
 
 
@@ -285,12 +286,12 @@ def test_a_clerk_cannot_create_items(tree):
 def test_an_approved_version_can_be_reopened_and_a_draft_discarded(county):
     version = draft(county)
     services.version_add_item(
-        actor=None, version_id=version.pk, item_key=factories.item().key
+        actor=SYSTEM, version_id=version.pk, item_key=factories.item().key
     )
     approve(version)
-    reopened = services.version_reopen(actor=None, version_id=version.pk)
+    reopened = services.version_reopen(actor=SYSTEM, version_id=version.pk)
     assert reopened.status == VersionStatus.DRAFT and not reopened.approval_reference
-    services.version_discard(actor=None, version_id=version.pk)
+    services.version_discard(actor=SYSTEM, version_id=version.pk)
     assert not type(version).objects.filter(pk=version.pk).exists()
     assert Entry.objects.filter(event="list_version.discarded").exists()
 
@@ -298,6 +299,6 @@ def test_an_approved_version_can_be_reopened_and_a_draft_discarded(county):
 def test_a_published_version_cannot_be_discarded(county):
     version = factories.published(county, ListKind.POSITIVE, [factories.item()])
     with pytest.raises(Conflict):
-        services.version_discard(actor=None, version_id=version.pk)
+        services.version_discard(actor=SYSTEM, version_id=version.pk)
     with pytest.raises(Conflict):
-        services.version_reopen(actor=None, version_id=version.pk)
+        services.version_reopen(actor=SYSTEM, version_id=version.pk)

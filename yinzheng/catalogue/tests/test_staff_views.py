@@ -12,6 +12,7 @@ from yinzheng.accounts.choices import Role
 from yinzheng.catalogue import services
 from yinzheng.catalogue.choices import BasisType, ListKind, VersionStatus
 from yinzheng.catalogue.models import CatalogueList, ListVersion
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as people
 
 from . import factories
@@ -24,11 +25,11 @@ OTHER_COUNTY = "440804"
 def draft(tree):
     """A county positive list with an open draft holding one eligible item."""
     lst = services.list_create(
-        actor=None, owner_code=COUNTY, kind=ListKind.POSITIVE, title="县正面清单"
+        actor=SYSTEM, owner_code=COUNTY, kind=ListKind.POSITIVE, title="县正面清单"
     )
-    version = services.version_draft(actor=None, list_id=lst.pk, reason="首次制定")
+    version = services.version_draft(actor=SYSTEM, list_id=lst.pk, reason="首次制定")
     services.version_add_item(
-        actor=None, version_id=version.pk, item_key=factories.item("甲证明").key
+        actor=SYSTEM, version_id=version.pk, item_key=factories.item("甲证明").key
     )
     return version
 
@@ -248,12 +249,12 @@ def test_a_conflict_with_a_higher_negative_list_is_shown_and_publish_disabled(
     both = factories.item("两可证明", route="向派出所申请", departments=["公安"])
     factories.published("62", ListKind.NEGATIVE, [both])
     lst = services.list_create(
-        actor=None, owner_code=COUNTY, kind=ListKind.POSITIVE, title="县清单"
+        actor=SYSTEM, owner_code=COUNTY, kind=ListKind.POSITIVE, title="县清单"
     )
-    version = services.version_draft(actor=None, list_id=lst.pk, reason="x")
-    services.version_add_item(actor=None, version_id=version.pk, item_key=both.key)
+    version = services.version_draft(actor=SYSTEM, list_id=lst.pk, reason="x")
+    services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=both.key)
     services.version_approve(
-        actor=None,
+        actor=SYSTEM,
         version_id=version.pk,
         approval_body="县政府",
         approval_date=dt.date(2025, 1, 1),

@@ -1,6 +1,7 @@
 """Public list pages (REQ-079): readable without login, with history and diffs."""
 
 from yinzheng.catalogue.choices import ListKind
+from yinzheng.core.actors import SYSTEM
 
 from . import factories
 
@@ -46,9 +47,9 @@ def test_drafts_and_unknown_items_are_not_public(client, tree):
     from yinzheng.catalogue import services
 
     lst = services.list_create(
-        actor=None, owner_code="620725", kind=ListKind.POSITIVE, title="草稿清单"
+        actor=SYSTEM, owner_code="620725", kind=ListKind.POSITIVE, title="草稿清单"
     )
-    services.version_draft(actor=None, list_id=lst.pk, reason="x")
+    services.version_draft(actor=SYSTEM, list_id=lst.pk, reason="x")
     assert client.get(lst.get_absolute_url()).status_code == 404
     assert client.get("/catalogue/items/no-such-item/").status_code == 404
     unlisted = factories.item("未公布证明")

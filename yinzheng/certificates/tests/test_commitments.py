@@ -31,6 +31,7 @@ from yinzheng.certificates.models import (
     VerificationTask,
 )
 from yinzheng.core import clock
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as core_factories
 from yinzheng.ledger.models import Entry
@@ -310,7 +311,7 @@ def test_a_given_seed_draws_the_same_picks_and_sampled_tasks_come_first(people, 
     )
 
     assert sampling.picks == commitments.draw(population, 2, "county-2026-q1")
-    first = list(selectors.tasks_visible(people.township)[:2])
+    first = list(VerificationTask.objects.visible_to(people.township)[:2])
     assert {t.pk for t in first} == set(sampling.picks)  # priority order
     # Picked tasks are not drawn again; the rest can be.
     second = commitments.commitment_sample(
@@ -380,7 +381,7 @@ def test_the_id_number_never_enters_the_journal(people, item, platform_server):
     commitment = committed(people, A1A, item, id_number=number)
     commitments.commitment_sample(actor=people.township, scope_code=A1A, count=1)
     _close(people, commitment, "false")
-    commitments.credit_export()
+    commitments.credit_export(actor=SYSTEM)
 
     # Stored once, on the request; sent to the platform, which records credit by it.
     assert CertificateRequest.objects.filter(id_number=number).count() == 1
@@ -489,7 +490,7 @@ def test_export_goes_to_the_configured_endpoint_then_to_a_changed_one_REQ_086(
     )
     first = _false_record(people, item, resident_name="王五")
 
-    outcomes = commitments.credit_export()
+    outcomes = commitments.credit_export(actor=SYSTEM)
 
     assert [(o.submission_id, o.outcome) for o in outcomes] == [
         (first.submissions.get().pk, "sent")
@@ -518,7 +519,7 @@ def test_export_goes_to_the_configured_endpoint_then_to_a_changed_one_REQ_086(
         endpoint=platform_server.url + "/city",
     )
     second = _false_record(people, item)
-    commitments.credit_export()
+    commitments.credit_export(actor=SYSTEM)
 
     assert [r["path"] for r in platform_server.received] == ["/national", "/city"]
     assert second.submissions.get().endpoint == platform_server.url + "/city"
@@ -545,7 +546,7 @@ def test_the_nearest_platform_applies_and_a_disabled_one_sends_nothing_REQ_086(
     )
     record = _false_record(people, item)
 
-    outcomes = commitments.credit_export()
+    outcomes = commitments.credit_export(actor=SYSTEM)
 
     assert [o.outcome for o in outcomes] == ["no_platform"]
     assert not platform_server.received
@@ -564,7 +565,7 @@ def test_a_failure_is_recorded_and_retried_at_the_next_run_REQ_086(
     record = _false_record(people, item)
     platform_server.replies.append((503, {"error": "maintenance"}))
 
-    [outcome] = commitments.credit_export()
+    [outcome] = commitments.credit_export(actor=SYSTEM)
 
     submission = record.submissions.get()
     assert outcome.outcome == "failed"
@@ -573,7 +574,7 @@ def test_a_failure_is_recorded_and_retried_at_the_next_run_REQ_086(
     assert Entry.objects.filter(event="credit_submission.failed").exists()
 
     platform_server.replies.append((200, {"acknowledged": True, "reference": "R-1"}))
-    [outcome] = commitments.credit_export()
+    [outcome] = commitments.credit_export(actor=SYSTEM)
 
     submission.refresh_from_db()
     assert outcome.outcome == "acknowledged"
@@ -596,7 +597,7 @@ def test_an_unreachable_platform_is_a_failure_with_its_reason(people, item):
     )
     record = _false_record(people, item)
 
-    [outcome] = commitments.credit_export(timeout=2)
+    [outcome] = commitments.credit_export(actor=SYSTEM, timeout=2)
 
     submission = record.submissions.get()
     assert outcome.outcome == "failed" and submission.response_status is None
@@ -613,7 +614,7 @@ def test_a_sent_submission_can_be_acknowledged_later_REQ_084(
         endpoint=platform_server.url + "/r",
     )
     record = _false_record(people, item)
-    commitments.credit_export()
+    commitments.credit_export(actor=SYSTEM)
     submission = record.submissions.get()
     assert submission.status == SubmissionStatus.SENT
 

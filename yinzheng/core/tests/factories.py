@@ -4,7 +4,8 @@ import itertools
 
 from yinzheng.accounts import services as accounts
 from yinzheng.accounts.models import User
-from yinzheng.divisions.choices import COUNTRY_CODE, Level
+from yinzheng.core.actors import SYSTEM
+from yinzheng.core.codes import COUNTRY_CODE, Level
 from yinzheng.divisions.models import Division, kind_from_name
 
 _names = itertools.count(1)
@@ -51,7 +52,7 @@ def user(
     superuser: bool = False,
 ) -> User:
     u = User.objects.filter(username=username).first() or accounts.user_create(
-        actor=None,
+        actor=SYSTEM,
         username=username,
         password="test-pass-123",
         full_name=username,
@@ -60,6 +61,6 @@ def user(
     if role and at:
         division(at)
         accounts.grant_role(
-            actor=None, user=u, role=role, division_code=at, department=department
+            actor=SYSTEM, user=u, role=role, division_code=at, department=department
         )
     return u

@@ -8,6 +8,7 @@ officer (minzheng). Skips, with the reason, when Chromium or playwright is missi
 
 import pytest
 
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.demo import DEMO_PASSWORD, load_demo
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
@@ -205,7 +206,7 @@ def _certificate_entry(matter: str):
     from yinzheng.ledger import registers
 
     return registers.register_append(
-        actor=None,
+        actor=SYSTEM,
         committee_code=COMMITTEE,
         register="certificate",
         matter=matter,

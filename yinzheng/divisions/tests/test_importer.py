@@ -17,16 +17,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from yinzheng.core.actors import SYSTEM
+from yinzheng.core.codes import COUNTRY_CODE, Level, subtree_q
 from yinzheng.core.errors import InvalidInput
 from yinzheng.divisions import importer
-from yinzheng.divisions.choices import (
-    COUNTRY_CODE,
-    CommitteeKind,
-    CommitteeStatus,
-    Level,
-)
+from yinzheng.divisions.choices import CommitteeKind, CommitteeStatus
 from yinzheng.divisions.importer import DivisionFileError, import_divisions
-from yinzheng.divisions.models import Division, kind_from_name, subtree_q
+from yinzheng.divisions.models import Division, kind_from_name
 
 HEADERS = {
     "provinces.csv": ["code", "name"],
@@ -126,7 +123,7 @@ def stored() -> dict[str, tuple[str, int, str | None, str]]:
 def test_import_creates_the_six_level_tree_with_parents_and_levels(db, tmp_path):
     directory = write_dataset(tmp_path / "divisions")
 
-    result = import_divisions(directory=directory)
+    result = import_divisions(actor=SYSTEM, directory=directory)
 
     assert (result.read, result.created) == (len(TREE), len(TREE))
     assert (result.updated, result.unchanged) == (0, 0)
@@ -147,7 +144,7 @@ def test_import_creates_the_six_level_tree_with_parents_and_levels(db, tmp_path)
 
 
 def test_new_committees_are_active(db, tmp_path):
-    import_divisions(directory=write_dataset(tmp_path / "divisions"))
+    import_divisions(actor=SYSTEM, directory=write_dataset(tmp_path / "divisions"))
 
     committees = Division.objects.committees()
 
@@ -167,13 +164,13 @@ def test_new_committees_are_active(db, tmp_path):
     ],
 )
 def test_committee_kind_is_derived_from_its_name(db, tmp_path, code, kind):
-    import_divisions(directory=write_dataset(tmp_path / "divisions"))
+    import_divisions(actor=SYSTEM, directory=write_dataset(tmp_path / "divisions"))
 
     assert Division.objects.get(code=code).kind == kind
 
 
 def test_only_committees_have_a_kind(db, tmp_path):
-    import_divisions(directory=write_dataset(tmp_path / "divisions"))
+    import_divisions(actor=SYSTEM, directory=write_dataset(tmp_path / "divisions"))
 
     kinds = set(
         Division.objects.exclude(level=Level.COMMITTEE).values_list("kind", flat=True)
@@ -188,7 +185,7 @@ def test_an_explicit_kind_column_overrides_the_derived_kind(db, tmp_path):
         kinds={"620725101201": CommitteeKind.OTHER, "150121101201": "residents"},
     )
 
-    import_divisions(directory=directory)
+    import_divisions(actor=SYSTEM, directory=directory)
 
     kinds = dict(Division.objects.committees().values_list("code", "kind"))
     assert kinds["620725101201"] == CommitteeKind.OTHER  # name says 村民委员会
@@ -201,10 +198,10 @@ def test_an_explicit_kind_column_overrides_the_derived_kind(db, tmp_path):
 
 def test_reimport_changes_nothing_and_counts_every_row_unchanged(db, tmp_path):
     directory = write_dataset(tmp_path / "divisions")
-    import_divisions(directory=directory)
+    import_divisions(actor=SYSTEM, directory=directory)
     before = stored()
 
-    result = import_divisions(directory=directory)
+    result = import_divisions(actor=SYSTEM, directory=directory)
 
     assert stored() == before
     assert result.unchanged == result.read == len(TREE)
@@ -212,11 +209,13 @@ def test_reimport_changes_nothing_and_counts_every_row_unchanged(db, tmp_path):
 
 
 def test_reimport_updates_a_renamed_row_and_nothing_else(db, tmp_path):
-    import_divisions(directory=write_dataset(tmp_path / "first"))
+    import_divisions(actor=SYSTEM, directory=write_dataset(tmp_path / "first"))
     before = stored()
     renamed = TREE | {"620725101201": "城北村委会", "620725102": "位奇新镇"}
 
-    result = import_divisions(directory=write_dataset(tmp_path / "second", renamed))
+    result = import_divisions(
+        actor=SYSTEM, directory=write_dataset(tmp_path / "second", renamed)
+    )
 
     assert (result.created, result.updated) == (0, 2)
     assert result.unchanged == len(TREE) - 2
@@ -229,12 +228,12 @@ def test_reimport_updates_a_renamed_row_and_nothing_else(db, tmp_path):
 
 
 def test_reimport_updates_name_and_kind_when_a_rename_changes_the_kind(db, tmp_path):
-    import_divisions(directory=write_dataset(tmp_path / "first"))
+    import_divisions(actor=SYSTEM, directory=write_dataset(tmp_path / "first"))
     renamed = TREE | {"620725101002": "北关村委会", "620725101201": "城北村"}
     kinds = {"620725102201": CommitteeKind.OTHER}
 
     result = import_divisions(
-        directory=write_dataset(tmp_path / "second", renamed, kinds=kinds)
+        actor=SYSTEM, directory=write_dataset(tmp_path / "second", renamed, kinds=kinds)
     )
 
     assert (result.created, result.updated) == (0, 3)
@@ -245,17 +244,19 @@ def test_reimport_updates_name_and_kind_when_a_rename_changes_the_kind(db, tmp_p
 
 
 def test_reimport_adds_a_new_committee_beside_the_existing_ones(db, tmp_path):
-    import_divisions(directory=write_dataset(tmp_path / "first"))
+    import_divisions(actor=SYSTEM, directory=write_dataset(tmp_path / "first"))
     grown = TREE | {"620725102202": "新河村委会"}
 
-    result = import_divisions(directory=write_dataset(tmp_path / "second", grown))
+    result = import_divisions(
+        actor=SYSTEM, directory=write_dataset(tmp_path / "second", grown)
+    )
 
     assert (result.created, result.updated) == (1, 0)
     assert Division.objects.get(code="620725102202").parent_id == "620725102"
 
 
 def test_merged_and_abolished_status_survive_a_reimport(db, tmp_path):
-    import_divisions(directory=write_dataset(tmp_path / "first"))
+    import_divisions(actor=SYSTEM, directory=write_dataset(tmp_path / "first"))
     changed_at = timezone.now()
     Division.objects.filter(code="620725101002").update(
         status=CommitteeStatus.MERGED,
@@ -271,7 +272,9 @@ def test_merged_and_abolished_status_survive_a_reimport(db, tmp_path):
     # The merged committee is also renamed, so its row is really written again.
     renamed = TREE | {"620725101002": "北关社区居委会"}
 
-    import_divisions(directory=write_dataset(tmp_path / "second", renamed))
+    import_divisions(
+        actor=SYSTEM, directory=write_dataset(tmp_path / "second", renamed)
+    )
 
     merged = Division.objects.get(code="620725101002")
     assert merged.name == "北关社区居委会"
@@ -290,7 +293,7 @@ def test_merged_and_abolished_status_survive_a_reimport(db, tmp_path):
 def test_under_imports_only_the_subtree_and_its_ancestors(db, tmp_path):
     directory = write_dataset(tmp_path / "divisions")
 
-    result = import_divisions(directory=directory, under=["620725101"])
+    result = import_divisions(actor=SYSTEM, directory=directory, under=["620725101"])
 
     expected = {
         "62",
@@ -308,7 +311,7 @@ def test_under_imports_only_the_subtree_and_its_ancestors(db, tmp_path):
 def test_under_accepts_several_codes(db, tmp_path):
     directory = write_dataset(tmp_path / "divisions")
 
-    import_divisions(directory=directory, under=["620725102", "15"])
+    import_divisions(actor=SYSTEM, directory=directory, under=["620725102", "15"])
 
     codes = set(stored())
     assert {"620725102201", "620725102400", "150121101201"} <= codes
@@ -320,7 +323,7 @@ def test_under_refuses_a_code_that_is_not_a_division_code(db, tmp_path):
     directory = write_dataset(tmp_path / "divisions")
 
     with pytest.raises(InvalidInput) as caught:
-        import_divisions(directory=directory, under=["6207x"])
+        import_divisions(actor=SYSTEM, directory=directory, under=["6207x"])
 
     assert caught.value.detail == {"under": "6207x"}
     assert set(stored()) == {COUNTRY_CODE}
@@ -367,7 +370,7 @@ def test_a_malformed_committee_row_names_file_and_line_and_writes_nothing(
     before = stored()
 
     with pytest.raises(DivisionFileError) as caught:
-        import_divisions(directory=directory)
+        import_divisions(actor=SYSTEM, directory=directory)
 
     assert f"villages.csv 第 {lineno} 行" in str(caught.value.message)
     assert caught.value.detail == {"file": "villages.csv", "line": lineno}
@@ -383,7 +386,7 @@ def test_an_invalid_kind_names_file_and_line(db, tmp_path):
     )
 
     with pytest.raises(DivisionFileError) as caught:
-        import_divisions(directory=directory)
+        import_divisions(actor=SYSTEM, directory=directory)
 
     assert caught.value.detail == {"file": "villages.csv", "line": lineno}
     assert set(stored()) == {COUNTRY_CODE}
@@ -394,7 +397,7 @@ def test_a_malformed_township_row_names_streets_csv(db, tmp_path):
     lineno = append_line(directory / "streets.csv", "62072510,短镇,620725,62,6207")
 
     with pytest.raises(DivisionFileError) as caught:
-        import_divisions(directory=directory)
+        import_divisions(actor=SYSTEM, directory=directory)
 
     assert caught.value.detail == {"file": "streets.csv", "line": lineno}
 
@@ -411,7 +414,7 @@ def test_the_line_number_counts_physical_lines(db, tmp_path):
     )
 
     with pytest.raises(DivisionFileError) as caught:
-        import_divisions(directory=directory)
+        import_divisions(actor=SYSTEM, directory=directory)
 
     assert caught.value.detail["line"] == lineno
 
@@ -421,7 +424,7 @@ def test_a_missing_file_is_named(db, tmp_path):
     (directory / "villages.csv").unlink()
 
     with pytest.raises(DivisionFileError) as caught:
-        import_divisions(directory=directory)
+        import_divisions(actor=SYSTEM, directory=directory)
 
     assert "villages.csv" in str(caught.value.message)
     assert caught.value.detail == {"file": "villages.csv"}
@@ -435,7 +438,7 @@ def test_a_missing_column_names_file_and_header_line(db, tmp_path):
     path.write_text(text, encoding="utf-8")
 
     with pytest.raises(DivisionFileError) as caught:
-        import_divisions(directory=directory)
+        import_divisions(actor=SYSTEM, directory=directory)
 
     message = str(caught.value.message)
     assert "villages.csv 第 1 行" in message
@@ -461,7 +464,7 @@ def test_a_failure_while_writing_rolls_everything_back(db, tmp_path, monkeypatch
             pass
 
     with pytest.raises(RuntimeError):
-        import_divisions(directory=directory, progress=FailingBar)
+        import_divisions(actor=SYSTEM, directory=directory, progress=FailingBar)
 
     assert set(stored()) == {COUNTRY_CODE}
 
@@ -482,7 +485,7 @@ def test_progress_receives_the_number_of_rows_to_write(db, tmp_path, monkeypatch
         def close(self) -> None:
             self.closed = True
 
-    import_divisions(directory=directory, progress=Bar)
+    import_divisions(actor=SYSTEM, directory=directory, progress=Bar)
 
     assert [(b.total, b.done, b.closed) for b in bars] == [(len(TREE), len(TREE), True)]
 
@@ -619,8 +622,8 @@ def test_an_import_that_writes_is_audited_and_a_no_op_is_not(db, tmp_path):
     from yinzheng.ledger.models import Entry
 
     directory = write_dataset(tmp_path / "divisions")
-    result = import_divisions(directory=directory)
-    import_divisions(directory=directory)
+    result = import_divisions(actor=SYSTEM, directory=directory)
+    import_divisions(actor=SYSTEM, directory=directory)
 
     (entry,) = Entry.objects.filter(event="divisions.imported")
     assert entry.chain.key == "audit"

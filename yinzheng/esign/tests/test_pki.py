@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtensionOID, NameOID
 
 from yinzheng.core import clock
+from yinzheng.core.actors import SYSTEM
 from yinzheng.divisions import services as division_services
 from yinzheng.esign import keys, pki, services
 from yinzheng.esign.choices import KeyPurpose, RevocationReason
@@ -81,7 +82,7 @@ def test_the_township_key_that_signs_checkpoints_is_the_one_that_issues_seals(es
 def test_a_physical_seal_gets_no_certificate(seal):
     assert not KeyPair.objects.filter(seal=seal).exists()
     with pytest.raises(services.InvalidInput) as exc:
-        services.seal_certificate_issue(actor=None, seal_id=seal.pk)
+        services.seal_certificate_issue(actor=SYSTEM, seal_id=seal.pk)
     assert exc.value.code == "seal_not_electronic"
 
 

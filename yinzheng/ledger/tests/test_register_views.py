@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core import inbox
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as people
 from yinzheng.ledger import registers
 from yinzheng.ledger.models import Archive, Checkpoint, Confirmation
@@ -25,7 +26,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR signature strokes"
 def add(register="certificate", n=1, committee=COMMITTEE, **over):
     fields = cert_fields(n, **over) if register == "certificate" else work_fields(n)
     return registers.register_append(
-        actor=None,
+        actor=SYSTEM,
         committee_code=committee,
         register=register,
         matter=f"seals.usagerequest:{committee}-{register}-{n}",

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from yinzheng.accounts.choices import Role
 from yinzheng.core import clock
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people
 from yinzheng.esign.models import KeyPair
@@ -66,7 +67,7 @@ def cert_fields(n=1, **over):
 def add(register="work", n=1, committee=COMMITTEE, **over):
     fields = work_fields(n, **over) if register == "work" else cert_fields(n, **over)
     return registers.register_append(
-        actor=None,
+        actor=SYSTEM,
         committee_code=committee,
         register=register,
         matter=f"seals.usagerequest:{register}-{n}",
@@ -122,10 +123,10 @@ def test_a_certificate_entry_stays_unconfirmed_until_the_resident_signs_REQ_073(
     chain = entry.chain
     assert [r.confirmed for r in registers.rows(chain)] == [False]
     with pytest.raises(InvalidInput):
-        registers.confirm(actor=None, entry_id=entry.pk, method="screen")
+        registers.confirm(actor=SYSTEM, entry_id=entry.pk, method="screen")
     png = SimpleUploadedFile("sig.png", b"\x89PNG signature", "image/png")
     confirmation = registers.confirm(
-        actor=None, entry_id=entry.pk, method="screen", signature=png
+        actor=SYSTEM, entry_id=entry.pk, method="screen", signature=png
     )
     assert (
         confirmation.signature_sha256
@@ -134,7 +135,7 @@ def test_a_certificate_entry_stays_unconfirmed_until_the_resident_signs_REQ_073(
     assert [r.confirmed for r in registers.rows(chain)] == [True]
     with pytest.raises(Conflict):
         registers.confirm(
-            actor=None, entry_id=entry.pk, method="paper", paper_reference="第3页"
+            actor=SYSTEM, entry_id=entry.pk, method="paper", paper_reference="第3页"
         )
 
 
@@ -142,7 +143,7 @@ def test_work_entries_cannot_be_confirmed(in_2026):
     entry = add("work", 1)
     with pytest.raises(Exception) as exc:
         registers.confirm(
-            actor=None, entry_id=entry.pk, method="paper", paper_reference="p1"
+            actor=SYSTEM, entry_id=entry.pk, method="paper", paper_reference="p1"
         )
     assert getattr(exc.value, "code", "") == "entry_not_found"
 
@@ -150,12 +151,12 @@ def test_work_entries_cannot_be_confirmed(in_2026):
 def test_the_township_signs_checkpoints_with_its_authority_key(in_2026):
     add("work", 1)
     key = registers.chain_key("work", COMMITTEE, 2026)
-    checkpoint = checkpoints.checkpoint_sign(actor=None, chain_key=key)
+    checkpoint = checkpoints.checkpoint_sign(actor=SYSTEM, chain_key=key)
     assert checkpoint.signer_id == "620725101"
     assert checkpoint.key.division_id == "620725101"
-    assert checkpoints.checkpoint_sign(actor=None, chain_key=key) is None  # no growth
+    assert checkpoints.checkpoint_sign(actor=SYSTEM, chain_key=key) is None  # no growth
     add("work", 2)
-    assert checkpoints.checkpoint_sign(actor=None, chain_key=key).seq == 2
+    assert checkpoints.checkpoint_sign(actor=SYSTEM, chain_key=key).seq == 2
     (report,) = services.verify(chain_key=key)
     assert report.ok, report.breaks
 
@@ -217,7 +218,7 @@ def test_a_rewritten_chain_fails_against_the_townships_checkpoint(in_2026):
     add("work", 1)
     add("work", 2)
     key = registers.chain_key("work", COMMITTEE, 2026)
-    checkpoints.checkpoint_sign(actor=None, chain_key=key)
+    checkpoints.checkpoint_sign(actor=SYSTEM, chain_key=key)
     _rewrite_chain(key, "伪造的内容")
     (report,) = services.verify(chain_key=key)
     problems = [b.problem for b in report.breaks]
@@ -228,7 +229,7 @@ def test_a_rewritten_chain_fails_against_the_townships_checkpoint(in_2026):
 def test_a_forged_checkpoint_signature_is_detected(in_2026):
     add("work", 1)
     key = registers.chain_key("work", COMMITTEE, 2026)
-    checkpoint = checkpoints.checkpoint_sign(actor=None, chain_key=key)
+    checkpoint = checkpoints.checkpoint_sign(actor=SYSTEM, chain_key=key)
     with triggers_disabled():
         sql(
             "UPDATE ledger_checkpoint SET head_hash=%s WHERE id=%s",
@@ -241,7 +242,7 @@ def test_a_forged_checkpoint_signature_is_detected(in_2026):
 def test_checkpoints_refuse_update_and_delete(in_2026):
     add("work", 1)
     key = registers.chain_key("work", COMMITTEE, 2026)
-    checkpoint = checkpoints.checkpoint_sign(actor=None, chain_key=key)
+    checkpoint = checkpoints.checkpoint_sign(actor=SYSTEM, chain_key=key)
     for statement in (
         "UPDATE ledger_checkpoint SET seq = 9 WHERE id = %s",
         "DELETE FROM ledger_checkpoint WHERE id = %s",
@@ -254,7 +255,7 @@ def test_archiving_needs_the_year_to_be_over_REQ_074(in_2026):
     add("work", 1)
     with pytest.raises(InvalidInput) as exc:
         archives.register_archive(
-            actor=None, committee_code=COMMITTEE, register="work", year=2026
+            actor=SYSTEM, committee_code=COMMITTEE, register="work", year=2026
         )
     assert exc.value.code == "year_not_over"
 
@@ -267,7 +268,7 @@ def test_the_archive_closes_the_year_with_book_sheet_and_signed_hashes_REQ_074(
     add("work", 2)
     clock_at(2027, 1, 4, 9)
     archive = archives.register_archive(
-        actor=None, committee_code=COMMITTEE, register="work", year=2026
+        actor=SYSTEM, committee_code=COMMITTEE, register="work", year=2026
     )
     pdf, xlsx = archive.pdf.read(), archive.xlsx.read()
     assert pdf.startswith(b"%PDF")
@@ -289,7 +290,7 @@ def test_the_archive_closes_the_year_with_book_sheet_and_signed_hashes_REQ_074(
     # The archived year takes nothing more, and verifies.
     with pytest.raises(Conflict) as exc:
         archives.register_archive(
-            actor=None, committee_code=COMMITTEE, register="work", year=2026
+            actor=SYSTEM, committee_code=COMMITTEE, register="work", year=2026
         )
     assert exc.value.code == "already_archived"
     (report,) = services.verify(chain_key=registers.chain_key("work", COMMITTEE, 2026))
@@ -307,7 +308,7 @@ def test_a_year_whose_entries_hold_angle_brackets_is_archived_as_written_REQ_074
     clock_at(2027, 1, 4, 9)
 
     archive = archives.register_archive(
-        actor=None, committee_code=COMMITTEE, register="work", year=2026
+        actor=SYSTEM, committee_code=COMMITTEE, register="work", year=2026
     )
 
     assert archive.pdf.read().startswith(b"%PDF")
@@ -325,7 +326,7 @@ def test_the_archived_spreadsheet_keeps_a_cell_beginning_with_equals_as_text_REQ
     clock_at(2027, 1, 4, 9)
 
     archive = archives.register_archive(
-        actor=None, committee_code=COMMITTEE, register="work", year=2026
+        actor=SYSTEM, committee_code=COMMITTEE, register="work", year=2026
     )
 
     from openpyxl import load_workbook
@@ -340,7 +341,7 @@ def test_an_archived_year_refuses_new_entries_and_confirmations_REQ_074(tree, cl
     entry = add("certificate", 1)
     clock_at(2027, 1, 2, 9)
     archives.register_archive(
-        actor=None,
+        actor=SYSTEM,
         committee_code=COMMITTEE,
         register="certificate",
         year=2026,
@@ -348,7 +349,7 @@ def test_an_archived_year_refuses_new_entries_and_confirmations_REQ_074(tree, cl
     )
     with pytest.raises(Conflict) as exc:
         registers.confirm(
-            actor=None, entry_id=entry.pk, method="paper", paper_reference="p1"
+            actor=SYSTEM, entry_id=entry.pk, method="paper", paper_reference="p1"
         )
     assert exc.value.code == "register_year_archived"
     clock_at(2026, 12, 31, 23, 59, 59)  # a late writer with a skewed clock
@@ -365,7 +366,7 @@ def test_unconfirmed_certificate_entries_block_the_archive_without_a_note_REQ_07
     clock_at(2027, 1, 2, 9)
     with pytest.raises(Conflict) as exc:
         archives.register_archive(
-            actor=None, committee_code=COMMITTEE, register="certificate", year=2026
+            actor=SYSTEM, committee_code=COMMITTEE, register="certificate", year=2026
         )
     assert exc.value.code == "unconfirmed_entries"
     assert exc.value.detail == [1]
@@ -374,7 +375,7 @@ def test_unconfirmed_certificate_entries_block_the_archive_without_a_note_REQ_07
 def test_a_year_without_entries_is_archived_as_an_empty_book(tree, clock_at):
     clock_at(2027, 1, 2, 9)
     archive = archives.register_archive(
-        actor=None, committee_code=COMMITTEE, register="work", year=2026
+        actor=SYSTEM, committee_code=COMMITTEE, register="work", year=2026
     )
     assert archive.entries == 0
     assert archive.pdf.read().startswith(b"%PDF")
@@ -385,7 +386,7 @@ def test_a_changed_archive_file_or_appended_entry_fails_verification(tree, clock
     add("work", 1)
     clock_at(2027, 1, 2, 9)
     archive = archives.register_archive(
-        actor=None, committee_code=COMMITTEE, register="work", year=2026
+        actor=SYSTEM, committee_code=COMMITTEE, register="work", year=2026
     )
     with open(archive.pdf.path, "ab") as fh:
         fh.write(b"%tampered")
@@ -405,7 +406,7 @@ def test_the_verify_command_checks_checkpoints_and_archives(tree, clock_at, caps
     clock_at(2026, 5, 1, 9)
     add("work", 1)
     key = registers.chain_key("work", COMMITTEE, 2026)
-    checkpoints.checkpoint_sign(actor=None, chain_key=key)
+    checkpoints.checkpoint_sign(actor=SYSTEM, chain_key=key)
     _rewrite_chain(key, "改写")
     with pytest.raises(SystemExit) as exc:
         call_command("ledger", "verify", "--json")
@@ -416,7 +417,7 @@ def test_the_verify_command_checks_checkpoints_and_archives(tree, clock_at, caps
 def test_master_key_encrypts_the_private_key_at_rest(in_2026):
     add("work", 1)
     checkpoints.checkpoint_sign(
-        actor=None, chain_key=registers.chain_key("work", COMMITTEE, 2026)
+        actor=SYSTEM, chain_key=registers.chain_key("work", COMMITTEE, 2026)
     )
     row = KeyPair.objects.get(division_id="620725101")
     assert b"PRIVATE" not in bytes(row.private_key_encrypted)
@@ -444,7 +445,7 @@ def test_numbers_are_consecutive_whatever_the_order_of_appends(plan):
     for register in plan:
         fields = work_fields() if register == "work" else cert_fields()
         entry = registers.register_append(
-            actor=None,
+            actor=SYSTEM,
             committee_code=COMMITTEE,
             register=register,
             matter=f"m:{uuid.uuid4()}",
@@ -470,7 +471,7 @@ def test_thirty_two_concurrent_writers_leave_no_gap_and_no_fork(clock_at):
         try:
             for i in range(5):
                 registers.register_append(
-                    actor=None,
+                    actor=SYSTEM,
                     committee_code=COMMITTEE,
                     register="work",
                     matter=f"m:{n}:{i}",

@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from yinzheng.core.actors import SYSTEM
 from yinzheng.ledger import audit, services
 from yinzheng.ledger.canonical import canonical
 from yinzheng.ledger.models import GENESIS_HASH, Chain, Entry
@@ -232,7 +233,7 @@ def test_audit_record_is_chained_per_county(tree):
 
     committee = Division.objects.get(code=tree["A1a"])
     entry = audit.record(
-        actor=None,
+        actor=SYSTEM,
         event="test.changed",
         subject=committee,
         before={"a": 1},

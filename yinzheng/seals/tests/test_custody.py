@@ -11,6 +11,7 @@ from yinzheng.accounts import services as accounts
 from yinzheng.accounts.choices import Role
 from yinzheng.accounts.models import RoleGrant
 from yinzheng.core import clock, inbox
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import (
     Conflict,
     InvalidInput,
@@ -46,7 +47,7 @@ class TestCustody:
         seal = factories.issued(officer=people.township, committee=tree["A1a"])
         both = f.user("both", role=Role.CUSTODIAN, at=tree["A1a"])
         accounts.grant_role(
-            actor=None, user=both, role=Role.HEAD, division_code=tree["A1a"]
+            actor=SYSTEM, user=both, role=Role.HEAD, division_code=tree["A1a"]
         )
         for appointee in (people.head, both):
             with pytest.raises(SeparationOfDuties) as exc:
@@ -119,7 +120,7 @@ class TestHead:
         day = dt.timedelta(days=1)
         start = timezone.now() - 30 * day
         RoleGrant.objects.filter(pk=old.pk).update(granted_at=start)
-        accounts.grant_revoke(actor=None, grant_id=old.pk)
+        accounts.grant_revoke(actor=SYSTEM, grant_id=old.pk)
         RoleGrant.objects.filter(pk=old.pk).update(revoked_at=start + 10 * day)
         new_head = f.user("newhead", role=Role.HEAD, at=tree["A1a"])
         RoleGrant.objects.filter(user=new_head).update(granted_at=start + 10 * day)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from yinzheng.accounts import services as accounts
 from yinzheng.accounts.choices import Role
 from yinzheng.core import clock
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 from yinzheng.core.tests import factories as f
 from yinzheng.divisions import services as divisions
@@ -43,7 +44,7 @@ OPS = [
 def _staff(username: str, role: str, at: str):
     user = f.user(username)
     if not user.grants.active().filter(role=role, division_id=at).exists():
-        accounts.grant_role(actor=None, user=user, role=role, division_code=at)
+        accounts.grant_role(actor=SYSTEM, user=user, role=role, division_code=at)
     return user
 
 

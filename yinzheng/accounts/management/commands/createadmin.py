@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yinzheng.accounts import services
 from yinzheng.accounts.choices import Role
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 
 
@@ -32,14 +33,14 @@ class Command(BaseCommand):
             raise CommandError("；".join(exc.messages)) from exc
         try:
             user = services.user_create(
-                actor=None,
+                actor=SYSTEM,
                 username=username,
                 password=password,
                 full_name=full_name,
                 is_superuser=True,
             )
             services.grant_role(
-                actor=None, user=user, role=Role.ADMIN, division_code="CN"
+                actor=SYSTEM, user=user, role=Role.ADMIN, division_code="CN"
             )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from yinzheng.accounts import services
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.models import User
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 
 
@@ -30,16 +31,16 @@ class Command(BaseCommand):
                 grant = user.grants.active().filter(role=role, division_id=code).first()
                 if grant is None:
                     raise CommandError("没有这项有效授权")
-                services.grant_revoke(actor=None, grant_id=grant.pk)
+                services.grant_revoke(actor=SYSTEM, grant_id=grant.pk)
                 self.stdout.write(f"已撤销 {username} 在 {code} 的 {Role(role).label}")
                 return
             if user is None:
                 user = services.user_create(
-                    actor=None, username=username, password=None, full_name=full_name
+                    actor=SYSTEM, username=username, password=None, full_name=full_name
                 )
                 self.stdout.write(f"已新建用户 {username}（尚无密码，请由管理员设置）")
             services.grant_role(
-                actor=None,
+                actor=SYSTEM,
                 user=user,
                 role=role,
                 division_code=code,

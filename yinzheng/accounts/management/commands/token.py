@@ -3,6 +3,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from yinzheng.accounts.models import User
+from yinzheng.core.actors import SYSTEM
 from yinzheng.ledger import audit
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             if created:
                 # The key itself never enters the trail.
                 audit.record(
-                    actor=None,
+                    actor=SYSTEM,
                     event="api_token.rotated" if rotate else "api_token.issued",
                     subject=user,
                 )

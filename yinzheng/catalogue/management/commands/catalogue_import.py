@@ -13,6 +13,7 @@ from django.db import transaction
 
 from yinzheng.catalogue import exports, services
 from yinzheng.catalogue.models import CatalogueList, Item, ListVersion
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 
 
@@ -78,7 +79,7 @@ def _import(
 ) -> ListVersion:
     # A command acts as the system (actor None), like the other operator commands.
     version = services.version_draft(
-        actor=None, list_id=list_id, reason=reason, source_document=source_document
+        actor=SYSTEM, list_id=list_id, reason=reason, source_document=source_document
     )
     # The draft starts from the published entries; keep those that already sit in
     # the file's order with the same note, take out the rest and append what is missing.
@@ -91,12 +92,15 @@ def _import(
             position += 1
         else:
             services.version_remove_item(
-                actor=None, version_id=version.pk, item_key=key
+                actor=SYSTEM, version_id=version.pk, item_key=key
             )
     for row in rows[position:]:
         try:
             services.version_add_item(
-                actor=None, version_id=version.pk, item_key=row.item_key, note=row.note
+                actor=SYSTEM,
+                version_id=version.pk,
+                item_key=row.item_key,
+                note=row.note,
             )
         except DomainError as exc:
             raise _RowRefused(

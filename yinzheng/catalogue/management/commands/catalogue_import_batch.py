@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from yinzheng.catalogue.batches import national_batch_import
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         except (OSError, ValueError) as exc:
             raise CommandError(f"无法读取 {file}：{exc}") from exc
         try:
-            version, tasks = national_batch_import(actor=None, data=data)
+            version, tasks = national_batch_import(actor=SYSTEM, data=data)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(

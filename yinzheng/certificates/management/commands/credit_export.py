@@ -11,6 +11,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from yinzheng.certificates import commitments
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 
 LABELS = {
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError("--timeout 须大于 0")
         try:
             outcomes = commitments.credit_export(
-                actor=None, under=under, dry_run=dry_run, timeout=timeout
+                actor=SYSTEM, under=under, dry_run=dry_run, timeout=timeout
             )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc

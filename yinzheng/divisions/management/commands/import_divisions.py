@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 from yinzheng.divisions.importer import import_divisions
 
@@ -33,7 +34,9 @@ class Command(BaseCommand):
             )
 
         try:
-            result = import_divisions(directory=directory, under=under, progress=bar)
+            result = import_divisions(
+                actor=SYSTEM, directory=directory, under=under, progress=bar
+            )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         except DatabaseError as exc:

@@ -17,6 +17,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 from yinzheng.esign import keys, pki, services, trustlist
 from yinzheng.seals.choices import ACTIVE_STATUSES, SealForm
@@ -77,7 +78,7 @@ class Command(BaseCommand):
         failed = False
         for seal in seals:
             try:
-                row = services.seal_certificate_issue(actor=None, seal_id=seal.pk)
+                row = services.seal_certificate_issue(actor=SYSTEM, seal_id=seal.pk)
             except DomainError as exc:
                 failed = True
                 self.stderr.write(f"{seal.serial}: {exc.message}")

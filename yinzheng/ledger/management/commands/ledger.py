@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 from yinzheng.ledger import archives, checkpoints, registers, services
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         if action == "verify":
             self._verify(options.get("chain"), options.get("json", False))
         elif action == "checkpoint":
-            made = checkpoints.checkpoint_all(actor=None, under=options.get("under"))
+            made = checkpoints.checkpoint_all(actor=SYSTEM, under=options.get("under"))
             for cp in made:
                 self.stdout.write(f"{cp.chain.key}: 签署至序号 {cp.seq}")
             self.stdout.write(f"共签署 {len(made)} 个检查点")
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             for register in options.get("register") or registers.Register.ALL:
                 try:
                     archive = archives.register_archive(
-                        actor=None,
+                        actor=SYSTEM,
                         committee_code=code,
                         register=register,
                         year=options["year"],
