@@ -269,10 +269,16 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
     commitment = serializers.SerializerMethodField(
         help_text="以告知承诺办结时的承诺（REQ-082）"
     )
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="当前用户此时可办理的操作（flags, exception, consultation, sign, "
+        "risk, verify, transfer, approve, issue, refuse, withdraw, annul, report, "
+        "attach, commitment）；服务端仍会再次检查"
+    )
 
     class Meta(CertificateRequestSerializer.Meta):
         fields = [
             *CertificateRequestSerializer.Meta.fields,
+            "allowed_actions",
             "facts",
             "category",
             "copies",
@@ -320,11 +326,13 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
             "commitment",
         ]
 
+    def get_allowed_actions(self, obj: CertificateRequest) -> list[str]:
+        request = self.context.get("request")
+        return sorted(policy.allowed_actions(getattr(request, "user", None), obj))
+
     @extend_schema_field(CertificateDecisionSerializer)
     def get_decision(self, obj: CertificateRequest) -> dict:
-        if obj.is_open:
-            return selectors.decision_for(obj).as_dict()
-        return obj.decision
+        return selectors.decision_shown(obj)
 
     def get_catalogue_versions(self, obj: CertificateRequest) -> list[str]:
         return [
@@ -611,7 +619,7 @@ def _valid(serializer_class, request) -> dict[str, Any]:
     return data.validated_data
 
 
-def _detail(pk: int) -> dict:
+def _detail(pk: int, request: Any) -> dict:
     req = CertificateRequest.objects.select_related(
         "committee",
         "item",
@@ -622,7 +630,7 @@ def _detail(pk: int) -> dict:
         "refused_by",
         "register_entry",
     ).get(pk=pk)
-    return CertificateRequestDetailSerializer(req).data
+    return CertificateRequestDetailSerializer(req, context={"request": request}).data
 
 
 def _step(summary: str, request_serializer=None, status: int = 200):
@@ -679,7 +687,7 @@ class CertificateRequestViewSet(
         return qs.order_by("-received_at", "-pk")
 
     def _done(self, pk: int, status: int = 200) -> Response:
-        return Response(_detail(pk), status=status)
+        return Response(_detail(pk, self.request), status=status)
 
     @extend_schema(
         summary="受理证明申请并作出判断（REQ-031；身份号码须通过校验）",

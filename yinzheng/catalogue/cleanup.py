@@ -29,7 +29,6 @@ from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.ledger import audit
 
-from . import policy as _catalogue_policy  # noqa: F401  (registers the actions)
 from . import selectors, services
 from .choices import (
     CLEANUP_REMOVALS,

@@ -33,7 +33,6 @@ from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 
-from . import policy as _catalogue_policy  # noqa: F401  (registers the actions)
 from .choices import Complexity, GuideStatus
 from .models import Guide, Item
 

@@ -32,7 +32,6 @@ from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.ledger import audit
 
-from . import policy as _catalogue_policy  # noqa: F401  (registers the actions)
 from . import selectors
 from .choices import Channel, VersionStatus
 from .models import CatalogueList, ListVersion, Publication

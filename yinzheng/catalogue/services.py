@@ -37,7 +37,6 @@ from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
-from . import policy as _catalogue_policy  # noqa: F401  (registers the actions)
 from . import selectors
 from .choices import (
     ELIGIBLE_BASIS_TYPES,

@@ -10,6 +10,9 @@ read the credit records, civil affairs records their disclosure and penalty and
 configures the credit platform of its jurisdiction.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
@@ -76,3 +79,89 @@ for _action in [
     ),
 ]:
     policy.register(_action)
+
+
+# What a request's page and the API offer (policy.allowed_actions) --------------------
+#
+# Each step needs its action at the request's committee (above) and the request in the
+# state its service accepts; the services check both again.
+
+
+def _offers() -> None:
+    from .choices import ConsultationResult, Outcome, Status
+    from .models import CertificateRequest
+    from .selectors import decision_shown, demand_warning
+
+    def received(req: Any, _user: Any) -> bool:
+        return bool(req.status == Status.RECEIVED)
+
+    def outcome(req: Any) -> Any:
+        return decision_shown(req).get("outcome")
+
+    def public_interest(req: Any) -> bool:
+        return bool(req.public_interest or (req.item and req.item.public_interest))
+
+    def legal_risk(req: Any) -> bool:
+        return bool(req.legal_risk or (req.item and req.item.legal_risk))
+
+    def consultation_to_sign(req: Any) -> bool:
+        con = getattr(req, "consultation", None)
+        return bool(
+            con is not None
+            and con.result == ConsultationResult.AGREED
+            and con.head_signed_by_id is None
+        )
+
+    def when(test: Callable[[Any], Any]) -> Callable[[Any, Any], bool]:
+        return lambda req, user: received(req, user) and bool(test(req))
+
+    def in_status(status: str) -> Callable[[Any, Any], bool]:
+        return lambda req, _user: bool(req.status == status)
+
+    def still_open(req: Any, _user: Any) -> bool:
+        return bool(req.is_open)
+
+    handle, approve = "certificate.handle", "certificate.approve"
+    policy.offer(
+        CertificateRequest,
+        policy.ObjectAction("flags", handle, received),
+        policy.ObjectAction(
+            "exception",
+            handle,
+            when(lambda r: decision_shown(r).get("exception_available")),
+        ),
+        policy.ObjectAction("consultation", handle, when(public_interest)),
+        policy.ObjectAction("sign", approve, when(consultation_to_sign)),
+        policy.ObjectAction("risk", handle, when(legal_risk)),
+        policy.ObjectAction(
+            "verify", handle, when(lambda r: outcome(r) == Outcome.ISSUE)
+        ),
+        policy.ObjectAction(
+            "transfer", handle, when(lambda r: outcome(r) == Outcome.TRANSFER_PARTY)
+        ),
+        policy.ObjectAction("approve", approve, in_status(Status.VERIFIED)),
+        policy.ObjectAction("issue", "certificate.seal", in_status(Status.APPROVED)),
+        policy.ObjectAction(
+            "refuse",
+            handle,
+            lambda r, u: bool(r.is_open and outcome(r) != Outcome.TRANSFER_PARTY),
+        ),
+        policy.ObjectAction("withdraw", handle, still_open),
+        policy.ObjectAction("annul", approve, in_status(Status.ISSUED)),
+        policy.ObjectAction(
+            "report",
+            handle,
+            lambda r, u: bool(
+                r.is_open and demand_warning(r) and not r.demand_reports.exists()
+            ),
+        ),
+        policy.ObjectAction("attach", handle, still_open),
+        policy.ObjectAction(
+            "commitment",
+            handle,
+            when(lambda r: decision_shown(r).get("commitment_available")),
+        ),
+    )
+
+
+_offers()

@@ -210,6 +210,18 @@ def decision_for(req: CertificateRequest) -> rules.Decision:
     return rules.decide(request_item_facts(req), request_facts(req))
 
 
+def decision_shown(req: CertificateRequest) -> dict[str, Any]:
+    """The decision as pages and the API show it: live while the request is open, as
+    kept once it is final. Worked out once per loaded request (a page asks it for
+    every action it may offer)."""
+    if not req.is_open:
+        return req.decision
+    cached = req.__dict__.get("_decision_shown")
+    if cached is None:
+        cached = req.__dict__["_decision_shown"] = decision_for(req).as_dict()
+    return cached
+
+
 def demand_warning(req: CertificateRequest) -> bool:
     """REQ-016: a unit demands a certificate the committee's positive list does not
     name (Party matters aside: they are not the committee's to issue at all)."""

@@ -48,7 +48,7 @@ from yinzheng.esign import hooks as esign_hooks
 from yinzheng.ledger.forms import SIGNATURE_DATA_URL_MAX_CHARS
 
 from . import commitments, rules, selectors, services
-from .choices import ConsultationResult, IntakeClass, Outcome, Status
+from .choices import IntakeClass, Outcome, Status
 from .forms import (
     AttachForm,
     CommitmentForm,
@@ -303,13 +303,6 @@ def new(request):
 # The decision screen ------------------------------------------------------------------
 
 
-def _decision(req: CertificateRequest) -> dict:
-    """The decision as the page shows it: live while open, as kept once final."""
-    if req.is_open:
-        return selectors.decision_for(req).as_dict()
-    return req.decision
-
-
 def _forms(req: CertificateRequest, decision: dict) -> dict[str, Any]:
     exceptions = tuple(req.item.exceptions) if req.item_id else ()
     exc = getattr(req, "exceptionrecord", None)
@@ -389,13 +382,10 @@ def _detail_page(
     request, req: CertificateRequest, bound: tuple[str, Any] | None = None
 ):
     user = request.user
-    decision = _decision(req)
+    decision = selectors.decision_shown(req)
     forms = _forms(req, decision)
     if bound is not None:
         forms[bound[0]] = bound[1]
-    open_ = req.status == Status.RECEIVED
-    may_handle = policy.can(user, HANDLE, req)
-    may_approve = policy.can(user, APPROVE, req)
     con = getattr(req, "consultation", None)
     entry = req.register_entry
     confirm_url = None
@@ -404,36 +394,6 @@ def _detail_page(
             "ledger:register_confirm",
             args=[req.committee_id, entry.data["data"]["year"], entry.pk],
         )
-    public_interest = req.public_interest or bool(req.item and req.item.public_interest)
-    legal_risk = req.legal_risk or bool(req.item and req.item.legal_risk)
-    show = {
-        "flags": open_ and may_handle,
-        "exception": open_ and may_handle and decision.get("exception_available"),
-        "consultation": open_ and may_handle and public_interest,
-        "sign": open_
-        and may_approve
-        and con is not None
-        and con.result == ConsultationResult.AGREED
-        and con.head_signed_by_id is None,
-        "risk": open_ and may_handle and legal_risk,
-        "verify": open_ and may_handle and decision.get("outcome") == Outcome.ISSUE,
-        "transfer": open_
-        and may_handle
-        and decision.get("outcome") == Outcome.TRANSFER_PARTY,
-        "approve": req.status == Status.VERIFIED and may_approve,
-        "issue": req.status == Status.APPROVED and policy.can(user, SEAL, req),
-        "refuse": req.is_open
-        and may_handle
-        and decision.get("outcome") != Outcome.TRANSFER_PARTY,
-        "withdraw": req.is_open and may_handle,
-        "annul": req.status == Status.ISSUED and may_approve,
-        "report": req.is_open
-        and may_handle
-        and selectors.demand_warning(req)
-        and not req.demand_reports.exists(),
-        "attach": req.is_open and may_handle,
-        "commitment": open_ and may_handle and decision.get("commitment_available"),
-    }
     commitment = getattr(req, "commitment", None)
     return render(
         request,
@@ -449,7 +409,7 @@ def _detail_page(
             else "",
             "tags": [TAG_LABELS.get(t, t) for t in decision.get("tags", [])],
             "forms": forms,
-            "show": show,
+            "show": policy.allowed_actions(user, req),
             "bound": bound[0] if bound else None,
             "id_number": masking.mask_id_number(req.id_number),
             "phone": masking.mask_phone(req.phone),
@@ -789,7 +749,7 @@ def status(request, code: str | None = None):
     req = selectors.by_tracking_code(code) if code else None
     context: dict[str, Any] = {"form": form, "code": code, "req": req}
     if req is not None:
-        decision = _decision(req)
+        decision = selectors.decision_shown(req)
         context.update(
             name=masking.mask_name(req.resident_name),
             route=req.refusal_route or decision.get("route", ""),

@@ -47,7 +47,6 @@ from yinzheng.seals import services as seal_services
 from yinzheng.seals.choices import ACTIVE_STATUSES, SealForm, SealStatus
 
 from . import keys, pades, pki, tokens
-from . import policy as _esign_policy  # noqa: F401  (registers the actions)
 from .choices import QueryKind, RevocationReason
 from .models import KeyPair, SignedDocument, VerificationQuery
 

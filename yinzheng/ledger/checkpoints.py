@@ -20,7 +20,6 @@ from yinzheng.core.errors import NotFound
 from yinzheng.esign import keys
 
 from . import audit
-from . import policy as _ledger_policy  # noqa: F401  (registers the actions)
 from .canonical import canonical
 from .models import GENESIS_HASH, Chain, Checkpoint, Entry
 from .services import Break, _at_text

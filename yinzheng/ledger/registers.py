@@ -30,7 +30,6 @@ from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.files import upload_sha256
 
 from . import audit, services
-from . import policy as _ledger_policy  # noqa: F401  (registers the actions)
 from .models import Chain, Confirmation, Entry
 
 

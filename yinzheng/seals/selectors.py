@@ -21,7 +21,6 @@ from yinzheng.divisions.models import Division
 from yinzheng.ledger.audit import subject_label
 from yinzheng.ledger.models import Entry
 
-from . import policy as _seal_policy  # noqa: F401  (registers the actions)
 from .choices import HandoverStatus, SealStatus, TakeOutStatus, UseStatus
 from .models import (
     CollectionTask,

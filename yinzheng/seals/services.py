@@ -53,7 +53,6 @@ from yinzheng.divisions.models import Division
 from yinzheng.divisions.services import committee_deactivated
 from yinzheng.ledger import audit
 
-from . import policy as _seal_policy  # noqa: F401  (registers the actions)
 from . import selectors
 from .choices import (
     ACTIVE_STATUSES,

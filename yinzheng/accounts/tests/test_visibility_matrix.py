@@ -110,3 +110,23 @@ def test_anonymous_gets_401_from_the_api_and_a_login_redirect_from_pages(committ
 
     page = Client().get(f"/divisions/{A1A}/")
     assert page.status_code == 302 and "/accounts/login/" in page["Location"]
+
+
+@pytest.mark.parametrize(("role", "at", "sees"), MATRIX, ids=IDS)
+def test_division_owned_rows_are_visible_exactly_where_the_action_allows(
+    committees, role, at, sees
+):
+    """Seals as the example of every ScopedQuerySet: `visible_to(user)` keeps the rows
+    of the subtrees where the user holds a role of the model's view action."""
+    from yinzheng.seals.models import Seal
+    from yinzheng.seals.tests import factories as seal_factories
+
+    root = factories.user("root", superuser=True)
+    for code in ALL:
+        seal_factories.issued(officer=root, committee=code)
+    user = make_user(role, at)
+    may_view = role is not None and role in policy.action("seal.view").roles
+    expected = sees if may_view else set()
+    seen = set(Seal.objects.visible_to(user).values_list("committee_id", flat=True))
+    assert seen == expected
+    assert seen == {c for c in ALL if policy.scope(user, "seal.view").covers(c)}
