@@ -301,7 +301,9 @@ class ObjectAction:
     asked with the viewer, since some steps are for one person only)."""
 
     name: str
-    action: str
+    # One of them suffices; None when `when` asks the policy itself about another
+    # division than the object's (a township's opinion on a county's list).
+    action: str | tuple[str, ...] | None
     when: Callable[[Any, Any], bool] | None = None
 
 
@@ -331,7 +333,8 @@ def allowed_actions(user: Any, obj: Any) -> Allowed:
     offers = next((_OFFERS[cls] for cls in type(obj).__mro__ if cls in _OFFERS), ())
     names = set()
     for oa in offers:
-        if not can(user, oa.action, obj):
+        needed = (oa.action,) if isinstance(oa.action, str) else oa.action
+        if needed is not None and not any(can(user, a, obj) for a in needed):
             continue
         if oa.when is not None and not oa.when(obj, user):
             continue

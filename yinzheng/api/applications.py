@@ -51,7 +51,7 @@ from yinzheng.catalogue.choices import (
 from yinzheng.catalogue.models import Application, ReviewOpinion
 from yinzheng.core import masking
 
-from .common import ERRORS, BinaryRenderer
+from .common import ERRORS, AllowedActionsField, BinaryRenderer
 from .serializers import ErrorSerializer
 
 # Plain strings with the allowed values in the help text: enums named by field name
@@ -105,11 +105,13 @@ class ReviewOpinionSerializer(serializers.ModelSerializer):
     opinion = serializers.CharField(help_text=_OPINION_HELP)
     opinion_display = serializers.CharField(source="get_opinion_display")
     recorded_by = serializers.SerializerMethodField(help_text="登记人")
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = ReviewOpinion
         fields = [
             "id",
+            "allowed_actions",
             "reviewer",
             "department",
             "township",
@@ -189,10 +191,12 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     decision_problems = serializers.SerializerMethodField(
         help_text="联审中、可作决定的人员可见：尚不能批准的原因（空为可以批准）"
     )
+    allowed_actions = AllowedActionsField()
 
     class Meta(ApplicationSerializer.Meta):
         fields = [
             *[f for f in ApplicationSerializer.Meta.fields if f != "opinions_pending"],
+            "allowed_actions",
             "owner",
             "contact",
             "reason",
@@ -648,7 +652,7 @@ class OpinionRecordView(APIView):
         row = admissions.opinion_record(
             actor=request.user, opinion_id=opinion.pk, **data.validated_data
         )
-        return Response(ReviewOpinionSerializer(row).data)
+        return Response(ReviewOpinionSerializer(row, context={"request": request}).data)
 
 
 @extend_schema_view(

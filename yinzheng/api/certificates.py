@@ -55,7 +55,7 @@ from yinzheng.certificates.models import (
 from yinzheng.core import clock, masking
 from yinzheng.esign import hooks as esign_hooks
 
-from .common import ERRORS, PDFRenderer
+from .common import ERRORS, AllowedActionsField, PDFRenderer
 from .registers import (
     RegisterConfirmationSerializer,
     RegisterConfirmSerializer,
@@ -269,11 +269,7 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
     commitment = serializers.SerializerMethodField(
         help_text="以告知承诺办结时的承诺（REQ-082）"
     )
-    allowed_actions = serializers.SerializerMethodField(
-        help_text="当前用户此时可办理的操作（flags, exception, consultation, sign, "
-        "risk, verify, transfer, approve, issue, refuse, withdraw, annul, report, "
-        "attach, commitment）；服务端仍会再次检查"
-    )
+    allowed_actions = AllowedActionsField()
 
     class Meta(CertificateRequestSerializer.Meta):
         fields = [
@@ -325,10 +321,6 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
             "confirm_url",
             "commitment",
         ]
-
-    def get_allowed_actions(self, obj: CertificateRequest) -> list[str]:
-        request = self.context.get("request")
-        return sorted(policy.allowed_actions(getattr(request, "user", None), obj))
 
     @extend_schema_field(CertificateDecisionSerializer)
     def get_decision(self, obj: CertificateRequest) -> dict:

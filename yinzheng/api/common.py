@@ -1,7 +1,13 @@
 """What every domain's endpoints share: the documented error answers and the renderers
 that let content negotiation accept a file download (the view returns the bytes)."""
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
+
+from yinzheng.accounts import policy
 
 from .serializers import ErrorSerializer
 
@@ -38,3 +44,23 @@ class PDFRenderer(FileRenderer):
 class XLSXRenderer(FileRenderer):
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     format = "xlsx"
+
+
+@extend_schema_field(
+    serializers.ListField(
+        child=serializers.CharField(),
+        help_text="当前用户此时可办理的操作（policy.allowed_actions）；服务端仍会再次检查",
+    )
+)
+class AllowedActionsField(serializers.Field):
+    """The workflow actions the requesting user may take on the object now, as the
+    pages offer them (`policy.allowed_actions`); the serializer needs the request in
+    its context."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> list[str]:
+        request = self.context.get("request")
+        return sorted(policy.allowed_actions(getattr(request, "user", None), value))

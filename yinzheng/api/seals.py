@@ -66,7 +66,7 @@ from yinzheng.seals.models import (
     UsageRequest,
 )
 
-from .common import ERRORS, BinaryRenderer
+from .common import ERRORS, AllowedActionsField, BinaryRenderer
 from .serializers import ErrorSerializer
 
 # Plain strings with the values listed: enums named by field name ("status", "form")
@@ -173,10 +173,12 @@ class SealDetailSerializer(SealSerializer):
     )
     out = serializers.SerializerMethodField(help_text="带离在外的记录（REQ-066）")
     successors = serializers.SerializerMethodField(help_text="替换本印章的印章")
+    allowed_actions = AllowedActionsField()
 
     class Meta(SealSerializer.Meta):
         fields = [
             *SealSerializer.Meta.fields,
+            "allowed_actions",
             "usable",
             "unusable_reason",
             "custodian",
@@ -346,10 +348,12 @@ class HandoverSerializer(serializers.ModelSerializer):
     incoming = PersonSerializer()
     overdue = serializers.SerializerMethodField(help_text="已过应完成日期仍未完成")
     items = HandoverItemSerializer(many=True)
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = Handover
         fields = [
+            "allowed_actions",
             "id",
             "committee",
             "trigger",
@@ -404,9 +408,9 @@ def _valid(serializer_class, request) -> dict[str, Any]:
     return data.validated_data
 
 
-def _seal_detail(pk: int) -> dict:
+def _seal_detail(pk: int, request: Any) -> dict:
     seal = Seal.objects.select_related("committee", "issuer").get(pk=pk)
-    return SealDetailSerializer(seal).data
+    return SealDetailSerializer(seal, context={"request": request}).data
 
 
 @extend_schema_view(
@@ -467,10 +471,10 @@ class SealViewSet(
             replaces_id=v.get("replaces"),
             note=v["note"],
         )
-        return Response(_seal_detail(seal.pk), status=201)
+        return Response(_seal_detail(seal.pk, request), status=201)
 
     def _done(self, seal_id: int) -> Response:
-        return Response(_seal_detail(seal_id))
+        return Response(_seal_detail(seal_id, self.request))
 
     @extend_schema(
         summary="启用（须已委托印章管理人；替换印章须通过 replace）",
@@ -730,7 +734,7 @@ class LossReportViewSet(
         report = self.get_object()
         v = _valid(ReissueSerializer, request)
         seal = services.seal_reissue(actor=request.user, loss_report_id=report.pk, **v)
-        return Response(_seal_detail(seal.pk), status=201)
+        return Response(_seal_detail(seal.pk, request), status=201)
 
 
 @extend_schema_view(
@@ -817,7 +821,9 @@ class HandoverViewSet(
 
     def _reload(self, pk: int) -> Response:
         handover = Handover.objects.prefetch_related(ITEMS).get(pk=pk)
-        return Response(HandoverSerializer(handover).data)
+        return Response(
+            HandoverSerializer(handover, context={"request": self.request}).data
+        )
 
     @extend_schema(
         summary="主任发起印章移交（应完成日期 = 起算日期 + 10 日）",
@@ -975,10 +981,12 @@ class UsageDetailSerializer(UsageSerializer):
     gate_problems = serializers.SerializerMethodField(
         help_text="重大事项今天尚不能盖章的原因（REQ-055），可盖章时为空"
     )
+    allowed_actions = AllowedActionsField()
 
     class Meta(UsageSerializer.Meta):
         fields = [
             *UsageSerializer.Meta.fields,
+            "allowed_actions",
             "document_name",
             "document_sha256",
             "approved_sha256",
@@ -1133,7 +1141,10 @@ class UsageViewSet(
             .select_related(*selectors.USAGE_RELATED)
             .get(pk=pk)
         )
-        return Response(UsageDetailSerializer(usage).data, status=status)
+        return Response(
+            UsageDetailSerializer(usage, context={"request": self.request}).data,
+            status=status,
+        )
 
     @extend_schema(
         summary="提出工作类用印申请（W1–W3，multipart 附用印文件；REQ-050–052、REQ-057）",

@@ -54,7 +54,6 @@ from .choices import (
     ApplicationKind,
     ApplicationStatus,
     BasisType,
-    LawAmendmentStatus,
     ListKind,
     VersionStatus,
 )
@@ -281,39 +280,29 @@ def _detail_page(request, application: Application, bound=None):
     kind = application.kind
     may_manage = policy.can(user, "catalogue.manage", lst)
     may_apply = admissions.may_act_for_applicant(user, application)
+    allowed = policy.allowed_actions(user, application)
     rows = []
     for opinion in application.opinions.select_related("township", "recorded_by"):
         form = None
-        if (
-            status == ApplicationStatus.IN_REVIEW
-            and not opinion.opinion
-            and admissions.may_record_opinion(user, opinion)
-        ):
+        if "record" in policy.allowed_actions(user, opinion):
             form = bound.get(f"opinion-{opinion.pk}") or _opinion_form(opinion)
         rows.append({"opinion": opinion, "form": form})
     forms: dict[str, Any] = {}
-    if may_manage and status == ApplicationStatus.SUBMITTED:
-        if kind == ApplicationKind.FILING:
-            forms["file"] = bound.get("file") or _note_form("file", _("备案意见"))
-        else:
-            forms["review"] = bound.get("review") or _open_review_form(application)
-    if may_apply and kind == ApplicationKind.ADMISSION and status in OPEN_STATUSES:
+    if "file" in allowed:
+        forms["file"] = bound.get("file") or _note_form("file", _("备案意见"))
+    if "open_review" in allowed:
+        forms["review"] = bound.get("review") or _open_review_form(application)
+    if "supply_guide" in allowed:
         forms["guide"] = bound.get("guide") or _guide_form(application)
     problems = None
-    if may_manage and status == ApplicationStatus.IN_REVIEW:
+    if "decide" in allowed:
         problems = admissions.decision_problems(application)
         forms["decide"] = bound.get("decide") or DecideForm(
             initial={"meeting_date": clock.today()}
         )
-    if (
-        may_manage
-        and kind == ApplicationKind.EXIT
-        and status == ApplicationStatus.APPROVED
-        and application.law_amendment_status
-        in {LawAmendmentStatus.PROPOSED, LawAmendmentStatus.SUBMITTED}
-    ):
+    if "law_amendment" in allowed:
         forms["law"] = bound.get("law") or LawAmendmentForm()
-    if may_apply and status in OPEN_STATUSES:
+    if "withdraw" in allowed:
         forms["withdraw"] = bound.get("withdraw") or _note_form(
             "withdraw", _("撤回原因")
         )

@@ -1,5 +1,8 @@
 """The catalogue's actions in the one policy."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
@@ -35,3 +38,76 @@ policy.register(
         frozenset({Role.DEPARTMENT, Role.CIVIL_AFFAIRS, Role.ADMIN}),
     )
 )
+
+
+# What an application's page and the API offer (policy.allowed_actions) --------------
+
+
+def _offers() -> None:
+    from .admissions import may_act_for_applicant, may_record_opinion
+    from .choices import ApplicationKind, ApplicationStatus, LawAmendmentStatus
+    from .models import Application, ReviewOpinion
+
+    open_statuses = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
+    manage = "catalogue.manage"
+
+    def submitted(kind_is_filing: bool) -> Callable[[Any, Any], bool]:
+        return lambda a, _u: (
+            a.status == ApplicationStatus.SUBMITTED
+            and (a.kind == ApplicationKind.FILING) is kind_is_filing
+        )
+
+    def applicant(test: Callable[[Any], bool]) -> Callable[[Any, Any], bool]:
+        # Departments act for themselves, civil affairs for a paper form (the
+        # service's own check, admissions._require_applicant).
+        return lambda a, u: test(a) and may_act_for_applicant(u, a)
+
+    policy.offer(
+        Application,
+        policy.ObjectAction("file", manage, submitted(True)),
+        policy.ObjectAction("open_review", manage, submitted(False)),
+        policy.ObjectAction(
+            "decide", manage, lambda a, u: a.status == ApplicationStatus.IN_REVIEW
+        ),
+        policy.ObjectAction(
+            "law_amendment",
+            manage,
+            lambda a, u: (
+                a.kind == ApplicationKind.EXIT
+                and a.status == ApplicationStatus.APPROVED
+                and a.law_amendment_status
+                in (LawAmendmentStatus.PROPOSED, LawAmendmentStatus.SUBMITTED)
+            ),
+        ),
+        policy.ObjectAction(
+            "supply_guide",
+            "catalogue.guide_propose",
+            applicant(
+                lambda a: (
+                    a.kind == ApplicationKind.ADMISSION and a.status in open_statuses
+                )
+            ),
+        ),
+        policy.ObjectAction(
+            "withdraw",
+            ("catalogue.apply", manage),
+            applicant(lambda a: a.status in open_statuses),
+        ),
+    )
+    policy.offer(
+        ReviewOpinion,
+        policy.ObjectAction(
+            "record",
+            # Civil affairs for a paper opinion, the department or the township itself
+            # (may_record_opinion asks the policy at the township, not the list).
+            None,
+            lambda o, u: (
+                o.application.status == ApplicationStatus.IN_REVIEW
+                and not o.opinion
+                and may_record_opinion(u, o)
+            ),
+        ),
+    )
+
+
+_offers()

@@ -176,7 +176,7 @@ def task_detail(request, pk: int):
     )
     if task is None:
         raise Http404
-    may_close = task.status == TaskStatus.OPEN and policy.can(user, VERIFY, task)
+    may_close = "close" in policy.allowed_actions(user, task)
     form = TaskCloseForm(
         request.POST or None,
         prefix="close",

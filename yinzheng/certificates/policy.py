@@ -121,6 +121,16 @@ def _offers() -> None:
     def still_open(req: Any, _user: Any) -> bool:
         return bool(req.is_open)
 
+    from .choices import TaskStatus
+    from .models import VerificationTask
+
+    policy.offer(
+        VerificationTask,
+        policy.ObjectAction(
+            "close", "commitment.verify", lambda t, u: t.status == TaskStatus.OPEN
+        ),
+    )
+
     handle, approve = "certificate.handle", "certificate.approve"
     policy.offer(
         CertificateRequest,

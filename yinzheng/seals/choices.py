@@ -134,6 +134,9 @@ class UseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+OPEN_USE_STATUSES = (UseStatus.SUBMITTED, UseStatus.REVIEWED, UseStatus.APPROVED)
+
+
 class MajorMatter(models.TextChoices):
     """REQ-055: a major matter waits for its public notice or its vote."""
 

@@ -40,6 +40,7 @@ from . import usage as usage_service
 from .choices import (
     ACTIVE_STATUSES,
     EVENT_LABELS,
+    OPEN_USE_STATUSES,
     HandoverSide,
     HandoverStatus,
     MajorMatter,
@@ -47,7 +48,6 @@ from .choices import (
     SealStatus,
     TakeOutStatus,
     UseStatus,
-    VoteResult,
 )
 from .forms import (
     ApproveForm,
@@ -254,11 +254,8 @@ def detail(request, pk: int):
     user = request.user
     seal = _seal_or_404(user, pk)
     custody = selectors.current_custody(seal)
-    roles = policy.roles_at(user, seal)
+    allowed = policy.allowed_actions(user, seal)
     may_issue = policy.can(user, "seal.issue", seal)
-    may_keep = policy.can(user, "seal.keep", seal)
-    is_head = Role.HEAD in roles
-    active = seal.status in ACTIVE_STATUSES
     heads = [
         t
         for t in selectors.head_history(seal.committee_id)
@@ -286,36 +283,25 @@ def detail(request, pk: int):
         "history": history,
         "custodian_is_head": selectors.custodian_is_head(seal),
         "short_staffed": selectors.short_staffed(seal.committee_id),
-        "is_head": is_head,
+        "allowed": allowed,
         "may_issue": may_issue,
-        "may_keep": may_keep,
         "now": clock.now(),
     }
     if may_issue:
-        context["may_activate"] = seal.status == SealStatus.ISSUED
-        candidates = [s for s in successors if s.status == SealStatus.ISSUED]
-        if seal.status == SealStatus.IN_USE and candidates:
-            context["replace_form"] = ReplaceForm(candidates=candidates)
-        context["may_collect"] = seal.status in Seal.TRANSITIONS and (
-            SealStatus.COLLECTED in Seal.TRANSITIONS[seal.status]
-        )
-        context["may_revoke"] = seal.status in (
-            SealStatus.ISSUED,
-            SealStatus.IN_USE,
-        )
-        context["may_destroy"] = seal.status == SealStatus.COLLECTED or (
-            seal.status == SealStatus.REVOKED and seal.form == SealForm.ELECTRONIC
-        )
         context["note_form"] = NoteForm()
         context["reason_form"] = ReasonForm()
-    if may_keep and active:
+    if "replace" in allowed:
+        candidates = [s for s in successors if s.status == SealStatus.ISSUED]
+        context["replace_form"] = ReplaceForm(candidates=candidates)
+    if "storage" in allowed:
         context["storage_form"] = StorageForm(
             initial={"storage_location": seal.storage_location}
         )
+    if "report_loss" in allowed:
         context["loss_form"] = LossForm(initial={"lost_on": clock.today()})
-        if seal.status == SealStatus.IN_USE:
-            context["takeout_form"] = TakeOutForm()
-    if is_head and active and custody is None:
+    if "take_out" in allowed:
+        context["takeout_form"] = TakeOutForm()
+    if "appoint_custodian" in allowed:
         context["custodian_form"] = CustodianForm(
             people=_custodian_candidates(seal.committee_id)
         )
@@ -526,7 +512,7 @@ def committee(request, code: str):
     if division is None:
         raise Http404
     seals = _with_state(Seal.objects.filter(committee=division)).order_by("pk")
-    is_head = Role.HEAD in policy.roles_at(user, division)
+    allowed = policy.allowed_actions(user, division)
     handovers = Handover.objects.filter(committee=division).select_related(
         "outgoing", "incoming"
     )
@@ -540,10 +526,9 @@ def committee(request, code: str):
         "handovers": handovers[:20],
         "open_handover": handovers.filter(status=HandoverStatus.OPEN).first(),
         "today": clock.today(),
-        "is_head": is_head,
-        "may_issue": policy.can(user, "seal.issue", division),
+        "allowed": allowed,
     }
-    if is_head and division.is_active and context["open_handover"] is None:
+    if "open_handover" in allowed:
         keepers = (
             Custody.objects.filter(
                 seal__committee=division,
@@ -622,19 +607,12 @@ def handover(request, pk: int):
     user = request.user
     handover = _handover_or_404(user, pk)
     is_open = handover.status == HandoverStatus.OPEN
-    is_head = Role.HEAD in policy.roles_at(user, handover)
-    may_out = is_open and (user.pk == handover.outgoing_id or is_head)
-    may_in = is_open and user.pk == handover.incoming_id
     context = {
         "handover": handover,
         "items": handover.items.select_related("seal", "checked_by"),
         "today": clock.today(),
         "overdue": is_open and handover.due_on < clock.today(),
-        "may_check": (may_out or may_in)
-        and not (handover.outgoing_confirmed_at or handover.incoming_confirmed_at),
-        "may_confirm_outgoing": may_out and not handover.outgoing_confirmed_at,
-        "may_confirm_incoming": may_in and not handover.incoming_confirmed_at,
-        "may_cancel": is_open and (is_head or policy.can(user, "seal.issue", handover)),
+        "allowed": policy.allowed_actions(user, handover),
         "sides": HandoverSide,
         "reason_form": ReasonForm(),
     }
@@ -697,7 +675,6 @@ def handover_action(request, pk: int, op: str):
 # filter, never from a public media URL.
 
 INLINE_DOCUMENTS = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp"}
-OPEN_USE = (UseStatus.SUBMITTED, UseStatus.REVIEWED, UseStatus.APPROVED)
 
 
 def _usage_or_404(user: Any, pk: int) -> UsageRequest:
@@ -862,9 +839,8 @@ def usage_detail(request, pk: int):
     usage = _usage_or_404(user, pk)
     seal = usage.seal
     keeper = selectors.current_custodian(seal)
-    is_keeper = keeper is not None and keeper.pk == user.pk
-    is_open = usage.status in OPEN_USE
-    may_file = policy.can(user, "usage.request", usage)
+    is_open = usage.status in OPEN_USE_STATUSES
+    allowed = policy.allowed_actions(user, usage)
     context: dict[str, Any] = {
         "usage": usage,
         "seal": seal,
@@ -874,6 +850,7 @@ def usage_detail(request, pk: int):
         "timeline": _timeline(usage),
         "register": _register_link(usage),
         "is_open": is_open,
+        "allowed": allowed,
     }
     if usage.major_matter and is_open:
         context["gate"] = usage_service.gate_problems(usage, clock.today())
@@ -883,30 +860,22 @@ def usage_detail(request, pk: int):
             context["seal_problem"] = (
                 services.REASON_MESSAGES.get(reason) or seal.get_status_display()
             )
-    if usage.status == UseStatus.SUBMITTED and not is_keeper:
-        if policy.can(user, "usage.review", usage):
-            context["review_form"] = ReviewForm()
-    if usage.status == UseStatus.REVIEWED and not is_keeper:
-        if policy.can(user, "usage.approve", usage):
-            context["approve_form"] = ApproveForm()
-    if usage.status == UseStatus.APPROVED and is_keeper:
-        context["may_seal"] = policy.can(user, "usage.seal", usage)
-    if is_open and may_file:
-        if usage.major_matter == MajorMatter.NOTICE:
-            context["notice_form"] = NoticeForm(
-                initial={
-                    "start": usage.notice_start or clock.today(),
-                    "end": usage.notice_end,
-                    "place": usage.notice_place,
-                }
-            )
-        if (
-            usage.major_matter == MajorMatter.VOTE
-            and usage.vote_result != VoteResult.PASSED
-        ):
-            context["vote_form"] = VoteForm(initial={"date": clock.today()})
-        if user.pk == usage.handler_id or policy.can(user, "usage.approve", usage):
-            context["withdraw_form"] = WithdrawForm()
+    if "review" in allowed:
+        context["review_form"] = ReviewForm()
+    if "approve" in allowed:
+        context["approve_form"] = ApproveForm()
+    if "notice" in allowed:
+        context["notice_form"] = NoticeForm(
+            initial={
+                "start": usage.notice_start or clock.today(),
+                "end": usage.notice_end,
+                "place": usage.notice_place,
+            }
+        )
+    if "vote" in allowed:
+        context["vote_form"] = VoteForm(initial={"date": clock.today()})
+    if "withdraw" in allowed:
+        context["withdraw_form"] = WithdrawForm()
     return render(request, "seals/usage_detail.html", context)
 
 
