@@ -86,7 +86,7 @@ def run(seconds: float) -> None:
     from yinzheng.catalogue import lookup, selectors
     from yinzheng.catalogue.tests.lookup_eval import EVAL
     from yinzheng.core import clock
-    from yinzheng.core.demo import load_demo
+    from yinzheng.demo.loader import load_demo
 
     load_demo()
     committee = "620725101001"

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "yinzheng.seals",
     "yinzheng.certificates",
     "yinzheng.api",
+    "yinzheng.demo",
 ]
 
 MIDDLEWARE = [

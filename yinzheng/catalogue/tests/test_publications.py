@@ -453,7 +453,7 @@ def test_the_json_export_carries_the_publication_records_REQ_081(officer, v1):
 
 
 def test_the_demo_lists_are_published_on_all_but_one_channel(db):
-    from yinzheng.core.demo import load_demo
+    from yinzheng.demo.loader import load_demo
 
     load_demo()
     load_demo()

@@ -9,7 +9,7 @@ officer (minzheng). Skips, with the reason, when Chromium or playwright is missi
 import pytest
 
 from yinzheng.core.actors import SYSTEM
-from yinzheng.core.demo import DEMO_PASSWORD, load_demo
+from yinzheng.demo.loader import DEMO_PASSWORD, load_demo
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
 

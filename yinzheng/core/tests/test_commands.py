@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from yinzheng import cli
 from yinzheng.accounts.choices import Role
 from yinzheng.accounts.models import User
-from yinzheng.core.demo import ACCOUNTS, load_demo
+from yinzheng.demo.loader import ACCOUNTS, load_demo
 from yinzheng.ledger import services as ledger
 
 

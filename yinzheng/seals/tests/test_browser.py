@@ -4,7 +4,6 @@ the reason, when Chromium or playwright is missing."""
 
 import pytest
 
-from yinzheng.core.demo import DEMO_PASSWORD, load_demo
 from yinzheng.core.tests.browser import (
     PHONE,
     chromium,
@@ -13,7 +12,8 @@ from yinzheng.core.tests.browser import (
     log_in,
     new_page,
 )
-from yinzheng.seals import demo as seal_demo
+from yinzheng.demo import seals as seal_demo
+from yinzheng.demo.loader import DEMO_PASSWORD, load_demo
 from yinzheng.seals.models import Seal, TakeOut
 
 

@@ -3,9 +3,10 @@ and the loader runs twice without duplicates."""
 
 import pytest
 
-from yinzheng.core.demo import load_demo
+from yinzheng.demo import seals as demo
+from yinzheng.demo.loader import load_demo
 from yinzheng.divisions.models import Division
-from yinzheng.seals import demo, selectors
+from yinzheng.seals import selectors
 from yinzheng.seals.choices import SealStatus
 from yinzheng.seals.models import CollectionTask, Handover, Seal, TakeOut
 

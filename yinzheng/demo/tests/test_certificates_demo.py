@@ -13,7 +13,7 @@ from yinzheng.certificates.models import (
     DemandReport,
     Sampling,
 )
-from yinzheng.core.demo import load_demo
+from yinzheng.demo.loader import load_demo
 
 pytestmark = pytest.mark.django_db
 

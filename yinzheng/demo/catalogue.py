@@ -21,11 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from yinzheng.accounts.models import User
+from yinzheng.catalogue import guides, publications, selectors, services
+from yinzheng.catalogue.choices import BasisType, Channel, ListKind, VersionStatus
+from yinzheng.catalogue.models import CatalogueList, Guide, Item
 from yinzheng.core.actors import SYSTEM
-
-from . import guides, publications, selectors, services
-from .choices import BasisType, Channel, ListKind, VersionStatus
-from .models import CatalogueList, Guide, Item
 
 SAMPLE_CITATION = "示例依据（演示数据，非真实法律条文）"
 SAMPLE_REMARK = "示例数据：演示用证明事项，名称与依据均非真实清单内容"
@@ -346,7 +345,7 @@ def load_demo_catalogue() -> list[CatalogueList]:
     for spec, catalogue_list in zip(LISTS, lists, strict=True):
         _ensure_publications(spec, catalogue_list)
     _ensure_duty_lists("620725", "山丹县", "minzheng")  # REQ-017
-    from .application_demo import ensure_demo_applications
+    from yinzheng.demo.applications import ensure_demo_applications
 
     ensure_demo_applications()  # REQ-021–030: sample applications in 山丹县
     return lists

@@ -9,13 +9,13 @@ from django.db import transaction
 from yinzheng.accounts import services as accounts
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.models import RoleGrant, User
-from yinzheng.catalogue.demo import load_demo_catalogue
-from yinzheng.certificates.demo import load_demo_certificates
 from yinzheng.core.actors import SYSTEM
+from yinzheng.demo.catalogue import load_demo_catalogue
+from yinzheng.demo.certificates import load_demo_certificates
+from yinzheng.demo.seals import load_demo_seals
 from yinzheng.divisions.importer import import_divisions
-from yinzheng.seals.demo import load_demo_seals
 
-DEMO_DIVISIONS = Path(__file__).resolve().parent.parent / "divisions" / "data" / "demo"
+DEMO_DIVISIONS = Path(__file__).resolve().parent / "data" / "divisions"
 # Demo only: every demo account has this password; never use it on a real system.
 DEMO_PASSWORD = "yinzheng-demo"
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from yinzheng.catalogue import demo
 from yinzheng.catalogue.choices import ListKind, VersionStatus
 from yinzheng.catalogue.models import Basis, CatalogueList, Item, ListVersion
 from yinzheng.catalogue.reference_data import read_batch1
-from yinzheng.core.demo import load_demo
+from yinzheng.demo import catalogue as demo
+from yinzheng.demo.loader import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +121,8 @@ def test_the_demo_officer_sees_the_draft_on_the_manage_page(client):
 def test_demo_applications_are_sample_data_with_work_waiting_REQ_021_REQ_023():
     from yinzheng.accounts.models import User
     from yinzheng.catalogue import selectors
-    from yinzheng.catalogue.demo import SAMPLE_CITATION
     from yinzheng.catalogue.models import Application
+    from yinzheng.demo.catalogue import SAMPLE_CITATION
 
     load_demo()
     load_demo()

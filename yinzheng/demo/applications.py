@@ -19,10 +19,15 @@ from typing import Any
 
 from yinzheng.accounts.choices import Department
 from yinzheng.accounts.models import User
-
-from . import admissions
-from .choices import ApplicationKind, BasisType, Complexity, ListKind, Opinion
-from .models import Application, CatalogueList
+from yinzheng.catalogue import admissions
+from yinzheng.catalogue.choices import (
+    ApplicationKind,
+    BasisType,
+    Complexity,
+    ListKind,
+    Opinion,
+)
+from yinzheng.catalogue.models import Application, CatalogueList
 
 COUNTY = "620725"
 OFFICER = "minzheng"
@@ -46,7 +51,7 @@ def _user(username: str) -> Any:
 
 
 def _bases() -> list[dict[str, str]]:
-    from .demo import SAMPLE_CITATION
+    from yinzheng.demo.catalogue import SAMPLE_CITATION
 
     return [{"type": BasisType.LAW, "citation": SAMPLE_CITATION}]
 

@@ -27,12 +27,11 @@ from stdnum.cn import ric
 
 from yinzheng.accounts.models import User
 from yinzheng.catalogue import services as catalogue_services
+from yinzheng.certificates import commitments, services
+from yinzheng.certificates.choices import SignatureMethod, Trigger, VerificationResult
+from yinzheng.certificates.models import CertificateRequest, Commitment
 from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
-
-from . import commitments, services
-from .choices import SignatureMethod, Trigger, VerificationResult
-from .models import CertificateRequest, Commitment
 
 CHANGCHENG = "620725101001"  # 长城社区居民委员会
 BEITAN = "620725101201"  # 北滩村村民委员会

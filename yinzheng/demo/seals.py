@@ -24,10 +24,15 @@ from yinzheng.accounts.models import User
 from yinzheng.core import clock
 from yinzheng.divisions import services as divisions
 from yinzheng.divisions.models import Division
-
-from . import services, usage
-from .choices import HandoverTrigger, MajorMatter, SealForm, UseCategory, VoteResult
-from .models import Seal, UsageRequest
+from yinzheng.seals import services, usage
+from yinzheng.seals.choices import (
+    HandoverTrigger,
+    MajorMatter,
+    SealForm,
+    UseCategory,
+    VoteResult,
+)
+from yinzheng.seals.models import Seal, UsageRequest
 
 COMMITTEE = "620725101001"  # 长城社区居民委员会
 ABOLISHED = "620725101012"  # 焉支社区居民委员会 (abolished in the demo only)

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from yinzheng.accounts.choices import Role
-from yinzheng.core.demo import DEMO_PASSWORD, load_demo
+from yinzheng.demo.loader import DEMO_PASSWORD, load_demo
 from yinzheng.divisions.models import Division
 
 
