@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "yinzheng.seals",
     "yinzheng.certificates",
     "yinzheng.api",
+    "yinzheng.portal",
     "yinzheng.demo",
 ]
 
@@ -128,7 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "yinzheng.core.context_processors.navigation",
+                "yinzheng.portal.context_processors.navigation",
             ],
         },
     }
@@ -154,7 +155,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

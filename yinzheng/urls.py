@@ -9,7 +9,7 @@ admin.site.login_form = ThrottledAdminLoginForm
 admin.site.site_title = "印证 yinzheng"
 
 urlpatterns = [
-    path("", include("yinzheng.core.urls")),
+    path("", include("yinzheng.portal.urls")),
     # The staffing list moved to the division tree; old bookmarks still arrive.
     path(
         "accounts/staffing/",

@@ -1,41 +1,8 @@
-from django.contrib.auth.decorators import login_required
+"""Error pages: a page in the site's style, or the API's JSON error for /api/ paths."""
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-
-from yinzheng.accounts import policy
-from yinzheng.accounts.models import RoleGrant
-from yinzheng.core.codes import Level
-from yinzheng.divisions.models import Division
-
-from . import inbox
-
-
-@login_required
-def home(request):
-    grants = (
-        RoleGrant.objects.active()
-        .filter(user=request.user)
-        .select_related("division")
-        .order_by("division_id", "role")
-    )
-    cards = []
-    for grant in grants:
-        division = grant.division
-        committees = None
-        if division.level < Level.COMMITTEE:
-            committees = Division.objects.subtree(division.code).committees().count()
-        cards.append({"grant": grant, "division": division, "committees": committees})
-    return render(
-        request,
-        "core/home.html",
-        {
-            "cards": cards,
-            "waiting": inbox.items_for(request.user),
-            "superuser_without_grants": request.user.is_superuser and not cards,
-            "sees_everything": policy.scope(request.user, "division.view").everywhere,
-        },
-    )
 
 
 def _http_error(request, status: int, title: str, message: str):

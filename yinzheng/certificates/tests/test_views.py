@@ -305,4 +305,4 @@ def test_home_inbox_tells_the_head_what_waits_for_approval(
     req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
     services.request_verify(actor=people.clerk, request_id=req.pk, what="x", how="y")
     client.force_login(people.head)
-    assert "待主任签批的证明" in client.get(reverse("core:home")).content.decode()
+    assert "待主任签批的证明" in client.get(reverse("portal:home")).content.decode()

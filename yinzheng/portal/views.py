@@ -1,0 +1,38 @@
+"""The home page: each grant with its node, and what waits for the user in every domain
+(the inbox sections the domains register in core.inbox)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.models import RoleGrant
+from yinzheng.core import inbox
+from yinzheng.core.codes import Level
+from yinzheng.divisions.models import Division
+
+
+@login_required
+def home(request):
+    grants = (
+        RoleGrant.objects.active()
+        .filter(user=request.user)
+        .select_related("division")
+        .order_by("division_id", "role")
+    )
+    cards = []
+    for grant in grants:
+        division = grant.division
+        committees = None
+        if division.level < Level.COMMITTEE:
+            committees = Division.objects.subtree(division.code).committees().count()
+        cards.append({"grant": grant, "division": division, "committees": committees})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "cards": cards,
+            "waiting": inbox.items_for(request.user),
+            "superuser_without_grants": request.user.is_superuser and not cards,
+            "sees_everything": policy.scope(request.user, "division.view").everywhere,
+        },
+    )
