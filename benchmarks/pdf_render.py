@@ -37,8 +37,8 @@ def main() -> None:
 
 def run(n: int) -> None:
     from yinzheng.certificates import documents
-    from yinzheng.certificates.seal_image import seal_png
     from yinzheng.core import pdf
+    from yinzheng.core.seal_image import seal_png
 
     base = documents.CertificateDoc(
         serial="620725101001-2026-000000",

@@ -34,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
-from yinzheng.certificates import selectors, services
+from yinzheng.certificates import electronic, selectors, services
 from yinzheng.certificates.choices import (
     ConsultationForm,
     ConsultationResult,
@@ -53,7 +53,6 @@ from yinzheng.certificates.models import (
     RiskAssessment,
 )
 from yinzheng.core import clock, masking
-from yinzheng.esign import hooks as esign_hooks
 
 from .common import ERRORS, AllowedActionsField, PDFRenderer
 from .registers import (
@@ -910,7 +909,7 @@ class CertificateRequestViewSet(
     def certificate(self, request, pk=None):
         req = self.get_object()
         # An issued electronic certificate is served signed (esign).
-        signed = esign_hooks.issued_file(req.serial)
+        signed = electronic.issued_file(req.serial)
         return self._file(signed or req.certificate_pdf, f"{req.serial}.pdf")
 
     @extend_schema(

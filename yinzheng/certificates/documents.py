@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from yinzheng.certificates.seal_image import draw_seal
+from yinzheng.core.seal_image import draw_seal
 
 SEAL_DIAMETER_MM = 42
 QR_SIZE_MM = 25

@@ -61,14 +61,13 @@ from yinzheng.core.errors import Conflict, InvalidInput, NotFound, StaleContent
 from yinzheng.core.files import stored_sha256, upload_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
-from yinzheng.esign import hooks as esign_hooks
 from yinzheng.ledger import audit, registers
 from yinzheng.seals import selectors as seal_selectors
 from yinzheng.seals import usage as sealing
 from yinzheng.seals.choices import SealForm, SealStatus, UseStatus
 from yinzheng.seals.models import Seal
 
-from . import documents, rules, selectors
+from . import documents, electronic, rules, selectors
 from .choices import (
     ConsultationForm,
     ConsultationResult,
@@ -868,7 +867,7 @@ def request_verify(
     serial = certificate_serial(req.committee_id, on.year)
     doc = _certificate_doc(req, serial=serial, on=on, template=template, seal=seal)
     # An electronic seal: the signed QR token goes into the PDF the head approves.
-    doc = esign_hooks.with_token(
+    doc = electronic.with_token(
         actor=actor, seal=seal, doc=doc, item_key=req.item.key if req.item_id else ""
     )
     pdf = documents.render_certificate(doc)
@@ -941,7 +940,7 @@ def request_issue(*, actor: Any, request_id: int) -> CertificateRequest:
     sealed = sealing.usage_seal(actor=actor, usage_id=req.usage_id)
     # An electronic seal: the PAdES signature over the approved PDF (esign refuses a
     # revoked seal or a changed file, and the whole issue with it).
-    esign_hooks.sign_issued(
+    electronic.sign_issued(
         actor=actor, serial=req.serial, pdf_field=req.certificate_pdf, usage=sealed
     )
     now = clock.now()

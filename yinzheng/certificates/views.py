@@ -44,10 +44,9 @@ from yinzheng.core import clock, masking
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.models import Division
-from yinzheng.esign import hooks as esign_hooks
 from yinzheng.ledger.forms import SIGNATURE_DATA_URL_MAX_CHARS
 
-from . import commitments, rules, selectors, services
+from . import commitments, electronic, rules, selectors, services
 from .choices import IntakeClass, Outcome, Status
 from .forms import (
     AttachForm,
@@ -625,7 +624,7 @@ def document(request, pk: int, kind: str):
             raise Http404
         return _file(commitment.pdf, f"{commitment.number}.pdf", "application/pdf")
     # An issued electronic certificate is served signed (esign); otherwise as approved.
-    certificate = esign_hooks.issued_file(req.serial) or req.certificate_pdf
+    certificate = electronic.issued_file(req.serial) or req.certificate_pdf
     field = {"certificate": certificate, "notice": req.refusal_notice}.get(kind)
     if not field:
         raise Http404

@@ -8,7 +8,4 @@ class EsignConfig(AppConfig):
     verbose_name = _("电子印章与签名")
 
     def ready(self) -> None:
-        from . import (
-            policy,  # noqa: F401  (registers the esign actions)
-            receivers,  # noqa: F401  (seal_issued, seal_retired → certificates)
-        )
+        from . import policy  # noqa: F401  (registers the esign actions)

@@ -71,7 +71,7 @@ def seal_appearance(committee_name: str, diameter: float) -> bytes:
     c = Canvas(buf, pagesize=(diameter, diameter), invariant=1)
     font = cjk_font()
     try:
-        from yinzheng.certificates.seal_image import draw_seal
+        from yinzheng.core.seal_image import draw_seal
     except ImportError:  # the certificate work is not installed: a simple stamp
         c.setStrokeColorRGB(0.88, 0.13, 0.11)
         c.setFillColorRGB(0.88, 0.13, 0.11)

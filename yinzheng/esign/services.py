@@ -1,11 +1,13 @@
 """Electronic seals: certificates for seals, tokens and signatures for certificates,
 withdrawal, and the departments' verification queries (REQ-111, REQ-115).
 
-Seal certificates. When the township issues an electronic seal (seals.services
-`seal_issued`), the seal gets a key and a certificate from the township's issuing
-authority, in the same transaction (`seal_certificate_issue`). When the seal stops being
-usable for good — lost, blocked, revoked, collected (`seal_retired`) — its certificate is
-revoked from that moment and the township's CRL re-signed (`seal_certificate_revoke`).
+Seal certificates. When the township issues an electronic seal, the seal registry
+gives it a key and a certificate from the township's issuing authority, in the same
+transaction (`seal_certify`; `seal_certificate_issue` for a seal issued before esign).
+When the seal stops being usable for good — lost, blocked, revoked, collected — the
+registry revokes its certificate from that moment with the reason its fate gives, and
+the township's CRL is re-signed (`seal_certificate_revoke`). What esign needs to know
+about a seal it asks the registry through `ports.seals()`.
 
 A certificate (证明) issued under an electronic seal goes through two steps here, called
 by the certificate work inside its own transactions:
@@ -42,12 +44,9 @@ from yinzheng.core.errors import (
     StaleContent,
 )
 from yinzheng.ledger import audit
-from yinzheng.seals import selectors as seal_selectors
-from yinzheng.seals import services as seal_services
-from yinzheng.seals.choices import ACTIVE_STATUSES, SealForm, SealStatus
 
-from . import keys, pades, pki, tokens
-from .choices import QueryKind, RevocationReason
+from . import keys, pades, pki, ports, tokens
+from .choices import QueryKind
 from .models import KeyPair, SignedDocument, VerificationQuery
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -60,7 +59,9 @@ class NoSealCertificate(Conflict):
 # Seal certificates ---------------------------------------------------------------
 
 
-def _certify(seal: Any, *, actor: Any) -> KeyPair:
+def seal_certify(seal: Any, *, actor: Any) -> KeyPair:
+    """The key and certificate of a newly issued electronic seal (REQ-115), inside the
+    seal registry's transaction, which holds the seal's lock and checked the policy."""
     row = pki.seal_key_issue(seal)
     audit.record(
         actor=actor,
@@ -80,33 +81,21 @@ def _certify(seal: Any, *, actor: Any) -> KeyPair:
 def seal_certificate_issue(*, actor: Any, seal_id: int) -> KeyPair:
     """The seal's key and certificate (REQ-115), issued by its township; the existing
     one when it has one. `actor=SYSTEM` is the system (a command)."""
-    seal = seal_services.lock_seal(seal_id)
+    registry = ports.seals()
+    seal = registry.lock(seal_id)
     policy.require(actor, "seal.issue", seal)
-    if seal.form != SealForm.ELECTRONIC:
+    if not registry.is_electronic(seal):
         raise InvalidInput(_("实物印章没有电子证书"), code="seal_not_electronic")
     existing = KeyPair.objects.filter(seal=seal).first()
     if existing is not None and existing.certificate_pem:
         return existing
-    if seal.status not in ACTIVE_STATUSES:
+    if not registry.is_active(seal):
         raise Conflict(_("该印章已停止使用"), code="seal_not_active")
-    return _certify(seal, actor=actor)
-
-
-def revocation_reason(seal: Any) -> str:
-    """The CRL reason from what happened to the seal."""
-    if seal.status == SealStatus.LOST:
-        return RevocationReason.KEY_COMPROMISE
-    if seal.status == SealStatus.REVOKED:
-        return RevocationReason.PRIVILEGE_WITHDRAWN
-    if seal.status == SealStatus.COLLECTED and seal.successors.exists():
-        return RevocationReason.SUPERSEDED
-    if seal.status in (SealStatus.COLLECTED, SealStatus.BLOCKED):
-        return RevocationReason.CESSATION
-    return RevocationReason.UNSPECIFIED
+    return seal_certify(seal, actor=actor)
 
 
 def seal_certificate_revoke(
-    *, actor: Any, seal: Any, at: dt.datetime, reason: str | None = None
+    *, actor: Any, seal: Any, at: dt.datetime, reason: str
 ) -> KeyPair | None:
     """Revoke the seal's certificate from `at` (REQ-115: revoked like a physical seal).
     Runs inside the seal service's transaction, which holds the seal's lock and checked
@@ -114,7 +103,6 @@ def seal_certificate_revoke(
     row = KeyPair.objects.filter(seal=seal).first()
     if row is None or not row.certificate_pem:
         return None
-    reason = reason or revocation_reason(seal)
     if pki.revoke(row, at=at, reason=reason):
         audit.record(
             actor=actor,
@@ -161,16 +149,17 @@ def document_prepare(
     document's `token` goes into the PDF (tokens.url_path for the QR's address).
     `seal_box` (points, on `page`) is where the rendered page leaves the seal: the
     signature's appearance goes there at sealing."""
-    seal = seal_services.lock_seal(seal_id)
+    registry = ports.seals()
+    seal = registry.lock(seal_id)
     policy.require(actor, "usage.request", seal.committee)
     serial = (serial or "").strip()
     if not serial:
         raise InvalidInput(_("请填写证明编号"), code="serial_required")
     if not (holder_name or "").strip() or not tokens.normalise_name(holder_name):
         raise InvalidInput(_("请填写证明持有人姓名"), code="holder_name_required")
-    if seal.form != SealForm.ELECTRONIC:
+    if not registry.is_electronic(seal):
         raise InvalidInput(_("实物印章没有电子证书"), code="seal_not_electronic")
-    seal_services.require_usable(seal)
+    registry.require_usable(seal)
     key = seal_key(seal)
     now = clock.now()
     pki.require_valid_for_signing(key, now)
@@ -244,7 +233,8 @@ def document_sign(
     from django.conf import settings
 
     doc = _lock_document(serial)
-    seal = seal_services.lock_seal(doc.seal_key.seal_id)
+    registry = ports.seals()
+    seal = registry.lock(doc.seal_key.seal_id)
     policy.require(actor, "usage.seal", doc.committee)
     if doc.signed_at is not None:
         raise Conflict(_("该证明已经盖章"), code="document_signed")
@@ -256,9 +246,9 @@ def document_sign(
         raise InvalidInput(_("文件不能超过 20 MB"), code="document_too_large")
     if hashlib.sha256(pdf).hexdigest() != approved_sha256:
         raise StaleContent(_("证明文件与签批时不一致，不能盖章"))  # REQ-057
-    seal_services.require_usable(seal)  # REQ-061–063, REQ-066
-    custodian = seal_selectors.current_custodian(seal)
-    if custodian is None or custodian.pk != getattr(actor, "pk", None):
+    registry.require_usable(seal)  # REQ-061–063, REQ-066
+    keeper = registry.custodian_id(seal)
+    if keeper is None or keeper != actor.pk:
         raise NotAllowed(  # REQ-070
             _("只有该印章的现任印章管理人可以盖章"), code="not_the_custodian"
         )

@@ -9,11 +9,15 @@ class SealsConfig(AppConfig):
 
     def ready(self) -> None:
         from yinzheng.core import inbox
+        from yinzheng.esign import ports
 
         from . import (
             policy,  # noqa: F401  (registers the seal actions)
             services,  # noqa: F401  (connects committee_deactivated, REQ-063)
         )
+        from .esign_port import SealsForEsign
+
+        ports.install(SealsForEsign())
         from .inbox import committee_items, township_items, usage_items
 
         inbox.register(township_items)

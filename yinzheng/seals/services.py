@@ -31,7 +31,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,6 +51,8 @@ from yinzheng.core.errors import (
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.divisions.services import committee_deactivated
+from yinzheng.esign import services as esign
+from yinzheng.esign.choices import RevocationReason
 from yinzheng.ledger import audit
 
 from . import selectors
@@ -76,15 +78,6 @@ from .models import (
     Seal,
     TakeOut,
 )
-
-# Sent with sender=Seal, seal=<Seal>, at=<datetime>, actor=<User|None> inside the
-# transaction whenever a seal stops being usable for good (the electronic-seal work
-# revokes the seal's certificate from that time).
-seal_retired = Signal()
-# Sent with sender=Seal, seal=<Seal>, actor=<User|None> inside the transaction that
-# registers a seal (issue, reissue, replacement); the electronic-seal work gives an
-# electronic seal its key and certificate then (REQ-115).
-seal_issued = Signal()
 
 SEAL_FIELDS = [
     "status",
@@ -144,9 +137,23 @@ def _seal_for(actor: Any, seal_id: int, action: str) -> Seal:
     return seal
 
 
+def revocation_reason(seal: Seal) -> str:
+    """The CRL reason an electronic seal's certificate gets from the seal's fate."""
+    if seal.status == SealStatus.LOST:
+        return RevocationReason.KEY_COMPROMISE
+    if seal.status == SealStatus.REVOKED:
+        return RevocationReason.PRIVILEGE_WITHDRAWN
+    if seal.status == SealStatus.COLLECTED and seal.successors.exists():
+        return RevocationReason.SUPERSEDED
+    if seal.status in (SealStatus.COLLECTED, SealStatus.BLOCKED):
+        return RevocationReason.CESSATION
+    return RevocationReason.UNSPECIFIED
+
+
 def _retire(seal: Seal, *, actor: Any, at: dt.datetime) -> None:
     """The seal has stopped being usable for good: stamp the time (once), end its
-    custody and its pending take-out permits, tell the listeners the first time."""
+    custody and its pending take-out permits; the first time, its electronic
+    certificate is revoked from that moment (REQ-115)."""
     first = seal.unusable_since is None
     if first:
         seal.unusable_since = at
@@ -156,7 +163,9 @@ def _retire(seal: Seal, *, actor: Any, at: dt.datetime) -> None:
         custody.save(update_fields=["until", "end_reason"])
     _close_takeouts(seal, actor=actor, at=at)
     if first:
-        seal_retired.send(sender=Seal, seal=seal, at=seal.unusable_since, actor=actor)
+        esign.seal_certificate_revoke(
+            actor=actor, seal=seal, at=at, reason=revocation_reason(seal)
+        )
 
 
 # Issue and activation -------------------------------------------------------------
@@ -250,7 +259,8 @@ def _create_seal(
         },
         note=note.strip(),
     )
-    seal_issued.send(sender=Seal, seal=seal, actor=actor)
+    if seal.form == SealForm.ELECTRONIC:
+        esign.seal_certify(seal, actor=actor)  # its key and certificate (REQ-115)
     return seal
 
 

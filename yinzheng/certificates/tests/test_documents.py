@@ -23,8 +23,8 @@ from yinzheng.certificates.documents import (
     render_commitment,
     render_refusal,
 )
-from yinzheng.certificates.seal_image import layout, seal_png
 from yinzheng.core import pdf
+from yinzheng.core.seal_image import layout, seal_png
 
 COMMITTEE = "清泉镇城关村村民委员会"
 A4_MEDIABOX = re.compile(rb"/MediaBox\s*\[\s*0 0 595\.2756\d* 841\.8898\d*\s*\]")

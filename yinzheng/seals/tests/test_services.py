@@ -304,19 +304,26 @@ class TestCollectRevokeDestroy:
         services.seal_revoke(actor=people.township, seal_id=seal.pk, reason="密钥泄露")
         assert services.seal_destroy(actor=people.township, seal_id=seal.pk)
 
-    def test_retiring_a_seal_sends_the_signal_with_its_time(self, seal, people):
-        received = []
+    def test_retiring_an_electronic_seal_revokes_its_certificate_from_that_time(
+        self, people, tree
+    ):
+        from yinzheng.esign.choices import RevocationReason
+        from yinzheng.esign.models import KeyPair
 
-        def on_retired(sender, seal, at, actor, **kwargs):
-            received.append((seal.pk, at))
-
-        services.seal_retired.connect(on_retired)
-        try:
-            services.seal_revoke(actor=people.township, seal_id=seal.pk, reason="作废")
-        finally:
-            services.seal_retired.disconnect(on_retired)
+        seal = factories.in_use(
+            officer=people.township,
+            head=people.head,
+            custodian=people.custodian,
+            committee=tree["A1a"],
+            form=SealForm.ELECTRONIC,
+        )
+        key = KeyPair.objects.get(seal=seal)  # certified when issued (REQ-115)
+        assert key.revoked_at is None
+        services.seal_revoke(actor=people.township, seal_id=seal.pk, reason="作废")
         seal.refresh_from_db()
-        assert received == [(seal.pk, seal.revoked_at)]
+        key.refresh_from_db()
+        assert key.revoked_at == seal.revoked_at == seal.unusable_since
+        assert key.revocation_reason == RevocationReason.PRIVILEGE_WITHDRAWN
 
     def test_revocation_needs_a_reason_and_the_township(self, seal, people):
         with pytest.raises(InvalidInput):

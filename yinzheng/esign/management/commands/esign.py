@@ -19,9 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
-from yinzheng.esign import keys, pki, services, trustlist
-from yinzheng.seals.choices import ACTIVE_STATUSES, SealForm
-from yinzheng.seals.models import Seal
+from yinzheng.esign import keys, pki, ports, services, trustlist
 
 
 class Command(BaseCommand):
@@ -72,9 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已用新主密钥重新加密 {count} 个私钥")
 
     def _certify(self) -> None:
-        seals = Seal.objects.filter(
-            form=SealForm.ELECTRONIC, status__in=ACTIVE_STATUSES, esign_key__isnull=True
-        ).order_by("pk")
+        seals = ports.seals().electronic_without_certificate()
         failed = False
         for seal in seals:
             try:

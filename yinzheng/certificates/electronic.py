@@ -1,4 +1,4 @@
-"""Where the certificate work calls esign: three small hooks (design.md §3, steps 3–4).
+"""Where the certificate work calls esign: three small steps (design.md §3, steps 3–4).
 
 - `with_token` (request_verify, before rendering): for an electronic seal, make the
   certificate's signed QR token and record where the page leaves the seal; the returned
@@ -17,10 +17,11 @@ from typing import Any
 from django.conf import settings
 
 from yinzheng.core.actors import SYSTEM
+from yinzheng.esign import services, tokens
+from yinzheng.esign.models import SignedDocument
 from yinzheng.seals.choices import SealForm
 
-from . import services, tokens
-from .models import SignedDocument
+from . import documents
 
 
 def with_token(*, actor: Any, seal: Any, doc: Any, item_key: str) -> Any:
@@ -28,8 +29,6 @@ def with_token(*, actor: Any, seal: Any, doc: Any, item_key: str) -> Any:
     electronic seal; as it is for a physical one."""
     if seal.form != SealForm.ELECTRONIC:
         return doc
-    from yinzheng.certificates import documents
-
     try:
         services.seal_key(seal)
     except services.NoSealCertificate:
