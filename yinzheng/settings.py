@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "yinzheng.divisions",
     "yinzheng.ledger",
     "yinzheng.esign",
+    "yinzheng.registers",
     "yinzheng.catalogue",
     "yinzheng.seals",
     "yinzheng.certificates",

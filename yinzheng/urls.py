@@ -17,7 +17,7 @@ urlpatterns = [
     ),
     path("accounts/", include("yinzheng.accounts.urls")),
     path("divisions/", include("yinzheng.divisions.urls")),
-    path("ledger/", include("yinzheng.ledger.urls")),
+    path("ledger/", include("yinzheng.registers.urls")),
     path("catalogue/", include("yinzheng.catalogue.urls")),
     path("seals/", include("yinzheng.seals.urls")),
     # Electronic seals: CRLs, trust list, the QR verification page (no login).

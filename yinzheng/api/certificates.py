@@ -358,7 +358,7 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
         if entry is None:
             return None
         return reverse(
-            "ledger:register_confirm",
+            "registers:register_confirm",
             args=[obj.committee_id, entry.data["data"]["year"], entry.pk],
         )
 

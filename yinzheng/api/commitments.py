@@ -48,7 +48,7 @@ from yinzheng.certificates.models import (
     VerificationTask,
 )
 from yinzheng.core import masking
-from yinzheng.ledger.forms import signature_from_data_url
+from yinzheng.registers.forms import signature_from_data_url
 
 from .certificates import (
     ERRORS,

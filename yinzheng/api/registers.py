@@ -25,14 +25,15 @@ from rest_framework.views import APIView
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.divisions.models import Division
-from yinzheng.ledger import archives, checkpoints, registers, selectors
-from yinzheng.ledger.forms import (
+from yinzheng.ledger.models import Archive, Checkpoint, Confirmation, Entry
+from yinzheng.registers import archives, checkpoints, selectors
+from yinzheng.registers import books as registers
+from yinzheng.registers.books import Register
+from yinzheng.registers.forms import (
     PNG_MAGIC,
     SIGNATURE_MAX_BYTES,
     signature_png_problem,
 )
-from yinzheng.ledger.models import Archive, Checkpoint, Confirmation, Entry
-from yinzheng.ledger.registers import Register
 
 from .common import ERRORS, PDFRenderer, XLSXRenderer
 from .serializers import ErrorSerializer

@@ -39,7 +39,7 @@ from rest_framework.response import Response
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.masking import mask_phone
-from yinzheng.ledger import registers
+from yinzheng.registers import books as registers
 from yinzheng.seals import selectors, services
 from yinzheng.seals import usage as usage_service
 from yinzheng.seals.choices import (
@@ -921,7 +921,7 @@ def _register_entry(usage: UsageRequest) -> dict | None:
     year = registers.year_of(entry.chain)
     args = [usage.committee_id, usage.register, year]
     try:
-        url = reverse("ledger:register_book", args=args)
+        url = reverse("registers:register_book", args=args)
     except NoReverseMatch:
         url = "/ledger/registers/{}/{}/{}/".format(*args)
     return {

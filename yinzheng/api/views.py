@@ -15,8 +15,8 @@ from yinzheng.accounts import services as account_services
 from yinzheng.core.codes import Level
 from yinzheng.divisions import selectors, services
 from yinzheng.divisions.models import Division
-from yinzheng.ledger import selectors as ledger_selectors
 from yinzheng.ledger import services as ledger_services
+from yinzheng.registers import selectors as ledger_selectors
 
 from . import serializers as s
 

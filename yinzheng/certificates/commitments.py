@@ -62,7 +62,7 @@ from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
-from yinzheng.ledger.forms import signature_png_problem
+from yinzheng.registers.forms import signature_png_problem
 
 from . import documents, selectors
 from .choices import (

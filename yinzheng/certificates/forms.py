@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.forms import StaffForm
-from yinzheng.ledger.forms import signature_from_data_url
+from yinzheng.registers.forms import signature_from_data_url
 
 from .choices import ConsultationForm as Form_
 from .choices import (

@@ -61,7 +61,8 @@ from yinzheng.core.errors import Conflict, InvalidInput, NotFound, StaleContent
 from yinzheng.core.files import stored_sha256, upload_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
-from yinzheng.ledger import audit, registers
+from yinzheng.ledger import audit
+from yinzheng.registers import books as registers
 from yinzheng.seals import selectors as seal_selectors
 from yinzheng.seals import usage as sealing
 from yinzheng.seals.choices import SealForm, SealStatus, UseStatus

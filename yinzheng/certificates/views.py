@@ -44,7 +44,7 @@ from yinzheng.core import clock, masking
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.models import Division
-from yinzheng.ledger.forms import SIGNATURE_DATA_URL_MAX_CHARS
+from yinzheng.registers.forms import SIGNATURE_DATA_URL_MAX_CHARS
 
 from . import commitments, electronic, rules, selectors, services
 from .choices import IntakeClass, Outcome, Status
@@ -390,7 +390,7 @@ def _detail_page(
     confirm_url = None
     if entry is not None:
         confirm_url = reverse(
-            "ledger:register_confirm",
+            "registers:register_confirm",
             args=[req.committee_id, entry.data["data"]["year"], entry.pk],
         )
     commitment = getattr(req, "commitment", None)

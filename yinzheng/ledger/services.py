@@ -6,7 +6,7 @@ first entry where the stored data no longer hashes to what was written.
 """
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -153,14 +153,23 @@ def _walk(chain: Chain) -> Iterator[Break]:
         )
 
 
+# Checks a kind of chain adds to the walk: the registers add their township
+# checkpoints and year-end archives (registers.apps). The journal knows no kind.
+ChainCheck = Callable[[Chain], list[Break]]
+_CHECKS: dict[str, list[ChainCheck]] = {}
+
+
+def add_chain_check(kind: str, check: ChainCheck) -> None:
+    """Verify chains of `kind` with `check` too (called once, at app loading)."""
+    if check not in _CHECKS.setdefault(kind, []):
+        _CHECKS[kind].append(check)
+
+
 def verify_chain(chain: Chain) -> ChainReport:
     report = ChainReport(chain=chain.key, head_seq=chain.head_seq)
     report.breaks = list(_walk(chain))
-    if chain.kind.startswith("register_"):
-        from . import archives, checkpoints  # they build on this module
-
-        report.breaks += checkpoints.verify_checkpoints(chain)
-        report.breaks += archives.verify_archive(chain)
+    for check in _CHECKS.get(chain.kind, []):
+        report.breaks += check(chain)
     report.entries = Entry.objects.filter(chain=chain).count()
     return report
 

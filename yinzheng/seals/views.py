@@ -33,7 +33,7 @@ from yinzheng.core import clock
 from yinzheng.core.errors import DomainError, NotAllowed, SeparationOfDuties
 from yinzheng.core.masking import mask_phone
 from yinzheng.divisions.models import Division
-from yinzheng.ledger import registers
+from yinzheng.registers import books as registers
 
 from . import selectors, services
 from . import usage as usage_service
@@ -716,7 +716,7 @@ def _register_link(usage: UsageRequest) -> dict[str, Any] | None:
     year = registers.year_of(entry.chain)
     args = [usage.committee_id, usage.register, year]
     try:
-        url = reverse("ledger:register_book", args=args)
+        url = reverse("registers:register_book", args=args)
     except NoReverseMatch:
         url = "/ledger/registers/{}/{}/{}/".format(*args)
     return {

@@ -8,9 +8,9 @@ from rest_framework.test import APIClient
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as people
-from yinzheng.ledger import registers
 from yinzheng.ledger.models import Checkpoint, Confirmation
-from yinzheng.ledger.tests.test_registers import cert_fields, work_fields
+from yinzheng.registers import books as registers
+from yinzheng.registers.tests.test_books import cert_fields, work_fields
 
 COMMITTEE = "620725101001"
 SIBLING = "620725101201"

@@ -130,7 +130,7 @@ def test_three_people_take_a_request_to_issue_through_the_pages(
     assert "已盖章出具" in html
     year = req.register_entry.data["data"]["year"]
     confirm = reverse(
-        "ledger:register_confirm", args=[A1A, year, req.register_entry_id]
+        "registers:register_confirm", args=[A1A, year, req.register_entry_id]
     )
     assert confirm in html  # the resident signs the register entry
     pdf = client.get(reverse("certificates:document", args=[req.pk, "certificate"]))

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
-from yinzheng.ledger import registers
 from yinzheng.ledger.models import Entry
+from yinzheng.registers import books as registers
 from yinzheng.seals import services, usage
 from yinzheng.seals.choices import MajorMatter, UseCategory, UseStatus, VoteResult
 from yinzheng.seals.models import UsageRequest

@@ -18,11 +18,10 @@ from yinzheng.core import clock
 from yinzheng.core.codes import subtree_q
 from yinzheng.core.errors import NotFound
 from yinzheng.esign import keys
-
-from . import audit
-from .canonical import canonical
-from .models import GENESIS_HASH, Chain, Checkpoint, Entry
-from .services import Break, _at_text
+from yinzheng.ledger import audit
+from yinzheng.ledger.canonical import canonical
+from yinzheng.ledger.models import GENESIS_HASH, Chain, Checkpoint, Entry
+from yinzheng.ledger.services import Break, _at_text
 
 REGISTER_KINDS = ("register_work", "register_certificate")
 

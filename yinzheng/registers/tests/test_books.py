@@ -20,11 +20,12 @@ from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people
 from yinzheng.esign.models import KeyPair
-from yinzheng.ledger import archives, checkpoints, registers, services
+from yinzheng.ledger import services
 from yinzheng.ledger.canonical import entry_hash
 from yinzheng.ledger.models import Archive, Chain, Checkpoint, Entry
-
-from .tamper import sql, triggers_disabled
+from yinzheng.ledger.tests.tamper import sql, triggers_disabled
+from yinzheng.registers import archives, checkpoints
+from yinzheng.registers import books as registers
 
 COMMITTEE = "620725101001"
 

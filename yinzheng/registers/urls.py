@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "ledger"
+app_name = "registers"
 BOOK = "registers/<str:code>/<str:register>/<int:year>/"
 urlpatterns = [
     path("", views.index, name="index"),

@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
-from yinzheng.ledger import archives, checkpoints, registers, services
+from yinzheng.ledger import services
+from yinzheng.registers import archives, checkpoints
+from yinzheng.registers import books as registers
 
 
 class Command(BaseCommand):

@@ -14,10 +14,10 @@ from yinzheng.core import clock
 from yinzheng.core.codes import Level
 from yinzheng.core.masking import mask_phones_in
 from yinzheng.divisions.models import Division
+from yinzheng.ledger.models import Archive, Chain, Checkpoint, Entry
 
-from . import registers
+from . import books as registers
 from .checkpoints import REGISTER_KINDS
-from .models import Archive, Chain, Checkpoint, Entry
 
 
 def chains_for_audit(user: Any) -> QuerySet[Chain]:

@@ -28,9 +28,8 @@ from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.files import upload_sha256
-
-from . import audit, services
-from .models import Chain, Confirmation, Entry
+from yinzheng.ledger import audit, services
+from yinzheng.ledger.models import Chain, Confirmation, Entry
 
 
 class Register:

@@ -25,10 +25,12 @@ from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.files import stored_sha256
 from yinzheng.divisions.models import Division
+from yinzheng.ledger import audit, services
+from yinzheng.ledger.models import Archive, Chain
+from yinzheng.ledger.services import Break
 
-from . import audit, checkpoints, registers, services
-from .models import Archive, Chain
-from .services import Break
+from . import books as registers
+from . import checkpoints
 
 
 def _cell(value: Any) -> str:

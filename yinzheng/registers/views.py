@@ -34,16 +34,18 @@ from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.models import Division
+from yinzheng.ledger import services
+from yinzheng.ledger.models import Archive, Chain, Entry
 
-from . import archives, checkpoints, registers, selectors, services
+from . import archives, checkpoints, selectors
+from . import books as registers
+from .books import Register
 from .forms import (
     SIGNATURE_DATA_URL_MAX_CHARS,
     ArchiveForm,
     ConfirmPaperForm,
     ConfirmScreenForm,
 )
-from .models import Archive, Chain, Entry
-from .registers import Register
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 2000
@@ -58,7 +60,7 @@ def index(request):
     if request.GET.get("verify"):
         reports = [services.verify_chain(c) for c in chains[:200]]
     return render(
-        request, "ledger/index.html", {"chains": chains[:200], "reports": reports}
+        request, "registers/index.html", {"chains": chains[:200], "reports": reports}
     )
 
 
@@ -80,7 +82,7 @@ def _check_book(register: str, year: int) -> None:
 
 
 def _book_url(code: str, register: str, year: int) -> str:
-    return reverse("ledger:register_book", args=[code, register, year])
+    return reverse("registers:register_book", args=[code, register, year])
 
 
 @login_required
@@ -90,13 +92,13 @@ def registers_index(request):
         raise PermissionDenied
     codes = policy.scope(user, "register.view").codes
     if len(codes) == 1 and len(codes[0]) == 12:  # a committee's own staff
-        return redirect("ledger:register_committee", code=codes[0])
+        return redirect("registers:register_committee", code=codes[0])
     page = Paginator(selectors.committees_with_registers(user), 100).get_page(
         request.GET.get("page")
     )
     return render(
         request,
-        "ledger/registers.html",
+        "registers/registers.html",
         {
             "page": page,
             "rows": selectors.committee_overview(list(page)),
@@ -121,12 +123,12 @@ def registers_checkpoint(request):
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("ledger:registers")
+        return redirect("registers:registers")
     if made:
         messages.success(request, _("已签署 %d 个检查点") % len(made))
     else:
         messages.success(request, _("自上次签署以来没有新的登记，无需签署"))
-    return redirect("ledger:registers")
+    return redirect("registers:registers")
 
 
 @login_required
@@ -143,7 +145,7 @@ def register_committee(request, code: str):
     ]
     return render(
         request,
-        "ledger/register_committee.html",
+        "registers/register_committee.html",
         {
             "committee": committee,
             "chain": committee.chain()[:-1],
@@ -193,7 +195,7 @@ def _book_response(
     )
     return render(
         request,
-        "ledger/register_book.html",
+        "registers/register_book.html",
         {
             "committee": committee,
             "register": register,
@@ -333,7 +335,7 @@ def register_confirm(request, code: str, year: int, entry_id: int):
     confirmation = getattr(entry, "confirmation", None)
     return render(
         request,
-        "ledger/register_confirm.html",
+        "registers/register_confirm.html",
         {
             "committee": committee,
             "year": year,

@@ -12,10 +12,10 @@ from yinzheng.accounts.choices import Department, Role
 from yinzheng.core import inbox
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as people
-from yinzheng.ledger import registers
 from yinzheng.ledger.models import Archive, Checkpoint, Confirmation
+from yinzheng.registers import books as registers
 
-from .test_registers import cert_fields, work_fields
+from .test_books import cert_fields, work_fields
 
 COMMITTEE = "620725101001"
 SIBLING = "620725101201"
@@ -39,7 +39,7 @@ def book(register="certificate", year=2026, code=COMMITTEE, suffix=""):
 
 
 def confirm_url(entry, year=2026, code=COMMITTEE):
-    return reverse("ledger:register_confirm", args=[code, year, entry.pk])
+    return reverse("registers:register_confirm", args=[code, year, entry.pk])
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.inbox import InboxItem
+from yinzheng.ledger.models import Chain
 
-from . import registers
+from . import books as registers
 from .checkpoints import REGISTER_KINDS
-from .models import Chain
 
 ARCHIVE_MONTHS = (1, 2, 3)
 
@@ -32,7 +32,7 @@ def unconfirmed_entries(user: Any) -> list[InboxItem]:
         .filter(chain__closed_at__isnull=True)
         .count()
     )
-    return [InboxItem(_("待居民签字确认的登记"), count, reverse("ledger:registers"))]
+    return [InboxItem(_("待居民签字确认的登记"), count, reverse("registers:registers"))]
 
 
 def archives_due(user: Any) -> list[InboxItem]:
@@ -53,4 +53,4 @@ def archives_due(user: Any) -> list[InboxItem]:
         )
         .count()
     )
-    return [InboxItem(_("上年度登记簿待归档"), count, reverse("ledger:registers"))]
+    return [InboxItem(_("上年度登记簿待归档"), count, reverse("registers:registers"))]

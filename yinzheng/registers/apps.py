@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistersConfig(AppConfig):
+    """The committees' seal-use registers on the journal: books, residents'
+    confirmations, township checkpoints, year-end archives, and the journal's pages."""
+
+    name = "yinzheng.registers"
+    label = "registers"
+    verbose_name = _("用印登记簿")
+
+    def ready(self) -> None:
+        from yinzheng.core import inbox
+        from yinzheng.ledger import services as ledger
+
+        from . import policy  # noqa: F401  (registers the registers' actions)
+        from .archives import verify_archive
+        from .checkpoints import REGISTER_KINDS, verify_checkpoints
+        from .inbox import archives_due, unconfirmed_entries
+
+        inbox.register(unconfirmed_entries)
+        inbox.register(archives_due)
+        # A register chain is verified against its township checkpoints and its
+        # year-end archive as well (ledger verify, the pages, the API).
+        for kind in REGISTER_KINDS:
+            ledger.add_chain_check(kind, verify_checkpoints)
+            ledger.add_chain_check(kind, verify_archive)
