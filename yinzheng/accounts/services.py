@@ -16,12 +16,19 @@ from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
 from . import policy
 from .choices import Department, Role
 from .models import LoginFailure, RoleGrant, User
+
+
+def _node(code: str) -> Any:
+    """The division a grant is made at, or None. accounts stands below divisions
+    (docs/architecture.md): it reaches the tree through the grant's own foreign key."""
+    divisions = RoleGrant._meta.get_field("division").related_model._default_manager
+    return divisions.filter(code=code).first()
+
 
 GRANT_FIELDS = ["user", "role", "division", "department", "revoked_at"]
 
@@ -73,7 +80,7 @@ def grant_role(
 ) -> RoleGrant:
     if role not in Role.values:
         raise InvalidInput(_("角色“%s”无效") % role, code="role_invalid")
-    division = Division.objects.filter(code=division_code).first()
+    division = _node(division_code)
     if division is None:
         raise NotFound(_("区划 %s 不存在") % division_code, code="division_not_found")
     policy.require(actor, "grant.manage", division)
@@ -122,7 +129,7 @@ def grant_role_by_username(
 ) -> RoleGrant:
     """As grant_role, naming the user; the policy is asked before the user is looked up,
     so nobody learns which usernames exist outside their own subtrees."""
-    division = Division.objects.filter(code=division_code).first()
+    division = _node(division_code)
     if division is None:
         raise NotFound(_("区划 %s 不存在") % division_code, code="division_not_found")
     policy.require(actor, "grant.manage", division)

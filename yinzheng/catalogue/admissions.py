@@ -28,6 +28,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
@@ -421,16 +422,6 @@ def may_act_for_applicant(user: Any, application: Application) -> bool:
     return True
 
 
-def may_record_opinion(user: Any, opinion: ReviewOpinion) -> bool:
-    """The reviewer itself, or civil affairs entering an opinion received on paper."""
-    catalogue_list = opinion.application.catalogue_list
-    if policy.can(user, "catalogue.manage", catalogue_list):
-        return True
-    if opinion.township_id:
-        return policy.can(user, "catalogue.opinion_township", opinion.township_id)
-    return opinion.department in policy.departments_at(user, catalogue_list)
-
-
 @transaction.atomic
 def opinion_record(
     *, actor: Any, opinion_id: int, opinion: str, comments: str = ""
@@ -443,7 +434,7 @@ def opinion_record(
     )
     if row is None:
         raise NotFound(_("征求意见记录不存在"), code="opinion_not_found")
-    if not may_record_opinion(actor, row):
+    if not selectors.may_record_opinion(actor, row):
         raise NotAllowed(detail={"action": "opinion_record"})
     if row.application.status != ApplicationStatus.IN_REVIEW:
         raise Conflict(_("该申请不在联审中"), code="application_not_in_review")
@@ -753,8 +744,11 @@ def application_withdraw(
     return application
 
 
-def on_version_published(*, actor: Any, version_id: int, valid_from: dt.date) -> None:
-    """Called inside version_publish: the decisions behind the version are published
+@receiver(services.version_published, dispatch_uid="catalogue.admissions.published")
+def on_version_published(
+    sender: Any, *, actor: Any, version_id: int, valid_from: dt.date, **kwargs: Any
+) -> None:
+    """Inside version_publish: the decisions behind the version are published
     (REQ-024) and the guides of items that left are withdrawn (REQ-025) where no list in
     force still names them."""
     applications = list(

@@ -9,7 +9,10 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("证明事项清单")
 
     def ready(self) -> None:
-        from . import policy  # noqa: F401  (registers the catalogue's actions)
+        from . import (
+            admissions,  # noqa: F401  (publishes the decisions with their version)
+            policy,  # noqa: F401  (registers the catalogue's actions)
+        )
         from .reference_data import ensure_reference_data
 
         post_migrate.connect(ensure_reference_data, sender=self)

@@ -44,9 +44,10 @@ policy.register(
 
 
 def _offers() -> None:
-    from .admissions import may_act_for_applicant, may_record_opinion
+    from .admissions import may_act_for_applicant
     from .choices import ApplicationKind, ApplicationStatus, LawAmendmentStatus
     from .models import Application, ReviewOpinion
+    from .selectors import may_record_opinion
 
     open_statuses = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
     manage = "catalogue.manage"

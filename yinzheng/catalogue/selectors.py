@@ -8,6 +8,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Count, Max, Q, QuerySet
 
+from yinzheng.accounts import policy
 from yinzheng.core.codes import ancestor_codes
 
 from . import lookup
@@ -402,11 +403,19 @@ def items_to_be_discontinued(catalogue_list: CatalogueList) -> list[Item]:
 
 def opinions_awaited(user: Any) -> list:
     """Requested opinions the user may record, for the home inbox."""
-    from . import admissions
-
     pending = ReviewOpinion.objects.filter(
         opinion="",
         application__status=ApplicationStatus.IN_REVIEW,
         application__in=Application.objects.visible_to(user),
     ).select_related("application__catalogue_list", "township")
-    return [o for o in pending if admissions.may_record_opinion(user, o)]
+    return [o for o in pending if may_record_opinion(user, o)]
+
+
+def may_record_opinion(user: Any, opinion: ReviewOpinion) -> bool:
+    """The reviewer itself, or civil affairs entering an opinion received on paper."""
+    catalogue_list = opinion.application.catalogue_list
+    if policy.can(user, "catalogue.manage", catalogue_list):
+        return True
+    if opinion.township_id:
+        return policy.can(user, "catalogue.opinion_township", opinion.township_id)
+    return opinion.department in policy.departments_at(user, catalogue_list)

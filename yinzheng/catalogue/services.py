@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
@@ -46,6 +47,10 @@ from .choices import (
     VersionStatus,
 )
 from .models import Basis, CatalogueList, Guide, Item, ListEntry, ListVersion
+
+# Sent inside version_publish's transaction with actor, version_id and valid_from: the
+# decisions an admission or exit wrote into the version are published with it.
+version_published = Signal()
 
 VERSION_FIELDS = [
     "status",
@@ -715,9 +720,8 @@ def version_publish(
         move_to(version, VersionStatus.PUBLISHED)
         version.valid_from = valid_from
         version.published_at = clock.now()
-    from . import admissions  # admissions builds on these services
-
-    admissions.on_version_published(
-        actor=actor, version_id=version.pk, valid_from=valid_from
+    # The admissions behind the version are published with it (admissions.py listens).
+    version_published.send(
+        sender=ListVersion, actor=actor, version_id=version.pk, valid_from=valid_from
     )
     return version

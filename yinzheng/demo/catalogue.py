@@ -338,14 +338,11 @@ def _ensure_duty_lists(county: str, county_name: str, officer: str) -> None:
 
 @transaction.atomic
 def load_demo_catalogue() -> list[CatalogueList]:
-    """The sample lists of the demo counties; needs the demo divisions (core.demo)."""
+    """The sample lists of the demo counties; needs the demo divisions (demo.loader)."""
     for spec in ITEMS:
         ensure_demo_item(spec)
     lists = [_ensure_list(spec) for spec in LISTS]
     for spec, catalogue_list in zip(LISTS, lists, strict=True):
         _ensure_publications(spec, catalogue_list)
     _ensure_duty_lists("620725", "山丹县", "minzheng")  # REQ-017
-    from yinzheng.demo.applications import ensure_demo_applications
-
-    ensure_demo_applications()  # REQ-021–030: sample applications in 山丹县
     return lists

@@ -10,6 +10,7 @@ from yinzheng.accounts import services as accounts
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.models import RoleGrant, User
 from yinzheng.core.actors import SYSTEM
+from yinzheng.demo.applications import ensure_demo_applications
 from yinzheng.demo.catalogue import load_demo_catalogue
 from yinzheng.demo.certificates import load_demo_certificates
 from yinzheng.demo.seals import load_demo_seals
@@ -80,6 +81,7 @@ def load_demo() -> list[DemoAccount]:
                 department=acc.department,
             )
     load_demo_catalogue()
+    ensure_demo_applications()  # REQ-021–030: sample applications in 山丹县
     load_demo_seals()
     load_demo_certificates()
     return ACCOUNTS
