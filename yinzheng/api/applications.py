@@ -37,6 +37,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.accounts.choices import Department
 from yinzheng.catalogue import admissions, selectors
 from yinzheng.catalogue.choices import (
@@ -50,9 +51,7 @@ from yinzheng.catalogue.choices import (
 )
 from yinzheng.catalogue.models import Application, ReviewOpinion
 from yinzheng.core import masking
-
-from .common import ERRORS, AllowedActionsField, BinaryRenderer
-from .serializers import ErrorSerializer
+from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
 
 # Plain strings with the allowed values in the help text: enums named by field name
 # ("kind", "status") would collide with other components.

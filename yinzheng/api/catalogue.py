@@ -59,10 +59,8 @@ from yinzheng.catalogue.models import (
 )
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import InvalidInput, NotFound
+from yinzheng.core.rest.responses import ERRORS, ErrorSerializer
 from yinzheng.divisions.models import Division
-
-from .common import ERRORS
-from .serializers import ErrorSerializer
 
 PUBLIC = selectors.IN_FORCE_STATUSES
 NUMBER = OpenApiParameter(

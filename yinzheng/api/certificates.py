@@ -34,6 +34,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.certificates import electronic, selectors, services
 from yinzheng.certificates.choices import (
     ConsultationForm,
@@ -53,13 +54,12 @@ from yinzheng.certificates.models import (
     RiskAssessment,
 )
 from yinzheng.core import clock, masking
+from yinzheng.core.rest.responses import ERRORS, ErrorSerializer, PDFRenderer
 
-from .common import ERRORS, AllowedActionsField, PDFRenderer
 from .registers import (
     RegisterConfirmationSerializer,
     RegisterConfirmSerializer,
 )
-from .serializers import ErrorSerializer
 
 # Plain strings with the values listed: enums named by field name ("status", "form")
 # would collide with the other domains' in the schema.

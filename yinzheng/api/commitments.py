@@ -48,6 +48,7 @@ from yinzheng.certificates.models import (
     VerificationTask,
 )
 from yinzheng.core import masking
+from yinzheng.core.rest.responses import BinaryRenderer, PDFRenderer
 from yinzheng.registers.forms import signature_from_data_url
 
 from .certificates import (
@@ -56,7 +57,6 @@ from .certificates import (
     CanViewCertificates,
     CertificatePersonSerializer,
 )
-from .common import BinaryRenderer, PDFRenderer
 
 _METHOD_HELP = (
     "签字方式：screen（屏幕签名，PNG）、scan（纸质签字页扫描件：PDF、JPEG、PNG）"

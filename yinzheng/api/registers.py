@@ -24,6 +24,12 @@ from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
+from yinzheng.core.rest.responses import (
+    ERRORS,
+    ErrorSerializer,
+    PDFRenderer,
+    XLSXRenderer,
+)
 from yinzheng.divisions.models import Division
 from yinzheng.ledger.models import Archive, Checkpoint, Confirmation, Entry
 from yinzheng.registers import archives, checkpoints, selectors
@@ -34,9 +40,6 @@ from yinzheng.registers.forms import (
     SIGNATURE_MAX_BYTES,
     signature_png_problem,
 )
-
-from .common import ERRORS, PDFRenderer, XLSXRenderer
-from .serializers import ErrorSerializer
 
 COMMITTEE = OpenApiParameter(
     "committee", str, OpenApiParameter.PATH, description="村（居）委会代码（12 位）"

@@ -37,8 +37,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core import clock
 from yinzheng.core.masking import mask_phone
+from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
 from yinzheng.registers import books as registers
 from yinzheng.seals import selectors, services
 from yinzheng.seals import usage as usage_service
@@ -65,9 +67,6 @@ from yinzheng.seals.models import (
     TakeOut,
     UsageRequest,
 )
-
-from .common import ERRORS, AllowedActionsField, BinaryRenderer
-from .serializers import ErrorSerializer
 
 # Plain strings with the values listed: enums named by field name ("status", "form")
 # would collide with the other domains' in the schema.

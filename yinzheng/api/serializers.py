@@ -96,9 +96,3 @@ class MergeSerializer(serializers.Serializer):
 
 class AbolishSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=200)
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    detail = serializers.JSONField(required=False)

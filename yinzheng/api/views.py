@@ -13,6 +13,7 @@ from yinzheng.accounts import policy
 from yinzheng.accounts import selectors as account_selectors
 from yinzheng.accounts import services as account_services
 from yinzheng.core.codes import Level
+from yinzheng.core.rest.responses import ErrorSerializer
 from yinzheng.divisions import selectors, services
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import services as ledger_services
@@ -20,7 +21,7 @@ from yinzheng.registers import selectors as ledger_selectors
 
 from . import serializers as s
 
-ERRORS = {400: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 @extend_schema_view(
@@ -93,7 +94,7 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="登记合并",
         request=s.MergeSerializer,
-        responses={200: s.CommitteeSerializer, 409: s.ErrorSerializer, **ERRORS},
+        responses={200: s.CommitteeSerializer, 409: ErrorSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def merge(self, request, code=None):
@@ -108,7 +109,7 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="登记撤销",
         request=s.AbolishSerializer,
-        responses={200: s.CommitteeSerializer, 409: s.ErrorSerializer, **ERRORS},
+        responses={200: s.CommitteeSerializer, 409: ErrorSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def abolish(self, request, code=None):
@@ -142,7 +143,7 @@ class GrantViewSet(
     @extend_schema(
         summary="授予岗位",
         request=s.GrantCreateSerializer,
-        responses={201: s.GrantListSerializer, 409: s.ErrorSerializer, **ERRORS},
+        responses={201: s.GrantListSerializer, 409: ErrorSerializer, **ERRORS},
     )
     def create(self, request):
         data = s.GrantCreateSerializer(data=request.data)
@@ -155,7 +156,7 @@ class GrantViewSet(
     @extend_schema(
         summary="撤销岗位授权",
         request=None,
-        responses={200: s.GrantListSerializer, 409: s.ErrorSerializer, **ERRORS},
+        responses={200: s.GrantListSerializer, 409: ErrorSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
@@ -179,7 +180,7 @@ class LedgerVerifyView(APIView):
     @extend_schema(
         summary="校验可见范围内的台账链",
         parameters=[OpenApiParameter("chain", str, description="链标识")],
-        responses={200: OpenApiTypes.OBJECT, 403: s.ErrorSerializer},
+        responses={200: OpenApiTypes.OBJECT, 403: ErrorSerializer},
     )
     def get(self, request):
         policy.require(request.user, "audit.view")

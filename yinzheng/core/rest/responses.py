@@ -1,0 +1,46 @@
+"""What every app's endpoints share: the documented error answers and the renderers
+that let content negotiation accept a file download (the view returns the bytes)."""
+
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    detail = serializers.JSONField(required=False)
+
+
+# The {"code", "message", "detail"} answers a write may give (core.rest.errors).
+ERRORS = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+    409: ErrorSerializer,
+}
+
+
+class FileRenderer(BaseRenderer):
+    """Accepts the file's type in negotiation; the view returns the bytes itself."""
+
+    media_type = "application/octet-stream"
+    format = "bin"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class BinaryRenderer(FileRenderer):
+    pass
+
+
+class PDFRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class XLSXRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
