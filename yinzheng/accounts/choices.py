@@ -13,6 +13,18 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
 
 
+# The committee's own staff.
+COMMITTEE_STAFF = frozenset({Role.CLERK, Role.HEAD, Role.CUSTODIAN})
+# Who reads a committee's work (requests, seals, registers): its staff and those who
+# oversee it; departments do not.
+COMMITTEE_WORK_READERS = COMMITTEE_STAFF | {
+    Role.TOWNSHIP,
+    Role.CIVIL_AFFAIRS,
+    Role.INSPECTOR,
+    Role.ADMIN,
+}
+
+
 class Department(models.TextChoices):
     CIVIL_AFFAIRS = "civil_affairs", _("民政")
     DEVELOPMENT_REFORM = "development_reform", _("发改")

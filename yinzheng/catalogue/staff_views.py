@@ -21,7 +21,6 @@ changes the channel set, through catalogue.publications; and it starts the clean
 catalogue.cleanup.
 """
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,6 +38,7 @@ from django.views.decorators.http import require_POST
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.errors import DomainError, InvalidInput, NotAllowed
+from yinzheng.core.web import attempt, form_errors
 from yinzheng.divisions.models import Division
 
 from . import batches, cleanup, guides, publications, selectors, services
@@ -100,28 +100,6 @@ def _version_or_404(user: Any, version_id: int) -> ListVersion:
     return version
 
 
-def _form_errors(form) -> str:
-    return "；".join(
-        f"{form.fields[name].label or name}：{'、'.join(errors)}"
-        if name in form.fields
-        else "、".join(errors)
-        for name, errors in form.errors.items()
-    )
-
-
-def _attempt(request, call: Callable[[], Any], success: str) -> Any:
-    """Run one service call; show its refusal, or `success`. None when refused."""
-    try:
-        result = call()
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return None
-    messages.success(request, success)
-    return result if result is not None else True
-
-
 def _back_to_list(list_id: int, query: dict[str, str] | None = None, anchor=""):
     url = reverse("catalogue:manage_list", args=[list_id])
     if query:
@@ -178,10 +156,10 @@ def manage_list_create(request):
     _require_manager(request.user)
     form = ListCreateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return redirect("catalogue:manage")
     data = form.cleaned_data
-    created = _attempt(
+    created = attempt(
         request,
         lambda: services.list_create(
             actor=request.user,
@@ -299,9 +277,9 @@ def manage_draft(request, pk: int):
     catalogue_list = _list_or_404(request.user, pk)
     form = DraftForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.version_draft(
                 actor=request.user,
@@ -320,9 +298,9 @@ def manage_add_item(request, version_id: int):
     version = _version_or_404(request.user, version_id)
     form = AddItemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.version_add_item(
                 actor=request.user,
@@ -344,9 +322,9 @@ def manage_remove_item(request, version_id: int):
     version = _version_or_404(request.user, version_id)
     form = RemoveItemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.version_remove_item(
                 actor=request.user,
@@ -364,10 +342,10 @@ def manage_approve(request, version_id: int):
     version = _version_or_404(request.user, version_id)
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
         data = form.cleaned_data
-        _attempt(
+        attempt(
             request,
             lambda: services.version_approve(
                 actor=request.user,
@@ -387,10 +365,10 @@ def manage_publish(request, version_id: int):
     version = _version_or_404(request.user, version_id)
     form = PublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return _back_to_list(version.catalogue_list_id)
     valid_from = form.cleaned_data["valid_from"]
-    published = _attempt(
+    published = attempt(
         request,
         lambda: services.version_publish(
             actor=request.user, version_id=version.pk, valid_from=valid_from
@@ -423,9 +401,9 @@ def manage_guide(request, key: str):
     if request.method == "POST":
         form = GuideForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _form_errors(form))
+            messages.error(request, form_errors(form))
         else:
-            saved = _attempt(
+            saved = attempt(
                 request,
                 lambda: guides.guide_save(
                     actor=request.user, item_key=item.key, **form.cleaned_data
@@ -500,7 +478,7 @@ def manage_item_edit(request, key: str):
 @require_POST
 def manage_guide_publish(request, key: str):
     _require_manager(request.user)
-    _attempt(
+    attempt(
         request,
         lambda: guides.guide_publish(actor=request.user, item_key=key),
         _("已公布办事指南"),
@@ -514,9 +492,9 @@ def manage_guide_withdraw(request, key: str):
     _require_manager(request.user)
     form = GuideWithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: guides.guide_withdraw(
                 actor=request.user, item_key=key, reason=form.cleaned_data["reason"]
@@ -533,9 +511,9 @@ def manage_review(request, pk: int):
     catalogue_list = _list_or_404(request.user, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.list_review_record(
                 actor=request.user,
@@ -554,7 +532,7 @@ def manage_follow_up_close(request, pk: int, task_id: int):
     """Close a follow-up task opened by a later national batch (REQ-015)."""
     catalogue_list = _list_or_404(request.user, pk)
     note = request.POST.get("note", "")
-    _attempt(
+    attempt(
         request,
         lambda: batches.follow_up_close(actor=request.user, task_id=task_id, note=note),
         _("已办结跟进任务"),
@@ -590,13 +568,13 @@ def manage_publication_record(request, pk: int):
     # Every channel is offered here: the service says why one outside the set is refused.
     form = PublicationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return _back_to_list(catalogue_list.pk, anchor="#channels")
     data = form.cleaned_data
     version = catalogue_list.versions.filter(number=data["version"]).first()
     if version is None:
         raise Http404
-    _attempt(
+    attempt(
         request,
         lambda: publications.publication_record(
             actor=request.user,
@@ -617,9 +595,9 @@ def manage_channels(request, pk: int):
     catalogue_list = _list_or_404(request.user, pk)
     form = ChannelsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: publications.channels_set(
                 actor=request.user,
@@ -679,7 +657,7 @@ def _cleanup_page(review_id: int):
 def manage_cleanup_start(request, pk: int):
     """Start a clean-up of the list's current version (REQ-011)."""
     catalogue_list = _list_or_404(request.user, pk)
-    review = _attempt(
+    review = attempt(
         request,
         lambda: cleanup.cleanup_start(actor=request.user, list_id=catalogue_list.pk),
         _("已开始清理，请逐项确认处理意见"),
@@ -770,9 +748,9 @@ def manage_cleanup_complete(request, review_id: int):
     review = _review_or_404(request.user, review_id)
     form = CleanupCompleteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return _cleanup_page(review.pk)
-    done = _attempt(
+    done = attempt(
         request,
         lambda: cleanup.cleanup_complete(
             actor=request.user,

@@ -25,6 +25,7 @@ from yinzheng.accounts import policy
 from yinzheng.core import clock, masking
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import DomainError, NotAllowed
+from yinzheng.core.web import show_error
 from yinzheng.divisions.models import Division
 
 from . import commitments, selectors
@@ -66,11 +67,6 @@ TASK_RELATED = (
     "commitment__request__item",
 )
 RECORD_RELATED = ("committee", "commitment", "commitment__request", "task")
-
-
-def _show_error(form, exc: DomainError) -> None:
-    field = CODE_FIELDS.get(exc.code)
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 def _person(req) -> dict[str, str]:
@@ -118,7 +114,7 @@ def tasks(request):
             except NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
             except DomainError as exc:
-                _show_error(form, exc)
+                show_error(form, exc, CODE_FIELDS)
             else:
                 messages.success(
                     request,
@@ -193,7 +189,7 @@ def task_detail(request, pk: int):
             except NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
             except DomainError as exc:
-                _show_error(form, exc)
+                show_error(form, exc, CODE_FIELDS)
             else:
                 messages.success(request, _("已登记核查结果"))
                 return redirect("certificates:commitment_task", pk=task.pk)
@@ -309,7 +305,7 @@ def credit_record(request, pk: int):
             except NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
             except DomainError as exc:
-                _show_error(bound, exc)
+                show_error(bound, exc, CODE_FIELDS)
             else:
                 messages.success(request, success)
                 return redirect("certificates:credit_record", pk=record.pk)
@@ -361,7 +357,7 @@ def credit_platforms(request):
             except NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
             except DomainError as exc:
-                _show_error(form, exc)
+                show_error(form, exc, CODE_FIELDS)
             else:
                 messages.success(request, _("已保存信用信息共享平台设置"))
                 return redirect("certificates:credit_platforms")

@@ -16,22 +16,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
-from yinzheng.accounts.choices import Role
-
-VIEW_ROLES = frozenset(
-    {
-        Role.CLERK,
-        Role.HEAD,
-        Role.CUSTODIAN,
-        Role.TOWNSHIP,
-        Role.CIVIL_AFFAIRS,
-        Role.INSPECTOR,
-        Role.ADMIN,
-    }
-)
+from yinzheng.accounts.choices import COMMITTEE_WORK_READERS, Role
 
 for _action in [
-    policy.Action("certificate.view", _("查看证明申请及办理情况"), VIEW_ROLES),
+    policy.Action(
+        "certificate.view", _("查看证明申请及办理情况"), COMMITTEE_WORK_READERS
+    ),
     policy.Action(
         "certificate.handle",
         _("受理证明申请、登记核实及相关记录、不予出具、撤回、转交"),

@@ -43,6 +43,7 @@ from yinzheng.catalogue.models import Item
 from yinzheng.core import clock, masking
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import DomainError, NotAllowed
+from yinzheng.core.web import show_error
 from yinzheng.divisions.models import Division
 from yinzheng.registers.forms import SIGNATURE_DATA_URL_MAX_CHARS
 
@@ -109,11 +110,6 @@ def _request_or_404(user: Any, pk: int) -> CertificateRequest:
     if req is None:
         raise Http404
     return req
-
-
-def _show_error(form, exc: DomainError) -> None:
-    field = CODE_FIELDS.get(exc.code)
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 def _row(req: CertificateRequest) -> dict[str, Any]:
@@ -267,7 +263,7 @@ def new(request):
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc, CODE_FIELDS)
         else:
             messages.success(
                 request,
@@ -594,7 +590,7 @@ def action(request, pk: int, op: str):
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc, CODE_FIELDS)
         else:
             messages.success(request, success)
             return redirect(reverse("certificates:detail", args=[req.pk]) + f"#{op}")
@@ -697,7 +693,7 @@ def settings_page(request):
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc, CODE_FIELDS)
         else:
             messages.success(request, _("已保存辖区设置"))
             return redirect("certificates:settings")

@@ -3,23 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
-from yinzheng.accounts.choices import Role
+from yinzheng.accounts.choices import COMMITTEE_WORK_READERS, Role
 
 policy.register(
     policy.Action(
         "register.view",
         _("查看用印登记簿"),
-        frozenset(
-            {
-                Role.CLERK,
-                Role.HEAD,
-                Role.CUSTODIAN,
-                Role.TOWNSHIP,
-                Role.CIVIL_AFFAIRS,
-                Role.INSPECTOR,
-                Role.ADMIN,
-            }
-        ),
+        COMMITTEE_WORK_READERS,
     )
 )
 policy.register(

@@ -12,22 +12,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
-from yinzheng.accounts.choices import Role
-
-VIEW_ROLES = frozenset(
-    {
-        Role.CLERK,
-        Role.HEAD,
-        Role.CUSTODIAN,
-        Role.TOWNSHIP,
-        Role.CIVIL_AFFAIRS,
-        Role.INSPECTOR,
-        Role.ADMIN,
-    }
-)
+from yinzheng.accounts.choices import COMMITTEE_WORK_READERS, Role
 
 for _action in [
-    policy.Action("seal.view", _("查看印章登记、保管与移交记录"), VIEW_ROLES),
+    policy.Action(
+        "seal.view", _("查看印章登记、保管与移交记录"), COMMITTEE_WORK_READERS
+    ),
     policy.Action(
         "seal.issue",
         _("制发、启用、补发、更换、收缴、撤销、销毁印章（制发机关）"),

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from yinzheng.accounts import policy
-from yinzheng.accounts.choices import Role
+from yinzheng.accounts.choices import COMMITTEE_STAFF, Role
 from yinzheng.accounts.models import RoleGrant
 from yinzheng.core.codes import Level
 from yinzheng.divisions.choices import CommitteeStatus
@@ -31,9 +31,6 @@ from .models import (
     TakeOut,
     UsageRequest,
 )
-
-COMMITTEE_STAFF_ROLES = (Role.CLERK, Role.HEAD, Role.CUSTODIAN)
-
 
 # Visibility (the policy decides; `Model.objects.visible_to(user, action)`) ----------
 
@@ -174,7 +171,7 @@ def committee_staff(committee: Division | str) -> QuerySet:
     return User.objects.filter(
         is_active=True,
         grants__division_id=code,
-        grants__role__in=COMMITTEE_STAFF_ROLES,
+        grants__role__in=COMMITTEE_STAFF,
         grants__revoked_at__isnull=True,
     ).distinct()
 
@@ -190,7 +187,7 @@ def committees_short_staffed(user: Any) -> QuerySet[Division]:
         RoleGrant.objects.active()
         .filter(
             division=OuterRef("code"),
-            role__in=COMMITTEE_STAFF_ROLES,
+            role__in=COMMITTEE_STAFF,
             user__is_active=True,
         )
         .order_by()

@@ -30,8 +30,9 @@ from django.views.decorators.http import require_POST
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Role
 from yinzheng.core import clock
-from yinzheng.core.errors import DomainError, NotAllowed, SeparationOfDuties
+from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.core.masking import mask_phone
+from yinzheng.core.web import attempt, form_errors
 from yinzheng.divisions.models import Division
 from yinzheng.registers import books as registers
 
@@ -79,31 +80,6 @@ ID = re.compile(r"[0-9]{1,12}")
 def _require_view(user: Any) -> None:
     if not policy.can(user, "seal.view"):
         raise PermissionDenied
-
-
-def _form_errors(form) -> str:
-    return "；".join(
-        f"{form.fields[name].label or name}：{'、'.join(errors)}"
-        if name in form.fields
-        else "、".join(errors)
-        for name, errors in form.errors.items()
-    )
-
-
-def _attempt(request, call: Callable[[], Any], success: str) -> Any:
-    """Run one service call; show its refusal, or `success`. None when refused."""
-    try:
-        result = call()
-    except SeparationOfDuties as exc:  # allowed in general, not for this matter
-        messages.error(request, exc.message)
-        return None
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return None
-    messages.success(request, success)
-    return result if result is not None else True
 
 
 def _current_custodies() -> Prefetch:
@@ -399,10 +375,10 @@ def seal_action(request, pk: int, op: str):
     if form_class is not None:
         form = _bound(form_class, request, seal)
         if not form.is_valid():
-            messages.error(request, _form_errors(form))
+            messages.error(request, form_errors(form))
             return redirect(seal.get_absolute_url())
         data = form.cleaned_data
-    _attempt(request, lambda: call(data), success)
+    attempt(request, lambda: call(data), success)
     return redirect(seal.get_absolute_url())
 
 
@@ -439,7 +415,7 @@ def takeout_action(request, pk: int, op: str):
         success = _("已登记归还")
     else:
         raise Http404
-    _attempt(request, call, success)
+    attempt(request, call, success)
     return redirect(takeout.seal.get_absolute_url())
 
 
@@ -488,7 +464,7 @@ def collection_confirm(request, pk: int):
         raise Http404
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    _attempt(
+    attempt(
         request,
         lambda: services.collection_task_confirm(actor=user, task_id=pk, note=note),
         _("已确认收缴，任务办结"),
@@ -567,10 +543,10 @@ def handover_open(request, code: str):
     form = HandoverForm(request.POST, outgoing=people, incoming=people)
     back = reverse("seals:committee", args=[code])
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return redirect(back)
     data = form.cleaned_data
-    handover = _attempt(
+    handover = attempt(
         request,
         lambda: services.handover_open(
             actor=user,
@@ -633,7 +609,7 @@ def handover_action(request, pk: int, op: str):
             ).exists()
         ):
             raise Http404
-        _attempt(
+        attempt(
             request,
             lambda: services.handover_check_item(
                 actor=user, item_id=int(item_id), checked=op == "check"
@@ -643,9 +619,9 @@ def handover_action(request, pk: int, op: str):
     elif op == "confirm":
         form = ConfirmForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _form_errors(form))
+            messages.error(request, form_errors(form))
         else:
-            _attempt(
+            attempt(
                 request,
                 lambda: services.handover_confirm(
                     actor=user, handover_id=pk, side=form.cleaned_data["side"]
@@ -655,7 +631,7 @@ def handover_action(request, pk: int, op: str):
     elif op == "cancel":
         form = ReasonForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        _attempt(
+        attempt(
             request,
             lambda: services.handover_cancel(actor=user, handover_id=pk, reason=reason),
             _("已取消移交"),
@@ -910,7 +886,7 @@ def usage_action(request, pk: int, op: str):
     if forms[op] is not None:
         form = forms[op](request.POST)
         if not form.is_valid():
-            messages.error(request, _form_errors(form))
+            messages.error(request, form_errors(form))
             return redirect(back)
         data = form.cleaned_data
     calls: dict[str, tuple[Callable[[], Any], str]] = {

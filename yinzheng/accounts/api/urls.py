@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from yinzheng.api import views
+from . import views
 
 routes = [("grants", views.GrantViewSet, "grant")]
 urlpatterns = [path("me/", views.MeView.as_view(), name="me")]

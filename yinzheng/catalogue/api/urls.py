@@ -3,13 +3,13 @@ admission, exit and filing applications with their opinions and decisions."""
 
 from django.urls import path
 
-from yinzheng.api import applications, catalogue
+from . import applications, cleanups, decisions, items, lists, opinions, versions
 
 routes = [
-    ("catalogue/lists", catalogue.CatalogueListViewSet, "catalogue-list"),
-    ("catalogue/versions", catalogue.VersionViewSet, "catalogue-version"),
-    ("catalogue/items", catalogue.ItemViewSet, "catalogue-item"),
-    ("catalogue/cleanups", catalogue.CleanupViewSet, "catalogue-cleanup"),
+    ("catalogue/lists", lists.CatalogueListViewSet, "catalogue-list"),
+    ("catalogue/versions", versions.VersionViewSet, "catalogue-version"),
+    ("catalogue/items", items.ItemViewSet, "catalogue-item"),
+    ("catalogue/cleanups", cleanups.CleanupViewSet, "catalogue-cleanup"),
     (
         "catalogue/applications",
         applications.ApplicationViewSet,
@@ -17,15 +17,15 @@ routes = [
     ),
 ]
 urlpatterns = [
-    path("catalogue/lookup/", catalogue.LookupView.as_view(), name="catalogue-lookup"),
+    path("catalogue/lookup/", items.LookupView.as_view(), name="catalogue-lookup"),
     path(
         "catalogue/opinions/<int:pk>/record/",
-        applications.OpinionRecordView.as_view(),
+        opinions.OpinionRecordView.as_view(),
         name="catalogue-opinion-record",
     ),
     path(
         "catalogue/decisions/",
-        applications.DecisionListView.as_view(),
+        decisions.DecisionListView.as_view(),
         name="catalogue-decisions",
     ),
 ]

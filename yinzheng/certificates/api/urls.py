@@ -3,66 +3,65 @@ notification-commitment, post-verification and credit work (REQ-082–086)."""
 
 from django.urls import path
 
-from yinzheng.api import certificates as certificates_api
-from yinzheng.api import commitments as commitments_api
+from . import commitments, credit, jurisdictions, public_status, reports, requests
 
 routes = [
     (
         "certificates/requests",
-        certificates_api.CertificateRequestViewSet,
+        requests.CertificateRequestViewSet,
         "certificate-request",
     ),
     (
         "certificates/demand-reports",
-        certificates_api.DemandReportViewSet,
+        reports.DemandReportViewSet,
         "certificate-demand-report",
     ),
     (
         "certificates/settings",
-        certificates_api.JurisdictionSettingViewSet,
+        jurisdictions.JurisdictionSettingViewSet,
         "certificate-setting",
     ),
     (
         "certificates/commitments",
-        commitments_api.CommitmentViewSet,
+        commitments.CommitmentViewSet,
         "certificate-commitment",
     ),
     (
         "certificates/verification-tasks",
-        commitments_api.VerificationTaskViewSet,
+        commitments.VerificationTaskViewSet,
         "certificate-verification-task",
     ),
-    ("certificates/samplings", commitments_api.SamplingViewSet, "certificate-sampling"),
+    ("certificates/samplings", commitments.SamplingViewSet, "certificate-sampling"),
     (
         "certificates/credit-records",
-        commitments_api.CreditRecordViewSet,
+        credit.CreditRecordViewSet,
         "certificate-credit-record",
     ),
     (
         "certificates/credit-submissions",
-        commitments_api.CreditSubmissionViewSet,
+        credit.CreditSubmissionViewSet,
         "certificate-credit-submission",
     ),
     (
         "certificates/credit-platforms",
-        commitments_api.CreditPlatformViewSet,
+        credit.CreditPlatformViewSet,
         "certificate-credit-platform",
     ),
 ]
 urlpatterns = [
     path(
         "certificates/status/<str:code>/",
-        certificates_api.PublicStatusView.as_view(),
+        public_status.PublicStatusView.as_view(),
         name="certificate-status",
     ),
     path(
         "certificates/requests/<int:pk>/commitment/",
-        commitments_api.RequestCommitmentView.as_view(),
+        commitments.RequestCommitmentView.as_view(),
         name="certificate-request-commitment",
     ),
     path(
         "certificates/requests/<int:pk>/commitment-form/",
-        commitments_api.RequestCommitmentFormView.as_view(),
+        commitments.RequestCommitmentFormView.as_view(),
         name="certificate-request-commitment-form",
     ),
 ]

@@ -1,6 +1,6 @@
 """The division tree's endpoints."""
 
-from yinzheng.api import views
+from . import views
 
 routes = [
     ("divisions", views.DivisionViewSet, "division"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from yinzheng.api import esign as esign_api
+from . import verifications as esign_api
 
 routes: list = []
 urlpatterns = [

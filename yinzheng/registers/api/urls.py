@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from yinzheng.api import registers as registers_api
-from yinzheng.api import views
+from . import books as registers_api
+from . import journal
 
 routes: list = []
 urlpatterns = [
-    path("ledger/verify/", views.LedgerVerifyView.as_view(), name="ledger-verify"),
+    path("ledger/verify/", journal.LedgerVerifyView.as_view(), name="ledger-verify"),
     path(
         "registers/checkpoints/",
         registers_api.CheckpointsView.as_view(),

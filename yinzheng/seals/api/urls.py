@@ -1,18 +1,18 @@
 """The seal registry's endpoints: seals, take-outs, loss reports, collection tasks,
 handovers, and sealing (usage requests)."""
 
-from yinzheng.api import seals as seals_api
+from . import custody, registry, usage
 
 routes = [
-    ("seals/seals", seals_api.SealViewSet, "seal"),
-    ("seals/takeouts", seals_api.TakeOutViewSet, "seal-takeout"),
-    ("seals/loss-reports", seals_api.LossReportViewSet, "seal-loss-report"),
+    ("seals/seals", registry.SealViewSet, "seal"),
+    ("seals/takeouts", custody.TakeOutViewSet, "seal-takeout"),
+    ("seals/loss-reports", registry.LossReportViewSet, "seal-loss-report"),
     (
         "seals/collection-tasks",
-        seals_api.CollectionTaskViewSet,
+        registry.CollectionTaskViewSet,
         "seal-collection-task",
     ),
-    ("seals/handovers", seals_api.HandoverViewSet, "seal-handover"),
-    ("seals/usage", seals_api.UsageViewSet, "seal-usage"),
+    ("seals/handovers", custody.HandoverViewSet, "seal-handover"),
+    ("seals/usage", usage.UsageViewSet, "seal-usage"),
 ]
 urlpatterns: list = []

@@ -11,36 +11,29 @@ from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Role
 from yinzheng.catalogue.models import Item
-from yinzheng.certificates import commitments
-from yinzheng.certificates.models import CertificateRequest, CreditRecord
-from yinzheng.certificates.tests import factories
-from yinzheng.certificates.tests.factories import (
+from yinzheng.core import clock
+from yinzheng.core.tests import factories as core_factories
+
+from .. import commitments
+from ..models import CertificateRequest, CreditRecord
+from . import factories
+from .factories import (
     commitment_item,
     committed,
     id_number,
     request,
     signature_png,
 )
-from yinzheng.core import clock
-from yinzheng.core.tests import factories as core_factories
 
 A1A = "620725101001"
 BASE = "/api/certificates/"
 
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+# The files folder and the fixture people come from conftest.py.
 
 
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def people(tree):
-    return factories.committee_people(tree)
 
 
 @pytest.fixture

@@ -3,9 +3,8 @@
 `/api/catalogue/applications/` lists and shows the applications the user sees
 (Application.objects.visible_to; others are 404), takes a new one as JSON or as
 multipart with the justification attachment (REQ-029), and carries the workflow as
-actions: open-review, supply-guide, decide, law-amendment, file, withdraw. An opinion is
-recorded at `/api/catalogue/opinions/{id}/record/`. `/api/catalogue/decisions/` is the
-public list of decisions (REQ-024): no login, no person's name, no contact.
+actions: open-review, supply-guide, decide, law-amendment, file, withdraw. The review
+opinions are recorded through .opinions; the public list of decisions is .decisions.
 
 Every write is one call to catalogue.admissions; its refusals reach the client through
 the one error handler as {"code", "message", "detail"} (a refused approval is 400
@@ -28,30 +27,30 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.accounts.choices import Department
-from yinzheng.catalogue import admissions, selectors
-from yinzheng.catalogue.choices import (
+from yinzheng.core import masking
+from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
+
+from .. import admissions
+from ..choices import (
     ApplicationKind,
     ApplicationStatus,
     BasisType,
     Complexity,
     ExitGround,
     LawAmendmentStatus,
-    Opinion,
 )
-from yinzheng.catalogue.models import Application, ReviewOpinion
-from yinzheng.core import masking
-from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
+from ..models import Application, ReviewOpinion
+from .common import _department_label
+from .opinions import ReviewOpinionSerializer
 
 # Plain strings with the allowed values in the help text: enums named by field name
 # ("kind", "status") would collide with other components.
@@ -62,11 +61,6 @@ _BASIS_HELP = "依据类型：" + "、".join(BasisType.values)
 _COMPLEXITY_HELP = "办理复杂程度：" + "、".join(Complexity.values)
 _EXIT_GROUND_HELP = "退出理由类型：" + "、".join(ExitGround.values)
 _LAW_HELP = "修法进展：" + "、".join(v for v in LawAmendmentStatus.values if v)
-_OPINION_HELP = "意见：" + "、".join(v for v in Opinion.values if v) + "；空为待反馈"
-
-
-def _department_label(value: str) -> str:
-    return str(dict(Department.choices).get(value, value))
 
 
 # Serializers ------------------------------------------------------------------------
@@ -96,34 +90,6 @@ class BasesField(serializers.JSONField):
             # As CharField refuses it: PostgreSQL's jsonb cannot store \u0000.
             raise serializers.ValidationError(_("不能含有空字符"))
         return value
-
-
-class ReviewOpinionSerializer(serializers.ModelSerializer):
-    reviewer = serializers.CharField(source="reviewer_name")
-    township = serializers.CharField(source="township_id", allow_null=True)
-    opinion = serializers.CharField(help_text=_OPINION_HELP)
-    opinion_display = serializers.CharField(source="get_opinion_display")
-    recorded_by = serializers.SerializerMethodField(help_text="登记人")
-    allowed_actions = AllowedActionsField()
-
-    class Meta:
-        model = ReviewOpinion
-        fields = [
-            "id",
-            "allowed_actions",
-            "reviewer",
-            "department",
-            "township",
-            "opinion",
-            "opinion_display",
-            "comments",
-            "requested_at",
-            "recorded_by",
-            "recorded_at",
-        ]
-
-    def get_recorded_by(self, obj: ReviewOpinion) -> str | None:
-        return obj.recorded_by.display_name if obj.recorded_by_id else None
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -346,75 +312,6 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="撤回原因")
 
 
-class OpinionRecordSerializer(serializers.Serializer):
-    opinion = serializers.CharField(help_text=_OPINION_HELP)
-    comments = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class PublicDecisionSerializer(serializers.ModelSerializer):
-    """What the public page shows; nothing about people."""
-
-    list = serializers.IntegerField(source="catalogue_list_id")
-    list_title = serializers.CharField(source="catalogue_list.title")
-    owner = serializers.CharField(source="catalogue_list.owner_id")
-    owner_name = serializers.CharField(source="catalogue_list.owner.name")
-    kind = serializers.CharField(help_text="admission 或 exit")
-    kind_display = serializers.CharField(source="get_kind_display")
-    item_name = serializers.CharField(source="subject_name")
-    department_display = serializers.SerializerMethodField()
-    outcome = serializers.CharField(
-        source="status", help_text="approved（待公布）、rejected、published"
-    )
-    outcome_display = serializers.CharField(source="get_status_display")
-    to_be_discontinued = serializers.SerializerMethodField(
-        help_text="退出已通过，待修改法律法规后退出（REQ-027）"
-    )
-    reasons = serializers.CharField(source="decision_reasons")
-    version = serializers.SerializerMethodField(
-        help_text="公布了该决定的清单版本号（未公布为空）"
-    )
-
-    class Meta:
-        model = Application
-        fields = [
-            "id",
-            "meeting_date",
-            "list",
-            "list_title",
-            "owner",
-            "owner_name",
-            "kind",
-            "kind_display",
-            "item_key",
-            "item_name",
-            "department",
-            "department_display",
-            "applicant_unit",
-            "outcome",
-            "outcome_display",
-            "to_be_discontinued",
-            "meeting_reference",
-            "reasons",
-            "version",
-        ]
-
-    def get_department_display(self, obj: Application) -> str:
-        return _department_label(obj.department)
-
-    def get_to_be_discontinued(self, obj: Application) -> bool:
-        return (
-            obj.kind == ApplicationKind.EXIT
-            and obj.status == ApplicationStatus.APPROVED
-            and obj.resulting_version_id is None
-        )
-
-    def get_version(self, obj: Application) -> int | None:
-        version = obj.resulting_version
-        if version is None or version.status not in selectors.IN_FORCE_STATUSES:
-            return None
-        return version.number
-
-
 # Views --------------------------------------------------------------------------------
 
 
@@ -627,42 +524,3 @@ class ApplicationViewSet(
             self.request.accepted_renderer = JSONRenderer()
             self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
-
-
-class OpinionRecordView(APIView):
-    """The reviewer's own opinion, or civil affairs entering one received on paper."""
-
-    @extend_schema(
-        summary="登记联审意见（被征求意见的部门、乡镇，或民政部门代录；REQ-023）",
-        request=OpinionRecordSerializer,
-        responses={200: ReviewOpinionSerializer, **ERRORS},
-    )
-    def post(self, request, pk: int):
-        opinion = ReviewOpinion.objects.filter(pk=pk).first()
-        if (
-            opinion is None
-            or not Application.objects.visible_to(request.user)
-            .filter(pk=opinion.application_id)
-            .exists()
-        ):
-            raise Http404
-        data = OpinionRecordSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        row = admissions.opinion_record(
-            actor=request.user, opinion_id=opinion.pk, **data.validated_data
-        )
-        return Response(ReviewOpinionSerializer(row, context={"request": request}).data)
-
-
-@extend_schema_view(
-    get=extend_schema(
-        summary="已作出的准入、退出决定（无须登录；REQ-024）",
-        responses={200: PublicDecisionSerializer(many=True)},
-    )
-)
-class DecisionListView(generics.ListAPIView):
-    permission_classes = [AllowAny]
-    serializer_class = PublicDecisionSerializer
-
-    def get_queryset(self):
-        return selectors.decisions_public()

@@ -1,17 +1,13 @@
-"""Notification-commitment endpoints (REQ-082–086): the commitment of a request (the
-printable form, then the signed commitment that closes the case without a seal), the
-commitments and their post-verification tasks with the result, random draws with their
-seeds, the credit records of false commitments with disclosure and penalty, their
-submissions to the credit platform, and the platform of each jurisdiction.
+"""Notification-commitment endpoints (REQ-082, REQ-083): the commitment of a request
+(the printable form, then the signed commitment that closes the case without a seal),
+the commitments and their post-verification tasks with the result, and random draws
+with their seeds.
 
 Reads go through certificates.selectors (rows outside the user's subtrees are 404);
 every write is one certificates.commitments call, whose refusals come back as
 {"code", "message", "detail"}. The resident's name and ID number are masked in every
 answer; the ID number is never sent out here.
 """
-
-from operator import attrgetter
-from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
@@ -26,36 +22,23 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yinzheng.accounts import policy
-from yinzheng.certificates import commitments, selectors
-from yinzheng.certificates.choices import (
-    SignatureMethod,
-    SubmissionStatus,
-    TaskStatus,
-    VerificationResult,
-)
-from yinzheng.certificates.models import (
-    Commitment,
-    CreditPlatform,
-    CreditRecord,
-    CreditSubmission,
-    Sampling,
-    VerificationTask,
-)
-from yinzheng.core import masking
-from yinzheng.core.rest.responses import BinaryRenderer, PDFRenderer
+from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, PDFRenderer
 from yinzheng.registers.forms import signature_from_data_url
 
-from .certificates import (
-    ERRORS,
+from .. import commitments, selectors
+from ..choices import SignatureMethod, TaskStatus, VerificationResult
+from ..models import Commitment, Sampling, VerificationTask
+from .common import (
     PDF,
     CanViewCertificates,
     CertificatePersonSerializer,
+    _Masked,
+    file_response,
+    valid,
 )
 
 _METHOD_HELP = (
@@ -63,51 +46,10 @@ _METHOD_HELP = (
 )
 _TASK_STATUS_HELP = "核查任务状态：" + "、".join(TaskStatus.values)
 _RESULT_HELP = "核查结果：true（承诺属实）、false（承诺不实）"
-_SUBMISSION_HELP = "报送状态：" + "、".join(SubmissionStatus.values)
 FILE = {
     (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
     **{status: ERRORS[status] for status in (401, 403, 404)},
 }
-
-
-class CanViewCredit(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return policy.can(request.user, commitments.CREDIT_VIEW)
-
-
-def _valid(serializer_class, request) -> dict[str, Any]:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
-
-
-def _file(field, name: str, content_type: str | None = None) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, content_type=content_type, filename=name)
-
-
-class _Masked(serializers.Serializer):
-    """The person of a commitment, masked (the request holds name and ID once)."""
-
-    resident_name = serializers.SerializerMethodField(help_text="承诺人姓名（脱敏）")
-    id_number = serializers.SerializerMethodField(help_text="公民身份号码（脱敏）")
-
-    # Where the certificate request is, from the serialized object.
-    request_path = "request"
-
-    def _request(self, obj):
-        return attrgetter(self.request_path)(obj)
-
-    def get_resident_name(self, obj) -> str:
-        return masking.mask_name(self._request(obj).resident_name)
-
-    def get_id_number(self, obj) -> str:
-        return masking.mask_id_number(self._request(obj).id_number)
 
 
 # Serializers ------------------------------------------------------------------------
@@ -315,117 +257,6 @@ class SamplingCreateSerializer(serializers.Serializer):
     )
 
 
-class CreditSubmissionSerializer(serializers.ModelSerializer):
-    record = serializers.IntegerField(source="record_id")
-    status = serializers.CharField(help_text=_SUBMISSION_HELP)
-
-    class Meta:
-        model = CreditSubmission
-        fields = [
-            "id",
-            "record",
-            "status",
-            "platform_name",
-            "endpoint",
-            "attempts",
-            "last_error",
-            "last_attempt_at",
-            "response_status",
-            "remote_reference",
-            "payload_sha256",
-            "sent_at",
-            "acknowledged_at",
-            "created_at",
-        ]
-
-
-class CreditRecordSerializer(_Masked, serializers.ModelSerializer):
-    commitment = serializers.IntegerField(source="commitment_id")
-    commitment_number = serializers.CharField(source="commitment.number")
-    request = serializers.IntegerField(source="commitment.request_id")
-    item_name = serializers.CharField(source="commitment.request.item_name")
-    task = serializers.IntegerField(source="task_id")
-    committee = serializers.CharField(source="committee_id")
-    submissions = CreditSubmissionSerializer(many=True)
-
-    class Meta:
-        model = CreditRecord
-        fields = [
-            "id",
-            "commitment",
-            "commitment_number",
-            "request",
-            "item_name",
-            "task",
-            "committee",
-            "resident_name",
-            "id_number",
-            "finding",
-            "recorded_on",
-            "disclosure_site",
-            "disclosed_on",
-            "penalty_decision",
-            "penalty_on",
-            "penalty_published",
-            "created_at",
-            "updated_at",
-            "submissions",
-        ]
-
-    request_path = "commitment.request"
-
-
-class CreditDisclosureSerializer(serializers.Serializer):
-    disclosure_site = serializers.CharField(
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="公示网站，如 信用中国（天津）",
-    )
-    disclosed_on = serializers.DateField(required=False, allow_null=True, default=None)
-    penalty_decision = serializers.CharField(
-        max_length=4000, required=False, allow_blank=True, default=""
-    )
-    penalty_on = serializers.DateField(required=False, allow_null=True, default=None)
-    penalty_published = serializers.BooleanField(required=False, default=False)
-
-
-class CreditAcknowledgeSerializer(serializers.Serializer):
-    reference = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
-    )
-
-
-class CreditPlatformSerializer(serializers.ModelSerializer):
-    division = serializers.CharField(source="division_id")
-    division_name = serializers.CharField(source="division.name")
-
-    class Meta:
-        model = CreditPlatform
-        fields = [
-            "division",
-            "division_name",
-            "name",
-            "endpoint",
-            "enabled",
-            "note",
-            "updated_at",
-        ]
-
-
-class CreditPlatformSetSerializer(serializers.Serializer):
-    division = serializers.CharField(max_length=12)
-    name = serializers.CharField(max_length=200)
-    endpoint = serializers.CharField(
-        max_length=500, help_text="接收地址（http:// 或 https://）"
-    )
-    enabled = serializers.BooleanField(required=False, default=True)
-    note = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
-    )
-
-
 # The commitment of a request (REQ-082) ------------------------------------------------
 
 
@@ -452,7 +283,7 @@ class RequestCommitmentView(APIView):
     )
     def post(self, request, pk: int):
         req = _request_or_404(request, pk)
-        v = _valid(CommitmentInputSerializer, request)
+        v = valid(CommitmentInputSerializer, request)
         commitment = commitments.commitment_record(
             actor=request.user,
             request_id=req.pk,
@@ -518,7 +349,9 @@ class CommitmentViewSet(
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer])
     def pdf(self, request, pk=None):
         commitment = self.get_object()
-        return _file(commitment.pdf, f"{commitment.number}.pdf", "application/pdf")
+        return file_response(
+            commitment.pdf, f"{commitment.number}.pdf", "application/pdf"
+        )
 
     @extend_schema(summary="承诺人的签字（PNG 或签字页扫描件）", responses=FILE)
     @action(
@@ -526,7 +359,7 @@ class CommitmentViewSet(
     )
     def signature(self, request, pk=None):
         commitment = self.get_object()
-        return _file(commitment.signature, commitment.signature_name)
+        return file_response(commitment.signature, commitment.signature_name)
 
     def handle_exception(self, exc):
         # A download's errors are JSON like every other error, whatever was asked for.
@@ -582,7 +415,7 @@ class VerificationTaskViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         task = self.get_object()
-        v = _valid(VerificationCloseSerializer, request)
+        v = valid(VerificationCloseSerializer, request)
         commitments.verification_close(actor=request.user, task_id=task.pk, **v)
         return Response(VerificationTaskSerializer(self.get_queryset().get(pk=pk)).data)
 
@@ -611,7 +444,7 @@ class SamplingViewSet(
         responses={201: SamplingSerializer, **ERRORS},
     )
     def create(self, request):
-        v = _valid(SamplingCreateSerializer, request)
+        v = valid(SamplingCreateSerializer, request)
         sampling = commitments.commitment_sample(
             actor=request.user,
             scope_code=v["scope"],
@@ -620,105 +453,3 @@ class SamplingViewSet(
             seed=v.get("seed") or None,
         )
         return Response(SamplingSerializer(sampling).data, status=201)
-
-
-# Credit (REQ-084–086) -----------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(summary="不实承诺的信用记录（承诺人脱敏；REQ-084）"),
-    retrieve=extend_schema(summary="信用记录：不实情况、公示、处罚和报送"),
-)
-class CreditRecordViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    permission_classes = [CanViewCredit]
-    serializer_class = CreditRecordSerializer
-    lookup_value_regex = r"[0-9]{1,12}"
-
-    def get_queryset(self):
-        return (
-            CreditRecord.objects.visible_to(self.request.user)
-            .select_related("committee", "commitment", "commitment__request", "task")
-            .prefetch_related("submissions")
-            .order_by("-created_at", "-pk")
-        )
-
-    @extend_schema(
-        summary="登记公示（网站、日期）和处罚（决定、日期、是否公开；REQ-085）",
-        request=CreditDisclosureSerializer,
-        responses={200: CreditRecordSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def disclosure(self, request, pk=None):
-        record = self.get_object()
-        v = _valid(CreditDisclosureSerializer, request)
-        commitments.credit_disclosure_set(actor=request.user, record_id=record.pk, **v)
-        return Response(CreditRecordSerializer(self.get_queryset().get(pk=pk)).data)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="报送信用信息共享平台的记录（REQ-084、REQ-086）",
-        parameters=[OpenApiParameter("status", str, description=_SUBMISSION_HELP)],
-    ),
-)
-class CreditSubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    permission_classes = [CanViewCredit]
-    serializer_class = CreditSubmissionSerializer
-    lookup_value_regex = r"[0-9]{1,12}"
-
-    def get_queryset(self):
-        qs = CreditSubmission.objects.visible_to(self.request.user).select_related(
-            "record", "record__commitment"
-        )
-        if self.action == "list" and self.request.query_params.get("status"):
-            qs = qs.filter(status=self.request.query_params["status"])
-        return qs.order_by("-created_at", "-pk")
-
-    @extend_schema(
-        summary="登记平台事后确认（已报送的记录）",
-        request=CreditAcknowledgeSerializer,
-        responses={200: CreditSubmissionSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
-        submission = self.get_object()
-        v = _valid(CreditAcknowledgeSerializer, request)
-        submission = commitments.credit_submission_acknowledge(
-            actor=request.user, submission_id=submission.pk, **v
-        )
-        return Response(CreditSubmissionSerializer(submission).data)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="各辖区配置的信用信息共享平台（REQ-086）"),
-)
-class CreditPlatformViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    permission_classes = [CanViewCredit]
-    serializer_class = CreditPlatformSerializer
-    pagination_class = None
-
-    def get_queryset(self):
-        return (
-            CreditPlatform.objects.visible_to(self.request.user)
-            .select_related("division", "updated_by")
-            .order_by("division_id")
-        )
-
-    @extend_schema(
-        summary="设置辖区的信用信息共享平台（民政；对下级区划有效，下一次报送即用新地址）",
-        request=CreditPlatformSetSerializer,
-        responses={200: CreditPlatformSerializer, **ERRORS},
-    )
-    def create(self, request):
-        v = _valid(CreditPlatformSetSerializer, request)
-        platform = commitments.credit_platform_set(
-            actor=request.user,
-            division_code=v["division"],
-            name=v["name"],
-            endpoint=v["endpoint"],
-            enabled=v["enabled"],
-            note=v["note"],
-        )
-        return Response(CreditPlatformSerializer(platform).data)

@@ -12,7 +12,8 @@ from rest_framework.test import APIClient
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core.tests import factories as f
 from yinzheng.ledger.models import Entry
-from yinzheng.seals.tests.factories import in_use
+
+from .factories import in_use
 
 BASE = "/api/seals/usage/"
 COMMITTEE = "620725101001"

@@ -13,9 +13,10 @@ from yinzheng.accounts.choices import Department, Role
 from yinzheng.catalogue import admissions
 from yinzheng.catalogue.choices import ApplicationStatus, BasisType, ListKind
 from yinzheng.catalogue.models import Application
-from yinzheng.catalogue.tests import factories
 from yinzheng.core import clock
 from yinzheng.core.tests import factories as people
+
+from . import factories
 
 COUNTY = "620725"
 BASE = "/api/catalogue/applications/"

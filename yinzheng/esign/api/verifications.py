@@ -17,9 +17,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from yinzheng.core.rest.responses import ErrorSerializer
-from yinzheng.esign import services
-from yinzheng.esign.choices import QueryKind, Verdict
-from yinzheng.esign.models import VerificationQuery
+
+from .. import services
+from ..choices import QueryKind, Verdict
+from ..models import VerificationQuery
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
 

@@ -32,10 +32,11 @@ from yinzheng.core.rest.responses import (
 )
 from yinzheng.divisions.models import Division
 from yinzheng.ledger.models import Archive, Checkpoint, Confirmation, Entry
-from yinzheng.registers import archives, checkpoints, selectors
-from yinzheng.registers import books as registers
-from yinzheng.registers.books import Register
-from yinzheng.registers.forms import (
+
+from .. import archives, checkpoints, selectors
+from .. import books as registers
+from ..books import Register
+from ..forms import (
     PNG_MAGIC,
     SIGNATURE_MAX_BYTES,
     signature_png_problem,

@@ -1,7 +1,8 @@
+"""The division tree as the API shows it."""
+
 from rest_framework import serializers
 
-from yinzheng.accounts.models import RoleGrant, User
-from yinzheng.divisions.models import Division
+from ..models import Division
 
 
 class DivisionSerializer(serializers.ModelSerializer):
@@ -43,50 +44,6 @@ class CommitteeDetailSerializer(CommitteeSerializer):
 
     def get_chain(self, obj: Division) -> list[dict[str, str]]:
         return [{"code": d.code, "name": d.name} for d in obj.chain()]
-
-
-class GrantSerializer(serializers.ModelSerializer):
-    division_name = serializers.CharField(source="division.name", read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
-
-    class Meta:
-        model = RoleGrant
-        fields = [
-            "id",
-            "role",
-            "role_display",
-            "division",
-            "division_name",
-            "department",
-            "granted_at",
-        ]
-
-
-class GrantListSerializer(GrantSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
-    full_name = serializers.CharField(source="user.full_name", read_only=True)
-
-    class Meta(GrantSerializer.Meta):
-        fields = ["id", "username", "full_name", *GrantSerializer.Meta.fields[1:]]
-
-
-class GrantCreateSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    role = serializers.CharField(max_length=20)
-    division = serializers.CharField(max_length=12, source="division_code")
-    department = serializers.CharField(max_length=20, required=False, default="")
-
-
-class MeSerializer(serializers.ModelSerializer):
-    grants = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "full_name", "is_superuser", "grants"]
-
-    def get_grants(self, obj: User) -> list[dict]:
-        qs = obj.grants.active().select_related("division")
-        return GrantSerializer(qs, many=True).data
 
 
 class MergeSerializer(serializers.Serializer):

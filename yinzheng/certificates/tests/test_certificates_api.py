@@ -8,37 +8,19 @@ import pytest
 from rest_framework.test import APIClient
 
 from yinzheng.catalogue.models import Item
-from yinzheng.certificates.models import CertificateRequest
-from yinzheng.certificates.tests import factories
-from yinzheng.certificates.tests.factories import id_number, request
+
+from ..models import CertificateRequest
+from .factories import id_number, request
 
 A1A = "620725101001"
 BASE = "/api/certificates/requests/"
 
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+# The files folder and the fixtures people, seal and catalogue come from conftest.py.
 
 
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def people(tree):
-    return factories.committee_people(tree)
-
-
-@pytest.fixture
-def seal(people, tree):
-    return factories.committee_seal(people, tree["A1a"])
-
-
-@pytest.fixture
-def catalogue(tree):
-    return factories.county_catalogue()
 
 
 def _as(api, user):

@@ -1,0 +1,68 @@
+"""What the certificates' endpoints share: the permission to read them, a person and a
+commitment's masked resident as their answers show them, the PDF download in the
+schema, and the two steps every view takes (validate the body, serve a stored file)."""
+
+from operator import attrgetter
+from typing import Any
+
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
+
+from yinzheng.accounts import policy
+from yinzheng.core import masking
+from yinzheng.core.rest.responses import PDFRenderer
+
+from ..choices import Status
+
+# Plain strings with the values listed: enums named by field name ("status", "form")
+# would collide with the other domains' in the schema.
+STATUS_HELP = "办理状态：" + "、".join(Status.values)
+PDF = {(200, PDFRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY)}
+
+
+class CanViewCertificates(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return policy.can(request.user, "certificate.view")
+
+
+class CertificatePersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="display_name")
+
+
+class _Masked(serializers.Serializer):
+    """The person of a commitment, masked (the request holds name and ID once)."""
+
+    resident_name = serializers.SerializerMethodField(help_text="承诺人姓名（脱敏）")
+    id_number = serializers.SerializerMethodField(help_text="公民身份号码（脱敏）")
+
+    # Where the certificate request is, from the serialized object.
+    request_path = "request"
+
+    def _request(self, obj):
+        return attrgetter(self.request_path)(obj)
+
+    def get_resident_name(self, obj) -> str:
+        return masking.mask_name(self._request(obj).resident_name)
+
+    def get_id_number(self, obj) -> str:
+        return masking.mask_id_number(self._request(obj).id_number)
+
+
+def valid(serializer_class, request) -> dict[str, Any]:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+def file_response(field, name: str, content_type: str | None = None) -> FileResponse:
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    return FileResponse(handle, content_type=content_type, filename=name)
