@@ -12,7 +12,7 @@ class RoleGrantInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     fields = ["role", "division", "department", "granted_at", "revoked_at"]
-    readonly_fields = fields
+    readonly_fields = ["role", "division", "department", "granted_at", "revoked_at"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -23,7 +23,7 @@ class RoleGrantInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("印证", {"fields": ("full_name", "phone")}),
     )
     list_display = ["username", "full_name", "is_active", "is_superuser"]

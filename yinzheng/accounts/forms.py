@@ -12,7 +12,7 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-class ThrottledMixin:
+class ThrottledMixin(AuthenticationForm):
     """Counts failed logins and refuses a throttled username (accounts.services)."""
 
     error_messages = {

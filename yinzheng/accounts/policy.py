@@ -276,7 +276,7 @@ def require(user: Any, action_code: str, obj: Any = None) -> None:
         raise NotAllowed(detail={"action": action_code})
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[Any]):
     """A queryset of division-owned rows that knows who may see which.
 
     The model names the path to its division code (`scope_field`, e.g.

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import Level
@@ -36,7 +37,7 @@ GRANT_FIELDS = ["user", "role", "division", "department", "revoked_at"]
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str | None,
     full_name: str = "",
@@ -72,7 +73,7 @@ def user_create(
 @transaction.atomic
 def grant_role(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     role: str,
     division_code: str,
@@ -125,7 +126,7 @@ def grant_role(
 
 @transaction.atomic
 def grant_role_by_username(
-    *, actor: Any, username: str, role: str, division_code: str, department: str = ""
+    *, actor: Actor, username: str, role: str, division_code: str, department: str = ""
 ) -> RoleGrant:
     """As grant_role, naming the user; the policy is asked before the user is looked up,
     so nobody learns which usernames exist outside their own subtrees."""
@@ -146,7 +147,7 @@ def grant_role_by_username(
 
 
 @transaction.atomic
-def grant_revoke(*, actor: Any, grant_id: int) -> RoleGrant:
+def grant_revoke(*, actor: Actor, grant_id: int) -> RoleGrant:
     grant = RoleGrant.objects.select_for_update().filter(pk=grant_id).first()
     if grant is None or (not policy.can(actor, "grant.manage", grant)):
         # Out of scope looks the same as missing: grant ids reveal nothing.

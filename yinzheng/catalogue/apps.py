@@ -9,11 +9,11 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("证明事项清单")
 
     def ready(self) -> None:
-        from . import (
-            admissions,  # noqa: F401  (publishes the decisions with their version)
-            policy,  # noqa: F401  (registers the catalogue's actions)
-        )
+        from . import policy  # noqa: F401  (registers the catalogue's actions)
         from .reference_data import ensure_reference_data
+        from .services.admissions import (  # noqa: F401
+            review,  # publishes the decisions with their version (version_published)
+        )
 
         post_migrate.connect(ensure_reference_data, sender=self)
 

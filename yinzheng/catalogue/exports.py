@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from yinzheng.core.errors import InvalidInput
 
 from .models import ListEntry, ListVersion
-from .publications import version_publications
+from .selectors import version_publications
 
 FORMAT = "yinzheng.catalogue.version"
 FORMAT_VERSION = 1

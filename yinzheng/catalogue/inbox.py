@@ -45,12 +45,10 @@ def publications_out_of_sync(user: Any) -> list[InboxItem]:
     """REQ-081: lists whose current version is not yet out on every channel."""
     if not policy.can(user, "catalogue.manage"):
         return []
-    from .publications import lists_out_of_sync
-
     return [
         InboxItem(
             _("尚未在全部渠道同步公布的清单"),
-            len(lists_out_of_sync(user)),
+            len(selectors.lists_out_of_sync(user)),
             reverse("catalogue:manage"),
         )
     ]

@@ -44,10 +44,10 @@ policy.register(
 
 
 def _offers() -> None:
-    from .admissions import may_act_for_applicant
     from .choices import ApplicationKind, ApplicationStatus, LawAmendmentStatus
     from .models import Application, ReviewOpinion
     from .selectors import may_record_opinion
+    from .services.admissions import may_act_for_applicant
 
     open_statuses = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
     manage = "catalogue.manage"
@@ -60,7 +60,7 @@ def _offers() -> None:
 
     def applicant(test: Callable[[Any], bool]) -> Callable[[Any, Any], bool]:
         # Departments act for themselves, civil affairs for a paper form (the
-        # service's own check, admissions._require_applicant).
+        # service's own check, admissions.submission._require_applicant).
         return lambda a, u: test(a) and may_act_for_applicant(u, a)
 
     policy.offer(

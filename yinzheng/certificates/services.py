@@ -64,7 +64,7 @@ from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 from yinzheng.registers import books as registers
 from yinzheng.seals import selectors as seal_selectors
-from yinzheng.seals import usage as sealing
+from yinzheng.seals import services as sealing
 from yinzheng.seals.choices import SealForm, SealStatus, UseStatus
 from yinzheng.seals.models import Seal
 

@@ -15,9 +15,9 @@ from .errors import DomainError, NotAllowed, SeparationOfDuties
 def form_errors(form: forms.Form) -> str:
     """A bound form's errors as one line: "label：message；label：message"."""
     return "；".join(
-        f"{form.fields[name].label or name}：{'、'.join(errors)}"
+        f"{form.fields[name].label or name}：{'、'.join(map(str, errors))}"
         if name in form.fields
-        else "、".join(errors)
+        else "、".join(map(str, errors))
         for name, errors in form.errors.items()
     )
 

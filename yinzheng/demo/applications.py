@@ -19,7 +19,6 @@ from typing import Any
 
 from yinzheng.accounts.choices import Department
 from yinzheng.accounts.models import User
-from yinzheng.catalogue import admissions
 from yinzheng.catalogue.choices import (
     ApplicationKind,
     BasisType,
@@ -28,6 +27,7 @@ from yinzheng.catalogue.choices import (
     Opinion,
 )
 from yinzheng.catalogue.models import Application, CatalogueList
+from yinzheng.catalogue.services import admissions
 
 COUNTY = "620725"
 OFFICER = "minzheng"

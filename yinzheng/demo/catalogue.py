@@ -21,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from yinzheng.accounts.models import User
-from yinzheng.catalogue import guides, publications, selectors, services
+from yinzheng.catalogue import selectors, services
 from yinzheng.catalogue.choices import BasisType, Channel, ListKind, VersionStatus
 from yinzheng.catalogue.models import CatalogueList, Guide, Item
+from yinzheng.catalogue.services import guides, publications
 from yinzheng.core.actors import SYSTEM
 
 SAMPLE_CITATION = "示例依据（演示数据，非真实法律条文）"

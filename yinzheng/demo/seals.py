@@ -24,7 +24,7 @@ from yinzheng.accounts.models import User
 from yinzheng.core import clock
 from yinzheng.divisions import services as divisions
 from yinzheng.divisions.models import Division
-from yinzheng.seals import services, usage
+from yinzheng.seals import services
 from yinzheng.seals.choices import (
     HandoverTrigger,
     MajorMatter,
@@ -33,6 +33,7 @@ from yinzheng.seals.choices import (
     VoteResult,
 )
 from yinzheng.seals.models import Seal, UsageRequest
+from yinzheng.seals.services import usage
 
 COMMITTEE = "620725101001"  # 长城社区居民委员会
 ABOLISHED = "620725101012"  # 焉支社区居民委员会 (abolished in the demo only)

@@ -14,7 +14,7 @@ an update writes only the file-owned columns that changed, never status or merge
 """
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from yinzheng.accounts.policy import Actor
 from yinzheng.core.codes import CODE_LENGTH, COUNTRY_CODE, Level, ancestor_codes
 from yinzheng.core.errors import InvalidInput
 from yinzheng.ledger import audit
@@ -41,7 +42,7 @@ FILES: list[tuple[str, Level, str | None]] = [
     ("villages.csv", Level.COMMITTEE, "streetCode"),
 ]
 BATCH = 20000
-NAME_MAX = Division._meta.get_field("name").max_length
+NAME_MAX = 100  # Division.name's max_length
 KINDS = frozenset(CommitteeKind.values)
 # The columns the files own; status, merged_into and the rest belong to the system.
 COLUMNS = ("code", "name", "level", "parent_id", "kind")
@@ -177,8 +178,8 @@ def import_divisions(
     *,
     directory: Path,
     under: list[str] | None = None,
-    progress: Callable[[int], Iterable] | None = None,
-    actor: Any,
+    progress: Callable[[int], Any] | None = None,
+    actor: Actor,
 ) -> ImportResult:
     """Import the five files in `directory`; with `under`, only those subtrees and
     their ancestors. `progress(total)` may return a bar with update(n) and close().

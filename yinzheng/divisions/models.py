@@ -5,7 +5,7 @@ committee (12). Codes are hierarchical prefixes, so a subtree is a range of code
 makes every visibility filter one index range scan on SQLite and PostgreSQL alike.
 """
 
-from typing import Any
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -45,22 +45,20 @@ def kind_from_name(name: str) -> str:
     return CommitteeKind.OTHER
 
 
-class DivisionQuerySet(models.QuerySet):
-    def subtree(self, code: str) -> "DivisionQuerySet":
+class DivisionQuerySet(models.QuerySet["Division"]):
+    def subtree(self, code: str) -> Self:
         return self.filter(subtree_q(code))
 
-    def visible_to(
-        self, user: Any, action: str = "division.view"
-    ) -> "DivisionQuerySet":
+    def visible_to(self, user: Any, action: str = "division.view") -> Self:
         """The nodes the user may read: their subtrees where they hold a role the
         action allows, and the chain of nodes above them (never their siblings)."""
         return self.filter(policy.scope(user, action).tree_q("code"))
 
-    def in_scope_of(self, user: Any, action: str) -> "DivisionQuerySet":
+    def in_scope_of(self, user: Any, action: str) -> Self:
         """The nodes where the user may take `action` (their subtrees only)."""
         return self.filter(policy.scope(user, action).q("code"))
 
-    def committees(self) -> "DivisionQuerySet":
+    def committees(self) -> Self:
         return self.filter(level=Level.COMMITTEE)
 
 

@@ -4,13 +4,12 @@ Both are final for the committee. `committee_deactivated` is sent inside the sam
 transaction so the seal registry can block and collect the committee's seals (REQ-063).
 """
 
-from typing import Any
-
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.codes import COUNTRY_CODE, Level
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
@@ -34,7 +33,7 @@ def ensure_country_root() -> Division:
     return root
 
 
-def _committee_for_update(code: str, actor: Any) -> Division:
+def _committee_for_update(code: str, actor: Actor) -> Division:
     """Lock the committee row, check the policy, then the committee's own state."""
     division = Division.objects.select_for_update().filter(code=code).first()
     if division is None:
@@ -52,7 +51,7 @@ def _committee_for_update(code: str, actor: Any) -> Division:
 def _deactivate(
     committee: Division,
     *,
-    actor: Any,
+    actor: Actor,
     status: str,
     reference: str,
     merged_into: Division | None = None,
@@ -73,7 +72,7 @@ def _deactivate(
 
 @transaction.atomic
 def committee_merge(
-    *, actor: Any, code: str, into_code: str, reference: str
+    *, actor: Actor, code: str, into_code: str, reference: str
 ) -> Division:
     if not reference.strip():
         raise InvalidInput(_("请填写合并依据（文号）"), code="reference_required")
@@ -91,7 +90,7 @@ def committee_merge(
 
 
 @transaction.atomic
-def committee_abolish(*, actor: Any, code: str, reference: str) -> Division:
+def committee_abolish(*, actor: Actor, code: str, reference: str) -> Division:
     if not reference.strip():
         raise InvalidInput(_("请填写撤销依据（文号）"), code="reference_required")
     committee = _committee_for_update(code, actor)

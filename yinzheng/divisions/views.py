@@ -25,8 +25,9 @@ def index(request):
         )
         return render(request, "divisions/search.html", {"q": q, "page": page})
     roots = selectors.roots_for(request.user)
-    if roots.count() == 1:
-        return redirect(roots.first())
+    only = roots.first() if roots.count() == 1 else None
+    if only is not None:
+        return redirect(only)
     return render(request, "divisions/index.html", {"roots": roots})
 
 

@@ -123,6 +123,8 @@ def sign(row: KeyPair, data: bytes) -> str:
 
 def verify(public_key_pem: str, data: bytes, signature_b64: str) -> bool:
     public = serialization.load_pem_public_key(public_key_pem.encode())
+    if not isinstance(public, ec.EllipticCurvePublicKey):
+        return False
     try:
         public.verify(base64.b64decode(signature_b64), data, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, ValueError):

@@ -233,4 +233,4 @@ class VerificationQuery(models.Model):
 
     @property
     def division_code(self) -> str | None:
-        return self.document.committee_id if self.document_id else None
+        return self.document.committee_id if self.document is not None else None

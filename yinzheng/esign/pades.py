@@ -150,9 +150,8 @@ def sign_pdf(
     style = None
     spec = None
     if box is not None:
-        spec = fields.SigFieldSpec(
-            FIELD_NAME, on_page=page, box=tuple(int(round(v)) for v in box)
-        )
+        x1, y1, x2, y2 = (int(round(v)) for v in box)
+        spec = fields.SigFieldSpec(FIELD_NAME, on_page=page, box=(x1, y1, x2, y2))
         if appearance is not None:
             style = StaticStampStyle(
                 background=_PdfBytesPage(appearance),
@@ -197,6 +196,7 @@ async def _sign(pdf_signer: signers.PdfSigner, pdf: bytes, at: dt.datetime) -> b
         ),
     )
     await post.post_signature_processing(output)
+    assert isinstance(output, io.BytesIO)  # digest_tbs_document writes to memory
     return output.getvalue()
 
 
@@ -242,7 +242,7 @@ def last_signature(data: bytes):
 def revision_ends(data: bytes) -> list[int]:
     """Offsets just after each %%EOF marker (and its end of line): where each revision
     of the file ends. An incremental update leaves the earlier revisions as prefixes."""
-    ends = []
+    ends: list[int] = []
     start = 0
     while True:
         i = data.find(b"%%EOF", start)

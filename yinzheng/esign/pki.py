@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,6 +42,15 @@ SEAL_YEARS = 5
 CRL_DAYS = 7
 CRL_REFRESH = dt.timedelta(days=1)  # re-sign when less than this is left
 SKEW = dt.timedelta(minutes=1)
+
+
+def _ec_public(cert: x509.Certificate) -> ec.EllipticCurvePublicKey:
+    """The certificate's key: every key of this PKI is ECDSA P-256 (keys.generate)."""
+    public = cert.public_key()
+    if not isinstance(public, ec.EllipticCurvePublicKey):
+        raise TypeError("not an EC certificate")
+    return public
+
 
 REASON_FLAGS = {
     RevocationReason.KEY_COMPROMISE: x509.ReasonFlags.key_compromise,
@@ -98,6 +108,8 @@ def _issue(
 ) -> KeyPair:
     """Write the certificate of `row`, signed by `issuer` (itself when None)."""
     public = serialization.load_pem_public_key(row.public_key_pem.encode())
+    if not isinstance(public, ec.EllipticCurvePublicKey):  # keys.generate makes P-256
+        raise TypeError(f"key {row.key_id} is not an EC key")
     signer = issuer or row
     issuer_cert = certificate(issuer) if issuer is not None else None
     now = clock.now()
@@ -138,9 +150,7 @@ def _issue(
     )
     if issuer_cert is not None:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer_cert.public_key()
-            ),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(_ec_public(issuer_cert)),
             critical=False,
         )
     if crl_division:
@@ -273,8 +283,8 @@ def seal_key_issue(seal) -> KeyPair:
 def chain(row: KeyPair) -> list[KeyPair]:
     """The key and its issuers up to the root."""
     out = [row]
-    while out[-1].issuer_id is not None and len(out) < 4:
-        out.append(out[-1].issuer)  # select_related("issuer__issuer") saves the queries
+    while (issuer := out[-1].issuer) is not None and len(out) < 4:
+        out.append(issuer)  # select_related("issuer__issuer") saves the queries
     return out
 
 
@@ -304,14 +314,13 @@ def publish_crl(issuer: KeyPair) -> RevocationList:
         .next_update(now + dt.timedelta(days=CRL_DAYS))
         .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer_cert.public_key()
-            ),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(_ec_public(issuer_cert)),
             critical=False,
         )
     )
     revoked = KeyPair.objects.filter(issuer=issuer, revoked_at__isnull=False)
     for row in revoked.order_by("revoked_at", "pk"):
+        assert row.revoked_at is not None  # the filter above
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder()
             .serial_number(int(row.serial_number, 16))
@@ -319,7 +328,8 @@ def publish_crl(issuer: KeyPair) -> RevocationList:
             .add_extension(
                 x509.CRLReason(
                     REASON_FLAGS.get(
-                        row.revocation_reason, x509.ReasonFlags.unspecified
+                        RevocationReason(row.revocation_reason or "unspecified"),
+                        x509.ReasonFlags.unspecified,
                     )
                 ),
                 critical=False,
@@ -395,7 +405,11 @@ def require_valid_for_signing(row: KeyPair, at: dt.datetime) -> None:
                 % link.revoked_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
                 detail={"key": link.key_id, "revoked_at": link.revoked_at.isoformat()},
             )
-        if link.not_before is None or not (link.not_before <= at <= link.not_after):
+        if (
+            link.not_before is None
+            or link.not_after is None
+            or not (link.not_before <= at <= link.not_after)
+        ):
             raise CertificateRevoked(
                 _("电子印章证书不在有效期内，不能签章"),
                 code="seal_certificate_expired",

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Department, Role
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, masking
 from yinzheng.core.errors import (
     Conflict,
@@ -59,7 +60,7 @@ class NoSealCertificate(Conflict):
 # Seal certificates ---------------------------------------------------------------
 
 
-def seal_certify(seal: Any, *, actor: Any) -> KeyPair:
+def seal_certify(seal: Any, *, actor: Actor) -> KeyPair:
     """The key and certificate of a newly issued electronic seal (REQ-115), inside the
     seal registry's transaction, which holds the seal's lock and checked the policy."""
     row = pki.seal_key_issue(seal)
@@ -70,7 +71,7 @@ def seal_certify(seal: Any, *, actor: Any) -> KeyPair:
         after={
             "key_id": row.key_id,
             "serial_number": row.serial_number,
-            "issuer": row.issuer.key_id if row.issuer_id else None,
+            "issuer": row.issuer.key_id if row.issuer is not None else None,
             "not_after": row.not_after,
         },
     )
@@ -78,7 +79,7 @@ def seal_certify(seal: Any, *, actor: Any) -> KeyPair:
 
 
 @transaction.atomic
-def seal_certificate_issue(*, actor: Any, seal_id: int) -> KeyPair:
+def seal_certificate_issue(*, actor: Actor, seal_id: int) -> KeyPair:
     """The seal's key and certificate (REQ-115), issued by its township; the existing
     one when it has one. `actor=SYSTEM` is the system (a command)."""
     registry = ports.seals()
@@ -95,7 +96,7 @@ def seal_certificate_issue(*, actor: Any, seal_id: int) -> KeyPair:
 
 
 def seal_certificate_revoke(
-    *, actor: Any, seal: Any, at: dt.datetime, reason: str
+    *, actor: Actor, seal: Any, at: dt.datetime, reason: str
 ) -> KeyPair | None:
     """Revoke the seal's certificate from `at` (REQ-115: revoked like a physical seal).
     Runs inside the seal service's transaction, which holds the seal's lock and checked
@@ -135,7 +136,7 @@ def seal_key(seal: Any) -> KeyPair:
 @transaction.atomic
 def document_prepare(
     *,
-    actor: Any,
+    actor: Actor,
     seal_id: int,
     serial: str,
     item_key: str,
@@ -213,7 +214,7 @@ def _lock_document(serial: str) -> SignedDocument:
 @transaction.atomic
 def document_sign(
     *,
-    actor: Any,
+    actor: Actor,
     serial: str,
     pdf: bytes,
     approved_sha256: str,
@@ -234,6 +235,8 @@ def document_sign(
 
     doc = _lock_document(serial)
     registry = ports.seals()
+    if doc.seal_key.seal_id is None:
+        raise NotFound(_("电子证明没有对应的印章"), code="seal_not_found")
     seal = registry.lock(doc.seal_key.seal_id)
     policy.require(actor, "usage.seal", doc.committee)
     if doc.signed_at is not None:
@@ -307,7 +310,7 @@ def _diameter(box: tuple[float, float, float, float] | None) -> float:
 
 
 @transaction.atomic
-def document_withdraw(*, actor: Any, serial: str, reason: str) -> SignedDocument:
+def document_withdraw(*, actor: Actor, serial: str, reason: str) -> SignedDocument:
     """Withdraw an issued certificate: verification says “withdrawn” from now on."""
     doc = _lock_document(serial)
     policy.require(actor, "esign.withdraw", doc)
@@ -329,7 +332,7 @@ def document_withdraw(*, actor: Any, serial: str, reason: str) -> SignedDocument
 # Departments' verification queries (REQ-111) ---------------------------------------
 
 
-def requesting_department(actor: Any, department: str = "") -> str:
+def requesting_department(actor: Actor, department: str = "") -> str:
     """The department a query is made for: one of the actor's department grants (the
     one named, or the first), else the actor's role."""
     grants = policy.grants_of(actor)
@@ -352,7 +355,7 @@ def requesting_department(actor: Any, department: str = "") -> str:
 @transaction.atomic
 def verification_query(
     *,
-    actor: Any,
+    actor: Actor,
     legal_basis: str,
     purpose: str,
     token: str = "",

@@ -46,7 +46,7 @@ def _entry(row: KeyPair, names: dict[str, str]) -> dict[str, Any]:
         "revoked_at": _iso(row.revoked_at),
         "revocation_reason": row.revocation_reason or None,
     }
-    if row.issuer_id is not None:
+    if row.issuer is not None:
         entry["issuer_key_id"] = row.issuer.key_id
     return entry
 
@@ -71,8 +71,8 @@ def build(*, under: str | None = None) -> dict[str, Any]:
             | (Q(purpose=KeyPurpose.AUTHORITY) & within(9))
             | (Q(purpose=KeyPurpose.SEAL) & subtree_q(under, field="division_id"))
         )
-    rows = list(rows)
-    names = {r.division_id: r.division.name for r in rows}
+    found = list(rows)
+    names = {r.division_id: r.division.name for r in found}
     out: dict[str, Any] = {
         "format": FORMAT,
         "generated_at": clock.now().isoformat(),
@@ -80,7 +80,7 @@ def build(*, under: str | None = None) -> dict[str, Any]:
         "authorities": [],
         "seals": [],
     }
-    for row in rows:
+    for row in found:
         entry = _entry(row, names)
         if row.purpose == KeyPurpose.ROOT:
             entry["crl"] = pki.crl_url_of(row)
@@ -90,6 +90,6 @@ def build(*, under: str | None = None) -> dict[str, Any]:
             out["authorities"].append(entry)
         else:
             entry["kid"] = row.kid
-            entry["seal_serial"] = row.seal.serial if row.seal_id else ""
+            entry["seal_serial"] = row.seal.serial if row.seal is not None else ""
             out["seals"].append(entry)
     return out

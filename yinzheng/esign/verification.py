@@ -102,7 +102,7 @@ class Result:
             out["level"] = self.document.level
             out["seal_serial"] = (
                 self.document.seal_key.seal.serial
-                if self.document.seal_key.seal_id
+                if self.document.seal_key.seal is not None
                 else ""
             )
         return out
@@ -247,7 +247,9 @@ def verify_pdf(data: bytes, *, holder_name: str | None = None) -> Result:
     signer_der = sig.signer_cert.dump()
     key = _signer_key(signer_der)
     recorded = doc is not None and doc.signed_sha256 == digest
-    moment = doc.signed_at if recorded else sig.self_reported_timestamp
+    moment = (
+        doc.signed_at if doc is not None and recorded else sig.self_reported_timestamp
+    )
     roots, others, crls = _chain_material(key)
     check = pades.validate(
         data,

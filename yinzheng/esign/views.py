@@ -77,7 +77,7 @@ def trust_list(request):
     )
 
 
-BADGES = {
+BADGES: dict[str, str] = {
     Verdict.VALID: "ok",
     Verdict.SEAL_REVOKED: "bad",
     Verdict.WITHDRAWN: "bad",

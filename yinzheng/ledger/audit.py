@@ -8,7 +8,7 @@ never wait on each other.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -16,6 +16,9 @@ from yinzheng.core.codes import COUNTRY_CODE
 
 from . import services
 from .models import Entry
+
+if TYPE_CHECKING:
+    from yinzheng.accounts.policy import Actor
 
 
 def subject_label(obj: models.Model) -> str:
@@ -31,7 +34,7 @@ def chain_key_for(division_code: str | None) -> tuple[str, str | None]:
 
 def record(
     *,
-    actor: Any,
+    actor: "Actor",
     event: str,
     subject: models.Model,
     division_code: str | None = None,
@@ -68,14 +71,14 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in fields:
         f = obj._meta.get_field(name)
-        out[name] = getattr(obj, f.attname)
+        out[name] = getattr(obj, getattr(f, "attname", name))
     return out
 
 
 @contextmanager
 def recorded(
     *,
-    actor: Any,
+    actor: "Actor",
     event: str,
     subject: models.Model,
     fields: list[str],

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.files import stored_sha256
@@ -66,6 +67,7 @@ def render_xlsx(chain: Chain, committee: Division, register: str, year: int) -> 
 
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook has one sheet
     ws.title = str(year)
     ws.append([f"{committee.name} {registers.Register.LABELS[register]}（{year}）"])
     ws.append(_header(register))
@@ -145,7 +147,7 @@ def render_pdf(chain: Chain, committee: Division, register: str, year: int) -> b
 @transaction.atomic
 def register_archive(
     *,
-    actor: Any,
+    actor: Actor,
     committee_code: str,
     register: str,
     year: int,

@@ -19,12 +19,13 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.files import upload_sha256
@@ -127,7 +128,7 @@ def _clean(register: str, fields: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def register_append(
     *,
-    actor: Any,
+    actor: Actor,
     committee_code: str,
     register: str,
     matter: str,
@@ -193,7 +194,7 @@ def rows(chain: Chain) -> list[Row]:
     return out
 
 
-def unconfirmed(committee_codes_q) -> QuerySet[Entry]:
+def unconfirmed(committee_codes_q: Q) -> QuerySet[Entry]:
     """Certificate-register entries still waiting for the resident (REQ-073)."""
     return Entry.objects.filter(
         committee_codes_q,
@@ -206,10 +207,10 @@ def unconfirmed(committee_codes_q) -> QuerySet[Entry]:
 @transaction.atomic
 def confirm(
     *,
-    actor: Any,
+    actor: Actor,
     entry_id: int,
     method: str,
-    signature: UploadedFile | None = None,
+    signature: "UploadedFile[bytes] | None" = None,
     paper_reference: str = "",
 ) -> Confirmation:
     """Record the resident's confirmation of a certificate entry (REQ-073)."""
@@ -240,7 +241,9 @@ def confirm(
         if signature.size > 2 * 1024 * 1024:
             raise InvalidInput(_("签名图像过大"), code="signature_too_large")
         confirmation.signature_sha256 = upload_sha256(signature)
-        confirmation.signature.save(signature.name, signature, save=False)
+        confirmation.signature.save(
+            signature.name or "signature.png", signature, save=False
+        )
     elif method == "paper":
         if not paper_reference.strip():
             raise InvalidInput(

@@ -8,12 +8,11 @@ hash: a chain rewritten after a checkpoint — every hash recomputed, the trigge
 bypassed by someone with database access — fails here, though it hashes consistently.
 """
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.codes import subtree_q
 from yinzheng.core.errors import NotFound
@@ -53,7 +52,11 @@ def signed_bytes(
     ).encode()
 
 
-def _sign(chain: Chain, *, closing=False, pdf_sha256="", xlsx_sha256="") -> Checkpoint:
+def _sign(
+    chain: Chain, *, closing: bool = False, pdf_sha256: str = "", xlsx_sha256: str = ""
+) -> Checkpoint:
+    if chain.division_id is None:
+        raise ValueError(f"{chain.key} belongs to no committee")
     township = township_of(chain.division_id)
     key = keys.authority_key(township)
     at = clock.now()
@@ -81,7 +84,7 @@ def _sign(chain: Chain, *, closing=False, pdf_sha256="", xlsx_sha256="") -> Chec
 
 
 @transaction.atomic
-def checkpoint_sign(*, actor: Any, chain_key: str) -> Checkpoint | None:
+def checkpoint_sign(*, actor: Actor, chain_key: str) -> Checkpoint | None:
     """Sign the chain's head now; None when the last checkpoint already covers it."""
     chain = (
         Chain.objects.select_for_update()
@@ -106,7 +109,7 @@ def checkpoint_sign(*, actor: Any, chain_key: str) -> Checkpoint | None:
     return checkpoint
 
 
-def checkpoint_all(*, actor: Any, under: str | None = None) -> list[Checkpoint]:
+def checkpoint_all(*, actor: Actor, under: str | None = None) -> list[Checkpoint]:
     """Sign every register chain (under a division) that grew since its checkpoint."""
     chains = Chain.objects.filter(kind__in=REGISTER_KINDS, closed_at__isnull=True)
     if under:

@@ -72,7 +72,7 @@ class YearState:
         return self.chain.head_seq if self.chain else 0
 
     @property
-    def closed_at(self):
+    def closed_at(self) -> dt.datetime | None:
         return self.chain.closed_at if self.chain else None
 
     @property
@@ -108,7 +108,9 @@ def year_states(
     return _states(register, chains, extra_years=[current])
 
 
-def _states(register: str, chains: list[Chain], extra_years: list[int]):
+def _states(
+    register: str, chains: list[Chain], extra_years: list[int]
+) -> list[YearState]:
     by_year = {registers.year_of(c): c for c in chains}
     checkpoints = _last_checkpoints([c.pk for c in chains])
     waiting = dict(

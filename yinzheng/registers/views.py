@@ -257,7 +257,7 @@ def register_archive_file(request, code: str, register: str, year: int, fmt: str
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     return FileResponse(
-        handle, as_attachment=True, filename=os.path.basename(field.name)
+        handle, as_attachment=True, filename=os.path.basename(field.name or "")
     )
 
 
@@ -309,6 +309,7 @@ def register_confirm(request, code: str, year: int, entry_id: int):
     paper_form = ConfirmPaperForm(prefix="paper")
     screen_form = ConfirmScreenForm(prefix="screen")
     if request.method == "POST":
+        form: ConfirmPaperForm | ConfirmScreenForm
         if "paper-method" in request.POST:
             form = paper_form = ConfirmPaperForm(request.POST, prefix="paper")
         else:

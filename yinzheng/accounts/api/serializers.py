@@ -1,5 +1,7 @@
 """Grants and the signed-in user as the API shows them."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from ..models import RoleGrant, User
@@ -44,6 +46,6 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "full_name", "is_superuser", "grants"]
 
-    def get_grants(self, obj: User) -> list[dict]:
+    def get_grants(self, obj: User) -> list[dict[str, Any]]:
         qs = obj.grants.active().select_related("division")
-        return GrantSerializer(qs, many=True).data
+        return list(GrantSerializer(qs, many=True).data)

@@ -6,8 +6,8 @@ multipart with the justification attachment (REQ-029), and carries the workflow 
 actions: open-review, supply-guide, decide, law-amendment, file, withdraw. The review
 opinions are recorded through .opinions; the public list of decisions is .decisions.
 
-Every write is one call to catalogue.admissions; its refusals reach the client through
-the one error handler as {"code", "message", "detail"} (a refused approval is 400
+Every write is one call to catalogue.services.admissions; its refusals reach the client
+through the one error handler as {"code", "message", "detail"} (a refused approval is 400
 `application_incomplete` with each problem in `detail`).
 """
 
@@ -39,7 +39,6 @@ from yinzheng.accounts.choices import Department
 from yinzheng.core import masking
 from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
 
-from .. import admissions
 from ..choices import (
     ApplicationKind,
     ApplicationStatus,
@@ -49,6 +48,7 @@ from ..choices import (
     LawAmendmentStatus,
 )
 from ..models import Application, ReviewOpinion
+from ..services import admissions
 from .common import _department_label
 from .opinions import ReviewOpinionSerializer
 

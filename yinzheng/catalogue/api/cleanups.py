@@ -1,6 +1,7 @@
 """The clean-up pass of a list (REQ-011, REQ-013): started on its current version with
 a suggested disposition for each item, each disposition confirmed or changed, then
-completed. Every step calls catalogue.cleanup; a review one may not manage is 404.
+completed. Every step calls catalogue.services.cleanup; a review one may not manage is
+404.
 """
 
 from django.http import Http404
@@ -12,9 +13,10 @@ from rest_framework.response import Response
 from yinzheng.accounts import policy
 from yinzheng.core.rest.responses import ERRORS, ErrorSerializer
 
-from .. import cleanup
+from .. import selectors
 from ..choices import CleanupDisposition
 from ..models import CleanupDecision, CleanupReview
+from ..services import cleanup
 
 _DISPOSITION_HELP = "处理意见：" + "、".join(CleanupDisposition.values)
 
@@ -87,7 +89,7 @@ class CleanupReviewSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CleanupDecisionSerializer(many=True))
     def get_decisions(self, obj: CleanupReview) -> list:
-        return CleanupDecisionSerializer(cleanup.review_rows(obj), many=True).data
+        return CleanupDecisionSerializer(selectors.review_rows(obj), many=True).data
 
 
 class CleanupStartSerializer(serializers.Serializer):

@@ -1,15 +1,15 @@
 """An item's guide (REQ-028, REQ-076, DIV-14), as serializers: the published guide the
 public sees, and the draft, its saving and the withdrawal for its editors.
 
-The endpoints are actions of `ItemViewSet` in .items; they call catalogue.guides.
+The endpoints are actions of `ItemViewSet` in .items; they call catalogue.services.guides.
 """
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import guides
 from ..choices import GuideStatus
 from ..models import Guide
+from ..services import guides
 
 
 class GuideSerializer(serializers.ModelSerializer):

@@ -2,8 +2,8 @@
 
 Items are read without login; their flags and texts are changed by PATCH, through
 catalogue.services.item_update. Each item's guide (REQ-076) is read and written by
-actions of `ItemViewSet` through catalogue.guides; their serializers live in .guides.
-The lookup turns colloquial text into ranked items with the decision.
+actions of `ItemViewSet` through catalogue.services.guides; their serializers live in
+.guides. The lookup turns colloquial text into ranked items with the decision.
 """
 
 from django.db.models import Prefetch
@@ -24,9 +24,10 @@ from yinzheng.core.errors import InvalidInput, NotFound
 from yinzheng.core.rest.responses import ERRORS, ErrorSerializer
 from yinzheng.divisions.models import Division
 
-from .. import guides, selectors, services
+from .. import selectors, services
 from ..choices import Complexity, GuideStatus, ListKind, VersionStatus
 from ..models import Guide, Item, ListEntry
+from ..services import guides
 from .common import PUBLIC, BasisSerializer
 from .guides import (
     GuideSaveSerializer,
@@ -209,7 +210,7 @@ def _with_public_entries(qs):
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Items are read without login. Their guide is written by the department that
     supplies it (drafts) and published or withdrawn by the list owner (DIV-14), through
-    catalogue.guides; the policy decides, so a refusal is 403 with its code."""
+    catalogue.services.guides; the policy decides, so a refusal is 403 with its code."""
 
     lookup_field = "key"
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,80}"

@@ -4,7 +4,7 @@ they carry the current version (REQ-078, REQ-081); for the managers, new lists a
 draft versions (REQ-012).
 
 Reading needs no login and shows only published or superseded versions. Every write
-calls catalogue.services or catalogue.publications, which check the policy
+calls catalogue.services or catalogue.services.publications, which check the policy
 ("catalogue.manage") and the list rules; refusals go through the one error handler.
 """
 
@@ -26,9 +26,10 @@ from rest_framework.response import Response
 
 from yinzheng.core.rest.responses import ERRORS, ErrorSerializer
 
-from .. import exports, publications, selectors, services
+from .. import exports, selectors, services
 from ..choices import ListKind
 from ..models import CatalogueList, ListVersion
+from ..services import publications
 from .common import (
     ENTRIES,
     PUBLIC,
@@ -248,7 +249,7 @@ class CatalogueListViewSet(
                     "number": version.number,
                     "status": version.status,
                     "valid_from": version.valid_from,
-                    "publications": publications.version_publications(version),
+                    "publications": selectors.version_publications(version),
                 }
             ).data
         )
@@ -260,7 +261,7 @@ class CatalogueListViewSet(
                 {
                     "list": catalogue_list.pk,
                     "current_version": current.number if current else None,
-                    "channels": publications.channel_status(catalogue_list, current),
+                    "channels": selectors.channel_status(catalogue_list, current),
                 }
             ).data
         )

@@ -1,7 +1,8 @@
 """The review opinions on an application (REQ-023): recorded at
 `/api/catalogue/opinions/{id}/record/` by the department or township asked, or by civil
-affairs entering one received on paper, through catalogue.admissions.opinion_record. An
-opinion on an application one does not see is 404.
+affairs entering one received on paper, through
+catalogue.services.admissions.opinion_record. An opinion on an application one does not
+see is 404.
 """
 
 from django.http import Http404
@@ -13,9 +14,9 @@ from rest_framework.views import APIView
 from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core.rest.responses import ERRORS
 
-from .. import admissions
 from ..choices import Opinion
 from ..models import Application, ReviewOpinion
+from ..services import admissions
 
 _OPINION_HELP = "意见：" + "、".join(v for v in Opinion.values if v) + "；空为待反馈"
 

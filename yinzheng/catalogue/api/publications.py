@@ -2,7 +2,7 @@
 
 The endpoints are actions of `CatalogueListViewSet` in .lists (a version's dates, a
 list's channels) and of `VersionViewSet` in .versions (recording a date); they call
-catalogue.publications.
+catalogue.services.publications.
 """
 
 from rest_framework import serializers

@@ -2,9 +2,9 @@
 workflow (REQ-012, -014) and the date a published version appeared on each channel
 (REQ-078).
 
-Every write calls catalogue.services or catalogue.publications, which check the policy
-("catalogue.manage") and the list rules; refusals go through the one error handler (a
-refused publication is 409 with the problems in `detail`).
+Every write calls catalogue.services or catalogue.services.publications, which check the
+policy ("catalogue.manage") and the list rules; refusals go through the one error handler
+(a refused publication is 409 with the problems in `detail`).
 """
 
 from django.http import Http404
@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from yinzheng.accounts import policy
 from yinzheng.core.rest.responses import ERRORS, ErrorSerializer
 
-from .. import publications, services
+from .. import services
 from ..models import ListVersion
+from ..services import publications
 from .common import ENTRIES, PUBLIC, EntrySerializer, VersionSerializer, _reload
 from .publications import PublicationCreateSerializer, PublicationSerializer
 

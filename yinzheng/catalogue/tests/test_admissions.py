@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yinzheng.accounts.choices import Department, Role
-from yinzheng.catalogue import admissions, selectors, services
+from yinzheng.catalogue import selectors, services
 from yinzheng.catalogue.choices import (
     JOINT_REVIEW_DEPARTMENTS,
     ApplicationKind,
@@ -24,6 +24,7 @@ from yinzheng.catalogue.choices import (
     VersionStatus,
 )
 from yinzheng.catalogue.models import Guide, Item
+from yinzheng.catalogue.services import admissions
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people
@@ -275,7 +276,7 @@ def test_approved_admission_becomes_the_next_version_and_is_published_REQ_024(
     # The owner completes and publishes the guide (REQ-075), approves and publishes.
     guide.certificate_format, guide.purpose = "式样", "失业登记"
     guide.save()
-    from yinzheng.catalogue import guides
+    from yinzheng.catalogue.services import guides
 
     guides.guide_publish(actor=officer, item_key=item.key)
     services.version_approve(

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yinzheng.accounts.choices import Department, Role
-from yinzheng.catalogue import admissions, selectors
+from yinzheng.catalogue import selectors
 from yinzheng.catalogue.choices import (
     ApplicationKind,
     ApplicationStatus,
@@ -22,6 +22,7 @@ from yinzheng.catalogue.choices import (
     Opinion,
 )
 from yinzheng.catalogue.models import Application
+from yinzheng.catalogue.services import admissions
 from yinzheng.core import clock
 from yinzheng.core.tests import factories as people
 

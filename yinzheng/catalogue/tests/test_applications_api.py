@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Department, Role
-from yinzheng.catalogue import admissions
 from yinzheng.catalogue.choices import ApplicationStatus, BasisType, ListKind
 from yinzheng.catalogue.models import Application
+from yinzheng.catalogue.services import admissions
 from yinzheng.core import clock
 from yinzheng.core.tests import factories as people
 

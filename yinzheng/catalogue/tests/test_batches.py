@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from yinzheng.accounts.choices import Role
-from yinzheng.catalogue import batches, services
+from yinzheng.catalogue import services
 from yinzheng.catalogue.choices import ListKind
 from yinzheng.catalogue.models import FollowUpTask
+from yinzheng.catalogue.services import batches
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.tests import factories as f

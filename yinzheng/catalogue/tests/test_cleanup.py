@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Role
-from yinzheng.catalogue import cleanup, services
+from yinzheng.catalogue import services
 from yinzheng.catalogue.choices import (
     BasisType,
     CleanupDisposition,
@@ -16,6 +16,7 @@ from yinzheng.catalogue.choices import (
     VersionStatus,
 )
 from yinzheng.catalogue.models import Basis, CleanupReview, Item, ListVersion
+from yinzheng.catalogue.services import cleanup
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people

@@ -7,9 +7,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Role
-from yinzheng.catalogue import guides, services
+from yinzheng.catalogue import services
 from yinzheng.catalogue.choices import Complexity, GuideStatus, ListKind
 from yinzheng.catalogue.models import Guide
+from yinzheng.catalogue.services import guides
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people

@@ -9,9 +9,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Role
-from yinzheng.catalogue import exports, publications
+from yinzheng.catalogue import exports, selectors
 from yinzheng.catalogue.choices import Channel, ListKind
 from yinzheng.catalogue.models import CatalogueList, Publication
+from yinzheng.catalogue.services import publications
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people
@@ -174,7 +175,7 @@ def test_channel_status_shows_which_channel_is_behind_the_current_version(office
     _record(officer, v2, Channel.PORTAL)
 
     lst = CatalogueList.objects.get(pk=v1.catalogue_list_id)
-    rows = {r.channel: r for r in publications.channel_status(lst)}
+    rows = {r.channel: r for r in selectors.channel_status(lst)}
 
     assert list(rows) == ["portal", "wechat"]
     assert rows["portal"].version_number == 2 and rows["portal"].in_sync
@@ -189,20 +190,20 @@ def test_a_list_is_out_of_sync_until_every_channel_shows_the_current_version(
     publications.channels_set(
         actor=officer, list_id=lst.pk, channels=[Channel.PORTAL, Channel.WECHAT]
     )
-    assert publications.lists_out_of_sync(officer) == [lst]
+    assert selectors.lists_out_of_sync(officer) == [lst]
 
     _record(officer, v1, Channel.PORTAL)
-    assert publications.lists_out_of_sync(officer) == [lst]
+    assert selectors.lists_out_of_sync(officer) == [lst]
     _record(officer, v1, Channel.WECHAT)
-    assert publications.lists_out_of_sync(officer) == []
+    assert selectors.lists_out_of_sync(officer) == []
 
     _next_version(v1)
-    assert publications.lists_out_of_sync(officer) == [lst]
+    assert selectors.lists_out_of_sync(officer) == [lst]
 
 
 def test_another_county_is_not_told_about_this_list(tree, v1):
     other = people.user("o", role=Role.CIVIL_AFFAIRS, at=OTHER_COUNTY)
-    assert publications.lists_out_of_sync(other) == []
+    assert selectors.lists_out_of_sync(other) == []
 
 
 def test_the_officer_is_told_on_the_home_page(client, officer, v1):
@@ -461,7 +462,7 @@ def test_the_demo_lists_are_published_on_all_but_one_channel(db):
     demo_lists = CatalogueList.objects.filter(sample=True, kind=ListKind.POSITIVE)
     assert demo_lists.count() == 3
     for lst in demo_lists:
-        rows = publications.channel_status(lst)
+        rows = selectors.channel_status(lst)
         assert len(rows) == len(lst.channels) < 7
         assert [r.in_sync for r in rows].count(False) == 1
         assert all("示例" in r.location for r in rows if r.in_sync)

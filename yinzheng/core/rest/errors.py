@@ -31,7 +31,7 @@ def exception_handler(exc, context):
     response = drf_handler(exc, context)
     if response is None:
         return None
-    code, message = "error", _("请求无法完成")
+    code, message = "error", str(_("请求无法完成"))
     for cls, (c, m) in _DRF_CODES.items():
         if isinstance(exc, cls):
             code, message = c, str(m)

@@ -68,7 +68,7 @@ def test_the_demo_has_sealed_work_entries_and_a_request_in_every_step_REQ_055():
     assert statuses.count(UseStatus.CLOSED) == 1
     noticed = rows.get(status=UseStatus.APPROVED, major_matter="notice")
     from yinzheng.core import clock
-    from yinzheng.seals import usage
+    from yinzheng.seals.services import usage
 
     assert usage.gate_problems(noticed, clock.today())  # still in its notice period
     work = Entry.objects.filter(

@@ -7,7 +7,9 @@ from ..models import Division
 
 class DivisionSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
-    parent = serializers.CharField(source="parent_id", read_only=True)
+    parent = serializers.CharField(  # type: ignore[assignment]  # a column
+        source="parent_id", read_only=True
+    )
 
     class Meta:
         model = Division

@@ -61,8 +61,8 @@ BOOK = [COMMITTEE, REGISTER, YEAR]
 
 class RegisterColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
-    required = serializers.BooleanField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    required = serializers.BooleanField()  # type: ignore[assignment]
 
 
 class RegisterCheckpointSerializer(serializers.Serializer):
@@ -110,7 +110,7 @@ class RegisterYearSerializer(serializers.Serializer):
 
 class RegisterYearsSerializer(serializers.Serializer):
     register = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     years = RegisterYearSerializer(many=True)
 
 
@@ -125,7 +125,7 @@ class RegisterEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField(help_text="序号")
     recorded_at = serializers.DateTimeField()
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # a column
         child=serializers.JSONField(), help_text="各栏内容；联系电话已隐去中间四位"
     )
     confirmed = serializers.BooleanField(
@@ -136,7 +136,7 @@ class RegisterEntrySerializer(serializers.Serializer):
 class RegisterBookSerializer(serializers.Serializer):
     committee = serializers.CharField()
     register = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     year = serializers.IntegerField()
     keeper = serializers.CharField()
     closed_at = serializers.DateTimeField(allow_null=True)
@@ -427,7 +427,7 @@ class ArchiveFileView(APIView):
         except (FileNotFoundError, ValueError) as exc:
             raise Http404 from exc
         return FileResponse(
-            handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
+            handle, as_attachment=True, filename=(field.name or "").rsplit("/", 1)[-1]
         )
 
     def handle_exception(self, exc):

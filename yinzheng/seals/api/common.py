@@ -2,8 +2,9 @@
 reason of a refusal or cancellation, and the validation of a request's body.
 
 Reads go through seals.selectors (a seal outside the user's subtrees is 404); every write
-calls one seals.services or seals.usage function, which checks the policy and the rules;
-refusals come back through the one error handler as {"code", "message", "detail"}.
+calls one seals.services function (registry, custody or usage), which checks the policy
+and the rules; refusals come back through the one error handler as {"code", "message",
+"detail"}.
 """
 
 from typing import Any

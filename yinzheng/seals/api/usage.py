@@ -31,10 +31,10 @@ from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
 from yinzheng.registers import books as registers
 
 from .. import selectors
-from .. import usage as usage_service
 from ..choices import UseCategory, UseStatus, VoteResult
 from ..forms import DOCUMENT_EXTENSIONS
 from ..models import UsageRequest
+from ..services import usage as usage_service
 from .common import CanViewSeals, PersonSerializer, _valid
 
 _USE_CATEGORY_HELP = "用印类别：" + "、".join(

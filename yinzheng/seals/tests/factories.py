@@ -4,7 +4,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from yinzheng.seals import services
+from yinzheng.seals import selectors, services
 from yinzheng.seals.choices import SealForm
 from yinzheng.seals.models import Seal
 
@@ -52,10 +52,10 @@ def hand_over(seal: Seal, *, people: Any, to: Any) -> None:
         committee_code=seal.committee_id,
         trigger="custodian_change",
         trigger_date=clock.today(),
-        outgoing_id=services.selectors.current_custodian(seal).pk,
+        outgoing_id=selectors.current_custodian(seal).pk,
         incoming_id=to.pk,
     )
-    outgoing = services.selectors.current_custodian(seal)
+    outgoing = selectors.current_custodian(seal)
     for item in handover.items.all():
         services.handover_check_item(actor=outgoing, item_id=item.pk)
     services.handover_confirm(actor=outgoing, handover_id=handover.pk, side="outgoing")

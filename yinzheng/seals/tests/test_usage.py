@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.ledger.models import Entry
 from yinzheng.registers import books as registers
-from yinzheng.seals import services, usage
+from yinzheng.seals import services
 from yinzheng.seals.choices import MajorMatter, UseCategory, UseStatus, VoteResult
 from yinzheng.seals.models import UsageRequest
+from yinzheng.seals.services import usage
 
 from . import factories
 

@@ -242,7 +242,7 @@ def test_who_sees_what_and_the_document_download(api, staff, seal, tree):
 
 
 def test_the_phone_is_masked(api, staff, seal):
-    from yinzheng.seals import usage
+    from yinzheng.seals.services import usage
 
     u = usage.usage_request(
         actor=staff.clerk,

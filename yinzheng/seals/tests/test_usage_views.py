@@ -13,9 +13,9 @@ from yinzheng.accounts.choices import Department, Role
 from yinzheng.core import inbox
 from yinzheng.core.tests import factories as f
 from yinzheng.ledger.models import Entry
-from yinzheng.seals import usage
 from yinzheng.seals.choices import MajorMatter, UseCategory, UseStatus
 from yinzheng.seals.models import UsageRequest
+from yinzheng.seals.services import usage
 
 DOC = "%PDF-1.4 关于召开居民代表会议的通知".encode()
 

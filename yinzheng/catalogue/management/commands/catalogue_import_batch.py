@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yinzheng.catalogue.batches import national_batch_import
+from yinzheng.catalogue.services.batches import national_batch_import
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 

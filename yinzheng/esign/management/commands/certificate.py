@@ -117,7 +117,7 @@ class Command(BaseCommand):
             for key, value in result.claims.items():
                 self.stdout.write(f"  {key}: {value}")
             for reason in result.reasons:
-                text = OFFLINE_REASONS.get(reason, gettext_lazy("凭据无法识别"))
+                text = str(OFFLINE_REASONS.get(reason, gettext_lazy("凭据无法识别")))
                 self.stdout.write(f"  {reason}: {text}")
         if result.verdict != offline.VALID:
             raise SystemExit(1)

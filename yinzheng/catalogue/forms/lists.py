@@ -1,4 +1,5 @@
-"""Forms of the staff pages that keep the lists (REQ-003, REQ-012, REQ-014).
+"""Forms of the staff pages that keep the lists (REQ-003, REQ-012, REQ-014), their items,
+guides, publication channels and clean-ups.
 
 They only read the input; the rules (what a title, a reason or an approval record must
 hold) are the services', so fields the services check are optional here and the service's
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.forms import StaffForm
 
-from .choices import Channel, Complexity, ListKind
+from ..choices import Channel, Complexity, ListKind
 
 
 def _date_input() -> forms.DateInput:

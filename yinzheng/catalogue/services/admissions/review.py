@@ -1,32 +1,22 @@
-"""Admission, exit and filing applications (准入、退出、报备, REQ-021–030, DIV-03, DIV-14).
+"""Civil affairs' side of an application: the joint review, the meeting's decision and
+its publication (REQ-023–025, REQ-027, DIV-03).
 
-A department that needs committees to issue a certificate applies to the list owner's
-civil affairs bureau on the one form with three types (REQ-021, REQ-025, REQ-026):
-
-    submitted ─▶ in review ─▶ approved ─▶ published      (admission, exit)
-        │            └──────▶ rejected
-        ├──▶ filed                                          (filing, 报备)
-        └──▶ withdrawn (also from "in review")
-
-An admission must carry its basis (REQ-022) and, when that basis is a newly drafted local
-rule, a research and justification attachment (REQ-029). Opening the review requests an
-opinion from each of the five partner departments and from the townships (REQ-023); the
-meeting decides only when every opinion is in. An approved admission needs the
-department's guide content (REQ-028) and the rights given to the committee to match the
-responsibility (REQ-030); approval writes the item into the list's open draft version,
-which the owner then approves and publishes as any other version — publishing marks the
-decision published (REQ-024) and lets an admitted item return to a list it once left
-(REQ-019). An approved exit removes the item in the next version and withdraws its guide
-(REQ-025), unless the law still requires the certificate: then the item is marked "to be
-discontinued" and the proposal to amend the law is tracked until it is adopted (REQ-027).
+Opening the review requests an opinion from each of the five partner departments and
+from the townships (REQ-023); each records its own, or civil affairs enters one received
+on paper. The meeting decides only when every opinion is in, and approves only what
+`decision_problems` lets through: the department's guide content (REQ-028), the rights
+matching the responsibility (REQ-030), the justification of a new local rule (REQ-029), a
+basis that is more than a policy (REQ-004). Approval writes the item into the list's open
+draft version, or removes it (REQ-024, REQ-025); an exit of an item the law still
+requires stays on the list until the law amendment is adopted (REQ-027). A filing is
+acknowledged. Publishing the version publishes the decisions behind it and withdraws the
+guides of items that left (`on_version_published`, on versions.version_published).
 """
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -37,305 +27,34 @@ from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import Level, subtree_q
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from yinzheng.core.files import upload_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
-from . import guides, selectors, services
-from .choices import (
-    ELIGIBLE_BASIS_TYPES,
+from ... import selectors
+from ...choices import (
     JOINT_REVIEW_DEPARTMENTS,
-    LAW_AMENDMENT_GROUNDS,
     ApplicationKind,
     ApplicationStatus,
-    BasisType,
     Complexity,
-    ExitGround,
     LawAmendmentStatus,
     ListKind,
     Opinion,
     VersionStatus,
 )
-from .models import Application, CatalogueList, Guide, Item, ReviewOpinion
-
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-APPLICATION_FIELDS = [
-    "status",
-    "meeting_date",
-    "meeting_reference",
-    "decision_reasons",
-    "decided_by",
-    "decided_at",
-    "law_amendment_status",
-    "item",
-    "resulting_version",
-]
-GUIDE_CONTENT_FIELDS = ["work_requirements", "procedure", "materials", "sample_form"]
+from ...models import Application, CatalogueList, Guide, Item, ReviewOpinion
+from .. import guides, items, versions
+from .submission import (
+    APPLICATION_FIELDS,
+    GUIDE_CONTENT_FIELDS,
+    _application_for_update,
+    policy_only,
+)
 
 
 class ApplicationIncomplete(InvalidInput):
     code = "application_incomplete"
-
-
-def _application_for_update(application_id: int) -> Application:
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("catalogue_list", "item")
-        .filter(pk=application_id)
-        .first()
-    )
-    if application is None:
-        raise NotFound(_("申请不存在"), code="application_not_found")
-    return application
-
-
-def _clean_bases(bases: Iterable[Any]) -> list[dict[str, str]]:
-    cleaned = []
-    for basis in bases:
-        basis_type = (basis.get("type") or "").strip()
-        citation = (basis.get("citation") or "").strip()
-        if not basis_type and not citation:
-            continue
-        if basis_type not in BasisType.values or not citation:
-            raise InvalidInput(
-                _(
-                    "设定依据须有类型（法律、法规、国务院保留证明事项清单或政策）和名称条款"
-                ),
-                code="basis_invalid",
-            )  # REQ-020
-        cleaned.append({"type": basis_type, "citation": citation})
-    return cleaned
-
-
-def policy_only(bases: list[dict[str, str]]) -> bool:
-    """Only a policy basis: accepted in an application but flagged (DIV-07)."""
-    return bool(bases) and not {b["type"] for b in bases} & ELIGIBLE_BASIS_TYPES
-
-
-def _store_attachment(application: Application, upload: UploadedFile) -> None:
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(_("附件不能超过 20 MB"), code="attachment_too_large")
-    application.justification_sha256 = upload_sha256(upload)
-    application.justification.save(upload.name, upload, save=False)
-
-
-def _require_applicant(actor: Any, catalogue_list: CatalogueList, department: str):
-    """Departments apply for themselves; civil affairs may enter any department's form
-    received on paper."""
-    if policy.can(actor, "catalogue.manage", catalogue_list):
-        return
-    policy.require(actor, "catalogue.apply", catalogue_list)
-    if department not in policy.departments_at(actor, catalogue_list):
-        raise NotAllowed(_("只能以本部门名义提交申请"), code="department_mismatch")
-
-
-@transaction.atomic
-def application_submit(
-    *,
-    actor: Any,
-    list_id: int,
-    kind: str,
-    department: str,
-    applicant_unit: str,
-    reason: str,
-    contact: str = "",
-    item_key: str = "",
-    item_name: str = "",
-    item_aliases: Iterable[str] = (),
-    bases: Iterable[dict[str, str]] = (),
-    within_committee_duties: bool = False,
-    complexity: str = Complexity.SIMPLE,
-    work_requirements: str = "",
-    procedure: str = "",
-    materials: str = "",
-    time_limit_days: int | None = None,
-    sample_form: str = "",
-    cites_new_local_rule: bool = False,
-    justification: UploadedFile | None = None,
-    rights_matching: str = "",
-    exit_ground: str = "",
-    law_amendment: str = "",
-) -> Application:
-    """Log an application of any of the three types (REQ-021, REQ-026)."""
-    catalogue_list = CatalogueList.objects.filter(pk=list_id).first()
-    if catalogue_list is None:
-        raise NotFound(_("清单不存在"), code="list_not_found")
-    if kind not in ApplicationKind.values:
-        raise InvalidInput(_("申请类型须为准入、退出或报备"), code="kind_invalid")
-    if department not in Department.values:
-        raise InvalidInput(_("申请部门无效"), code="department_invalid")
-    _require_applicant(actor, catalogue_list, department)
-    if kind != ApplicationKind.FILING and catalogue_list.kind != ListKind.POSITIVE:
-        raise InvalidInput(
-            _("准入、退出只适用于出具证明事项清单（正面清单）"),
-            code="list_kind_not_positive",
-        )
-    if not applicant_unit.strip():
-        raise InvalidInput(_("请填写申请单位"), code="applicant_unit_required")
-    if not reason.strip():
-        raise InvalidInput(_("请填写申请理由"), code="reason_required")
-    if complexity not in Complexity.values:
-        raise InvalidInput(_("办理复杂程度无效"), code="complexity_invalid")
-    if time_limit_days is not None and not 1 <= time_limit_days <= 365:
-        raise InvalidInput(
-            _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
-            code="time_limit_invalid",
-        )
-    bases = _clean_bases(bases)
-    item = None
-    item_key = item_key.strip()
-    if item_key:
-        item = Item.objects.filter(key=item_key).first()
-    current = selectors.latest_published(catalogue_list)
-    on_list = (
-        set(current.entries.values_list("item__key", flat=True)) if current else set()
-    )
-    today = clock.today()
-    application = Application(
-        catalogue_list=catalogue_list,
-        kind=kind,
-        department=department,
-        applicant_unit=applicant_unit.strip(),
-        contact=contact.strip(),
-        reason=reason.strip(),
-        submitted_by=person(actor),
-    )
-
-    if kind == ApplicationKind.ADMISSION:
-        if item is None:
-            if not item_name.strip():
-                raise InvalidInput(_("请填写证明名称"), code="item_name_required")
-            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{1,79}", item_key):
-                raise InvalidInput(
-                    _("事项标识须为小写字母、数字、下划线或连字符"),
-                    code="item_key_invalid",
-                )
-        if not bases:
-            # REQ-022: no basis, no application.
-            raise InvalidInput(
-                _("准入申请须提供村（居）委会出具该证明的设定依据"),
-                code="basis_required",
-            )
-        if item is not None and item.key in on_list:
-            raise Conflict(_("该事项已在清单中"), code="already_on_list")
-        if item is not None and item.pk in selectors.negative_items_above(
-            catalogue_list.owner_id, today
-        ):
-            raise Conflict(  # REQ-010
-                _("该事项已列入负面清单，不能申请准入"), code="on_negative_list"
-            )
-        if cites_new_local_rule and justification is None:
-            raise InvalidInput(  # REQ-029
-                _("依据为新制定的地方性法规或规范性文件的，须附研究论证材料"),
-                code="justification_required",
-            )
-        application.item = item
-        application.item_key = item.key if item else item_key
-        application.item_name = item.name if item else item_name.strip()
-        application.item_aliases = [a.strip() for a in item_aliases if a.strip()]
-        application.bases = bases
-        application.within_committee_duties = within_committee_duties
-        application.complexity = complexity
-        application.time_limit_days = time_limit_days
-        application.cites_new_local_rule = cites_new_local_rule
-        application.rights_matching = rights_matching.strip()
-        for name, value in zip(
-            GUIDE_CONTENT_FIELDS,
-            [work_requirements, procedure, materials, sample_form],
-            strict=True,
-        ):
-            setattr(application, name, value.strip())
-    elif kind == ApplicationKind.EXIT:
-        if item is None or item.key not in on_list:
-            raise NotFound(_("退出申请须指明现行清单中的事项"), code="item_not_on_list")
-        if exit_ground not in ExitGround.values:
-            raise InvalidInput(_("请选择退出理由类型"), code="exit_ground_required")
-        if exit_ground in LAW_AMENDMENT_GROUNDS:
-            if not law_amendment.strip():
-                raise InvalidInput(  # REQ-027
-                    _("该事项有法律法规依据，须同时提出修改法律法规的建议"),
-                    code="law_amendment_required",
-                )
-            application.law_amendment_status = LawAmendmentStatus.PROPOSED
-        application.item = item
-        application.item_key = item.key
-        application.item_name = item.name
-        application.exit_ground = exit_ground
-        application.law_amendment = law_amendment.strip()
-    else:
-        application.item = item
-        application.item_key = item.key if item else ""
-        application.item_name = item.name if item else item_name.strip()
-        application.bases = bases
-    if justification is not None:
-        _store_attachment(application, justification)
-    application.save()
-    audit.record(
-        actor=actor,
-        event="application.submitted",
-        subject=application,
-        after={
-            "kind": kind,
-            "department": department,
-            "applicant_unit": application.applicant_unit,
-            "item": application.item_key,
-            "name": application.item_name,
-            "bases": bases,
-            "policy_only": policy_only(bases),
-            "exit_ground": application.exit_ground,
-            "justification_sha256": application.justification_sha256,
-        },
-    )
-    return application
-
-
-@transaction.atomic
-def application_supply_guide(
-    *,
-    actor: Any,
-    application_id: int,
-    work_requirements: str,
-    procedure: str,
-    materials: str,
-    sample_form: str,
-    time_limit_days: int | None = None,
-    rights_matching: str | None = None,
-) -> Application:
-    """The requesting department supplies the guide content before the decision
-    (REQ-028, DIV-14); the rights matching the responsibility may be completed too."""
-    application = _application_for_update(application_id)
-    _require_applicant(actor, application.catalogue_list, application.department)
-    if application.kind != ApplicationKind.ADMISSION:
-        raise InvalidInput(_("只有准入申请需要办事指南内容"), code="not_admission")
-    if application.status not in {
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.IN_REVIEW,
-    }:
-        raise Conflict(_("申请已有决定，不能再修改"), code="application_decided")
-    if time_limit_days is not None and not 1 <= time_limit_days <= 365:
-        raise InvalidInput(
-            _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
-            code="time_limit_invalid",
-        )
-    fields = [*GUIDE_CONTENT_FIELDS, "time_limit_days", "rights_matching"]
-    with audit.recorded(
-        actor=actor,
-        event="application.guide_supplied",
-        subject=application,
-        fields=fields,
-    ):
-        for name, value in zip(
-            GUIDE_CONTENT_FIELDS,
-            [work_requirements, procedure, materials, sample_form],
-            strict=True,
-        ):
-            setattr(application, name, value.strip())
-        application.time_limit_days = time_limit_days
-        if rights_matching is not None:
-            application.rights_matching = rights_matching.strip()
-    return application
 
 
 def _default_townships(catalogue_list: CatalogueList) -> list[str]:
@@ -408,18 +127,6 @@ def application_open_review(
         },
     )
     return application
-
-
-def may_act_for_applicant(user: Any, application: Application) -> bool:
-    """May `user` supply the guide content of, or withdraw, `application`? The same
-    check the services make (pages use it to offer only what the server allows)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    try:
-        _require_applicant(user, application.catalogue_list, application.department)
-    except NotAllowed:
-        return False
-    return True
 
 
 @transaction.atomic
@@ -542,7 +249,7 @@ def _open_draft(application: Application, actor: Any, meeting_reference: str):
             )
         return open_version
     verb = _("准入") if application.kind == ApplicationKind.ADMISSION else _("退出")
-    return services.version_draft(
+    return versions.version_draft(
         actor=actor,
         list_id=catalogue_list.pk,
         reason=f"{verb}：{application.item_name}（{meeting_reference}）",
@@ -555,7 +262,7 @@ def _admit(application: Application, actor: Any, meeting_reference: str) -> None
     if item is None:
         item = Item.objects.filter(key=application.item_key).first()
     if item is None:
-        item = services.item_create(
+        item = items.item_create(
             actor=actor,
             key=application.item_key,
             name=application.item_name,
@@ -582,7 +289,7 @@ def _admit(application: Application, actor: Any, meeting_reference: str) -> None
             basis="；".join(b["citation"] for b in application.bases),
         )
     version = _open_draft(application, actor, meeting_reference)
-    services.version_add_item(
+    versions.version_add_item(
         actor=actor,
         version_id=version.pk,
         item_key=item.key,
@@ -594,7 +301,7 @@ def _admit(application: Application, actor: Any, meeting_reference: str) -> None
 def _remove(application: Application, actor: Any, reference: str) -> None:
     version = _open_draft(application, actor, reference)
     if version.entries.filter(item=application.item).exists():
-        services.version_remove_item(
+        versions.version_remove_item(
             actor=actor, version_id=version.pk, item_key=application.item.key
         )
     application.resulting_version = version
@@ -725,26 +432,7 @@ def application_file(*, actor: Any, application_id: int, note: str) -> Applicati
     return application
 
 
-@transaction.atomic
-def application_withdraw(
-    *, actor: Any, application_id: int, reason: str
-) -> Application:
-    application = _application_for_update(application_id)
-    _require_applicant(actor, application.catalogue_list, application.department)
-    if not reason.strip():
-        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
-    with audit.recorded(
-        actor=actor,
-        event="application.withdrawn",
-        subject=application,
-        fields=APPLICATION_FIELDS,
-        note=reason.strip(),
-    ):
-        move_to(application, ApplicationStatus.WITHDRAWN)
-    return application
-
-
-@receiver(services.version_published, dispatch_uid="catalogue.admissions.published")
+@receiver(versions.version_published, dispatch_uid="catalogue.admissions.published")
 def on_version_published(
     sender: Any, *, actor: Any, version_id: int, valid_from: dt.date, **kwargs: Any
 ) -> None:

@@ -10,7 +10,7 @@ every removal, like "to be discontinued", needs a reason.
 
 Completing (`cleanup_complete`) refuses while any decision is unconfirmed. When some
 items are to be removed, the list's next draft version is created from the current one
-without them (services.version_draft / version_remove_item); it then goes through
+without them (versions.version_draft / version_remove_item); it then goes through
 approval and publication like any other version. A list that already has an open draft
 cannot take a second one, so completion is refused until that draft is published or
 discarded. Completion also records the periodic clean-up and assessment (REQ-013), all
@@ -29,18 +29,23 @@ from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.ledger import audit
 
-from . import selectors, services
-from .choices import (
+from .. import selectors
+from ..choices import (
     CLEANUP_REMOVALS,
     ELIGIBLE_BASIS_TYPES,
     CleanupDisposition,
     ListKind,
     VersionStatus,
 )
-from .models import CatalogueList, CleanupDecision, CleanupReview, Item
+from ..models import CatalogueList, CleanupDecision, CleanupReview, Item
+from . import lists, versions
 
 ACTION = "catalogue.manage"
+
+
 CLEANABLE_KINDS = frozenset({ListKind.POSITIVE, ListKind.DUTIES, ListKind.ASSISTANCE})
+
+
 # Dispositions that must say why (REQ-011; REQ-027 for "to be discontinued").
 REASON_REQUIRED = CLEANUP_REMOVALS | {CleanupDisposition.TO_BE_DISCONTINUED}
 
@@ -289,19 +294,19 @@ def cleanup_complete(*, actor: Any, review_id: int, conclusion: str) -> CleanupR
                 _("该清单已有未公布的版本，请先公布或删除该版本，再完成清理"),
                 code="draft_exists",
             )
-        version = services.version_draft(
+        version = versions.version_draft(
             actor=actor, list_id=catalogue_list.pk, reason=_("清理：") + conclusion
         )
         present = set(version.entries.values_list("item__key", flat=True))
         for d in removals:
             # An item a later version already dropped is simply not there any more.
             if d.item.key in present:
-                services.version_remove_item(
+                versions.version_remove_item(
                     actor=actor, version_id=version.pk, item_key=d.item.key
                 )
                 removed.append(d.item.key)
         review.resulting_version = version
-    services.list_review_record(
+    lists.list_review_record(
         actor=actor, list_id=catalogue_list.pk, note=conclusion
     )  # REQ-013
     review.conclusion = conclusion
@@ -321,12 +326,3 @@ def cleanup_complete(*, actor: Any, review_id: int, conclusion: str) -> CleanupR
         },
     )
     return review
-
-
-def review_rows(review: CleanupReview) -> list[CleanupDecision]:
-    """The review's decisions in the order of the base version's entries."""
-    order = dict(review.base_version.entries.values_list("item_id", "number"))
-    decisions = review.decisions.select_related("item", "decided_by").prefetch_related(
-        "item__bases"
-    )
-    return sorted(decisions, key=lambda d: (order.get(d.item_id, 10**6), d.item_id))

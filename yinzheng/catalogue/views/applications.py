@@ -3,11 +3,11 @@
 A department officer (or a civil-affairs officer entering a form received on paper) fills
 in the one 准入、退出申请（报备）表 page; the application's page then shows everything it
 holds, the joint-review opinions, and only the actions the user may take, each a small
-POST form that calls one service of catalogue.admissions: open the review (civil affairs),
-record an opinion (the department or township asked, or civil affairs for a paper
-opinion), supply the guide content (the applicant, REQ-028), decide at the meeting with
-the list of what still keeps an approval back (REQ-023), track the law amendment of an
-item to be discontinued (REQ-027), acknowledge a filing, withdraw.
+POST form that calls one service of catalogue.services.admissions: open the review
+(civil affairs), record an opinion (the department or township asked, or civil affairs
+for a paper opinion), supply the guide content (the applicant, REQ-028), decide at the
+meeting with the list of what still keeps an approval back (REQ-023), track the law
+amendment of an item to be discontinued (REQ-027), acknowledge a filing, withdraw.
 
 Who sees what is Application.objects.visible_to: a user with none of the catalogue's
 application actions gets 403; an application outside what the user sees is 404. The
@@ -39,8 +39,15 @@ from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
 
-from . import admissions, selectors
-from .application_forms import (
+from .. import selectors
+from ..choices import (
+    ApplicationKind,
+    ApplicationStatus,
+    BasisType,
+    ListKind,
+    VersionStatus,
+)
+from ..forms.applications import (
     ApplicationFilterForm,
     ApplicationForm,
     DecideForm,
@@ -50,14 +57,8 @@ from .application_forms import (
     OpinionForm,
     SupplyGuideForm,
 )
-from .choices import (
-    ApplicationKind,
-    ApplicationStatus,
-    BasisType,
-    ListKind,
-    VersionStatus,
-)
-from .models import Application, CatalogueList, ListEntry, ReviewOpinion
+from ..models import Application, CatalogueList, ListEntry, ReviewOpinion
+from ..services import admissions
 
 PARTICIPANT_ACTIONS = ("catalogue.apply", "catalogue.opinion_township")
 OPEN_STATUSES = {ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW}

@@ -1,9 +1,9 @@
 """Forms of the admission, exit and filing pages (REQ-021–030).
 
 They only read the input; what an application must hold (a basis, the guide content, a
-justification, the law-amendment proposal …) is the services' to say (catalogue.admissions),
-so fields the services check are optional here and the service's message is the one the
-officer sees.
+justification, the law-amendment proposal …) is the services' to say
+(catalogue.services.admissions), so fields the services check are optional here and the
+service's message is the one the officer sees.
 """
 
 import re
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from yinzheng.accounts.choices import Department
 from yinzheng.core.forms import StaffForm
 
-from .choices import (
+from ..choices import (
     ApplicationKind,
     ApplicationStatus,
     BasisType,

@@ -7,10 +7,10 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from . import publications, selectors, services
-from .choices import GuideStatus
-from .models import CatalogueList, Guide, Item, ListVersion
-from .policy_documents import POLICY_DOCUMENTS
+from .. import selectors, services
+from ..choices import GuideStatus
+from ..models import CatalogueList, Guide, Item, ListVersion
+from ..policy_documents import POLICY_DOCUMENTS
 
 PUBLIC = selectors.IN_FORCE_STATUSES
 
@@ -75,7 +75,7 @@ def _version_page(request, catalogue_list, version: ListVersion, versions):
             "entries": entries,
             "diff": diff,
             "previous": older[0] if older else None,
-            "publications": publications.version_publications(version),  # REQ-078
+            "publications": selectors.version_publications(version),  # REQ-078
         },
     )
 

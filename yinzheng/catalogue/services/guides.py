@@ -14,7 +14,7 @@ read is always what was checked at publication; to change it, withdraw it, edit,
 publish again. Publishing refuses a guide with any required part missing and names the
 missing parts (REQ-028, REQ-076): the time limit is required only for items not done on
 the spot. A positive list version cannot be published while one of its items has no
-published guide (REQ-075, in services.publish_problems).
+published guide (REQ-075, in versions.publish_problems).
 
 Items committees do not issue (negative list) need no guide row: their public page shows
 the item's route and responsible departments as the guide (REQ-077).
@@ -33,8 +33,8 @@ from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 
-from .choices import Complexity, GuideStatus
-from .models import Guide, Item
+from ..choices import Complexity, GuideStatus
+from ..models import Guide, Item
 
 ACTION = "catalogue.manage"
 PROPOSE = "catalogue.guide_propose"

@@ -1,9 +1,14 @@
-"""Later national negative-list batches (REQ-015).
+"""National negative-list batches (REQ-005, REQ-015).
 
-Importing a batch publishes it as a new national list (through the list services) and, in
-the same transaction, opens a follow-up task for every local positive list in force that
-still names one of the batch's items. Such a list can no longer publish a version with
-those items (REQ-010 refuses it); the owner closes the task with a note once adjusted.
+`load_national_batch` loads a batch in the shipped JSON shape through the list services:
+its items created or updated by key, a new national list for the batch, approved and
+published; the reference data loads batch 1 with it (reference_data.py).
+
+Importing a later batch (`national_batch_import`) publishes it so and, in the same
+transaction, opens a follow-up task for every local positive list in force that still
+names one of the batch's items. Such a list can no longer publish a version with those
+items (REQ-010 refuses it); the owner closes the task with a note once adjusted
+(`follow_up_close`).
 """
 
 import datetime as dt
@@ -17,12 +22,84 @@ from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.codes import COUNTRY_CODE
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.divisions.services import ensure_country_root
 from yinzheng.ledger import audit
 
-from . import selectors
-from .choices import ListKind
-from .models import CatalogueList, FollowUpTask, ListEntry, ListVersion
-from .reference_data import load_national_batch
+from .. import selectors
+from ..choices import ListKind
+from ..models import CatalogueList, FollowUpTask, Item, ListEntry, ListVersion
+from . import lists, versions
+
+ITEM_FIELDS = [
+    "name",
+    "name_en",
+    "aliases",
+    "aliases_en",
+    "open_alias_list",
+    "route",
+    "route_en",
+    "responsible_departments",
+    "exceptions",
+    "clause_notes",
+    "no_prior_certificate",
+    "data_sharing",
+]
+
+
+@transaction.atomic
+def load_national_batch(
+    data: dict[str, Any],
+    *,
+    actor: Any,
+    approval: dict[str, Any],
+    valid_from: dt.date,
+) -> ListVersion:
+    """A national negative-list batch in the shipped JSON shape, through the services:
+    items created or updated by key, a new list for the batch, approved and published."""
+    ensure_country_root()
+    meta = data["list"]
+    for row in data["items"]:
+        Item.objects.update_or_create(
+            key=row["key"],
+            defaults={
+                **{f: row[f] for f in ITEM_FIELDS if f in row},
+                # REQ-006: where the route names no department, the derived one
+                # (explained in the remarks) stands in.
+                "responsible_departments": row.get("responsible_departments")
+                or row.get("responsible_departments_derived", []),
+                "within_committee_duties": False,
+                "remarks": "；".join(
+                    filter(
+                        None,
+                        [
+                            f"国家负面清单（第{meta['batch_no']}批）第 {row['number']} 项",
+                            row.get("departments_note", ""),
+                        ],
+                    )
+                ),
+            },
+        )
+    catalogue_list = lists.list_create(
+        actor=actor,
+        owner_code=COUNTRY_CODE,
+        kind=ListKind.NEGATIVE,
+        title=meta["title"],
+        batch_no=meta["batch_no"],
+    )
+    version = versions.version_draft(
+        actor=actor,
+        list_id=catalogue_list.pk,
+        reason=f"载入{meta['title']}",
+        source_document=meta.get("source_document", ""),
+    )
+    for row in sorted(data["items"], key=lambda r: r["number"]):
+        versions.version_add_item(
+            actor=actor, version_id=version.pk, item_key=row["key"]
+        )
+    versions.version_approve(actor=actor, version_id=version.pk, **approval)
+    return versions.version_publish(
+        actor=actor, version_id=version.pk, valid_from=valid_from
+    )
 
 
 def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], dt.date]:

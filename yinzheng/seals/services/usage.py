@@ -41,16 +41,16 @@ from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.registers import books as registers
 
-from . import selectors
-from .choices import (
+from .. import selectors
+from ..choices import (
     CERTIFICATE_CATEGORIES,
     MajorMatter,
     UseCategory,
     UseStatus,
     VoteResult,
 )
-from .models import Seal, UsageRequest
-from .services import lock_seal, require_usable
+from ..models import Seal, UsageRequest
+from .seal import lock_seal, require_usable
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")

@@ -1,4 +1,10 @@
-"""Reads of the catalogue: versions in force, the effective catalogue of a committee."""
+"""What the lists in force say to a committee: the merge of the versions along its chain
+(REQ-009; a negative entry wins, REQ-010) and the ranked lookup of a colloquial query
+(the portal search box, `GET /api/catalogue/lookup/`, `yinzheng lookup`).
+
+Both read the versions in force from a per-process cache kept under the catalogue's
+generation; the note above `DECIDING_KINDS` says why it exists and what invalidates it.
+"""
 
 import datetime as dt
 import functools
@@ -6,65 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max
 
-from yinzheng.accounts import policy
 from yinzheng.core.codes import ancestor_codes
 
-from . import lookup
-from .choices import ApplicationKind, ApplicationStatus, ListKind, VersionStatus
-from .models import (
-    Application,
-    CatalogueList,
-    Item,
-    ListEntry,
-    ListVersion,
-    ReviewOpinion,
-)
-
-IN_FORCE_STATUSES = [VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]
-
-
-def latest_published(
-    catalogue_list: CatalogueList, *, for_update: bool = False
-) -> ListVersion | None:
-    qs = catalogue_list.versions.filter(status=VersionStatus.PUBLISHED)
-    if for_update:
-        qs = qs.select_for_update()
-    return qs.order_by("-number").first()
-
-
-def versions_in_force(owner_codes: list[str], on: dt.date) -> QuerySet[ListVersion]:
-    """Published versions of lists owned by `owner_codes` whose validity covers `on`."""
-    return ListVersion.objects.filter(
-        catalogue_list__owner_id__in=owner_codes,
-        status__in=IN_FORCE_STATUSES,
-        valid_from__lte=on,
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-
-
-def negative_items_above(owner_code: str, on: dt.date) -> dict[int, str]:
-    """Items on a negative list in force at `owner_code` or above it: id → list title."""
-    codes = [*ancestor_codes(owner_code), owner_code]
-    entries = ListEntry.objects.filter(
-        version__in=versions_in_force(codes, on).filter(
-            catalogue_list__kind=ListKind.NEGATIVE
-        )
-    ).values_list("item_id", "version__catalogue_list__title")
-    return dict(entries)
-
-
-def items_removed_before(catalogue_list: CatalogueList) -> set[int]:
-    """Items an earlier published version named that the current one no longer does."""
-    current = latest_published(catalogue_list)
-    ever = set(
-        ListEntry.objects.filter(
-            version__catalogue_list=catalogue_list,
-            version__status__in=IN_FORCE_STATUSES,
-        ).values_list("item_id", flat=True)
-    )
-    now = set(current.entries.values_list("item_id", flat=True)) if current else set()
-    return ever - now
+from .. import lookup
+from ..choices import ListKind
+from ..models import Item, ListEntry, ListVersion
+from .lists import IN_FORCE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -104,31 +59,6 @@ def effective_catalogue(committee_code: str, on: dt.date) -> dict[str, Effective
 
 
 @dataclass(frozen=True)
-class VersionDiff:
-    added: list[ListEntry]
-    removed: list[ListEntry]
-
-
-def version_diff(old: ListVersion | None, new: ListVersion) -> VersionDiff:
-    """What `new` adds to and removes from `old` (REQ-012: a readable diff)."""
-    new_entries = {e.item_id: e for e in new.entries.select_related("item")}
-    old_entries = (
-        {e.item_id: e for e in old.entries.select_related("item")} if old else {}
-    )
-    return VersionDiff(
-        added=[e for i, e in new_entries.items() if i not in old_entries],
-        removed=[e for i, e in old_entries.items() if i not in new_entries],
-    )
-
-
-def public_entries() -> QuerySet[ListEntry]:
-    """Entries of published (or once published) versions: what the public may read."""
-    return ListEntry.objects.filter(version__status__in=IN_FORCE_STATUSES).order_by(
-        "-version__valid_from"
-    )
-
-
-@dataclass(frozen=True)
 class LookupResult:
     item: Item
     list: str  # "negative" | "positive" | "none" for the committee (or anywhere)
@@ -147,6 +77,7 @@ class LookupResult:
 # versions that changes with every publication and supersession. Every read asks the
 # database for the generation, so what any process commits is seen by the next lookup in
 # every process, with no shared cache server and nothing to invalidate by hand.
+
 
 DECIDING_KINDS = frozenset({ListKind.POSITIVE, ListKind.NEGATIVE})
 _MEMO_LIMIT = 4096
@@ -326,96 +257,3 @@ def lookup_items(
         )
         for h in hits
     ]
-
-
-def versions_in_force_anywhere(on: dt.date) -> QuerySet[ListVersion]:
-    return ListVersion.objects.filter(
-        status__in=IN_FORCE_STATUSES, valid_from__lte=on
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-
-
-def lists_manageable(user: Any) -> QuerySet[CatalogueList]:
-    """Lists owned where the user may manage lists (policy action catalogue.manage)."""
-    return CatalogueList.objects.visible_to(user, "catalogue.manage").select_related(
-        "owner"
-    )
-
-
-def review_due_on(catalogue_list: CatalogueList) -> dt.date | None:
-    """When the next periodic review falls due (REQ-013); None without an interval."""
-    if not catalogue_list.review_interval_days:
-        return None
-    since = catalogue_list.last_reviewed_on or catalogue_list.created_at.date()
-    return since + dt.timedelta(days=catalogue_list.review_interval_days)
-
-
-def lists_due_for_review(user: Any, on: dt.date) -> list[CatalogueList]:
-    return [
-        lst
-        for lst in lists_manageable(user).filter(review_interval_days__isnull=False)
-        if (due := review_due_on(lst)) is not None and due <= on
-    ]
-
-
-def admitted_item_ids(version_id: int) -> set[int]:
-    """Items an approved admission brings into this version (REQ-019)."""
-    return set(
-        Application.objects.filter(
-            resulting_version_id=version_id,
-            kind=ApplicationKind.ADMISSION,
-            status=ApplicationStatus.APPROVED,
-        ).values_list("item_id", flat=True)
-    )
-
-
-DECIDED_STATUSES = (
-    ApplicationStatus.APPROVED,
-    ApplicationStatus.REJECTED,
-    ApplicationStatus.PUBLISHED,
-)
-
-
-def decisions_public() -> QuerySet[Application]:
-    """Admission and exit decisions, for the public page (REQ-024): who applied, for
-    what, the meeting, the outcome and its reasons. No personal data is held here."""
-    return (
-        Application.objects.filter(
-            kind__in=[ApplicationKind.ADMISSION, ApplicationKind.EXIT],
-            status__in=DECIDED_STATUSES,
-        )
-        .select_related("catalogue_list__owner", "item", "resulting_version")
-        .order_by("-meeting_date", "-id")
-    )
-
-
-def items_to_be_discontinued(catalogue_list: CatalogueList) -> list[Item]:
-    """Items an approved exit marks "to be discontinued" while the law is amended
-    (REQ-027)."""
-    return list(
-        Item.objects.filter(
-            applications__catalogue_list=catalogue_list,
-            applications__kind=ApplicationKind.EXIT,
-            applications__status=ApplicationStatus.APPROVED,
-            applications__resulting_version__isnull=True,
-        ).distinct()
-    )
-
-
-def opinions_awaited(user: Any) -> list:
-    """Requested opinions the user may record, for the home inbox."""
-    pending = ReviewOpinion.objects.filter(
-        opinion="",
-        application__status=ApplicationStatus.IN_REVIEW,
-        application__in=Application.objects.visible_to(user),
-    ).select_related("application__catalogue_list", "township")
-    return [o for o in pending if may_record_opinion(user, o)]
-
-
-def may_record_opinion(user: Any, opinion: ReviewOpinion) -> bool:
-    """The reviewer itself, or civil affairs entering an opinion received on paper."""
-    catalogue_list = opinion.application.catalogue_list
-    if policy.can(user, "catalogue.manage", catalogue_list):
-        return True
-    if opinion.township_id:
-        return policy.can(user, "catalogue.opinion_township", opinion.township_id)
-    return opinion.department in policy.departments_at(user, catalogue_list)

@@ -1,0 +1,39 @@
+"""The catalogue's models, by sub-domain: the items (`items`), the lists with their
+versions, publications, follow-ups and clean-ups (`lists`), the service guides
+(`guides`), the admission, exit and filing applications (`admissions`).
+
+Every model is imported here: Django finds an app's models on `catalogue.models`, and
+callers import them from it. `all_channels` stays here too, since migration 0006 names it
+as `yinzheng.catalogue.models.all_channels`.
+"""
+
+from .admissions import Application, ApplicationQuerySet, ReviewOpinion
+from .guides import Guide
+from .items import Basis, Item
+from .lists import (
+    CatalogueList,
+    CleanupDecision,
+    CleanupReview,
+    FollowUpTask,
+    ListEntry,
+    ListVersion,
+    Publication,
+    all_channels,
+)
+
+__all__ = [
+    "Application",
+    "ApplicationQuerySet",
+    "Basis",
+    "CatalogueList",
+    "CleanupDecision",
+    "CleanupReview",
+    "FollowUpTask",
+    "Guide",
+    "Item",
+    "ListEntry",
+    "ListVersion",
+    "Publication",
+    "ReviewOpinion",
+    "all_channels",
+]

@@ -1,0 +1,350 @@
+"""The applying department's side of an application (REQ-021, REQ-022, REQ-025–029).
+
+A department submits the one form with three types (REQ-021, REQ-026): an admission must
+carry its basis (REQ-022) and, when that basis is a newly drafted local rule, a research
+and justification attachment (REQ-029); an exit names an item on the list's current
+version and, where the law still requires the certificate, the proposal to amend it
+(REQ-027); a filing is only logged. Before the meeting decides, the department supplies
+the guide content and the rights that match the responsibility (REQ-028, REQ-030), or
+withdraws the application. Departments act for themselves; civil affairs may act for any
+department whose form it received on paper (`may_act_for_applicant`).
+"""
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Department
+from yinzheng.core import clock
+from yinzheng.core.actors import person
+from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.files import upload_sha256
+from yinzheng.core.transitions import move_to
+from yinzheng.ledger import audit
+
+from ... import selectors
+from ...choices import (
+    ELIGIBLE_BASIS_TYPES,
+    LAW_AMENDMENT_GROUNDS,
+    ApplicationKind,
+    ApplicationStatus,
+    BasisType,
+    Complexity,
+    ExitGround,
+    LawAmendmentStatus,
+    ListKind,
+)
+from ...models import Application, CatalogueList, Item
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+APPLICATION_FIELDS = [
+    "status",
+    "meeting_date",
+    "meeting_reference",
+    "decision_reasons",
+    "decided_by",
+    "decided_at",
+    "law_amendment_status",
+    "item",
+    "resulting_version",
+]
+
+
+GUIDE_CONTENT_FIELDS = ["work_requirements", "procedure", "materials", "sample_form"]
+
+
+def _application_for_update(application_id: int) -> Application:
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("catalogue_list", "item")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("申请不存在"), code="application_not_found")
+    return application
+
+
+def _clean_bases(bases: Iterable[Any]) -> list[dict[str, str]]:
+    cleaned = []
+    for basis in bases:
+        basis_type = (basis.get("type") or "").strip()
+        citation = (basis.get("citation") or "").strip()
+        if not basis_type and not citation:
+            continue
+        if basis_type not in BasisType.values or not citation:
+            raise InvalidInput(
+                _(
+                    "设定依据须有类型（法律、法规、国务院保留证明事项清单或政策）和名称条款"
+                ),
+                code="basis_invalid",
+            )  # REQ-020
+        cleaned.append({"type": basis_type, "citation": citation})
+    return cleaned
+
+
+def policy_only(bases: list[dict[str, str]]) -> bool:
+    """Only a policy basis: accepted in an application but flagged (DIV-07)."""
+    return bool(bases) and not {b["type"] for b in bases} & ELIGIBLE_BASIS_TYPES
+
+
+def _store_attachment(application: Application, upload: UploadedFile) -> None:
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(_("附件不能超过 20 MB"), code="attachment_too_large")
+    application.justification_sha256 = upload_sha256(upload)
+    application.justification.save(upload.name, upload, save=False)
+
+
+def _require_applicant(actor: Any, catalogue_list: CatalogueList, department: str):
+    """Departments apply for themselves; civil affairs may enter any department's form
+    received on paper."""
+    if policy.can(actor, "catalogue.manage", catalogue_list):
+        return
+    policy.require(actor, "catalogue.apply", catalogue_list)
+    if department not in policy.departments_at(actor, catalogue_list):
+        raise NotAllowed(_("只能以本部门名义提交申请"), code="department_mismatch")
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    actor: Any,
+    list_id: int,
+    kind: str,
+    department: str,
+    applicant_unit: str,
+    reason: str,
+    contact: str = "",
+    item_key: str = "",
+    item_name: str = "",
+    item_aliases: Iterable[str] = (),
+    bases: Iterable[dict[str, str]] = (),
+    within_committee_duties: bool = False,
+    complexity: str = Complexity.SIMPLE,
+    work_requirements: str = "",
+    procedure: str = "",
+    materials: str = "",
+    time_limit_days: int | None = None,
+    sample_form: str = "",
+    cites_new_local_rule: bool = False,
+    justification: UploadedFile | None = None,
+    rights_matching: str = "",
+    exit_ground: str = "",
+    law_amendment: str = "",
+) -> Application:
+    """Log an application of any of the three types (REQ-021, REQ-026)."""
+    catalogue_list = CatalogueList.objects.filter(pk=list_id).first()
+    if catalogue_list is None:
+        raise NotFound(_("清单不存在"), code="list_not_found")
+    if kind not in ApplicationKind.values:
+        raise InvalidInput(_("申请类型须为准入、退出或报备"), code="kind_invalid")
+    if department not in Department.values:
+        raise InvalidInput(_("申请部门无效"), code="department_invalid")
+    _require_applicant(actor, catalogue_list, department)
+    if kind != ApplicationKind.FILING and catalogue_list.kind != ListKind.POSITIVE:
+        raise InvalidInput(
+            _("准入、退出只适用于出具证明事项清单（正面清单）"),
+            code="list_kind_not_positive",
+        )
+    if not applicant_unit.strip():
+        raise InvalidInput(_("请填写申请单位"), code="applicant_unit_required")
+    if not reason.strip():
+        raise InvalidInput(_("请填写申请理由"), code="reason_required")
+    if complexity not in Complexity.values:
+        raise InvalidInput(_("办理复杂程度无效"), code="complexity_invalid")
+    if time_limit_days is not None and not 1 <= time_limit_days <= 365:
+        raise InvalidInput(
+            _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
+            code="time_limit_invalid",
+        )
+    bases = _clean_bases(bases)
+    item = None
+    item_key = item_key.strip()
+    if item_key:
+        item = Item.objects.filter(key=item_key).first()
+    current = selectors.latest_published(catalogue_list)
+    on_list = (
+        set(current.entries.values_list("item__key", flat=True)) if current else set()
+    )
+    today = clock.today()
+    application = Application(
+        catalogue_list=catalogue_list,
+        kind=kind,
+        department=department,
+        applicant_unit=applicant_unit.strip(),
+        contact=contact.strip(),
+        reason=reason.strip(),
+        submitted_by=person(actor),
+    )
+
+    if kind == ApplicationKind.ADMISSION:
+        if item is None:
+            if not item_name.strip():
+                raise InvalidInput(_("请填写证明名称"), code="item_name_required")
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{1,79}", item_key):
+                raise InvalidInput(
+                    _("事项标识须为小写字母、数字、下划线或连字符"),
+                    code="item_key_invalid",
+                )
+        if not bases:
+            # REQ-022: no basis, no application.
+            raise InvalidInput(
+                _("准入申请须提供村（居）委会出具该证明的设定依据"),
+                code="basis_required",
+            )
+        if item is not None and item.key in on_list:
+            raise Conflict(_("该事项已在清单中"), code="already_on_list")
+        if item is not None and item.pk in selectors.negative_items_above(
+            catalogue_list.owner_id, today
+        ):
+            raise Conflict(  # REQ-010
+                _("该事项已列入负面清单，不能申请准入"), code="on_negative_list"
+            )
+        if cites_new_local_rule and justification is None:
+            raise InvalidInput(  # REQ-029
+                _("依据为新制定的地方性法规或规范性文件的，须附研究论证材料"),
+                code="justification_required",
+            )
+        application.item = item
+        application.item_key = item.key if item else item_key
+        application.item_name = item.name if item else item_name.strip()
+        application.item_aliases = [a.strip() for a in item_aliases if a.strip()]
+        application.bases = bases
+        application.within_committee_duties = within_committee_duties
+        application.complexity = complexity
+        application.time_limit_days = time_limit_days
+        application.cites_new_local_rule = cites_new_local_rule
+        application.rights_matching = rights_matching.strip()
+        for name, value in zip(
+            GUIDE_CONTENT_FIELDS,
+            [work_requirements, procedure, materials, sample_form],
+            strict=True,
+        ):
+            setattr(application, name, value.strip())
+    elif kind == ApplicationKind.EXIT:
+        if item is None or item.key not in on_list:
+            raise NotFound(_("退出申请须指明现行清单中的事项"), code="item_not_on_list")
+        if exit_ground not in ExitGround.values:
+            raise InvalidInput(_("请选择退出理由类型"), code="exit_ground_required")
+        if exit_ground in LAW_AMENDMENT_GROUNDS:
+            if not law_amendment.strip():
+                raise InvalidInput(  # REQ-027
+                    _("该事项有法律法规依据，须同时提出修改法律法规的建议"),
+                    code="law_amendment_required",
+                )
+            application.law_amendment_status = LawAmendmentStatus.PROPOSED
+        application.item = item
+        application.item_key = item.key
+        application.item_name = item.name
+        application.exit_ground = exit_ground
+        application.law_amendment = law_amendment.strip()
+    else:
+        application.item = item
+        application.item_key = item.key if item else ""
+        application.item_name = item.name if item else item_name.strip()
+        application.bases = bases
+    if justification is not None:
+        _store_attachment(application, justification)
+    application.save()
+    audit.record(
+        actor=actor,
+        event="application.submitted",
+        subject=application,
+        after={
+            "kind": kind,
+            "department": department,
+            "applicant_unit": application.applicant_unit,
+            "item": application.item_key,
+            "name": application.item_name,
+            "bases": bases,
+            "policy_only": policy_only(bases),
+            "exit_ground": application.exit_ground,
+            "justification_sha256": application.justification_sha256,
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def application_supply_guide(
+    *,
+    actor: Any,
+    application_id: int,
+    work_requirements: str,
+    procedure: str,
+    materials: str,
+    sample_form: str,
+    time_limit_days: int | None = None,
+    rights_matching: str | None = None,
+) -> Application:
+    """The requesting department supplies the guide content before the decision
+    (REQ-028, DIV-14); the rights matching the responsibility may be completed too."""
+    application = _application_for_update(application_id)
+    _require_applicant(actor, application.catalogue_list, application.department)
+    if application.kind != ApplicationKind.ADMISSION:
+        raise InvalidInput(_("只有准入申请需要办事指南内容"), code="not_admission")
+    if application.status not in {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_REVIEW,
+    }:
+        raise Conflict(_("申请已有决定，不能再修改"), code="application_decided")
+    if time_limit_days is not None and not 1 <= time_limit_days <= 365:
+        raise InvalidInput(
+            _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
+            code="time_limit_invalid",
+        )
+    fields = [*GUIDE_CONTENT_FIELDS, "time_limit_days", "rights_matching"]
+    with audit.recorded(
+        actor=actor,
+        event="application.guide_supplied",
+        subject=application,
+        fields=fields,
+    ):
+        for name, value in zip(
+            GUIDE_CONTENT_FIELDS,
+            [work_requirements, procedure, materials, sample_form],
+            strict=True,
+        ):
+            setattr(application, name, value.strip())
+        application.time_limit_days = time_limit_days
+        if rights_matching is not None:
+            application.rights_matching = rights_matching.strip()
+    return application
+
+
+def may_act_for_applicant(user: Any, application: Application) -> bool:
+    """May `user` supply the guide content of, or withdraw, `application`? The same
+    check the services make (pages use it to offer only what the server allows)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        _require_applicant(user, application.catalogue_list, application.department)
+    except NotAllowed:
+        return False
+    return True
+
+
+@transaction.atomic
+def application_withdraw(
+    *, actor: Any, application_id: int, reason: str
+) -> Application:
+    application = _application_for_update(application_id)
+    _require_applicant(actor, application.catalogue_list, application.department)
+    if not reason.strip():
+        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
+    with audit.recorded(
+        actor=actor,
+        event="application.withdrawn",
+        subject=application,
+        fields=APPLICATION_FIELDS,
+        note=reason.strip(),
+    ):
+        move_to(application, ApplicationStatus.WITHDRAWN)
+    return application
