@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING, Any, Self, TypeAlias
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from .models import User
+
+_M = TypeVar("_M", bound=models.Model)
 
 #: Whoever does a write: a signed-in user or the system itself (never "nobody").
 Actor: TypeAlias = "User | SystemActor"
@@ -276,7 +278,7 @@ def require(user: Any, action_code: str, obj: Any = None) -> None:
         raise NotAllowed(detail={"action": action_code})
 
 
-class ScopedQuerySet(models.QuerySet[Any]):
+class ScopedQuerySet(models.QuerySet[_M]):
     """A queryset of division-owned rows that knows who may see which.
 
     The model names the path to its division code (`scope_field`, e.g.

@@ -12,6 +12,7 @@ byte-order mark so that Excel opens the Chinese text correctly.
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,10 +157,12 @@ def to_csv(version: ListVersion) -> bytes:
 def to_xlsx(version: ListVersion) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     record = version_record(version)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet, a worksheet
     ws.title = f"第{version.number}版"
     ws.append(COLUMNS)
     for row in rows(version):
@@ -217,7 +220,11 @@ def filename(version: ListVersion, fmt: str) -> str:
     return f"catalogue-{version.catalogue_list_id}-v{version.number}-{date}.{fmt}"
 
 
-RENDERERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}
+RENDERERS: dict[str, Callable[[ListVersion], str | bytes]] = {
+    "json": to_json,
+    "csv": to_csv,
+    "xlsx": to_xlsx,
+}
 
 
 def render(version: ListVersion, fmt: str) -> bytes:

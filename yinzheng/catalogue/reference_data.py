@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from yinzheng.accounts.policy import Actor
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.codes import COUNTRY_CODE
 
@@ -27,7 +28,7 @@ DATA = Path(__file__).resolve().parent / "data" / "national_negative_batch1.json
 # 002 says the list is the one the national 《指导意见》 set out; 003 cites that guiding
 # opinion as 民发〔2020〕20号 (a 民政部 document). No seed dates the list itself: 001
 # (2020-12-30) is the earliest dated document reproducing it, so it is in force from then.
-NATIONAL_APPROVAL = {
+NATIONAL_APPROVAL: dict[str, Any] = {
     "approval_body": "民政部等（《指导意见》，民发〔2020〕20号；据种子文件 002、003）",
     "approval_reference": "民发〔2020〕20号《指导意见》所明确的清单（第一批）",
     "approval_date": dt.date(2020, 12, 30),
@@ -39,7 +40,7 @@ def read_batch1() -> dict[str, Any]:
 
 
 @transaction.atomic
-def load_national_batch1(*, actor: Any) -> ListVersion | None:
+def load_national_batch1(*, actor: Actor) -> ListVersion | None:
     """Create the national negative list, batch 1, unless it exists. Returns its version."""
     if CatalogueList.objects.filter(
         owner_id=COUNTRY_CODE, kind=ListKind.NEGATIVE, batch_no=1

@@ -6,7 +6,13 @@ own data loaders act as `SYSTEM`, named as such in the audit trail; there is no
 everywhere, on purpose and in one place).
 """
 
-from typing import Any, Final
+from typing import Final, TypeVar
+
+from django.utils.translation import gettext_lazy as _
+
+from .errors import NotAllowed
+
+_A = TypeVar("_A")
 
 
 class SystemActor:
@@ -33,10 +39,18 @@ class SystemActor:
 SYSTEM: Final = SystemActor()
 
 
-def is_system(actor: Any) -> bool:
+def is_system(actor: object) -> bool:
     return actor is SYSTEM
 
 
-def person(actor: Any) -> Any:
+def person(actor: _A | SystemActor) -> _A | None:
     """The user to record on a row (`created_by`, `decided_by` …): None for the system."""
-    return None if actor is SYSTEM else actor
+    return None if isinstance(actor, SystemActor) else actor
+
+
+def require_person(actor: _A | SystemActor) -> _A:
+    """The user who must do this in person (files a request, is appointed, keeps a
+    seal): the system cannot."""
+    if isinstance(actor, SystemActor):
+        raise NotAllowed(_("此操作须由具体工作人员办理"), code="person_required")
+    return actor

@@ -56,7 +56,7 @@ def _bases() -> list[dict[str, str]]:
     return [{"type": BasisType.LAW, "citation": SAMPLE_CITATION}]
 
 
-def _guide_content(name: str) -> dict[str, str]:
+def _guide_content(name: str) -> dict[str, Any]:
     return {
         "work_requirements": f"（示例）经办人当面核实{name}所涉事实，如实记录。{DEMO}",
         "procedure": f"（示例）申请—核实—主任签批—盖章出具。{DEMO}",

@@ -133,7 +133,7 @@ def ensure_demo_item(spec: DemoItem) -> Item:
     return item
 
 
-def _guide(spec: DemoItem) -> dict[str, str]:
+def _guide(spec: DemoItem) -> dict[str, Any]:
     return {
         "certificate_format": f"（示例）{spec.name}：兹证明某某（身份证号）……特此证明。"
         "村（居）民委员会（盖章），年月日。演示数据，非真实式样",
@@ -340,10 +340,10 @@ def _ensure_duty_lists(county: str, county_name: str, officer: str) -> None:
 @transaction.atomic
 def load_demo_catalogue() -> list[CatalogueList]:
     """The sample lists of the demo counties; needs the demo divisions (demo.loader)."""
-    for spec in ITEMS:
-        ensure_demo_item(spec)
+    for item_spec in ITEMS:
+        ensure_demo_item(item_spec)
     lists = [_ensure_list(spec) for spec in LISTS]
-    for spec, catalogue_list in zip(LISTS, lists, strict=True):
-        _ensure_publications(spec, catalogue_list)
+    for list_spec, catalogue_list in zip(LISTS, lists, strict=True):
+        _ensure_publications(list_spec, catalogue_list)
     _ensure_duty_lists("620725", "山丹县", "minzheng")  # REQ-017
     return lists

@@ -27,7 +27,7 @@ from stdnum.cn import ric
 
 from yinzheng.accounts.models import User
 from yinzheng.catalogue import services as catalogue_services
-from yinzheng.certificates import commitments, services
+from yinzheng.certificates import services
 from yinzheng.certificates.choices import SignatureMethod, Trigger, VerificationResult
 from yinzheng.certificates.models import CertificateRequest, Commitment
 from yinzheng.core import clock
@@ -255,7 +255,7 @@ def load_demo_commitments() -> list[Commitment]:
     catalogue_services.item_update(
         actor=SYSTEM, item_key=COMMITMENT_ITEM, commitment_allowed=True
     )
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=civil,
         division_code=SHANDAN,
         name="（示例）全国信用信息共享平台",
@@ -274,13 +274,13 @@ def load_demo_commitments() -> list[Commitment]:
         requiring_unit="（示例）山丹县公安局清泉派出所",
         facts="（示例）本人自2021年起在长城社区实际居住。",
     )
-    honest = commitments.commitment_record(
+    honest = services.commitment_record(
         actor=clerk,
         request_id=true_req.pk,
         signature=("signature.png", _drawn_signature()),
         signature_method=SignatureMethod.SCREEN,
     )
-    commitments.verification_close(
+    services.verification_close(
         actor=township,
         task_id=honest.verification.pk,
         result=VerificationResult.TRUE,
@@ -299,17 +299,17 @@ def load_demo_commitments() -> list[Commitment]:
         facts="（示例）本人自2020年起在长城社区实际居住。",
     )
     # Signed on the printed form; the scanned page is that form (a sample).
-    scanned = commitments.notification_pdf(false_req)
-    untrue = commitments.commitment_record(
+    scanned = services.notification_pdf(false_req)
+    untrue = services.commitment_record(
         actor=clerk,
         request_id=false_req.pk,
         signature=("signed-page.pdf", scanned),
         signature_method=SignatureMethod.SCAN,
     )
-    commitments.commitment_sample(
+    services.commitment_sample(
         actor=township, scope_code=QINGQUAN, count=1, seed="demo-qingquan-sample-1"
     )
-    commitments.verification_close(
+    services.verification_close(
         actor=township,
         task_id=untrue.verification.pk,
         result=VerificationResult.FALSE,

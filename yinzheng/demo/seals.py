@@ -48,7 +48,7 @@ def _issue(township, committee: Division, serial: str, **kwargs) -> Seal:
     return services.seal_issue(
         actor=township,
         committee_code=committee.code,
-        issuer_code=committee.parent_id,
+        issuer_code=committee.parent_id or "",
         serial=PREFIX + serial,
         imprint=kwargs.pop("imprint", committee.name),
         form=kwargs.pop("form", SealForm.PHYSICAL),

@@ -37,6 +37,7 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, masking
+from yinzheng.core.actors import person, require_person
 from yinzheng.core.errors import (
     Conflict,
     InvalidInput,
@@ -324,7 +325,7 @@ def document_withdraw(*, actor: Actor, serial: str, reason: str) -> SignedDocume
     with audit.recorded(
         actor=actor, event="esign.document_withdrawn", subject=doc, fields=fields
     ):
-        doc.withdrawn_at, doc.withdrawn_by = clock.now(), actor
+        doc.withdrawn_at, doc.withdrawn_by = clock.now(), person(actor)
         doc.withdrawal_reason = reason.strip()
     return doc
 
@@ -396,7 +397,7 @@ def verification_query(
         kind, subject = QueryKind.SERIAL, serial.strip()[:100]
         result = verification.verify_serial(serial.strip(), holder_name=name)
     query = VerificationQuery.objects.create(
-        requester=actor,
+        requester=require_person(actor),
         department=requesting_department(actor, department)[:100],
         legal_basis=legal_basis,
         purpose=purpose,

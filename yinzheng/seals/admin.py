@@ -64,7 +64,7 @@ class HandoverItemInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["position", "description", "seal", "checked", "checked_at"]
-    readonly_fields = fields
+    readonly_fields = ["position", "description", "seal", "checked", "checked_at"]
 
     def has_add_permission(self, request, obj=None):
         return False

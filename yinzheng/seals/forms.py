@@ -1,6 +1,8 @@
 """Forms of the seal pages. They only read the input; what a seal, a custody, a take-out
 or a handover must satisfy is checked by seals.services, whose message the user sees."""
 
+from typing import cast
+
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
@@ -84,9 +86,9 @@ class IssueForm(StaffForm):
         super().__init__(*args, **kwargs)
         self.fields["committee"].widget = forms.Select(choices=_choices(committees))
         self.fields["issuer"].widget = forms.Select(choices=_choices(issuers))
-        self.fields["replaces"].choices = [("", _("不替换（新刻制）"))] + [
-            (s.pk, f"{s.committee.name} · {s}") for s in replaceable
-        ]
+        cast(forms.ChoiceField, self.fields["replaces"]).choices = [
+            ("", _("不替换（新刻制）"))
+        ] + [(s.pk, f"{s.committee.name} · {s}") for s in replaceable]
 
 
 class ReissueForm(StaffForm):
@@ -130,7 +132,9 @@ class ReplaceForm(StaffForm):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_seal"].choices = [(s.pk, str(s)) for s in candidates]
+        cast(forms.ChoiceField, self.fields["new_seal"]).choices = [
+            (s.pk, str(s)) for s in candidates
+        ]
 
 
 class CustodianForm(StaffForm):
@@ -139,7 +143,9 @@ class CustodianForm(StaffForm):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["custodian"].choices = [(u.pk, u.display_name) for u in people]
+        cast(forms.ChoiceField, self.fields["custodian"]).choices = [
+            (u.pk, u.display_name) for u in people
+        ]
 
 
 class TakeOutForm(StaffForm):
@@ -171,8 +177,12 @@ class HandoverForm(StaffForm):
 
     def __init__(self, *args, outgoing=(), incoming=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outgoing"].choices = [(u.pk, u.display_name) for u in outgoing]
-        self.fields["incoming"].choices = [(u.pk, u.display_name) for u in incoming]
+        cast(forms.ChoiceField, self.fields["outgoing"]).choices = [
+            (u.pk, u.display_name) for u in outgoing
+        ]
+        cast(forms.ChoiceField, self.fields["incoming"]).choices = [
+            (u.pk, u.display_name) for u in incoming
+        ]
 
 
 class ConfirmForm(StaffForm):
@@ -244,7 +254,7 @@ class UsageForm(StaffForm):
 
     def __init__(self, *args, seals=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seal"].choices = list(seals)
+        cast(forms.ChoiceField, self.fields["seal"]).choices = list(seals)
 
 
 class _DecisionForm(StaffForm):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import COMMITTEE_STAFF, Role
-from yinzheng.accounts.models import RoleGrant
+from yinzheng.accounts.models import RoleGrant, User
 from yinzheng.core.codes import Level
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
@@ -163,10 +163,8 @@ def head_of(committee: Division | str, on: dt.date | dt.datetime | None = None) 
     return grant.user if grant else None
 
 
-def committee_staff(committee: Division | str) -> QuerySet:
+def committee_staff(committee: Division | str) -> QuerySet[User]:
     """Active people holding a committee role there (clerk, head, custodian)."""
-    from yinzheng.accounts.models import User
-
     code = committee if isinstance(committee, str) else committee.code
     return User.objects.filter(
         is_active=True,

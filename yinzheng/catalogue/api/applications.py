@@ -237,7 +237,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
     )
     bases = BasesField(
         required=False,
-        default=builtins.list,
+        default=builtins.list,  # type: ignore[arg-type]  # JSON: a list; stubs: a dict
         help_text="设定依据（REQ-022）；multipart 请求中为 JSON 文本",
     )
     within_committee_duties = serializers.BooleanField(required=False, default=False)

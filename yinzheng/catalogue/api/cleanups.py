@@ -4,6 +4,9 @@ completed. Every step calls catalogue.services.cleanup; a review one may not man
 404.
 """
 
+import builtins
+from typing import Any
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -87,9 +90,11 @@ class CleanupReviewSerializer(serializers.ModelSerializer):
         v = obj.resulting_version
         return {"id": v.pk, "number": v.number} if v else None
 
+    # `list` above is the field: the builtin is spelled out.
     @extend_schema_field(CleanupDecisionSerializer(many=True))
-    def get_decisions(self, obj: CleanupReview) -> list:
-        return CleanupDecisionSerializer(selectors.review_rows(obj), many=True).data
+    def get_decisions(self, obj: CleanupReview) -> builtins.list[dict[str, Any]]:
+        rows = CleanupDecisionSerializer(selectors.review_rows(obj), many=True)
+        return rows.data  # type: ignore[return-value]  # many=True: a ListSerializer
 
 
 class CleanupStartSerializer(serializers.Serializer):

@@ -31,7 +31,7 @@ class GuideSerializer(serializers.ModelSerializer):
 
 class GuideMissingPartSerializer(serializers.Serializer):
     field = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
 
 
 class GuideStateSerializer(GuideSerializer):

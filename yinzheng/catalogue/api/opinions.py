@@ -46,7 +46,9 @@ class ReviewOpinionSerializer(serializers.ModelSerializer):
         ]
 
     def get_recorded_by(self, obj: ReviewOpinion) -> str | None:
-        return obj.recorded_by.display_name if obj.recorded_by_id else None
+        # The recorder only when its id is set; the None test narrows the type.
+        recorder = obj.recorded_by if obj.recorded_by_id else None
+        return recorder.display_name if recorder is not None else None
 
 
 class OpinionRecordSerializer(serializers.Serializer):

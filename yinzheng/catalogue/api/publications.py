@@ -44,7 +44,7 @@ class PublicationCreateSerializer(serializers.Serializer):
 
 class ChannelStatusSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, help_text=_CHANNEL_HELP)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     version_number = serializers.IntegerField(
         allow_null=True, help_text="该渠道最近公布的版本号"
     )

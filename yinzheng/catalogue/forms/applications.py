@@ -24,6 +24,7 @@ from ..choices import (
     LawAmendmentStatus,
     Opinion,
 )
+from . import choice_field
 
 BASIS_ROWS = 3
 _ALIAS_SEPARATORS = re.compile(r"[、,，;；\n]+")
@@ -133,7 +134,7 @@ class ApplicationForm(StaffForm):
     exit_item = forms.ChoiceField(label=_("拟退出的事项"), required=False)
     exit_ground = forms.ChoiceField(
         label=_("退出理由类型"),
-        choices=[("", "—")] + ExitGround.choices,
+        choices=[("", "—"), *ExitGround.choices],
         required=False,
     )
     law_amendment = _text(
@@ -143,10 +144,10 @@ class ApplicationForm(StaffForm):
 
     def __init__(self, *args, lists=(), exit_items=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["catalogue_list"].choices = [
+        choice_field(self, "catalogue_list").choices = [
             (lst.pk, f"{lst.title}（{lst.owner.name}）") for lst in lists
         ]
-        self.fields["exit_item"].choices = [("", "—"), *exit_items]
+        choice_field(self, "exit_item").choices = [("", "—"), *exit_items]
         basis_choices = [("", "—"), *BasisType.choices]
         for n in range(1, BASIS_ROWS + 1):
             self.fields[f"basis_type_{n}"] = forms.ChoiceField(
@@ -232,7 +233,7 @@ class OpenReviewForm(StaffForm):
             del self.fields["townships"]
         else:
             del self.fields["township_codes"]
-            self.fields["townships"].choices = [
+            choice_field(self, "townships").choices = [
                 (t.code, f"{t.name}（{t.code}）") for t in townships
             ]
 

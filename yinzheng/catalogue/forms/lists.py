@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from yinzheng.core.forms import StaffForm
 
 from ..choices import Channel, Complexity, ListKind
+from . import choice_field
 
 
 def _date_input() -> forms.DateInput:
@@ -146,7 +147,7 @@ class PublicationForm(StaffForm):
     def __init__(self, *args, channels=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if channels is not None:
-            self.fields["channel"].choices = [
+            choice_field(self, "channel").choices = [
                 (c, label) for c, label in Channel.choices if c in set(channels)
             ]
 
@@ -185,8 +186,10 @@ class LinesField(forms.CharField):
             return "\n".join(value)
         return value
 
-    def to_python(self, value) -> list[str]:
+    def to_python(self, value) -> list[str]:  # type: ignore[override]  # text to lines
         text = super().to_python(value)
+        if not text:  # the empty value: no lines
+            return []
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 

@@ -26,7 +26,7 @@ from .items import Item
 from .lists import CatalogueList, ListVersion
 
 
-class ApplicationQuerySet(ScopedQuerySet):
+class ApplicationQuerySet(ScopedQuerySet["Application"]):
     def visible_to(
         self, user: Any, action_code: str | None = None
     ) -> "ApplicationQuerySet":
@@ -211,7 +211,9 @@ class Application(models.Model):
 
     @property
     def subject_name(self) -> str:
-        return self.item.name if self.item_id else self.item_name
+        # The item only when its id is set; the None test narrows the type.
+        item = self.item if self.item_id else None
+        return item.name if item is not None else self.item_name
 
     @property
     def is_decided(self) -> bool:
@@ -284,8 +286,10 @@ class ReviewOpinion(models.Model):
 
     @property
     def reviewer_name(self) -> str:
-        if self.township_id:
-            return self.township.name
+        # The township only when its id is set; the None test narrows the type.
+        township = self.township if self.township_id else None
+        if township is not None:
+            return township.name
         from yinzheng.accounts.choices import Department
 
         return str(dict(Department.choices).get(self.department, self.department))

@@ -58,7 +58,7 @@ def items_to_be_discontinued(catalogue_list: CatalogueList) -> list[Item]:
     )
 
 
-def opinions_awaited(user: Any) -> list:
+def opinions_awaited(user: Any) -> list[ReviewOpinion]:
     """Requested opinions the user may record, for the home inbox."""
     pending = ReviewOpinion.objects.filter(
         opinion="",

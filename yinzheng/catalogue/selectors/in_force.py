@@ -9,10 +9,11 @@ generation; the note above `DECIDING_KINDS` says why it exists and what invalida
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Count, Max
+from django.db.models.sql.compiler import SQLCompiler
 
 from yinzheng.core.codes import ancestor_codes
 
@@ -82,6 +83,14 @@ class LookupResult:
 DECIDING_KINDS = frozenset({ListKind.POSITIVE, ListKind.NEGATIVE})
 _MEMO_LIMIT = 4096
 
+#: Per status: the status, how many versions, how many closed, the latest end of
+#: validity, the latest publication (see `catalogue_generation`).
+_Generation: TypeAlias = tuple[tuple[Any, ...], ...]
+#: The owners' codes (None: anywhere), the day and the list kinds (None: any).
+_IdsKey: TypeAlias = tuple[tuple[str, ...] | None, dt.date, frozenset[str] | None]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
 
 @dataclass(frozen=True)
 class _VersionInForce:
@@ -96,7 +105,7 @@ class _VersionInForce:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
 
-def _remember(memo: dict, key: Any, value: Any, limit: int = _MEMO_LIMIT) -> Any:
+def _remember(memo: dict[_K, _V], key: _K, value: _V, limit: int = _MEMO_LIMIT) -> _V:
     if len(memo) >= limit:  # bounded: a national server sees many chains and dates
         memo.clear()
     memo[key] = value
@@ -106,13 +115,15 @@ def _remember(memo: dict, key: Any, value: Any, limit: int = _MEMO_LIMIT) -> Any
 class _InForce:
     """The published and superseded versions of one catalogue generation."""
 
-    def __init__(self, generation: tuple, versions: list[_VersionInForce]) -> None:
+    def __init__(
+        self, generation: _Generation, versions: list[_VersionInForce]
+    ) -> None:
         self.generation = generation
         # Higher lists first (by owner code), then older versions: the order in which
         # effective_catalogue merges.
         self.versions = sorted(versions, key=lambda v: (v.owner_code, v.pk))
         self._by_pk = {v.pk: v for v in self.versions}
-        self._ids: dict[tuple, tuple[int, ...]] = {}
+        self._ids: dict[_IdsKey, tuple[int, ...]] = {}
         self._kinds: dict[tuple[int, ...], dict[str, tuple[str, str]]] = {}
         self._indexes: dict[tuple[int, ...], tuple[lookup.Index, dict[str, Item]]] = {}
 
@@ -123,7 +134,7 @@ class _InForce:
         kinds: frozenset[str] | None = None,
     ) -> tuple[int, ...]:
         """Versions in force on `on` of lists owned by `codes` (None: anywhere)."""
-        key = (codes, on, kinds)
+        key: _IdsKey = (codes, on, kinds)
         ids = self._ids.get(key)
         if ids is None:
             ids = tuple(
@@ -180,7 +191,7 @@ _in_force_state: _InForce | None = None
 
 
 @functools.cache
-def _generation_sql(alias: str) -> tuple[str, tuple]:
+def _generation_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
     # Compiled by the ORM once; run as plain SQL, which costs a tenth of compiling it.
     query = (
         ListVersion.objects.using(alias)
@@ -189,10 +200,11 @@ def _generation_sql(alias: str) -> tuple[str, tuple]:
         .annotate(Count("pk"), Count("valid_to"), Max("valid_to"), Max("published_at"))
         .order_by("status")
     ).query
-    return query.get_compiler(alias).as_sql()
+    compiler: SQLCompiler = query.get_compiler(alias)
+    return compiler.as_sql()
 
 
-def catalogue_generation() -> tuple:
+def catalogue_generation() -> _Generation:
     """Changes whenever a version is published or superseded: per status, how many
     versions, how many closed, the latest end of validity and the latest publication."""
     alias = router.db_for_read(ListVersion) or DEFAULT_DB_ALIAS
@@ -218,7 +230,13 @@ def _in_force() -> _InForce:
             "valid_to",
         )
         state = _in_force_state = _InForce(
-            generation, [_VersionInForce(*row) for row in rows]
+            generation,
+            [
+                _VersionInForce(pk, owner_code, kind, title, valid_from, valid_to)
+                for pk, owner_code, kind, title, valid_from, valid_to in rows
+                # Never None (filtered above); the test tells the type checker so.
+                if valid_from is not None
+            ],
         )
     return state
 

@@ -44,12 +44,12 @@ def channel_status(
     if current is None:
         current = latest_published(catalogue_list)
     last: dict[str, Publication] = {}
-    for pub in (
+    for publication in (
         Publication.objects.filter(version__catalogue_list=catalogue_list)
         .select_related("version")
         .order_by("version__number", "published_on")
     ):
-        last[pub.channel] = pub  # the highest version number wins
+        last[publication.channel] = publication  # the highest version number wins
     rows = []
     for channel in ordered_channels(catalogue_list.channels):
         pub = last.get(channel)

@@ -19,7 +19,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
+from yinzheng.core.actors import person
 from yinzheng.core.codes import COUNTRY_CODE
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.divisions.services import ensure_country_root
@@ -50,7 +52,7 @@ ITEM_FIELDS = [
 def load_national_batch(
     data: dict[str, Any],
     *,
-    actor: Any,
+    actor: Actor,
     approval: dict[str, Any],
     valid_from: dt.date,
 ) -> ListVersion:
@@ -137,7 +139,7 @@ def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], dt.date]:
 
 @transaction.atomic
 def national_batch_import(
-    *, actor: Any, data: dict[str, Any]
+    *, actor: Actor, data: dict[str, Any]
 ) -> tuple[ListVersion, list[FollowUpTask]]:
     policy.require(actor, "catalogue.manage", COUNTRY_CODE)
     approval, valid_from = _checked(data)
@@ -172,7 +174,7 @@ def national_batch_import(
 
 
 @transaction.atomic
-def follow_up_close(*, actor: Any, task_id: int, note: str) -> FollowUpTask:
+def follow_up_close(*, actor: Actor, task_id: int, note: str) -> FollowUpTask:
     task = (
         FollowUpTask.objects.select_for_update()
         .select_related("catalogue_list")
@@ -191,6 +193,6 @@ def follow_up_close(*, actor: Any, task_id: int, note: str) -> FollowUpTask:
         subject=task,
         fields=["closed_at", "closed_by", "closing_note"],
     ):
-        task.closed_at, task.closed_by = clock.now(), actor
+        task.closed_at, task.closed_by = clock.now(), person(actor)
         task.closing_note = note.strip()
     return task

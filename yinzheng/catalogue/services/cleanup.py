@@ -19,13 +19,14 @@ in one transaction.
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
+from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.ledger import audit
 
@@ -114,7 +115,7 @@ def _require_open(review: CleanupReview) -> None:
 
 
 @transaction.atomic
-def cleanup_start(*, actor: Any, list_id: int) -> CleanupReview:
+def cleanup_start(*, actor: Actor, list_id: int) -> CleanupReview:
     """Open a clean-up of the list's latest published version, one suggested decision
     per entry (REQ-011)."""
     catalogue_list = _list_for_update(list_id)
@@ -130,7 +131,7 @@ def cleanup_start(*, actor: Any, list_id: int) -> CleanupReview:
     if base is None:
         raise Conflict(_("该清单尚无已公布的版本"), code="no_published_version")
     review = CleanupReview.objects.create(
-        catalogue_list=catalogue_list, base_version=base, started_by=actor
+        catalogue_list=catalogue_list, base_version=base, started_by=person(actor)
     )
     negative = selectors.negative_items_above(catalogue_list.owner_id, clock.today())
     decisions = []
@@ -184,11 +185,13 @@ def _checked_decision(
     return None
 
 
-def _apply(actor: Any, decision: CleanupDecision, disposition: str, reason: str):
+def _apply(
+    actor: Actor, decision: CleanupDecision, disposition: str, reason: str
+) -> None:
     before = audit.snapshot(decision, ["disposition", "reason", "decided_by"])
     decision.disposition = disposition
     decision.reason = reason.strip()
-    decision.decided_by = actor
+    decision.decided_by = person(actor)
     decision.save(update_fields=["disposition", "reason", "decided_by", "decided_at"])
     audit.record(
         actor=actor,
@@ -204,7 +207,7 @@ def _apply(actor: Any, decision: CleanupDecision, disposition: str, reason: str)
 
 @transaction.atomic
 def cleanup_decide(
-    *, actor: Any, review_id: int, item_key: str, disposition: str, reason: str
+    *, actor: Actor, review_id: int, item_key: str, disposition: str, reason: str
 ) -> CleanupDecision:
     """Confirm or change the disposition of one item; removals and "to be
     discontinued" need a reason (REQ-011, REQ-027)."""
@@ -219,7 +222,7 @@ def cleanup_decide(
 @transaction.atomic
 def cleanup_decide_many(
     *,
-    actor: Any,
+    actor: Actor,
     review_id: int,
     decisions: Iterable[tuple[str, str, str]],
 ) -> list[CleanupDecision]:
@@ -262,7 +265,7 @@ def cleanup_decide_many(
 
 
 @transaction.atomic
-def cleanup_complete(*, actor: Any, review_id: int, conclusion: str) -> CleanupReview:
+def cleanup_complete(*, actor: Actor, review_id: int, conclusion: str) -> CleanupReview:
     """Close the clean-up: removals go into the list's next draft; the periodic review is
     recorded (REQ-011, REQ-013)."""
     review = _review_for_update(review_id)

@@ -22,10 +22,11 @@ the item's route and responsible departments as the guide (REQ-077).
 
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor, Viewer
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import COUNTRY_CODE
@@ -73,7 +74,7 @@ def _guide_for_update(item_key: str) -> Guide:
     return guide
 
 
-def guide_for_editing(*, actor: Any, item_key: str) -> Guide:
+def guide_for_editing(*, actor: Viewer, item_key: str) -> Guide:
     """The item's guide as its editors see it, drafts included (not a public read)."""
     if not may_save(actor):
         raise NotAllowed(detail={"action": PROPOSE})
@@ -91,10 +92,18 @@ def _snapshot(guide: Guide) -> dict[str, Any]:
     return audit.snapshot(guide, GUIDE_FIELDS)
 
 
+def _field_label(name: str) -> str:
+    """The verbose name of one of the guide's own fields."""
+    field = Guide._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a reverse relation has no label
+        raise TypeError(f"Guide.{name} is not a field of the guide")
+    return str(field.verbose_name)
+
+
 def guide_missing_parts(guide: Guide) -> list[dict[str, str]]:
     """The required parts `guide` still lacks, as (field, label) records (REQ-076)."""
     missing = [
-        {"field": name, "label": str(Guide._meta.get_field(name).verbose_name)}
+        {"field": name, "label": _field_label(name)}
         for name in TEXT_FIELDS
         if not getattr(guide, name).strip()
     ]
@@ -112,7 +121,7 @@ def guide_missing_parts(guide: Guide) -> list[dict[str, str]]:
 @transaction.atomic
 def guide_save(
     *,
-    actor: Any,
+    actor: Actor,
     item_key: str,
     certificate_format: str = "",
     procedure: str = "",
@@ -141,7 +150,7 @@ def guide_save(
         )
     guide = Guide.objects.select_for_update().filter(item=item).first()
     created = guide is None
-    if created:
+    if guide is None:
         guide = Guide(item=item)
         before = None
     else:
@@ -180,7 +189,7 @@ def guide_save(
 
 
 @transaction.atomic
-def guide_publish(*, actor: Any, item_key: str) -> Guide:
+def guide_publish(*, actor: Actor, item_key: str) -> Guide:
     """Publish a complete guide (REQ-028, REQ-076); the missing parts are named."""
     policy.require(actor, ACTION)
     guide = _guide_for_update(item_key)
@@ -209,7 +218,7 @@ def guide_publish(*, actor: Any, item_key: str) -> Guide:
 
 
 @transaction.atomic
-def guide_withdraw(*, actor: Any, item_key: str, reason: str) -> Guide:
+def guide_withdraw(*, actor: Actor, item_key: str, reason: str) -> Guide:
     """Take a published guide off the public page, so it can be edited."""
     policy.require(actor, ACTION)
     guide = _guide_for_update(item_key)

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core.codes import COUNTRY_CODE
 from yinzheng.core.errors import (
     Conflict,
@@ -48,7 +49,7 @@ ITEM_FIELDS = [
 @transaction.atomic
 def item_create(
     *,
-    actor: Any,
+    actor: Actor,
     key: str,
     name: str,
     bases: Iterable[tuple[str, str]] = (),
@@ -153,7 +154,7 @@ def lists_naming(item: Item, kind: str | None = None) -> list[CatalogueList]:
     return list(qs.select_related("owner").distinct().order_by("owner_id", "pk"))
 
 
-def item_edit_refusal(actor: Any, item: Item) -> DomainError | None:
+def item_edit_refusal(actor: Actor, item: Item) -> DomainError | None:
     """Why `actor` may not edit `item` (None: they may). actor=SYSTEM is the system."""
     # REQ-119: the national negative lists are reference data every installation
     # carries; their items change only with a new national batch, never here.
@@ -187,12 +188,20 @@ def may_edit_item(user: Any, item: Item) -> bool:
     )
 
 
+def _field_label(name: str) -> str:
+    """The verbose name of one of the item's own fields."""
+    field = Item._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a reverse relation has no label
+        raise TypeError(f"Item.{name} is not a field of the item")
+    return str(field.verbose_name)
+
+
 def _clean_list_field(name: str, value: Any) -> list[str]:
     if not isinstance(value, list | tuple) or not all(
         isinstance(v, str) for v in value
     ):
         raise InvalidInput(
-            _("%s须为文字列表") % Item._meta.get_field(name).verbose_name,
+            _("%s须为文字列表") % _field_label(name),
             code="item_invalid",
             detail={name: ["list of strings"]},
         )
@@ -211,7 +220,7 @@ def require_editable_item_fields(names: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def item_update(*, actor: Any, item_key: str, **fields: Any) -> Item:
+def item_update(*, actor: Actor, item_key: str, **fields: Any) -> Item:
     """Change an item's flags and texts (not its key or name). Every list that names the
     item shows the change, so the actor must manage all of them; national reference
     data is not editable (REQ-119); an item a positive list names cannot become

@@ -7,12 +7,11 @@ clean-up and assessment and may set the interval after which the next falls due
 (定期清理、定期评估, REQ-013).
 """
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
@@ -28,7 +27,7 @@ LIST_OWNER_LEVELS = {Level.COUNTRY, Level.PROVINCE, Level.PREFECTURE, Level.COUN
 @transaction.atomic
 def list_create(
     *,
-    actor: Any,
+    actor: Actor,
     owner_code: str,
     kind: str,
     title: str,
@@ -69,7 +68,7 @@ def list_create(
 
 @transaction.atomic
 def list_review_record(
-    *, actor: Any, list_id: int, note: str, interval_days: int | None = None
+    *, actor: Actor, list_id: int, note: str, interval_days: int | None = None
 ) -> CatalogueList:
     """Record a periodic clean-up and assessment of the list (定期清理、定期评估,
     REQ-013), optionally setting the interval after which the next one falls due."""

@@ -16,13 +16,13 @@ selectors.publications; the JSON export carries the publication records (exports
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
@@ -39,7 +39,9 @@ RECORDABLE_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
 
 
 @transaction.atomic
-def channels_set(*, actor: Any, list_id: int, channels: Iterable[str]) -> CatalogueList:
+def channels_set(
+    *, actor: Actor, list_id: int, channels: Iterable[str]
+) -> CatalogueList:
     """The channels the list must be published on: a non-empty subset of the seven
     (REQ-078, DIV-06)."""
     catalogue_list = (
@@ -77,7 +79,7 @@ def _published_date(version: ListVersion) -> dt.date | None:
 @transaction.atomic
 def publication_record(
     *,
-    actor: Any,
+    actor: Actor,
     version_id: int,
     channel: str,
     published_on: dt.date,

@@ -20,6 +20,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
@@ -72,7 +73,7 @@ def _require_draft(version: ListVersion) -> None:
 
 
 @transaction.atomic
-def version_discard(*, actor: Any, version_id: int) -> None:
+def version_discard(*, actor: Actor, version_id: int) -> None:
     """Throw away a version that was never published (draft or approved)."""
     version = _version_for_update(version_id)
     policy.require(actor, "catalogue.manage", version)
@@ -90,7 +91,7 @@ def version_discard(*, actor: Any, version_id: int) -> None:
 
 
 @transaction.atomic
-def version_reopen(*, actor: Any, version_id: int) -> ListVersion:
+def version_reopen(*, actor: Actor, version_id: int) -> ListVersion:
     """An approved version goes back to draft; its approval record is cleared, since
     what will be published must be approved as it then stands (REQ-014)."""
     version = _version_for_update(version_id)
@@ -109,7 +110,7 @@ def version_reopen(*, actor: Any, version_id: int) -> ListVersion:
 
 @transaction.atomic
 def version_draft(
-    *, actor: Any, list_id: int, reason: str, source_document: str = ""
+    *, actor: Actor, list_id: int, reason: str, source_document: str = ""
 ) -> ListVersion:
     """A new draft, starting from the entries of the latest published version."""
     catalogue_list = (
@@ -195,7 +196,7 @@ def entry_problems(catalogue_list: CatalogueList, item: Item) -> list[dict[str, 
 
 @transaction.atomic
 def version_add_item(
-    *, actor: Any, version_id: int, item_key: str, note: str = ""
+    *, actor: Actor, version_id: int, item_key: str, note: str = ""
 ) -> ListEntry:
     version = _version_for_update(version_id)
     policy.require(actor, "catalogue.manage", version)
@@ -227,7 +228,7 @@ def version_add_item(
 
 
 @transaction.atomic
-def version_remove_item(*, actor: Any, version_id: int, item_key: str) -> None:
+def version_remove_item(*, actor: Actor, version_id: int, item_key: str) -> None:
     version = _version_for_update(version_id)
     policy.require(actor, "catalogue.manage", version)
     _require_draft(version)
@@ -246,7 +247,7 @@ def version_remove_item(*, actor: Any, version_id: int, item_key: str) -> None:
 @transaction.atomic
 def version_approve(
     *,
-    actor: Any,
+    actor: Actor,
     version_id: int,
     approval_body: str,
     approval_date: dt.date,
@@ -352,7 +353,7 @@ def publish_problems(
 @transaction.atomic
 def version_publish(
     *,
-    actor: Any,
+    actor: Actor,
     version_id: int,
     valid_from: dt.date,
 ) -> ListVersion:

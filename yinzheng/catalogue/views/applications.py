@@ -19,7 +19,7 @@ only through this module, to users who see the application.
 import os
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,6 +47,7 @@ from ..choices import (
     ListKind,
     VersionStatus,
 )
+from ..forms import choice_field
 from ..forms.applications import (
     ApplicationFilterForm,
     ApplicationForm,
@@ -59,6 +60,9 @@ from ..forms.applications import (
 )
 from ..models import Application, CatalogueList, ListEntry, ReviewOpinion
 from ..services import admissions
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PARTICIPANT_ACTIONS = ("catalogue.apply", "catalogue.opinion_township")
 OPEN_STATUSES = {ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW}
@@ -182,7 +186,7 @@ def _own_departments(user: Any) -> list[str]:
     )
 
 
-def _department_choices(user: Any) -> list[tuple[str, str]]:
+def _department_choices(user: Any) -> list[tuple[str, "StrOrPromise"]]:
     """Civil affairs enters any department's paper form; a department officer applies
     for their own departments (the service refuses anything else)."""
     own = _own_departments(user)
@@ -200,7 +204,7 @@ def application_new(request):
     options = {"lists": lists, "exit_items": _exit_items(lists)}
     if request.method == "POST":
         form = ApplicationForm(request.POST, request.FILES, **options)
-        form.fields["department"].choices = _department_choices(user)
+        choice_field(form, "department").choices = _department_choices(user)
         if form.is_valid():
             try:
                 application = admissions.application_submit(
@@ -224,7 +228,7 @@ def application_new(request):
         if request.GET.get("kind") in ApplicationKind.values:
             initial["kind"] = request.GET["kind"]
         form = ApplicationForm(initial=initial, **options)
-        form.fields["department"].choices = _department_choices(user)
+        choice_field(form, "department").choices = _department_choices(user)
     return render(
         request,
         "catalogue/applications/new.html",
@@ -282,7 +286,7 @@ def _detail_page(request, application: Application, bound=None):
     may_manage = policy.can(user, "catalogue.manage", lst)
     may_apply = admissions.may_act_for_applicant(user, application)
     allowed = policy.allowed_actions(user, application)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for opinion in application.opinions.select_related("township", "recorded_by"):
         form = None
         if "record" in policy.allowed_actions(user, opinion):
@@ -350,7 +354,8 @@ def application_justification(request, pk: int):
     """The research and justification attachment (REQ-029), for those who see the
     application only; media files are never served from a public URL."""
     application = _application_or_404(request.user, pk)
-    if not application.justification:
+    name = application.justification.name  # empty when no file is attached
+    if not name:
         raise Http404
     try:
         handle = application.justification.open("rb")
@@ -359,7 +364,7 @@ def application_justification(request, pk: int):
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=os.path.basename(application.justification.name),
+        filename=os.path.basename(name),
     )
 
 

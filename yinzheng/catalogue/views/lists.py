@@ -77,20 +77,20 @@ def manage_index(request):
     )
     page = Paginator(lists, 100).get_page(request.GET.get("page"))
     out_of_sync = {lst.pk for lst in selectors.lists_out_of_sync(request.user)}
-    rows = [
-        {
-            "list": lst,
-            "current": next(
-                (v for v in lst.live_versions if v.status == VersionStatus.PUBLISHED),
-                None,
-            ),
-            "open": next(
-                (v for v in lst.live_versions if v.status in OPEN_STATUSES), None
-            ),
-            "out_of_sync": lst.pk in out_of_sync,  # REQ-081
-        }
-        for lst in page
-    ]
+    rows = []
+    for lst in page:
+        # The plugin loses Prefetch's to_attr through the Paginator's type variable.
+        live: list[ListVersion] = lst.live_versions  # type: ignore[attr-defined]
+        rows.append(
+            {
+                "list": lst,
+                "current": next(
+                    (v for v in live if v.status == VersionStatus.PUBLISHED), None
+                ),
+                "open": next((v for v in live if v.status in OPEN_STATUSES), None),
+                "out_of_sync": lst.pk in out_of_sync,  # REQ-081
+            }
+        )
     return render(
         request,
         "catalogue/manage_index.html",

@@ -94,7 +94,8 @@ def item_detail(request, key: str):
         ),
         key=key,
     )
-    if not item.public_entries:
+    # The plugin loses Prefetch's to_attr through get_object_or_404's type variable.
+    if not item.public_entries:  # type: ignore[attr-defined]
         raise Http404
     # REQ-076: only a published guide is shown; REQ-077: a negative-list item's route and
     # departments are its guide, shown from the item itself.

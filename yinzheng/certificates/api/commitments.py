@@ -4,7 +4,7 @@ the commitments and their post-verification tasks with the result, and random dr
 with their seeds.
 
 Reads go through certificates.selectors (rows outside the user's subtrees are 404);
-every write is one certificates.commitments call, whose refusals come back as
+every write is one certificates.services call, whose refusals come back as
 {"code", "message", "detail"}. The resident's name and ID number are masked in every
 answer; the ID number is never sent out here.
 """
@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, PDFRenderer
 from yinzheng.registers.forms import signature_from_data_url
 
-from .. import commitments, selectors
+from .. import selectors, services
 from ..choices import SignatureMethod, TaskStatus, VerificationResult
 from ..models import Commitment, Sampling, VerificationTask
 from .common import (
@@ -234,7 +234,7 @@ class SamplingSerializer(serializers.ModelSerializer):
         ]
 
     def get_method(self, obj) -> str:
-        return commitments.DRAW_METHOD
+        return services.DRAW_METHOD
 
 
 class SamplingCreateSerializer(serializers.Serializer):
@@ -284,7 +284,7 @@ class RequestCommitmentView(APIView):
     def post(self, request, pk: int):
         req = _request_or_404(request, pk)
         v = valid(CommitmentInputSerializer, request)
-        commitment = commitments.commitment_record(
+        commitment = services.commitment_record(
             actor=request.user,
             request_id=req.pk,
             signature=v.get("signature"),
@@ -307,10 +307,10 @@ class RequestCommitmentFormView(APIView):
     )
     def get(self, request, pk: int):
         req = _request_or_404(request, pk)
-        if not commitments.commitment_allowed(req):
+        if not services.commitment_allowed(req):
             raise Http404
         return FileResponse(
-            iter([commitments.notification_pdf(req)]),
+            iter([services.notification_pdf(req)]),
             content_type="application/pdf",
             filename=f"{req.tracking_code}-commitment.pdf",
         )
@@ -416,7 +416,7 @@ class VerificationTaskViewSet(
     def close(self, request, pk=None):
         task = self.get_object()
         v = valid(VerificationCloseSerializer, request)
-        commitments.verification_close(actor=request.user, task_id=task.pk, **v)
+        services.verification_close(actor=request.user, task_id=task.pk, **v)
         return Response(VerificationTaskSerializer(self.get_queryset().get(pk=pk)).data)
 
 
@@ -445,7 +445,7 @@ class SamplingViewSet(
     )
     def create(self, request):
         v = valid(SamplingCreateSerializer, request)
-        sampling = commitments.commitment_sample(
+        sampling = services.commitment_sample(
             actor=request.user,
             scope_code=v["scope"],
             rate=v.get("rate"),

@@ -3,7 +3,7 @@ disclosure and penalty, their submissions to the credit platform, and the platfo
 each jurisdiction.
 
 Reads see only the user's subtrees (rows outside them are 404); every write is one
-certificates.commitments call, whose refusals come back as {"code", "message",
+certificates.services call, whose refusals come back as {"code", "message",
 "detail"}. The resident's name and ID number are masked in every answer; the ID number
 is never sent out here.
 """
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from yinzheng.accounts import policy
 from yinzheng.core.rest.responses import ERRORS
 
-from .. import commitments
+from .. import services
 from ..choices import SubmissionStatus
 from ..models import CreditPlatform, CreditRecord, CreditSubmission
 from .common import _Masked, valid
@@ -27,7 +27,7 @@ _SUBMISSION_HELP = "报送状态：" + "、".join(SubmissionStatus.values)
 
 class CanViewCredit(BasePermission):
     def has_permission(self, request, view) -> bool:
-        return policy.can(request.user, commitments.CREDIT_VIEW)
+        return policy.can(request.user, services.CREDIT_VIEW)
 
 
 # Serializers ------------------------------------------------------------------------
@@ -175,7 +175,7 @@ class CreditRecordViewSet(
     def disclosure(self, request, pk=None):
         record = self.get_object()
         v = valid(CreditDisclosureSerializer, request)
-        commitments.credit_disclosure_set(actor=request.user, record_id=record.pk, **v)
+        services.credit_disclosure_set(actor=request.user, record_id=record.pk, **v)
         return Response(CreditRecordSerializer(self.get_queryset().get(pk=pk)).data)
 
 
@@ -207,7 +207,7 @@ class CreditSubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def acknowledge(self, request, pk=None):
         submission = self.get_object()
         v = valid(CreditAcknowledgeSerializer, request)
-        submission = commitments.credit_submission_acknowledge(
+        submission = services.credit_submission_acknowledge(
             actor=request.user, submission_id=submission.pk, **v
         )
         return Response(CreditSubmissionSerializer(submission).data)
@@ -235,7 +235,7 @@ class CreditPlatformViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def create(self, request):
         v = valid(CreditPlatformSetSerializer, request)
-        platform = commitments.credit_platform_set(
+        platform = services.credit_platform_set(
             actor=request.user,
             division_code=v["division"],
             name=v["name"],

@@ -131,10 +131,8 @@ def signature_png(width: int = 240, height: int = 80) -> bytes:
 
 def committed(people, committee: str, item: Item, **over: Any):
     """A request taken in and closed by the resident's commitment signed on screen."""
-    from yinzheng.certificates import commitments
-
     req = request(actor=people.clerk, committee=committee, item=item, **over)
-    return commitments.commitment_record(
+    return services.commitment_record(
         actor=people.clerk,
         request_id=req.pk,
         signature=("signature.png", signature_png()),

@@ -2,6 +2,7 @@
 export to a credit platform over HTTP (a real server on 127.0.0.1), the command, the
 inbox and the pages (REQ-082–086)."""
 
+import hashlib
 import json
 import random
 import shutil
@@ -15,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from yinzheng.accounts.choices import Role
-from yinzheng.certificates import commitments, selectors
+from yinzheng.certificates import selectors, services
 from yinzheng.certificates.choices import (
     SignatureMethod,
     Status,
@@ -62,7 +63,7 @@ def _close(people, commitment, result="true", actor=None, **over):
         "note": "入户走访，查验租赁合同" if result == "true" else "实际未在本村居住",
         **over,
     }
-    return commitments.verification_close(
+    return services.verification_close(
         actor=actor or people.township,
         task_id=commitment.verification.pk,
         **values,
@@ -99,7 +100,7 @@ def test_commitment_is_refused_where_the_item_does_not_allow_it_REQ_082(
     req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
     assert not req.decision["commitment_available"]
     with pytest.raises(Conflict) as exc:
-        commitments.commitment_record(
+        services.commitment_record(
             actor=people.clerk,
             request_id=req.pk,
             signature=("s.png", signature_png()),
@@ -112,7 +113,7 @@ def test_commitment_is_refused_where_the_item_does_not_allow_it_REQ_082(
 def test_an_unlisted_item_has_no_commitment_route_REQ_082(people, catalogue):
     req = request(actor=people.clerk, committee=A1A, item_text="无房证明")
     with pytest.raises(Conflict, match="告知承诺"):
-        commitments.commitment_record(
+        services.commitment_record(
             actor=people.clerk,
             request_id=req.pk,
             signature=("s.png", signature_png()),
@@ -125,7 +126,7 @@ def test_commitment_closes_the_case_without_a_seal_and_opens_a_task_REQ_082_083(
     req = request(actor=people.clerk, committee=A1A, item=item)
     assert req.decision["commitment_available"]
 
-    commitment = commitments.commitment_record(
+    commitment = services.commitment_record(
         actor=people.clerk,
         request_id=req.pk,
         signature=("signature.png", signature_png()),
@@ -140,7 +141,7 @@ def test_commitment_closes_the_case_without_a_seal_and_opens_a_task_REQ_082_083(
     assert commitment.number == f"{A1A}-{year}-CN00001"
     assert commitment.number in req.closing_note
     with commitment.pdf.open("rb") as fh:
-        assert commitments._digest(fh.read()) == commitment.pdf_sha256
+        assert hashlib.sha256(fh.read()).hexdigest() == commitment.pdf_sha256
     with commitment.signature.open("rb") as fh:
         assert fh.read().startswith(b"\x89PNG")
     assert "计入个人信用记录" in commitment.notification
@@ -176,7 +177,7 @@ def test_the_texts_can_be_the_clerks_and_are_printed_as_given_REQ_082(
     people, item, tmp_path
 ):
     req = request(actor=people.clerk, committee=A1A, item=item)
-    commitment = commitments.commitment_record(
+    commitment = services.commitment_record(
         actor=people.clerk,
         request_id=req.pk,
         signature=("page.pdf", b"%PDF-1.4 signed page"),
@@ -193,8 +194,8 @@ def test_the_printable_form_is_made_while_the_route_is_open_REQ_082(
     people, item, tmp_path
 ):
     req = request(actor=people.clerk, committee=A1A, item=item)
-    assert commitments.commitment_allowed(req)
-    data = commitments.notification_pdf(req)
+    assert services.commitment_allowed(req)
+    data = services.notification_pdf(req)
     assert data.startswith(b"%PDF-")
     assert not Commitment.objects.exists()  # printing records nothing
 
@@ -209,7 +210,7 @@ def test_a_signature_must_be_a_png_or_a_scanned_page(people, item):
     ]
     for signature, method, code in cases:
         with pytest.raises(InvalidInput) as exc:
-            commitments.commitment_record(
+            services.commitment_record(
                 actor=people.clerk,
                 request_id=req.pk,
                 signature=signature,
@@ -223,16 +224,16 @@ def test_only_the_committees_clerk_or_head_records_a_commitment(people, item):
     req = request(actor=people.clerk, committee=A1A, item=item)
     for outsider in (people.township, people.custodian, people.other_clerk):
         with pytest.raises(NotAllowed):
-            commitments.commitment_record(
+            services.commitment_record(
                 actor=outsider,
                 request_id=req.pk,
                 signature=("s.png", signature_png()),
             )
-    committed_req = commitments.commitment_record(
+    committed_req = services.commitment_record(
         actor=people.head, request_id=req.pk, signature=("s.png", signature_png())
     )
     with pytest.raises(Conflict) as exc:  # a closed case takes no second one
-        commitments.commitment_record(
+        services.commitment_record(
             actor=people.clerk,
             request_id=committed_req.request_id,
             signature=("s.png", signature_png()),
@@ -279,7 +280,7 @@ def test_only_township_and_civil_affairs_post_verify_REQ_083(people, item):
 def test_sampling_is_reproducible_from_the_logged_seed_REQ_083(people, item):
     tasks = [committed(people, A1A, item).verification for _ in range(7)]
 
-    sampling = commitments.commitment_sample(
+    sampling = services.commitment_sample(
         actor=people.township, scope_code=TOWNSHIP, rate="0.3"
     )
 
@@ -290,7 +291,7 @@ def test_sampling_is_reproducible_from_the_logged_seed_REQ_083(people, item):
     # Anyone re-runs the draw from what the journal says, in any order of the ids.
     shuffled = list(logged["population"])
     random.Random(1).shuffle(shuffled)
-    again = commitments.draw(shuffled, logged["size"], logged["seed"])
+    again = services.draw(shuffled, logged["size"], logged["seed"])
     assert again == logged["picks"] == sampling.picks
     sampled = set(
         VerificationTask.objects.filter(sampled=True).values_list("pk", flat=True)
@@ -306,23 +307,21 @@ def test_a_given_seed_draws_the_same_picks_and_sampled_tasks_come_first(people, 
     tasks = [committed(people, A1A, item).verification for _ in range(5)]
     population = [t.pk for t in tasks]
 
-    sampling = commitments.commitment_sample(
+    sampling = services.commitment_sample(
         actor=people.civil, scope_code=COUNTY, count=2, seed="county-2026-q1"
     )
 
-    assert sampling.picks == commitments.draw(population, 2, "county-2026-q1")
+    assert sampling.picks == services.draw(population, 2, "county-2026-q1")
     first = list(VerificationTask.objects.visible_to(people.township)[:2])
     assert {t.pk for t in first} == set(sampling.picks)  # priority order
     # Picked tasks are not drawn again; the rest can be.
-    second = commitments.commitment_sample(
+    second = services.commitment_sample(
         actor=people.township, scope_code=TOWNSHIP, count=10, seed="x"
     )
     assert set(second.population) == set(population) - set(sampling.picks)
     assert len(second.picks) == 3
     with pytest.raises(Conflict) as exc:
-        commitments.commitment_sample(
-            actor=people.township, scope_code=TOWNSHIP, count=1
-        )
+        services.commitment_sample(actor=people.township, scope_code=TOWNSHIP, count=1)
     assert exc.value.code == "nothing_to_sample"
 
 
@@ -337,15 +336,15 @@ def test_a_draw_needs_a_rate_or_a_count_and_the_verifying_role(people, item):
         ({"count": 1, "seed": "x" * 65}, "seed_invalid"),
     ]:
         with pytest.raises(InvalidInput) as exc:
-            commitments.commitment_sample(
+            services.commitment_sample(
                 actor=people.township, scope_code=TOWNSHIP, **kwargs
             )
         assert exc.value.code == code, kwargs
     with pytest.raises(NotAllowed):
-        commitments.commitment_sample(actor=people.clerk, scope_code=A1A, count=1)
+        services.commitment_sample(actor=people.clerk, scope_code=A1A, count=1)
     outside = core_factories.user("xz_b", role=Role.TOWNSHIP, at="440804001")
     with pytest.raises(NotAllowed):
-        commitments.commitment_sample(actor=outside, scope_code=TOWNSHIP, count=1)
+        services.commitment_sample(actor=outside, scope_code=TOWNSHIP, count=1)
 
 
 # REQ-084: a false commitment makes a credit record and queues a submission -------------
@@ -371,7 +370,7 @@ def test_false_result_creates_a_credit_record_and_queues_a_submission_REQ_084(
 
 
 def test_the_id_number_never_enters_the_journal(people, item, platform_server):
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=people.civil,
         division_code=COUNTY,
         name="全国信用信息共享平台",
@@ -379,9 +378,9 @@ def test_the_id_number_never_enters_the_journal(people, item, platform_server):
     )
     number = id_number()
     commitment = committed(people, A1A, item, id_number=number)
-    commitments.commitment_sample(actor=people.township, scope_code=A1A, count=1)
+    services.commitment_sample(actor=people.township, scope_code=A1A, count=1)
     _close(people, commitment, "false")
-    commitments.credit_export(actor=SYSTEM)
+    services.credit_export(actor=SYSTEM)
 
     # Stored once, on the request; sent to the platform, which records credit by it.
     assert CertificateRequest.objects.filter(id_number=number).count() == 1
@@ -396,7 +395,7 @@ def test_disclosure_and_penalty_are_recorded_REQ_085(people, item):
     record = _false_record(people, item)
     today = clock.today()
 
-    record = commitments.credit_disclosure_set(
+    record = services.credit_disclosure_set(
         actor=people.civil,
         record_id=record.pk,
         disclosure_site="信用中国（天津）",
@@ -430,12 +429,12 @@ def test_disclosure_and_penalty_are_all_or_nothing_REQ_085(people, item):
         ),
     ]:
         with pytest.raises(InvalidInput) as exc:
-            commitments.credit_disclosure_set(
+            services.credit_disclosure_set(
                 actor=people.civil, record_id=record.pk, **kwargs
             )
         assert exc.value.code == code, kwargs
     with pytest.raises(NotAllowed):
-        commitments.credit_disclosure_set(actor=people.township, record_id=record.pk)
+        services.credit_disclosure_set(actor=people.township, record_id=record.pk)
 
 
 # REQ-086: the platform per jurisdiction, the export over HTTP ----------------------------
@@ -482,7 +481,7 @@ def platform_server():
 def test_export_goes_to_the_configured_endpoint_then_to_a_changed_one_REQ_086(
     people, item, platform_server
 ):
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=people.civil,
         division_code=COUNTY,
         name="全国信用信息共享平台",
@@ -490,7 +489,7 @@ def test_export_goes_to_the_configured_endpoint_then_to_a_changed_one_REQ_086(
     )
     first = _false_record(people, item, resident_name="王五")
 
-    outcomes = commitments.credit_export(actor=SYSTEM)
+    outcomes = services.credit_export(actor=SYSTEM)
 
     assert [(o.submission_id, o.outcome) for o in outcomes] == [
         (first.submissions.get().pk, "sent")
@@ -512,14 +511,14 @@ def test_export_goes_to_the_configured_endpoint_then_to_a_changed_one_REQ_086(
 
     # The city's own platform below the national one, configured later: the next
     # submission goes there; the one already sent is not sent again.
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=people.civil,
         division_code=COUNTY,
         name="市信用信息共享平台",
         endpoint=platform_server.url + "/city",
     )
     second = _false_record(people, item)
-    commitments.credit_export(actor=SYSTEM)
+    services.credit_export(actor=SYSTEM)
 
     assert [r["path"] for r in platform_server.received] == ["/national", "/city"]
     assert second.submissions.get().endpoint == platform_server.url + "/city"
@@ -530,14 +529,14 @@ def test_the_nearest_platform_applies_and_a_disabled_one_sends_nothing_REQ_086(
     people, item, platform_server
 ):
     province = core_factories.user("sheng", role=Role.CIVIL_AFFAIRS, at="62")
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=province,
         division_code="62",
         name="省平台",
         endpoint=platform_server.url + "/province",
     )
     assert selectors.credit_platform_for(A1A).name == "省平台"
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=people.civil,
         division_code=COUNTY,
         name="县平台（停用）",
@@ -546,7 +545,7 @@ def test_the_nearest_platform_applies_and_a_disabled_one_sends_nothing_REQ_086(
     )
     record = _false_record(people, item)
 
-    outcomes = commitments.credit_export(actor=SYSTEM)
+    outcomes = services.credit_export(actor=SYSTEM)
 
     assert [o.outcome for o in outcomes] == ["no_platform"]
     assert not platform_server.received
@@ -556,7 +555,7 @@ def test_the_nearest_platform_applies_and_a_disabled_one_sends_nothing_REQ_086(
 def test_a_failure_is_recorded_and_retried_at_the_next_run_REQ_086(
     people, item, platform_server
 ):
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=people.civil,
         division_code=COUNTY,
         name="全国信用信息共享平台",
@@ -565,7 +564,7 @@ def test_a_failure_is_recorded_and_retried_at_the_next_run_REQ_086(
     record = _false_record(people, item)
     platform_server.replies.append((503, {"error": "maintenance"}))
 
-    [outcome] = commitments.credit_export(actor=SYSTEM)
+    [outcome] = services.credit_export(actor=SYSTEM)
 
     submission = record.submissions.get()
     assert outcome.outcome == "failed"
@@ -574,7 +573,7 @@ def test_a_failure_is_recorded_and_retried_at_the_next_run_REQ_086(
     assert Entry.objects.filter(event="credit_submission.failed").exists()
 
     platform_server.replies.append((200, {"acknowledged": True, "reference": "R-1"}))
-    [outcome] = commitments.credit_export(actor=SYSTEM)
+    [outcome] = services.credit_export(actor=SYSTEM)
 
     submission.refresh_from_db()
     assert outcome.outcome == "acknowledged"
@@ -589,7 +588,7 @@ def test_an_unreachable_platform_is_a_failure_with_its_reason(people, item):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=people.civil,
         division_code=COUNTY,
         name="全国信用信息共享平台",
@@ -597,7 +596,7 @@ def test_an_unreachable_platform_is_a_failure_with_its_reason(people, item):
     )
     record = _false_record(people, item)
 
-    [outcome] = commitments.credit_export(actor=SYSTEM, timeout=2)
+    [outcome] = services.credit_export(actor=SYSTEM, timeout=2)
 
     submission = record.submissions.get()
     assert outcome.outcome == "failed" and submission.response_status is None
@@ -607,18 +606,18 @@ def test_an_unreachable_platform_is_a_failure_with_its_reason(people, item):
 def test_a_sent_submission_can_be_acknowledged_later_REQ_084(
     people, item, platform_server
 ):
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=people.civil,
         division_code=COUNTY,
         name="平台",
         endpoint=platform_server.url + "/r",
     )
     record = _false_record(people, item)
-    commitments.credit_export(actor=SYSTEM)
+    services.credit_export(actor=SYSTEM)
     submission = record.submissions.get()
     assert submission.status == SubmissionStatus.SENT
 
-    commitments.credit_submission_acknowledge(
+    services.credit_submission_acknowledge(
         actor=people.civil, submission_id=submission.pk, reference="回执-9"
     )
 
@@ -626,7 +625,7 @@ def test_a_sent_submission_can_be_acknowledged_later_REQ_084(
     assert submission.status == SubmissionStatus.ACKNOWLEDGED
     assert submission.remote_reference == "回执-9"
     with pytest.raises(Conflict):
-        commitments.credit_submission_acknowledge(
+        services.credit_submission_acknowledge(
             actor=people.civil, submission_id=submission.pk
         )
 
@@ -634,7 +633,7 @@ def test_a_sent_submission_can_be_acknowledged_later_REQ_084(
 def test_the_platform_endpoint_must_be_a_web_address(people):
     for endpoint in ("ftp://example.org/x", "not a url", "file:///etc/passwd"):
         with pytest.raises(InvalidInput) as exc:
-            commitments.credit_platform_set(
+            services.credit_platform_set(
                 actor=people.civil,
                 division_code=COUNTY,
                 name="平台",
@@ -642,7 +641,7 @@ def test_the_platform_endpoint_must_be_a_web_address(people):
             )
         assert exc.value.code == "endpoint_invalid"
     with pytest.raises(NotAllowed):
-        commitments.credit_platform_set(
+        services.credit_platform_set(
             actor=people.township,
             division_code=TOWNSHIP,
             name="平台",
@@ -653,7 +652,7 @@ def test_the_platform_endpoint_must_be_a_web_address(people):
 def test_the_command_sends_dry_runs_and_exits_1_on_failure(
     people, item, platform_server, capsys
 ):
-    commitments.credit_platform_set(
+    services.credit_platform_set(
         actor=people.civil,
         division_code=COUNTY,
         name="全国信用信息共享平台",
@@ -831,14 +830,14 @@ def test_the_signing_day_lies_between_intake_and_today_REQ_082(people, item):
     today = clock.today()
     for day in (today.replace(year=today.year + 1), today.replace(year=2000)):
         with pytest.raises(InvalidInput) as exc:
-            commitments.commitment_record(
+            services.commitment_record(
                 actor=people.clerk,
                 request_id=req.pk,
                 signature=("s.png", signature_png()),
                 signed_on=day,
             )
         assert exc.value.code == "signed_on_invalid"
-    commitment = commitments.commitment_record(
+    commitment = services.commitment_record(
         actor=people.clerk,
         request_id=req.pk,
         signature=("s.png", signature_png()),

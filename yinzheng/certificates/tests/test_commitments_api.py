@@ -14,7 +14,7 @@ from yinzheng.catalogue.models import Item
 from yinzheng.core import clock
 from yinzheng.core.tests import factories as core_factories
 
-from .. import commitments
+from .. import services
 from ..models import CertificateRequest, CreditRecord
 from . import factories
 from .factories import (
@@ -176,9 +176,7 @@ def test_township_draws_and_closes_then_civil_affairs_discloses_REQ_083_084_085(
         commitment.verification.pk
     ]
     assert (
-        commitments.draw(
-            sampling["population"], len(sampling["picks"]), sampling["seed"]
-        )
+        services.draw(sampling["population"], len(sampling["picks"]), sampling["seed"])
         == sampling["picks"]
     )
     missing = township.post(

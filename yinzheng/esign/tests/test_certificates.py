@@ -15,6 +15,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from yinzheng.certificates import documents
 from yinzheng.certificates import services as certificates
 from yinzheng.certificates.choices import Status
+from yinzheng.certificates.services import issue
 from yinzheng.certificates.tests import factories as cf
 from yinzheng.certificates.tests.conftest import _media, catalogue, people  # noqa: F401
 from yinzheng.esign import pki, verification
@@ -71,7 +72,7 @@ def test_an_electronically_issued_certificate_is_signed_and_verifies(
     assert hashlib.sha256(approved_pdf).hexdigest() == req.certificate_sha256
     # The seal appearance sits where the certificate leaves the seal.
     cx, cy, diameter = documents.seal_position(
-        certificates._certificate_doc(
+        issue._certificate_doc(
             req,
             serial=req.serial,
             on=doc.issue_date,

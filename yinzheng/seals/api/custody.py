@@ -6,7 +6,7 @@ The seal-scoped writes (appointing a custodian, requesting a take-out) are actio
 `SealViewSet` in .registry; their serializers live here.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -167,7 +167,7 @@ class TakeOutViewSet(
     lookup_value_regex = r"[0-9]{1,12}"
 
     def get_queryset(self):
-        qs = (
+        qs: QuerySet[TakeOut] = (
             TakeOut.objects.visible_to(self.request.user)
             .select_related("seal__committee", "requested_by", "decided_by")
             .order_by("-requested_at")

@@ -168,7 +168,7 @@ class ReplaceSerializer(serializers.Serializer):
 class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     event = serializers.CharField()
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a column
     actor = serializers.CharField()
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)

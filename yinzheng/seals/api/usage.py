@@ -157,7 +157,7 @@ class UsageDetailSerializer(UsageSerializer):
         ]
 
     def get_document_name(self, obj: UsageRequest) -> str:
-        return os.path.basename(obj.document.name)
+        return os.path.basename(obj.document.name or "")
 
     @extend_schema_field(UsageRegisterEntrySerializer(allow_null=True))
     def get_register_entry(self, obj: UsageRequest) -> dict | None:

@@ -25,7 +25,9 @@ from django.utils.translation import gettext_lazy
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Role
 from yinzheng.accounts.models import RoleGrant, User
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
+from yinzheng.core.actors import require_person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import (
     Conflict,
@@ -55,7 +57,7 @@ from .seal import _seal_for, lock_seal, require_usable
 # Custody (REQ-064, REQ-067) ---------------------------------------------------------
 
 
-def _require_head_of(actor: Any, seal_or_committee: Any) -> None:
+def _require_head_of(actor: Actor, seal_or_committee: Any) -> None:
     """The act is the head's own (REQ-064: 由主任委托), not an administrator's."""
     policy.require(actor, "seal.custody", seal_or_committee)
     if Role.HEAD not in policy.roles_at(actor, seal_or_committee):
@@ -90,7 +92,7 @@ def _user(user_id: int) -> User:
 
 
 @transaction.atomic
-def custody_appoint(*, actor: Any, seal_id: int, custodian_id: int) -> Custody:
+def custody_appoint(*, actor: Actor, seal_id: int, custodian_id: int) -> Custody:
     """The head entrusts the seal to one person (REQ-064). Refused when the seal already
     has its custodian: a change of custodian is a handover (REQ-068)."""
     seal = lock_seal(seal_id)
@@ -109,7 +111,10 @@ def custody_appoint(*, actor: Any, seal_id: int, custodian_id: int) -> Custody:
     try:
         with transaction.atomic():
             custody = Custody.objects.create(
-                seal=seal, custodian=custodian, appointed_by=actor, since=clock.now()
+                seal=seal,
+                custodian=custodian,
+                appointed_by=require_person(actor),
+                since=clock.now(),
             )
     except IntegrityError as exc:  # the partial unique index (REQ-064)
         raise Conflict(_("该印章已有印章管理人"), code="custodian_exists") from exc
@@ -141,7 +146,7 @@ TAKEOUT_FIELDS = [
 ]
 
 
-def _takeout_for(actor: Any, takeout_id: int, action: str) -> TakeOut:
+def _takeout_for(actor: Actor, takeout_id: int, action: str) -> TakeOut:
     takeout = (
         TakeOut.objects.select_for_update()
         .select_related("seal")
@@ -154,7 +159,9 @@ def _takeout_for(actor: Any, takeout_id: int, action: str) -> TakeOut:
     return takeout
 
 
-def _record_takeout(takeout: TakeOut, *, actor: Any, event: str, before: dict) -> None:
+def _record_takeout(
+    takeout: TakeOut, *, actor: Actor, event: str, before: dict[str, Any]
+) -> None:
     audit.record(
         actor=actor,
         event=event,
@@ -166,7 +173,7 @@ def _record_takeout(takeout: TakeOut, *, actor: Any, event: str, before: dict) -
 
 @transaction.atomic
 def takeout_request(
-    *, actor: Any, seal_id: int, purpose: str, due_back_at: dt.datetime
+    *, actor: Actor, seal_id: int, purpose: str, due_back_at: dt.datetime
 ) -> TakeOut:
     seal = _seal_for(actor, seal_id, "seal.keep")
     if not purpose.strip():
@@ -180,7 +187,7 @@ def takeout_request(
         seal=seal,
         purpose=purpose.strip(),
         due_back_at=due_back_at,
-        requested_by=actor,
+        requested_by=require_person(actor),
         requested_at=now,
     )
     audit.record(
@@ -198,7 +205,7 @@ def takeout_request(
 
 @transaction.atomic
 def takeout_decide(
-    *, actor: Any, takeout_id: int, approve: bool, reason: str = ""
+    *, actor: Actor, takeout_id: int, approve: bool, reason: str = ""
 ) -> TakeOut:
     """The head approves or refuses taking the seal out (REQ-066: 经主任批准)."""
     takeout = _takeout_for(actor, takeout_id, "seal.custody")
@@ -220,7 +227,7 @@ def takeout_decide(
 
 
 @transaction.atomic
-def takeout_leave(*, actor: Any, takeout_id: int) -> TakeOut:
+def takeout_leave(*, actor: Actor, takeout_id: int) -> TakeOut:
     """The seal leaves the office: only on an approved permit (REQ-066)."""
     takeout = _takeout_for(actor, takeout_id, "seal.keep")
     seal = lock_seal(takeout.seal_id)
@@ -242,7 +249,7 @@ def takeout_leave(*, actor: Any, takeout_id: int) -> TakeOut:
 
 
 @transaction.atomic
-def takeout_return(*, actor: Any, takeout_id: int) -> TakeOut:
+def takeout_return(*, actor: Actor, takeout_id: int) -> TakeOut:
     takeout = _takeout_for(actor, takeout_id, "seal.keep")
     before = audit.snapshot(takeout, TAKEOUT_FIELDS)
     move_to(takeout, TakeOutStatus.RETURNED)
@@ -252,7 +259,7 @@ def takeout_return(*, actor: Any, takeout_id: int) -> TakeOut:
     return takeout
 
 
-def _close_takeouts(seal: Seal, *, actor: Any, at: dt.datetime) -> None:
+def _close_takeouts(seal: Seal, *, actor: Actor, at: dt.datetime) -> None:
     """A retired seal has no open permits: pending ones lapse as refused; one that is
     out stays on record as out (its return may still be recorded)."""
     for takeout in TakeOut.objects.select_for_update().filter(
@@ -290,7 +297,7 @@ def handover_due_on(trigger_date: dt.date) -> dt.date:
     return trigger_date + dt.timedelta(days=HANDOVER_DAYS)
 
 
-def _handover_for(actor: Any, handover_id: int) -> Handover:
+def _handover_for(actor: Actor, handover_id: int) -> Handover:
     handover = (
         Handover.objects.select_for_update()
         .select_related("committee")
@@ -305,7 +312,7 @@ def _handover_for(actor: Any, handover_id: int) -> Handover:
 @transaction.atomic
 def handover_open(
     *,
-    actor: Any,
+    actor: Actor,
     committee_code: str,
     trigger: str,
     trigger_date: dt.date,
@@ -358,7 +365,7 @@ def handover_open(
                 due_on=handover_due_on(trigger_date),
                 outgoing=outgoing,
                 incoming=incoming,
-                opened_by=actor,
+                opened_by=require_person(actor),
                 opened_at=clock.now(),
             )
     except IntegrityError as exc:
@@ -394,9 +401,9 @@ def handover_open(
     return handover
 
 
-def _may_confirm(actor: Any, handover: Handover, side: str) -> bool:
+def _may_confirm(actor: Actor, handover: Handover, side: str) -> bool:
     if side == HandoverSide.INCOMING:
-        return actor.pk == handover.incoming_id
+        return bool(actor.pk == handover.incoming_id)
     # The outgoing custodian, or the head for them (who may have left the committee).
     return actor.pk == handover.outgoing_id or (
         Role.HEAD in policy.roles_at(actor, handover)
@@ -405,7 +412,7 @@ def _may_confirm(actor: Any, handover: Handover, side: str) -> bool:
 
 @transaction.atomic
 def handover_check_item(
-    *, actor: Any, item_id: int, checked: bool = True
+    *, actor: Actor, item_id: int, checked: bool = True
 ) -> HandoverItem:
     item = HandoverItem.objects.filter(pk=item_id).first()
     if item is None:
@@ -434,7 +441,7 @@ def handover_check_item(
 
 
 @transaction.atomic
-def handover_confirm(*, actor: Any, handover_id: int, side: str) -> Handover:
+def handover_confirm(*, actor: Actor, handover_id: int, side: str) -> Handover:
     """One side confirms the handover; when both have, it completes and the incoming
     custodian keeps the seals (REQ-068). The two confirmations are by two people."""
     handover = _handover_for(actor, handover_id)
@@ -474,10 +481,12 @@ def handover_confirm(*, actor: Any, handover_id: int, side: str) -> Handover:
     return handover
 
 
-def _complete_handover(handover: Handover, *, actor: Any, at: dt.datetime) -> None:
+def _complete_handover(handover: Handover, *, actor: Actor, at: dt.datetime) -> None:
     _check_custodian(handover.incoming, handover.committee_id)
     seal_ids = [
-        i.seal_id for i in handover.items.filter(seal__isnull=False).order_by("seal_id")
+        i.seal_id
+        for i in handover.items.filter(seal__isnull=False).order_by("seal_id")
+        if i.seal_id is not None
     ]
     for seal in Seal.objects.select_for_update().filter(pk__in=seal_ids).order_by("pk"):
         if seal.status not in ACTIVE_STATUSES:
@@ -517,7 +526,7 @@ def _complete_handover(handover: Handover, *, actor: Any, at: dt.datetime) -> No
 
 
 def _cancel_handover(
-    handover: Handover, *, actor: Any, at: dt.datetime, reason: str
+    handover: Handover, *, actor: Actor, at: dt.datetime, reason: str
 ) -> None:
     with audit.recorded(
         actor=actor,
@@ -530,7 +539,7 @@ def _cancel_handover(
 
 
 @transaction.atomic
-def handover_cancel(*, actor: Any, handover_id: int, reason: str) -> Handover:
+def handover_cancel(*, actor: Actor, handover_id: int, reason: str) -> Handover:
     """The head, or the township, withdraws a handover opened in error."""
     handover = _handover_for(actor, handover_id)
     if not (

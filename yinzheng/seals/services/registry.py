@@ -23,8 +23,9 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
-from yinzheng.core.actors import person
+from yinzheng.core.actors import person, require_person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.transitions import move_to
@@ -72,7 +73,7 @@ def revocation_reason(seal: Seal) -> str:
     return RevocationReason.UNSPECIFIED
 
 
-def _retire(seal: Seal, *, actor: Any, at: dt.datetime) -> None:
+def _retire(seal: Seal, *, actor: Actor, at: dt.datetime) -> None:
     """The seal has stopped being usable for good: stamp the time (once), end its
     custody and its pending take-out permits; the first time, its electronic
     certificate is revoked from that moment (REQ-115)."""
@@ -102,7 +103,7 @@ def _committee(code: str) -> Division:
 
 def _create_seal(
     *,
-    actor: Any,
+    actor: Actor,
     committee: Division,
     issuer_code: str,
     serial: str,
@@ -189,7 +190,7 @@ def _create_seal(
 @transaction.atomic
 def seal_issue(
     *,
-    actor: Any,
+    actor: Actor,
     committee_code: str,
     issuer_code: str,
     serial: str,
@@ -234,7 +235,7 @@ def seal_issue(
     )
 
 
-def _activate(seal: Seal, *, actor: Any, at: dt.datetime) -> None:
+def _activate(seal: Seal, *, actor: Actor, at: dt.datetime) -> None:
     if selectors.current_custody(seal) is None:
         # REQ-064: every seal in use has its one custodian.
         raise Conflict(_("启用前须由主任委托印章管理人"), code="custodian_required")
@@ -246,7 +247,7 @@ def _activate(seal: Seal, *, actor: Any, at: dt.datetime) -> None:
 
 
 @transaction.atomic
-def seal_activate(*, actor: Any, seal_id: int) -> Seal:
+def seal_activate(*, actor: Actor, seal_id: int) -> Seal:
     """Start using an issued seal. A replacement of a seal not yet collected cannot be
     activated here: `seal_replace()` does both in one transaction (REQ-062)."""
     seal = _seal_for(actor, seal_id, "seal.issue")
@@ -266,7 +267,7 @@ def seal_activate(*, actor: Any, seal_id: int) -> Seal:
 
 @transaction.atomic
 def seal_replace(
-    *, actor: Any, old_seal_id: int, new_seal_id: int, note: str = ""
+    *, actor: Actor, old_seal_id: int, new_seal_id: int, note: str = ""
 ) -> Seal:
     """Collect the old seal and activate its replacement, in this one transaction
     (REQ-062: 颁发新印章的同时收缴其旧印章). Returns the new seal."""
@@ -290,7 +291,7 @@ def seal_replace(
 
 
 @transaction.atomic
-def seal_move_storage(*, actor: Any, seal_id: int, storage_location: str) -> Seal:
+def seal_move_storage(*, actor: Actor, seal_id: int, storage_location: str) -> Seal:
     """Change the fixed storage place; the change is journaled (REQ-065)."""
     seal = _seal_for(actor, seal_id, "seal.keep")
     storage_location = storage_location.strip()
@@ -311,7 +312,7 @@ def seal_move_storage(*, actor: Any, seal_id: int, storage_location: str) -> Sea
 
 @transaction.atomic
 def seal_report_loss(
-    *, actor: Any, seal_id: int, lost_on: dt.date, circumstances: str
+    *, actor: Actor, seal_id: int, lost_on: dt.date, circumstances: str
 ) -> LossReport:
     """The seal is lost: unusable at once, reported to the issuing authority, and the
     reissue applied for (REQ-061)."""
@@ -330,7 +331,7 @@ def seal_report_loss(
         seal=seal,
         lost_on=lost_on,
         circumstances=circumstances.strip(),
-        reported_by=actor,
+        reported_by=require_person(actor),
         reported_at=now,
     )
     audit.record(
@@ -346,7 +347,7 @@ def seal_report_loss(
 @transaction.atomic
 def seal_reissue(
     *,
-    actor: Any,
+    actor: Actor,
     loss_report_id: int,
     serial: str,
     imprint: str,
@@ -371,7 +372,7 @@ def seal_reissue(
     seal = _create_seal(
         actor=actor,
         committee=lost.committee,
-        issuer_code=lost.committee.parent_id,
+        issuer_code=lost.committee.parent_id or "",
         serial=serial,
         imprint=imprint,
         form=form or lost.form,
@@ -396,7 +397,7 @@ def seal_reissue(
 # Collection, revocation, destruction ----------------------------------------------
 
 
-def _collect(seal: Seal, *, actor: Any, at: dt.datetime, note: str) -> None:
+def _collect(seal: Seal, *, actor: Actor, at: dt.datetime, note: str) -> None:
     with audit.recorded(
         actor=actor, event="seal.collected", subject=seal, fields=SEAL_FIELDS
     ):
@@ -408,7 +409,7 @@ def _collect(seal: Seal, *, actor: Any, at: dt.datetime, note: str) -> None:
 
 
 @transaction.atomic
-def seal_collect(*, actor: Any, seal_id: int, note: str = "") -> Seal:
+def seal_collect(*, actor: Actor, seal_id: int, note: str = "") -> Seal:
     """The issuing authority takes the seal back (收缴)."""
     seal = _seal_for(actor, seal_id, "seal.issue")
     _collect(seal, actor=actor, at=clock.now(), note=note.strip())
@@ -416,7 +417,7 @@ def seal_collect(*, actor: Any, seal_id: int, note: str = "") -> Seal:
 
 
 @transaction.atomic
-def seal_revoke(*, actor: Any, seal_id: int, reason: str) -> Seal:
+def seal_revoke(*, actor: Actor, seal_id: int, reason: str) -> Seal:
     """Declare the seal void (撤销): unusable from now; it is then collected or, for an
     electronic seal, its key destroyed."""
     seal = _seal_for(actor, seal_id, "seal.issue")
@@ -434,7 +435,7 @@ def seal_revoke(*, actor: Any, seal_id: int, reason: str) -> Seal:
 
 
 @transaction.atomic
-def seal_destroy(*, actor: Any, seal_id: int, note: str = "") -> Seal:
+def seal_destroy(*, actor: Actor, seal_id: int, note: str = "") -> Seal:
     """Destroy a collected seal (or the key of a revoked electronic seal)."""
     seal = _seal_for(actor, seal_id, "seal.issue")
     if seal.status == SealStatus.REVOKED and seal.form == SealForm.PHYSICAL:
@@ -455,11 +456,13 @@ def seal_destroy(*, actor: Any, seal_id: int, note: str = "") -> Seal:
 
 
 @receiver(committee_deactivated, dispatch_uid="seals.block_committee_seals")
-def _on_committee_deactivated(sender, committee: Division, actor: Any, **kwargs):
+def _on_committee_deactivated(
+    sender: Any, committee: Division, actor: Actor, **kwargs: Any
+) -> None:
     seals_block_for_committee(committee=committee, actor=actor)
 
 
-def seals_block_for_committee(*, committee: Division, actor: Any) -> CollectionTask:
+def seals_block_for_committee(*, committee: Division, actor: Actor) -> CollectionTask:
     """Block every seal of a merged or abolished committee at once and open the
     township's collection task (REQ-063). Runs inside the transaction that changes the
     committee, whose service has already checked the policy."""
@@ -504,7 +507,7 @@ def seals_block_for_committee(*, committee: Division, actor: Any) -> CollectionT
 
 @transaction.atomic
 def collection_task_confirm(
-    *, actor: Any, task_id: int, note: str = ""
+    *, actor: Actor, task_id: int, note: str = ""
 ) -> CollectionTask:
     """The township confirms it has taken back the committee's seals: every one still to
     be collected is recorded collected now, and the task closes. A lost seal stays

@@ -9,12 +9,11 @@ destroyed (REQ-061–063). The registry, custody and the sealing work (usage) sh
 electronic sealing reaches them through `seals/esign_port.py`.
 """
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core.errors import Conflict, NotFound
 
 from .. import selectors
@@ -39,7 +38,7 @@ def require_usable(seal: Seal) -> None:
     if reason is None:
         return
     if reason in REASON_MESSAGES:
-        state = REASON_MESSAGES[reason]
+        state = str(REASON_MESSAGES[reason])
     else:
         state = _("印章状态为“%s”") % seal.get_status_display()
     raise SealUnusable(
@@ -61,7 +60,7 @@ def lock_seal(seal_id: int) -> Seal:
     return seal
 
 
-def _seal_for(actor: Any, seal_id: int, action: str) -> Seal:
+def _seal_for(actor: Actor, seal_id: int, action: str) -> Seal:
     seal = lock_seal(seal_id)
     policy.require(actor, action, seal)
     return seal

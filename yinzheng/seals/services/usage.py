@@ -28,7 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
+from yinzheng.core.actors import require_person
 from yinzheng.core.errors import (
     Conflict,
     InvalidInput,
@@ -104,12 +106,12 @@ def _same(a: Any, b: Any) -> bool:
 @transaction.atomic
 def usage_request(
     *,
-    actor: Any,
+    actor: Actor,
     seal_id: int,
     category: str,
     content: str,
     copies: int,
-    document: UploadedFile | tuple[str, bytes],
+    document: "UploadedFile[bytes] | tuple[str, bytes]",
     matter_ref: str = "",
     requiring_unit: str = "",
     purpose: str = "",
@@ -157,7 +159,7 @@ def usage_request(
         upload: Any = ContentFile(data, name=name)
         size = len(data)
     else:
-        upload, size = document, document.size
+        upload, size = document, document.size or 0
     if not size:  # REQ-057: nothing blank is ever sealed
         raise InvalidInput(_("请上传用印文件（不能为空）"), code="document_required")
     if size > MAX_DOCUMENT_BYTES:
@@ -176,7 +178,7 @@ def usage_request(
         phone=phone.strip(),
         certificate_no=certificate_no.strip(),
         major_matter=major_matter,
-        handler=actor,
+        handler=require_person(actor),
         submitted_at=clock.now(),
     )
     usage.document.save(getattr(upload, "name", None) or "document", upload, save=False)
@@ -211,7 +213,7 @@ def _open(usage: UsageRequest) -> None:
         )
 
 
-def _not_the_custodian(usage: UsageRequest, actor: Any) -> None:
+def _not_the_custodian(usage: UsageRequest, actor: Actor) -> None:
     """The notice or vote that opens the gate (REQ-055) is not recorded by the person
     who then applies the seal: a second person stands behind it (DIV-01)."""
     if _same(selectors.current_custodian(usage.seal), actor):
@@ -222,7 +224,7 @@ def _not_the_custodian(usage: UsageRequest, actor: Any) -> None:
 
 @transaction.atomic
 def usage_attach_notice(
-    *, actor: Any, usage_id: int, start: dt.date, end: dt.date, place: str
+    *, actor: Actor, usage_id: int, start: dt.date, end: dt.date, place: str
 ) -> UsageRequest:
     """The public notice of a major matter: its dates and where it hung (REQ-055)."""
     usage = _lock(usage_id)
@@ -246,7 +248,7 @@ def usage_attach_notice(
 @transaction.atomic
 def usage_record_vote(
     *,
-    actor: Any,
+    actor: Actor,
     usage_id: int,
     body: str,
     date: dt.date,
@@ -281,7 +283,7 @@ def usage_record_vote(
 @transaction.atomic
 def usage_review(
     *,
-    actor: Any,
+    actor: Actor,
     usage_id: int,
     approve: bool,
     not_blank: bool,
@@ -322,7 +324,7 @@ def usage_review(
 
 @transaction.atomic
 def usage_approve(
-    *, actor: Any, usage_id: int, approve: bool, note: str = ""
+    *, actor: Actor, usage_id: int, approve: bool, note: str = ""
 ) -> UsageRequest:
     """The head signs (签批) before registration (REQ-054); approval binds the
     document's SHA-256, so what is sealed is exactly what was approved (REQ-057)."""
@@ -376,7 +378,7 @@ def _name(user: Any) -> str:
 
 
 @transaction.atomic
-def usage_seal(*, actor: Any, usage_id: int) -> UsageRequest:
+def usage_seal(*, actor: Actor, usage_id: int) -> UsageRequest:
     """The custodian registers the matter and applies the seal (DIV-12, REQ-070)."""
     usage = _lock(usage_id)
     policy.require(actor, "usage.seal", usage.committee)
@@ -453,7 +455,7 @@ def usage_seal(*, actor: Any, usage_id: int) -> UsageRequest:
 
 
 @transaction.atomic
-def usage_withdraw(*, actor: Any, usage_id: int, reason: str) -> UsageRequest:
+def usage_withdraw(*, actor: Actor, usage_id: int, reason: str) -> UsageRequest:
     usage = _lock(usage_id)
     policy.require(actor, "usage.request", usage.committee)
     if not (_same(actor, usage.handler) or policy.can(actor, "usage.approve", usage)):

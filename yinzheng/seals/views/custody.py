@@ -227,8 +227,8 @@ def handover_action(request, pk: int, op: str):
                 _("已确认"),
             )
     elif op == "cancel":
-        form = ReasonForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        reason_form = ReasonForm(request.POST)
+        reason = reason_form.cleaned_data["reason"] if reason_form.is_valid() else ""
         attempt(
             request,
             lambda: services.handover_cancel(actor=user, handover_id=pk, reason=reason),

@@ -153,7 +153,7 @@ def usage_index(request):
         request.GET.get("page")
     )
     for row in page:
-        row.phone_masked = mask_phone(row.phone)
+        row.phone_masked = mask_phone(row.phone)  # type: ignore[attr-defined]  # shown
     counts = {name: qs.count() for name, qs in queues.items()}
     query = request.GET.copy()
     query.pop("page", None)
@@ -216,7 +216,7 @@ def usage_detail(request, pk: int):
         "usage": usage,
         "seal": seal,
         "keeper": keeper,
-        "document_name": os.path.basename(usage.document.name),
+        "document_name": os.path.basename(usage.document.name or ""),
         "phone_masked": mask_phone(usage.phone),
         "timeline": _timeline(usage),
         "register": _register_link(usage),
@@ -278,8 +278,9 @@ def usage_action(request, pk: int, op: str):
     if op not in forms:
         raise Http404
     data: dict[str, Any] = {}
-    if forms[op] is not None:
-        form = forms[op](request.POST)
+    form_class = forms[op]
+    if form_class is not None:
+        form = form_class(request.POST)
         if not form.is_valid():
             messages.error(request, form_errors(form))
             return redirect(back)
@@ -347,7 +348,7 @@ def usage_action(request, pk: int, op: str):
 def usage_document(request, pk: int):
     """The document to be sealed, to those who see the request (never a public URL)."""
     usage = _usage_or_404(request.user, pk)
-    name = os.path.basename(usage.document.name)
+    name = os.path.basename(usage.document.name or "")
     try:
         handle = usage.document.open("rb")
     except (FileNotFoundError, ValueError) as exc:

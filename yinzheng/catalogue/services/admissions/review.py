@@ -17,12 +17,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Department
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import Level, subtree_q
@@ -43,7 +44,14 @@ from ...choices import (
     Opinion,
     VersionStatus,
 )
-from ...models import Application, CatalogueList, Guide, Item, ReviewOpinion
+from ...models import (
+    Application,
+    CatalogueList,
+    Guide,
+    Item,
+    ListVersion,
+    ReviewOpinion,
+)
 from .. import guides, items, versions
 from .submission import (
     APPLICATION_FIELDS,
@@ -70,7 +78,7 @@ def _default_townships(catalogue_list: CatalogueList) -> list[str]:
 @transaction.atomic
 def application_open_review(
     *,
-    actor: Any,
+    actor: Actor,
     application_id: int,
     township_codes: Iterable[str] | None = None,
 ) -> Application:
@@ -131,7 +139,7 @@ def application_open_review(
 
 @transaction.atomic
 def opinion_record(
-    *, actor: Any, opinion_id: int, opinion: str, comments: str = ""
+    *, actor: Actor, opinion_id: int, opinion: str, comments: str = ""
 ) -> ReviewOpinion:
     row = (
         ReviewOpinion.objects.select_for_update(of=("self",))
@@ -171,6 +179,14 @@ def opinion_record(
     return row
 
 
+def _field_label(name: str) -> str:
+    """The verbose name of one of the application's own fields."""
+    field = Application._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a reverse relation has no label
+        raise TypeError(f"Application.{name} is not a field of the application")
+    return str(field.verbose_name)
+
+
 def decision_problems(application: Application) -> list[dict[str, str]]:
     """What keeps the meeting from approving `application` (empty: it may)."""
     problems: list[dict[str, str]] = []
@@ -185,7 +201,7 @@ def decision_problems(application: Application) -> list[dict[str, str]]:
     if application.kind != ApplicationKind.ADMISSION:
         return problems
     missing = [
-        str(Application._meta.get_field(name).verbose_name)
+        _field_label(name)
         for name in GUIDE_CONTENT_FIELDS
         if not getattr(application, name).strip()
     ]
@@ -234,7 +250,9 @@ def decision_problems(application: Application) -> list[dict[str, str]]:
     return problems
 
 
-def _open_draft(application: Application, actor: Any, meeting_reference: str):
+def _open_draft(
+    application: Application, actor: Actor, meeting_reference: str
+) -> ListVersion:
     """The list's open draft, or a new one for this decision."""
     catalogue_list = application.catalogue_list
     open_version = catalogue_list.versions.filter(
@@ -257,7 +275,7 @@ def _open_draft(application: Application, actor: Any, meeting_reference: str):
     )
 
 
-def _admit(application: Application, actor: Any, meeting_reference: str) -> None:
+def _admit(application: Application, actor: Actor, meeting_reference: str) -> None:
     item = application.item
     if item is None:
         item = Item.objects.filter(key=application.item_key).first()
@@ -298,11 +316,13 @@ def _admit(application: Application, actor: Any, meeting_reference: str) -> None
     application.resulting_version = version
 
 
-def _remove(application: Application, actor: Any, reference: str) -> None:
+def _remove(application: Application, actor: Actor, reference: str) -> None:
     version = _open_draft(application, actor, reference)
-    if version.entries.filter(item=application.item).exists():
+    item = application.item
+    # An entry always has an item, so none matches an application without one.
+    if item is not None and version.entries.filter(item=item).exists():
         versions.version_remove_item(
-            actor=actor, version_id=version.pk, item_key=application.item.key
+            actor=actor, version_id=version.pk, item_key=item.key
         )
     application.resulting_version = version
 
@@ -310,7 +330,7 @@ def _remove(application: Application, actor: Any, reference: str) -> None:
 @transaction.atomic
 def application_decide(
     *,
-    actor: Any,
+    actor: Actor,
     application_id: int,
     approve: bool,
     meeting_date: dt.date,
@@ -371,7 +391,7 @@ def application_decide(
 
 @transaction.atomic
 def application_law_amendment(
-    *, actor: Any, application_id: int, status: str, note: str
+    *, actor: Actor, application_id: int, status: str, note: str
 ) -> Application:
     """Track the proposal to amend the law behind an item to be discontinued (REQ-027);
     once adopted, the item leaves in the list's next version."""
@@ -381,7 +401,7 @@ def application_law_amendment(
         raise InvalidInput(_("该申请不涉及修改法律法规"), code="no_law_amendment")
     if application.status != ApplicationStatus.APPROVED:
         raise Conflict(_("退出申请尚未通过"), code="application_not_approved")
-    order = [
+    order: list[str] = [
         LawAmendmentStatus.PROPOSED,
         LawAmendmentStatus.SUBMITTED,
         LawAmendmentStatus.ADOPTED,
@@ -409,7 +429,7 @@ def application_law_amendment(
 
 
 @transaction.atomic
-def application_file(*, actor: Any, application_id: int, note: str) -> Application:
+def application_file(*, actor: Actor, application_id: int, note: str) -> Application:
     """Acknowledge a filing (报备). The seeds name the type but not its handling (§6);
     it is logged and acknowledged, nothing more."""
     application = _application_for_update(application_id)
@@ -434,7 +454,7 @@ def application_file(*, actor: Any, application_id: int, note: str) -> Applicati
 
 @receiver(versions.version_published, dispatch_uid="catalogue.admissions.published")
 def on_version_published(
-    sender: Any, *, actor: Any, version_id: int, valid_from: dt.date, **kwargs: Any
+    sender: Any, *, actor: Actor, version_id: int, valid_from: dt.date, **kwargs: Any
 ) -> None:
     """Inside version_publish: the decisions behind the version are published
     (REQ-024) and the guides of items that left are withdrawn (REQ-025) where no list in
@@ -462,10 +482,17 @@ def on_version_published(
             )
             .exists()
         )
-        guide = Guide.objects.filter(item=application.item).first()
-        if not still_listed and guide is not None and guide.is_published:
+        item = application.item
+        guide = Guide.objects.filter(item=item).first()
+        # A guide always has an item, so none is found for an application without one.
+        if (
+            not still_listed
+            and item is not None
+            and guide is not None
+            and guide.is_published
+        ):
             guides.guide_withdraw(
                 actor=actor,
-                item_key=application.item.key,
+                item_key=item.key,
                 reason=_("经退出审核移出清单（%s）") % application.meeting_reference,
             )

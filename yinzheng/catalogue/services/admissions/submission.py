@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Department
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -95,14 +96,17 @@ def policy_only(bases: list[dict[str, str]]) -> bool:
     return bool(bases) and not {b["type"] for b in bases} & ELIGIBLE_BASIS_TYPES
 
 
-def _store_attachment(application: Application, upload: UploadedFile) -> None:
-    if upload.size > MAX_ATTACHMENT_BYTES:
+def _store_attachment(application: Application, upload: "UploadedFile[bytes]") -> None:
+    # Django's upload handlers always set the size and the name of what they receive.
+    if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
         raise InvalidInput(_("附件不能超过 20 MB"), code="attachment_too_large")
     application.justification_sha256 = upload_sha256(upload)
-    application.justification.save(upload.name, upload, save=False)
+    application.justification.save(upload.name or "justification", upload, save=False)
 
 
-def _require_applicant(actor: Any, catalogue_list: CatalogueList, department: str):
+def _require_applicant(
+    actor: Actor, catalogue_list: CatalogueList, department: str
+) -> None:
     """Departments apply for themselves; civil affairs may enter any department's form
     received on paper."""
     if policy.can(actor, "catalogue.manage", catalogue_list):
@@ -115,7 +119,7 @@ def _require_applicant(actor: Any, catalogue_list: CatalogueList, department: st
 @transaction.atomic
 def application_submit(
     *,
-    actor: Any,
+    actor: Actor,
     list_id: int,
     kind: str,
     department: str,
@@ -134,7 +138,7 @@ def application_submit(
     time_limit_days: int | None = None,
     sample_form: str = "",
     cites_new_local_rule: bool = False,
-    justification: UploadedFile | None = None,
+    justification: "UploadedFile[bytes] | None" = None,
     rights_matching: str = "",
     exit_ground: str = "",
     law_amendment: str = "",
@@ -275,7 +279,7 @@ def application_submit(
 @transaction.atomic
 def application_supply_guide(
     *,
-    actor: Any,
+    actor: Actor,
     application_id: int,
     work_requirements: str,
     procedure: str,
@@ -333,7 +337,7 @@ def may_act_for_applicant(user: Any, application: Application) -> bool:
 
 @transaction.atomic
 def application_withdraw(
-    *, actor: Any, application_id: int, reason: str
+    *, actor: Actor, application_id: int, reason: str
 ) -> Application:
     application = _application_for_update(application_id)
     _require_applicant(actor, application.catalogue_list, application.department)

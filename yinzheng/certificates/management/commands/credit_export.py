@@ -10,7 +10,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yinzheng.certificates import commitments
+from yinzheng.certificates import services
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--timeout",
             type=float,
-            default=commitments.DEFAULT_TIMEOUT,
+            default=services.DEFAULT_TIMEOUT,
             help="每次请求的超时秒数（默认 10）",
         )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         if timeout <= 0:
             raise CommandError("--timeout 须大于 0")
         try:
-            outcomes = commitments.credit_export(
+            outcomes = services.credit_export(
                 actor=SYSTEM, under=under, dry_run=dry_run, timeout=timeout
             )
         except DomainError as exc:

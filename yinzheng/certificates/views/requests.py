@@ -1,36 +1,31 @@
-"""Staff pages for the journey of a certificate, usable on a clerk's phone, and the
-resident's public status page (REQ-031–049).
+"""Staff pages for the journey of a certificate request, usable on a clerk's phone
+(REQ-031–049): the lists and the decision screen with its actions.
 
-The clerk takes a request in with the catalogue's lookup search box (the committee's own
-lists decide what each hit means), and lands on the decision screen: the intake class,
-the outcome and its reasons with their REQ ids, what is still missing, and the forms the
-outcome asks for — the negative-list exception (only where the jurisdiction allows it),
-the consultation with the head's signature, the legal-risk records — then verify,
-approve (head), seal and issue (custodian), or refuse with a printable notice. An issued
-certificate links to its register entry's confirmation page in the ledger. Every write is
-one service call; a refusal is shown on the form it came from (never a 500), success
-redirects with a message. A request outside the user's subtrees is 404; an action the
-policy refuses is 403. The ID number and the phone are always masked; lists mask the
-name too.
-
-The public status page needs no login: the unguessable tracking code shows the status,
-the item, the committee, the dates and the deadline, the masked name and, when nothing
-is issued, where to go instead (REQ-049). It is rate-limited per address.
+The lists: every request the user may see (filter by status, search by serial, tracking
+code, item or committee), the overdue ones (REQ-045) and the demands for unlisted
+certificates (REQ-016). The decision screen shows the intake class, the outcome and its
+reasons with their REQ ids, what is still missing, and the forms the outcome asks for —
+the negative-list exception (only where the jurisdiction allows it), the consultation
+with the head's signature, the legal-risk records, the commitment where the item allows
+it (REQ-082) — then verify, approve (head), seal and issue (custodian), or refuse with a
+printable notice; which of them it offers is the policy's answer
+(`policy.allowed_actions`). An issued certificate links to its register entry's
+confirmation page. Every action is one service call; a refusal is shown on the form it
+came from (never a 500), success redirects with a message. A request outside the user's
+subtrees is 404; an action the policy refuses is 403. The ID number and the phone are
+always masked; lists mask the name too.
 """
 
-import io
-import re
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,78 +33,32 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.catalogue import selectors as catalogue
-from yinzheng.catalogue.models import Item
 from yinzheng.core import clock, masking
-from yinzheng.core.codes import Level
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.core.web import show_error
-from yinzheng.divisions.models import Division
 from yinzheng.registers.forms import SIGNATURE_DATA_URL_MAX_CHARS
 
-from . import commitments, electronic, rules, selectors, services
-from .choices import IntakeClass, Outcome, Status
-from .forms import (
+from .. import rules, selectors, services
+from ..choices import IntakeClass, Outcome, Status
+from ..forms.commitments import CommitmentForm
+from ..forms.requests import (
     AttachForm,
-    CommitmentForm,
     ConfirmForm,
     ConsultationRecordForm,
     ExceptionForm,
     FlagsForm,
-    IntakeForm,
     ReasonForm,
     RefuseForm,
     ReportForm,
     RiskForm,
-    SettingForm,
-    StatusForm,
     TransferForm,
     VerifyForm,
 )
-from .models import Attachment, CertificateRequest, DemandReport, JurisdictionSetting
+from ..models import CertificateRequest, DemandReport
+from .common import CODE_FIELDS, CONFIGURE, HANDLE, _request_or_404, _require_view
 
-HANDLE, APPROVE, SEAL = "certificate.handle", "certificate.approve", "certificate.seal"
-CONFIGURE = "certificate.configure"
-STATUS_RATE_PER_MINUTE = 30
 # Room the commitment form's texts take in the POST (two fields of 8000 characters).
 COMMITMENT_TEXT_BYTES = 64 * 1024
-TRACKING_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
-
-# Which form field a service refusal belongs to, by its code.
-CODE_FIELDS = {
-    "id_number_invalid": "id_number",
-    "phone_invalid": "phone",
-    "resident_name_required": "resident_name",
-    "purpose_required": "purpose",
-    "requiring_unit_required": "requiring_unit",
-    "facts_required": "facts",
-    "item_required": "item_text",
-    "category_invalid": "category",
-    "copies_invalid": "copies",
-    "exception_unknown": "exception_claimed",
-    "route_required": "route",
-    "department_required": "department",
-    "reason_required": "reason",
-    "participants_required": "participants",
-    "consultation_date_required": "held_on",
-    "consultation_date_invalid": "held_on",
-    "organisation_required": "demanding_organisation",
-    "text_too_long": "notification",
-    "signed_on_invalid": "signed_on",
-}
-
-
-def _require_view(user: Any) -> None:
-    if not policy.can(user, "certificate.view"):
-        raise PermissionDenied
-
-
-def _request_or_404(user: Any, pk: int) -> CertificateRequest:
-    _require_view(user)
-    req = selectors.request_get(user, pk)
-    if req is None:
-        raise Http404
-    return req
 
 
 def _row(req: CertificateRequest) -> dict[str, Any]:
@@ -190,111 +139,6 @@ def reports(request):
     return render(request, "certificates/reports.html", {"page": page})
 
 
-# Intake -------------------------------------------------------------------------------
-
-
-def _handling_committees(user: Any) -> list[Division]:
-    return list(
-        Division.objects.committees()
-        .in_scope_of(user, HANDLE)
-        .filter(status="active")
-        .order_by("code")[:200]
-    )
-
-
-@login_required
-def new(request):
-    user = request.user
-    if not policy.can(user, HANDLE):
-        raise PermissionDenied
-    committees = _handling_committees(user)
-    if not committees:
-        raise PermissionDenied
-    codes = {c.code for c in committees}
-    data = request.POST if request.method == "POST" else request.GET
-    committee = data.get("committee") or committees[0].code
-    if committee not in codes:
-        committee = committees[0].code
-    q = request.GET.get("q", "").strip()[:100]
-    item_key = data.get("item_key") or request.GET.get("item") or ""
-    item = Item.objects.filter(key=item_key).first() if item_key else None
-    today = clock.today()
-    entry = selectors.catalogue_entry(item, committee, today) if item else None
-    results = (
-        catalogue.lookup_items(q, committee_code=committee, on=today, limit=8)
-        if q
-        else None
-    )
-    form = IntakeForm(
-        request.POST or None,
-        request.FILES or None,
-        committees=committees,
-        exceptions=tuple(item.exceptions) if item else (),
-        initial={
-            "committee": committee,
-            "item_key": item.key if item else "",
-            "item_text": item.name if item else q,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        v = form.cleaned_data
-        try:
-            req = services.request_create(
-                actor=user,
-                committee_code=v["committee"],
-                resident_name=v["resident_name"],
-                id_number=v["id_number"],
-                phone=v["phone"],
-                item_key=item.key if item else None,
-                item_text=v["item_text"],
-                purpose=v["purpose"],
-                requiring_unit=v["requiring_unit"],
-                facts=v["facts"],
-                category=v["category"],
-                copies=v["copies"],
-                electronic=v["electronic"],
-                public_interest=v["public_interest"],
-                party_related=v["party_related"],
-                legal_risk=v["legal_risk"],
-                carries_liability=v["carries_liability"],
-                exception_claimed=v.get("exception_claimed", ""),
-                attachments=[v["attachment"]] if v.get("attachment") else [],
-            )
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
-            show_error(form, exc, CODE_FIELDS)
-        else:
-            messages.success(
-                request,
-                _("已受理，查询码 %(code)s，请告知申请人")
-                % {"code": req.tracking_code},
-            )
-            if selectors.demand_warning(req):
-                messages.warning(
-                    request,
-                    _(
-                        "该证明未列入本村（居）委会的出具证明事项清单，"
-                        "有关部门和单位不得要求提供（REQ-016）。可在下方反映该要求。"
-                    ),
-                )
-            return redirect(req.get_absolute_url())
-    return render(
-        request,
-        "certificates/new.html",
-        {
-            "form": form,
-            "committee": committee,
-            "committees": committees,
-            "q": q,
-            "results": results,
-            "item": item,
-            "entry": entry,
-            "unlisted": entry is not None and entry.list_kind != "positive",
-        },
-    )
-
-
 # The decision screen ------------------------------------------------------------------
 
 
@@ -364,8 +208,8 @@ def _forms(req: CertificateRequest, decision: dict) -> dict[str, Any]:
         "commitment": CommitmentForm(
             prefix="commitment",
             initial={
-                "notification": commitments.default_notification(req),
-                "commitment": commitments.default_commitment(req),
+                "notification": services.default_notification(req),
+                "commitment": services.default_commitment(req),
             }
             if req.status == Status.RECEIVED and decision.get("commitment_available")
             else None,
@@ -558,7 +402,7 @@ def _ops(
         ),
         "commitment": (
             CommitmentForm,
-            lambda req, v: commitments.commitment_record(
+            lambda req, v: services.commitment_record(
                 actor=user,
                 request_id=req.pk,
                 signature=v["signature_file"],
@@ -596,168 +440,3 @@ def action(request, pk: int, op: str):
             return redirect(reverse("certificates:detail", args=[req.pk]) + f"#{op}")
     req = _request_or_404(request.user, pk)  # as it stands after the refusal
     return _detail_page(request, req, bound=(op, form))
-
-
-# Files ---------------------------------------------------------------------------------
-
-
-@login_required
-def document(request, pk: int, kind: str):
-    """The certificate, the refusal notice or the commitment (printable PDF); the
-    notification form to print and sign while the commitment route is open."""
-    req = _request_or_404(request.user, pk)
-    if kind == "commitment-form":
-        if not commitments.commitment_allowed(req):
-            raise Http404
-        return FileResponse(
-            io.BytesIO(commitments.notification_pdf(req)),
-            content_type="application/pdf",
-            filename=f"{req.tracking_code}-commitment.pdf",
-        )
-    if kind == "commitment":
-        commitment = getattr(req, "commitment", None)
-        if commitment is None:
-            raise Http404
-        return _file(commitment.pdf, f"{commitment.number}.pdf", "application/pdf")
-    # An issued electronic certificate is served signed (esign); otherwise as approved.
-    certificate = electronic.issued_file(req.serial) or req.certificate_pdf
-    field = {"certificate": certificate, "notice": req.refusal_notice}.get(kind)
-    if not field:
-        raise Http404
-    name = f"{req.serial if kind == 'certificate' else req.refusal_notice_no}.pdf"
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, content_type="application/pdf", filename=name)
-
-
-def _file(field, name: str, content_type: str | None = None):
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, content_type=content_type, filename=name)
-
-
-@login_required
-def commitment_signature(request, pk: int):
-    """The resident's signature of the commitment (drawn PNG or scanned page)."""
-    req = _request_or_404(request.user, pk)
-    commitment = getattr(req, "commitment", None)
-    if commitment is None:
-        raise Http404
-    return _file(commitment.signature, commitment.signature_name)
-
-
-@login_required
-def attachment(request, pk: int, attachment_id: int):
-    req = _request_or_404(request.user, pk)
-    found = Attachment.objects.filter(request=req, pk=attachment_id).first()
-    if found is None:
-        raise Http404
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=found.name)
-
-
-# The jurisdiction's switch (REQ-039) ------------------------------------------------------
-
-
-@login_required
-def settings_page(request):
-    user = request.user
-    if not policy.can(user, CONFIGURE):
-        raise PermissionDenied
-    divisions = list(
-        Division.objects.filter(level__lte=Level.TOWNSHIP)
-        .in_scope_of(user, CONFIGURE)
-        .order_by("code")[:500]
-    )
-    form = SettingForm(
-        request.POST or None,
-        divisions=divisions,
-        initial={"negative_exception_enabled": True},
-    )
-    if request.method == "POST" and form.is_valid():
-        v = form.cleaned_data
-        try:
-            services.jurisdiction_setting_set(
-                actor=user,
-                division_code=v["division"],
-                negative_exception_enabled=v["negative_exception_enabled"],
-                note=v["note"],
-            )
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
-            show_error(form, exc, CODE_FIELDS)
-        else:
-            messages.success(request, _("已保存辖区设置"))
-            return redirect("certificates:settings")
-    settings_list = JurisdictionSetting.objects.visible_to(user).select_related(
-        "division", "updated_by"
-    )
-    return render(
-        request,
-        "certificates/settings.html",
-        {"form": form, "settings": settings_list},
-    )
-
-
-# The resident's status page (no login) -------------------------------------------------
-
-
-def _throttled(request) -> bool:
-    address = request.META.get("REMOTE_ADDR", "")
-    minute = int(clock.now().timestamp() // 60)
-    key = f"certificates:status:{address}:{minute}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > STATUS_RATE_PER_MINUTE
-
-
-def status(request, code: str | None = None):
-    if _throttled(request):
-        response = render(
-            request,
-            "core/http_error.html",
-            {
-                "title": _("请求过于频繁"),
-                "message": _("查询过于频繁，请一分钟后再试。"),
-            },
-            status=429,
-        )
-        response["Retry-After"] = "60"
-        return response
-    form = StatusForm(request.GET or None)
-    if code is None and form.is_valid():
-        wanted = form.cleaned_data["code"].strip()
-        if TRACKING_CODE.fullmatch(wanted):
-            return redirect("certificates:status", code=wanted)
-        code = wanted  # cannot exist: shown as not found
-    req = selectors.by_tracking_code(code) if code else None
-    context: dict[str, Any] = {"form": form, "code": code, "req": req}
-    if req is not None:
-        decision = selectors.decision_shown(req)
-        context.update(
-            name=masking.mask_name(req.resident_name),
-            route=req.refusal_route or decision.get("route", ""),
-            department=req.refusal_department
-            or "、".join(decision.get("departments", [])),
-            overdue=req.is_open and req.due_on and req.due_on < clock.today(),
-        )
-    response = render(
-        request,
-        "certificates/status.html",
-        context,
-        status=404 if code and not req else 200,
-    )
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response

@@ -1,0 +1,45 @@
+"""The documents of a certificate case, as PDF: the certificate (`certificate`), the
+refusal notice (`refusal`) and the notification-commitment form (`commitment`), on the
+page they share (`page`).
+
+Everything here is a pure function of a plain dataclass: no database, no clock. The same
+input gives the same bytes (ReportLab's invariant mode; the font from yinzheng.core.pdf),
+because the approval binds the SHA-256 of the rendered certificate (design §3): what is
+sealed is exactly what was approved. The documents are legal texts in Chinese, so they
+are rendered in zh-hans whatever the language of the request.
+
+Callers import from the package (`documents.render_certificate(...)`).
+"""
+
+from .certificate import (
+    PLACEHOLDERS,
+    CertificateDoc,
+    certificate_paragraphs,
+    fill_template,
+    render_certificate,
+    seal_position,
+    template_values,
+    uses_placeholders,
+)
+from .commitment import CommitmentDoc, render_commitment
+from .page import MARGIN_MM, QR_SIZE_MM, SEAL_DIAMETER_MM, cn_date
+from .refusal import RefusalDoc, render_refusal
+
+__all__ = [
+    "MARGIN_MM",
+    "PLACEHOLDERS",
+    "QR_SIZE_MM",
+    "SEAL_DIAMETER_MM",
+    "CertificateDoc",
+    "CommitmentDoc",
+    "RefusalDoc",
+    "certificate_paragraphs",
+    "cn_date",
+    "fill_template",
+    "render_certificate",
+    "render_commitment",
+    "render_refusal",
+    "seal_position",
+    "template_values",
+    "uses_placeholders",
+]

@@ -1,0 +1,299 @@
+"""The certificate (REQ-047), laid out from the item's template (式样) in force on the day
+of issue, or from the default layout: serial top right, title, the certified content,
+特此证明, the committee and the date bottom right under the seal (the drawn red seal
+when issued electronically, a dashed circle for the stamp when printed), and a footer
+with the catalogue version and the square of the verification QR.
+
+A template with placeholders (`PLACEHOLDERS`) is filled in; one without any is a sample
+for people to read, and the default wording is used then. `seal_position` tells esign
+where the seal sits, so the electronic seal's signature lies exactly over the drawn one.
+The approval binds the SHA-256 of the rendered PDF, so the rendering is a pure function
+of `CertificateDoc`: no database, no clock, the same bytes for the same input.
+"""
+
+import datetime
+import io
+import re
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from yinzheng.core.seal_image import draw_seal
+
+from .page import (
+    GREY,
+    LIGHT,
+    MARGIN_MM,
+    QR_SIZE_MM,
+    SEAL_DIAMETER_MM,
+    _canvas,
+    _number,
+    _p,
+    _styles,
+    _watermark,
+    cn_date,
+)
+
+
+@dataclass(frozen=True)
+class CertificateDoc:
+    serial: str  # e.g. "620725101001-2026-000123"
+    committee_name: str  # e.g. "清泉镇城关村村民委员会"
+    committee_code: str
+    title: str  # the item's name, e.g. "居住证明"
+    body: str  # the certified content (may contain newlines)
+    resident_name: str  # printed in full on the certificate itself
+    id_number_masked: str  # e.g. "620725********1234"
+    requiring_unit: str  # 需要单位 (may be "")
+    purpose: str  # 用途
+    issue_date: datetime.date
+    template_text: str = ""  # the item's 式样 (guide.certificate_format)
+    catalogue_version: str = ""  # e.g. "山丹县出具证明事项清单 v3"
+    electronic: bool = False  # True: draw the seal; False: leave a stamp box
+    sample: bool = False  # demo data: a visible "示例" watermark
+    qr_payload: str | None = None  # None: the reserved QR square stays empty
+
+
+PLACEHOLDERS = (
+    "resident_name",
+    "id_number",
+    "body",
+    "purpose",
+    "requiring_unit",
+    "committee_name",
+    "date",
+)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def template_values(doc: CertificateDoc) -> dict[str, str]:
+    return {
+        "resident_name": doc.resident_name,
+        "id_number": doc.id_number_masked,
+        "body": doc.body.strip(),
+        "purpose": doc.purpose,
+        "requiring_unit": doc.requiring_unit,
+        "committee_name": doc.committee_name,
+        "date": cn_date(doc.issue_date),
+    }
+
+
+def fill_template(template: str, values: dict[str, str]) -> str:
+    """Substitute {name} for the names given; any other brace stays as it is."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def uses_placeholders(template: str) -> bool:
+    return any(m.group(1) in PLACEHOLDERS for m in _PLACEHOLDER.finditer(template))
+
+
+def certificate_paragraphs(doc: CertificateDoc) -> list[tuple[str, bool]]:
+    """The text of the certificate under its title: (paragraph, indented) pairs.
+
+    A template with placeholders is filled in, line by line. A template without any is
+    a sample for people to read (「兹证明某某……」), not a form: the default wording is
+    used then, as when there is no template.
+    """
+    with translation.override("zh-hans"):
+        return _certificate_paragraphs(doc)
+
+
+def _certificate_paragraphs(doc: CertificateDoc) -> list[tuple[str, bool]]:
+    if doc.template_text.strip() and uses_placeholders(doc.template_text):
+        text = fill_template(doc.template_text, template_values(doc))
+        return [
+            (line.strip(), True) for line in text.strip().splitlines() if line.strip()
+        ]
+    paragraphs: list[tuple[str, bool]] = []
+    if doc.requiring_unit.strip():
+        paragraphs.append((f"{doc.requiring_unit.strip()}：", False))
+    lines = [line.strip() for line in doc.body.strip().splitlines() if line.strip()]
+    closing = _("特此证明。")
+    if lines and lines[-1].rstrip("。").endswith(closing.rstrip("。")):
+        # The closing comes last, after the purpose: take it off the body.
+        last = lines.pop().rstrip("。").removesuffix(closing.rstrip("。")).strip()
+        if last:
+            lines.append(last)
+    lead = _("兹证明")
+    first = lines[0] if lines else ""
+    if doc.resident_name and doc.resident_name not in doc.body:
+        first = first.removeprefix(lead)
+        who = _("%(name)s（公民身份号码：%(id)s）") % {
+            "name": doc.resident_name,
+            "id": doc.id_number_masked,
+        }
+        first = who + first
+    if not first.startswith(lead):
+        first = lead + first
+    paragraphs.append((first, True))
+    paragraphs.extend((line, True) for line in lines[1:])
+    if doc.purpose.strip():
+        paragraphs.append(
+            (_("用途：%(purpose)s") % {"purpose": doc.purpose.strip()}, True)
+        )
+    paragraphs.append((closing, True))
+    return paragraphs
+
+
+def render_certificate(doc: CertificateDoc) -> bytes:
+    with translation.override("zh-hans"):
+        return _render_certificate(doc)
+
+
+def _layout(c, doc: CertificateDoc, font: str, st: dict):
+    """The certified text in its frame, shrunk if need be so that the certificate stays
+    one page, and where the 落款 goes: (frame, used height, top, name_y, centre x)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import KeepInFrame
+
+    w, h = A4
+    margin = MARGIN_MM * mm
+    seal_r = SEAL_DIAMETER_MM / 2 * mm
+    footer_top = margin + QR_SIZE_MM * mm + 5 * mm
+    lowest_name = footer_top + 2 * mm + seal_r + 3 * mm  # the seal clears the footer
+    top = h - 58 * mm
+    flow = [
+        _p(text, st["body"] if indented else st["flush"])
+        for text, indented in _certificate_paragraphs(doc)
+    ]
+    frame = KeepInFrame(
+        w - 2 * margin, top - lowest_name - 20 * mm, flow, mode="shrink"
+    )
+    used = frame.wrapOn(c, w - 2 * margin, top - lowest_name - 20 * mm)[1]
+    name_y = max(lowest_name, top - used - 20 * mm)
+    name_w = stringWidth(doc.committee_name, font, 14)
+    cx = min(w - margin - 40 * mm, w - margin - name_w / 2)
+    return frame, used, top, name_y, cx
+
+
+def seal_position(doc: CertificateDoc) -> tuple[float, float, float]:
+    """Centre x, centre y and diameter of the seal on the page, in points: where the
+    drawn seal or the stamp box is, and where esign puts the electronic seal's
+    signature appearance."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from yinzheng.core.pdf import cjk_font
+
+    with translation.override("zh-hans"):
+        font = cjk_font()
+        _frame, _used, _top, name_y, cx = _layout(
+            Canvas(io.BytesIO()), doc, font, _styles(font)
+        )
+    return cx, name_y - 3 * mm, SEAL_DIAMETER_MM * mm
+
+
+def _render_certificate(doc: CertificateDoc) -> bytes:
+    from reportlab.lib.colors import HexColor, black
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    from yinzheng.core.pdf import cjk_font
+
+    font = cjk_font()
+    st = _styles(font)
+    w, h = A4
+    margin = MARGIN_MM * mm
+    seal_r = SEAL_DIAMETER_MM / 2 * mm
+    footer_top = margin + QR_SIZE_MM * mm + 5 * mm
+    buf = io.BytesIO()
+    title = doc.title.strip() or _("证明")
+    c = _canvas(buf, title=f"{title} {doc.serial}", author=doc.committee_name)
+    if doc.sample:
+        _watermark(c, font)
+
+    _number(c, font, _("编号：%(serial)s") % {"serial": doc.serial})
+    c.setFont(font, 22)
+    c.drawCentredString(w / 2, h - 45 * mm, title)
+
+    frame, used, top, name_y, cx = _layout(c, doc, font, st)
+    frame.drawOn(c, margin, top - used)
+
+    # 落款: committee and date, right of centre; the seal sits over them.
+    date_y = name_y - 10 * mm
+    date_text = cn_date(doc.issue_date)
+    c.setFillColor(black)
+    c.setFont(font, 14)
+    c.drawCentredString(cx, name_y, doc.committee_name)
+    c.drawCentredString(cx, date_y, date_text)
+    cy = name_y - 3 * mm
+    if doc.electronic:
+        draw_seal(
+            c,
+            committee_name=doc.committee_name,
+            cx=cx,
+            cy=cy,
+            diameter=SEAL_DIAMETER_MM * mm,
+            font_name=font,
+        )
+    else:
+        c.saveState()
+        c.setStrokeColor(HexColor(LIGHT))
+        c.setFillColor(HexColor(LIGHT))
+        c.setLineWidth(0.8)
+        c.setDash(4, 3)
+        c.circle(cx, cy, seal_r, stroke=1, fill=0)
+        c.setFont(font, 9)
+        c.drawCentredString(cx, cy + seal_r - 8 * mm, _("盖章处"))
+        c.restoreState()
+
+    # Footer: the reserved QR square, how to verify, the catalogue version.
+    c.saveState()
+    c.setStrokeColor(HexColor("#CCCCCC"))
+    c.setLineWidth(0.5)
+    c.line(margin, footer_top, w - margin, footer_top)
+    qr = QR_SIZE_MM * mm
+    if doc.qr_payload:
+        _draw_qr(c, doc.qr_payload, margin, margin, qr)
+    else:
+        c.setStrokeColor(HexColor(LIGHT))
+        c.setDash(2, 2)
+        c.rect(margin, margin, qr, qr, stroke=1, fill=0)
+    c.setFillColor(HexColor(GREY))
+    text_x = margin + qr + 4 * mm
+    c.setFont(font, 9)
+    c.drawString(text_x, margin + qr - 6 * mm, _("本证明可扫描二维码核验"))
+    lines = [_("出具单位代码：%(code)s") % {"code": doc.committee_code}]
+    if doc.catalogue_version:
+        lines.append(_("清单版本：%(version)s") % {"version": doc.catalogue_version})
+    for i, line in enumerate(lines):
+        c.drawString(text_x, margin + qr - 12 * mm - i * 5 * mm, line)
+    c.restoreState()
+
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _draw_qr(c, payload: str, x: float, y: float, size: float) -> None:
+    """The QR code as one filled path of its dark modules (segno computes the matrix,
+    error correction M, with the standard four-module quiet zone inside `size`)."""
+    import segno
+
+    qr = segno.make_qr(payload, error="m", boost_error=False)
+    matrix = [list(row) for row in qr.matrix]
+    count = len(matrix) + 8  # quiet zone of 4 modules on each side
+    module = size / count
+    path = c.beginPath()
+    for r, row in enumerate(matrix):
+        col = 0
+        while col < len(row):
+            if row[col]:
+                start = col
+                while col < len(row) and row[col]:
+                    col += 1
+                path.rect(
+                    x + (start + 4) * module,
+                    y + size - (r + 5) * module,
+                    (col - start) * module,
+                    module,
+                )
+            else:
+                col += 1
+    c.saveState()
+    c.setFillColorRGB(0, 0, 0)
+    c.drawPath(path, stroke=0, fill=1)
+    c.restoreState()

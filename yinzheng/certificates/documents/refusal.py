@@ -1,0 +1,133 @@
+"""The refusal notice (不予出具证明告知书, REQ-036, REQ-049): the reasons with their REQ
+ids, the route (办事途径) and the responsible department in a box, and the basis. A
+notice without a route or a department cannot be made (ValueError, as soon as the
+`RefusalDoc` is built): no refusal is a dead end.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .page import (
+    LIGHT,
+    _canvas,
+    _flow_page,
+    _number,
+    _p,
+    _signature,
+    _styles,
+    _watermark,
+    cn_date,
+)
+
+
+@dataclass(frozen=True)
+class RefusalDoc:
+    notice_no: str
+    committee_name: str
+    committee_code: str
+    resident_name: str
+    item_name: str
+    request_date: datetime.date
+    notice_date: datetime.date
+    reasons: list[tuple[str, str]]  # (REQ id, reason text)
+    route: str  # 办事途径: never empty (REQ-049)
+    responsible_department: str  # never empty (REQ-049)
+    basis: str  # e.g. "《不应由基层群众性自治组织出具证明事项清单（第一批）》第10项"
+    sample: bool = False
+
+    def __post_init__(self) -> None:
+        _check_refusal(self)
+
+
+def render_refusal(doc: RefusalDoc) -> bytes:
+    _check_refusal(doc)
+    with translation.override("zh-hans"):
+        return _render_refusal(doc)
+
+
+def _check_refusal(doc: RefusalDoc) -> None:
+    # REQ-049: no dead ends, every refusal names where to go and who is responsible.
+    if not (doc.route or "").strip():
+        raise ValueError("REQ-049: a refusal notice needs the route (办事途径)")
+    if not (doc.responsible_department or "").strip():
+        raise ValueError("REQ-049: a refusal notice needs the responsible department")
+
+
+def _render_refusal(doc: RefusalDoc) -> bytes:
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    from yinzheng.core.pdf import cjk_font
+
+    font = cjk_font()
+    st = _styles(font)
+    _w, h = A4
+    buf = io.BytesIO()
+    title = _("不予出具证明告知书")
+    c = _canvas(buf, title=f"{title} {doc.notice_no}", author=doc.committee_name)
+    if doc.sample:
+        _watermark(c, font)
+    _number(c, font, _("编号：%(no)s") % {"no": doc.notice_no})
+
+    flow: list = [_p(title, st["title"]), Spacer(1, 10 * mm)]
+    flow.append(_p(f"{doc.resident_name}：", st["flush"]))
+    asked = _("您于%(date)s申请出具“%(item)s”。经审查，本委员会依法不予出具") % {
+        "date": cn_date(doc.request_date),
+        "item": doc.item_name,
+    }
+    flow.append(_p(asked + (_("，理由如下：") if doc.reasons else "。"), st["body"]))
+    for i, (req, reason) in enumerate(doc.reasons, 1):
+        flow.append(
+            Paragraph(
+                f"{i}. {escape(reason)}"
+                f' <font size="8" color="{LIGHT}">{escape(req)}</font>',
+                st["body"],
+            )
+        )
+    flow += [Spacer(1, 4 * mm), _p(_("您可以通过以下途径办理："), st["body"])]
+    box = Table(
+        [
+            [_p(_("办事途径"), st["cell"]), _p(doc.route.strip(), st["cell"])],
+            [
+                _p(_("责任部门"), st["cell"]),
+                _p(doc.responsible_department.strip(), st["cell"]),
+            ],
+        ],
+        colWidths=[28 * mm, None],
+    )
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.0, HexColor("#333333")),
+                ("INNERGRID", (0, 0), (-1, -1), 0.4, HexColor("#999999")),
+                ("BACKGROUND", (0, 0), (0, -1), HexColor("#F0F0F0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
+    flow += [box, Spacer(1, 4 * mm)]
+    if doc.basis.strip():
+        flow.append(_p(_("依据：%(basis)s") % {"basis": doc.basis.strip()}, st["body"]))
+    flow.append(
+        _p(
+            _(
+                "如对本告知有异议，可向所在乡镇人民政府（街道办事处）或县级人民政府"
+                "民政部门反映。"
+            ),
+            st["body"],
+        )
+    )
+    flow += _signature(doc.committee_name, doc.notice_date, st)
+    _flow_page(c, flow, top=h - 30 * mm)
+    c.showPage()
+    c.save()
+    return buf.getvalue()

@@ -1,0 +1,208 @@
+"""How a request ends without a certificate, and how an issued one is annulled
+(REQ-032, REQ-036, REQ-043, REQ-049).
+
+    received ─┬─▶ refused / withdrawn ◀─ verified, approved
+              └─▶ transferred (a Party matter)
+    issued ─head─▶ annulled                               (all final)
+
+Refusing (`request_refuse`) makes the refusal notice (documents.render_refusal) with the
+route, the responsible department and the basis; a negative item brings its own, any
+other refusal must be given them (REQ-049). The resident may withdraw the request
+(`request_withdraw`); a Party matter goes to the community (village) Party organisation
+and nothing is sealed (`request_transfer`, REQ-043). An open sealing request is
+withdrawn with the request; a serial once given stays with it, void, and is never given
+again. An issued certificate found wrong is annulled by the head (`request_annul`): the
+register entry stays, as it records a sealing that happened, and an electronic
+certificate's verification says "withdrawn" from then on.
+"""
+
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.core import clock
+from yinzheng.core.errors import Conflict, InvalidInput
+from yinzheng.core.transitions import move_to
+from yinzheng.ledger import audit
+from yinzheng.seals import services as sealing
+from yinzheng.seals.choices import UseStatus
+
+from .. import documents, rules, selectors
+from ..choices import Outcome, Status
+from ..models import CertificateRequest
+from .common import FIELDS, HANDLE, _lock, _require_status, _text
+from .serials import refusal_notice_no
+
+# Reasons of a decision that explain a refusal (on the notice, REQ-036, REQ-049).
+REFUSAL_REASON_CODES = frozenset(
+    {
+        "negative_list",
+        "no_legal_basis",
+        "liability_bearing",
+        "beyond_seal_scope",
+        "consultation_not_agreed",
+        "item_exception",
+        "exception_switched_off",
+    }
+)
+
+
+def _close_usage(req: CertificateRequest, *, actor: Any, reason: str) -> None:
+    """Withdraw the open sealing request of a request that ends unsealed."""
+    if req.usage_id is None:
+        return
+    if req.usage.status in (
+        UseStatus.SUBMITTED,
+        UseStatus.REVIEWED,
+        UseStatus.APPROVED,
+    ):
+        sealing.usage_withdraw(actor=actor, usage_id=req.usage_id, reason=reason)
+
+
+def _item_basis(req: CertificateRequest, decision: rules.Decision) -> str:
+    if decision.intake_class == "negative":
+        return _("列入《%(list)s》的“%(item)s”") % {
+            "list": req.list_title or _("负面清单"),
+            "item": req.item_name,
+        }
+    if decision.outcome == Outcome.NOT_ISSUED:
+        return _("该证明无法律法规依据，未列入国务院保留证明事项清单")
+    return ""
+
+
+@transaction.atomic
+def request_refuse(
+    *,
+    actor: Any,
+    request_id: int,
+    reason: str,
+    route: str = "",
+    department: str = "",
+    basis: str = "",
+) -> CertificateRequest:
+    """Refuse, with the refusal notice for the resident (不予出具告知书).
+
+    A reason is always required (REQ-032). A negative-list item brings its route and
+    responsible department (REQ-036); any other refusal must be given both (REQ-049).
+    An open sealing request is withdrawn, a serial already given becomes void.
+    """
+    req = _lock(request_id)
+    policy.require(actor, HANDLE, req)
+    _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
+    reason = _text(reason, _("不予出具的理由"), "reason_required", 4000)
+    decision = selectors.decision_for(req)
+    route, department = (route or "").strip(), (department or "").strip()
+    if req.list_kind == "negative":
+        route = route or decision.route
+        department = department or decision.department
+    if not route:
+        raise InvalidInput(_("请填写办事途径（REQ-049）"), code="route_required")
+    if not department:
+        raise InvalidInput(_("请填写办理部门（REQ-049）"), code="department_required")
+    basis = (basis or "").strip() or _item_basis(req, decision)
+    now = clock.now()
+    on = timezone.localtime(now).date()
+    notice_no = refusal_notice_no(req.committee_id, on.year)
+    reasons = [("REQ-032", reason)] + [
+        (r.req, r.message) for r in decision.reasons if r.code in REFUSAL_REASON_CODES
+    ]
+    pdf = documents.render_refusal(
+        documents.RefusalDoc(
+            notice_no=notice_no,
+            committee_name=req.committee.name,
+            committee_code=req.committee_id,
+            resident_name=req.resident_name,
+            item_name=req.item_name,
+            request_date=timezone.localtime(req.received_at).date(),
+            notice_date=on,
+            reasons=reasons,
+            route=route,
+            responsible_department=department,
+            basis=basis,
+            sample=req.sample,
+        )
+    )
+    _close_usage(req, actor=actor, reason=_("不予出具：%s") % reason[:200])
+    with audit.recorded(
+        actor=actor, event="certificate_request.refused", subject=req, fields=FIELDS
+    ):
+        req.refused_by, req.refused_at = actor, now
+        req.refusal_reason, req.refusal_route = reason, route
+        req.refusal_department, req.refusal_basis = department[:300], basis
+        req.refusal_notice_no = notice_no
+        req.refusal_notice.save(f"{notice_no}.pdf", ContentFile(pdf), save=False)
+        req.save(update_fields=["refusal_notice"])  # files stay out of the audit
+        req.serial_void = bool(req.serial)
+        move_to(req, Status.REFUSED)
+    return req
+
+
+@transaction.atomic
+def request_withdraw(*, actor: Any, request_id: int, reason: str) -> CertificateRequest:
+    """The resident withdraws the request (final); a serial given becomes void."""
+    req = _lock(request_id)
+    policy.require(actor, HANDLE, req)
+    _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
+    reason = _text(reason, _("撤回原因"), "reason_required", 2000)
+    _close_usage(req, actor=actor, reason=_("申请人撤回：%s") % reason[:200])
+    with audit.recorded(
+        actor=actor, event="certificate_request.withdrawn", subject=req, fields=FIELDS
+    ):
+        req.closed_by, req.closed_at, req.closing_note = actor, clock.now(), reason
+        req.serial_void = bool(req.serial)
+        move_to(req, Status.WITHDRAWN)
+    return req
+
+
+@transaction.atomic
+def request_annul(*, actor: Any, request_id: int, reason: str) -> CertificateRequest:
+    """Annul an issued certificate that proves wrong (出具后作废): the head, with the
+    reason. The register entry stays — it records a sealing that happened; an
+    electronic certificate's verification says "withdrawn" from now on (esign)."""
+    req = _lock(request_id)
+    policy.require(actor, "certificate.approve", req)
+    _require_status(req, Status.ISSUED)
+    reason = _text(reason, _("作废原因"), "reason_required", 2000)
+    from yinzheng.esign.models import SignedDocument
+    from yinzheng.esign.services import document_withdraw
+
+    if SignedDocument.objects.filter(
+        serial=req.serial, signed_at__isnull=False, withdrawn_at__isnull=True
+    ).exists():
+        document_withdraw(actor=actor, serial=req.serial, reason=reason)
+    with audit.recorded(
+        actor=actor, event="certificate_request.annulled", subject=req, fields=FIELDS
+    ):
+        req.closed_by, req.closed_at, req.closing_note = actor, clock.now(), reason
+        move_to(req, Status.ANNULLED)
+    return req
+
+
+@transaction.atomic
+def request_transfer(
+    *, actor: Any, request_id: int, note: str = ""
+) -> CertificateRequest:
+    """Hand a Party matter to the community (village) Party organisation (REQ-043);
+    nothing is sealed."""
+    req = _lock(request_id)
+    policy.require(actor, HANDLE, req)
+    _require_status(req, Status.RECEIVED)
+    decision = selectors.decision_for(req)
+    if decision.outcome != Outcome.TRANSFER_PARTY:
+        raise Conflict(
+            _("只有涉及党组织、党员的证明转交党组织办理"), code="not_party_matter"
+        )
+    with audit.recorded(
+        actor=actor,
+        event="certificate_request.transferred",
+        subject=req,
+        fields=FIELDS,
+    ):
+        req.closed_by, req.closed_at = actor, clock.now()
+        req.closing_note = (note or "").strip() or decision.route
+        move_to(req, Status.TRANSFERRED)
+    return req

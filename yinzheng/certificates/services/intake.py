@@ -1,0 +1,317 @@
+"""Intake: a request taken in and decided at once (REQ-031), the materials kept with it
+(REQ-038), and the report of a unit that demands an unlisted certificate (REQ-016).
+
+`request_create` records the resident (the ID number validated with python-stdnum and
+kept only here, masked everywhere else), the item found by the lookup, what the
+certificate is for and which unit demands it, and the facts; it runs `rules.decide()`
+on the committee's effective catalogue and keeps the decision and the list versions it
+used (REQ-031, REQ-047). A complex item gets its due date in working days by the
+official calendar (REQ-045, DIV-13). The tracking code of the resident's status page is
+drawn here, unguessable. Materials are added while the request is open
+(`request_attach`). A unit demanding an item the positive list does not name can be
+reported (`demand_report`, REQ-016); the supervision work turns these into complaint
+cases (REQ-089).
+"""
+
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from yinzheng.accounts import policy
+from yinzheng.catalogue.models import Item
+from yinzheng.core import clock, masking, workdays
+from yinzheng.core.codes import Level
+from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.files import upload_sha256
+from yinzheng.divisions.models import Division
+from yinzheng.ledger import audit
+
+from .. import rules, selectors
+from ..models import CATEGORY_CHOICES, Attachment, CertificateRequest, DemandReport
+from .common import FIELDS, HANDLE, _lock, _text
+
+PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+TRACKING_BYTES = 12  # secrets.token_urlsafe: 16 characters, 96 bits
+
+
+def validate_id_number(value: str) -> str:
+    """The 18-digit 公民身份号码, checksum included (python-stdnum cn.ric)."""
+    value = (value or "").strip().upper()
+    try:
+        return ric.validate(value)
+    except StdnumError as exc:
+        raise InvalidInput(
+            _("公民身份号码无效：请核对号码位数、出生日期和校验位"),
+            code="id_number_invalid",
+        ) from exc
+
+
+def _uploads(files: Iterable[Any]) -> list[tuple[str, ContentFile | UploadedFile, int]]:
+    out = []
+    for f in files:
+        if isinstance(f, tuple):
+            name, data = f
+            upload: Any = ContentFile(data, name=name)
+            size = len(data)
+        else:
+            upload, name, size = f, f.name, f.size
+        if not size:
+            raise InvalidInput(_("上传的材料是空文件"), code="attachment_empty")
+        if size > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(_("单个材料不能超过 20 MB"), code="attachment_too_large")
+        out.append((str(name)[-200:], upload, size))
+    return out
+
+
+def _save_attachment(
+    req: CertificateRequest, *, actor: Any, name: str, upload: Any, size: int
+) -> Attachment:
+    sha256 = upload_sha256(upload)
+    attachment = Attachment(
+        request=req,
+        name=name,
+        sha256=sha256,
+        size=size,
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor: Any,
+    committee_code: str,
+    resident_name: str,
+    id_number: str,
+    phone: str,
+    purpose: str,
+    requiring_unit: str,
+    facts: str,
+    item_key: str | None = None,
+    item_text: str = "",
+    category: str = "C2",
+    copies: int = 1,
+    electronic: bool = False,
+    public_interest: bool = False,
+    party_related: bool = False,
+    legal_risk: bool = False,
+    carries_liability: bool = False,
+    exception_claimed: str = "",
+    attachments: Iterable[Any] = (),
+    sample: bool = False,
+) -> CertificateRequest:
+    """Take a request in and decide on it (REQ-031); returns the saved request."""
+    committee = Division.objects.filter(
+        code=committee_code, level=Level.COMMITTEE
+    ).first()
+    if committee is None:
+        raise NotFound(_("村（居）委会不存在"), code="committee_not_found")
+    policy.require(actor, HANDLE, committee)
+    if not committee.is_active:
+        raise Conflict(_("该村（居）委会已合并或撤销"), code="committee_inactive")
+    resident_name = _text(resident_name, _("申请人姓名"), "resident_name_required", 50)
+    id_number = validate_id_number(id_number)
+    phone = (phone or "").strip()
+    if not PHONE.match(phone):
+        raise InvalidInput(_("请填写正确的联系电话"), code="phone_invalid")
+    purpose = _text(purpose, _("用途"), "purpose_required", 300)
+    requiring_unit = _text(
+        requiring_unit, _("需要单位"), "requiring_unit_required", 200
+    )
+    facts = _text(facts, _("拟证明的事实"), "facts_required", 4000)
+    item = None
+    if item_key:
+        item = Item.objects.filter(key=item_key).first()
+        if item is None:
+            raise NotFound(_("证明事项不存在"), code="item_not_found")
+    item_text = (item_text or "").strip() or (item.name if item else "")
+    item_text = _text(item_text, _("申请的证明"), "item_required", 200)
+    if category not in dict(CATEGORY_CHOICES):
+        raise InvalidInput(_("请选择证明类用印类别"), code="category_invalid")
+    if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= 99:
+        raise InvalidInput(_("份数须为 1 至 99"), code="copies_invalid")
+    exception_claimed = (exception_claimed or "").strip()
+    if exception_claimed and (item is None or exception_claimed not in item.exceptions):
+        raise InvalidInput(
+            _("所选除外情形不属于该证明事项"), code="exception_unknown"
+        )  # REQ-008
+    uploads = _uploads(attachments)
+    now = clock.now()
+    on = timezone.localtime(now).date()
+    entry = selectors.catalogue_entry(item, committee.code, on)
+    req = CertificateRequest(
+        committee=committee,
+        tracking_code=_tracking_code(),
+        resident_name=resident_name,
+        id_number=id_number,
+        phone=phone,
+        item=item,
+        item_text=item_text,
+        purpose=purpose,
+        requiring_unit=requiring_unit,
+        facts=facts,
+        category=category,
+        copies=copies,
+        electronic=bool(electronic),
+        public_interest=bool(public_interest),
+        party_related=bool(party_related),
+        legal_risk=bool(legal_risk),
+        carries_liability=bool(carries_liability),
+        exception_claimed=exception_claimed,
+        list_kind=entry.list_kind,
+        list_title=entry.list_title,
+        sample=sample,
+        received_by=actor,
+        received_at=now,
+    )
+    item_facts = selectors.request_item_facts(req)
+    decision = rules.decide(
+        item_facts,
+        rules.RequestFacts(
+            committee_name=committee.name,
+            requiring_unit=requiring_unit,
+            public_interest=req.public_interest,
+            party_related=req.party_related,
+            legal_risk=req.legal_risk,
+            carries_liability=req.carries_liability,
+            exception_claimed=exception_claimed,
+            negative_exception_enabled=selectors.negative_exception_enabled(
+                committee.code
+            ),
+        ),
+    )
+    req.intake_class = decision.intake_class
+    req.outcome = decision.outcome
+    req.decision = decision.as_dict()
+    req.complexity = item_facts.complexity
+    req.time_limit_days = item_facts.time_limit_days
+    if item_facts.complexity == "complex" and item_facts.time_limit_days:
+        # REQ-045: the due date in working days by the official calendar.
+        req.due_on = workdays.add_working_days(on, item_facts.time_limit_days)
+    req.save()
+    req.catalogue_versions.set(entry.version_ids)
+    for name, upload, size in uploads:
+        _save_attachment(req, actor=actor, name=name, upload=upload, size=size)
+    audit.record(
+        actor=actor,
+        event="certificate_request.received",
+        subject=req,
+        after={
+            **audit.snapshot(req, FIELDS),
+            "resident": masking.mask_name(resident_name),
+            "id_number": masking.mask_id_number(id_number),
+            "item": item.key if item else None,
+            "item_text": item_text,
+            "requiring_unit": requiring_unit,
+            "purpose": purpose,
+            "catalogue_versions": list(entry.version_ids),
+            "attachments": [name for name, _u, _s in uploads],
+        },
+    )
+    return req
+
+
+def _tracking_code() -> str:
+    while True:
+        code = secrets.token_urlsafe(TRACKING_BYTES)
+        if not CertificateRequest.objects.filter(tracking_code=code).exists():
+            return code
+
+
+@transaction.atomic
+def request_attach(*, actor: Any, request_id: int, file: Any) -> Attachment:
+    """Add a material to an open request (REQ-038: kept with the case)."""
+    req = _lock(request_id)
+    policy.require(actor, HANDLE, req)
+    if not req.is_open:
+        raise Conflict(_("已办结的申请不能再添加材料"), code="request_closed")
+    [(name, upload, size)] = _uploads([file])
+    attachment = _save_attachment(req, actor=actor, name=name, upload=upload, size=size)
+    audit.record(
+        actor=actor,
+        event="certificate_request.attachment",
+        subject=req,
+        after={"name": name, "sha256": attachment.sha256, "size": size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def demand_report(
+    *,
+    actor: Any,
+    committee_code: str,
+    item_text: str,
+    demanding_organisation: str,
+    item_key: str | None = None,
+    request_id: int | None = None,
+    note: str = "",
+) -> DemandReport:
+    """Report a unit demanding a certificate the committee's positive list does not name
+    (REQ-016). The supervision work turns these into complaint cases (REQ-089)."""
+    committee = Division.objects.filter(
+        code=committee_code, level=Level.COMMITTEE
+    ).first()
+    if committee is None:
+        raise NotFound(_("村（居）委会不存在"), code="committee_not_found")
+    policy.require(actor, HANDLE, committee)
+    item = None
+    if item_key:
+        item = Item.objects.filter(key=item_key).first()
+        if item is None:
+            raise NotFound(_("证明事项不存在"), code="item_not_found")
+    req = None
+    if request_id is not None:
+        req = CertificateRequest.objects.filter(
+            pk=request_id, committee=committee
+        ).first()
+        if req is None:
+            raise NotFound(_("证明申请不存在"), code="request_not_found")
+        item = item or req.item
+    item_text = (
+        (item_text or "").strip()
+        or (item.name if item else "")
+        or (req.item_text if req else "")
+    )
+    report = DemandReport.objects.create(
+        committee=committee,
+        item=item,
+        item_text=_text(item_text, _("被要求的证明"), "item_required", 200),
+        demanding_organisation=_text(
+            demanding_organisation,
+            _("提出要求的部门或单位"),
+            "organisation_required",
+            200,
+        ),
+        request=req,
+        note=(note or "").strip(),
+        reported_by=actor,
+        reported_at=clock.now(),
+    )
+    audit.record(
+        actor=actor,
+        event="certificate.demand_reported",
+        subject=report,
+        after={
+            "item": item.key if item else None,
+            "item_text": report.item_text,
+            "demanding_organisation": report.demanding_organisation,
+            "request": req.pk if req else None,
+            "note": report.note,
+        },
+    )
+    return report

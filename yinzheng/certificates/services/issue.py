@@ -1,0 +1,273 @@
+"""Verify, approve, seal and issue: a certificate under the committee's seal (REQ-044,
+REQ-046, REQ-047, REQ-053–057, REQ-070–073).
+
+    received ─verify─▶ verified ─head approves─▶ approved ─custodian seals─▶ issued
+
+Every step asks `rules.decide()` again and goes on only when it says "issue". Sealing is
+the seal service's (seals.usage), called exactly so:
+
+- `request_verify` (clerk): records what was verified, how and by whom (REQ-046), gives
+  the next gap-free serial of the committee and year, renders the certificate PDF from
+  the item's template (documents.render_certificate), files a certificate-type
+  usage request with it (usage_request) and reviews it (usage_review, not blank).
+- `request_approve` (head): usage_approve, which binds the PDF's SHA-256.
+- `request_issue` (custodian): usage_seal, which checks separation of duties and a
+  usable seal and writes the certificate register entry; the request is ISSUED in the
+  same transaction, the PDF is its certificate.
+
+The seal is the committee's usable one (`choose_seal`: electronic first when electronic
+issue is asked, else physical); none usable is refused. An electronic seal puts its
+signed QR token into the PDF before the head sees it and signs the approved PDF at issue
+(`certificates.electronic`). The resident then confirms the register entry
+(`request_confirm`, REQ-073).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yinzheng.accounts import policy
+from yinzheng.catalogue.models import Guide
+from yinzheng.core import clock, masking
+from yinzheng.core.errors import Conflict, NotFound, StaleContent
+from yinzheng.core.files import stored_sha256
+from yinzheng.core.transitions import move_to
+from yinzheng.ledger import audit
+from yinzheng.registers import books as registers
+from yinzheng.seals import selectors as seal_selectors
+from yinzheng.seals import services as sealing
+from yinzheng.seals.choices import SealForm, SealStatus
+from yinzheng.seals.models import Seal
+
+from .. import documents, electronic, rules, selectors
+from ..choices import Outcome, Status
+from ..models import CertificateRequest
+from .common import (
+    APPROVE,
+    FIELDS,
+    HANDLE,
+    SEAL,
+    _digest,
+    _lock,
+    _require_status,
+    _text,
+)
+from .serials import certificate_serial
+
+
+class NotIssuable(Conflict):
+    code = "not_issuable"
+
+
+class NoUsableSeal(Conflict):
+    code = "no_usable_seal"
+
+
+def _require_issuable(req: CertificateRequest) -> rules.Decision:
+    decision = selectors.decision_for(req)
+    if not decision.may_issue:
+        if decision.missing:
+            message = _("尚不能出具，还缺少：%s") % "、".join(
+                m.label for m in decision.missing
+            )
+        else:
+            message = (
+                _("按出具规则，该申请不能出具：%s") % Outcome(decision.outcome).label
+            )
+        raise NotIssuable(message, detail=decision.as_dict())
+    return decision
+
+
+def choose_seal(committee_code: str, electronic: bool) -> Seal:
+    """The committee's usable seal: electronic first when the request asks for
+    electronic issue, else (and otherwise) a physical one; none usable is refused."""
+    forms = (
+        [SealForm.ELECTRONIC, SealForm.PHYSICAL] if electronic else [SealForm.PHYSICAL]
+    )
+    seals = list(
+        Seal.objects.filter(
+            committee_id=committee_code, status=SealStatus.IN_USE, form__in=forms
+        ).order_by("-issued_on", "-pk")
+    )
+    for form in forms:
+        for seal in seals:
+            if seal.form == form and seal_selectors.usable(seal):
+                return seal
+    raise NoUsableSeal(
+        _(
+            "本村（居）委会当前没有可以使用的印章（未启用、已停用或已带离办公室），"
+            "不能出具证明；请联系乡镇（街道）或印章管理人"
+        ),
+        detail={"committee": committee_code, "forms": [str(f) for f in forms]},
+    )
+
+
+def _catalogue_version_label(req: CertificateRequest) -> str:
+    versions = req.catalogue_versions.select_related("catalogue_list")
+    if req.item_id:
+        versions = versions.filter(entries__item_id=req.item_id)
+    return "；".join(f"{v.catalogue_list.title} v{v.number}" for v in versions)
+
+
+def _certificate_doc(
+    req: CertificateRequest, *, serial: str, on: dt.date, template: str, seal: Seal
+) -> documents.CertificateDoc:
+    return documents.CertificateDoc(
+        serial=serial,
+        committee_name=req.committee.name,
+        committee_code=req.committee_id,
+        title=req.item_name,
+        body=req.facts,
+        resident_name=req.resident_name,
+        id_number_masked=masking.mask_id_number(req.id_number),
+        requiring_unit=req.requiring_unit,
+        purpose=req.purpose,
+        issue_date=on,
+        template_text=template,
+        catalogue_version=_catalogue_version_label(req),
+        electronic=seal.form == SealForm.ELECTRONIC,
+        sample=req.sample,
+    )
+
+
+@transaction.atomic
+def request_verify(
+    *, actor: Any, request_id: int, what: str, how: str
+) -> CertificateRequest:
+    """Verify the facts (据实出具, REQ-046) and prepare the certificate for approval:
+    serial, PDF from the template in force (REQ-047), sealing request filed and
+    reviewed by the clerk (先审核, REQ-053)."""
+    req = _lock(request_id)
+    policy.require(actor, HANDLE, req)
+    _require_status(req, Status.RECEIVED)
+    what = _text(what, _("核实内容"), "verification_required", 4000)
+    how = _text(how, _("核实方式"), "verification_required", 2000)
+    _require_issuable(req)
+    seal = choose_seal(req.committee_id, req.electronic)
+    guide = Guide.objects.filter(item_id=req.item_id).first() if req.item_id else None
+    template = guide.certificate_format if guide is not None else ""
+    now = clock.now()
+    on = timezone.localtime(now).date()
+    serial = certificate_serial(req.committee_id, on.year)
+    doc = _certificate_doc(req, serial=serial, on=on, template=template, seal=seal)
+    # An electronic seal: the signed QR token goes into the PDF the head approves.
+    doc = electronic.with_token(
+        actor=actor, seal=seal, doc=doc, item_key=req.item.key if req.item_id else ""
+    )
+    pdf = documents.render_certificate(doc)
+    content = f"{req.item_name}（{masking.mask_name(req.resident_name)}）"
+    if req.sample and not content.startswith("（示例）"):
+        content = "（示例）" + content  # demo data says so wherever it shows
+    use = sealing.usage_request(
+        actor=actor,
+        seal_id=seal.pk,
+        category=req.category,
+        content=content,
+        copies=req.copies,
+        document=(f"{serial}.pdf", pdf),
+        matter_ref=f"certificates.request:{req.pk}",
+        requiring_unit=req.requiring_unit,
+        purpose=req.purpose,
+        phone=req.phone,
+        certificate_no=serial,
+    )
+    use = sealing.usage_review(
+        actor=actor,
+        usage_id=use.pk,
+        approve=True,
+        not_blank=True,
+        note=_("已核实：%s") % what[:200],
+    )
+    with audit.recorded(
+        actor=actor, event="certificate_request.verified", subject=req, fields=FIELDS
+    ):
+        req.certificate_pdf.save(f"{serial}.pdf", ContentFile(pdf), save=False)
+        req.save(update_fields=["certificate_pdf"])  # files stay out of the audit
+        req.certificate_sha256 = _digest(pdf)
+        req.serial, req.template_text = serial, template
+        req.seal, req.usage = seal, use
+        req.verified_by, req.verified_at = actor, now
+        req.verification_what, req.verification_how = what, how
+        move_to(req, Status.VERIFIED)
+    return req
+
+
+@transaction.atomic
+def request_approve(*, actor: Any, request_id: int) -> CertificateRequest:
+    """The head approves (签批): the sealing request's approval binds the PDF's
+    SHA-256, so what is sealed is exactly what was approved (REQ-054, REQ-057)."""
+    req = _lock(request_id)
+    policy.require(actor, APPROVE, req)
+    _require_status(req, Status.VERIFIED)
+    _require_issuable(req)
+    if stored_sha256(req.certificate_pdf) != req.certificate_sha256:
+        raise StaleContent(_("证明文件与核实时不一致，请重新办理"))
+    sealing.usage_approve(actor=actor, usage_id=req.usage_id, approve=True)
+    with audit.recorded(
+        actor=actor, event="certificate_request.approved", subject=req, fields=FIELDS
+    ):
+        req.approved_by, req.approved_at = actor, clock.now()
+        move_to(req, Status.APPROVED)
+    return req
+
+
+@transaction.atomic
+def request_issue(*, actor: Any, request_id: int) -> CertificateRequest:
+    """The custodian seals; the sealing service writes the certificate register entry
+    and the request is issued in the same transaction (REQ-056, REQ-070, REQ-072)."""
+    req = _lock(request_id)
+    policy.require(actor, SEAL, req)
+    _require_status(req, Status.APPROVED)
+    _require_issuable(req)
+    if stored_sha256(req.certificate_pdf) != req.certificate_sha256:
+        raise StaleContent(_("证明文件与签批时不一致，不能盖章"))
+    sealed = sealing.usage_seal(actor=actor, usage_id=req.usage_id)
+    # An electronic seal: the PAdES signature over the approved PDF (esign refuses a
+    # revoked seal or a changed file, and the whole issue with it).
+    electronic.sign_issued(
+        actor=actor, serial=req.serial, pdf_field=req.certificate_pdf, usage=sealed
+    )
+    now = clock.now()
+    with audit.recorded(
+        actor=actor, event="certificate_request.issued", subject=req, fields=FIELDS
+    ):
+        req.issued_by, req.issued_at = actor, now
+        req.register_entry = sealed.register_entry
+        # REQ-044: a simple certificate received and issued the same day.
+        req.on_the_spot = (
+            req.complexity != "complex"
+            and timezone.localtime(req.received_at).date()
+            == timezone.localtime(now).date()
+        )
+        move_to(req, Status.ISSUED)
+    return req
+
+
+def request_confirm(
+    *,
+    actor: Any,
+    request_id: int,
+    method: str,
+    signature: UploadedFile | None = None,
+    paper_reference: str = "",
+):
+    """The resident confirms the certificate register entry (REQ-073), through the
+    register's own service."""
+    req = CertificateRequest.objects.filter(pk=request_id).first()
+    if req is None:
+        raise NotFound(_("证明申请不存在"), code="request_not_found")
+    policy.require(actor, "certificate.view", req)
+    if req.status != Status.ISSUED or req.register_entry_id is None:
+        raise Conflict(_("证明尚未出具，没有登记簿条目"), code="not_issued")
+    return registers.confirm(
+        actor=actor,
+        entry_id=req.register_entry_id,
+        method=method,
+        signature=signature,
+        paper_reference=paper_reference,
+    )
