@@ -33,6 +33,7 @@ Every outcome other than "issue" tells the resident where to go and who is respo
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -166,7 +167,7 @@ class Decision:
     def is_refusal(self) -> bool:
         return self.outcome in (Outcome.REFUSE, Outcome.NOT_ISSUED)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "intake_class": self.intake_class,
             "outcome": self.outcome,

@@ -9,7 +9,7 @@ jurisdiction's switch (REQ-039). Lists go through the policy's visibility filter
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
@@ -66,7 +66,10 @@ def by_tracking_code(code: str) -> CertificateRequest | None:
 # The jurisdiction's switch (REQ-039) ---------------------------------------------------
 
 
-def _nearest(model, committee_code: str):
+_Keyed = TypeVar("_Keyed", JurisdictionSetting, CreditPlatform)
+
+
+def _nearest(model: type[_Keyed], committee_code: str) -> _Keyed | None:
     """The row of `model` (keyed by division) nearest the committee on its chain, the
     committee itself first."""
     chain = [*ancestor_codes(committee_code), committee_code]
@@ -215,7 +218,8 @@ def decision_shown(req: CertificateRequest) -> dict[str, Any]:
     kept once it is final. Worked out once per loaded request (a page asks it for
     every action it may offer)."""
     if not req.is_open:
-        return req.decision
+        kept: dict[str, Any] = req.decision  # a JSONField: Any to the stubs
+        return kept
     cached = req.__dict__.get("_decision_shown")
     if cached is None:
         cached = req.__dict__["_decision_shown"] = decision_for(req).as_dict()

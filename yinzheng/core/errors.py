@@ -2,11 +2,38 @@
 
 Pages show `message`; the API answers `{"code", "message", "detail"}` with the class's
 HTTP status. Codes never change once released: clients and tests match on them.
+
+Every code is a member of an `ErrorCode` enum: `CoreCode` here for the codes several apps
+share, one enum per app in `<app>/codes.py` for the rest. `error_codes()` collects them
+all (the API schema's error component lists them), so a code cannot be invented at a
+raise site: mypy refuses a plain string.
 """
 
+from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+
+class ErrorCode(StrEnum):
+    """Base of every app's error codes (a member is its own string: "not_found")."""
+
+
+def _all_enums(cls: type[ErrorCode]) -> Iterator[type[ErrorCode]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_enums(sub)
+
+
+def error_codes() -> dict[str, list[str]]:
+    """Every known code, with the enums that name it (apps import their codes module
+    when they load, so after django.setup() the registry is complete)."""
+    found: dict[str, list[str]] = {}
+    for enum in _all_enums(ErrorCode):
+        for member in enum:
+            found.setdefault(member.value, []).append(enum.__name__)
+    return dict(sorted(found.items()))
 
 
 class DomainError(Exception):

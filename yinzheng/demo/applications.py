@@ -1,6 +1,6 @@
 """Demo admission, exit and filing applications in 山丹县 (REQ-021–030), sample data.
 
-On the county's sample positive list, through catalogue.admissions and acting as the
+On the county's sample positive list, through catalogue.services.admissions and acting as the
 demo accounts of core.demo:
 
 - an admission in joint review, entered by civil affairs from a paper form of the county

@@ -9,6 +9,8 @@ every write is one certificates.services call, whose refusals come back as
 answer; the ID number is never sent out here.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
@@ -46,7 +48,7 @@ _METHOD_HELP = (
 )
 _TASK_STATUS_HELP = "核查任务状态：" + "、".join(TaskStatus.values)
 _RESULT_HELP = "核查结果：true（承诺属实）、false（承诺不实）"
-FILE = {
+FILE: dict[int | tuple[int, str], Any] = {
     (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
     **{status: ERRORS[status] for status in (401, 403, 404)},
 }

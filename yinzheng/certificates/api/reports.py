@@ -31,7 +31,7 @@ class DemandReportSerializer(serializers.ModelSerializer):
         ]
 
     def get_item(self, obj: DemandReport) -> str | None:
-        return obj.item.key if obj.item_id else None
+        return obj.item.key if obj.item is not None else None
 
 
 class DemandReportCreateSerializer(serializers.Serializer):

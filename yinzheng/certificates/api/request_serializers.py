@@ -45,7 +45,7 @@ class DecisionReasonSerializer(serializers.Serializer):
 
 class DecisionMissingSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     req = serializers.CharField()
 
 
@@ -106,7 +106,7 @@ class CertificateRequestSerializer(serializers.ModelSerializer):
         ]
 
     def get_item(self, obj: CertificateRequest) -> str | None:
-        return obj.item.key if obj.item_id else None
+        return obj.item.key if obj.item is not None else None
 
     def get_resident_name(self, obj: CertificateRequest) -> str:
         return masking.mask_name(obj.resident_name)

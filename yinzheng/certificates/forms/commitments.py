@@ -5,10 +5,12 @@ credit platform of a jurisdiction.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.catalogue.forms import choice_field
 from yinzheng.core.forms import StaffForm
 from yinzheng.registers.forms import signature_from_data_url
 
@@ -40,8 +42,10 @@ class CommitmentForm(StaffForm):
         label=_("或：上传居民签字后的告知承诺书（PDF、JPEG、PNG）"), required=False
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # Form.clean returns cleaned_data; the stubs allow an override's None.
+        assert data is not None
         drawn = (data.get("signature") or "").strip()
         page = data.get("signed_page")
         if drawn and page:
@@ -100,7 +104,7 @@ class SamplingForm(StaffForm):
 
     def __init__(self, *args, divisions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = [(d.code, str(d)) for d in divisions]
+        choice_field(self, "scope").choices = [(d.code, str(d)) for d in divisions]
 
 
 class DisclosureForm(StaffForm):
@@ -142,4 +146,4 @@ class PlatformForm(StaffForm):
 
     def __init__(self, *args, divisions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["division"].choices = [(d.code, str(d)) for d in divisions]
+        choice_field(self, "division").choices = [(d.code, str(d)) for d in divisions]

@@ -8,6 +8,7 @@ shape of what is typed; the services decide.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.catalogue.forms import choice_field
 from yinzheng.core.forms import StaffForm
 
 from ..choices import ConsultationForm as Form_
@@ -67,15 +68,16 @@ class IntakeForm(StaffForm):
 
     def __init__(self, *args, committees=(), exceptions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [
+        choice_field(self, "category").choices = [
             (code, f"{code} {label}") for code, label in CATEGORY_CHOICES
         ]
-        self.fields["committee"].choices = [(c.code, c.name) for c in committees]
-        if len(self.fields["committee"].choices) == 1:
-            self.fields["committee"].widget = forms.HiddenInput()
-            self.fields["committee"].initial = committees[0].code
+        committee = choice_field(self, "committee")
+        committee.choices = [(c.code, c.name) for c in committees]
+        if len(committee.choices) == 1:
+            committee.widget = forms.HiddenInput()
+            committee.initial = committees[0].code
         if exceptions:
-            self.fields["exception_claimed"].choices = [
+            choice_field(self, "exception_claimed").choices = [
                 ("", _("不属于")),
                 *[(e, e) for e in exceptions],
             ]
@@ -99,7 +101,7 @@ class FlagsForm(StaffForm):
     def __init__(self, *args, exceptions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if exceptions:
-            self.fields["exception_claimed"].choices = [
+            choice_field(self, "exception_claimed").choices = [
                 ("", _("不属于")),
                 *[(e, e) for e in exceptions],
             ]
@@ -230,7 +232,7 @@ class SettingForm(StaffForm):
 
     def __init__(self, *args, divisions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["division"].choices = [(d.code, str(d)) for d in divisions]
+        choice_field(self, "division").choices = [(d.code, str(d)) for d in divisions]
 
 
 class StatusForm(forms.Form):

@@ -233,7 +233,7 @@ class CertificateRequest(models.Model):
 
     @property
     def item_name(self) -> str:
-        return self.item.name if self.item_id else self.item_text
+        return self.item.name if self.item is not None else self.item_text
 
     @property
     def is_open(self) -> bool:

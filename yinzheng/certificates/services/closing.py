@@ -16,15 +16,15 @@ register entry stays, as it records a sealing that happened, and an electronic
 certificate's verification says "withdrawn" from then on.
 """
 
-from typing import Any
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
+from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, InvalidInput
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
@@ -51,16 +51,17 @@ REFUSAL_REASON_CODES = frozenset(
 )
 
 
-def _close_usage(req: CertificateRequest, *, actor: Any, reason: str) -> None:
+def _close_usage(req: CertificateRequest, *, actor: Actor, reason: str) -> None:
     """Withdraw the open sealing request of a request that ends unsealed."""
-    if req.usage_id is None:
+    usage = req.usage
+    if usage is None:
         return
-    if req.usage.status in (
+    if usage.status in (
         UseStatus.SUBMITTED,
         UseStatus.REVIEWED,
         UseStatus.APPROVED,
     ):
-        sealing.usage_withdraw(actor=actor, usage_id=req.usage_id, reason=reason)
+        sealing.usage_withdraw(actor=actor, usage_id=usage.pk, reason=reason)
 
 
 def _item_basis(req: CertificateRequest, decision: rules.Decision) -> str:
@@ -77,7 +78,7 @@ def _item_basis(req: CertificateRequest, decision: rules.Decision) -> str:
 @transaction.atomic
 def request_refuse(
     *,
-    actor: Any,
+    actor: Actor,
     request_id: int,
     reason: str,
     route: str = "",
@@ -130,7 +131,7 @@ def request_refuse(
     with audit.recorded(
         actor=actor, event="certificate_request.refused", subject=req, fields=FIELDS
     ):
-        req.refused_by, req.refused_at = actor, now
+        req.refused_by, req.refused_at = person(actor), now
         req.refusal_reason, req.refusal_route = reason, route
         req.refusal_department, req.refusal_basis = department[:300], basis
         req.refusal_notice_no = notice_no
@@ -142,7 +143,9 @@ def request_refuse(
 
 
 @transaction.atomic
-def request_withdraw(*, actor: Any, request_id: int, reason: str) -> CertificateRequest:
+def request_withdraw(
+    *, actor: Actor, request_id: int, reason: str
+) -> CertificateRequest:
     """The resident withdraws the request (final); a serial given becomes void."""
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
@@ -152,14 +155,18 @@ def request_withdraw(*, actor: Any, request_id: int, reason: str) -> Certificate
     with audit.recorded(
         actor=actor, event="certificate_request.withdrawn", subject=req, fields=FIELDS
     ):
-        req.closed_by, req.closed_at, req.closing_note = actor, clock.now(), reason
+        req.closed_by, req.closed_at, req.closing_note = (
+            person(actor),
+            clock.now(),
+            reason,
+        )
         req.serial_void = bool(req.serial)
         move_to(req, Status.WITHDRAWN)
     return req
 
 
 @transaction.atomic
-def request_annul(*, actor: Any, request_id: int, reason: str) -> CertificateRequest:
+def request_annul(*, actor: Actor, request_id: int, reason: str) -> CertificateRequest:
     """Annul an issued certificate that proves wrong (出具后作废): the head, with the
     reason. The register entry stays — it records a sealing that happened; an
     electronic certificate's verification says "withdrawn" from now on (esign)."""
@@ -177,14 +184,18 @@ def request_annul(*, actor: Any, request_id: int, reason: str) -> CertificateReq
     with audit.recorded(
         actor=actor, event="certificate_request.annulled", subject=req, fields=FIELDS
     ):
-        req.closed_by, req.closed_at, req.closing_note = actor, clock.now(), reason
+        req.closed_by, req.closed_at, req.closing_note = (
+            person(actor),
+            clock.now(),
+            reason,
+        )
         move_to(req, Status.ANNULLED)
     return req
 
 
 @transaction.atomic
 def request_transfer(
-    *, actor: Any, request_id: int, note: str = ""
+    *, actor: Actor, request_id: int, note: str = ""
 ) -> CertificateRequest:
     """Hand a Party matter to the community (village) Party organisation (REQ-043);
     nothing is sealed."""
@@ -202,7 +213,7 @@ def request_transfer(
         subject=req,
         fields=FIELDS,
     ):
-        req.closed_by, req.closed_at = actor, clock.now()
+        req.closed_by, req.closed_at = person(actor), clock.now()
         req.closing_note = (note or "").strip() or decision.route
         move_to(req, Status.TRANSFERRED)
     return req

@@ -16,16 +16,18 @@ the PDF and the signature, never the texts themselves or the ID number.
 
 import datetime as dt
 import hashlib
-from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.catalogue.models import Guide
 from yinzheng.core import clock, masking
+from yinzheng.core.actors import person, require_person
 from yinzheng.core.errors import Conflict, InvalidInput
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
@@ -58,7 +60,9 @@ def _basis(req: CertificateRequest) -> str:
     guide = Guide.objects.filter(item_id=req.item_id).only("basis").first()
     if guide is not None and guide.basis.strip():
         return guide.basis.strip()
-    return "；".join(b.citation for b in req.item.bases.all())
+    item = req.item
+    assert item is not None  # item_id is set (checked above)
+    return "；".join(b.citation for b in item.bases.all())
 
 
 def default_notification(req: CertificateRequest) -> str:
@@ -160,8 +164,11 @@ def notification_pdf(
     )
 
 
-def _signature(signature: Any, method: str) -> tuple[str, bytes]:
+def _signature(
+    signature: "UploadedFile[bytes] | tuple[str, bytes] | None", method: str
+) -> tuple[str, bytes]:
     """The signature's file name and bytes, checked for its method."""
+    name: str | None
     if signature is None:
         raise InvalidInput(
             _("请居民在屏幕上签名，或上传签字后的告知承诺书"),
@@ -198,9 +205,9 @@ def _signature(signature: Any, method: str) -> tuple[str, bytes]:
 @transaction.atomic
 def commitment_record(
     *,
-    actor: Any,
+    actor: Actor,
     request_id: int,
-    signature: Any,
+    signature: "UploadedFile[bytes] | tuple[str, bytes] | None",
     signature_method: str = SignatureMethod.SCREEN,
     notification_text: str = "",
     commitment_text: str = "",
@@ -259,7 +266,7 @@ def commitment_record(
         signature_name=name,
         signature_sha256=_digest(data),
         sample=req.sample,
-        recorded_by=actor,
+        recorded_by=require_person(actor),
         recorded_at=now,
     )
     commitment.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
@@ -275,7 +282,7 @@ def commitment_record(
         after={
             "number": number,
             "request": req.pk,
-            "item": req.item.key if req.item_id else None,
+            "item": req.item.key if req.item is not None else None,
             "resident": masking.mask_name(req.resident_name),
             "signed_on": signed_on.isoformat(),
             "notification_sha256": _sha(notification),
@@ -289,7 +296,7 @@ def commitment_record(
     with audit.recorded(
         actor=actor, event="certificate_request.committed", subject=req, fields=FIELDS
     ):
-        req.closed_by, req.closed_at = actor, now
+        req.closed_by, req.closed_at = person(actor), now
         req.closing_note = _("以告知承诺代替证明：%s") % number
         move_to(req, Status.COMMITTED)
     return commitment

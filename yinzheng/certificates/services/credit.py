@@ -15,7 +15,6 @@ chain applies (REQ-086); `credit_platform_set` configures it.
 """
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -23,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, masking
 from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
@@ -67,8 +67,10 @@ PLATFORM_FIELDS = ["name", "endpoint", "enabled", "note", "updated_by", "updated
 # Credit records and their submissions (REQ-084, REQ-085) ------------------------------
 
 
-def _credit_record_create(*, actor: Any, task: VerificationTask) -> CreditRecord:
+def _credit_record_create(*, actor: Actor, task: VerificationTask) -> CreditRecord:
     commitment = task.commitment
+    if task.verified_on is None:  # verification_close asks for it first
+        raise InvalidInput(_("请填写核查日期"), code="verified_on_required")
     now = clock.now()
     record = CreditRecord.objects.create(
         commitment=commitment,
@@ -119,7 +121,7 @@ def _date_between(value: dt.date | None, earliest: dt.date, code: str) -> None:
 @transaction.atomic
 def credit_disclosure_set(
     *,
-    actor: Any,
+    actor: Actor,
     record_id: int,
     disclosure_site: str = "",
     disclosed_on: dt.date | None = None,
@@ -172,7 +174,7 @@ def credit_disclosure_set(
 
 @transaction.atomic
 def credit_submission_acknowledge(
-    *, actor: Any, submission_id: int, reference: str = ""
+    *, actor: Actor, submission_id: int, reference: str = ""
 ) -> CreditSubmission:
     """The platform confirmed a sent submission through its own channel (REQ-084)."""
     sub = (
@@ -206,7 +208,7 @@ def credit_submission_acknowledge(
 @transaction.atomic
 def credit_platform_set(
     *,
-    actor: Any,
+    actor: Actor,
     division_code: str,
     name: str,
     endpoint: str,

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.codes import subtree_q
 from yinzheng.core.errors import NotFound
@@ -106,7 +107,9 @@ def credit_payload(sub: CreditSubmission) -> dict[str, Any]:
     }
 
 
-def _post(url: str, body: bytes, *, timeout: float, key: str):
+def _post(
+    url: str, body: bytes, *, timeout: float, key: str
+) -> tuple[int | None, str, str]:
     """POST the JSON body; (HTTP status or None, response text, error or "")."""
     request = urllib.request.Request(
         url,
@@ -148,7 +151,7 @@ def _acknowledgement(text: str) -> tuple[bool, str]:
 
 
 def _export_one(
-    pk: int, *, actor: Any, dry_run: bool, timeout: float
+    pk: int, *, actor: Actor, dry_run: bool, timeout: float
 ) -> ExportOutcome | None:
     with transaction.atomic():
         sub = (
@@ -220,7 +223,7 @@ def _export_one(
 
 def credit_export(
     *,
-    actor: Any,
+    actor: Actor,
     under: str | None = None,
     dry_run: bool = False,
     timeout: float = DEFAULT_TIMEOUT,

@@ -16,7 +16,6 @@ cases (REQ-089).
 import re
 import secrets
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -27,8 +26,10 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.catalogue.models import Item
 from yinzheng.core import clock, masking, workdays
+from yinzheng.core.actors import require_person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, InvalidInput, NotFound
 from yinzheng.core.files import upload_sha256
@@ -56,12 +57,17 @@ def validate_id_number(value: str) -> str:
         ) from exc
 
 
-def _uploads(files: Iterable[Any]) -> list[tuple[str, ContentFile | UploadedFile, int]]:
+def _uploads(
+    files: Iterable["UploadedFile[bytes] | tuple[str, bytes]"],
+) -> list[tuple[str, "ContentFile[bytes] | UploadedFile[bytes]", int]]:
     out = []
     for f in files:
+        upload: ContentFile[bytes] | UploadedFile[bytes]
+        name: str | None
+        size: int | None
         if isinstance(f, tuple):
             name, data = f
-            upload: Any = ContentFile(data, name=name)
+            upload = ContentFile(data, name=name)
             size = len(data)
         else:
             upload, name, size = f, f.name, f.size
@@ -74,7 +80,12 @@ def _uploads(files: Iterable[Any]) -> list[tuple[str, ContentFile | UploadedFile
 
 
 def _save_attachment(
-    req: CertificateRequest, *, actor: Any, name: str, upload: Any, size: int
+    req: CertificateRequest,
+    *,
+    actor: Actor,
+    name: str,
+    upload: "ContentFile[bytes] | UploadedFile[bytes]",
+    size: int,
 ) -> Attachment:
     sha256 = upload_sha256(upload)
     attachment = Attachment(
@@ -82,7 +93,7 @@ def _save_attachment(
         name=name,
         sha256=sha256,
         size=size,
-        uploaded_by=actor,
+        uploaded_by=require_person(actor),
         uploaded_at=clock.now(),
     )
     attachment.file.save(name, upload, save=False)
@@ -93,7 +104,7 @@ def _save_attachment(
 @transaction.atomic
 def request_create(
     *,
-    actor: Any,
+    actor: Actor,
     committee_code: str,
     resident_name: str,
     id_number: str,
@@ -111,7 +122,7 @@ def request_create(
     legal_risk: bool = False,
     carries_liability: bool = False,
     exception_claimed: str = "",
-    attachments: Iterable[Any] = (),
+    attachments: Iterable["UploadedFile[bytes] | tuple[str, bytes]"] = (),
     sample: bool = False,
 ) -> CertificateRequest:
     """Take a request in and decide on it (REQ-031); returns the saved request."""
@@ -175,7 +186,7 @@ def request_create(
         list_kind=entry.list_kind,
         list_title=entry.list_title,
         sample=sample,
-        received_by=actor,
+        received_by=require_person(actor),
         received_at=now,
     )
     item_facts = selectors.request_item_facts(req)
@@ -233,7 +244,9 @@ def _tracking_code() -> str:
 
 
 @transaction.atomic
-def request_attach(*, actor: Any, request_id: int, file: Any) -> Attachment:
+def request_attach(
+    *, actor: Actor, request_id: int, file: "UploadedFile[bytes] | tuple[str, bytes]"
+) -> Attachment:
     """Add a material to an open request (REQ-038: kept with the case)."""
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
@@ -253,7 +266,7 @@ def request_attach(*, actor: Any, request_id: int, file: Any) -> Attachment:
 @transaction.atomic
 def demand_report(
     *,
-    actor: Any,
+    actor: Actor,
     committee_code: str,
     item_text: str,
     demanding_organisation: str,
@@ -299,7 +312,7 @@ def demand_report(
         ),
         request=req,
         note=(note or "").strip(),
-        reported_by=actor,
+        reported_by=require_person(actor),
         reported_at=clock.now(),
     )
     audit.record(

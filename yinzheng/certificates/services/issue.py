@@ -4,7 +4,7 @@ REQ-046, REQ-047, REQ-053–057, REQ-070–073).
     received ─verify─▶ verified ─head approves─▶ approved ─custodian seals─▶ issued
 
 Every step asks `rules.decide()` again and goes on only when it says "issue". Sealing is
-the seal service's (seals.usage), called exactly so:
+the seal service's (seals.services.usage), called exactly so:
 
 - `request_verify` (clerk): records what was verified, how and by whom (REQ-046), gives
   the next gap-free serial of the committee and year, renders the certificate PDF from
@@ -23,7 +23,6 @@ signed QR token into the PDF before the head sees it and signs the approved PDF 
 """
 
 import datetime as dt
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -32,12 +31,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.catalogue.models import Guide
 from yinzheng.core import clock, masking
+from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, NotFound, StaleContent
 from yinzheng.core.files import stored_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
+from yinzheng.ledger.models import Confirmation
 from yinzheng.registers import books as registers
 from yinzheng.seals import selectors as seal_selectors
 from yinzheng.seals import services as sealing
@@ -137,7 +139,7 @@ def _certificate_doc(
 
 @transaction.atomic
 def request_verify(
-    *, actor: Any, request_id: int, what: str, how: str
+    *, actor: Actor, request_id: int, what: str, how: str
 ) -> CertificateRequest:
     """Verify the facts (据实出具, REQ-046) and prepare the certificate for approval:
     serial, PDF from the template in force (REQ-047), sealing request filed and
@@ -157,7 +159,10 @@ def request_verify(
     doc = _certificate_doc(req, serial=serial, on=on, template=template, seal=seal)
     # An electronic seal: the signed QR token goes into the PDF the head approves.
     doc = electronic.with_token(
-        actor=actor, seal=seal, doc=doc, item_key=req.item.key if req.item_id else ""
+        actor=actor,
+        seal=seal,
+        doc=doc,
+        item_key=req.item.key if req.item is not None else "",
     )
     pdf = documents.render_certificate(doc)
     content = f"{req.item_name}（{masking.mask_name(req.resident_name)}）"
@@ -191,14 +196,14 @@ def request_verify(
         req.certificate_sha256 = _digest(pdf)
         req.serial, req.template_text = serial, template
         req.seal, req.usage = seal, use
-        req.verified_by, req.verified_at = actor, now
+        req.verified_by, req.verified_at = person(actor), now
         req.verification_what, req.verification_how = what, how
         move_to(req, Status.VERIFIED)
     return req
 
 
 @transaction.atomic
-def request_approve(*, actor: Any, request_id: int) -> CertificateRequest:
+def request_approve(*, actor: Actor, request_id: int) -> CertificateRequest:
     """The head approves (签批): the sealing request's approval binds the PDF's
     SHA-256, so what is sealed is exactly what was approved (REQ-054, REQ-057)."""
     req = _lock(request_id)
@@ -207,17 +212,18 @@ def request_approve(*, actor: Any, request_id: int) -> CertificateRequest:
     _require_issuable(req)
     if stored_sha256(req.certificate_pdf) != req.certificate_sha256:
         raise StaleContent(_("证明文件与核实时不一致，请重新办理"))
+    assert req.usage_id is not None  # VERIFIED: request_verify filed the usage
     sealing.usage_approve(actor=actor, usage_id=req.usage_id, approve=True)
     with audit.recorded(
         actor=actor, event="certificate_request.approved", subject=req, fields=FIELDS
     ):
-        req.approved_by, req.approved_at = actor, clock.now()
+        req.approved_by, req.approved_at = person(actor), clock.now()
         move_to(req, Status.APPROVED)
     return req
 
 
 @transaction.atomic
-def request_issue(*, actor: Any, request_id: int) -> CertificateRequest:
+def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
     """The custodian seals; the sealing service writes the certificate register entry
     and the request is issued in the same transaction (REQ-056, REQ-070, REQ-072)."""
     req = _lock(request_id)
@@ -226,6 +232,7 @@ def request_issue(*, actor: Any, request_id: int) -> CertificateRequest:
     _require_issuable(req)
     if stored_sha256(req.certificate_pdf) != req.certificate_sha256:
         raise StaleContent(_("证明文件与签批时不一致，不能盖章"))
+    assert req.usage_id is not None  # APPROVED: request_verify filed the usage
     sealed = sealing.usage_seal(actor=actor, usage_id=req.usage_id)
     # An electronic seal: the PAdES signature over the approved PDF (esign refuses a
     # revoked seal or a changed file, and the whole issue with it).
@@ -236,7 +243,7 @@ def request_issue(*, actor: Any, request_id: int) -> CertificateRequest:
     with audit.recorded(
         actor=actor, event="certificate_request.issued", subject=req, fields=FIELDS
     ):
-        req.issued_by, req.issued_at = actor, now
+        req.issued_by, req.issued_at = person(actor), now
         req.register_entry = sealed.register_entry
         # REQ-044: a simple certificate received and issued the same day.
         req.on_the_spot = (
@@ -250,12 +257,12 @@ def request_issue(*, actor: Any, request_id: int) -> CertificateRequest:
 
 def request_confirm(
     *,
-    actor: Any,
+    actor: Actor,
     request_id: int,
     method: str,
-    signature: UploadedFile | None = None,
+    signature: "UploadedFile[bytes] | None" = None,
     paper_reference: str = "",
-):
+) -> Confirmation:
     """The resident confirms the certificate register entry (REQ-073), through the
     register's own service."""
     req = CertificateRequest.objects.filter(pk=request_id).first()

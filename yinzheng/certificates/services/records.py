@@ -13,13 +13,14 @@ verified (`rules.decide`).
 """
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
+from yinzheng.core.actors import require_person
 from yinzheng.core.errors import Conflict, InvalidInput
 from yinzheng.ledger import audit
 
@@ -40,7 +41,7 @@ from .common import (
 @transaction.atomic
 def request_flags_set(
     *,
-    actor: Any,
+    actor: Actor,
     request_id: int,
     public_interest: bool,
     party_related: bool,
@@ -94,7 +95,7 @@ EXCEPTION_FIELDS = [
 @transaction.atomic
 def exception_record(
     *,
-    actor: Any,
+    actor: Actor,
     request_id: int,
     trigger: str,
     entity_name: str = "",
@@ -135,7 +136,7 @@ def exception_record(
     record.assessment = (assessment or "").strip()
     record.precautions = (precautions or "").strip()
     record.materials_retained = bool(materials_retained)
-    record.recorded_by, record.recorded_at = actor, clock.now()
+    record.recorded_by, record.recorded_at = require_person(actor), clock.now()
     record.save()
     audit.record(
         actor=actor,
@@ -171,7 +172,7 @@ CONSULTATION_FIELDS = [
 @transaction.atomic
 def consultation_record(
     *,
-    actor: Any,
+    actor: Actor,
     request_id: int,
     form: str,
     held_on: dt.date | None,
@@ -206,7 +207,7 @@ def consultation_record(
     record.form, record.held_on, record.participants = form, held_on, participants
     record.result, record.summary = result, (summary or "").strip()
     record.head_signed_by, record.head_signed_at = None, None
-    record.recorded_by, record.recorded_at = actor, clock.now()
+    record.recorded_by, record.recorded_at = require_person(actor), clock.now()
     record.save()
     audit.record(
         actor=actor,
@@ -221,7 +222,7 @@ def consultation_record(
 
 
 @transaction.atomic
-def consultation_sign(*, actor: Any, request_id: int) -> Consultation:
+def consultation_sign(*, actor: Actor, request_id: int) -> Consultation:
     """The head signs the agreed consultation result (负责人签字, REQ-034)."""
     req = _lock(request_id)
     policy.require(actor, APPROVE, req)
@@ -237,7 +238,7 @@ def consultation_sign(*, actor: Any, request_id: int) -> Consultation:
     if record.head_signed_by_id:
         raise Conflict(_("主任已签字"), code="already_signed")
     before = audit.snapshot(record, CONSULTATION_FIELDS)
-    record.head_signed_by, record.head_signed_at = actor, clock.now()
+    record.head_signed_by, record.head_signed_at = require_person(actor), clock.now()
     record.save(update_fields=["head_signed_by", "head_signed_at"])
     audit.record(
         actor=actor,
@@ -257,7 +258,7 @@ RISK_FIELDS = ["investigation", "deliberation", "assessment", "precautions"]
 @transaction.atomic
 def risk_record(
     *,
-    actor: Any,
+    actor: Actor,
     request_id: int,
     investigation: str = "",
     deliberation: str = "",
@@ -287,7 +288,7 @@ def risk_record(
         record = RiskAssessment(request=req)
     for name, value in values.items():
         setattr(record, name, value)
-    record.recorded_by, record.recorded_at = actor, clock.now()
+    record.recorded_by, record.recorded_at = require_person(actor), clock.now()
     record.save()
     audit.record(
         actor=actor,

@@ -6,12 +6,11 @@ a division and everything below it; a committee follows the nearest setting on i
 before. Requests under way are not touched: every later step decides again.
 """
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.errors import NotFound
@@ -25,7 +24,7 @@ from .common import CONFIGURE
 @transaction.atomic
 def jurisdiction_setting_set(
     *,
-    actor: Any,
+    actor: Actor,
     division_code: str,
     negative_exception_enabled: bool,
     note: str = "",

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import subtree_q
@@ -66,7 +67,7 @@ def _result(value: Any) -> str:
 @transaction.atomic
 def verification_close(
     *,
-    actor: Any,
+    actor: Actor,
     task_id: int,
     result: Any,
     verified_on: dt.date | None,
@@ -131,7 +132,7 @@ def _rate(rate: Any) -> Decimal:
 @transaction.atomic
 def commitment_sample(
     *,
-    actor: Any,
+    actor: Actor,
     scope_code: str,
     rate: Any = None,
     count: int | None = None,
@@ -144,7 +145,7 @@ def commitment_sample(
     if scope is None:
         raise NotFound(_("区划不存在"), code="division_not_found")
     policy.require(actor, VERIFY, scope)
-    if (rate in (None, "")) == (count in (None, "")):
+    if (rate in (None, "")) == (count is None):
         raise InvalidInput(
             _("请填写抽查比例或抽查数量（二选一）"), code="sample_size_required"
         )

@@ -98,7 +98,7 @@ def credit_record(request, pk: int):
         },
     )
     acknowledge = AcknowledgeForm(prefix="ack")
-    bound = None
+    bound: AcknowledgeForm | DisclosureForm | None = None
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied
@@ -120,10 +120,12 @@ def credit_record(request, pk: int):
         else:
             disclosure = DisclosureForm(request.POST, prefix="disclosure")
             bound = disclosure
+            # `record` is reassigned below, so a closure sees it Optional.
+            record_id = record.pk
 
             def call(v):
                 return services.credit_disclosure_set(
-                    actor=user, record_id=record.pk, **v
+                    actor=user, record_id=record_id, **v
                 )
 
             success = _("已保存公示和处罚情况")

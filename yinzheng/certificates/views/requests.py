@@ -143,7 +143,7 @@ def reports(request):
 
 
 def _forms(req: CertificateRequest, decision: dict) -> dict[str, Any]:
-    exceptions = tuple(req.item.exceptions) if req.item_id else ()
+    exceptions = tuple(req.item.exceptions) if req.item is not None else ()
     exc = getattr(req, "exceptionrecord", None)
     con = getattr(req, "consultation", None)
     risk = getattr(req, "riskassessment", None)
@@ -426,7 +426,9 @@ def action(request, pk: int, op: str):
     form_class, call, success = ops[op]
     kwargs = {}
     if form_class is FlagsForm:
-        kwargs["exceptions"] = tuple(req.item.exceptions) if req.item_id else ()
+        kwargs["exceptions"] = (
+            tuple(req.item.exceptions) if req.item is not None else ()
+        )
     form = form_class(request.POST, request.FILES or None, prefix=op, **kwargs)
     if form.is_valid():
         try:
