@@ -239,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every error code of every app, as an enum on the Error component.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "yinzheng.core.rest.schema.error_codes_hook",
+    ],
     # drf-spectacular names an enum after its field ("kind", "status"); several choice
     # sets share those names, so each gets its own (loaded lazily, by import path).
     "ENUM_NAME_OVERRIDES": {

@@ -16,11 +16,12 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import Level
-from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotAllowed, NotFound
 from yinzheng.ledger import audit
 
 from . import policy
 from .choices import Department, Role
+from .errors import AccountCode
 from .models import LoginFailure, RoleGrant, User
 
 
@@ -45,11 +46,15 @@ def user_create(
 ) -> User:
     username = username.strip()
     if not username:
-        raise InvalidInput(_("用户名不能为空"), code="username_required")
+        raise InvalidInput(_("用户名不能为空"), code=AccountCode.USERNAME_REQUIRED)
     if User.objects.filter(username=username).exists():
-        raise Conflict(_("用户名 %s 已存在") % username, code="username_taken")
+        raise Conflict(
+            _("用户名 %s 已存在") % username, code=AccountCode.USERNAME_TAKEN
+        )
     if is_superuser and not policy.acts_everywhere(actor):
-        raise NotAllowed(_("只有系统管理员可以创建系统管理员"), code="superuser_only")
+        raise NotAllowed(
+            _("只有系统管理员可以创建系统管理员"), code=AccountCode.SUPERUSER_ONLY
+        )
     user = User(
         username=username,
         full_name=full_name,
@@ -80,28 +85,34 @@ def grant_role(
     department: str = "",
 ) -> RoleGrant:
     if role not in Role.values:
-        raise InvalidInput(_("角色“%s”无效") % role, code="role_invalid")
+        raise InvalidInput(_("角色“%s”无效") % role, code=AccountCode.ROLE_INVALID)
     division = _node(division_code)
     if division is None:
-        raise NotFound(_("区划 %s 不存在") % division_code, code="division_not_found")
+        raise NotFound(
+            _("区划 %s 不存在") % division_code, code=CoreCode.DIVISION_NOT_FOUND
+        )
     policy.require(actor, "grant.manage", division)
     if actor.pk == user.pk:
-        raise NotAllowed(_("不能给自己授予岗位"), code="self_grant")
+        raise NotAllowed(_("不能给自己授予岗位"), code=AccountCode.SELF_GRANT)
     if role == Role.ADMIN and not policy.acts_everywhere(actor):
-        raise NotAllowed(_("只有系统管理员可以授予系统管理员岗位"), code="admin_grant")
+        raise NotAllowed(
+            _("只有系统管理员可以授予系统管理员岗位"), code=AccountCode.ADMIN_GRANT
+        )
     if division.level not in policy.GRANT_LEVELS[role]:
         raise InvalidInput(
             _("不能在“%(level)s”层级授予“%(role)s”")
             % {"role": Role(role).label, "level": Level(division.level).label},
-            code="role_level_invalid",
+            code=AccountCode.ROLE_LEVEL_INVALID,
         )
     if role == Role.DEPARTMENT:
         if department not in Department.values:
-            raise InvalidInput(_("请选择所属部门"), code="department_required")
+            raise InvalidInput(_("请选择所属部门"), code=CoreCode.DEPARTMENT_REQUIRED)
     else:
         department = ""
     if division.level == Level.COMMITTEE and not division.is_active:
-        raise Conflict(_("该村（居）委会已合并或撤销"), code="committee_inactive")
+        raise Conflict(
+            _("该村（居）委会已合并或撤销"), code=CoreCode.COMMITTEE_INACTIVE
+        )
     try:
         with transaction.atomic():
             grant = RoleGrant.objects.create(
@@ -113,7 +124,7 @@ def grant_role(
                 granted_at=clock.now(),
             )
     except IntegrityError as exc:
-        raise Conflict(_("该用户已有此授权"), code="grant_exists") from exc
+        raise Conflict(_("该用户已有此授权"), code=AccountCode.GRANT_EXISTS) from exc
     audit.record(
         actor=actor,
         event="grant.created",
@@ -132,11 +143,13 @@ def grant_role_by_username(
     so nobody learns which usernames exist outside their own subtrees."""
     division = _node(division_code)
     if division is None:
-        raise NotFound(_("区划 %s 不存在") % division_code, code="division_not_found")
+        raise NotFound(
+            _("区划 %s 不存在") % division_code, code=CoreCode.DIVISION_NOT_FOUND
+        )
     policy.require(actor, "grant.manage", division)
     user = User.objects.filter(username=username.strip(), is_active=True).first()
     if user is None:
-        raise NotFound(_("用户不存在或已停用"), code="user_not_found")
+        raise NotFound(_("用户不存在或已停用"), code=CoreCode.USER_NOT_FOUND)
     return grant_role(
         actor=actor,
         user=user,
@@ -151,9 +164,9 @@ def grant_revoke(*, actor: Actor, grant_id: int) -> RoleGrant:
     grant = RoleGrant.objects.select_for_update().filter(pk=grant_id).first()
     if grant is None or (not policy.can(actor, "grant.manage", grant)):
         # Out of scope looks the same as missing: grant ids reveal nothing.
-        raise NotFound(code="grant_not_found")
+        raise NotFound(code=AccountCode.GRANT_NOT_FOUND)
     if grant.revoked_at is not None:
-        raise Conflict(_("该授权已撤销"), code="grant_already_revoked")
+        raise Conflict(_("该授权已撤销"), code=AccountCode.GRANT_ALREADY_REVOKED)
     with audit.recorded(
         actor=actor, event="grant.revoked", subject=grant, fields=GRANT_FIELDS
     ):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from yinzheng.core.errors import InvalidInput
 
+from .errors import CatalogueCode
 from .models import ListEntry, ListVersion
 from .selectors import version_publications
 
@@ -253,21 +254,23 @@ def read_entries(text: str | bytes) -> list[ImportRow]:
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(
-            _("不是有效的 JSON 文件：%s") % exc, code="import_not_json"
+            _("不是有效的 JSON 文件：%s") % exc, code=CatalogueCode.IMPORT_NOT_JSON
         ) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidInput(
             _("不是印证清单版本的导出文件（缺少 format: %s）") % FORMAT,
-            code="import_wrong_format",
+            code=CatalogueCode.IMPORT_WRONG_FORMAT,
         )
     if data.get("format_version") != FORMAT_VERSION:
         raise InvalidInput(
             _("不支持的导出文件版本：%s") % data.get("format_version"),
-            code="import_wrong_format",
+            code=CatalogueCode.IMPORT_WRONG_FORMAT,
         )
     entries = data.get("entries")
     if not isinstance(entries, list):
-        raise InvalidInput(_("导出文件缺少条目列表"), code="import_wrong_format")
+        raise InvalidInput(
+            _("导出文件缺少条目列表"), code=CatalogueCode.IMPORT_WRONG_FORMAT
+        )
     result: list[ImportRow] = []
     problems: list[str] = []
     seen: dict[str, ImportRow] = {}
@@ -291,5 +294,7 @@ def read_entries(text: str | bytes) -> list[ImportRow]:
             seen[row.item_key] = row
         result.append(row)
     if problems:
-        raise InvalidInput("；".join(problems), code="import_bad_rows", detail=problems)
+        raise InvalidInput(
+            "；".join(problems), code=CatalogueCode.IMPORT_BAD_ROWS, detail=problems
+        )
     return result

@@ -10,6 +10,8 @@ from typing import Final, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.core.errors import CoreCode
+
 from .errors import NotAllowed
 
 _A = TypeVar("_A")
@@ -52,5 +54,5 @@ def require_person(actor: _A | SystemActor) -> _A:
     """The user who must do this in person (files a request, is appointed, keeps a
     seal): the system cannot."""
     if isinstance(actor, SystemActor):
-        raise NotAllowed(_("此操作须由具体工作人员办理"), code="person_required")
+        raise NotAllowed(_("此操作须由具体工作人员办理"), code=CoreCode.PERSON_REQUIRED)
     return actor

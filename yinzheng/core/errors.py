@@ -20,6 +20,55 @@ class ErrorCode(StrEnum):
     """Base of every app's error codes (a member is its own string: "not_found")."""
 
 
+class CoreCode(ErrorCode):
+    """The codes of core's own errors, of the API's error handler, and those several
+    apps raise alike."""
+
+    ALREADY_CONFIRMED = "already_confirmed"
+    ATTACHMENT_TOO_LARGE = "attachment_too_large"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    COMMITTEE_INACTIVE = "committee_inactive"
+    COMMITTEE_NOT_FOUND = "committee_not_found"
+    CONFLICT = "conflict"
+    COPIES_INVALID = "copies_invalid"
+    DEPARTMENT_REQUIRED = "department_required"
+    DIVISION_NOT_FOUND = "division_not_found"
+    DOCUMENT_REQUIRED = "document_required"
+    DOCUMENT_TOO_LARGE = "document_too_large"
+    DOMAIN_ERROR = "domain_error"
+    ENTRY_NOT_FOUND = "entry_not_found"
+    ERROR = "error"
+    INVALID_INPUT = "invalid_input"
+    INVALID_TRANSITION = "invalid_transition"
+    ITEM_NOT_FOUND = "item_not_found"
+    KIND_INVALID = "kind_invalid"
+    LOGIN_THROTTLED = "login_throttled"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ALLOWED = "not_allowed"
+    NOT_AUTHENTICATED = "not_authenticated"
+    NOT_FOUND = "not_found"
+    NOT_THE_CUSTODIAN = "not_the_custodian"
+    NOTE_REQUIRED = "note_required"
+    NUL_CHARACTER = "nul_character"
+    PERSON_REQUIRED = "person_required"
+    PHONE_INVALID = "phone_invalid"
+    PURPOSE_REQUIRED = "purpose_required"
+    REASON_REQUIRED = "reason_required"
+    SEAL_NOT_ACTIVE = "seal_not_active"
+    SEAL_NOT_FOUND = "seal_not_found"
+    SEPARATION_OF_DUTIES = "separation_of_duties"
+    SERIAL_REQUIRED = "serial_required"
+    SERIAL_TAKEN = "serial_taken"
+    SIGNATURE_REQUIRED = "signature_required"
+    SIGNATURE_TOO_LARGE = "signature_too_large"
+    STALE_CONTENT = "stale_content"
+    TASK_CLOSED = "task_closed"
+    TASK_NOT_FOUND = "task_not_found"
+    THROTTLED = "throttled"
+    TRIGGER_INVALID = "trigger_invalid"
+    USER_NOT_FOUND = "user_not_found"
+
+
 def _all_enums(cls: type[ErrorCode]) -> Iterator[type[ErrorCode]]:
     for sub in cls.__subclasses__():
         yield sub
@@ -27,7 +76,7 @@ def _all_enums(cls: type[ErrorCode]) -> Iterator[type[ErrorCode]]:
 
 
 def error_codes() -> dict[str, list[str]]:
-    """Every known code, with the enums that name it (apps import their codes module
+    """Every known code, with the enums that name it (apps import their errors module
     when they load, so after django.setup() the registry is complete)."""
     found: dict[str, list[str]] = {}
     for enum in _all_enums(ErrorCode):
@@ -37,7 +86,7 @@ def error_codes() -> dict[str, list[str]]:
 
 
 class DomainError(Exception):
-    code: str = "domain_error"
+    code: ErrorCode = CoreCode.DOMAIN_ERROR
     message: Any = _("操作无法完成")
     status: int = 400
 
@@ -45,12 +94,16 @@ class DomainError(Exception):
         self,
         message: Any = None,
         *,
-        code: str | None = None,
+        code: ErrorCode | None = None,
         detail: Any = None,
     ) -> None:
         if message is not None:
             self.message = message
         if code is not None:
+            if not isinstance(code, ErrorCode):
+                # A code is a member of an app's ErrorCode enum, never a bare string:
+                # the API schema lists them all and clients switch on them.
+                raise TypeError(f"error code {code!r} is not an ErrorCode member")
             self.code = code
         self.detail = detail
         super().__init__(str(self.message))
@@ -60,47 +113,47 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    code = "invalid_input"
+    code: ErrorCode = CoreCode.INVALID_INPUT
     message = _("输入有误")
     status = 400
 
 
 class NotAllowed(DomainError):
-    code = "not_allowed"
+    code: ErrorCode = CoreCode.NOT_ALLOWED
     message = _("您无权执行此操作")
     status = 403
 
 
 class NotFound(DomainError):
-    code = "not_found"
+    code: ErrorCode = CoreCode.NOT_FOUND
     message = _("未找到该记录")
     status = 404
 
 
 class Conflict(DomainError):
-    code = "conflict"
+    code: ErrorCode = CoreCode.CONFLICT
     message = _("当前状态不允许此操作")
     status = 409
 
 
 class InvalidTransition(Conflict):
-    code = "invalid_transition"
+    code: ErrorCode = CoreCode.INVALID_TRANSITION
     message = _("当前状态不允许此操作")
 
 
 class SeparationOfDuties(NotAllowed):
     """Who may not do this, for this matter (DIV-01): a refusal of the person, 403."""
 
-    code = "separation_of_duties"
+    code: ErrorCode = CoreCode.SEPARATION_OF_DUTIES
     message = _("印章管理人不得同时是该次用印的审核人或签批人")
 
 
 class StaleContent(Conflict):
-    code = "stale_content"
+    code: ErrorCode = CoreCode.STALE_CONTENT
     message = _("内容已在审批后改变")
 
 
 class LoginThrottled(DomainError):
-    code = "login_throttled"
+    code: ErrorCode = CoreCode.LOGIN_THROTTLED
     message = _("登录失败次数过多，请稍后再试")
     status = 429

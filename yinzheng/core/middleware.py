@@ -6,6 +6,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
 
+from yinzheng.core.errors import CoreCode
+
 from .errors import DomainError, InvalidInput
 
 
@@ -20,7 +22,7 @@ class RejectBadInputMiddleware:
         values = [request.path, *request.GET.keys()]
         values += [v for vs in request.GET.lists() for v in vs[1]]
         if any("\x00" in v for v in values):
-            error = InvalidInput(code="nul_character")
+            error = InvalidInput(code=CoreCode.NUL_CHARACTER)
             if request.path.startswith("/api/"):
                 return JsonResponse(error.as_dict(), status=400)
             return HttpResponseBadRequest(str(error.message))

@@ -30,6 +30,7 @@ from yinzheng.core.errors import InvalidInput
 from yinzheng.ledger import audit
 
 from .choices import CommitteeKind, CommitteeStatus
+from .errors import DivisionCode
 from .models import Division, kind_from_name
 from .services import ensure_country_root
 
@@ -52,7 +53,7 @@ STAGING_TABLE = "yinzheng_division_import"
 
 
 class DivisionFileError(InvalidInput):
-    code = "division_file_invalid"
+    code = DivisionCode.DIVISION_FILE_INVALID
 
 
 class Row(NamedTuple):
@@ -88,7 +89,7 @@ def read_rows(directory: Path, under: list[str] | None = None) -> list[Row]:
         if not code.isdigit() or len(code) not in CODE_LENGTH.values():
             raise InvalidInput(
                 _("区划 %s 不存在") % code,
-                code="division_code_invalid",
+                code=DivisionCode.DIVISION_CODE_INVALID,
                 detail={"under": code},
             )
     above = {a for u in under_codes for a in ancestor_codes(u)} | set(under_codes)

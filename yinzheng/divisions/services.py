@@ -12,10 +12,11 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.codes import COUNTRY_CODE, Level
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.ledger import audit
 
 from .choices import CommitteeStatus
+from .errors import DivisionCode
 from .models import Division
 
 # Sent with sender=Division, committee=<Division>, actor=<User> inside the transaction.
@@ -37,13 +38,16 @@ def _committee_for_update(code: str, actor: Actor) -> Division:
     """Lock the committee row, check the policy, then the committee's own state."""
     division = Division.objects.select_for_update().filter(code=code).first()
     if division is None:
-        raise NotFound(_("区划 %s 不存在") % code, code="division_not_found")
+        raise NotFound(_("区划 %s 不存在") % code, code=CoreCode.DIVISION_NOT_FOUND)
     policy.require(actor, "division.change_status", division)
     if division.level != Level.COMMITTEE:
-        raise InvalidInput(_("只有村（居）委会可以合并或撤销"), code="not_a_committee")
+        raise InvalidInput(
+            _("只有村（居）委会可以合并或撤销"), code=DivisionCode.NOT_A_COMMITTEE
+        )
     if not division.is_active:
         raise Conflict(
-            _("%s 已合并或撤销，不能再变更") % division.name, code="committee_inactive"
+            _("%s 已合并或撤销，不能再变更") % division.name,
+            code=CoreCode.COMMITTEE_INACTIVE,
         )
     return division
 
@@ -75,9 +79,11 @@ def committee_merge(
     *, actor: Actor, code: str, into_code: str, reference: str
 ) -> Division:
     if not reference.strip():
-        raise InvalidInput(_("请填写合并依据（文号）"), code="reference_required")
+        raise InvalidInput(
+            _("请填写合并依据（文号）"), code=DivisionCode.REFERENCE_REQUIRED
+        )
     if code == into_code:
-        raise InvalidInput(_("不能并入自身"), code="merge_into_self")
+        raise InvalidInput(_("不能并入自身"), code=DivisionCode.MERGE_INTO_SELF)
     # Lock both rows in key order so two opposite merges cannot deadlock.
     locked = {c: _committee_for_update(c, actor) for c in sorted([code, into_code])}
     return _deactivate(
@@ -92,7 +98,9 @@ def committee_merge(
 @transaction.atomic
 def committee_abolish(*, actor: Actor, code: str, reference: str) -> Division:
     if not reference.strip():
-        raise InvalidInput(_("请填写撤销依据（文号）"), code="reference_required")
+        raise InvalidInput(
+            _("请填写撤销依据（文号）"), code=DivisionCode.REFERENCE_REQUIRED
+        )
     committee = _committee_for_update(code, actor)
     return _deactivate(
         committee, actor=actor, status=CommitteeStatus.ABOLISHED, reference=reference

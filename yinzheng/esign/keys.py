@@ -22,11 +22,12 @@ from django.db import IntegrityError, transaction
 from yinzheng.core.errors import Conflict
 
 from .choices import KeyPurpose
+from .errors import EsignCode
 from .models import KeyPair
 
 
 class MasterKeyInvalid(Conflict):
-    code = "master_key_invalid"
+    code = EsignCode.MASTER_KEY_INVALID
 
 
 def _master(key_text: str | None = None) -> tuple[bytes, str]:
@@ -34,7 +35,7 @@ def _master(key_text: str | None = None) -> tuple[bytes, str]:
     try:
         raw = base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4))
     except ValueError as exc:
-        raise MasterKeyInvalid(code="master_key_invalid") from exc
+        raise MasterKeyInvalid(code=EsignCode.MASTER_KEY_INVALID) from exc
     if len(raw) != 32:
         raise MasterKeyInvalid("YINZHENG_MASTER_KEY must be 32 bytes, base64url")
     return raw, hashlib.sha256(raw).hexdigest()[:16]

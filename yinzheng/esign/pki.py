@@ -29,11 +29,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.core import clock
-from yinzheng.core.errors import Conflict, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, NotFound
 from yinzheng.divisions.models import Division
 
 from . import keys
 from .choices import KeyPurpose, RevocationReason
+from .errors import EsignCode
 from .models import KeyPair, RevocationList
 
 ROOT_YEARS = 20
@@ -62,7 +63,7 @@ REASON_FLAGS = {
 
 
 class CertificateRevoked(Conflict):
-    code = "seal_certificate_revoked"
+    code = EsignCode.SEAL_CERTIFICATE_REVOKED
 
 
 def crl_url(division_code: str) -> str:
@@ -88,7 +89,7 @@ def _parse(pem: str) -> x509.Certificate:
 
 def certificate(row: KeyPair) -> x509.Certificate:
     if not row.certificate_pem:
-        raise NotFound(_("该密钥尚无证书"), code="certificate_missing")
+        raise NotFound(_("该密钥尚无证书"), code=EsignCode.CERTIFICATE_MISSING)
     return _parse(row.certificate_pem)
 
 
@@ -189,7 +190,7 @@ def _issue(
 def _division(code: str) -> Division:
     division = Division.objects.filter(code=code).first()
     if division is None:
-        raise NotFound(_("区划 %s 不存在") % code, code="division_not_found")
+        raise NotFound(_("区划 %s 不存在") % code, code=CoreCode.DIVISION_NOT_FOUND)
     return division
 
 
@@ -412,6 +413,6 @@ def require_valid_for_signing(row: KeyPair, at: dt.datetime) -> None:
         ):
             raise CertificateRevoked(
                 _("电子印章证书不在有效期内，不能签章"),
-                code="seal_certificate_expired",
+                code=EsignCode.SEAL_CERTIFICATE_EXPIRED,
                 detail={"key": link.key_id},
             )

@@ -40,6 +40,7 @@ from yinzheng.core import clock, masking
 from yinzheng.core.actors import person, require_person
 from yinzheng.core.errors import (
     Conflict,
+    CoreCode,
     InvalidInput,
     NotAllowed,
     NotFound,
@@ -49,13 +50,14 @@ from yinzheng.ledger import audit
 
 from . import keys, pades, pki, ports, tokens
 from .choices import QueryKind
+from .errors import EsignCode
 from .models import KeyPair, SignedDocument, VerificationQuery
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 
 
 class NoSealCertificate(Conflict):
-    code = "no_seal_certificate"
+    code = EsignCode.NO_SEAL_CERTIFICATE
 
 
 # Seal certificates ---------------------------------------------------------------
@@ -87,12 +89,14 @@ def seal_certificate_issue(*, actor: Actor, seal_id: int) -> KeyPair:
     seal = registry.lock(seal_id)
     policy.require(actor, "seal.issue", seal)
     if not registry.is_electronic(seal):
-        raise InvalidInput(_("实物印章没有电子证书"), code="seal_not_electronic")
+        raise InvalidInput(
+            _("实物印章没有电子证书"), code=EsignCode.SEAL_NOT_ELECTRONIC
+        )
     existing = KeyPair.objects.filter(seal=seal).first()
     if existing is not None and existing.certificate_pem:
         return existing
     if not registry.is_active(seal):
-        raise Conflict(_("该印章已停止使用"), code="seal_not_active")
+        raise Conflict(_("该印章已停止使用"), code=CoreCode.SEAL_NOT_ACTIVE)
     return seal_certify(seal, actor=actor)
 
 
@@ -156,17 +160,23 @@ def document_prepare(
     policy.require(actor, "usage.request", seal.committee)
     serial = (serial or "").strip()
     if not serial:
-        raise InvalidInput(_("请填写证明编号"), code="serial_required")
+        raise InvalidInput(_("请填写证明编号"), code=CoreCode.SERIAL_REQUIRED)
     if not (holder_name or "").strip() or not tokens.normalise_name(holder_name):
-        raise InvalidInput(_("请填写证明持有人姓名"), code="holder_name_required")
+        raise InvalidInput(
+            _("请填写证明持有人姓名"), code=EsignCode.HOLDER_NAME_REQUIRED
+        )
     if not registry.is_electronic(seal):
-        raise InvalidInput(_("实物印章没有电子证书"), code="seal_not_electronic")
+        raise InvalidInput(
+            _("实物印章没有电子证书"), code=EsignCode.SEAL_NOT_ELECTRONIC
+        )
     registry.require_usable(seal)
     key = seal_key(seal)
     now = clock.now()
     pki.require_valid_for_signing(key, now)
     if SignedDocument.objects.filter(serial=serial).exists():
-        raise Conflict(_("证明编号 %s 已生成过凭据") % serial, code="serial_taken")
+        raise Conflict(
+            _("证明编号 %s 已生成过凭据") % serial, code=CoreCode.SERIAL_TAKEN
+        )
     claims = tokens.new_claims(
         serial=serial,
         committee=seal.committee_id,
@@ -207,7 +217,7 @@ def _lock_document(serial: str) -> SignedDocument:
     )
     if doc is None:
         raise NotFound(
-            _("没有编号为 %s 的电子证明") % serial, code="document_not_found"
+            _("没有编号为 %s 的电子证明") % serial, code=EsignCode.DOCUMENT_NOT_FOUND
         )
     return doc
 
@@ -237,24 +247,24 @@ def document_sign(
     doc = _lock_document(serial)
     registry = ports.seals()
     if doc.seal_key.seal_id is None:
-        raise NotFound(_("电子证明没有对应的印章"), code="seal_not_found")
+        raise NotFound(_("电子证明没有对应的印章"), code=CoreCode.SEAL_NOT_FOUND)
     seal = registry.lock(doc.seal_key.seal_id)
     policy.require(actor, "usage.seal", doc.committee)
     if doc.signed_at is not None:
-        raise Conflict(_("该证明已经盖章"), code="document_signed")
+        raise Conflict(_("该证明已经盖章"), code=EsignCode.DOCUMENT_SIGNED)
     if doc.withdrawn_at is not None:
-        raise Conflict(_("该证明已撤回"), code="document_withdrawn")
+        raise Conflict(_("该证明已撤回"), code=EsignCode.DOCUMENT_WITHDRAWN)
     if not pdf:
-        raise InvalidInput(_("不能在空白文件上盖章"), code="document_required")
+        raise InvalidInput(_("不能在空白文件上盖章"), code=CoreCode.DOCUMENT_REQUIRED)
     if len(pdf) > MAX_PDF_BYTES:
-        raise InvalidInput(_("文件不能超过 20 MB"), code="document_too_large")
+        raise InvalidInput(_("文件不能超过 20 MB"), code=CoreCode.DOCUMENT_TOO_LARGE)
     if hashlib.sha256(pdf).hexdigest() != approved_sha256:
         raise StaleContent(_("证明文件与签批时不一致，不能盖章"))  # REQ-057
     registry.require_usable(seal)  # REQ-061–063, REQ-066
     keeper = registry.custodian_id(seal)
     if keeper is None or keeper != actor.pk:
         raise NotAllowed(  # REQ-070
-            _("只有该印章的现任印章管理人可以盖章"), code="not_the_custodian"
+            _("只有该印章的现任印章管理人可以盖章"), code=CoreCode.NOT_THE_CUSTODIAN
         )
     key = KeyPair.objects.select_for_update().get(pk=doc.seal_key_id)
     now = clock.now()
@@ -316,11 +326,11 @@ def document_withdraw(*, actor: Actor, serial: str, reason: str) -> SignedDocume
     doc = _lock_document(serial)
     policy.require(actor, "esign.withdraw", doc)
     if not (reason or "").strip():
-        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
+        raise InvalidInput(_("请填写撤回原因"), code=CoreCode.REASON_REQUIRED)
     if doc.signed_at is None:
-        raise Conflict(_("该证明尚未出具"), code="document_not_signed")
+        raise Conflict(_("该证明尚未出具"), code=EsignCode.DOCUMENT_NOT_SIGNED)
     if doc.withdrawn_at is not None:
-        raise Conflict(_("该证明已撤回"), code="document_withdrawn")
+        raise Conflict(_("该证明已撤回"), code=EsignCode.DOCUMENT_WITHDRAWN)
     fields = ["withdrawn_at", "withdrawn_by", "withdrawal_reason"]
     with audit.recorded(
         actor=actor, event="esign.document_withdrawn", subject=doc, fields=fields
@@ -340,7 +350,9 @@ def requesting_department(actor: Actor, department: str = "") -> str:
     departments = sorted({d for role, _c, d in grants if role == Role.DEPARTMENT and d})
     if department:
         if department not in departments and not actor.is_superuser:
-            raise NotAllowed(_("您不代表该部门查询"), code="not_that_department")
+            raise NotAllowed(
+                _("您不代表该部门查询"), code=EsignCode.NOT_THAT_DEPARTMENT
+            )
         chosen = department
     elif departments:
         chosen = departments[0]
@@ -375,17 +387,18 @@ def verification_query(
     if not legal_basis:
         raise InvalidInput(  # REQ-111
             _("请填写查询的法律依据（按照法定程序办理查询核查业务）"),
-            code="legal_basis_required",
+            code=EsignCode.LEGAL_BASIS_REQUIRED,
         )
     if not purpose:
-        raise InvalidInput(_("请填写查询目的"), code="purpose_required")
+        raise InvalidInput(_("请填写查询目的"), code=CoreCode.PURPOSE_REQUIRED)
     given = [k for k, v in (("token", token), ("pdf", pdf), ("serial", serial)) if v]
     if len(given) != 1:
         raise InvalidInput(
-            _("请提供二维码凭据、PDF 文件或证明编号中的一项"), code="one_subject"
+            _("请提供二维码凭据、PDF 文件或证明编号中的一项"),
+            code=EsignCode.ONE_SUBJECT,
         )
     if pdf is not None and len(pdf) > MAX_PDF_BYTES:
-        raise InvalidInput(_("文件不能超过 20 MB"), code="document_too_large")
+        raise InvalidInput(_("文件不能超过 20 MB"), code=CoreCode.DOCUMENT_TOO_LARGE)
     name = holder_name.strip() or None
     if token:
         kind, subject = QueryKind.TOKEN, hashlib.sha256(token.encode()).hexdigest()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.files import stored_sha256
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit, services
@@ -32,6 +32,7 @@ from yinzheng.ledger.services import Break
 
 from . import books as registers
 from . import checkpoints
+from .errors import RegisterCode
 
 
 def _cell(value: Any) -> str:
@@ -157,24 +158,28 @@ def register_archive(
     registers._check_register(register)
     committee = Division.objects.filter(code=committee_code).first()
     if committee is None:
-        raise NotFound(_("村（居）委会不存在"), code="division_not_found")
+        raise NotFound(_("村（居）委会不存在"), code=CoreCode.DIVISION_NOT_FOUND)
     policy.require(actor, "register.archive", committee)
     if not registers.year_is_over(year):
-        raise InvalidInput(_("%d 年尚未结束，不能归档") % year, code="year_not_over")
+        raise InvalidInput(
+            _("%d 年尚未结束，不能归档") % year, code=RegisterCode.YEAR_NOT_OVER
+        )
     key = registers.chain_key(register, committee_code, year)
     chain = services.chain_get_or_create(
         key=key, kind=registers.chain_kind(register), division_code=committee_code
     )
     chain = Chain.objects.select_for_update().get(pk=chain.pk)
     if chain.closed_at is not None:
-        raise Conflict(_("%d 年的登记簿已归档") % year, code="already_archived")
+        raise Conflict(
+            _("%d 年的登记簿已归档") % year, code=RegisterCode.ALREADY_ARCHIVED
+        )
     if register == registers.Register.CERTIFICATE:
         waiting = [r.number for r in registers.rows(chain) if not r.confirmed]
         if waiting and not unconfirmed_note.strip():
             raise Conflict(  # REQ-073
                 _("尚有 %(n)d 条未经居民签字确认（序号 %(nos)s），请先确认或说明原因")
                 % {"n": len(waiting), "nos": "、".join(map(str, waiting[:20]))},
-                code="unconfirmed_entries",
+                code=RegisterCode.UNCONFIRMED_ENTRIES,
                 detail=waiting,
             )
     pdf = render_pdf(chain, committee, register, year)

@@ -27,10 +27,12 @@ from django.utils.translation import gettext_lazy
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.files import upload_sha256
 from yinzheng.ledger import audit, services
 from yinzheng.ledger.models import Chain, Confirmation, Entry
+
+from .errors import RegisterCode
 
 
 class Register:
@@ -85,7 +87,7 @@ COLUMNS = {Register.WORK: WORK_COLUMNS, Register.CERTIFICATE: CERTIFICATE_COLUMN
 
 
 class RegisterYearClosed(Conflict):
-    code = "register_year_archived"
+    code = RegisterCode.REGISTER_YEAR_ARCHIVED
 
 
 def chain_key(register: str, committee_code: str, year: int) -> str:
@@ -98,7 +100,7 @@ def chain_kind(register: str) -> str:
 
 def _check_register(register: str) -> None:
     if register not in Register.ALL:
-        raise InvalidInput(_("登记簿类型无效"), code="register_invalid")
+        raise InvalidInput(_("登记簿类型无效"), code=RegisterCode.REGISTER_INVALID)
 
 
 def _clean(register: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +108,7 @@ def _clean(register: str, fields: dict[str, Any]) -> dict[str, Any]:
     known = {c.key for c in columns}
     unknown = sorted(set(fields) - known)
     if unknown:
-        raise InvalidInput(code="register_field_unknown", detail=unknown)
+        raise InvalidInput(code=RegisterCode.REGISTER_FIELD_UNKNOWN, detail=unknown)
     missing = [
         str(c.label)
         for c in columns
@@ -116,12 +118,12 @@ def _clean(register: str, fields: dict[str, Any]) -> dict[str, Any]:
     if missing:  # REQ-071, REQ-072
         raise InvalidInput(
             _("登记内容不完整，缺少：%s") % "、".join(missing),
-            code="register_fields_missing",
+            code=RegisterCode.REGISTER_FIELDS_MISSING,
             detail=missing,
         )
     copies = fields.get("copies")
     if not isinstance(copies, int) or isinstance(copies, bool) or copies < 1:
-        raise InvalidInput(_("用印份数须为正整数"), code="copies_invalid")
+        raise InvalidInput(_("用印份数须为正整数"), code=CoreCode.COPIES_INVALID)
     return {c.key: fields[c.key] for c in columns if c.key in fields}
 
 
@@ -151,7 +153,9 @@ def register_append(
         chain__kind=chain_kind(register),
         chain__division_id=committee_code,
     ).exists():  # REQ-056
-        raise Conflict(_("该事项已登记，一事一登记"), code="matter_already_registered")
+        raise Conflict(
+            _("该事项已登记，一事一登记"), code=RegisterCode.MATTER_ALREADY_REGISTERED
+        )
     return services.append(
         key=key,
         kind=chain_kind(register),
@@ -220,7 +224,7 @@ def confirm(
         .first()
     )
     if entry is None:
-        raise NotFound(_("登记条目不存在"), code="entry_not_found")
+        raise NotFound(_("登记条目不存在"), code=CoreCode.ENTRY_NOT_FOUND)
     chain = Chain.objects.select_for_update().get(pk=entry.chain_id)
     policy.require(
         actor, "register.confirm", chain
@@ -228,7 +232,7 @@ def confirm(
     if chain.closed_at is not None:
         raise RegisterYearClosed(_("该年度登记簿已归档"))
     if Confirmation.objects.filter(entry=entry).exists():
-        raise Conflict(_("该条目已确认"), code="already_confirmed")
+        raise Conflict(_("该条目已确认"), code=CoreCode.ALREADY_CONFIRMED)
     confirmation = Confirmation(
         entry=entry,
         method=method,
@@ -237,9 +241,11 @@ def confirm(
     )
     if method == "screen":
         if signature is None or not signature.size:
-            raise InvalidInput(_("请居民在屏幕上签名"), code="signature_required")
+            raise InvalidInput(
+                _("请居民在屏幕上签名"), code=CoreCode.SIGNATURE_REQUIRED
+            )
         if signature.size > 2 * 1024 * 1024:
-            raise InvalidInput(_("签名图像过大"), code="signature_too_large")
+            raise InvalidInput(_("签名图像过大"), code=CoreCode.SIGNATURE_TOO_LARGE)
         confirmation.signature_sha256 = upload_sha256(signature)
         confirmation.signature.save(
             signature.name or "signature.png", signature, save=False
@@ -247,11 +253,12 @@ def confirm(
     elif method == "paper":
         if not paper_reference.strip():
             raise InvalidInput(
-                _("请填写纸质登记簿的页码和行号"), code="paper_reference_required"
+                _("请填写纸质登记簿的页码和行号"),
+                code=RegisterCode.PAPER_REFERENCE_REQUIRED,
             )
         confirmation.paper_reference = paper_reference.strip()
     else:
-        raise InvalidInput(_("确认方式无效"), code="method_invalid")
+        raise InvalidInput(_("确认方式无效"), code=RegisterCode.METHOD_INVALID)
     confirmation.save()
     audit.record(
         actor=actor,

@@ -22,6 +22,8 @@ from yinzheng.ledger.canonical import canonical
 from yinzheng.ledger.models import GENESIS_HASH, Chain, Checkpoint, Entry
 from yinzheng.ledger.services import Break, _at_text
 
+from .errors import RegisterCode
+
 REGISTER_KINDS = ("register_work", "register_certificate")
 
 
@@ -92,7 +94,7 @@ def checkpoint_sign(*, actor: Actor, chain_key: str) -> Checkpoint | None:
         .first()
     )
     if chain is None:
-        raise NotFound(_("登记簿不存在"), code="register_not_found")
+        raise NotFound(_("登记簿不存在"), code=RegisterCode.REGISTER_NOT_FOUND)
     policy.require(actor, "register.checkpoint", chain)
     last = chain.checkpoints.order_by("-seq", "-id").first()
     if last is not None and last.seq == chain.head_seq:

@@ -20,12 +20,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.core.codes import Level
-from yinzheng.core.errors import InvalidInput, NotFound
+from yinzheng.core.errors import CoreCode, InvalidInput, NotFound
 from yinzheng.core.rest.responses import ERRORS, ErrorSerializer
 from yinzheng.divisions.models import Division
 
 from .. import selectors, services
 from ..choices import Complexity, GuideStatus, ListKind, VersionStatus
+from ..errors import CatalogueCode
 from ..models import Guide, Item, ListEntry
 from ..services import guides
 from .common import PUBLIC, BasisSerializer
@@ -351,15 +352,15 @@ class LookupView(APIView):
         committee = request.query_params.get("committee") or None
         limit = request.query_params.get("limit", "5")
         if not q:
-            raise InvalidInput(code="query_required")
+            raise InvalidInput(code=CatalogueCode.QUERY_REQUIRED)
         if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= 20):
-            raise InvalidInput(code="limit_invalid")
+            raise InvalidInput(code=CatalogueCode.LIMIT_INVALID)
         if (
             committee
             and not Division.objects.filter(
                 code=committee, level=Level.COMMITTEE
             ).exists()
         ):
-            raise NotFound(code="committee_not_found")
+            raise NotFound(code=CoreCode.COMMITTEE_NOT_FOUND)
         results = selectors.lookup_items(q, committee_code=committee, limit=int(limit))
         return Response(LookupSerializer({"query": q, "results": results}).data)

@@ -23,12 +23,13 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import COUNTRY_CODE
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.divisions.services import ensure_country_root
 from yinzheng.ledger import audit
 
 from .. import selectors
 from ..choices import ListKind
+from ..errors import CatalogueCode
 from ..models import CatalogueList, FollowUpTask, Item, ListEntry, ListVersion
 from . import lists, versions
 
@@ -119,21 +120,21 @@ def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], dt.date]:
             int(row["number"]), str(row["name"]), str(row["route"])
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInput(
-            _("批次文件格式不正确：%s") % exc, code="batch_file_invalid"
+            _("批次文件格式不正确：%s") % exc, code=CatalogueCode.BATCH_FILE_INVALID
         ) from exc
     if batch_no < 2 or valid_from is None or approval["approval_date"] is None:
         raise InvalidInput(
             _("批次文件须有第二批及以后的批次号、生效日期和批准记录"),
-            code="batch_file_invalid",
+            code=CatalogueCode.BATCH_FILE_INVALID,
         )
     if len(set(keys)) != len(keys) or not keys:
         raise InvalidInput(
-            _("批次文件中的事项标识重复或为空"), code="batch_file_invalid"
+            _("批次文件中的事项标识重复或为空"), code=CatalogueCode.BATCH_FILE_INVALID
         )
     if CatalogueList.objects.filter(
         owner_id=COUNTRY_CODE, kind=ListKind.NEGATIVE, batch_no=batch_no
     ).exists():
-        raise Conflict(_("第 %d 批已导入") % batch_no, code="batch_exists")
+        raise Conflict(_("第 %d 批已导入") % batch_no, code=CatalogueCode.BATCH_EXISTS)
     return approval, valid_from
 
 
@@ -182,11 +183,11 @@ def follow_up_close(*, actor: Actor, task_id: int, note: str) -> FollowUpTask:
         .first()
     )
     if task is None or not policy.can(actor, "catalogue.manage", task):
-        raise NotFound(code="task_not_found")
+        raise NotFound(code=CoreCode.TASK_NOT_FOUND)
     if task.closed_at is not None:
-        raise Conflict(_("该任务已办结"), code="task_closed")
+        raise Conflict(_("该任务已办结"), code=CoreCode.TASK_CLOSED)
     if not note.strip():
-        raise InvalidInput(_("请填写办结说明"), code="note_required")
+        raise InvalidInput(_("请填写办结说明"), code=CoreCode.NOTE_REQUIRED)
     with audit.recorded(
         actor=actor,
         event="follow_up_task.closed",

@@ -38,6 +38,7 @@ from ..choices import (
     ListKind,
     VersionStatus,
 )
+from ..errors import CatalogueCode
 from ..models import CatalogueList, CleanupDecision, CleanupReview, Item
 from . import lists, versions
 
@@ -87,7 +88,7 @@ def _list_for_update(list_id: int) -> CatalogueList:
         CatalogueList.objects.select_for_update().filter(pk=list_id).first()
     )
     if catalogue_list is None:
-        raise NotFound(code="list_not_found")
+        raise NotFound(code=CatalogueCode.LIST_NOT_FOUND)
     return catalogue_list
 
 
@@ -100,7 +101,7 @@ def _review_for_update(review_id: int) -> CleanupReview:
         .first()
     )
     if list_id is None:
-        raise NotFound(_("未找到该清理"), code="cleanup_not_found")
+        raise NotFound(_("未找到该清理"), code=CatalogueCode.CLEANUP_NOT_FOUND)
     _list_for_update(list_id)
     return (
         CleanupReview.objects.select_for_update()
@@ -111,7 +112,9 @@ def _review_for_update(review_id: int) -> CleanupReview:
 
 def _require_open(review: CleanupReview) -> None:
     if review.completed_at is not None:
-        raise Conflict(_("该清理已完成，不能再修改"), code="cleanup_completed")
+        raise Conflict(
+            _("该清理已完成，不能再修改"), code=CatalogueCode.CLEANUP_COMPLETED
+        )
 
 
 @transaction.atomic
@@ -123,13 +126,15 @@ def cleanup_start(*, actor: Actor, list_id: int) -> CleanupReview:
     if catalogue_list.kind not in CLEANABLE_KINDS:
         raise InvalidInput(
             _("只有出具证明事项清单和依法履行职责、协助政府工作事项清单需要清理"),
-            code="cleanup_list_kind",
+            code=CatalogueCode.CLEANUP_LIST_KIND,
         )
     if catalogue_list.cleanups.filter(completed_at__isnull=True).exists():
-        raise Conflict(_("该清单已有未完成的清理"), code="cleanup_open")
+        raise Conflict(_("该清单已有未完成的清理"), code=CatalogueCode.CLEANUP_OPEN)
     base = selectors.latest_published(catalogue_list)
     if base is None:
-        raise Conflict(_("该清单尚无已公布的版本"), code="no_published_version")
+        raise Conflict(
+            _("该清单尚无已公布的版本"), code=CatalogueCode.NO_PUBLISHED_VERSION
+        )
     review = CleanupReview.objects.create(
         catalogue_list=catalogue_list, base_version=base, started_by=person(actor)
     )
@@ -253,10 +258,14 @@ def cleanup_decide_many(
             problems.append(problem)
     if problems:
         if len(wanted) == 1 and problems[0]["code"] == "decision_not_found":
-            raise NotFound(problems[0]["message"], code="decision_not_found")
+            raise NotFound(
+                problems[0]["message"], code=CatalogueCode.DECISION_NOT_FOUND
+            )
         raise InvalidInput(
             "；".join(p["message"] for p in problems),
-            code=problems[0]["code"] if len(problems) == 1 else "cleanup_rows_invalid",
+            code=CatalogueCode(problems[0]["code"])
+            if len(problems) == 1
+            else CatalogueCode.CLEANUP_ROWS_INVALID,
             detail=problems,
         )
     for key, disposition, reason in wanted:
@@ -273,7 +282,7 @@ def cleanup_complete(*, actor: Actor, review_id: int, conclusion: str) -> Cleanu
     _require_open(review)
     conclusion = conclusion.strip()
     if not conclusion:
-        raise InvalidInput(_("请填写清理结论"), code="conclusion_required")
+        raise InvalidInput(_("请填写清理结论"), code=CatalogueCode.CONCLUSION_REQUIRED)
     decisions = list(review.decisions.select_related("item").order_by("item__name"))
     unconfirmed = [d for d in decisions if d.decided_by_id is None]
     if unconfirmed:
@@ -283,7 +292,7 @@ def cleanup_complete(*, actor: Actor, review_id: int, conclusion: str) -> Cleanu
                 "n": len(unconfirmed),
                 "items": "、".join(d.item.name for d in unconfirmed),
             },
-            code="cleanup_unconfirmed",
+            code=CatalogueCode.CLEANUP_UNCONFIRMED,
             detail=[d.item.key for d in unconfirmed],
         )
     catalogue_list = review.catalogue_list
@@ -295,7 +304,7 @@ def cleanup_complete(*, actor: Actor, review_id: int, conclusion: str) -> Cleanu
         ).exists():
             raise Conflict(
                 _("该清单已有未公布的版本，请先公布或删除该版本，再完成清理"),
-                code="draft_exists",
+                code=CatalogueCode.DRAFT_EXISTS,
             )
         version = versions.version_draft(
             actor=actor, list_id=catalogue_list.pk, reason=_("清理：") + conclusion

@@ -30,11 +30,12 @@ from yinzheng.accounts.policy import Actor, Viewer
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import COUNTRY_CODE
-from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 
 from ..choices import Complexity, GuideStatus
+from ..errors import CatalogueCode
 from ..models import Guide, Item
 
 ACTION = "catalogue.manage"
@@ -53,7 +54,7 @@ GUIDE_FIELDS = [*CONTENT_FIELDS, "sample", "status", "published_at", "updated_by
 
 
 class GuideIncomplete(InvalidInput):
-    code = "guide_incomplete"
+    code = CatalogueCode.GUIDE_INCOMPLETE
 
 
 def may_save(user: Any) -> bool:
@@ -70,7 +71,7 @@ def _guide_for_update(item_key: str) -> Guide:
         .first()
     )
     if guide is None:
-        raise NotFound(_("该事项尚无办事指南"), code="guide_not_found")
+        raise NotFound(_("该事项尚无办事指南"), code=CatalogueCode.GUIDE_NOT_FOUND)
     return guide
 
 
@@ -84,7 +85,7 @@ def guide_for_editing(*, actor: Viewer, item_key: str) -> Guide:
         .first()
     )
     if guide is None:
-        raise NotFound(_("该事项尚无办事指南"), code="guide_not_found")
+        raise NotFound(_("该事项尚无办事指南"), code=CatalogueCode.GUIDE_NOT_FOUND)
     return guide
 
 
@@ -142,11 +143,11 @@ def guide_save(
         raise NotAllowed(detail={"action": PROPOSE})
     item = Item.objects.select_for_update().filter(key=item_key).first()
     if item is None:
-        raise NotFound(_("证明事项 %s 不存在") % item_key, code="item_not_found")
+        raise NotFound(_("证明事项 %s 不存在") % item_key, code=CoreCode.ITEM_NOT_FOUND)
     if time_limit_days is not None and not 1 <= time_limit_days <= 365:
         raise InvalidInput(
             _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
-            code="guide_time_limit_invalid",
+            code=CatalogueCode.GUIDE_TIME_LIMIT_INVALID,
         )
     guide = Guide.objects.select_for_update().filter(item=item).first()
     created = guide is None
@@ -157,7 +158,7 @@ def guide_save(
         if guide.status == GuideStatus.PUBLISHED:
             raise Conflict(
                 _("已公布的办事指南不能直接修改，请先撤回，修改后重新公布"),
-                code="guide_published",
+                code=CatalogueCode.GUIDE_PUBLISHED,
             )
         before = _snapshot(guide)
         if guide.status == GuideStatus.WITHDRAWN:
@@ -194,7 +195,9 @@ def guide_publish(*, actor: Actor, item_key: str) -> Guide:
     policy.require(actor, ACTION)
     guide = _guide_for_update(item_key)
     if guide.status == GuideStatus.PUBLISHED:
-        raise Conflict(_("该办事指南已公布"), code="guide_already_published")
+        raise Conflict(
+            _("该办事指南已公布"), code=CatalogueCode.GUIDE_ALREADY_PUBLISHED
+        )
     missing = guide_missing_parts(guide)
     if missing:
         raise GuideIncomplete(
@@ -223,7 +226,7 @@ def guide_withdraw(*, actor: Actor, item_key: str, reason: str) -> Guide:
     policy.require(actor, ACTION)
     guide = _guide_for_update(item_key)
     if not reason.strip():
-        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
+        raise InvalidInput(_("请填写撤回原因"), code=CoreCode.REASON_REQUIRED)
     before = _snapshot(guide)
     move_to(guide, GuideStatus.WITHDRAWN)
     guide.updated_by = person(actor)

@@ -21,6 +21,7 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core.codes import COUNTRY_CODE
 from yinzheng.core.errors import (
     Conflict,
+    CoreCode,
     DomainError,
     InvalidInput,
     NotAllowed,
@@ -29,6 +30,7 @@ from yinzheng.core.errors import (
 from yinzheng.ledger import audit
 
 from ..choices import BasisType, ListKind, VersionStatus
+from ..errors import CatalogueCode
 from ..models import Basis, CatalogueList, Item, ListEntry
 
 ITEM_FIELDS = [
@@ -63,10 +65,11 @@ def item_create(
     key, name = key.strip(), name.strip()
     if not key or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{1,79}", key):
         raise InvalidInput(
-            _("标识须为小写字母、数字、下划线或连字符"), code="item_key_invalid"
+            _("标识须为小写字母、数字、下划线或连字符"),
+            code=CatalogueCode.ITEM_KEY_INVALID,
         )
     if not name:
-        raise InvalidInput(_("请填写证明名称"), code="item_name_required")
+        raise InvalidInput(_("请填写证明名称"), code=CatalogueCode.ITEM_NAME_REQUIRED)
     settable = {f.name for f in Item._meta.get_fields() if f.concrete} - {
         "id",
         "key",
@@ -77,22 +80,26 @@ def item_create(
     }
     unknown = set(fields) - settable
     if unknown:
-        raise InvalidInput(code="item_field_unknown", detail=sorted(unknown))
+        raise InvalidInput(
+            code=CatalogueCode.ITEM_FIELD_UNKNOWN, detail=sorted(unknown)
+        )
     bases = [(t, c.strip()) for t, c in bases]
     for basis_type, citation in bases:
         if basis_type not in BasisType.values or not citation:
             raise InvalidInput(
-                _("设定依据须有类型和名称条款"), code="basis_invalid"
+                _("设定依据须有类型和名称条款"), code=CatalogueCode.BASIS_INVALID
             )  # REQ-020
     if Item.objects.filter(key=key).exists():
-        raise Conflict(_("标识 %s 已存在") % key, code="item_exists")
+        raise Conflict(_("标识 %s 已存在") % key, code=CatalogueCode.ITEM_EXISTS)
     item = Item(key=key, name=name, aliases=[a.strip() for a in aliases if a.strip()])
     for field, value in fields.items():
         setattr(item, field, value)
     try:
         item.full_clean(exclude=["search_text"])
     except ValidationError as exc:
-        raise InvalidInput(code="item_invalid", detail=exc.message_dict) from exc
+        raise InvalidInput(
+            code=CatalogueCode.ITEM_INVALID, detail=exc.message_dict
+        ) from exc
     item.save()
     Basis.objects.bulk_create(
         Basis(item=item, basis_type=t, citation=c, sample=sample) for t, c in bases
@@ -165,7 +172,7 @@ def item_edit_refusal(actor: Actor, item: Item) -> DomainError | None:
     ).exists():
         return Conflict(
             _("“%s”属于全国负面清单参考数据，不能修改") % item.name,
-            code="reference_item",
+            code=CatalogueCode.REFERENCE_ITEM,
         )
     if not policy.can(actor, "catalogue.manage"):
         return NotAllowed(detail={"action": "catalogue.manage"})
@@ -175,7 +182,7 @@ def item_edit_refusal(actor: Actor, item: Item) -> DomainError | None:
             return NotAllowed(
                 _("该事项也列入《%s》，您无权管理该清单，不能修改此事项")
                 % catalogue_list.title,
-                code="item_shared_elsewhere",
+                code=CatalogueCode.ITEM_SHARED_ELSEWHERE,
                 detail={"list": catalogue_list.pk, "title": catalogue_list.title},
             )
     return None
@@ -202,7 +209,7 @@ def _clean_list_field(name: str, value: Any) -> list[str]:
     ):
         raise InvalidInput(
             _("%s须为文字列表") % _field_label(name),
-            code="item_invalid",
+            code=CatalogueCode.ITEM_INVALID,
             detail={name: ["list of strings"]},
         )
     return [v.strip() for v in value if v.strip()]
@@ -214,7 +221,7 @@ def require_editable_item_fields(names: Iterable[str]) -> None:
     if unknown:
         raise InvalidInput(
             _("以下字段不能修改：%s") % "、".join(unknown),
-            code="item_field_unknown",
+            code=CatalogueCode.ITEM_FIELD_UNKNOWN,
             detail=unknown,
         )
 
@@ -229,7 +236,7 @@ def item_update(*, actor: Actor, item_key: str, **fields: Any) -> Item:
     require_editable_item_fields(fields)
     item = Item.objects.select_for_update().filter(key=item_key).first()
     if item is None:
-        raise NotFound(_("证明事项 %s 不存在") % item_key, code="item_not_found")
+        raise NotFound(_("证明事项 %s 不存在") % item_key, code=CoreCode.ITEM_NOT_FOUND)
     refusal = item_edit_refusal(actor, item)
     if refusal is not None:
         raise refusal
@@ -255,7 +262,7 @@ def item_update(*, actor: Actor, item_key: str, **fields: Any) -> Item:
                     "该事项已列入《%s》，承担法律或经济连带责任的证明不能列入出具证明事项清单"
                 )
                 % positive[0].title,
-                code="liability_on_positive_list",
+                code=CatalogueCode.LIABILITY_ON_POSITIVE_LIST,
                 detail={"list": positive[0].pk, "title": positive[0].title},
             )
     before = audit.snapshot(item, changed)
@@ -264,7 +271,9 @@ def item_update(*, actor: Actor, item_key: str, **fields: Any) -> Item:
     try:
         item.full_clean(exclude=["search_text"])
     except ValidationError as exc:
-        raise InvalidInput(code="item_invalid", detail=exc.message_dict) from exc
+        raise InvalidInput(
+            code=CatalogueCode.ITEM_INVALID, detail=exc.message_dict
+        ) from exc
     item.save(update_fields=changed)  # Item.save refreshes search_text from aliases
     audit.record(
         actor=actor,

@@ -14,11 +14,12 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.codes import Level
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
 from ..choices import ListKind
+from ..errors import CatalogueCode
 from ..models import CatalogueList
 
 LIST_OWNER_LEVELS = {Level.COUNTRY, Level.PROVINCE, Level.PREFECTURE, Level.COUNTY}
@@ -36,16 +37,18 @@ def list_create(
 ) -> CatalogueList:
     owner = Division.objects.filter(code=owner_code).first()
     if owner is None:
-        raise NotFound(_("区划 %s 不存在") % owner_code, code="division_not_found")
+        raise NotFound(
+            _("区划 %s 不存在") % owner_code, code=CoreCode.DIVISION_NOT_FOUND
+        )
     policy.require(actor, "catalogue.manage", owner)
     if owner.level not in LIST_OWNER_LEVELS:
         raise InvalidInput(
-            _("清单只能由国家、省、市、县级制定"), code="list_owner_level"
+            _("清单只能由国家、省、市、县级制定"), code=CatalogueCode.LIST_OWNER_LEVEL
         )
     if kind not in ListKind.values:
-        raise InvalidInput(_("清单类型无效"), code="list_kind_invalid")
+        raise InvalidInput(_("清单类型无效"), code=CatalogueCode.LIST_KIND_INVALID)
     if not title.strip():
-        raise InvalidInput(_("请填写清单名称"), code="list_title_required")
+        raise InvalidInput(_("请填写清单名称"), code=CatalogueCode.LIST_TITLE_REQUIRED)
     try:
         with transaction.atomic():
             catalogue_list = CatalogueList.objects.create(
@@ -56,7 +59,9 @@ def list_create(
                 sample=sample,
             )
     except IntegrityError as exc:
-        raise Conflict(_("该区划已有同类同批次清单"), code="list_exists") from exc
+        raise Conflict(
+            _("该区划已有同类同批次清单"), code=CatalogueCode.LIST_EXISTS
+        ) from exc
     audit.record(
         actor=actor,
         event="catalogue_list.created",
@@ -76,12 +81,16 @@ def list_review_record(
         CatalogueList.objects.select_for_update().filter(pk=list_id).first()
     )
     if catalogue_list is None:
-        raise NotFound(code="list_not_found")
+        raise NotFound(code=CatalogueCode.LIST_NOT_FOUND)
     policy.require(actor, "catalogue.manage", catalogue_list)
     if not note.strip():
-        raise InvalidInput(_("请填写清理评估结论"), code="review_note_required")
+        raise InvalidInput(
+            _("请填写清理评估结论"), code=CatalogueCode.REVIEW_NOTE_REQUIRED
+        )
     if interval_days is not None and not 1 <= interval_days <= 3660:
-        raise InvalidInput(_("评估间隔须在 1 到 3660 天之间"), code="interval_invalid")
+        raise InvalidInput(
+            _("评估间隔须在 1 到 3660 天之间"), code=CatalogueCode.INTERVAL_INVALID
+        )
     with audit.recorded(
         actor=actor,
         event="catalogue_list.reviewed",

@@ -30,6 +30,7 @@ from yinzheng.ledger import audit
 
 from .. import selectors
 from ..choices import Channel, VersionStatus
+from ..errors import CatalogueCode
 from ..models import CatalogueList, ListVersion, Publication
 
 ACTION = "catalogue.manage"
@@ -48,18 +49,20 @@ def channels_set(
         CatalogueList.objects.select_for_update().filter(pk=list_id).first()
     )
     if catalogue_list is None:
-        raise NotFound(code="list_not_found")
+        raise NotFound(code=CatalogueCode.LIST_NOT_FOUND)
     policy.require(actor, ACTION, catalogue_list)
     channels = [str(c) for c in channels]
     unknown = sorted(set(channels) - set(Channel.values))
     if unknown:
         raise InvalidInput(
             _("公布渠道无效：%s") % "、".join(unknown),
-            code="channel_unknown",
+            code=CatalogueCode.CHANNEL_UNKNOWN,
             detail=unknown,
         )
     if not channels:
-        raise InvalidInput(_("请至少选择一个公布渠道"), code="channels_required")
+        raise InvalidInput(
+            _("请至少选择一个公布渠道"), code=CatalogueCode.CHANNELS_REQUIRED
+        )
     with audit.recorded(
         actor=actor,
         event="catalogue_list.channels_set",
@@ -93,33 +96,40 @@ def publication_record(
         .first()
     )
     if version is None:
-        raise NotFound(code="version_not_found")
+        raise NotFound(code=CatalogueCode.VERSION_NOT_FOUND)
     policy.require(actor, ACTION, version)
     if version.status not in RECORDABLE_STATUSES:
         raise Conflict(
-            _("只有已公布的清单版本才能登记公布渠道"), code="version_not_published"
+            _("只有已公布的清单版本才能登记公布渠道"),
+            code=CatalogueCode.VERSION_NOT_PUBLISHED,
         )
     if channel not in Channel.values:
-        raise InvalidInput(_("公布渠道无效：%s") % channel, code="channel_unknown")
+        raise InvalidInput(
+            _("公布渠道无效：%s") % channel, code=CatalogueCode.CHANNEL_UNKNOWN
+        )
     if channel not in version.catalogue_list.channels:
         raise InvalidInput(
             _("“%s”不在本清单设定的公布渠道中") % Channel(channel).label,
-            code="channel_not_configured",
+            code=CatalogueCode.CHANNEL_NOT_CONFIGURED,
         )
     if not isinstance(published_on, dt.date):
-        raise InvalidInput(_("请填写公布日期"), code="published_on_required")
+        raise InvalidInput(
+            _("请填写公布日期"), code=CatalogueCode.PUBLISHED_ON_REQUIRED
+        )
     released = _published_date(version)
     if released is not None and published_on < released:
         raise InvalidInput(
             _("公布日期不能早于该版本在本系统公布的日期（%s）") % released.isoformat(),
-            code="published_before_version",
+            code=CatalogueCode.PUBLISHED_BEFORE_VERSION,
         )
     if published_on > clock.today():
-        raise InvalidInput(_("公布日期不能晚于今天"), code="published_in_future")
+        raise InvalidInput(
+            _("公布日期不能晚于今天"), code=CatalogueCode.PUBLISHED_IN_FUTURE
+        )
     if version.publications.filter(channel=channel).exists():
         raise Conflict(
             _("该版本已登记在“%s”公布") % Channel(channel).label,
-            code="publication_exists",
+            code=CatalogueCode.PUBLICATION_EXISTS,
         )
     try:
         with transaction.atomic():
@@ -133,7 +143,7 @@ def publication_record(
     except IntegrityError as exc:  # a concurrent record of the same channel
         raise Conflict(
             _("该版本已登记在“%s”公布") % Channel(channel).label,
-            code="publication_exists",
+            code=CatalogueCode.PUBLICATION_EXISTS,
         ) from exc
     audit.record(
         actor=actor,

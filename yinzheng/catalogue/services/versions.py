@@ -23,12 +23,13 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 
 from .. import selectors
 from ..choices import ELIGIBLE_BASIS_TYPES, GuideStatus, ListKind, VersionStatus
+from ..errors import CatalogueCode
 from ..models import CatalogueList, Guide, Item, ListEntry, ListVersion
 
 # Sent inside version_publish's transaction with actor, version_id and valid_from: the
@@ -48,7 +49,7 @@ VERSION_FIELDS = [
 
 
 class ListRuleViolation(Conflict):
-    code = "list_rule_violation"
+    code = CatalogueCode.LIST_RULE_VIOLATION
 
 
 def _version_for_update(version_id: int) -> ListVersion:
@@ -59,7 +60,7 @@ def _version_for_update(version_id: int) -> ListVersion:
         .first()
     )
     if version is None:
-        raise NotFound(code="version_not_found")
+        raise NotFound(code=CatalogueCode.VERSION_NOT_FOUND)
     return version
 
 
@@ -68,7 +69,7 @@ def _require_draft(version: ListVersion) -> None:
         # REQ-012: a published (or approved) version never changes; adjust by a new one.
         raise Conflict(
             _("只有草稿版本可以修改；已批准或已公布的版本不能更改，请新建版本"),
-            code="version_not_draft",
+            code=CatalogueCode.VERSION_NOT_DRAFT,
         )
 
 
@@ -78,7 +79,7 @@ def version_discard(*, actor: Actor, version_id: int) -> None:
     version = _version_for_update(version_id)
     policy.require(actor, "catalogue.manage", version)
     if version.status not in (VersionStatus.DRAFT, VersionStatus.APPROVED):
-        raise Conflict(_("已公布的版本不能删除"), code="version_published")
+        raise Conflict(_("已公布的版本不能删除"), code=CatalogueCode.VERSION_PUBLISHED)
     items = list(version.entries.values_list("item__key", flat=True))
     audit.record(
         actor=actor,
@@ -117,14 +118,16 @@ def version_draft(
         CatalogueList.objects.select_for_update().filter(pk=list_id).first()
     )
     if catalogue_list is None:
-        raise NotFound(code="list_not_found")
+        raise NotFound(code=CatalogueCode.LIST_NOT_FOUND)
     policy.require(actor, "catalogue.manage", catalogue_list)
     if not reason.strip():
-        raise InvalidInput(_("请填写调整原因"), code="reason_required")  # REQ-012
+        raise InvalidInput(
+            _("请填写调整原因"), code=CoreCode.REASON_REQUIRED
+        )  # REQ-012
     if catalogue_list.versions.filter(
         status__in=[VersionStatus.DRAFT, VersionStatus.APPROVED]
     ).exists():
-        raise Conflict(_("该清单已有未公布的版本"), code="draft_exists")
+        raise Conflict(_("该清单已有未公布的版本"), code=CatalogueCode.DRAFT_EXISTS)
     last = catalogue_list.versions.order_by("-number").first()
     version = ListVersion.objects.create(
         catalogue_list=catalogue_list,
@@ -203,17 +206,17 @@ def version_add_item(
     _require_draft(version)
     item = Item.objects.filter(key=item_key).first()
     if item is None:
-        raise NotFound(_("证明事项 %s 不存在") % item_key, code="item_not_found")
+        raise NotFound(_("证明事项 %s 不存在") % item_key, code=CoreCode.ITEM_NOT_FOUND)
     problems = entry_problems(version.catalogue_list, item)
     if problems:
         raise InvalidInput(
             _("“%(item)s”不能列入该清单：%(why)s")
             % {"item": item.name, "why": "；".join(p["message"] for p in problems)},
-            code="entry_ineligible",
+            code=CatalogueCode.ENTRY_INELIGIBLE,
             detail=problems,
         )
     if version.entries.filter(item=item).exists():
-        raise Conflict(_("该事项已在清单中"), code="entry_exists")
+        raise Conflict(_("该事项已在清单中"), code=CatalogueCode.ENTRY_EXISTS)
     last = version.entries.order_by("-number").first()
     entry = ListEntry.objects.create(
         version=version, item=item, number=(last.number + 1) if last else 1, note=note
@@ -234,7 +237,7 @@ def version_remove_item(*, actor: Actor, version_id: int, item_key: str) -> None
     _require_draft(version)
     entry = version.entries.filter(item__key=item_key).first()
     if entry is None:
-        raise NotFound(_("该事项不在清单中"), code="entry_not_found")
+        raise NotFound(_("该事项不在清单中"), code=CoreCode.ENTRY_NOT_FOUND)
     entry.delete()
     audit.record(
         actor=actor,
@@ -268,7 +271,7 @@ def version_approve(
     if missing:
         raise InvalidInput(
             _("批准记录不完整，缺少：%s") % "、".join(str(m) for m in missing),
-            code="approval_incomplete",
+            code=CatalogueCode.APPROVAL_INCOMPLETE,
         )
     with audit.recorded(
         actor=actor,
@@ -362,7 +365,7 @@ def version_publish(
     if version.status == VersionStatus.DRAFT:
         raise Conflict(
             _("尚无批准记录，不能公布（须先记录批准机关、日期和文号）"),
-            code="approval_required",
+            code=CatalogueCode.APPROVAL_REQUIRED,
         )  # REQ-014
     problems = publish_problems(version, valid_from=valid_from)
     if problems:

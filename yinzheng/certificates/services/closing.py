@@ -25,7 +25,7 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
-from yinzheng.core.errors import Conflict, InvalidInput
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.seals import services as sealing
@@ -33,6 +33,7 @@ from yinzheng.seals.choices import UseStatus
 
 from .. import documents, rules, selectors
 from ..choices import Outcome, Status
+from ..errors import CertificateCode
 from ..models import CertificateRequest
 from .common import FIELDS, HANDLE, _lock, _require_status, _text
 from .serials import refusal_notice_no
@@ -94,16 +95,20 @@ def request_refuse(
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
-    reason = _text(reason, _("不予出具的理由"), "reason_required", 4000)
+    reason = _text(reason, _("不予出具的理由"), CoreCode.REASON_REQUIRED, 4000)
     decision = selectors.decision_for(req)
     route, department = (route or "").strip(), (department or "").strip()
     if req.list_kind == "negative":
         route = route or decision.route
         department = department or decision.department
     if not route:
-        raise InvalidInput(_("请填写办事途径（REQ-049）"), code="route_required")
+        raise InvalidInput(
+            _("请填写办事途径（REQ-049）"), code=CertificateCode.ROUTE_REQUIRED
+        )
     if not department:
-        raise InvalidInput(_("请填写办理部门（REQ-049）"), code="department_required")
+        raise InvalidInput(
+            _("请填写办理部门（REQ-049）"), code=CoreCode.DEPARTMENT_REQUIRED
+        )
     basis = (basis or "").strip() or _item_basis(req, decision)
     now = clock.now()
     on = timezone.localtime(now).date()
@@ -150,7 +155,7 @@ def request_withdraw(
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
-    reason = _text(reason, _("撤回原因"), "reason_required", 2000)
+    reason = _text(reason, _("撤回原因"), CoreCode.REASON_REQUIRED, 2000)
     _close_usage(req, actor=actor, reason=_("申请人撤回：%s") % reason[:200])
     with audit.recorded(
         actor=actor, event="certificate_request.withdrawn", subject=req, fields=FIELDS
@@ -173,7 +178,7 @@ def request_annul(*, actor: Actor, request_id: int, reason: str) -> CertificateR
     req = _lock(request_id)
     policy.require(actor, "certificate.approve", req)
     _require_status(req, Status.ISSUED)
-    reason = _text(reason, _("作废原因"), "reason_required", 2000)
+    reason = _text(reason, _("作废原因"), CoreCode.REASON_REQUIRED, 2000)
     from yinzheng.esign.models import SignedDocument
     from yinzheng.esign.services import document_withdraw
 
@@ -205,7 +210,8 @@ def request_transfer(
     decision = selectors.decision_for(req)
     if decision.outcome != Outcome.TRANSFER_PARTY:
         raise Conflict(
-            _("只有涉及党组织、党员的证明转交党组织办理"), code="not_party_matter"
+            _("只有涉及党组织、党员的证明转交党组织办理"),
+            code=CertificateCode.NOT_PARTY_MATTER,
         )
     with audit.recorded(
         actor=actor,

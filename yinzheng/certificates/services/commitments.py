@@ -28,13 +28,14 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.catalogue.models import Guide
 from yinzheng.core import clock, masking
 from yinzheng.core.actors import person, require_person
-from yinzheng.core.errors import Conflict, InvalidInput
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.registers.forms import signature_png_problem
 
 from .. import documents, selectors
 from ..choices import SignatureMethod, Status
+from ..errors import CertificateCode
 from ..models import CertificateRequest, Commitment, VerificationTask
 from .common import FIELDS, HANDLE, _digest, _lock, _refresh_decision, _require_status
 from .serials import commitment_number
@@ -47,7 +48,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class CommitmentNotAllowed(Conflict):
-    code = "commitment_not_allowed"
+    code = CertificateCode.COMMITMENT_NOT_ALLOWED
 
 
 def _sha(text: str) -> str:
@@ -172,33 +173,36 @@ def _signature(
     if signature is None:
         raise InvalidInput(
             _("请居民在屏幕上签名，或上传签字后的告知承诺书"),
-            code="signature_required",
+            code=CoreCode.SIGNATURE_REQUIRED,
         )
     if isinstance(signature, tuple):
         name, data = signature
     else:
         if signature.size and signature.size > MAX_SCAN_BYTES:
             raise InvalidInput(
-                _("上传的文件不能超过 20 MB"), code="signature_too_large"
+                _("上传的文件不能超过 20 MB"), code=CoreCode.SIGNATURE_TOO_LARGE
             )
         name, data = signature.name, b"".join(signature.chunks())
     if method == SignatureMethod.SCREEN:
         problem = signature_png_problem(data)
         if problem:
-            raise InvalidInput(problem, code="signature_invalid")
+            raise InvalidInput(problem, code=CertificateCode.SIGNATURE_INVALID)
     elif method == SignatureMethod.SCAN:
         if not data:
-            raise InvalidInput(_("上传的文件是空的"), code="signature_required")
+            raise InvalidInput(_("上传的文件是空的"), code=CoreCode.SIGNATURE_REQUIRED)
         if len(data) > MAX_SCAN_BYTES:
             raise InvalidInput(
-                _("上传的文件不能超过 20 MB"), code="signature_too_large"
+                _("上传的文件不能超过 20 MB"), code=CoreCode.SIGNATURE_TOO_LARGE
             )
         if not data.startswith((PDF_MAGIC, JPEG_MAGIC, PNG_MAGIC)):
             raise InvalidInput(
-                _("签字页须为 PDF、JPEG 或 PNG 文件"), code="signature_invalid"
+                _("签字页须为 PDF、JPEG 或 PNG 文件"),
+                code=CertificateCode.SIGNATURE_INVALID,
             )
     else:
-        raise InvalidInput(_("签字方式无效"), code="signature_method_invalid")
+        raise InvalidInput(
+            _("签字方式无效"), code=CertificateCode.SIGNATURE_METHOD_INVALID
+        )
     return str(name or "signature")[-200:], data
 
 
@@ -233,7 +237,8 @@ def commitment_record(
     text = (commitment_text or "").strip() or default_commitment(req)
     if len(notification) > MAX_TEXT or len(text) > MAX_TEXT:
         raise InvalidInput(
-            _("告知内容和承诺内容各不能超过 %d 个字") % MAX_TEXT, code="text_too_long"
+            _("告知内容和承诺内容各不能超过 %d 个字") % MAX_TEXT,
+            code=CertificateCode.TEXT_TOO_LONG,
         )
     name, data = _signature(signature, signature_method)
     now = clock.now()
@@ -241,7 +246,7 @@ def commitment_record(
     signed_on = signed_on or today
     if signed_on > today or signed_on < timezone.localtime(req.received_at).date():
         raise InvalidInput(
-            _("签字日期须在受理之日和今天之间"), code="signed_on_invalid"
+            _("签字日期须在受理之日和今天之间"), code=CertificateCode.SIGNED_ON_INVALID
         )
     number = commitment_number(req.committee_id, today.year)
     pdf = documents.render_commitment(

@@ -14,9 +14,10 @@ import hashlib
 
 from django.utils.translation import gettext as _
 
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, ErrorCode, InvalidInput, NotFound
 
 from .. import rules, selectors
+from ..errors import CertificateCode
 from ..models import CertificateRequest
 
 HANDLE = "certificate.handle"
@@ -72,7 +73,7 @@ def _lock(request_id: int) -> CertificateRequest:
         .first()
     )
     if req is None:
-        raise NotFound(_("证明申请不存在"), code="request_not_found")
+        raise NotFound(_("证明申请不存在"), code=CertificateCode.REQUEST_NOT_FOUND)
     return req
 
 
@@ -80,12 +81,12 @@ def _require_status(req: CertificateRequest, *statuses: str) -> None:
     if req.status not in statuses:
         raise Conflict(
             _("该申请当前状态为“%s”，不能办理此操作") % req.get_status_display(),
-            code="request_wrong_status",
+            code=CertificateCode.REQUEST_WRONG_STATUS,
             detail={"status": req.status, "expected": list(statuses)},
         )
 
 
-def _text(value: str | None, label: str, code: str, max_length: int = 0) -> str:
+def _text(value: str | None, label: str, code: ErrorCode, max_length: int = 0) -> str:
     value = (value or "").strip()
     if not value:
         raise InvalidInput(_("请填写%s") % label, code=code)

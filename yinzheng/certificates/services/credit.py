@@ -25,13 +25,14 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, masking
 from yinzheng.core.actors import person
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, ErrorCode, InvalidInput, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
 from .. import selectors
 from ..choices import SubmissionStatus
+from ..errors import CertificateCode
 from ..models import CreditPlatform, CreditRecord, CreditSubmission, VerificationTask
 from .common import _text
 
@@ -70,7 +71,9 @@ PLATFORM_FIELDS = ["name", "endpoint", "enabled", "note", "updated_by", "updated
 def _credit_record_create(*, actor: Actor, task: VerificationTask) -> CreditRecord:
     commitment = task.commitment
     if task.verified_on is None:  # verification_close asks for it first
-        raise InvalidInput(_("请填写核查日期"), code="verified_on_required")
+        raise InvalidInput(
+            _("请填写核查日期"), code=CertificateCode.VERIFIED_ON_REQUIRED
+        )
     now = clock.now()
     record = CreditRecord.objects.create(
         commitment=commitment,
@@ -113,7 +116,7 @@ def _credit_record_create(*, actor: Actor, task: VerificationTask) -> CreditReco
     return record
 
 
-def _date_between(value: dt.date | None, earliest: dt.date, code: str) -> None:
+def _date_between(value: dt.date | None, earliest: dt.date, code: ErrorCode) -> None:
     if value is not None and not earliest <= value <= clock.today():
         raise InvalidInput(_("日期须在认定之日和今天之间"), code=code)
 
@@ -139,26 +142,35 @@ def credit_disclosure_set(
         .first()
     )
     if record is None:
-        raise NotFound(_("信用记录不存在"), code="credit_record_not_found")
+        raise NotFound(
+            _("信用记录不存在"), code=CertificateCode.CREDIT_RECORD_NOT_FOUND
+        )
     policy.require(actor, CREDIT_MANAGE, record)
     site = (disclosure_site or "").strip()
     decision = (penalty_decision or "").strip()
     if bool(site) != (disclosed_on is not None):
         raise InvalidInput(
-            _("公示须同时填写公示网站和公示日期"), code="disclosure_incomplete"
+            _("公示须同时填写公示网站和公示日期"),
+            code=CertificateCode.DISCLOSURE_INCOMPLETE,
         )
     if len(site) > 200:
-        raise InvalidInput(_("公示网站不能超过 200 个字"), code="disclosure_incomplete")
+        raise InvalidInput(
+            _("公示网站不能超过 200 个字"), code=CertificateCode.DISCLOSURE_INCOMPLETE
+        )
     if bool(decision) != (penalty_on is not None):
         raise InvalidInput(
-            _("处罚须同时填写处罚决定和处罚日期"), code="penalty_incomplete"
+            _("处罚须同时填写处罚决定和处罚日期"),
+            code=CertificateCode.PENALTY_INCOMPLETE,
         )
     if penalty_published and not decision:
         raise InvalidInput(
-            _("没有处罚决定，不能登记为已公开"), code="penalty_not_decided"
+            _("没有处罚决定，不能登记为已公开"),
+            code=CertificateCode.PENALTY_NOT_DECIDED,
         )
-    _date_between(disclosed_on, record.recorded_on, "disclosed_on_invalid")
-    _date_between(penalty_on, record.recorded_on, "penalty_on_invalid")
+    _date_between(
+        disclosed_on, record.recorded_on, CertificateCode.DISCLOSED_ON_INVALID
+    )
+    _date_between(penalty_on, record.recorded_on, CertificateCode.PENALTY_ON_INVALID)
     with audit.recorded(
         actor=actor,
         event="credit_record.disclosure",
@@ -184,11 +196,12 @@ def credit_submission_acknowledge(
         .first()
     )
     if sub is None:
-        raise NotFound(_("报送记录不存在"), code="submission_not_found")
+        raise NotFound(_("报送记录不存在"), code=CertificateCode.SUBMISSION_NOT_FOUND)
     policy.require(actor, CREDIT_MANAGE, sub)
     if sub.status != SubmissionStatus.SENT:
         raise Conflict(
-            _("只有已报送的记录可以登记平台确认"), code="submission_not_sent"
+            _("只有已报送的记录可以登记平台确认"),
+            code=CertificateCode.SUBMISSION_NOT_SENT,
         )
     with audit.recorded(
         actor=actor,
@@ -220,18 +233,19 @@ def credit_platform_set(
     go to the platform configured when they are sent."""
     division = Division.objects.filter(code=division_code).first()
     if division is None:
-        raise NotFound(_("区划不存在"), code="division_not_found")
+        raise NotFound(_("区划不存在"), code=CoreCode.DIVISION_NOT_FOUND)
     policy.require(actor, CREDIT_CONFIGURE, division)
-    name = _text(name, _("平台名称"), "platform_name_required", 200)
+    name = _text(name, _("平台名称"), CertificateCode.PLATFORM_NAME_REQUIRED, 200)
     endpoint = (endpoint or "").strip()
     try:
         URLValidator(schemes=["http", "https"])(endpoint)
     except ValidationError as exc:
         raise InvalidInput(
-            _("接收地址须为 http:// 或 https:// 开头的网址"), code="endpoint_invalid"
+            _("接收地址须为 http:// 或 https:// 开头的网址"),
+            code=CertificateCode.ENDPOINT_INVALID,
         ) from exc
     if len(endpoint) > 500:
-        raise InvalidInput(_("接收地址过长"), code="endpoint_invalid")
+        raise InvalidInput(_("接收地址过长"), code=CertificateCode.ENDPOINT_INVALID)
     platform = (
         CreditPlatform.objects.select_for_update().filter(division=division).first()
     )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.codes import subtree_q
-from yinzheng.core.errors import NotFound
+from yinzheng.core.errors import CoreCode, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
@@ -238,7 +238,7 @@ def credit_export(
     )
     if under:
         if not Division.objects.filter(code=under).exists():
-            raise NotFound(_("区划不存在"), code="division_not_found")
+            raise NotFound(_("区划不存在"), code=CoreCode.DIVISION_NOT_FOUND)
         qs = qs.filter(subtree_q(under, "record__committee_id"))
     qs = qs.filter(pk__in=CreditSubmission.objects.visible_to(actor, CREDIT_MANAGE))
     outcomes = []

@@ -31,12 +31,13 @@ from yinzheng.catalogue.models import Item
 from yinzheng.core import clock, masking, workdays
 from yinzheng.core.actors import require_person
 from yinzheng.core.codes import Level
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.files import upload_sha256
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
 from .. import rules, selectors
+from ..errors import CertificateCode
 from ..models import CATEGORY_CHOICES, Attachment, CertificateRequest, DemandReport
 from .common import FIELDS, HANDLE, _lock, _text
 
@@ -53,7 +54,7 @@ def validate_id_number(value: str) -> str:
     except StdnumError as exc:
         raise InvalidInput(
             _("公民身份号码无效：请核对号码位数、出生日期和校验位"),
-            code="id_number_invalid",
+            code=CertificateCode.ID_NUMBER_INVALID,
         ) from exc
 
 
@@ -72,9 +73,13 @@ def _uploads(
         else:
             upload, name, size = f, f.name, f.size
         if not size:
-            raise InvalidInput(_("上传的材料是空文件"), code="attachment_empty")
+            raise InvalidInput(
+                _("上传的材料是空文件"), code=CertificateCode.ATTACHMENT_EMPTY
+            )
         if size > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput(_("单个材料不能超过 20 MB"), code="attachment_too_large")
+            raise InvalidInput(
+                _("单个材料不能超过 20 MB"), code=CoreCode.ATTACHMENT_TOO_LARGE
+            )
         out.append((str(name)[-200:], upload, size))
     return out
 
@@ -130,35 +135,41 @@ def request_create(
         code=committee_code, level=Level.COMMITTEE
     ).first()
     if committee is None:
-        raise NotFound(_("村（居）委会不存在"), code="committee_not_found")
+        raise NotFound(_("村（居）委会不存在"), code=CoreCode.COMMITTEE_NOT_FOUND)
     policy.require(actor, HANDLE, committee)
     if not committee.is_active:
-        raise Conflict(_("该村（居）委会已合并或撤销"), code="committee_inactive")
-    resident_name = _text(resident_name, _("申请人姓名"), "resident_name_required", 50)
+        raise Conflict(
+            _("该村（居）委会已合并或撤销"), code=CoreCode.COMMITTEE_INACTIVE
+        )
+    resident_name = _text(
+        resident_name, _("申请人姓名"), CertificateCode.RESIDENT_NAME_REQUIRED, 50
+    )
     id_number = validate_id_number(id_number)
     phone = (phone or "").strip()
     if not PHONE.match(phone):
-        raise InvalidInput(_("请填写正确的联系电话"), code="phone_invalid")
-    purpose = _text(purpose, _("用途"), "purpose_required", 300)
+        raise InvalidInput(_("请填写正确的联系电话"), code=CoreCode.PHONE_INVALID)
+    purpose = _text(purpose, _("用途"), CoreCode.PURPOSE_REQUIRED, 300)
     requiring_unit = _text(
-        requiring_unit, _("需要单位"), "requiring_unit_required", 200
+        requiring_unit, _("需要单位"), CertificateCode.REQUIRING_UNIT_REQUIRED, 200
     )
-    facts = _text(facts, _("拟证明的事实"), "facts_required", 4000)
+    facts = _text(facts, _("拟证明的事实"), CertificateCode.FACTS_REQUIRED, 4000)
     item = None
     if item_key:
         item = Item.objects.filter(key=item_key).first()
         if item is None:
-            raise NotFound(_("证明事项不存在"), code="item_not_found")
+            raise NotFound(_("证明事项不存在"), code=CoreCode.ITEM_NOT_FOUND)
     item_text = (item_text or "").strip() or (item.name if item else "")
-    item_text = _text(item_text, _("申请的证明"), "item_required", 200)
+    item_text = _text(item_text, _("申请的证明"), CertificateCode.ITEM_REQUIRED, 200)
     if category not in dict(CATEGORY_CHOICES):
-        raise InvalidInput(_("请选择证明类用印类别"), code="category_invalid")
+        raise InvalidInput(
+            _("请选择证明类用印类别"), code=CertificateCode.CATEGORY_INVALID
+        )
     if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= 99:
-        raise InvalidInput(_("份数须为 1 至 99"), code="copies_invalid")
+        raise InvalidInput(_("份数须为 1 至 99"), code=CoreCode.COPIES_INVALID)
     exception_claimed = (exception_claimed or "").strip()
     if exception_claimed and (item is None or exception_claimed not in item.exceptions):
         raise InvalidInput(
-            _("所选除外情形不属于该证明事项"), code="exception_unknown"
+            _("所选除外情形不属于该证明事项"), code=CertificateCode.EXCEPTION_UNKNOWN
         )  # REQ-008
     uploads = _uploads(attachments)
     now = clock.now()
@@ -251,7 +262,9 @@ def request_attach(
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     if not req.is_open:
-        raise Conflict(_("已办结的申请不能再添加材料"), code="request_closed")
+        raise Conflict(
+            _("已办结的申请不能再添加材料"), code=CertificateCode.REQUEST_CLOSED
+        )
     [(name, upload, size)] = _uploads([file])
     attachment = _save_attachment(req, actor=actor, name=name, upload=upload, size=size)
     audit.record(
@@ -280,20 +293,20 @@ def demand_report(
         code=committee_code, level=Level.COMMITTEE
     ).first()
     if committee is None:
-        raise NotFound(_("村（居）委会不存在"), code="committee_not_found")
+        raise NotFound(_("村（居）委会不存在"), code=CoreCode.COMMITTEE_NOT_FOUND)
     policy.require(actor, HANDLE, committee)
     item = None
     if item_key:
         item = Item.objects.filter(key=item_key).first()
         if item is None:
-            raise NotFound(_("证明事项不存在"), code="item_not_found")
+            raise NotFound(_("证明事项不存在"), code=CoreCode.ITEM_NOT_FOUND)
     req = None
     if request_id is not None:
         req = CertificateRequest.objects.filter(
             pk=request_id, committee=committee
         ).first()
         if req is None:
-            raise NotFound(_("证明申请不存在"), code="request_not_found")
+            raise NotFound(_("证明申请不存在"), code=CertificateCode.REQUEST_NOT_FOUND)
         item = item or req.item
     item_text = (
         (item_text or "").strip()
@@ -303,11 +316,13 @@ def demand_report(
     report = DemandReport.objects.create(
         committee=committee,
         item=item,
-        item_text=_text(item_text, _("被要求的证明"), "item_required", 200),
+        item_text=_text(
+            item_text, _("被要求的证明"), CertificateCode.ITEM_REQUIRED, 200
+        ),
         demanding_organisation=_text(
             demanding_organisation,
             _("提出要求的部门或单位"),
-            "organisation_required",
+            CertificateCode.ORGANISATION_REQUIRED,
             200,
         ),
         request=req,

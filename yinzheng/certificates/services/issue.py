@@ -48,6 +48,7 @@ from yinzheng.seals.models import Seal
 
 from .. import documents, electronic, rules, selectors
 from ..choices import Outcome, Status
+from ..errors import CertificateCode
 from ..models import CertificateRequest
 from .common import (
     APPROVE,
@@ -63,11 +64,11 @@ from .serials import certificate_serial
 
 
 class NotIssuable(Conflict):
-    code = "not_issuable"
+    code = CertificateCode.NOT_ISSUABLE
 
 
 class NoUsableSeal(Conflict):
-    code = "no_usable_seal"
+    code = CertificateCode.NO_USABLE_SEAL
 
 
 def _require_issuable(req: CertificateRequest) -> rules.Decision:
@@ -147,8 +148,8 @@ def request_verify(
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED)
-    what = _text(what, _("核实内容"), "verification_required", 4000)
-    how = _text(how, _("核实方式"), "verification_required", 2000)
+    what = _text(what, _("核实内容"), CertificateCode.VERIFICATION_REQUIRED, 4000)
+    how = _text(how, _("核实方式"), CertificateCode.VERIFICATION_REQUIRED, 2000)
     _require_issuable(req)
     seal = choose_seal(req.committee_id, req.electronic)
     guide = Guide.objects.filter(item_id=req.item_id).first() if req.item_id else None
@@ -267,10 +268,12 @@ def request_confirm(
     register's own service."""
     req = CertificateRequest.objects.filter(pk=request_id).first()
     if req is None:
-        raise NotFound(_("证明申请不存在"), code="request_not_found")
+        raise NotFound(_("证明申请不存在"), code=CertificateCode.REQUEST_NOT_FOUND)
     policy.require(actor, "certificate.view", req)
     if req.status != Status.ISSUED or req.register_entry_id is None:
-        raise Conflict(_("证明尚未出具，没有登记簿条目"), code="not_issued")
+        raise Conflict(
+            _("证明尚未出具，没有登记簿条目"), code=CertificateCode.NOT_ISSUED
+        )
     return registers.confirm(
         actor=actor,
         entry_id=req.register_entry_id,

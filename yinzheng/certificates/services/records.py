@@ -21,11 +21,12 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import require_person
-from yinzheng.core.errors import Conflict, InvalidInput
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput
 from yinzheng.ledger import audit
 
 from .. import selectors
 from ..choices import ConsultationForm, ConsultationResult, Status, Trigger
+from ..errors import CertificateCode
 from ..models import CertificateRequest, Consultation, ExceptionRecord, RiskAssessment
 from .common import (
     APPROVE,
@@ -58,7 +59,9 @@ def request_flags_set(
     if exception_claimed and (
         req.item is None or exception_claimed not in req.item.exceptions
     ):
-        raise InvalidInput(_("所选除外情形不属于该证明事项"), code="exception_unknown")
+        raise InvalidInput(
+            _("所选除外情形不属于该证明事项"), code=CertificateCode.EXCEPTION_UNKNOWN
+        )
     with audit.recorded(
         actor=actor, event="certificate_request.flags", subject=req, fields=FIELDS
     ):
@@ -115,15 +118,16 @@ def exception_record(
     _require_status(req, Status.RECEIVED)
     if req.list_kind != "negative":
         raise Conflict(
-            _("只有负面清单事项需要登记据实出具的例外情形"), code="not_negative_item"
+            _("只有负面清单事项需要登记据实出具的例外情形"),
+            code=CertificateCode.NOT_NEGATIVE_ITEM,
         )
     if not selectors.negative_exception_enabled(req.committee_id):
         raise Conflict(  # REQ-039
             _("本辖区对已列入负面清单的事项不再出具，不能登记例外情形"),
-            code="exception_switched_off",
+            code=CertificateCode.EXCEPTION_SWITCHED_OFF,
         )
     if trigger and trigger not in Trigger.values:
-        raise InvalidInput(_("例外情形无效"), code="trigger_invalid")
+        raise InvalidInput(_("例外情形无效"), code=CoreCode.TRIGGER_INVALID)
     record = ExceptionRecord.objects.filter(request=req).first()
     before = audit.snapshot(record, EXCEPTION_FIELDS) if record else None
     if record is None:
@@ -189,17 +193,27 @@ def consultation_record(
     if not _public_interest(req):
         raise Conflict(
             _("该申请未标为涉及公共利益，不需要议事协商记录"),
-            code="not_public_interest",
+            code=CertificateCode.NOT_PUBLIC_INTEREST,
         )
     if form not in ConsultationForm.values:
-        raise InvalidInput(_("请选择协商形式"), code="consultation_form_required")
+        raise InvalidInput(
+            _("请选择协商形式"), code=CertificateCode.CONSULTATION_FORM_REQUIRED
+        )
     if held_on is None:
-        raise InvalidInput(_("请填写协商日期"), code="consultation_date_required")
+        raise InvalidInput(
+            _("请填写协商日期"), code=CertificateCode.CONSULTATION_DATE_REQUIRED
+        )
     if held_on > clock.today():
-        raise InvalidInput(_("协商日期不能晚于今天"), code="consultation_date_invalid")
-    participants = _text(participants, _("参加人员"), "participants_required", 4000)
+        raise InvalidInput(
+            _("协商日期不能晚于今天"), code=CertificateCode.CONSULTATION_DATE_INVALID
+        )
+    participants = _text(
+        participants, _("参加人员"), CertificateCode.PARTICIPANTS_REQUIRED, 4000
+    )
     if result not in ConsultationResult.values:
-        raise InvalidInput(_("请选择协商结果"), code="consultation_result_required")
+        raise InvalidInput(
+            _("请选择协商结果"), code=CertificateCode.CONSULTATION_RESULT_REQUIRED
+        )
     record = Consultation.objects.filter(request=req).first()
     before = audit.snapshot(record, CONSULTATION_FIELDS) if record else None
     if record is None:
@@ -229,14 +243,16 @@ def consultation_sign(*, actor: Actor, request_id: int) -> Consultation:
     _require_status(req, Status.RECEIVED)
     record = Consultation.objects.select_for_update().filter(request=req).first()
     if record is None:
-        raise Conflict(_("尚未登记议事协商记录"), code="consultation_missing")
+        raise Conflict(
+            _("尚未登记议事协商记录"), code=CertificateCode.CONSULTATION_MISSING
+        )
     if record.result != ConsultationResult.AGREED:
         raise Conflict(
             _("议事协商结果不是“同意”，主任不能签字出具"),
-            code="consultation_not_agreed",
+            code=CertificateCode.CONSULTATION_NOT_AGREED,
         )
     if record.head_signed_by_id:
-        raise Conflict(_("主任已签字"), code="already_signed")
+        raise Conflict(_("主任已签字"), code=CertificateCode.ALREADY_SIGNED)
     before = audit.snapshot(record, CONSULTATION_FIELDS)
     record.head_signed_by, record.head_signed_at = require_person(actor), clock.now()
     record.save(update_fields=["head_signed_by", "head_signed_at"])
@@ -272,7 +288,8 @@ def risk_record(
     _require_status(req, Status.RECEIVED)
     if not _legal_risk(req):
         raise Conflict(
-            _("该申请未标为可能涉及法律风险，不需要风险评估"), code="not_legal_risk"
+            _("该申请未标为可能涉及法律风险，不需要风险评估"),
+            code=CertificateCode.NOT_LEGAL_RISK,
         )
     values = {
         "investigation": (investigation or "").strip(),
@@ -281,7 +298,9 @@ def risk_record(
         "precautions": (precautions or "").strip(),
     }
     if not any(values.values()):
-        raise InvalidInput(_("请至少填写一项记录"), code="risk_record_empty")
+        raise InvalidInput(
+            _("请至少填写一项记录"), code=CertificateCode.RISK_RECORD_EMPTY
+        )
     record = RiskAssessment.objects.filter(request=req).first()
     before = audit.snapshot(record, RISK_FIELDS) if record else None
     if record is None:

@@ -13,7 +13,7 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
-from yinzheng.core.errors import NotFound
+from yinzheng.core.errors import CoreCode, NotFound
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
@@ -34,7 +34,7 @@ def jurisdiction_setting_set(
     rules still allow them: every later step decides again."""
     division = Division.objects.filter(code=division_code).first()
     if division is None:
-        raise NotFound(_("区划不存在"), code="division_not_found")
+        raise NotFound(_("区划不存在"), code=CoreCode.DIVISION_NOT_FOUND)
     policy.require(actor, CONFIGURE, division)
     setting = (
         JurisdictionSetting.objects.select_for_update()

@@ -29,12 +29,13 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import subtree_q
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
 from ..choices import TaskStatus, VerificationResult
+from ..errors import CertificateCode
 from ..models import Sampling, VerificationTask
 from .common import _text
 from .credit import _credit_record_create
@@ -61,7 +62,9 @@ def _result(value: Any) -> str:
         return VerificationResult.TRUE
     if value is False or value == VerificationResult.FALSE:
         return VerificationResult.FALSE
-    raise InvalidInput(_("请选择核查结果：承诺属实或承诺不实"), code="result_required")
+    raise InvalidInput(
+        _("请选择核查结果：承诺属实或承诺不实"), code=CertificateCode.RESULT_REQUIRED
+    )
 
 
 @transaction.atomic
@@ -84,19 +87,22 @@ def verification_close(
         .first()
     )
     if task is None:
-        raise NotFound(_("核查任务不存在"), code="task_not_found")
+        raise NotFound(_("核查任务不存在"), code=CoreCode.TASK_NOT_FOUND)
     policy.require(actor, VERIFY, task)
     if task.status != TaskStatus.OPEN:
-        raise Conflict(_("该核查任务已办结"), code="task_closed")
+        raise Conflict(_("该核查任务已办结"), code=CoreCode.TASK_CLOSED)
     result = _result(result)
     if verified_on is None:
-        raise InvalidInput(_("请填写核查日期"), code="verified_on_required")
+        raise InvalidInput(
+            _("请填写核查日期"), code=CertificateCode.VERIFIED_ON_REQUIRED
+        )
     if verified_on > clock.today() or verified_on < task.commitment.signed_on:
         raise InvalidInput(
-            _("核查日期须在承诺签字之日和今天之间"), code="verified_on_invalid"
+            _("核查日期须在承诺签字之日和今天之间"),
+            code=CertificateCode.VERIFIED_ON_INVALID,
         )
-    verifier = _text(verifier, _("核查人"), "verifier_required", 100)
-    note = _text(note, _("核查情况"), "note_required", 4000)
+    verifier = _text(verifier, _("核查人"), CertificateCode.VERIFIER_REQUIRED, 100)
+    note = _text(note, _("核查情况"), CoreCode.NOTE_REQUIRED, 4000)
     with audit.recorded(
         actor=actor, event="commitment.verified", subject=task, fields=TASK_FIELDS
     ):
@@ -122,10 +128,12 @@ def _rate(rate: Any) -> Decimal:
         value = Decimal(str(rate))
     except (InvalidOperation, ValueError) as exc:
         raise InvalidInput(
-            _("抽查比例须大于 0、不超过 1"), code="sample_rate_invalid"
+            _("抽查比例须大于 0、不超过 1"), code=CertificateCode.SAMPLE_RATE_INVALID
         ) from exc
     if not value.is_finite() or not Decimal(0) < value <= Decimal(1):
-        raise InvalidInput(_("抽查比例须大于 0、不超过 1"), code="sample_rate_invalid")
+        raise InvalidInput(
+            _("抽查比例须大于 0、不超过 1"), code=CertificateCode.SAMPLE_RATE_INVALID
+        )
     return value.quantize(Decimal("0.0001"))
 
 
@@ -143,21 +151,25 @@ def commitment_sample(
     generated (secrets); the seed, the population and the picks are journaled."""
     scope = Division.objects.filter(code=scope_code).first()
     if scope is None:
-        raise NotFound(_("区划不存在"), code="division_not_found")
+        raise NotFound(_("区划不存在"), code=CoreCode.DIVISION_NOT_FOUND)
     policy.require(actor, VERIFY, scope)
     if (rate in (None, "")) == (count is None):
         raise InvalidInput(
-            _("请填写抽查比例或抽查数量（二选一）"), code="sample_size_required"
+            _("请填写抽查比例或抽查数量（二选一）"),
+            code=CertificateCode.SAMPLE_SIZE_REQUIRED,
         )
     rate_value = _rate(rate) if rate not in (None, "") else None
     if rate_value is None and (
         not isinstance(count, int) or isinstance(count, bool) or count < 1
     ):
-        raise InvalidInput(_("抽查数量须为正整数"), code="sample_count_invalid")
+        raise InvalidInput(
+            _("抽查数量须为正整数"), code=CertificateCode.SAMPLE_COUNT_INVALID
+        )
     seed = (seed or "").strip() or secrets.token_hex(16)
     if len(seed) > SEED_MAX or not seed.isprintable():
         raise InvalidInput(
-            _("随机种子不能超过 %d 个字符") % SEED_MAX, code="seed_invalid"
+            _("随机种子不能超过 %d 个字符") % SEED_MAX,
+            code=CertificateCode.SEED_INVALID,
         )
     population = list(
         VerificationTask.objects.select_for_update()
@@ -170,7 +182,9 @@ def commitment_sample(
         .values_list("pk", flat=True)
     )
     if not population:
-        raise Conflict(_("该范围内没有待抽查的核查任务"), code="nothing_to_sample")
+        raise Conflict(
+            _("该范围内没有待抽查的核查任务"), code=CertificateCode.NOTHING_TO_SAMPLE
+        )
     if rate_value is not None:
         size = math.ceil(rate_value * len(population))
     else:

@@ -7,17 +7,20 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
-from yinzheng.core.errors import DomainError
+from yinzheng.core.errors import CoreCode, DomainError
 
 _DRF_CODES = {
-    exceptions.NotAuthenticated: ("not_authenticated", _("请先登录")),
-    exceptions.AuthenticationFailed: ("authentication_failed", _("身份验证失败")),
-    exceptions.PermissionDenied: ("not_allowed", _("您无权执行此操作")),
-    exceptions.NotFound: ("not_found", _("未找到该记录")),
-    exceptions.ValidationError: ("invalid_input", _("输入有误")),
-    exceptions.ParseError: ("invalid_input", _("请求内容无法解析")),
-    exceptions.MethodNotAllowed: ("method_not_allowed", _("不支持该请求方法")),
-    exceptions.Throttled: ("throttled", _("请求过于频繁，请稍后再试")),
+    exceptions.NotAuthenticated: (CoreCode.NOT_AUTHENTICATED, _("请先登录")),
+    exceptions.AuthenticationFailed: (
+        CoreCode.AUTHENTICATION_FAILED,
+        _("身份验证失败"),
+    ),
+    exceptions.PermissionDenied: (CoreCode.NOT_ALLOWED, _("您无权执行此操作")),
+    exceptions.NotFound: (CoreCode.NOT_FOUND, _("未找到该记录")),
+    exceptions.ValidationError: (CoreCode.INVALID_INPUT, _("输入有误")),
+    exceptions.ParseError: (CoreCode.INVALID_INPUT, _("请求内容无法解析")),
+    exceptions.MethodNotAllowed: (CoreCode.METHOD_NOT_ALLOWED, _("不支持该请求方法")),
+    exceptions.Throttled: (CoreCode.THROTTLED, _("请求过于频繁，请稍后再试")),
 }
 
 
@@ -31,7 +34,7 @@ def exception_handler(exc, context):
     response = drf_handler(exc, context)
     if response is None:
         return None
-    code, message = "error", str(_("请求无法完成"))
+    code, message = CoreCode.ERROR, str(_("请求无法完成"))
     for cls, (c, m) in _DRF_CODES.items():
         if isinstance(exc, cls):
             code, message = c, str(m)

@@ -31,6 +31,7 @@ from yinzheng.core.actors import require_person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import (
     Conflict,
+    CoreCode,
     InvalidInput,
     NotAllowed,
     NotFound,
@@ -51,6 +52,7 @@ from ..choices import (
     SealStatus,
     TakeOutStatus,
 )
+from ..errors import SealCode
 from ..models import Custody, Handover, HandoverItem, Seal, TakeOut
 from .seal import _seal_for, lock_seal, require_usable
 
@@ -61,12 +63,12 @@ def _require_head_of(actor: Actor, seal_or_committee: Any) -> None:
     """The act is the head's own (REQ-064: 由主任委托), not an administrator's."""
     policy.require(actor, "seal.custody", seal_or_committee)
     if Role.HEAD not in policy.roles_at(actor, seal_or_committee):
-        raise NotAllowed(_("只有本村（居）委会主任可以办理"), code="head_only")
+        raise NotAllowed(_("只有本村（居）委会主任可以办理"), code=SealCode.HEAD_ONLY)
 
 
 def _check_custodian(user: User, committee_code: str) -> None:
     if not user.is_active:
-        raise InvalidInput(_("该用户已停用"), code="user_inactive")
+        raise InvalidInput(_("该用户已停用"), code=SealCode.USER_INACTIVE)
     roles = set(
         RoleGrant.objects.active()
         .filter(user=user, division_id=committee_code)
@@ -75,19 +77,19 @@ def _check_custodian(user: User, committee_code: str) -> None:
     if Role.HEAD in roles:
         # REQ-067, DIV-01: the head approves sealings, so never keeps the seal.
         raise SeparationOfDuties(
-            _("主任是用印签批人，不能兼任印章管理人"), code="custodian_is_head"
+            _("主任是用印签批人，不能兼任印章管理人"), code=SealCode.CUSTODIAN_IS_HEAD
         )
     if Role.CUSTODIAN not in roles:
         raise InvalidInput(
             _("该人员没有本村（居）委会“印章管理人”岗位，请先由民政部门授予"),
-            code="custodian_role_required",
+            code=SealCode.CUSTODIAN_ROLE_REQUIRED,
         )
 
 
 def _user(user_id: int) -> User:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        raise NotFound(_("用户不存在"), code="user_not_found")
+        raise NotFound(_("用户不存在"), code=CoreCode.USER_NOT_FOUND)
     return user
 
 
@@ -98,13 +100,13 @@ def custody_appoint(*, actor: Actor, seal_id: int, custodian_id: int) -> Custody
     seal = lock_seal(seal_id)
     _require_head_of(actor, seal)
     if seal.status not in ACTIVE_STATUSES:
-        raise Conflict(_("该印章已停止使用"), code="seal_not_active")
+        raise Conflict(_("该印章已停止使用"), code=CoreCode.SEAL_NOT_ACTIVE)
     current = selectors.current_custody(seal)
     if current is not None:
         raise Conflict(
             _("该印章已有印章管理人（%s）；更换印章管理人须办理移交")
             % current.custodian.display_name,
-            code="custodian_exists",
+            code=SealCode.CUSTODIAN_EXISTS,
         )
     custodian = _user(custodian_id)
     _check_custodian(custodian, seal.committee_id)
@@ -117,7 +119,9 @@ def custody_appoint(*, actor: Actor, seal_id: int, custodian_id: int) -> Custody
                 since=clock.now(),
             )
     except IntegrityError as exc:  # the partial unique index (REQ-064)
-        raise Conflict(_("该印章已有印章管理人"), code="custodian_exists") from exc
+        raise Conflict(
+            _("该印章已有印章管理人"), code=SealCode.CUSTODIAN_EXISTS
+        ) from exc
     audit.record(
         actor=actor,
         event="seal.custodian_appointed",
@@ -154,7 +158,7 @@ def _takeout_for(actor: Actor, takeout_id: int, action: str) -> TakeOut:
         .first()
     )
     if takeout is None:
-        raise NotFound(code="takeout_not_found")
+        raise NotFound(code=SealCode.TAKEOUT_NOT_FOUND)
     policy.require(actor, action, takeout)
     return takeout
 
@@ -177,12 +181,12 @@ def takeout_request(
 ) -> TakeOut:
     seal = _seal_for(actor, seal_id, "seal.keep")
     if not purpose.strip():
-        raise InvalidInput(_("请填写带离事由"), code="purpose_required")
+        raise InvalidInput(_("请填写带离事由"), code=CoreCode.PURPOSE_REQUIRED)
     now = clock.now()
     if due_back_at is None or due_back_at <= now:
-        raise InvalidInput(_("应归还时间须晚于现在"), code="due_back_invalid")
+        raise InvalidInput(_("应归还时间须晚于现在"), code=SealCode.DUE_BACK_INVALID)
     if seal.status != SealStatus.IN_USE:
-        raise Conflict(_("只有在用的印章可以申请带离"), code="seal_not_in_use")
+        raise Conflict(_("只有在用的印章可以申请带离"), code=SealCode.SEAL_NOT_IN_USE)
     takeout = TakeOut.objects.create(
         seal=seal,
         purpose=purpose.strip(),
@@ -211,7 +215,7 @@ def takeout_decide(
     takeout = _takeout_for(actor, takeout_id, "seal.custody")
     _require_head_of(actor, takeout)
     if not approve and not reason.strip():
-        raise InvalidInput(_("请填写不批准的理由"), code="reason_required")
+        raise InvalidInput(_("请填写不批准的理由"), code=CoreCode.REASON_REQUIRED)
     before = audit.snapshot(takeout, TAKEOUT_FIELDS)
     move_to(takeout, TakeOutStatus.APPROVED if approve else TakeOutStatus.REFUSED)
     takeout.decided_by, takeout.decided_at = actor, clock.now()
@@ -233,7 +237,7 @@ def takeout_leave(*, actor: Actor, takeout_id: int) -> TakeOut:
     seal = lock_seal(takeout.seal_id)
     if takeout.status != TakeOutStatus.APPROVED:
         raise Conflict(
-            _("未经主任批准，印章不得带离办公室"), code="takeout_not_approved"
+            _("未经主任批准，印章不得带离办公室"), code=SealCode.TAKEOUT_NOT_APPROVED
         )
     require_usable(seal)
     before = audit.snapshot(takeout, TAKEOUT_FIELDS)
@@ -243,7 +247,7 @@ def takeout_leave(*, actor: Actor, takeout_id: int) -> TakeOut:
         with transaction.atomic():
             takeout.save(update_fields=TAKEOUT_FIELDS)
     except IntegrityError as exc:
-        raise Conflict(_("该印章已带离办公室"), code="seal_already_out") from exc
+        raise Conflict(_("该印章已带离办公室"), code=SealCode.SEAL_ALREADY_OUT) from exc
     _record_takeout(takeout, actor=actor, event="seal.taken_out", before=before)
     return takeout
 
@@ -305,7 +309,7 @@ def _handover_for(actor: Actor, handover_id: int) -> Handover:
         .first()
     )
     if handover is None or not policy.can(actor, "seal.view", handover):
-        raise NotFound(code="handover_not_found")
+        raise NotFound(code=SealCode.HANDOVER_NOT_FOUND)
     return handover
 
 
@@ -326,18 +330,24 @@ def handover_open(
     appointment act (REQ-064)."""
     committee = Division.objects.select_for_update().filter(code=committee_code).first()
     if committee is None or committee.level != Level.COMMITTEE:
-        raise NotFound(code="committee_not_found")
+        raise NotFound(code=CoreCode.COMMITTEE_NOT_FOUND)
     _require_head_of(actor, committee)
     if not committee.is_active:
-        raise Conflict(_("该村（居）委会已合并或撤销"), code="committee_inactive")
+        raise Conflict(
+            _("该村（居）委会已合并或撤销"), code=CoreCode.COMMITTEE_INACTIVE
+        )
     if trigger not in HandoverTrigger.values:
-        raise InvalidInput(_("移交原因无效"), code="trigger_invalid")
+        raise InvalidInput(_("移交原因无效"), code=CoreCode.TRIGGER_INVALID)
     if trigger == HandoverTrigger.OTHER and not trigger_note.strip():
-        raise InvalidInput(_("请说明移交原因"), code="trigger_note_required")
+        raise InvalidInput(_("请说明移交原因"), code=SealCode.TRIGGER_NOTE_REQUIRED)
     if trigger_date is None or trigger_date > clock.today():
-        raise InvalidInput(_("起算日期不能晚于今天"), code="trigger_date_invalid")
+        raise InvalidInput(
+            _("起算日期不能晚于今天"), code=SealCode.TRIGGER_DATE_INVALID
+        )
     if outgoing_id == incoming_id:
-        raise InvalidInput(_("移交人与接收人须为两个不同的人"), code="same_person")
+        raise InvalidInput(
+            _("移交人与接收人须为两个不同的人"), code=SealCode.SAME_PERSON
+        )
     outgoing, incoming = _user(outgoing_id), _user(incoming_id)
     _check_custodian(incoming, committee.code)
     seals = list(
@@ -353,7 +363,7 @@ def handover_open(
     if not seals:
         raise Conflict(
             _("%s 目前没有保管本村（居）委会的印章") % outgoing.display_name,
-            code="nothing_to_hand_over",
+            code=SealCode.NOTHING_TO_HAND_OVER,
         )
     try:
         with transaction.atomic():
@@ -370,7 +380,7 @@ def handover_open(
             )
     except IntegrityError as exc:
         raise Conflict(
-            _("本村（居）委会已有办理中的印章移交"), code="handover_open_exists"
+            _("本村（居）委会已有办理中的印章移交"), code=SealCode.HANDOVER_OPEN_EXISTS
         ) from exc
     lines: list[tuple[str, Seal | None]] = [(str(s), s) for s in seals]
     lines.append((str(REGISTERS_LINE), None))
@@ -416,15 +426,17 @@ def handover_check_item(
 ) -> HandoverItem:
     item = HandoverItem.objects.filter(pk=item_id).first()
     if item is None:
-        raise NotFound(code="handover_item_not_found")
+        raise NotFound(code=SealCode.HANDOVER_ITEM_NOT_FOUND)
     handover = _handover_for(actor, item.handover_id)
     item = HandoverItem.objects.select_for_update().get(pk=item_id)
     if handover.status != HandoverStatus.OPEN:
-        raise Conflict(_("该移交已结束"), code="handover_closed")
+        raise Conflict(_("该移交已结束"), code=SealCode.HANDOVER_CLOSED)
     if not any(_may_confirm(actor, handover, side) for side in HandoverSide.values):
-        raise NotAllowed(code="not_a_handover_party")
+        raise NotAllowed(code=SealCode.NOT_A_HANDOVER_PARTY)
     if handover.outgoing_confirmed_at or handover.incoming_confirmed_at:
-        raise Conflict(_("已有一方确认，清单不能再改动"), code="handover_confirmed")
+        raise Conflict(
+            _("已有一方确认，清单不能再改动"), code=SealCode.HANDOVER_CONFIRMED
+        )
     item.checked = checked
     item.checked_by = actor if checked else None
     item.checked_at = clock.now() if checked else None
@@ -446,16 +458,18 @@ def handover_confirm(*, actor: Actor, handover_id: int, side: str) -> Handover:
     custodian keeps the seals (REQ-068). The two confirmations are by two people."""
     handover = _handover_for(actor, handover_id)
     if side not in HandoverSide.values:
-        raise InvalidInput(code="side_invalid")
+        raise InvalidInput(code=SealCode.SIDE_INVALID)
     if handover.status != HandoverStatus.OPEN:
-        raise Conflict(_("该移交已结束"), code="handover_closed")
+        raise Conflict(_("该移交已结束"), code=SealCode.HANDOVER_CLOSED)
     if not _may_confirm(actor, handover, side):
         raise NotAllowed(
             _("只有接收人本人可以确认接收；移交方由原印章管理人或主任确认"),
-            code="not_this_side",
+            code=SealCode.NOT_THIS_SIDE,
         )
     if handover.items.filter(checked=False).exists():
-        raise Conflict(_("移交清单尚有未清点的条目"), code="checklist_incomplete")
+        raise Conflict(
+            _("移交清单尚有未清点的条目"), code=SealCode.CHECKLIST_INCOMPLETE
+        )
     other_by = (
         handover.incoming_confirmed_by_id
         if side == HandoverSide.OUTGOING
@@ -463,10 +477,10 @@ def handover_confirm(*, actor: Actor, handover_id: int, side: str) -> Handover:
     )
     if other_by == actor.pk:
         raise SeparationOfDuties(
-            _("移交方和接收方须由两个不同的人确认"), code="same_person_confirms"
+            _("移交方和接收方须由两个不同的人确认"), code=SealCode.SAME_PERSON_CONFIRMS
         )
     if getattr(handover, f"{side}_confirmed_at") is not None:
-        raise Conflict(_("该方已确认"), code="already_confirmed")
+        raise Conflict(_("该方已确认"), code=CoreCode.ALREADY_CONFIRMED)
     now = clock.now()
     with audit.recorded(
         actor=actor,
@@ -546,10 +560,10 @@ def handover_cancel(*, actor: Actor, handover_id: int, reason: str) -> Handover:
         policy.can(actor, "seal.issue", handover)
         or Role.HEAD in policy.roles_at(actor, handover)
     ):
-        raise NotAllowed(code="not_allowed")
+        raise NotAllowed(code=CoreCode.NOT_ALLOWED)
     if not reason.strip():
-        raise InvalidInput(_("请填写取消原因"), code="reason_required")
+        raise InvalidInput(_("请填写取消原因"), code=CoreCode.REASON_REQUIRED)
     if handover.status != HandoverStatus.OPEN:
-        raise Conflict(_("该移交已结束"), code="handover_closed")
+        raise Conflict(_("该移交已结束"), code=SealCode.HANDOVER_CLOSED)
     _cancel_handover(handover, actor=actor, at=clock.now(), reason=reason.strip())
     return handover

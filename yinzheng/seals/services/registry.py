@@ -27,7 +27,7 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person, require_person
 from yinzheng.core.codes import Level
-from yinzheng.core.errors import Conflict, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.divisions.services import committee_deactivated
@@ -45,6 +45,7 @@ from ..choices import (
     SealKind,
     SealStatus,
 )
+from ..errors import SealCode
 from ..models import CollectionTask, Custody, Handover, LossReport, Seal
 from .custody import _cancel_handover, _close_takeouts
 from .seal import _seal_for, lock_seal
@@ -97,7 +98,9 @@ def _retire(seal: Seal, *, actor: Actor, at: dt.datetime) -> None:
 def _committee(code: str) -> Division:
     committee = Division.objects.filter(code=code).first()
     if committee is None or committee.level != Level.COMMITTEE:
-        raise NotFound(_("村（居）委会 %s 不存在") % code, code="committee_not_found")
+        raise NotFound(
+            _("村（居）委会 %s 不存在") % code, code=CoreCode.COMMITTEE_NOT_FOUND
+        )
     return committee
 
 
@@ -121,27 +124,29 @@ def _create_seal(
         raise InvalidInput(
             _("制发机关须为该村（居）委会所属的乡镇（街道）：%s")
             % (committee.parent.name if committee.parent else ""),
-            code="issuer_not_township",
+            code=SealCode.ISSUER_NOT_TOWNSHIP,
             detail={"issuer": issuer_code, "township": committee.parent_id},
         )
     if not committee.is_active:
-        raise Conflict(_("该村（居）委会已合并或撤销"), code="committee_inactive")
+        raise Conflict(
+            _("该村（居）委会已合并或撤销"), code=CoreCode.COMMITTEE_INACTIVE
+        )
     serial, imprint = serial.strip(), imprint.strip()
     storage_location = storage_location.strip()
     if not storage_location:
         raise InvalidInput(
-            _("请填写印章的固定存放地点"), code="storage_location_required"
+            _("请填写印章的固定存放地点"), code=SealCode.STORAGE_LOCATION_REQUIRED
         )  # REQ-065
     if not serial:
-        raise InvalidInput(_("请填写印章编号"), code="serial_required")
+        raise InvalidInput(_("请填写印章编号"), code=CoreCode.SERIAL_REQUIRED)
     if not imprint:
-        raise InvalidInput(_("请填写印文"), code="imprint_required")
+        raise InvalidInput(_("请填写印文"), code=SealCode.IMPRINT_REQUIRED)
     if form not in SealForm.values:
-        raise InvalidInput(_("印章形式无效"), code="form_invalid")
+        raise InvalidInput(_("印章形式无效"), code=SealCode.FORM_INVALID)
     if kind not in SealKind.values:
-        raise InvalidInput(_("印章类别无效"), code="kind_invalid")
+        raise InvalidInput(_("印章类别无效"), code=CoreCode.KIND_INVALID)
     if issued_on is None or issued_on > clock.today():
-        raise InvalidInput(_("制发日期不能晚于今天"), code="issued_on_invalid")
+        raise InvalidInput(_("制发日期不能晚于今天"), code=SealCode.ISSUED_ON_INVALID)
     try:
         with transaction.atomic():
             seal = Seal.objects.create(
@@ -158,7 +163,9 @@ def _create_seal(
                 issued_by=person(actor),
             )
     except IntegrityError as exc:
-        raise Conflict(_("印章编号 %s 已存在") % serial, code="serial_taken") from exc
+        raise Conflict(
+            _("印章编号 %s 已存在") % serial, code=CoreCode.SERIAL_TAKEN
+        ) from exc
     audit.record(
         actor=actor,
         event="seal.issued",
@@ -211,15 +218,18 @@ def seal_issue(
         replaces = lock_seal(replaces_id)
         if replaces.committee_id != committee.code:
             raise InvalidInput(
-                _("被替换的印章不属于该村（居）委会"), code="replaces_other_committee"
+                _("被替换的印章不属于该村（居）委会"),
+                code=SealCode.REPLACES_OTHER_COMMITTEE,
             )
         if replaces.status not in ACTIVE_STATUSES:
             raise Conflict(
                 _("只能替换在用或未启用的印章；遗失的印章请通过补发办理"),
-                code="replaces_not_active",
+                code=SealCode.REPLACES_NOT_ACTIVE,
             )
         if replaces.successors.filter(status__in=ACTIVE_STATUSES).exists():
-            raise Conflict(_("该印章已有待启用的替换印章"), code="replacement_exists")
+            raise Conflict(
+                _("该印章已有待启用的替换印章"), code=SealCode.REPLACEMENT_EXISTS
+            )
     return _create_seal(
         actor=actor,
         committee=committee,
@@ -238,7 +248,9 @@ def seal_issue(
 def _activate(seal: Seal, *, actor: Actor, at: dt.datetime) -> None:
     if selectors.current_custody(seal) is None:
         # REQ-064: every seal in use has its one custodian.
-        raise Conflict(_("启用前须由主任委托印章管理人"), code="custodian_required")
+        raise Conflict(
+            _("启用前须由主任委托印章管理人"), code=SealCode.CUSTODIAN_REQUIRED
+        )
     with audit.recorded(
         actor=actor, event="seal.activated", subject=seal, fields=SEAL_FIELDS
     ):
@@ -259,7 +271,7 @@ def seal_activate(*, actor: Actor, seal_id: int) -> Seal:
     ):
         raise Conflict(
             _("须在收缴旧印章 %s 的同时启用新印章（更换印章）") % old.serial,
-            code="replacement_needs_collection",
+            code=SealCode.REPLACEMENT_NEEDS_COLLECTION,
         )
     _activate(seal, actor=actor, at=clock.now())
     return seal
@@ -277,10 +289,10 @@ def seal_replace(
     policy.require(actor, "seal.issue", old)
     if new.replaces_id != old.pk:
         raise InvalidInput(
-            _("新印章登记时须注明替换的是该旧印章"), code="not_a_replacement"
+            _("新印章登记时须注明替换的是该旧印章"), code=SealCode.NOT_A_REPLACEMENT
         )
     if new.status != SealStatus.ISSUED:
-        raise Conflict(_("新印章不是待启用状态"), code="replacement_not_issued")
+        raise Conflict(_("新印章不是待启用状态"), code=SealCode.REPLACEMENT_NOT_ISSUED)
     now = clock.now()
     _collect(old, actor=actor, at=now, note=note or _("更换印章，收缴旧章"))
     _activate(new, actor=actor, at=now)
@@ -297,10 +309,10 @@ def seal_move_storage(*, actor: Actor, seal_id: int, storage_location: str) -> S
     storage_location = storage_location.strip()
     if not storage_location:
         raise InvalidInput(
-            _("请填写印章的固定存放地点"), code="storage_location_required"
+            _("请填写印章的固定存放地点"), code=SealCode.STORAGE_LOCATION_REQUIRED
         )
     if seal.status not in ACTIVE_STATUSES:
-        raise Conflict(_("该印章已停止使用"), code="seal_not_active")
+        raise Conflict(_("该印章已停止使用"), code=CoreCode.SEAL_NOT_ACTIVE)
     if storage_location == seal.storage_location:
         return seal
     with audit.recorded(
@@ -318,9 +330,9 @@ def seal_report_loss(
     reissue applied for (REQ-061)."""
     seal = _seal_for(actor, seal_id, "seal.keep")
     if not circumstances.strip():
-        raise InvalidInput(_("请说明遗失经过"), code="circumstances_required")
+        raise InvalidInput(_("请说明遗失经过"), code=SealCode.CIRCUMSTANCES_REQUIRED)
     if lost_on is None or lost_on > clock.today():
-        raise InvalidInput(_("遗失日期不能晚于今天"), code="lost_on_invalid")
+        raise InvalidInput(_("遗失日期不能晚于今天"), code=SealCode.LOST_ON_INVALID)
     now = clock.now()
     with audit.recorded(
         actor=actor, event="seal.lost", subject=seal, fields=SEAL_FIELDS
@@ -364,10 +376,10 @@ def seal_reissue(
         .first()
     )
     if report is None:
-        raise NotFound(code="loss_report_not_found")
+        raise NotFound(code=SealCode.LOSS_REPORT_NOT_FOUND)
     policy.require(actor, "seal.issue", report)
     if report.closed_at is not None:
-        raise Conflict(_("该遗失报告已办结"), code="loss_report_closed")
+        raise Conflict(_("该遗失报告已办结"), code=SealCode.LOSS_REPORT_CLOSED)
     lost = report.seal
     seal = _create_seal(
         actor=actor,
@@ -422,7 +434,7 @@ def seal_revoke(*, actor: Actor, seal_id: int, reason: str) -> Seal:
     electronic seal, its key destroyed."""
     seal = _seal_for(actor, seal_id, "seal.issue")
     if not reason.strip():
-        raise InvalidInput(_("请填写撤销原因"), code="reason_required")
+        raise InvalidInput(_("请填写撤销原因"), code=CoreCode.REASON_REQUIRED)
     now = clock.now()
     with audit.recorded(
         actor=actor, event="seal.revoked", subject=seal, fields=SEAL_FIELDS
@@ -439,7 +451,9 @@ def seal_destroy(*, actor: Actor, seal_id: int, note: str = "") -> Seal:
     """Destroy a collected seal (or the key of a revoked electronic seal)."""
     seal = _seal_for(actor, seal_id, "seal.issue")
     if seal.status == SealStatus.REVOKED and seal.form == SealForm.PHYSICAL:
-        raise Conflict(_("实物印章须先收缴再销毁"), code="collect_before_destroying")
+        raise Conflict(
+            _("实物印章须先收缴再销毁"), code=SealCode.COLLECT_BEFORE_DESTROYING
+        )
     with audit.recorded(
         actor=actor, event="seal.destroyed", subject=seal, fields=SEAL_FIELDS
     ):
@@ -519,10 +533,10 @@ def collection_task_confirm(
         .first()
     )
     if task is None:
-        raise NotFound(code="collection_task_not_found")
+        raise NotFound(code=SealCode.COLLECTION_TASK_NOT_FOUND)
     policy.require(actor, "seal.issue", task)
     if task.closed_at is not None:
-        raise Conflict(_("该收缴任务已确认"), code="collection_task_closed")
+        raise Conflict(_("该收缴任务已确认"), code=SealCode.COLLECTION_TASK_CLOSED)
     now = clock.now()
     seals = list(
         Seal.objects.select_for_update()

@@ -14,14 +14,15 @@ from django.utils.translation import gettext_lazy
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
-from yinzheng.core.errors import Conflict, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, NotFound
 
 from .. import selectors
+from ..errors import SealCode
 from ..models import Seal
 
 
 class SealUnusable(Conflict):
-    code = "seal_unusable"
+    code = SealCode.SEAL_UNUSABLE
     message = gettext_lazy("该印章当前不能使用")
 
 
@@ -56,7 +57,7 @@ def lock_seal(seal_id: int) -> Seal:
         .first()
     )
     if seal is None:
-        raise NotFound(_("印章不存在"), code="seal_not_found")
+        raise NotFound(_("印章不存在"), code=CoreCode.SEAL_NOT_FOUND)
     return seal
 
 

@@ -33,6 +33,7 @@ from yinzheng.core import clock
 from yinzheng.core.actors import require_person
 from yinzheng.core.errors import (
     Conflict,
+    CoreCode,
     InvalidInput,
     NotAllowed,
     NotFound,
@@ -51,6 +52,7 @@ from ..choices import (
     UseStatus,
     VoteResult,
 )
+from ..errors import SealCode
 from ..models import Seal, UsageRequest
 from .seal import lock_seal, require_usable
 
@@ -80,11 +82,11 @@ FIELDS = [
 
 
 class DocumentChanged(Conflict):
-    code = "document_changed"
+    code = SealCode.DOCUMENT_CHANGED
 
 
 class NotYetSealable(Conflict):
-    code = "not_yet_sealable"
+    code = SealCode.NOT_YET_SEALABLE
 
 
 def _lock(usage_id: int) -> UsageRequest:
@@ -95,7 +97,7 @@ def _lock(usage_id: int) -> UsageRequest:
         .first()
     )
     if usage is None:
-        raise NotFound(_("用印申请不存在"), code="usage_not_found")
+        raise NotFound(_("用印申请不存在"), code=SealCode.USAGE_NOT_FOUND)
     return usage
 
 
@@ -122,21 +124,25 @@ def usage_request(
     """File a matter to be sealed; the filer is the handler (经办人员)."""
     seal = Seal.objects.select_related("committee").filter(pk=seal_id).first()
     if seal is None:
-        raise NotFound(_("印章不存在"), code="seal_not_found")
+        raise NotFound(_("印章不存在"), code=CoreCode.SEAL_NOT_FOUND)
     policy.require(actor, "usage.request", seal.committee)
     if category not in UseCategory.values:  # REQ-050: six categories, no "other"
-        raise InvalidInput(_("请选择用印类别"), code="category_required")
+        raise InvalidInput(_("请选择用印类别"), code=SealCode.CATEGORY_REQUIRED)
     if not content.strip():
-        raise InvalidInput(_("请填写用印内容"), code="content_required")  # REQ-057
+        raise InvalidInput(
+            _("请填写用印内容"), code=SealCode.CONTENT_REQUIRED
+        )  # REQ-057
     if not isinstance(copies, int) or not 1 <= copies <= 999:
-        raise InvalidInput(_("用印份数须为 1 至 999 的整数"), code="copies_invalid")
+        raise InvalidInput(
+            _("用印份数须为 1 至 999 的整数"), code=CoreCode.COPIES_INVALID
+        )
     if major_matter not in MajorMatter.values:
-        raise InvalidInput(_("重大事项类型无效"), code="major_matter_invalid")
+        raise InvalidInput(_("重大事项类型无效"), code=SealCode.MAJOR_MATTER_INVALID)
     if category in CERTIFICATE_CATEGORIES:
         if not matter_ref.strip():  # REQ-052
             raise InvalidInput(
                 _("证明类用印须关联证明事项办件，请从出具证明流程发起"),
-                code="certificate_case_required",
+                code=SealCode.CERTIFICATE_CASE_REQUIRED,
             )
         missing = [
             label
@@ -150,10 +156,10 @@ def usage_request(
         if missing:  # REQ-072
             raise InvalidInput(
                 _("证明类用印须填写：%s") % "、".join(missing),
-                code="certificate_fields_required",
+                code=SealCode.CERTIFICATE_FIELDS_REQUIRED,
             )
     if phone.strip() and not PHONE.match(phone.strip()):
-        raise InvalidInput(_("联系电话格式不正确"), code="phone_invalid")
+        raise InvalidInput(_("联系电话格式不正确"), code=CoreCode.PHONE_INVALID)
     if isinstance(document, tuple):
         name, data = document
         upload: Any = ContentFile(data, name=name)
@@ -161,9 +167,13 @@ def usage_request(
     else:
         upload, size = document, document.size or 0
     if not size:  # REQ-057: nothing blank is ever sealed
-        raise InvalidInput(_("请上传用印文件（不能为空）"), code="document_required")
+        raise InvalidInput(
+            _("请上传用印文件（不能为空）"), code=CoreCode.DOCUMENT_REQUIRED
+        )
     if size > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(_("用印文件不能超过 20 MB"), code="document_too_large")
+        raise InvalidInput(
+            _("用印文件不能超过 20 MB"), code=CoreCode.DOCUMENT_TOO_LARGE
+        )
     document_sha256 = upload_sha256(upload)
     usage = UsageRequest(
         committee=seal.committee,
@@ -209,7 +219,7 @@ def _open(usage: UsageRequest) -> None:
     }:
         raise Conflict(
             _("该用印申请已办结（%s），不能再办理") % usage.get_status_display(),
-            code="usage_closed",
+            code=SealCode.USAGE_CLOSED,
         )
 
 
@@ -232,11 +242,13 @@ def usage_attach_notice(
     _open(usage)
     _not_the_custodian(usage, actor)
     if usage.major_matter != MajorMatter.NOTICE:
-        raise InvalidInput(_("该事项不需要公示"), code="notice_not_needed")
+        raise InvalidInput(_("该事项不需要公示"), code=SealCode.NOTICE_NOT_NEEDED)
     if start is None or end is None or end < start:
-        raise InvalidInput(_("公示结束日期不能早于开始日期"), code="notice_dates")
+        raise InvalidInput(
+            _("公示结束日期不能早于开始日期"), code=SealCode.NOTICE_DATES
+        )
     if not place.strip():
-        raise InvalidInput(_("请填写公示地点"), code="notice_place_required")
+        raise InvalidInput(_("请填写公示地点"), code=SealCode.NOTICE_PLACE_REQUIRED)
     with audit.recorded(
         actor=actor, event="usage.notice", subject=usage, fields=FIELDS
     ):
@@ -261,16 +273,16 @@ def usage_record_vote(
     _open(usage)
     _not_the_custodian(usage, actor)
     if usage.major_matter != MajorMatter.VOTE:
-        raise InvalidInput(_("该事项不需要表决"), code="vote_not_needed")
+        raise InvalidInput(_("该事项不需要表决"), code=SealCode.VOTE_NOT_NEEDED)
     if result not in VoteResult.values:
-        raise InvalidInput(_("请选择表决结果"), code="vote_result_required")
+        raise InvalidInput(_("请选择表决结果"), code=SealCode.VOTE_RESULT_REQUIRED)
     if not body.strip() or not record.strip() or date is None:
         raise InvalidInput(
             _("请填写表决会议、日期和表决情况（应到、实到、赞成、反对、弃权）"),
-            code="vote_record_required",
+            code=SealCode.VOTE_RECORD_REQUIRED,
         )
     if date > clock.today():
-        raise InvalidInput(_("表决日期不能晚于今天"), code="vote_date_invalid")
+        raise InvalidInput(_("表决日期不能晚于今天"), code=SealCode.VOTE_DATE_INVALID)
     with audit.recorded(actor=actor, event="usage.vote", subject=usage, fields=FIELDS):
         usage.vote_body, usage.vote_date = body.strip(), date
         usage.vote_result, usage.vote_record = result, record.strip()
@@ -294,7 +306,7 @@ def usage_review(
     usage = _lock(usage_id)
     policy.require(actor, "usage.review", usage.committee)
     if usage.status != UseStatus.SUBMITTED:
-        raise Conflict(_("该申请不在待审核状态"), code="usage_not_submitted")
+        raise Conflict(_("该申请不在待审核状态"), code=SealCode.USAGE_NOT_SUBMITTED)
     if _same(selectors.current_custodian(usage.seal), actor):
         raise SeparationOfDuties(  # REQ-067, DIV-01
             _("印章管理人不能审核用印（用印审核人员和保管人员不得为同一人）")
@@ -310,13 +322,15 @@ def usage_review(
             if not not_blank:
                 raise InvalidInput(  # REQ-057
                     _("请确认用印文件内容完整、不是空白纸张"),
-                    code="not_blank_required",
+                    code=SealCode.NOT_BLANK_REQUIRED,
                 )
             usage.not_blank_confirmed = True
             move_to(usage, UseStatus.REVIEWED)
         else:
             if not note.strip():
-                raise InvalidInput(_("请写明不予用印的理由"), code="note_required")
+                raise InvalidInput(
+                    _("请写明不予用印的理由"), code=CoreCode.NOTE_REQUIRED
+                )
             move_to(usage, UseStatus.REJECTED)
             usage.closing_reason = note.strip()
     return usage
@@ -332,7 +346,7 @@ def usage_approve(
     policy.require(actor, "usage.approve", usage.committee)
     if usage.status != UseStatus.REVIEWED:
         raise Conflict(
-            _("须先审核后签批（先审核、后用印）"), code="usage_not_reviewed"
+            _("须先审核后签批（先审核、后用印）"), code=SealCode.USAGE_NOT_REVIEWED
         )  # REQ-053
     if _same(selectors.current_custodian(usage.seal), actor):
         raise SeparationOfDuties(  # REQ-067, DIV-01
@@ -350,7 +364,9 @@ def usage_approve(
             move_to(usage, UseStatus.APPROVED)
         else:
             if not note.strip():
-                raise InvalidInput(_("请写明不予签批的理由"), code="note_required")
+                raise InvalidInput(
+                    _("请写明不予签批的理由"), code=CoreCode.NOTE_REQUIRED
+                )
             move_to(usage, UseStatus.REJECTED)
             usage.closing_reason = note.strip()
     return usage
@@ -386,12 +402,12 @@ def usage_seal(*, actor: Actor, usage_id: int) -> UsageRequest:
     if usage.status != UseStatus.APPROVED:
         raise Conflict(
             _("须经主任签批后方可登记用印（任何人不得擅自加盖公章）"),
-            code="usage_not_approved",
+            code=SealCode.USAGE_NOT_APPROVED,
         )  # REQ-054
     custodian = selectors.current_custodian(seal)
     if not _same(custodian, actor):  # REQ-070
         raise NotAllowed(
-            _("只有该印章的现任印章管理人可以登记用印"), code="not_the_custodian"
+            _("只有该印章的现任印章管理人可以登记用印"), code=CoreCode.NOT_THE_CUSTODIAN
         )
     if _same(actor, usage.reviewer) or _same(actor, usage.approver):
         raise SeparationOfDuties(  # REQ-067, DIV-01
@@ -459,9 +475,9 @@ def usage_withdraw(*, actor: Actor, usage_id: int, reason: str) -> UsageRequest:
     usage = _lock(usage_id)
     policy.require(actor, "usage.request", usage.committee)
     if not (_same(actor, usage.handler) or policy.can(actor, "usage.approve", usage)):
-        raise NotAllowed(_("只有经办人或主任可以撤回"), code="not_handler")
+        raise NotAllowed(_("只有经办人或主任可以撤回"), code=SealCode.NOT_HANDLER)
     if not reason.strip():
-        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
+        raise InvalidInput(_("请填写撤回原因"), code=CoreCode.REASON_REQUIRED)
     with audit.recorded(
         actor=actor, event="usage.withdrawn", subject=usage, fields=FIELDS
     ):

@@ -27,7 +27,7 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import Level, subtree_q
-from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
@@ -44,6 +44,7 @@ from ...choices import (
     Opinion,
     VersionStatus,
 )
+from ...errors import CatalogueCode
 from ...models import (
     Application,
     CatalogueList,
@@ -62,7 +63,7 @@ from .submission import (
 
 
 class ApplicationIncomplete(InvalidInput):
-    code = "application_incomplete"
+    code = CatalogueCode.APPLICATION_INCOMPLETE
 
 
 def _default_townships(catalogue_list: CatalogueList) -> list[str]:
@@ -88,7 +89,7 @@ def application_open_review(
     catalogue_list = application.catalogue_list
     policy.require(actor, "catalogue.manage", catalogue_list)
     if application.kind == ApplicationKind.FILING:
-        raise InvalidInput(_("报备无需联审"), code="filing_no_review")
+        raise InvalidInput(_("报备无需联审"), code=CatalogueCode.FILING_NO_REVIEW)
     codes = (
         _default_townships(catalogue_list)
         if township_codes is None
@@ -106,11 +107,13 @@ def application_open_review(
     if unknown:
         raise InvalidInput(
             _("以下代码不是本清单辖区内的乡镇（街道）：%s") % "、".join(unknown),
-            code="township_invalid",
+            code=CatalogueCode.TOWNSHIP_INVALID,
             detail=unknown,
         )
     if not townships and catalogue_list.owner.level == Level.COUNTY:
-        raise InvalidInput(_("须向乡镇（街道）征求意见"), code="townships_required")
+        raise InvalidInput(
+            _("须向乡镇（街道）征求意见"), code=CatalogueCode.TOWNSHIPS_REQUIRED
+        )
     with audit.recorded(
         actor=actor,
         event="application.review_opened",
@@ -148,18 +151,21 @@ def opinion_record(
         .first()
     )
     if row is None:
-        raise NotFound(_("征求意见记录不存在"), code="opinion_not_found")
+        raise NotFound(_("征求意见记录不存在"), code=CatalogueCode.OPINION_NOT_FOUND)
     if not selectors.may_record_opinion(actor, row):
         raise NotAllowed(detail={"action": "opinion_record"})
     if row.application.status != ApplicationStatus.IN_REVIEW:
-        raise Conflict(_("该申请不在联审中"), code="application_not_in_review")
+        raise Conflict(
+            _("该申请不在联审中"), code=CatalogueCode.APPLICATION_NOT_IN_REVIEW
+        )
     if row.opinion:
-        raise Conflict(_("该单位的意见已登记"), code="opinion_recorded")
+        raise Conflict(_("该单位的意见已登记"), code=CatalogueCode.OPINION_RECORDED)
     if opinion not in {Opinion.AGREE, Opinion.AGREE_WITH_CHANGES, Opinion.DISAGREE}:
-        raise InvalidInput(_("请选择意见"), code="opinion_invalid")
+        raise InvalidInput(_("请选择意见"), code=CatalogueCode.OPINION_INVALID)
     if opinion != Opinion.AGREE and not comments.strip():
         raise InvalidInput(
-            _("修改后同意或不同意的，须写明具体意见"), code="comments_required"
+            _("修改后同意或不同意的，须写明具体意见"),
+            code=CatalogueCode.COMMENTS_REQUIRED,
         )
     row.opinion = opinion
     row.comments = comments.strip()
@@ -263,7 +269,7 @@ def _open_draft(
             raise Conflict(
                 _("清单有已批准待公布的版本 v%d，请先公布或退回草稿")
                 % open_version.number,
-                code="approved_version_pending",
+                code=CatalogueCode.APPROVED_VERSION_PENDING,
             )
         return open_version
     verb = _("准入") if application.kind == ApplicationKind.ADMISSION else _("退出")
@@ -343,14 +349,19 @@ def application_decide(
     policy.require(actor, "catalogue.manage", application.catalogue_list)
     if application.status != ApplicationStatus.IN_REVIEW:
         raise Conflict(
-            _("只有联审中的申请可以作出决定"), code="application_not_in_review"
+            _("只有联审中的申请可以作出决定"),
+            code=CatalogueCode.APPLICATION_NOT_IN_REVIEW,
         )
     if meeting_date is None or meeting_date > clock.today():
-        raise InvalidInput(_("会议日期不能晚于今天"), code="meeting_date_invalid")
+        raise InvalidInput(
+            _("会议日期不能晚于今天"), code=CatalogueCode.MEETING_DATE_INVALID
+        )
     if not meeting_reference.strip():
-        raise InvalidInput(_("请填写会议纪要或文号"), code="meeting_reference_required")
+        raise InvalidInput(
+            _("请填写会议纪要或文号"), code=CatalogueCode.MEETING_REFERENCE_REQUIRED
+        )
     if not reasons.strip():
-        raise InvalidInput(_("请写明决定理由"), code="reasons_required")
+        raise InvalidInput(_("请写明决定理由"), code=CatalogueCode.REASONS_REQUIRED)
     meeting_reference = meeting_reference.strip()
     if approve:
         problems = decision_problems(application)
@@ -361,7 +372,8 @@ def application_decide(
             )
     elif any(not o.opinion for o in application.opinions.all()):
         raise ApplicationIncomplete(
-            decision_problems(application)[0]["message"], code="opinions_pending"
+            decision_problems(application)[0]["message"],
+            code=CatalogueCode.OPINIONS_PENDING,
         )
     with audit.recorded(
         actor=actor,
@@ -398,9 +410,13 @@ def application_law_amendment(
     application = _application_for_update(application_id)
     policy.require(actor, "catalogue.manage", application.catalogue_list)
     if application.kind != ApplicationKind.EXIT or not application.law_amendment_status:
-        raise InvalidInput(_("该申请不涉及修改法律法规"), code="no_law_amendment")
+        raise InvalidInput(
+            _("该申请不涉及修改法律法规"), code=CatalogueCode.NO_LAW_AMENDMENT
+        )
     if application.status != ApplicationStatus.APPROVED:
-        raise Conflict(_("退出申请尚未通过"), code="application_not_approved")
+        raise Conflict(
+            _("退出申请尚未通过"), code=CatalogueCode.APPLICATION_NOT_APPROVED
+        )
     order: list[str] = [
         LawAmendmentStatus.PROPOSED,
         LawAmendmentStatus.SUBMITTED,
@@ -411,10 +427,10 @@ def application_law_amendment(
     ):
         raise InvalidInput(
             _("修法进展只能向前推进（拟提请 → 已提请 → 已修改）"),
-            code="law_amendment_status_invalid",
+            code=CatalogueCode.LAW_AMENDMENT_STATUS_INVALID,
         )
     if not note.strip():
-        raise InvalidInput(_("请填写进展说明（如文号）"), code="note_required")
+        raise InvalidInput(_("请填写进展说明（如文号）"), code=CoreCode.NOTE_REQUIRED)
     with audit.recorded(
         actor=actor,
         event="application.law_amendment",
@@ -435,9 +451,9 @@ def application_file(*, actor: Actor, application_id: int, note: str) -> Applica
     application = _application_for_update(application_id)
     policy.require(actor, "catalogue.manage", application.catalogue_list)
     if application.kind != ApplicationKind.FILING:
-        raise InvalidInput(_("只有报备可以备案"), code="not_filing")
+        raise InvalidInput(_("只有报备可以备案"), code=CatalogueCode.NOT_FILING)
     if not note.strip():
-        raise InvalidInput(_("请填写备案意见"), code="note_required")
+        raise InvalidInput(_("请填写备案意见"), code=CoreCode.NOTE_REQUIRED)
     with audit.recorded(
         actor=actor,
         event="application.filed",

@@ -23,7 +23,7 @@ from yinzheng.accounts.choices import Department
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
-from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotAllowed, NotFound
 from yinzheng.core.files import upload_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
@@ -40,6 +40,7 @@ from ...choices import (
     LawAmendmentStatus,
     ListKind,
 )
+from ...errors import CatalogueCode
 from ...models import Application, CatalogueList, Item
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -69,7 +70,7 @@ def _application_for_update(application_id: int) -> Application:
         .first()
     )
     if application is None:
-        raise NotFound(_("申请不存在"), code="application_not_found")
+        raise NotFound(_("申请不存在"), code=CatalogueCode.APPLICATION_NOT_FOUND)
     return application
 
 
@@ -85,7 +86,7 @@ def _clean_bases(bases: Iterable[Any]) -> list[dict[str, str]]:
                 _(
                     "设定依据须有类型（法律、法规、国务院保留证明事项清单或政策）和名称条款"
                 ),
-                code="basis_invalid",
+                code=CatalogueCode.BASIS_INVALID,
             )  # REQ-020
         cleaned.append({"type": basis_type, "citation": citation})
     return cleaned
@@ -99,7 +100,7 @@ def policy_only(bases: list[dict[str, str]]) -> bool:
 def _store_attachment(application: Application, upload: "UploadedFile[bytes]") -> None:
     # Django's upload handlers always set the size and the name of what they receive.
     if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(_("附件不能超过 20 MB"), code="attachment_too_large")
+        raise InvalidInput(_("附件不能超过 20 MB"), code=CoreCode.ATTACHMENT_TOO_LARGE)
     application.justification_sha256 = upload_sha256(upload)
     application.justification.save(upload.name or "justification", upload, save=False)
 
@@ -113,7 +114,9 @@ def _require_applicant(
         return
     policy.require(actor, "catalogue.apply", catalogue_list)
     if department not in policy.departments_at(actor, catalogue_list):
-        raise NotAllowed(_("只能以本部门名义提交申请"), code="department_mismatch")
+        raise NotAllowed(
+            _("只能以本部门名义提交申请"), code=CatalogueCode.DEPARTMENT_MISMATCH
+        )
 
 
 @transaction.atomic
@@ -146,27 +149,31 @@ def application_submit(
     """Log an application of any of the three types (REQ-021, REQ-026)."""
     catalogue_list = CatalogueList.objects.filter(pk=list_id).first()
     if catalogue_list is None:
-        raise NotFound(_("清单不存在"), code="list_not_found")
+        raise NotFound(_("清单不存在"), code=CatalogueCode.LIST_NOT_FOUND)
     if kind not in ApplicationKind.values:
-        raise InvalidInput(_("申请类型须为准入、退出或报备"), code="kind_invalid")
+        raise InvalidInput(
+            _("申请类型须为准入、退出或报备"), code=CoreCode.KIND_INVALID
+        )
     if department not in Department.values:
-        raise InvalidInput(_("申请部门无效"), code="department_invalid")
+        raise InvalidInput(_("申请部门无效"), code=CatalogueCode.DEPARTMENT_INVALID)
     _require_applicant(actor, catalogue_list, department)
     if kind != ApplicationKind.FILING and catalogue_list.kind != ListKind.POSITIVE:
         raise InvalidInput(
             _("准入、退出只适用于出具证明事项清单（正面清单）"),
-            code="list_kind_not_positive",
+            code=CatalogueCode.LIST_KIND_NOT_POSITIVE,
         )
     if not applicant_unit.strip():
-        raise InvalidInput(_("请填写申请单位"), code="applicant_unit_required")
+        raise InvalidInput(
+            _("请填写申请单位"), code=CatalogueCode.APPLICANT_UNIT_REQUIRED
+        )
     if not reason.strip():
-        raise InvalidInput(_("请填写申请理由"), code="reason_required")
+        raise InvalidInput(_("请填写申请理由"), code=CoreCode.REASON_REQUIRED)
     if complexity not in Complexity.values:
-        raise InvalidInput(_("办理复杂程度无效"), code="complexity_invalid")
+        raise InvalidInput(_("办理复杂程度无效"), code=CatalogueCode.COMPLEXITY_INVALID)
     if time_limit_days is not None and not 1 <= time_limit_days <= 365:
         raise InvalidInput(
             _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
-            code="time_limit_invalid",
+            code=CatalogueCode.TIME_LIMIT_INVALID,
         )
     bases = _clean_bases(bases)
     item = None
@@ -191,30 +198,33 @@ def application_submit(
     if kind == ApplicationKind.ADMISSION:
         if item is None:
             if not item_name.strip():
-                raise InvalidInput(_("请填写证明名称"), code="item_name_required")
+                raise InvalidInput(
+                    _("请填写证明名称"), code=CatalogueCode.ITEM_NAME_REQUIRED
+                )
             if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{1,79}", item_key):
                 raise InvalidInput(
                     _("事项标识须为小写字母、数字、下划线或连字符"),
-                    code="item_key_invalid",
+                    code=CatalogueCode.ITEM_KEY_INVALID,
                 )
         if not bases:
             # REQ-022: no basis, no application.
             raise InvalidInput(
                 _("准入申请须提供村（居）委会出具该证明的设定依据"),
-                code="basis_required",
+                code=CatalogueCode.BASIS_REQUIRED,
             )
         if item is not None and item.key in on_list:
-            raise Conflict(_("该事项已在清单中"), code="already_on_list")
+            raise Conflict(_("该事项已在清单中"), code=CatalogueCode.ALREADY_ON_LIST)
         if item is not None and item.pk in selectors.negative_items_above(
             catalogue_list.owner_id, today
         ):
             raise Conflict(  # REQ-010
-                _("该事项已列入负面清单，不能申请准入"), code="on_negative_list"
+                _("该事项已列入负面清单，不能申请准入"),
+                code=CatalogueCode.ON_NEGATIVE_LIST,
             )
         if cites_new_local_rule and justification is None:
             raise InvalidInput(  # REQ-029
                 _("依据为新制定的地方性法规或规范性文件的，须附研究论证材料"),
-                code="justification_required",
+                code=CatalogueCode.JUSTIFICATION_REQUIRED,
             )
         application.item = item
         application.item_key = item.key if item else item_key
@@ -234,14 +244,18 @@ def application_submit(
             setattr(application, name, value.strip())
     elif kind == ApplicationKind.EXIT:
         if item is None or item.key not in on_list:
-            raise NotFound(_("退出申请须指明现行清单中的事项"), code="item_not_on_list")
+            raise NotFound(
+                _("退出申请须指明现行清单中的事项"), code=CatalogueCode.ITEM_NOT_ON_LIST
+            )
         if exit_ground not in ExitGround.values:
-            raise InvalidInput(_("请选择退出理由类型"), code="exit_ground_required")
+            raise InvalidInput(
+                _("请选择退出理由类型"), code=CatalogueCode.EXIT_GROUND_REQUIRED
+            )
         if exit_ground in LAW_AMENDMENT_GROUNDS:
             if not law_amendment.strip():
                 raise InvalidInput(  # REQ-027
                     _("该事项有法律法规依据，须同时提出修改法律法规的建议"),
-                    code="law_amendment_required",
+                    code=CatalogueCode.LAW_AMENDMENT_REQUIRED,
                 )
             application.law_amendment_status = LawAmendmentStatus.PROPOSED
         application.item = item
@@ -293,16 +307,20 @@ def application_supply_guide(
     application = _application_for_update(application_id)
     _require_applicant(actor, application.catalogue_list, application.department)
     if application.kind != ApplicationKind.ADMISSION:
-        raise InvalidInput(_("只有准入申请需要办事指南内容"), code="not_admission")
+        raise InvalidInput(
+            _("只有准入申请需要办事指南内容"), code=CatalogueCode.NOT_ADMISSION
+        )
     if application.status not in {
         ApplicationStatus.SUBMITTED,
         ApplicationStatus.IN_REVIEW,
     }:
-        raise Conflict(_("申请已有决定，不能再修改"), code="application_decided")
+        raise Conflict(
+            _("申请已有决定，不能再修改"), code=CatalogueCode.APPLICATION_DECIDED
+        )
     if time_limit_days is not None and not 1 <= time_limit_days <= 365:
         raise InvalidInput(
             _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
-            code="time_limit_invalid",
+            code=CatalogueCode.TIME_LIMIT_INVALID,
         )
     fields = [*GUIDE_CONTENT_FIELDS, "time_limit_days", "rights_matching"]
     with audit.recorded(
@@ -342,7 +360,7 @@ def application_withdraw(
     application = _application_for_update(application_id)
     _require_applicant(actor, application.catalogue_list, application.department)
     if not reason.strip():
-        raise InvalidInput(_("请填写撤回原因"), code="reason_required")
+        raise InvalidInput(_("请填写撤回原因"), code=CoreCode.REASON_REQUIRED)
     with audit.recorded(
         actor=actor,
         event="application.withdrawn",
