@@ -69,7 +69,7 @@ def timed_appends(committees: list[str], per_writer: int, tag: str) -> float:
     returns the wall-clock seconds."""
     from django.db import connection
 
-    from yinzheng.registers import books as registers
+    from yinzheng.registers.services import books as registers
 
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(committees))

@@ -15,9 +15,9 @@ class RegistersConfig(AppConfig):
         from yinzheng.ledger import services as ledger
 
         from . import policy  # noqa: F401  (registers the registers' actions)
-        from .archives import verify_archive
-        from .checkpoints import REGISTER_KINDS, verify_checkpoints
         from .inbox import archives_due, unconfirmed_entries
+        from .services.archives import verify_archive
+        from .services.checkpoints import REGISTER_KINDS, verify_checkpoints
 
         inbox.register(unconfirmed_entries)
         inbox.register(archives_due)

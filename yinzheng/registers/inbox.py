@@ -13,8 +13,8 @@ from yinzheng.core import clock
 from yinzheng.core.inbox import InboxItem
 from yinzheng.ledger.models import Chain
 
-from . import books as registers
-from .checkpoints import REGISTER_KINDS
+from .services import books as registers
+from .services.checkpoints import REGISTER_KINDS
 
 ARCHIVE_MONTHS = (1, 2, 3)
 

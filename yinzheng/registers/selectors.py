@@ -16,8 +16,8 @@ from yinzheng.core.masking import mask_phones_in
 from yinzheng.divisions.models import Division
 from yinzheng.ledger.models import Archive, Chain, Checkpoint, Entry
 
-from . import books as registers
-from .checkpoints import REGISTER_KINDS
+from .services import books as registers
+from .services.checkpoints import REGISTER_KINDS
 
 
 def chains_for_audit(user: Any) -> QuerySet[Chain]:

@@ -37,15 +37,16 @@ from yinzheng.divisions.models import Division
 from yinzheng.ledger import services
 from yinzheng.ledger.models import Archive, Chain, Entry
 
-from . import archives, checkpoints, selectors
-from . import books as registers
-from .books import Register
+from . import selectors
 from .forms import (
     SIGNATURE_DATA_URL_MAX_CHARS,
     ArchiveForm,
     ConfirmPaperForm,
     ConfirmScreenForm,
 )
+from .services import archives, checkpoints
+from .services import books as registers
+from .services.books import Register
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 2000

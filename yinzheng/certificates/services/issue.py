@@ -40,7 +40,7 @@ from yinzheng.core.files import stored_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.ledger.models import Confirmation
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import books as registers
 from yinzheng.seals import selectors as seal_selectors
 from yinzheng.seals import services as sealing
 from yinzheng.seals.choices import SealForm, SealStatus

@@ -203,7 +203,7 @@ def test_department_submits_an_admission_and_civil_affairs_opens_the_review(
 def _certificate_entry(matter: str):
     """One certificate-register entry of 长城社区 this year, as the sealing service
     writes it."""
-    from yinzheng.registers import books as registers
+    from yinzheng.registers.services import books as registers
 
     return registers.register_append(
         actor=SYSTEM,

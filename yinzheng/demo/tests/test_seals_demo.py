@@ -48,7 +48,7 @@ def test_the_demo_has_a_pending_handover_a_takeout_and_a_collection_task():
 
 def test_the_demo_has_sealed_work_entries_and_a_request_in_every_step_REQ_055():
     from yinzheng.ledger.models import Entry
-    from yinzheng.registers import books as registers
+    from yinzheng.registers.services import books as registers
     from yinzheng.seals.choices import UseStatus
     from yinzheng.seals.models import UsageRequest
 

@@ -10,7 +10,7 @@ from typing import Any
 from yinzheng.core import clock
 from yinzheng.esign import services
 from yinzheng.esign.models import SignedDocument
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import books as registers
 
 _numbers = itertools.count(1)
 HOLDER = "张三丰"

@@ -33,14 +33,15 @@ from yinzheng.core.rest.responses import (
 from yinzheng.divisions.models import Division
 from yinzheng.ledger.models import Archive, Checkpoint, Confirmation, Entry
 
-from .. import archives, checkpoints, selectors
-from .. import books as registers
-from ..books import Register
+from .. import selectors
 from ..forms import (
     PNG_MAGIC,
     SIGNATURE_MAX_BYTES,
     signature_png_problem,
 )
+from ..services import archives, checkpoints
+from ..services import books as registers
+from ..services.books import Register
 
 COMMITTEE = OpenApiParameter(
     "committee", str, OpenApiParameter.PATH, description="村（居）委会代码（12 位）"

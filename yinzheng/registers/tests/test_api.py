@@ -9,7 +9,7 @@ from yinzheng.accounts.choices import Department, Role
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as people
 from yinzheng.ledger.models import Checkpoint, Confirmation
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import books as registers
 from yinzheng.registers.tests.test_books import cert_fields, work_fields
 
 COMMITTEE = "620725101001"

@@ -24,8 +24,8 @@ from yinzheng.ledger import services
 from yinzheng.ledger.canonical import entry_hash
 from yinzheng.ledger.models import Archive, Chain, Checkpoint, Entry
 from yinzheng.ledger.tests.tamper import sql, triggers_disabled
-from yinzheng.registers import archives, checkpoints
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import archives, checkpoints
+from yinzheng.registers.services import books as registers
 
 COMMITTEE = "620725101001"
 

@@ -13,7 +13,7 @@ from yinzheng.core import inbox
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as people
 from yinzheng.ledger.models import Archive, Checkpoint, Confirmation
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import books as registers
 
 from .test_books import cert_fields, work_fields
 

@@ -28,7 +28,7 @@ from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core import clock
 from yinzheng.core.masking import mask_phone
 from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import books as registers
 
 from .. import selectors
 from ..choices import UseCategory, UseStatus, VoteResult

@@ -42,7 +42,7 @@ from yinzheng.core.errors import (
 from yinzheng.core.files import stored_sha256, upload_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import books as registers
 
 from .. import selectors
 from ..choices import (

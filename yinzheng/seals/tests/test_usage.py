@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.ledger.models import Entry
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import books as registers
 from yinzheng.seals import services
 from yinzheng.seals.choices import MajorMatter, UseCategory, UseStatus, VoteResult
 from yinzheng.seals.models import UsageRequest

@@ -28,7 +28,7 @@ from yinzheng.core import clock
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.core.masking import mask_phone
 from yinzheng.core.web import form_errors
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import books as registers
 
 from .. import selectors, services
 from ..choices import ACTIVE_STATUSES, OPEN_USE_STATUSES, MajorMatter, UseStatus

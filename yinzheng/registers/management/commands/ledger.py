@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 from yinzheng.ledger import services
-from yinzheng.registers import archives, checkpoints
-from yinzheng.registers import books as registers
+from yinzheng.registers.services import archives, checkpoints
+from yinzheng.registers.services import books as registers
 
 
 class Command(BaseCommand):

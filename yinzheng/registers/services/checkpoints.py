@@ -22,7 +22,7 @@ from yinzheng.ledger.canonical import canonical
 from yinzheng.ledger.models import GENESIS_HASH, Chain, Checkpoint, Entry
 from yinzheng.ledger.services import Break, _at_text
 
-from .errors import RegisterCode
+from ..errors import RegisterCode
 
 REGISTER_KINDS = ("register_work", "register_certificate")
 

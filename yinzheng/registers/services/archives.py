@@ -30,9 +30,9 @@ from yinzheng.ledger import audit, services
 from yinzheng.ledger.models import Archive, Chain
 from yinzheng.ledger.services import Break
 
+from ..errors import RegisterCode
 from . import books as registers
 from . import checkpoints
-from .errors import RegisterCode
 
 
 def _cell(value: Any) -> str:

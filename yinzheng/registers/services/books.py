@@ -32,7 +32,7 @@ from yinzheng.core.files import upload_sha256
 from yinzheng.ledger import audit, services
 from yinzheng.ledger.models import Chain, Confirmation, Entry
 
-from .errors import RegisterCode
+from ..errors import RegisterCode
 
 
 class Register:

@@ -1,0 +1,2 @@
+"""The registers' writes: appending to and confirming a book (books), the township's
+checkpoints (checkpoints), the year-end archive (archives)."""
