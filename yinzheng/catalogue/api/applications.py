@@ -321,7 +321,7 @@ OPINIONS = Prefetch(
 )
 
 
-def _visible(user: Any):
+def _applications_of(user: Any):
     return Application.objects.visible_to(user).select_related(
         "catalogue_list__owner", "item", "resulting_version"
     )
@@ -354,7 +354,7 @@ class ApplicationViewSet(
         return ApplicationDetailSerializer
 
     def get_queryset(self):
-        qs = _visible(self.request.user)
+        qs = _applications_of(self.request.user)
         if self.action == "list":
             params = self.request.query_params
             if params.get("status"):
@@ -371,7 +371,7 @@ class ApplicationViewSet(
         return qs.order_by("-submitted_at", "-id")
 
     def _detail(self, application_id: int, status: int = 200) -> Response:
-        application = _visible(self.request.user).prefetch_related(OPINIONS)
+        application = _applications_of(self.request.user).prefetch_related(OPINIONS)
         data = ApplicationDetailSerializer(
             application.get(pk=application_id), context=self.get_serializer_context()
         ).data

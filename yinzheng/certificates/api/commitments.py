@@ -28,7 +28,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, PDFRenderer
+from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, PDFRenderer, validated
 from yinzheng.registers.forms import signature_from_data_url
 
 from .. import selectors, services
@@ -40,7 +40,6 @@ from .common import (
     CertificatePersonSerializer,
     _Masked,
     file_response,
-    valid,
 )
 
 _METHOD_HELP = (
@@ -285,7 +284,7 @@ class RequestCommitmentView(APIView):
     )
     def post(self, request, pk: int):
         req = _request_or_404(request, pk)
-        v = valid(CommitmentInputSerializer, request)
+        v = validated(CommitmentInputSerializer, request)
         commitment = services.commitment_record(
             actor=request.user,
             request_id=req.pk,
@@ -417,7 +416,7 @@ class VerificationTaskViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         task = self.get_object()
-        v = valid(VerificationCloseSerializer, request)
+        v = validated(VerificationCloseSerializer, request)
         services.verification_close(actor=request.user, task_id=task.pk, **v)
         return Response(VerificationTaskSerializer(self.get_queryset().get(pk=pk)).data)
 
@@ -446,7 +445,7 @@ class SamplingViewSet(
         responses={201: SamplingSerializer, **ERRORS},
     )
     def create(self, request):
-        v = valid(SamplingCreateSerializer, request)
+        v = validated(SamplingCreateSerializer, request)
         sampling = services.commitment_sample(
             actor=request.user,
             scope_code=v["scope"],

@@ -3,7 +3,6 @@ commitment's masked resident as their answers show them, the PDF download in the
 schema, and the two steps every view takes (validate the body, serve a stored file)."""
 
 from operator import attrgetter
-from typing import Any
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
@@ -50,12 +49,6 @@ class _Masked(serializers.Serializer):
 
     def get_id_number(self, obj) -> str:
         return masking.mask_id_number(self._request(obj).id_number)
-
-
-def valid(serializer_class, request) -> dict[str, Any]:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
 
 
 def file_response(field, name: str, content_type: str | None = None) -> FileResponse:

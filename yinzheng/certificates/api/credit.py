@@ -15,12 +15,12 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from yinzheng.accounts import policy
-from yinzheng.core.rest.responses import ERRORS
+from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import services
 from ..choices import SubmissionStatus
 from ..models import CreditPlatform, CreditRecord, CreditSubmission
-from .common import _Masked, valid
+from .common import _Masked
 
 _SUBMISSION_HELP = "报送状态：" + "、".join(SubmissionStatus.values)
 
@@ -174,7 +174,7 @@ class CreditRecordViewSet(
     @action(detail=True, methods=["post"])
     def disclosure(self, request, pk=None):
         record = self.get_object()
-        v = valid(CreditDisclosureSerializer, request)
+        v = validated(CreditDisclosureSerializer, request)
         services.credit_disclosure_set(actor=request.user, record_id=record.pk, **v)
         return Response(CreditRecordSerializer(self.get_queryset().get(pk=pk)).data)
 
@@ -206,7 +206,7 @@ class CreditSubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         submission = self.get_object()
-        v = valid(CreditAcknowledgeSerializer, request)
+        v = validated(CreditAcknowledgeSerializer, request)
         submission = services.credit_submission_acknowledge(
             actor=request.user, submission_id=submission.pk, **v
         )
@@ -234,7 +234,7 @@ class CreditPlatformViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: CreditPlatformSerializer, **ERRORS},
     )
     def create(self, request):
-        v = valid(CreditPlatformSetSerializer, request)
+        v = validated(CreditPlatformSetSerializer, request)
         platform = services.credit_platform_set(
             actor=request.user,
             division_code=v["division"],

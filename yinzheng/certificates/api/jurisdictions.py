@@ -5,11 +5,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from yinzheng.core.rest.responses import ERRORS
+from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import services
 from ..models import JurisdictionSetting
-from .common import CanViewCertificates, valid
+from .common import CanViewCertificates
 
 
 class JurisdictionSettingSerializer(serializers.ModelSerializer):
@@ -56,7 +56,7 @@ class JurisdictionSettingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet)
         responses={200: JurisdictionSettingSerializer, **ERRORS},
     )
     def create(self, request):
-        v = valid(JurisdictionSettingSetSerializer, request)
+        v = validated(JurisdictionSettingSetSerializer, request)
         setting = services.jurisdiction_setting_set(
             actor=request.user,
             division_code=v["division"],

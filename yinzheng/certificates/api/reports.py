@@ -5,11 +5,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from yinzheng.core.rest.responses import ERRORS
+from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import services
 from ..models import DemandReport
-from .common import CanViewCertificates, valid
+from .common import CanViewCertificates
 
 
 class DemandReportSerializer(serializers.ModelSerializer):
@@ -65,7 +65,7 @@ class DemandReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: DemandReportSerializer, **ERRORS},
     )
     def create(self, request):
-        v = valid(DemandReportCreateSerializer, request)
+        v = validated(DemandReportCreateSerializer, request)
         report = services.demand_report(
             actor=request.user,
             committee_code=v["committee"],

@@ -25,7 +25,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from yinzheng.core import clock
-from yinzheng.core.rest.responses import ERRORS, PDFRenderer
+from yinzheng.core.rest.responses import ERRORS, PDFRenderer, validated
 from yinzheng.registers.api.books import (
     RegisterConfirmationSerializer,
     RegisterConfirmSerializer,
@@ -33,7 +33,7 @@ from yinzheng.registers.api.books import (
 
 from .. import electronic, selectors, services
 from ..models import CertificateRequest
-from .common import PDF, STATUS_HELP, CanViewCertificates, file_response, valid
+from .common import PDF, STATUS_HELP, CanViewCertificates, file_response
 from .reports import DemandReportSerializer
 from .request_serializers import (
     CertificateAttachmentSerializer,
@@ -130,7 +130,7 @@ class CertificateRequestViewSet(
         responses={201: CertificateRequestDetailSerializer, **ERRORS},
     )
     def create(self, request):
-        v = valid(CertificateRequestCreateSerializer, request)
+        v = validated(CertificateRequestCreateSerializer, request)
         req = services.request_create(
             actor=request.user,
             committee_code=v["committee"],
@@ -171,7 +171,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def flags(self, request, pk=None):
         req = self.get_object()
-        v = valid(CertificateFlagsSerializer, request)
+        v = validated(CertificateFlagsSerializer, request)
         services.request_flags_set(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
@@ -182,7 +182,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def exception(self, request, pk=None):
         req = self.get_object()
-        v = valid(ExceptionInputSerializer, request)
+        v = validated(ExceptionInputSerializer, request)
         services.exception_record(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
@@ -193,7 +193,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def consultation(self, request, pk=None):
         req = self.get_object()
-        v = valid(ConsultationInputSerializer, request)
+        v = validated(ConsultationInputSerializer, request)
         services.consultation_record(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
@@ -211,7 +211,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def risk(self, request, pk=None):
         req = self.get_object()
-        v = valid(RiskInputSerializer, request)
+        v = validated(RiskInputSerializer, request)
         services.risk_record(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
@@ -222,7 +222,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         req = self.get_object()
-        v = valid(CertificateVerifySerializer, request)
+        v = validated(CertificateVerifySerializer, request)
         services.request_verify(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
@@ -246,7 +246,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         req = self.get_object()
-        v = valid(CertificateRefuseSerializer, request)
+        v = validated(CertificateRefuseSerializer, request)
         services.request_refuse(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
@@ -254,7 +254,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         req = self.get_object()
-        v = valid(CertificateWithdrawSerializer, request)
+        v = validated(CertificateWithdrawSerializer, request)
         services.request_withdraw(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
@@ -265,7 +265,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def annul(self, request, pk=None):
         req = self.get_object()
-        v = valid(CertificateWithdrawSerializer, request)
+        v = validated(CertificateWithdrawSerializer, request)
         services.request_annul(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
@@ -273,7 +273,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         req = self.get_object()
-        v = valid(CertificateTransferSerializer, request)
+        v = validated(CertificateTransferSerializer, request)
         services.request_transfer(actor=request.user, request_id=req.pk, **v)
         return self._done(req.pk)
 
@@ -288,7 +288,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         req = self.get_object()
-        v = valid(RegisterConfirmSerializer, request)
+        v = validated(RegisterConfirmSerializer, request)
         confirmation = services.request_confirm(
             actor=request.user,
             request_id=req.pk,
@@ -306,7 +306,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def attachments(self, request, pk=None):
         req = self.get_object()
-        v = valid(CertificateAttachSerializer, request)
+        v = validated(CertificateAttachSerializer, request)
         attachment = services.request_attach(
             actor=request.user, request_id=req.pk, file=v["file"]
         )
@@ -320,7 +320,7 @@ class CertificateRequestViewSet(
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         req = self.get_object()
-        v = valid(CertificateReportSerializer, request)
+        v = validated(CertificateReportSerializer, request)
         report = services.demand_report(
             actor=request.user,
             committee_code=req.committee_id,

@@ -7,8 +7,6 @@ and the rules; refusals come back through the one error handler as {"code", "mes
 "detail"}.
 """
 
-from typing import Any
-
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 
@@ -27,9 +25,3 @@ class PersonSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=300)
-
-
-def _valid(serializer_class, request) -> dict[str, Any]:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data

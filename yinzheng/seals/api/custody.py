@@ -15,12 +15,12 @@ from rest_framework.response import Response
 
 from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core import clock
-from yinzheng.core.rest.responses import ERRORS
+from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import selectors, services
 from ..choices import HandoverSide, HandoverTrigger, TakeOutStatus
 from ..models import Custody, Handover, HandoverItem, TakeOut
-from .common import CanViewSeals, PersonSerializer, ReasonSerializer, _valid
+from .common import CanViewSeals, PersonSerializer, ReasonSerializer
 
 # Plain strings with the values listed: enums named by field name ("status", "form")
 # would collide with the other domains' in the schema.
@@ -205,7 +205,7 @@ class TakeOutViewSet(
     )
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        v = _valid(ReasonSerializer, request)
+        v = validated(ReasonSerializer, request)
         return self._run(
             lambda i: services.takeout_decide(
                 actor=request.user, takeout_id=i, approve=False, reason=v["reason"]
@@ -285,7 +285,7 @@ class HandoverViewSet(
         responses={201: HandoverSerializer, **ERRORS},
     )
     def create(self, request):
-        v = _valid(HandoverOpenSerializer, request)
+        v = validated(HandoverOpenSerializer, request)
         handover = services.handover_open(
             actor=request.user,
             committee_code=v["committee"],
@@ -315,7 +315,7 @@ class HandoverViewSet(
         handover = self.get_object()
         if not handover.items.filter(pk=int(item_id)).exists():
             raise Http404
-        v = _valid(CheckSerializer, request)
+        v = validated(CheckSerializer, request)
         services.handover_check_item(
             actor=request.user, item_id=int(item_id), checked=v["checked"]
         )
@@ -329,7 +329,7 @@ class HandoverViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         handover = self.get_object()
-        v = _valid(ConfirmSerializer, request)
+        v = validated(ConfirmSerializer, request)
         services.handover_confirm(
             actor=request.user, handover_id=handover.pk, side=v["side"]
         )
@@ -343,7 +343,7 @@ class HandoverViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         handover = self.get_object()
-        v = _valid(ReasonSerializer, request)
+        v = validated(ReasonSerializer, request)
         services.handover_cancel(
             actor=request.user, handover_id=handover.pk, reason=v["reason"]
         )

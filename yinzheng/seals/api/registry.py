@@ -17,12 +17,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from yinzheng.accounts.api.fields import AllowedActionsField
-from yinzheng.core.rest.responses import ERRORS
+from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import selectors, services
 from ..choices import EVENT_LABELS, SealForm, SealKind, SealStatus
 from ..models import CollectionTask, LossReport, Seal
-from .common import CanViewSeals, PersonSerializer, ReasonSerializer, _valid
+from .common import CanViewSeals, PersonSerializer, ReasonSerializer
 from .custody import (
     CustodianSerializer,
     CustodySerializer,
@@ -283,7 +283,7 @@ class SealViewSet(
         responses={201: SealDetailSerializer, **ERRORS},
     )
     def create(self, request):
-        v = _valid(SealIssueSerializer, request)
+        v = validated(SealIssueSerializer, request)
         seal = services.seal_issue(
             actor=request.user,
             committee_code=v["committee"],
@@ -321,7 +321,7 @@ class SealViewSet(
     @action(detail=True, methods=["post"])
     def storage(self, request, pk=None):
         seal = self.get_object()
-        v = _valid(StorageSerializer, request)
+        v = validated(StorageSerializer, request)
         services.seal_move_storage(actor=request.user, seal_id=seal.pk, **v)
         return self._done(seal.pk)
 
@@ -333,7 +333,7 @@ class SealViewSet(
     @action(detail=True, methods=["post"])
     def loss(self, request, pk=None):
         seal = self.get_object()
-        v = _valid(LossSerializer, request)
+        v = validated(LossSerializer, request)
         report = services.seal_report_loss(actor=request.user, seal_id=seal.pk, **v)
         return Response(LossReportSerializer(report).data, status=201)
 
@@ -345,7 +345,7 @@ class SealViewSet(
     @action(detail=True, methods=["post"])
     def replace(self, request, pk=None):
         seal = self.get_object()
-        v = _valid(ReplaceSerializer, request)
+        v = validated(ReplaceSerializer, request)
         new = services.seal_replace(
             actor=request.user,
             old_seal_id=seal.pk,
@@ -362,7 +362,7 @@ class SealViewSet(
     @action(detail=True, methods=["post"])
     def collect(self, request, pk=None):
         seal = self.get_object()
-        v = _valid(NoteSerializer, request)
+        v = validated(NoteSerializer, request)
         services.seal_collect(actor=request.user, seal_id=seal.pk, **v)
         return self._done(seal.pk)
 
@@ -374,7 +374,7 @@ class SealViewSet(
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         seal = self.get_object()
-        v = _valid(ReasonSerializer, request)
+        v = validated(ReasonSerializer, request)
         services.seal_revoke(actor=request.user, seal_id=seal.pk, **v)
         return self._done(seal.pk)
 
@@ -386,7 +386,7 @@ class SealViewSet(
     @action(detail=True, methods=["post"], url_path="destroy")
     def destroy_seal(self, request, pk=None):
         seal = self.get_object()
-        v = _valid(NoteSerializer, request)
+        v = validated(NoteSerializer, request)
         services.seal_destroy(actor=request.user, seal_id=seal.pk, **v)
         return self._done(seal.pk)
 
@@ -398,7 +398,7 @@ class SealViewSet(
     @action(detail=True, methods=["post"])
     def custodian(self, request, pk=None):
         seal = self.get_object()
-        v = _valid(CustodianSerializer, request)
+        v = validated(CustodianSerializer, request)
         custody = services.custody_appoint(
             actor=request.user, seal_id=seal.pk, custodian_id=v["custodian"]
         )
@@ -431,7 +431,7 @@ class SealViewSet(
     @action(detail=True, methods=["post"])
     def takeouts(self, request, pk=None):
         seal = self.get_object()
-        v = _valid(TakeOutRequestSerializer, request)
+        v = validated(TakeOutRequestSerializer, request)
         takeout = services.takeout_request(actor=request.user, seal_id=seal.pk, **v)
         return Response(TakeOutSerializer(takeout).data, status=201)
 
@@ -472,7 +472,7 @@ class LossReportViewSet(
     @action(detail=True, methods=["post"])
     def reissue(self, request, pk=None):
         report = self.get_object()
-        v = _valid(ReissueSerializer, request)
+        v = validated(ReissueSerializer, request)
         seal = services.seal_reissue(actor=request.user, loss_report_id=report.pk, **v)
         return Response(_seal_detail(seal.pk, request), status=201)
 
@@ -512,7 +512,7 @@ class CollectionTaskViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         task = self.get_object()
-        v = _valid(NoteSerializer, request)
+        v = validated(NoteSerializer, request)
         task = services.collection_task_confirm(
             actor=request.user, task_id=task.pk, **v
         )

@@ -27,7 +27,12 @@ from rest_framework.response import Response
 from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core import clock
 from yinzheng.core.masking import mask_phone
-from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
+from yinzheng.core.rest.responses import (
+    ERRORS,
+    BinaryRenderer,
+    ErrorSerializer,
+    validated,
+)
 from yinzheng.registers.services import books as registers
 
 from .. import selectors
@@ -35,7 +40,7 @@ from ..choices import UseCategory, UseStatus, VoteResult
 from ..forms import DOCUMENT_EXTENSIONS
 from ..models import UsageRequest
 from ..services import usage as usage_service
-from .common import CanViewSeals, PersonSerializer, _valid
+from .common import CanViewSeals, PersonSerializer
 
 _USE_CATEGORY_HELP = "用印类别：" + "、".join(
     f"{c.value} {c.label}" for c in UseCategory
@@ -297,7 +302,7 @@ class UsageViewSet(
         responses={201: UsageDetailSerializer, **ERRORS},
     )
     def create(self, request):
-        v = _valid(UsageCreateSerializer, request)
+        v = validated(UsageCreateSerializer, request)
         usage = usage_service.usage_request(
             actor=request.user,
             seal_id=v["seal"],
@@ -317,7 +322,7 @@ class UsageViewSet(
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         usage = self.get_object()
-        v = _valid(UsageReviewSerializer, request)
+        v = validated(UsageReviewSerializer, request)
         usage_service.usage_review(actor=request.user, usage_id=usage.pk, **v)
         return self._detail(usage.pk)
 
@@ -329,7 +334,7 @@ class UsageViewSet(
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         usage = self.get_object()
-        v = _valid(UsageApproveSerializer, request)
+        v = validated(UsageApproveSerializer, request)
         usage_service.usage_approve(actor=request.user, usage_id=usage.pk, **v)
         return self._detail(usage.pk)
 
@@ -352,7 +357,7 @@ class UsageViewSet(
     @action(detail=True, methods=["post"])
     def notice(self, request, pk=None):
         usage = self.get_object()
-        v = _valid(UsageNoticeSerializer, request)
+        v = validated(UsageNoticeSerializer, request)
         usage_service.usage_attach_notice(actor=request.user, usage_id=usage.pk, **v)
         return self._detail(usage.pk)
 
@@ -364,7 +369,7 @@ class UsageViewSet(
     @action(detail=True, methods=["post"])
     def vote(self, request, pk=None):
         usage = self.get_object()
-        v = _valid(UsageVoteSerializer, request)
+        v = validated(UsageVoteSerializer, request)
         usage_service.usage_record_vote(actor=request.user, usage_id=usage.pk, **v)
         return self._detail(usage.pk)
 
@@ -376,7 +381,7 @@ class UsageViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         usage = self.get_object()
-        v = _valid(UsageWithdrawSerializer, request)
+        v = validated(UsageWithdrawSerializer, request)
         usage_service.usage_withdraw(actor=request.user, usage_id=usage.pk, **v)
         return self._detail(usage.pk)
 
