@@ -1,13 +1,9 @@
 from django.urls import path
 
-from .views import applications, cleanup, items, lists, public, publications
+from .views import applications, cleanup, items, lists, publications
 
 app_name = "catalogue"
 urlpatterns = [
-    path("", public.index, name="index"),
-    path("lists/<int:pk>/", public.list_detail, name="list"),
-    path("lists/<int:pk>/v<int:number>/", public.version_detail, name="version"),
-    path("items/<slug:key>/", public.item_detail, name="item"),
     # Staff pages (catalogue.manage): views/lists.py, items.py, publications.py,
     # cleanup.py.
     path("manage/", lists.manage_index, name="manage"),
@@ -87,10 +83,9 @@ urlpatterns = [
     ),
 ]
 
-# Admission, exit and filing applications (REQ-021–030): views/applications.py; the
-# published decisions are public (REQ-024).
+# Admission, exit and filing applications (REQ-021–030): views/applications.py (the
+# published decisions are the portal's public page, REQ-024).
 urlpatterns += [
-    path("decisions/", public.decisions, name="decisions"),
     path(
         "manage/applications/",
         applications.application_list,

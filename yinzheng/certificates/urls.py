@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commitments, credit, files, intake, public, requests, settings
+from .views import commitments, credit, files, intake, requests, settings
 
 app_name = "certificates"
 urlpatterns = [
@@ -16,8 +16,6 @@ urlpatterns = [
     path("credit/platforms/", credit.credit_platforms, name="credit_platforms"),
     path("credit/<int:pk>/", credit.credit_record, name="credit_record"),
     # The resident's status page: no login, by tracking code.
-    path("status/", public.status, name="status_lookup"),
-    path("status/<str:code>/", public.status, name="status"),
     path("<int:pk>/", requests.detail, name="detail"),
     path("<int:pk>/files/<slug:kind>.pdf", files.document, name="document"),
     path(

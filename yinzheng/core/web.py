@@ -1,14 +1,19 @@
-"""What the staff pages of every app share: one service call with its refusal shown,
-a bound form's errors as one line, a refusal put on the field it concerns."""
+"""What the pages of every app share: one service call with its refusal shown, a bound
+form's errors as one line, a refusal put on the field it concerns, and the per-address
+rate limit of the public pages."""
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from . import clock
 from .errors import DomainError, NotAllowed, SeparationOfDuties
 
 
@@ -47,3 +52,29 @@ def show_error(form: forms.Form, exc: DomainError, fields: Mapping[str, str]) ->
     on the form as a whole."""
     field = fields.get(exc.code)
     form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+def over_rate(request: HttpRequest, scope: str, limit: int) -> bool:
+    """Count this request against `limit` a minute for its address (a cache counter,
+    shared by every server process when the cache is); True once it is over."""
+    address = request.META.get("REMOTE_ADDR", "")
+    minute = int(clock.now().timestamp() // 60)
+    key = f"{scope}:{address}:{minute}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > limit
+
+
+def too_many(request: HttpRequest, message: str) -> HttpResponse:
+    """The 429 page, asking to come back in a minute."""
+    response = render(
+        request,
+        "core/http_error.html",
+        {"title": _("请求过于频繁"), "message": message},
+        status=429,
+    )
+    response["Retry-After"] = "60"
+    return response

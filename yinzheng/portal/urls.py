@@ -1,6 +1,24 @@
+"""The portal: the home page, and the public pages, no login: the lists and their
+items' guides, the published decisions, the resident's status page, the QR check."""
+
 from django.urls import path
 
-from . import views
+from .views import catalogue, home, status, verification
 
 app_name = "portal"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("catalogue/", catalogue.index, name="catalogue"),
+    path("catalogue/lists/<int:pk>/", catalogue.list_detail, name="catalogue_list"),
+    path(
+        "catalogue/lists/<int:pk>/v<int:number>/",
+        catalogue.version_detail,
+        name="catalogue_version",
+    ),
+    path("catalogue/items/<slug:key>/", catalogue.item_detail, name="catalogue_item"),
+    path("catalogue/decisions/", catalogue.decisions, name="decisions"),
+    path("certificates/status/", status.status, name="status_lookup"),
+    path("certificates/status/<str:code>/", status.status, name="status"),
+    path("verify/", verification.verify_form, name="verify_form"),
+    path("v/<path:token>", verification.verify, name="verify"),
+]

@@ -64,7 +64,7 @@ class Guide(models.Model):
         return str(_("%s办事指南") % self.item)
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:item", args=[self.item.key])
+        return reverse("portal:catalogue_item", args=[self.item.key])
 
     @property
     def is_published(self) -> bool:

@@ -77,7 +77,7 @@ class Item(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:item", args=[self.key])
+        return reverse("portal:catalogue_item", args=[self.key])
 
     @property
     def policy_basis_only(self) -> bool:

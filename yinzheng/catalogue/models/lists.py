@@ -66,7 +66,7 @@ class CatalogueList(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:list", args=[self.pk])
+        return reverse("portal:catalogue_list", args=[self.pk])
 
     @property
     def division_code(self) -> str:
@@ -137,7 +137,9 @@ class ListVersion(models.Model):
         return f"{self.catalogue_list} v{self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:version", args=[self.catalogue_list_id, self.number])
+        return reverse(
+            "portal:catalogue_version", args=[self.catalogue_list_id, self.number]
+        )
 
     @property
     def division_code(self) -> str:

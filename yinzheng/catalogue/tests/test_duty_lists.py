@@ -32,7 +32,7 @@ def test_duties_never_decide_a_certificate_request_REQ_017(tree):
 def test_duty_lists_are_public_with_their_kind_REQ_017(tree, client):
     duty = factories.item("村务公开", guide=False, basis=None)
     version = factories.published(COUNTY, ListKind.DUTIES, [duty])
-    page = client.get(reverse("catalogue:index")).content.decode()
+    page = client.get(reverse("portal:catalogue")).content.decode()
     assert str(ListKind.DUTIES.label) in page
     detail = client.get(version.get_absolute_url()).content.decode()
     assert "村务公开" in detail

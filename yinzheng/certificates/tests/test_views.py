@@ -270,18 +270,16 @@ def test_public_status_page_needs_no_login_and_shows_no_personal_data(
         people, A1A, catalogue.simple, id_number=number, resident_name="欧阳娜娜"
     )
     assert len(req.tracking_code) >= 16
-    page = client.get(reverse("certificates:status", args=[req.tracking_code]))
+    page = client.get(reverse("portal:status", args=[req.tracking_code]))
     html = page.content.decode()
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     assert "欧***" in html and "欧阳娜娜" not in html
     assert number not in html and number[-4:] not in html and "13812345678" not in html
     assert "已出具" in html and req.committee.name in html
-    assert client.get(reverse("certificates:status", args=["nope"])).status_code == 404
-    found = client.get(
-        reverse("certificates:status_lookup"), {"code": req.tracking_code}
-    )
+    assert client.get(reverse("portal:status", args=["nope"])).status_code == 404
+    found = client.get(reverse("portal:status_lookup"), {"code": req.tracking_code})
     assert found.status_code == 302
-    odd = client.get(reverse("certificates:status_lookup"), {"code": "a/b?c"})
+    odd = client.get(reverse("portal:status_lookup"), {"code": "a/b?c"})
     assert odd.status_code == 404  # never a 500
 
 
@@ -289,12 +287,12 @@ def test_refused_status_page_tells_the_resident_where_to_go_REQ_049(people, clie
     item = Item.objects.get(key="proof_of_life")
     req = request(actor=people.clerk, committee=A1A, item=item)
     services.request_refuse(actor=people.clerk, request_id=req.pk, reason="负面清单")
-    html = client.get(reverse("certificates:status", args=[req.tracking_code])).content
+    html = client.get(reverse("portal:status", args=[req.tracking_code])).content
     assert item.route in html.decode()
 
 
 def test_public_status_page_is_rate_limited(client, db):
-    url = reverse("certificates:status", args=["guessing-codes"])
+    url = reverse("portal:status", args=["guessing-codes"])
     codes = [client.get(url).status_code for _ in range(31)]
     assert codes[:30] == [404] * 30 and codes[30] == 429
 

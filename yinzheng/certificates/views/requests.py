@@ -260,7 +260,7 @@ def _detail_page(
             "demand_warning": selectors.demand_warning(req),
             "confirm_url": confirm_url,
             "confirmed": entry is not None and hasattr(entry, "confirmation"),
-            "status_url": reverse("certificates:status", args=[req.tracking_code]),
+            "status_url": reverse("portal:status", args=[req.tracking_code]),
             "overdue": req.is_open and req.due_on and req.due_on < clock.today(),
             "refuse_open": decision.get("outcome")
             in (Outcome.REFUSE, Outcome.NOT_ISSUED, Outcome.MANUAL),

@@ -7,10 +7,10 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from .. import selectors, services
-from ..choices import GuideStatus
-from ..models import CatalogueList, Guide, Item, ListVersion
-from ..policy_documents import POLICY_DOCUMENTS
+from yinzheng.catalogue import selectors, services
+from yinzheng.catalogue.choices import GuideStatus
+from yinzheng.catalogue.models import CatalogueList, Guide, Item, ListVersion
+from yinzheng.catalogue.policy_documents import POLICY_DOCUMENTS
 
 PUBLIC = selectors.IN_FORCE_STATUSES
 

@@ -8,49 +8,26 @@ simply not found.
 import re
 from typing import Any
 
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from yinzheng.certificates import selectors
+from yinzheng.certificates.forms.requests import StatusForm
 from yinzheng.core import clock, masking
-
-from .. import selectors
-from ..forms.requests import StatusForm
+from yinzheng.core.web import over_rate, too_many
 
 STATUS_RATE_PER_MINUTE = 30
 TRACKING_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
-def _throttled(request) -> bool:
-    address = request.META.get("REMOTE_ADDR", "")
-    minute = int(clock.now().timestamp() // 60)
-    key = f"certificates:status:{address}:{minute}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > STATUS_RATE_PER_MINUTE
-
-
 def status(request, code: str | None = None):
-    if _throttled(request):
-        response = render(
-            request,
-            "core/http_error.html",
-            {
-                "title": _("请求过于频繁"),
-                "message": _("查询过于频繁，请一分钟后再试。"),
-            },
-            status=429,
-        )
-        response["Retry-After"] = "60"
-        return response
+    if over_rate(request, "portal:status", STATUS_RATE_PER_MINUTE):
+        return too_many(request, _("查询过于频繁，请一分钟后再试。"))
     form = StatusForm(request.GET or None)
     if code is None and form.is_valid():
         wanted = form.cleaned_data["code"].strip()
         if TRACKING_CODE.fullmatch(wanted):
-            return redirect("certificates:status", code=wanted)
+            return redirect("portal:status", code=wanted)
         code = wanted  # cannot exist: shown as not found
     req = selectors.by_tracking_code(code) if code else None
     context: dict[str, Any] = {"form": form, "code": code, "req": req}
