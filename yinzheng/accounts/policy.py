@@ -137,9 +137,10 @@ def grants_of(user: Any) -> list[tuple[str, str, str]]:
 
 
 def forget(user: Any) -> None:
-    """Drop the cached grants (after a grant changes within one request)."""
-    if hasattr(user, "_yz_grants"):
-        del user._yz_grants
+    """Drop the cached grants and scopes (after a grant changes within one request)."""
+    for cached in ("_yz_grants", "_yz_scopes"):
+        if hasattr(user, cached):
+            delattr(user, cached)
 
 
 def acts_everywhere(user: Any) -> bool:
@@ -244,12 +245,6 @@ class Scope:
     def __or__(self, other: "Scope") -> "Scope":
         return Scope.of(self.codes + other.codes)
 
-    def within(self, code: str) -> "Scope":
-        """The part of the scope inside the subtree of `code`."""
-        if self.covers(code):
-            return Scope((code,))
-        return Scope(tuple(c for c in self.codes if covers(code, c)))
-
 
 EVERYWHERE = Scope((COUNTRY_CODE,))
 NOWHERE = Scope(())
@@ -262,7 +257,17 @@ def scope(user: Any, action_code: str) -> Scope:
     spec = _REGISTRY[action_code]
     if acts_everywhere(user):
         return EVERYWHERE
-    return Scope.of(code for role, code, _d in _grants(user) if role in spec.roles)
+    grants = _grants(user)
+    if not grants:
+        return NOWHERE
+    # A page asks `can` for every action it might offer: work each scope out once per
+    # user object, as the grants are (forget() drops both).
+    scopes: dict[str, Scope] = user.__dict__.setdefault("_yz_scopes", {})
+    if action_code not in scopes:
+        scopes[action_code] = Scope.of(
+            code for role, code, _d in grants if role in spec.roles
+        )
+    return scopes[action_code]
 
 
 def can(user: Any, action_code: str, obj: Any = None) -> bool:

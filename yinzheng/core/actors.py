@@ -41,10 +41,6 @@ class SystemActor:
 SYSTEM: Final = SystemActor()
 
 
-def is_system(actor: object) -> bool:
-    return actor is SYSTEM
-
-
 def person(actor: _A | SystemActor) -> _A | None:
     """The user to record on a row (`created_by`, `decided_by` …): None for the system."""
     return None if isinstance(actor, SystemActor) else actor

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yinzheng.accounts import policy
+from yinzheng.accounts import policy, services
 from yinzheng.accounts.choices import Role
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.codes import COUNTRY_CODE
@@ -108,3 +108,13 @@ def test_the_audit_trail_names_the_system_and_refuses_no_actor(tree):
     with pytest.raises(TypeError):
         audit.record(actor=None, event="test.nobody", subject=division)
     assert not Entry.objects.filter(event="test.nobody").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_grant_widens_the_scope_once_the_cached_one_is_forgotten(tree):
+    user = factories.user("grows", role=Role.CLERK, at=A1A)
+    assert policy.scope(user, "division.view").codes == (A1A,)
+    services.grant_role(  # forgets the user's cached grants and scopes
+        actor=SYSTEM, user=user, role=Role.CLERK, division_code=A1B
+    )
+    assert policy.scope(user, "division.view").codes == (A1A, A1B)
