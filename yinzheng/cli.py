@@ -15,6 +15,10 @@
     yinzheng catalogue-import FILE.json --list ID --reason TEXT  a draft from a file
     yinzheng catalogue-import-batch FILE.json               a later national batch
     yinzheng credit-export [--under CODE] [--dry-run]       credit records → platform
+    yinzheng supervision scan [--county CODE ...] [--json]  register alerts (nightly)
+    yinzheng supervision draw COUNTY [--seed S] [--json]    special-inspection draw
+    yinzheng supervision overdue [--under CODE] [--json]    late cases and items
+    yinzheng supervision export-items --under CODE --out F  rectification list (xlsx)
     yinzheng <any other management command> ...
 
 Sub-commands with a hyphen map to Django management commands with an underscore.

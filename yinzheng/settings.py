@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "yinzheng.catalogue",
     "yinzheng.seals",
     "yinzheng.certificates",
+    "yinzheng.supervision",
     "yinzheng.api",
     "yinzheng.portal",
     "yinzheng.demo",

@@ -23,6 +23,7 @@ urlpatterns = [
     # Electronic seals: CRLs, trust list, the QR verification page (no login).
     path("", include("yinzheng.esign.urls")),
     path("certificates/", include("yinzheng.certificates.urls")),
+    path("supervision/", include("yinzheng.supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("yinzheng.api.urls")),
     path("admin/", admin.site.urls),

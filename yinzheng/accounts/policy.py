@@ -28,7 +28,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.actors import SYSTEM, SystemActor
-from yinzheng.core.codes import COUNTRY_CODE, Level, ancestor_codes, covers, subtree_q
+from yinzheng.core.codes import (
+    COUNTRY_CODE,
+    Level,
+    ancestor_codes,
+    covers,
+    level_of,
+    subtree_q,
+)
 from yinzheng.core.errors import NotAllowed
 
 from .choices import Role
@@ -51,6 +58,9 @@ class Action:
     code: str
     description: Any
     roles: frozenset[str]
+    # Grants at these levels only (None: at any level). REQ-098: the city and the
+    # province read what their counties do, but the writes stay with the county.
+    levels: frozenset[int] | None = None
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -265,7 +275,10 @@ def scope(user: Any, action_code: str) -> Scope:
     scopes: dict[str, Scope] = user.__dict__.setdefault("_yz_scopes", {})
     if action_code not in scopes:
         scopes[action_code] = Scope.of(
-            code for role, code, _d in grants if role in spec.roles
+            code
+            for role, code, _d in grants
+            if role in spec.roles
+            and (spec.levels is None or level_of(code) in spec.levels)
         )
     return scopes[action_code]
 

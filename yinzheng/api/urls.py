@@ -16,8 +16,18 @@ from yinzheng.divisions.api import urls as divisions
 from yinzheng.esign.api import urls as esign
 from yinzheng.registers.api import urls as registers
 from yinzheng.seals.api import urls as seals
+from yinzheng.supervision.api import urls as supervision
 
-APPS = [accounts, divisions, registers, esign, catalogue, seals, certificates]
+APPS = [
+    accounts,
+    divisions,
+    registers,
+    esign,
+    catalogue,
+    seals,
+    certificates,
+    supervision,
+]
 
 router = DefaultRouter()
 for app in APPS:

@@ -55,7 +55,6 @@ class CertificateCode(ErrorCode):
     SIGNED_ON_INVALID = "signed_on_invalid"
     SUBMISSION_NOT_FOUND = "submission_not_found"
     SUBMISSION_NOT_SENT = "submission_not_sent"
-    TEXT_TOO_LONG = "text_too_long"
     VERIFICATION_REQUIRED = "verification_required"
     VERIFIED_ON_INVALID = "verified_on_invalid"
     VERIFIED_ON_REQUIRED = "verified_on_required"

@@ -31,6 +31,16 @@ CODE_LENGTH = {
 COUNTRY_CODE = "CN"
 
 
+def level_of(code: str) -> Level:
+    """The level of the division with this code."""
+    if code == COUNTRY_CODE:
+        return Level.COUNTRY
+    for level, length in CODE_LENGTH.items():
+        if len(code) == length:
+            return level
+    raise ValueError(f"not a division code: {code!r}")
+
+
 def subtree_q(code: str, field: str = "code") -> Q:
     """Rows whose `field` lies in the subtree of `code` (the node included)."""
     if code == COUNTRY_CODE:

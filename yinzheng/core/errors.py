@@ -64,6 +64,7 @@ class CoreCode(ErrorCode):
     STALE_CONTENT = "stale_content"
     TASK_CLOSED = "task_closed"
     TASK_NOT_FOUND = "task_not_found"
+    TEXT_TOO_LONG = "text_too_long"
     THROTTLED = "throttled"
     TRIGGER_INVALID = "trigger_invalid"
     USER_NOT_FOUND = "user_not_found"

@@ -6,8 +6,10 @@ county (design.md §5: a county's chains live together), so writers in different
 never wait on each other.
 """
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -19,6 +21,39 @@ from .models import Entry
 
 if TYPE_CHECKING:
     from yinzheng.accounts.policy import Actor
+
+
+@dataclass(frozen=True)
+class Event:
+    """One audit entry about an object, as a page or the API shows it."""
+
+    at: dt.datetime
+    event: str
+    actor: str
+    before: Any
+    after: Any
+    note: str
+
+
+def history(subject: models.Model) -> list[Event]:
+    """The object's events as the audit journal holds them, oldest first."""
+    entries = Entry.objects.filter(subject=subject_label(subject)).order_by(
+        "recorded_at", "pk"
+    )
+    events = []
+    for entry in entries:
+        data = entry.data.get("data", {})
+        events.append(
+            Event(
+                at=entry.recorded_at,
+                event=entry.event,
+                actor=data.get("actor_name", ""),
+                before=data.get("before"),
+                after=data.get("after"),
+                note=data.get("note", ""),
+            )
+        )
+    return events
 
 
 def subject_label(obj: models.Model) -> str:

@@ -14,4 +14,6 @@ def navigation(request):
         "can_view_certificates": policy.can(user, "certificate.view"),
         # The committees' seal-use registers (REQ-069–074).
         "can_view_registers": policy.can(user, "register.view"),
+        # Supervision (REQ-087–098): committees see their rectification and checks.
+        "can_view_supervision": policy.can(user, "supervision.view_rectification"),
     }

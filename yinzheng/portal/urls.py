@@ -1,9 +1,10 @@
 """The portal: the home page, and the public pages, no login: the lists and their
-items' guides, the published decisions, the resident's status page, the QR check."""
+items' guides, the published decisions, the resident's status page, the QR check, and
+the report of an unreasonable certificate demand with its status page."""
 
 from django.urls import path
 
-from .views import catalogue, home, status, verification
+from .views import catalogue, home, reports, status, verification
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +20,14 @@ urlpatterns = [
     path("catalogue/decisions/", catalogue.decisions, name="decisions"),
     path("certificates/status/", status.status, name="status_lookup"),
     path("certificates/status/<str:code>/", status.status, name="status"),
+    # REQ-087: before the staff's supervision/ pages, which have no report/ of theirs.
+    path("supervision/report/", reports.report, name="report"),
+    path("supervision/report/status/", reports.report_lookup, name="report_lookup"),
+    path(
+        "supervision/report/<str:number>/",
+        reports.report_status,
+        name="report_status",
+    ),
     path("verify/", verification.verify_form, name="verify_form"),
     path("v/<path:token>", verification.verify, name="verify"),
 ]

@@ -18,8 +18,7 @@ from yinzheng.accounts.models import RoleGrant, User
 from yinzheng.core.codes import Level
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
-from yinzheng.ledger.audit import subject_label
-from yinzheng.ledger.models import Entry
+from yinzheng.ledger import audit
 
 from .choices import HandoverStatus, SealStatus, TakeOutStatus, UseStatus
 from .models import (
@@ -328,32 +327,6 @@ def usage_to_seal(user: Any) -> QuerySet[UsageRequest]:
 # History --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Event:
-    at: dt.datetime
-    event: str
-    actor: str
-    before: Any
-    after: Any
-    note: str
-
-
-def seal_history(seal: Seal) -> list[Event]:
+def seal_history(seal: Seal) -> list[audit.Event]:
     """The seal's events as the audit journal holds them, oldest first."""
-    entries = Entry.objects.filter(subject=subject_label(seal)).order_by(
-        "recorded_at", "pk"
-    )
-    events = []
-    for entry in entries:
-        data = entry.data.get("data", {})
-        events.append(
-            Event(
-                at=entry.recorded_at,
-                event=entry.event,
-                actor=data.get("actor_name", ""),
-                before=data.get("before"),
-                after=data.get("after"),
-                note=data.get("note", ""),
-            )
-        )
-    return events
+    return audit.history(seal)

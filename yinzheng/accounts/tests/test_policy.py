@@ -130,3 +130,22 @@ def test_a_clerk_is_not_shown_the_staffing_list(tree):
 
     clerk = factories.user("c", role=Role.CLERK, at=A1A)
     assert not committees_missing_staff(clerk).exists()
+
+
+def test_an_action_limited_to_levels_ignores_grants_above_them(tree):
+    """REQ-098: a write that counts county grants only; the province reads, never writes."""
+    from yinzheng.core.codes import Level
+
+    spec = policy.Action(
+        "test.county_write",
+        "county write",
+        frozenset({Role.CIVIL_AFFAIRS}),
+        frozenset({Level.COUNTY}),
+    )
+    policy.register(spec)
+    county = factories.user("county-ca", role=Role.CIVIL_AFFAIRS, at="620725")
+    province = factories.user("province-ca", role=Role.CIVIL_AFFAIRS, at="62")
+    assert policy.can(county, "test.county_write", tree["A1a"])
+    assert not policy.can(province, "test.county_write", tree["A1a"])
+    assert policy.scope(province, "test.county_write").nowhere
+    assert policy.can(province, "division.view", tree["A1a"])

@@ -26,6 +26,7 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput
+from yinzheng.core.text import required_text
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.seals import services as sealing
@@ -35,7 +36,7 @@ from .. import documents, rules, selectors
 from ..choices import Outcome, Status
 from ..errors import CertificateCode
 from ..models import CertificateRequest
-from .common import FIELDS, HANDLE, _lock, _require_status, _text
+from .common import FIELDS, HANDLE, _lock, _require_status
 from .serials import refusal_notice_no
 
 # Reasons of a decision that explain a refusal (on the notice, REQ-036, REQ-049).
@@ -95,7 +96,7 @@ def request_refuse(
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
-    reason = _text(reason, _("不予出具的理由"), CoreCode.REASON_REQUIRED, 4000)
+    reason = required_text(reason, _("不予出具的理由"), CoreCode.REASON_REQUIRED, 4000)
     decision = selectors.decision_for(req)
     route, department = (route or "").strip(), (department or "").strip()
     if req.list_kind == "negative":
@@ -155,7 +156,7 @@ def request_withdraw(
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
-    reason = _text(reason, _("撤回原因"), CoreCode.REASON_REQUIRED, 2000)
+    reason = required_text(reason, _("撤回原因"), CoreCode.REASON_REQUIRED, 2000)
     _close_usage(req, actor=actor, reason=_("申请人撤回：%s") % reason[:200])
     with audit.recorded(
         actor=actor, event="certificate_request.withdrawn", subject=req, fields=FIELDS
@@ -178,7 +179,7 @@ def request_annul(*, actor: Actor, request_id: int, reason: str) -> CertificateR
     req = _lock(request_id)
     policy.require(actor, "certificate.approve", req)
     _require_status(req, Status.ISSUED)
-    reason = _text(reason, _("作废原因"), CoreCode.REASON_REQUIRED, 2000)
+    reason = required_text(reason, _("作废原因"), CoreCode.REASON_REQUIRED, 2000)
     from yinzheng.esign.models import SignedDocument
     from yinzheng.esign.services import document_withdraw
 

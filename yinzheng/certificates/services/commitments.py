@@ -238,7 +238,7 @@ def commitment_record(
     if len(notification) > MAX_TEXT or len(text) > MAX_TEXT:
         raise InvalidInput(
             _("告知内容和承诺内容各不能超过 %d 个字") % MAX_TEXT,
-            code=CertificateCode.TEXT_TOO_LONG,
+            code=CoreCode.TEXT_TOO_LONG,
         )
     name, data = _signature(signature, signature_method)
     now = clock.now()

@@ -14,7 +14,7 @@ import hashlib
 
 from django.utils.translation import gettext as _
 
-from yinzheng.core.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from yinzheng.core.errors import Conflict, NotFound
 
 from .. import rules, selectors
 from ..errors import CertificateCode
@@ -84,18 +84,6 @@ def _require_status(req: CertificateRequest, *statuses: str) -> None:
             code=CertificateCode.REQUEST_WRONG_STATUS,
             detail={"status": req.status, "expected": list(statuses)},
         )
-
-
-def _text(value: str | None, label: str, code: ErrorCode, max_length: int = 0) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(_("请填写%s") % label, code=code)
-    if max_length and len(value) > max_length:
-        raise InvalidInput(
-            _("%(label)s不能超过 %(n)d 个字") % {"label": label, "n": max_length},
-            code=code,
-        )
-    return value
 
 
 def _digest(data: bytes) -> str:

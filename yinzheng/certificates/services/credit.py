@@ -26,6 +26,7 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, masking
 from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, CoreCode, ErrorCode, InvalidInput, NotFound
+from yinzheng.core.text import required_text
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
@@ -34,7 +35,6 @@ from .. import selectors
 from ..choices import SubmissionStatus
 from ..errors import CertificateCode
 from ..models import CreditPlatform, CreditRecord, CreditSubmission, VerificationTask
-from .common import _text
 
 CREDIT_VIEW = "credit.view"
 CREDIT_MANAGE = "credit.manage"
@@ -235,7 +235,9 @@ def credit_platform_set(
     if division is None:
         raise NotFound(_("区划不存在"), code=CoreCode.DIVISION_NOT_FOUND)
     policy.require(actor, CREDIT_CONFIGURE, division)
-    name = _text(name, _("平台名称"), CertificateCode.PLATFORM_NAME_REQUIRED, 200)
+    name = required_text(
+        name, _("平台名称"), CertificateCode.PLATFORM_NAME_REQUIRED, 200
+    )
     endpoint = (endpoint or "").strip()
     try:
         URLValidator(schemes=["http", "https"])(endpoint)

@@ -33,13 +33,14 @@ from yinzheng.core.actors import require_person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.files import upload_sha256
+from yinzheng.core.text import required_text
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
-from .. import rules, selectors
+from .. import ports, rules, selectors
 from ..errors import CertificateCode
 from ..models import CATEGORY_CHOICES, Attachment, CertificateRequest, DemandReport
-from .common import FIELDS, HANDLE, _lock, _text
+from .common import FIELDS, HANDLE, _lock
 
 PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -141,25 +142,29 @@ def request_create(
         raise Conflict(
             _("该村（居）委会已合并或撤销"), code=CoreCode.COMMITTEE_INACTIVE
         )
-    resident_name = _text(
+    resident_name = required_text(
         resident_name, _("申请人姓名"), CertificateCode.RESIDENT_NAME_REQUIRED, 50
     )
     id_number = validate_id_number(id_number)
     phone = (phone or "").strip()
     if not PHONE.match(phone):
         raise InvalidInput(_("请填写正确的联系电话"), code=CoreCode.PHONE_INVALID)
-    purpose = _text(purpose, _("用途"), CoreCode.PURPOSE_REQUIRED, 300)
-    requiring_unit = _text(
+    purpose = required_text(purpose, _("用途"), CoreCode.PURPOSE_REQUIRED, 300)
+    requiring_unit = required_text(
         requiring_unit, _("需要单位"), CertificateCode.REQUIRING_UNIT_REQUIRED, 200
     )
-    facts = _text(facts, _("拟证明的事实"), CertificateCode.FACTS_REQUIRED, 4000)
+    facts = required_text(
+        facts, _("拟证明的事实"), CertificateCode.FACTS_REQUIRED, 4000
+    )
     item = None
     if item_key:
         item = Item.objects.filter(key=item_key).first()
         if item is None:
             raise NotFound(_("证明事项不存在"), code=CoreCode.ITEM_NOT_FOUND)
     item_text = (item_text or "").strip() or (item.name if item else "")
-    item_text = _text(item_text, _("申请的证明"), CertificateCode.ITEM_REQUIRED, 200)
+    item_text = required_text(
+        item_text, _("申请的证明"), CertificateCode.ITEM_REQUIRED, 200
+    )
     if category not in dict(CATEGORY_CHOICES):
         raise InvalidInput(
             _("请选择证明类用印类别"), code=CertificateCode.CATEGORY_INVALID
@@ -316,10 +321,10 @@ def demand_report(
     report = DemandReport.objects.create(
         committee=committee,
         item=item,
-        item_text=_text(
+        item_text=required_text(
             item_text, _("被要求的证明"), CertificateCode.ITEM_REQUIRED, 200
         ),
-        demanding_organisation=_text(
+        demanding_organisation=required_text(
             demanding_organisation,
             _("提出要求的部门或单位"),
             CertificateCode.ORGANISATION_REQUIRED,
@@ -342,4 +347,5 @@ def demand_report(
             "note": report.note,
         },
     )
+    ports.demand_reported(report, actor)  # supervision opens its case (REQ-089)
     return report

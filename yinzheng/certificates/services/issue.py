@@ -37,6 +37,7 @@ from yinzheng.core import clock, masking
 from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, NotFound, StaleContent
 from yinzheng.core.files import stored_sha256
+from yinzheng.core.text import required_text
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.ledger.models import Confirmation
@@ -58,7 +59,6 @@ from .common import (
     _digest,
     _lock,
     _require_status,
-    _text,
 )
 from .serials import certificate_serial
 
@@ -148,8 +148,10 @@ def request_verify(
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED)
-    what = _text(what, _("核实内容"), CertificateCode.VERIFICATION_REQUIRED, 4000)
-    how = _text(how, _("核实方式"), CertificateCode.VERIFICATION_REQUIRED, 2000)
+    what = required_text(
+        what, _("核实内容"), CertificateCode.VERIFICATION_REQUIRED, 4000
+    )
+    how = required_text(how, _("核实方式"), CertificateCode.VERIFICATION_REQUIRED, 2000)
     _require_issuable(req)
     seal = choose_seal(req.committee_id, req.electronic)
     guide = Guide.objects.filter(item_id=req.item_id).first() if req.item_id else None

@@ -22,6 +22,7 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import require_person
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput
+from yinzheng.core.text import required_text
 from yinzheng.ledger import audit
 
 from .. import selectors
@@ -35,7 +36,6 @@ from .common import (
     _lock,
     _refresh_decision,
     _require_status,
-    _text,
 )
 
 
@@ -207,7 +207,7 @@ def consultation_record(
         raise InvalidInput(
             _("协商日期不能晚于今天"), code=CertificateCode.CONSULTATION_DATE_INVALID
         )
-    participants = _text(
+    participants = required_text(
         participants, _("参加人员"), CertificateCode.PARTICIPANTS_REQUIRED, 4000
     )
     if result not in ConsultationResult.values:

@@ -30,6 +30,7 @@ from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import subtree_q
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
+from yinzheng.core.text import required_text
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
@@ -37,7 +38,6 @@ from yinzheng.ledger import audit
 from ..choices import TaskStatus, VerificationResult
 from ..errors import CertificateCode
 from ..models import Sampling, VerificationTask
-from .common import _text
 from .credit import _credit_record_create
 
 VERIFY = "commitment.verify"
@@ -101,8 +101,10 @@ def verification_close(
             _("核查日期须在承诺签字之日和今天之间"),
             code=CertificateCode.VERIFIED_ON_INVALID,
         )
-    verifier = _text(verifier, _("核查人"), CertificateCode.VERIFIER_REQUIRED, 100)
-    note = _text(note, _("核查情况"), CoreCode.NOTE_REQUIRED, 4000)
+    verifier = required_text(
+        verifier, _("核查人"), CertificateCode.VERIFIER_REQUIRED, 100
+    )
+    note = required_text(note, _("核查情况"), CoreCode.NOTE_REQUIRED, 4000)
     with audit.recorded(
         actor=actor, event="commitment.verified", subject=task, fields=TASK_FIELDS
     ):

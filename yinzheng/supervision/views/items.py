@@ -1,0 +1,259 @@
+"""Staff pages of the rectification list (整改清单, REQ-096) and its follow-up reviews
+(回头看, REQ-097).
+
+Everyone who oversees a committee, and the committee itself, sees its items; open items
+past their deadline are flagged. The responsible unit reports what it has done; the
+inspector closes the item on that evidence, sets the follow-up date and records what the
+follow-up found: a relapse reopens the item as its next round. The list downloads as a
+spreadsheet with the same filters.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from yinzheng.accounts import policy
+from yinzheng.core import clock
+from yinzheng.core.web import form_errors
+
+from .. import exports, selectors, services
+from ..choices import OPEN_ITEM_STATUSES, ItemStatus
+from ..forms import (
+    EvidenceForm,
+    FollowUpForm,
+    ItemCloseForm,
+    ItemFilterForm,
+    ScheduleForm,
+)
+from ..models import RectificationItem
+from .common import (
+    INSPECT,
+    RECTIFY,
+    VIEW_RECTIFICATION,
+    get_or_404,
+    page,
+    paginate,
+    query_without_page,
+    require,
+    submit,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_NAME = "整改清单.xlsx"
+
+# Each step: its form, the action it needs, and the state of the item it needs.
+STEPS: dict[str, tuple[type[forms.Form], str]] = {
+    "evidence": (EvidenceForm, RECTIFY),
+    "close": (ItemCloseForm, INSPECT),
+    "schedule": (ScheduleForm, INSPECT),
+    "follow_up": (FollowUpForm, INSPECT),
+}
+STEP_TEXT = {
+    "evidence": (
+        gettext_lazy("提交整改完成情况"),
+        gettext_lazy("责任单位登记已采取的整改措施和完成情况。"),
+    ),
+    "close": (
+        gettext_lazy("整改销号"),
+        gettext_lazy("整改完成情况登记后方可销号；可同时确定回头看日期（REQ-097）。"),
+    ),
+    "schedule": (
+        gettext_lazy("安排回头看"),
+        gettext_lazy("回头看日期不早于销号日期。"),
+    ),
+    "follow_up": (
+        gettext_lazy("登记回头看结果"),
+        gettext_lazy("问题反弹的，重新列入整改并确定新的整改时限，记入下一轮。"),
+    ),
+}
+
+
+def _filtered(request, user: Any) -> tuple[ItemFilterForm, QuerySet[RectificationItem]]:
+    today = clock.today()
+    form = ItemFilterForm(request.GET or None)
+    rows = selectors.items(user)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        rows = selectors.items(user, {"status": data["status"]})
+        if data["overdue"]:
+            late = selectors.items_overdue(user, today)
+            rows = rows.filter(pk__in=late.values("pk"))
+        if data["follow_up"]:
+            due = selectors.follow_ups_due(user, today)
+            rows = rows.filter(pk__in=due.values("pk"))
+    return form, rows
+
+
+@login_required
+def item_list(request):
+    """REQ-096: the rectification list, overdue rows flagged."""
+    user = request.user
+    require(user, VIEW_RECTIFICATION)
+    form, rows = _filtered(request, user)
+    listing = paginate(request, rows)
+    late_ids = set(
+        selectors.items_overdue(user, clock.today())
+        .filter(pk__in=[i.pk for i in listing])
+        .values_list("pk", flat=True)
+    )
+    return page(
+        request,
+        "supervision/item_list.html",
+        {
+            "form": form,
+            "page": listing,
+            "late_ids": late_ids,
+            "query": query_without_page(request),
+            "may_inspect": policy.can(user, INSPECT),
+        },
+    )
+
+
+@login_required
+def item_export(request):
+    """The list with the page's filters, as a spreadsheet."""
+    user = request.user
+    require(user, VIEW_RECTIFICATION)
+    _form, rows = _filtered(request, user)
+    body = exports.items_workbook(list(rows), clock.today())
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, EXPORT_NAME)
+    return response
+
+
+def _item_or_404(user: Any, pk: int) -> RectificationItem:
+    require(user, VIEW_RECTIFICATION)
+    return get_or_404(
+        selectors.items(user).select_related("finding__criticism", "county"), pk
+    )
+
+
+def _steps(user: Any, item: RectificationItem) -> list[str]:
+    """The steps the item's state leads to, where the user may take them."""
+    is_open = item.status in OPEN_ITEM_STATUSES
+    may_close = ItemStatus.CLOSED in RectificationItem.TRANSITIONS.get(
+        ItemStatus(item.status), set()
+    )
+    closed = item.status == ItemStatus.CLOSED
+    state = {
+        "evidence": is_open,
+        "close": may_close,
+        "schedule": closed,
+        "follow_up": closed and item.follow_up_on is not None,
+    }
+    return [
+        step
+        for step, (_form, action) in STEPS.items()
+        if state[step] and policy.can(user, action, item)
+    ]
+
+
+def _initial(step: str, item: RectificationItem) -> dict[str, Any]:
+    initial: dict[str, dict[str, Any]] = {
+        "evidence": {"evidence": item.evidence},
+        "schedule": {"on": item.follow_up_on},
+    }
+    return initial.get(step, {})
+
+
+def _detail(
+    request, item: RectificationItem, bound: tuple[str, Any] | None = None
+) -> HttpResponse:
+    user = request.user
+    today = clock.today()
+    step_forms = []
+    for step in _steps(user, item):
+        if bound is not None and bound[0] == step:
+            form = bound[1]
+        else:
+            form = STEPS[step][0](initial=_initial(step, item))
+        title, note = STEP_TEXT[step]
+        step_forms.append({"name": step, "title": title, "note": note, "form": form})
+    rounds: dict[int, list[Any]] = {}
+    for event in item.events.select_related("by").order_by("at", "pk"):
+        rounds.setdefault(event.round, []).append(event)
+    finding = item.finding
+    return page(
+        request,
+        "supervision/item_detail.html",
+        {
+            "item": item,
+            "finding": finding,
+            "criticism": getattr(finding, "criticism", None),
+            "rounds": sorted(rounds.items()),
+            "overdue": selectors.items_overdue(user, today).filter(pk=item.pk).exists(),
+            "follow_up_due": selectors.follow_ups_due(user, today)
+            .filter(pk=item.pk)
+            .exists(),
+            "steps": step_forms,
+            "bound": bound[0] if bound else "",
+        },
+    )
+
+
+@login_required
+def item_detail(request, pk: int):
+    item = _item_or_404(request.user, pk)
+    return _detail(request, item)
+
+
+@login_required
+@require_POST
+def item_step(request, pk: int, step: str):
+    user = request.user
+    if step not in STEPS:
+        raise Http404
+    item = _item_or_404(user, pk)
+    form_class, action = STEPS[step]
+    require(user, action, item)  # REQ-098: reading is not acting
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return _detail(request, item, (step, form))
+    data = form.cleaned_data
+    calls = {
+        "evidence": (
+            lambda: services.item_evidence(
+                actor=user, item_id=pk, evidence=data["evidence"]
+            ),
+            _("已提交整改完成情况"),
+        ),
+        "close": (
+            lambda: services.item_close(
+                actor=user,
+                item_id=pk,
+                evidence=data["evidence"],
+                follow_up_on=data["follow_up_on"],
+            ),
+            _("已销号"),
+        ),
+        "schedule": (
+            lambda: services.item_schedule_follow_up(
+                actor=user, item_id=pk, on=data["on"]
+            ),
+            _("已安排回头看"),
+        ),
+        "follow_up": (
+            lambda: services.item_follow_up(
+                actor=user,
+                item_id=pk,
+                relapse=data["relapse"],
+                note=data["note"],
+                deadline=data["deadline"],
+            ),
+            _("已登记回头看结果"),
+        ),
+    }
+    call, success = calls[step]
+    if submit(request, form, call, success) is None:
+        return _detail(request, item, (step, form))
+    return redirect("supervision:item", pk=pk)
