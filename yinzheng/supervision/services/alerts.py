@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -523,23 +523,28 @@ def _store(actor: Actor, hits: list[Hit], result: ScanResult) -> None:
     for hit in hits:
         alert = known.get(hit.fingerprint)
         if alert is None:
-            alert = Alert.objects.create(
-                kind=hit.kind,
-                fingerprint=hit.fingerprint,
-                committee_id=hit.committee,
-                period_start=hit.start,
-                period_end=hit.end,
-                summary=hit.summary[:300],
-                evidence=hit.evidence,
-                raised_at=now,
-                refreshed_at=now,
-            )
-            audit.record(
-                actor=actor,
-                event="supervision.alert_raised",
-                subject=alert,
-                after={"kind": hit.kind, "summary": alert.summary},
-            )
+            try:
+                with transaction.atomic():  # a concurrent scan may raise it first
+                    alert = Alert.objects.create(
+                        kind=hit.kind,
+                        fingerprint=hit.fingerprint,
+                        committee_id=hit.committee,
+                        period_start=hit.start,
+                        period_end=hit.end,
+                        summary=hit.summary[:300],
+                        evidence=hit.evidence,
+                        raised_at=now,
+                        refreshed_at=now,
+                    )
+                    audit.record(
+                        actor=actor,
+                        event="supervision.alert_raised",
+                        subject=alert,
+                        after={"kind": hit.kind, "summary": alert.summary},
+                    )
+            except IntegrityError:
+                result.unchanged += 1
+                continue
             result.raised += 1
             result.by_kind[hit.kind] += 1
         elif alert.status == AlertStatus.OPEN and (
