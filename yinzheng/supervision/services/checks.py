@@ -99,6 +99,7 @@ def check_acknowledge(*, actor: Actor, check_id: int) -> TownshipCheck:
     return check
 
 
+TEXT_LIMITS = {"hotline": 40, "hotline_hours": 100}  # the columns' max_length
 SETTING_FIELDS = (
     "hotline",
     "hotline_hours",
@@ -140,7 +141,7 @@ def settings_update(
     before = {f: str(getattr(setting, f)) for f in SETTING_FIELDS}
     for name, value in values.items():
         if name in ("hotline", "hotline_hours"):
-            limit = SupervisionSetting._meta.get_field(name).max_length or 0
+            limit = TEXT_LIMITS[name]
             value = optional_text(value, name, CoreCode.TEXT_TOO_LONG, limit)
         setattr(setting, name, value)
     setting.updated_by, setting.updated_at = person(actor), clock.now()

@@ -229,6 +229,11 @@ def test_the_county_sets_the_hotline_and_the_deadlines(staff):
         services.settings_update(
             actor=staff.civil, county_code=COUNTY, values={"secret": 1}
         )
+    with pytest.raises(InvalidInput):
+        services.settings_update(
+            actor=staff.civil, county_code=COUNTY, values={"hotline": "1" * 41}
+        )
+    assert services.settings_for(COUNTY).hotline == "0936-6121532"
     with pytest.raises(NotAllowed):
         services.settings_update(
             actor=staff.province, county_code=COUNTY, values={"hotline": "1"}
