@@ -14,6 +14,7 @@ from yinzheng.demo.applications import ensure_demo_applications
 from yinzheng.demo.catalogue import load_demo_catalogue
 from yinzheng.demo.certificates import load_demo_certificates
 from yinzheng.demo.seals import load_demo_seals
+from yinzheng.demo.supervision import load_demo_supervision
 from yinzheng.divisions.importer import import_divisions
 
 DEMO_DIVISIONS = Path(__file__).resolve().parent / "data" / "divisions"
@@ -41,7 +42,9 @@ ACCOUNTS = [
         "620725",
         Department.PUBLIC_SECURITY,
     ),
+    # REQ-098: the city's inspector reads its counties' supervision, writes nothing.
     DemoAccount("ducha", "张掖市督查 钱督查", Role.INSPECTOR, "6207"),
+    DemoAccount("ducha_shandan", "山丹县督查 卫督查", Role.INSPECTOR, "620725"),
     DemoAccount("xiangzhen", "清泉镇 孙乡镇", Role.TOWNSHIP, "620725101"),
     DemoAccount("zhuren", "长城社区 李主任", Role.HEAD, "620725101001"),
     DemoAccount("jingban", "长城社区 周经办", Role.CLERK, "620725101001"),
@@ -84,4 +87,5 @@ def load_demo() -> list[DemoAccount]:
     ensure_demo_applications()  # REQ-021–030: sample applications in 山丹县
     load_demo_seals()
     load_demo_certificates()
+    load_demo_supervision()  # REQ-087–098: cases, inspections, checks, alerts
     return ACCOUNTS

@@ -5,7 +5,8 @@
 current seal in use kept by 吴管印 with a returned take-out and a take-out request waiting
 for 李主任, an electronic seal revoked and destroyed, a new electronic seal issued and not
 yet activated, and a physical seal revoked for a wrong imprint and not yet collected. A
-handover from 吴管印 to 何管印 is open. 焉支社区 had its seal issued and is then
+handover from 吴管印 to 何管印, triggered 12 days ago, is open past its 10 days (the
+supervision demo's register scan finds it). 焉支社区 had its seal issued and is then
 abolished (a sample decision), so its seal is blocked and the township has a collection
 task. Serials and texts start with 示例 / （示例）: none of it is real. Running it twice
 changes nothing.
@@ -163,7 +164,7 @@ def load_demo_seals() -> list[Seal]:
         committee_code=committee.code,
         trigger=HandoverTrigger.CUSTODIAN_CHANGE,
         trigger_note="（示例）原印章管理人岗位调整",
-        trigger_date=clock.today() - dt.timedelta(days=3),
+        trigger_date=clock.today() - dt.timedelta(days=12),
         outgoing_id=keeper.pk,
         incoming_id=incoming.pk,
         extra_items=["（示例）保密柜钥匙两把"],

@@ -391,12 +391,14 @@ def refused_then_issued(w: Window) -> list[Hit]:
                 timezone.localtime(refused_at).date(),
                 timezone.localtime(matches[-1][5]).date(),
                 _(
-                    "“%(refused)s”属负面清单事项被拒后，%(n)d 天内又为同一居民出具了“%(issued)s”"
+                    "%(refused_on)s 拒绝出具负面清单事项“%(refused)s”后，"
+                    "%(issued_on)s 又为同一居民出具了“%(issued)s”"
                 )
                 % {
                     "refused": item_text,
+                    "refused_on": timezone.localtime(refused_at).date().isoformat(),
                     "issued": matches[0][4],
-                    "n": (matches[0][5] - refused_at).days,
+                    "issued_on": timezone.localtime(matches[0][5]).date().isoformat(),
                 },
                 [{"request": pk, "refused": item_text}]
                 + [
@@ -604,6 +606,7 @@ def alert_to_check(
         checked_on=checked_on,
         findings=findings,
         feedback=feedback,
+        action="supervision.alert_decide",
     )
     alert.status, alert.check_record = AlertStatus.CHECKED, check
     alert.decided_by, alert.decided_at = person(actor), clock.now()

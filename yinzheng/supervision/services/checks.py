@@ -35,10 +35,12 @@ def create_check(
     checked_on: dt.date,
     findings: str,
     feedback: str,
+    action: str = CHECK,
 ) -> TownshipCheck:
-    """The check row and its journal entry (the caller holds the transaction)."""
+    """The check row and its journal entry (the caller holds the transaction; an
+    alert's check is allowed to whoever may decide the alert)."""
     committee = division(committee_code, Level.COMMITTEE, _("村（居）委会"))
-    policy.require(actor, CHECK, committee)
+    policy.require(actor, action, committee)
     check = TownshipCheck.objects.create(
         township_id=committee.code[:9],
         committee=committee,

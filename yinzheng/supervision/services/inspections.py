@@ -84,7 +84,7 @@ def draw_create(*, actor: Actor, county_code: str, seed: str | None = None) -> D
     if not pool:
         raise InvalidInput(
             _("该县（市、区）没有可抽取的村（居）委会"),
-            code=SupervisionCode.TOWNSHIP_REQUIRED,
+            code=SupervisionCode.NO_COMMITTEES,
         )
     seed = optional_text(seed, _("随机种子"), CoreCode.TEXT_TOO_LONG, 64)
     seed = seed or secrets.token_hex(8)
@@ -133,7 +133,7 @@ def _committees(county: Division, codes: Iterable[str]) -> list[Division]:
         unknown = sorted(set(codes) - {d.code for d in found})
         raise NotFound(
             _("不属于该县（市、区）的村（居）委会：%s") % "、".join(unknown),
-            code=SupervisionCode.TOWNSHIP_REQUIRED,
+            code=SupervisionCode.OUTSIDE_COUNTY,
             detail={"unknown": unknown},
         )
     return found
@@ -166,9 +166,7 @@ def inspection_create(
     if draw_id is not None:
         draw = Draw.objects.filter(pk=draw_id, county=county).first()
         if draw is None:
-            raise NotFound(
-                _("抽取记录不存在"), code=SupervisionCode.INSPECTION_NOT_FOUND
-            )
+            raise NotFound(_("抽取记录不存在"), code=SupervisionCode.DRAW_NOT_FOUND)
         codes += [c for group in draw.sample["drawn"].values() for c in group]
     inspection = Inspection.objects.create(
         county=county,
@@ -239,7 +237,7 @@ def finding_record(
     committee = division(committee_code, Level.COMMITTEE, _("村（居）委会"))
     policy.require(actor, INSPECT, committee)
     if kind not in FindingKind.values:
-        raise InvalidInput(_("问题类型无效"), code=SupervisionCode.MODE_INVALID)
+        raise InvalidInput(_("问题类型无效"), code=SupervisionCode.FINDING_KIND_INVALID)
     inspection = None
     if inspection_id is not None:
         inspection = Inspection.objects.filter(pk=inspection_id).first()

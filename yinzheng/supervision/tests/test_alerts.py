@@ -348,3 +348,26 @@ def test_an_alert_turned_into_a_check_reaches_the_committee(tree, clock_at, staf
     assert alert.status == AlertStatus.CHECKED and alert.check_record == check
     assert list(selectors.checks_to_acknowledge(staff.clerk)) == [check]
     assert not selectors.alerts(staff.township).exists()
+
+
+def test_a_county_inspector_may_turn_an_alert_into_a_check(tree, clock_at, staff):
+    register_entry(clock_at, tree["A1a"], (2026, 11, 3, 22))
+    clock_at(2026, 11, 6, 10)
+    scan()
+    check = services.alert_to_check(
+        actor=staff.inspector,
+        alert_id=Alert.objects.get().pk,
+        checked_on=dt.date(2026, 11, 6),
+        findings="夜间用印",
+        feedback="说明理由",
+    )
+    assert check.checked_by == staff.inspector
+    assert check.township_id == "620725101"
+    with pytest.raises(NotAllowed):  # a plain check stays the township's
+        services.check_record(
+            actor=staff.inspector,
+            committee_code=tree["A1a"],
+            checked_on=dt.date(2026, 11, 6),
+            findings="x",
+            feedback="y",
+        )

@@ -27,7 +27,6 @@ from ..models import Alert
 from .common import (
     ALERT,
     ALERT_DECIDE,
-    CHECK,
     get_or_404,
     history,
     page,
@@ -102,13 +101,13 @@ def _forms(user: Any, alert: Alert) -> dict[str, Any]:
     """The decisions the user may take on an open alert."""
     if alert.status != AlertStatus.OPEN or not policy.can(user, ALERT_DECIDE, alert):
         return {}
-    found: dict[str, forms.Form] = {"dismiss": DismissForm()}
-    # Looking into it makes a township check (REQ-093), the township's to record.
-    if policy.can(user, CHECK, alert):
-        found["check"] = AlertCheckForm(
+    # Looking into it makes a check of the committee (REQ-093).
+    return {
+        "dismiss": DismissForm(),
+        "check": AlertCheckForm(
             initial={"checked_on": clock.today(), "findings": alert.summary}
-        )
-    return found
+        ),
+    }
 
 
 def _detail(
@@ -162,7 +161,7 @@ def alert_step(request, pk: int, step: str):
         if done is None:
             return _detail(request, alert, ("dismiss", dismiss))
         return redirect(alert.get_absolute_url())
-    require(user, CHECK, alert)
+    require(user, ALERT_DECIDE, alert)
     form = AlertCheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
