@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.forms import StaffForm
+from yinzheng.registers.services.books import Register
 
 from .choices import (
     AlertKind,
@@ -227,10 +228,60 @@ class FindingForm(StaffForm):
         help_text=_("违规用印必填：同时通报批评并列入整改清单"),
     )
     criticism_text = _text(_("通报批评内容（可不填，默认同发现的问题）"), rows=2)
+    # The register entries concerned, as the book numbers them (REQ-092: linked where
+    # possible), or, from an alert, the entries the alert found.
+    register = forms.ChoiceField(
+        label=_("涉及的登记簿"),
+        required=False,
+        choices=[("", "—"), *Register.LABELS.items()],
+    )
+    register_year = forms.IntegerField(
+        label=_("登记年度"), required=False, min_value=2000, max_value=2100
+    )
+    register_seqs = forms.CharField(
+        label=_("登记序号"),
+        required=False,
+        max_length=200,
+        help_text=_("如 3, 5-7"),
+    )
+    entries = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, committees=(), **kwargs):
         super().__init__(*args, **kwargs)
         _set_choices(self, "committee", division_choices(committees))
+
+    def clean_register_seqs(self) -> list[int]:
+        return _numbers(self.cleaned_data["register_seqs"], _("登记序号"))
+
+    def clean_entries(self) -> list[int]:
+        return _numbers(self.cleaned_data["entries"], _("登记"))
+
+    def clean(self):
+        data = super().clean() or {}
+        seqs = data.get("register_seqs")
+        if seqs and not (data.get("register") and data.get("register_year")):
+            raise forms.ValidationError(_("填写登记序号时，请同时选择登记簿和年度"))
+        return data
+
+
+MAX_LINKED = 200
+
+
+def _numbers(text: str, label) -> list[int]:
+    """ "3, 5-7" → [3, 5, 6, 7]; at most MAX_LINKED numbers."""
+    found: list[int] = []
+    for part in text.replace("，", ",").replace("、", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        low, _sep, high = part.partition("-")
+        if not low.strip().isdigit() or (high and not high.strip().isdigit()):
+            raise forms.ValidationError(_("%s格式有误，如 3, 5-7") % label)
+        start, end = int(low), int(high or low)
+        if end < start or end - start + len(found) >= MAX_LINKED:
+            raise forms.ValidationError(_("%s范围有误") % label)
+        found.extend(range(start, end + 1))
+    return sorted(set(found))
 
 
 class FindingItemForm(StaffForm):

@@ -11,7 +11,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from yinzheng.accounts import policy
 from yinzheng.core.codes import Level, subtree_q
 from yinzheng.divisions.models import Division
-from yinzheng.registers.services.books import unconfirmed
+from yinzheng.ledger.models import Entry
+from yinzheng.registers.services.books import chain_key, unconfirmed
 from yinzheng.seals.choices import HandoverStatus
 from yinzheng.seals.models import Handover
 
@@ -108,6 +109,16 @@ def alerts(
     if status:
         rows = rows.filter(status=status)
     return rows.filter(kind=kind) if kind else rows
+
+
+def register_entries(
+    committee_code: str, register: str, year: int, seqs: list[int]
+) -> dict[int, int]:
+    """The entries of a committee's register year by their numbers: {seq: entry id}."""
+    rows = Entry.objects.filter(
+        chain__key=chain_key(register, committee_code, year), seq__in=seqs
+    ).values_list("seq", "pk")
+    return dict(rows)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from ..models import Alert
 from .common import (
     ALERT,
     ALERT_DECIDE,
+    INSPECT,
     get_or_404,
     history,
     page,
@@ -128,6 +129,8 @@ def _detail(
             "check_form": decisions.get("check"),
             "bound": bound[0] if bound else "",
             "history": history(alert),
+            # An inspector may record what the alert shows as a finding (REQ-092).
+            "may_record_finding": policy.can(request.user, INSPECT, alert),
         },
     )
 

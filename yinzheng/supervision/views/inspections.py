@@ -26,7 +26,7 @@ from yinzheng.core.web import form_errors
 from yinzheng.divisions.models import Division
 
 from .. import selectors, services
-from ..choices import InspectionMode
+from ..choices import FindingKind, InspectionMode
 from ..forms import (
     DrawForm,
     FindingForm,
@@ -34,7 +34,7 @@ from ..forms import (
     InspectionFilterForm,
     InspectionForm,
 )
-from ..models import Draw, Finding, Inspection
+from ..models import Alert, Draw, Finding, Inspection
 from .common import (
     INSPECT,
     VIEW,
@@ -243,9 +243,11 @@ def finding_new(request):
     else:
         committees = committees_where(user, INSPECT)
     initial = {"inspection": inspection.pk if inspection else None}
+    initial.update(_from_alert(user, request.GET.get("alert", "")))
     form = FindingForm(request.POST or None, initial=initial, committees=committees)
     if request.method == "POST":
-        if form.is_valid():
+        entry_ids = _entry_ids(form) if form.is_valid() else None
+        if entry_ids is not None:
             data = form.cleaned_data
             finding = submit(
                 request,
@@ -258,6 +260,7 @@ def finding_new(request):
                     inspection_id=inspection.pk if inspection else None,
                     deadline=data["deadline"],
                     criticism_text=data["criticism_text"],
+                    entry_ids=entry_ids,
                 ),
                 _("已记录发现的问题"),
             )
@@ -270,6 +273,45 @@ def finding_new(request):
             return redirect(inspection.get_absolute_url() + "#finding")
         return _inspection_page(request, inspection, finding_form=form)
     return _standalone_page(request, form)
+
+
+def _from_alert(user: Any, raw: str) -> dict[str, Any]:
+    """An alert looked into becomes a finding: its committee, summary and entries."""
+    if not raw.isdigit():
+        return {}
+    alert = Alert.objects.visible_to(user).filter(pk=int(raw)).first()
+    if alert is None:
+        return {}
+    entries = [str(e["entry"]) for e in alert.evidence if "entry" in e]
+    return {
+        "committee": alert.committee_id,
+        "kind": FindingKind.NON_COMPLIANT_SEAL_USE,
+        "description": alert.summary,
+        "entries": ",".join(entries),
+    }
+
+
+def _entry_ids(form: FindingForm) -> list[int] | None:
+    """The entries the form names (by book number, or from an alert); None, with the
+    error on the form, when a number is not in that book."""
+    data = form.cleaned_data
+    ids = list(data["entries"])
+    if data["register_seqs"]:
+        found = selectors.register_entries(
+            data["committee"],
+            data["register"],
+            data["register_year"],
+            data["register_seqs"],
+        )
+        missing = [n for n in data["register_seqs"] if n not in found]
+        if missing:
+            form.add_error(
+                "register_seqs",
+                _("该登记簿没有这些序号：%s") % ", ".join(map(str, missing)),
+            )
+            return None
+        ids += found.values()
+    return ids
 
 
 def _after_finding(finding: Finding) -> str:
