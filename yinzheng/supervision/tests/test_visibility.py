@@ -87,3 +87,67 @@ def test_committee_staff_see_their_own_items_and_checks_but_no_cases(rows):
         "620725101001"
     }
     assert TownshipCheck.objects.visible_to(clerk).count() == 1
+
+
+ENDPOINTS = [
+    ("/api/supervision/cases/", "division", "supervision.view"),
+    ("/api/supervision/findings/", "committee", "supervision.view"),
+    ("/api/supervision/items/", "division", "supervision.view_rectification"),
+    ("/api/supervision/checks/", "committee", "supervision.view_rectification"),
+    ("/api/supervision/alerts/", "committee", "supervision.alert"),
+]
+
+
+@pytest.mark.parametrize(("role", "at", "sees"), MATRIX, ids=IDS)
+@pytest.mark.parametrize(
+    ("url", "field", "action"), ENDPOINTS, ids=[e[0].split("/")[3] for e in ENDPOINTS]
+)
+def test_each_endpoint_lists_and_details_exactly_the_subtree(
+    rows, role, at, sees, url, field, action
+):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    user = make_user(role, at)
+    client.force_authenticate(user)
+    allowed = role is not None and role in policy.action(action).roles
+    response = client.get(url, {"page_size": 500, "status": ""})
+    if not allowed:
+        assert response.status_code in (401, 403)
+        return
+    listed = response.json()["results"]
+    assert {r[field] for r in listed} == sees
+    model = {
+        "cases": Case,
+        "findings": Finding,
+        "items": RectificationItem,
+        "checks": TownshipCheck,
+        "alerts": Alert,
+    }[url.split("/")[3]]
+    for row in model.objects.all():
+        detail = client.get(f"{url}{row.pk}/")
+        code = row.division_code
+        assert detail.status_code == (200 if code in sees else 404), (url, code)
+
+
+@pytest.mark.parametrize(("role", "at", "sees"), MATRIX, ids=IDS)
+def test_each_case_and_item_page_opens_only_inside_the_subtree(
+    rows, client, role, at, sees
+):
+    user = make_user(role, at)
+    if role is None:
+        return
+    client.force_login(user)
+    for model, prefix, action in (
+        (Case, "/supervision/cases/", "supervision.view"),
+        (RectificationItem, "/supervision/items/", "supervision.view_rectification"),
+        (Alert, "/supervision/alerts/", "supervision.alert"),
+    ):
+        allowed = role in policy.action(action).roles
+        for row in model.objects.all():
+            response = client.get(f"{prefix}{row.pk}/")
+            inside = allowed and row.division_code in sees
+            assert response.status_code in ((200,) if inside else (403, 404)), (
+                prefix,
+                row.division_code,
+            )
