@@ -42,6 +42,7 @@ def _append_only_triggers(request):
     """
     global _triggers_dropped
     from yinzheng.ledger.migrations import _triggers
+    from yinzheng.supervision.migrations._triggers import APPEND_ONLY as supervision
 
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
@@ -55,13 +56,25 @@ def _append_only_triggers(request):
     if connection.vendor == "sqlite":
         up = [
             sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS")
-            for sql in _triggers.SQLITE_UP + _triggers.RECORDS_SQLITE_UP
+            for sql in _triggers.SQLITE_UP
+            + _triggers.RECORDS_SQLITE_UP
+            + supervision["sqlite_up"]
         ]
-        down = _triggers.SQLITE_DOWN + _triggers.RECORDS_SQLITE_DOWN
-    else:
-        up = _triggers.POSTGRES_TRUNCATE_UP + _triggers.RECORDS_POSTGRES_TRUNCATE_UP
         down = (
-            _triggers.POSTGRES_TRUNCATE_DOWN + _triggers.RECORDS_POSTGRES_TRUNCATE_DOWN
+            _triggers.SQLITE_DOWN
+            + _triggers.RECORDS_SQLITE_DOWN
+            + supervision["sqlite_down"]
+        )
+    else:
+        up = (
+            _triggers.POSTGRES_TRUNCATE_UP
+            + _triggers.RECORDS_POSTGRES_TRUNCATE_UP
+            + supervision["postgres_truncate_up"]
+        )
+        down = (
+            _triggers.POSTGRES_TRUNCATE_DOWN
+            + _triggers.RECORDS_POSTGRES_TRUNCATE_DOWN
+            + supervision["postgres_truncate_down"]
         )
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")

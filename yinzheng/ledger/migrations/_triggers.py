@@ -43,33 +43,50 @@ POSTGRES_TRUNCATE_DOWN = [
 # The records beside the chains — signed checkpoints, year-end archives, residents'
 # confirmations — are append-only too (0005).
 RECORD_TABLES = ["ledger_checkpoint", "ledger_archive", "ledger_confirmation"]
-RECORDS_SQLITE_UP = [
-    f"""CREATE TRIGGER {t}_no_{op.lower()} BEFORE {op} ON {t}
+
+
+def append_only(tables: list[str]) -> dict[str, list[str]]:
+    """The SQL that makes `tables` refuse UPDATE and DELETE (and, on PostgreSQL,
+    TRUNCATE): by vendor and direction, for a migration and the test set-up. The
+    PostgreSQL triggers call ledger_entry_refuse_change() (ledger 0002)."""
+    ops = ("UPDATE", "DELETE")
+    return {
+        "sqlite_up": [
+            f"""CREATE TRIGGER {t}_no_{op.lower()} BEFORE {op} ON {t}
        BEGIN SELECT RAISE(ABORT, '{t} is append-only: {op} refused'); END"""
-    for t in RECORD_TABLES
-    for op in ("UPDATE", "DELETE")
-]
-RECORDS_SQLITE_DOWN = [
-    f"DROP TRIGGER IF EXISTS {t}_no_{op}"
-    for t in RECORD_TABLES
-    for op in ("update", "delete")
-]
-RECORDS_POSTGRES_UP = [
-    f"""CREATE TRIGGER {t}_no_{op.lower()} BEFORE {op} ON {t}
+            for t in tables
+            for op in ops
+        ],
+        "sqlite_down": [
+            f"DROP TRIGGER IF EXISTS {t}_no_{op.lower()}" for t in tables for op in ops
+        ],
+        "postgres_up": [
+            f"""CREATE TRIGGER {t}_no_{op.lower()} BEFORE {op} ON {t}
        FOR EACH ROW EXECUTE FUNCTION ledger_entry_refuse_change()"""
-    for t in RECORD_TABLES
-    for op in ("UPDATE", "DELETE")
-]
-RECORDS_POSTGRES_DOWN = [
-    f"DROP TRIGGER IF EXISTS {t}_no_{op} ON {t}"
-    for t in RECORD_TABLES
-    for op in ("update", "delete")
-]
-RECORDS_POSTGRES_TRUNCATE_UP = [
-    f"""CREATE OR REPLACE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {t}
+            for t in tables
+            for op in ops
+        ],
+        "postgres_down": [
+            f"DROP TRIGGER IF EXISTS {t}_no_{op.lower()} ON {t}"
+            for t in tables
+            for op in ops
+        ],
+        "postgres_truncate_up": [
+            f"""CREATE OR REPLACE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {t}
        FOR EACH STATEMENT EXECUTE FUNCTION ledger_entry_refuse_change()"""
-    for t in RECORD_TABLES
-]
-RECORDS_POSTGRES_TRUNCATE_DOWN = [
-    f"DROP TRIGGER IF EXISTS {t}_no_truncate ON {t}" for t in RECORD_TABLES
-]
+            for t in tables
+        ],
+        "postgres_truncate_down": [
+            f"DROP TRIGGER IF EXISTS {t}_no_truncate ON {t}" for t in tables
+        ],
+    }
+
+
+_records = append_only(RECORD_TABLES)
+RECORDS_SQLITE_UP = _records["sqlite_up"]
+RECORDS_SQLITE_DOWN = _records["sqlite_down"]
+RECORDS_POSTGRES_UP = _records["postgres_up"]
+RECORDS_POSTGRES_DOWN = _records["postgres_down"]
+RECORDS_POSTGRES_TRUNCATE_UP = _records["postgres_truncate_up"]
+RECORDS_POSTGRES_TRUNCATE_DOWN = _records["postgres_truncate_down"]
+

@@ -293,3 +293,23 @@ def test_the_township_checks_a_committee_which_acknowledges_it(staff, tree):
             findings="x",
             feedback="y",
         )
+
+
+def test_the_items_history_and_the_draws_cannot_be_edited_or_deleted(
+    staff, tree, county
+):
+    """REQ-095, REQ-097: the logged draw and both rounds of an item stay as written."""
+    from django.db import DatabaseError, transaction
+
+    from yinzheng.supervision.models import Draw, RectificationEvent
+
+    _seal_use(staff, tree)
+    services.draw_create(actor=staff.inspector, county_code=COUNTY)
+    for rows, change in (
+        (RectificationEvent.objects.all(), {"note": "改写"}),
+        (Draw.objects.all(), {"seed": "other"}),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            rows.update(**change)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            rows.delete()
