@@ -23,6 +23,7 @@ from .choices import (
     UnitKind,
 )
 from .models import SupervisionSetting
+from .services import checks as services_checks
 
 ALL = ("", _("全部"))
 # Staff enter what reached them by these channels; online reports come from the
@@ -389,24 +390,7 @@ class AlertCheckForm(StaffForm):
 
 # Settings (REQ-087, DIV-09) ---------------------------------------------------------
 
-SETTING_FIELDS = [
-    "hotline",
-    "hotline_hours",
-    "verify_days",
-    "notice_days",
-    "feedback_days",
-    "response_days",
-    "correction_days",
-    "close_days",
-    "office_opens",
-    "office_closes",
-    "unconfirmed_days",
-    "resident_burst",
-    "purpose_burst",
-    "relapse_days",
-    "refusal_ratio",
-    "refusal_min",
-]
+SETTING_FIELDS = list(services_checks.SETTING_FIELDS)
 
 
 class SettingForm(forms.ModelForm):

@@ -45,6 +45,21 @@ POSTGRES_TRUNCATE_DOWN = [
 RECORD_TABLES = ["ledger_checkpoint", "ledger_archive", "ledger_confirmation"]
 
 
+def run_by_vendor(statements_by_vendor: dict[str, list[str]]):
+    """A RunPython function executing the vendor's statements (no vendor: an error)."""
+
+    def run(apps, schema_editor):
+        statements = statements_by_vendor.get(schema_editor.connection.vendor)
+        if statements is None:
+            raise RuntimeError(
+                f"no append-only triggers for {schema_editor.connection.vendor}"
+            )
+        for sql in statements:
+            schema_editor.execute(sql)
+
+    return run
+
+
 def append_only(tables: list[str]) -> dict[str, list[str]]:
     """The SQL that makes `tables` refuse UPDATE and DELETE (and, on PostgreSQL,
     TRUNCATE): by vendor and direction, for a migration and the test set-up. The

@@ -2,20 +2,9 @@
 
 from django.db import migrations
 
+from yinzheng.ledger.migrations._triggers import run_by_vendor as _run
+
 from ._triggers import APPEND_ONLY
-
-
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        statements = statements_by_vendor.get(schema_editor.connection.vendor)
-        if statements is None:
-            raise RuntimeError(
-                f"no append-only triggers for {schema_editor.connection.vendor}"
-            )
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return run
 
 
 class Migration(migrations.Migration):

@@ -1,14 +1,18 @@
 """Supervision's people and a case at each step, made through the services."""
 
 import datetime as dt
+import itertools
 from types import SimpleNamespace
 from typing import Any
 
 from yinzheng.accounts.choices import Role
+from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as f
+from yinzheng.registers.services import books
 from yinzheng.supervision import services
 from yinzheng.supervision.choices import Channel, ReporterType
 
+_matters = itertools.count(1)
 COUNTY = "620725"
 TOWNSHIP = "620725101"
 
@@ -107,3 +111,29 @@ def through(case: Any, actor: Any, upto: str, today: dt.date) -> Any:
         else:
             case = services.case_close(case_id=case.pk, actor=actor)
     return case
+
+
+def register_entry(committee: str, register: str = "work"):
+    """A register entry at the clock's time, with every column the book requires."""
+    fields: dict[str, Any] = {
+        "sealed_at": "x",
+        "content": "村务公开材料",
+        "copies": 1,
+        "approver": "主任",
+        "handler": "经办人",
+        "reviewer": "审核人",
+        "custodian": "管理人",
+        "category": "C1",
+        "seal": "村委会印章",
+        "document_sha256": "0" * 64,
+    }
+    if register == "certificate":
+        fields.update(requiring_unit="某单位", purpose="办事", phone="13900000000")
+        fields["content"] = "居住证明"
+    return books.register_append(
+        actor=SYSTEM,
+        committee_code=committee,
+        register=register,
+        matter=f"matter-{next(_matters)}",
+        fields=fields,
+    )

@@ -10,17 +10,16 @@ from django.utils import timezone
 from yinzheng.accounts.choices import Role
 from yinzheng.certificates.choices import IntakeClass, Status
 from yinzheng.certificates.models import CertificateRequest
-from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as f
 from yinzheng.ledger import audit
-from yinzheng.registers.services import books
 from yinzheng.seals import services as seals
 from yinzheng.seals.tests import factories as seal_factories
 from yinzheng.supervision import inbox, selectors, services
 from yinzheng.supervision.choices import AlertKind, AlertStatus
 from yinzheng.supervision.models import Alert
 
+from . import factories
 from .factories import COUNTY, people
 
 pytestmark = pytest.mark.django_db
@@ -40,28 +39,7 @@ def at(*parts):
 
 def register_entry(clock_at, committee, moment, register="work"):
     clock_at(*moment)
-    fields = {
-        "sealed_at": "x",
-        "content": "村务公开材料",
-        "copies": 1,
-        "approver": "主任",
-        "handler": "经办人",
-        "reviewer": "审核人",
-        "custodian": "管理人",
-        "category": "C1",
-        "seal": "村委会印章",
-        "document_sha256": "0" * 64,
-    }
-    if register == "certificate":
-        fields.update(requiring_unit="某单位", purpose="办事", phone="13900000000")
-        fields["content"] = "居住证明"
-    return books.register_append(
-        actor=SYSTEM,
-        committee_code=committee,
-        register=register,
-        matter=f"matter-{next(_seq)}",
-        fields=fields,
-    )
+    return factories.register_entry(committee, register)
 
 
 def certificate(

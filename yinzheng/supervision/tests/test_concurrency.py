@@ -9,16 +9,14 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict
 from yinzheng.core.tests import factories as f
 from yinzheng.ledger.models import Entry
-from yinzheng.registers.services import books
 from yinzheng.supervision import services
 from yinzheng.supervision.choices import CaseStatus
 from yinzheng.supervision.models import Alert, Case
 
-from .factories import people, reported
+from .factories import people, register_entry, reported
 
 
 def _together(calls: list[Callable[[], Any]]) -> list[object]:
@@ -70,24 +68,7 @@ def test_two_handlers_verifying_one_case_verify_it_once(tree):
 def test_two_scans_at_once_raise_each_alert_once(tree, clock_at):
     clock_at(2026, 11, 3, 22)
     for n in range(3):
-        books.register_append(
-            actor=SYSTEM,
-            committee_code=tree["A1a"] if n % 2 else tree["A1b"],
-            register="work",
-            matter=f"night-{n}",
-            fields={
-                "sealed_at": "x",
-                "content": "夜间用印",
-                "copies": 1,
-                "approver": "a",
-                "handler": "b",
-                "reviewer": "c",
-                "custodian": "d",
-                "category": "C1",
-                "seal": "e",
-                "document_sha256": "0" * 64,
-            },
-        )
+        register_entry(tree["A1a"] if n % 2 else tree["A1b"])
     f.division(tree["A2a"])
     clock_at(2026, 11, 6, 10)
     results = _together(

@@ -3,42 +3,18 @@ numbers or from the alert that led to it (REQ-092: linked where possible)."""
 
 import pytest
 
-from yinzheng.core.actors import SYSTEM
-from yinzheng.registers.services import books
 from yinzheng.supervision import services
 from yinzheng.supervision.models import Alert, Finding
 
-from .factories import COUNTY, people
+from .factories import COUNTY, people, register_entry
 
 pytestmark = pytest.mark.django_db
-
-FIELDS = {
-    "sealed_at": "x",
-    "content": "夜间用印",
-    "copies": 1,
-    "approver": "a",
-    "handler": "b",
-    "reviewer": "c",
-    "custodian": "d",
-    "category": "C1",
-    "seal": "e",
-    "document_sha256": "0" * 64,
-}
 
 
 @pytest.fixture
 def entries(tree, clock_at):
     clock_at(2026, 11, 3, 22)
-    made = [
-        books.register_append(
-            actor=SYSTEM,
-            committee_code=tree["A1a"],
-            register="work",
-            matter=f"m{n}",
-            fields=FIELDS,
-        )
-        for n in range(3)
-    ]
+    made = [register_entry(tree["A1a"]) for _ in range(3)]
     clock_at(2026, 11, 6, 10)
     return made
 
