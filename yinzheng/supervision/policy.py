@@ -5,6 +5,8 @@ write is for grants at the county or below (`levels`), so a provincial officer's
 show no buttons and the server refuses their writes.
 """
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
@@ -75,3 +77,79 @@ for spec in (
     ),
 ):
     policy.register(spec)
+
+
+# What the pages and the API offer on each object now (policy.allowed_actions) -------
+#
+# Each step needs its action where the object is and the object in the state its
+# service accepts; the services check both again.
+
+
+def _offers() -> None:
+    from .choices import OPEN_ITEM_STATUSES, AlertStatus, CaseStatus, ItemStatus
+    from .models import Alert, Case, RectificationItem, TownshipCheck
+
+    def case_to(target: str) -> Any:
+        return lambda case, _user: target in Case.TRANSITIONS.get(case.status, set())
+
+    handle = "supervision.case"
+    policy.offer(
+        Case,
+        policy.ObjectAction("verify", handle, case_to(CaseStatus.VERIFIED)),
+        policy.ObjectAction("notify", handle, case_to(CaseStatus.NOTIFIED)),
+        policy.ObjectAction("feedback", handle, case_to(CaseStatus.FEEDBACK_SENT)),
+        policy.ObjectAction("response", handle, case_to(CaseStatus.RESPONDED)),
+        policy.ObjectAction("correct", handle, case_to(CaseStatus.CORRECTED)),
+        policy.ObjectAction("close", handle, case_to(CaseStatus.CLOSED)),
+    )
+    policy.offer(
+        RectificationItem,
+        policy.ObjectAction(
+            "evidence",
+            "supervision.rectify",
+            lambda item, _u: item.status in OPEN_ITEM_STATUSES,
+        ),
+        policy.ObjectAction(
+            "close",
+            "supervision.inspect",
+            lambda item, _u: item.status in OPEN_ITEM_STATUSES,
+        ),
+        policy.ObjectAction(
+            "schedule",
+            "supervision.inspect",
+            lambda item, _u: item.status == ItemStatus.CLOSED,
+        ),
+        policy.ObjectAction(
+            "follow_up",
+            "supervision.inspect",
+            lambda item, _u: (
+                item.status == ItemStatus.CLOSED and item.follow_up_on is not None
+            ),
+        ),
+    )
+    policy.offer(
+        Alert,
+        policy.ObjectAction(
+            "dismiss",
+            "supervision.alert_decide",
+            lambda alert, _u: alert.status == AlertStatus.OPEN,
+        ),
+        policy.ObjectAction(
+            "check",
+            "supervision.alert_decide",
+            lambda alert, _u: alert.status == AlertStatus.OPEN,
+        ),
+        # What the alert shows may become an inspection finding (REQ-092).
+        policy.ObjectAction("finding", "supervision.inspect"),
+    )
+    policy.offer(
+        TownshipCheck,
+        policy.ObjectAction(
+            "acknowledge",
+            "supervision.acknowledge",
+            lambda check, _u: check.acknowledged_at is None,
+        ),
+    )
+
+
+_offers()

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import selectors, services
@@ -38,11 +39,13 @@ class AlertSerializer(serializers.ModelSerializer):
     check_record = TownshipCheckSerializer(
         allow_null=True, read_only=True, help_text="转为的检查"
     )
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = Alert
         fields = [
             "id",
+            "allowed_actions",
             "kind",
             "kind_display",
             "committee",

@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core import clock
 from yinzheng.core.masking import mask_name, mask_phone
 from yinzheng.core.rest.responses import ERRORS, validated
@@ -74,11 +75,13 @@ class CaseSerializer(serializers.ModelSerializer):
     response_by = person()
     correction_by = person()
     closed_by = person()
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = Case
         fields = [
             "id",
+            "allowed_actions",
             "tracking_no",
             "status",
             "status_display",

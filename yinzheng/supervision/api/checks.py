@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import services
@@ -30,11 +31,13 @@ class TownshipCheckSerializer(serializers.ModelSerializer):
     checked_by = person()
     acknowledged_by = person()
     alert = serializers.SerializerMethodField(help_text="由哪条用印预警转来（如有）")
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = TownshipCheck
         fields = [
             "id",
+            "allowed_actions",
             "township",
             "committee",
             "committee_name",

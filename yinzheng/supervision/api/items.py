@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core import clock
 from yinzheng.core.rest.responses import ERRORS, validated
 
@@ -95,8 +96,15 @@ class RectificationItemDetailSerializer(RectificationItemSerializer):
         many=True, read_only=True, help_text="整改记录（各轮次），按时间顺序"
     )
 
+    allowed_actions = AllowedActionsField()
+
     class Meta(RectificationItemSerializer.Meta):
-        fields = [*RectificationItemSerializer.Meta.fields, "finding_detail", "events"]
+        fields = [
+            *RectificationItemSerializer.Meta.fields,
+            "finding_detail",
+            "events",
+            "allowed_actions",
+        ]
 
 
 class ItemEvidenceSerializer(serializers.Serializer):

@@ -27,7 +27,6 @@ from ..models import Alert
 from .common import (
     ALERT,
     ALERT_DECIDE,
-    INSPECT,
     get_or_404,
     history,
     page,
@@ -100,15 +99,15 @@ def _evidence(alert: Alert) -> tuple[list[str], list[list[Any]]]:
 
 def _forms(user: Any, alert: Alert) -> dict[str, Any]:
     """The decisions the user may take on an open alert."""
-    if alert.status != AlertStatus.OPEN or not policy.can(user, ALERT_DECIDE, alert):
-        return {}
-    # Looking into it makes a check of the committee (REQ-093).
-    return {
-        "dismiss": DismissForm(),
-        "check": AlertCheckForm(
+    allowed = policy.allowed_actions(user, alert)
+    found: dict[str, forms.Form] = {}
+    if allowed["dismiss"]:
+        found["dismiss"] = DismissForm()
+    if allowed["check"]:  # looking into it makes a check of the committee (REQ-093)
+        found["check"] = AlertCheckForm(
             initial={"checked_on": clock.today(), "findings": alert.summary}
-        ),
-    }
+        )
+    return found
 
 
 def _detail(
@@ -130,7 +129,9 @@ def _detail(
             "bound": bound[0] if bound else "",
             "history": history(alert),
             # An inspector may record what the alert shows as a finding (REQ-092).
-            "may_record_finding": policy.can(request.user, INSPECT, alert),
+            "may_record_finding": policy.allowed_actions(request.user, alert)[
+                "finding"
+            ],
         },
     )
 

@@ -166,8 +166,7 @@ def check_detail(request, pk: int):
         {
             "check": check,
             "alert": Alert.objects.visible_to(user).filter(check_record=check).first(),
-            "may_acknowledge": check.acknowledged_at is None
-            and policy.can(user, ACKNOWLEDGE, check),
+            "may_acknowledge": policy.allowed_actions(user, check)["acknowledge"],
             "history": history(check),
         },
     )

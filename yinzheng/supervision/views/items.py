@@ -26,7 +26,6 @@ from yinzheng.core import clock
 from yinzheng.core.web import form_errors
 
 from .. import exports, selectors, services
-from ..choices import OPEN_ITEM_STATUSES, ItemStatus
 from ..forms import (
     EvidenceForm,
     FollowUpForm,
@@ -139,22 +138,8 @@ def _item_or_404(user: Any, pk: int) -> RectificationItem:
 
 def _steps(user: Any, item: RectificationItem) -> list[str]:
     """The steps the item's state leads to, where the user may take them."""
-    is_open = item.status in OPEN_ITEM_STATUSES
-    may_close = ItemStatus.CLOSED in RectificationItem.TRANSITIONS.get(
-        ItemStatus(item.status), set()
-    )
-    closed = item.status == ItemStatus.CLOSED
-    state = {
-        "evidence": is_open,
-        "close": may_close,
-        "schedule": closed,
-        "follow_up": closed and item.follow_up_on is not None,
-    }
-    return [
-        step
-        for step, (_form, action) in STEPS.items()
-        if state[step] and policy.can(user, action, item)
-    ]
+    allowed = policy.allowed_actions(user, item)
+    return [step for step in STEPS if step in allowed]
 
 
 def _initial(step: str, item: RectificationItem) -> dict[str, Any]:
