@@ -24,6 +24,7 @@ class SupervisionCode(ErrorCode):
     FOLLOW_UP_INVALID = "follow_up_invalid"
     INSPECTION_NOT_FOUND = "inspection_not_found"
     ITEM_CLOSED = "item_closed"
+    ITEM_EXISTS = "rectification_item_exists"
     ITEM_NOT_FOUND = "rectification_item_not_found"
     MODE_INVALID = "mode_invalid"
     NOTICE_OR_EXPOSURE_REQUIRED = "notice_or_exposure_required"

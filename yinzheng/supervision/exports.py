@@ -14,9 +14,10 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from yinzheng.divisions.models import Division
 
-from .choices import OPEN_ITEM_STATUSES
 from .models import RectificationItem
 
 TITLE = "整改清单"
@@ -40,7 +41,7 @@ OVERDUE_FILL = "FFE0E0"
 
 def is_overdue(item: RectificationItem, today: dt.date) -> bool:
     """REQ-096: an open item past its deadline."""
-    return item.status in OPEN_ITEM_STATUSES and item.deadline < today
+    return item.overdue_on(today)
 
 
 def _date(value: dt.date | None) -> str:
@@ -55,8 +56,9 @@ def _source(item: RectificationItem) -> str:
 
 
 def row(number: int, item: RectificationItem, today: dt.date) -> list[Any]:
-    """One line of the table, under COLUMNS."""
-    return [
+    """One line of the table, under COLUMNS (characters a workbook cannot hold, from
+    rows written before the services refused them, left out)."""
+    cells = [
         number,
         item.responsible_unit,
         item.problem,
@@ -67,7 +69,10 @@ def row(number: int, item: RectificationItem, today: dt.date) -> list[Any]:
         item.evidence,
         _date(item.closed_on),
         _date(item.follow_up_on),
-        "是" if is_overdue(item, today) else "否",
+        "是" if item.overdue_on(today) else "否",
+    ]
+    return [
+        ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in cells
     ]
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.forms import StaffForm
+from yinzheng.core.text import as_id
 from yinzheng.registers.services.books import Register
 
 from .choices import (
@@ -257,13 +258,6 @@ class FindingForm(StaffForm):
     def clean_entries(self) -> list[int]:
         return _numbers(self.cleaned_data["entries"], _("登记"))
 
-    def clean(self):
-        data = super().clean() or {}
-        seqs = data.get("register_seqs")
-        if seqs and not (data.get("register") and data.get("register_year")):
-            raise forms.ValidationError(_("填写登记序号时，请同时选择登记簿和年度"))
-        return data
-
 
 MAX_LINKED = 200
 
@@ -276,9 +270,9 @@ def _numbers(text: str, label) -> list[int]:
         if not part:
             continue
         low, _sep, high = part.partition("-")
-        if not low.strip().isdigit() or (high and not high.strip().isdigit()):
+        start, end = as_id(low), as_id(high or low)
+        if start is None or end is None:
             raise forms.ValidationError(_("%s格式有误，如 3, 5-7") % label)
-        start, end = int(low), int(high or low)
         if end < start or end - start + len(found) >= MAX_LINKED:
             raise forms.ValidationError(_("%s范围有误") % label)
         found.extend(range(start, end + 1))

@@ -16,6 +16,7 @@ indexed, and a number that does not exist is a 404.
 """
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -46,6 +47,7 @@ from yinzheng.supervision.errors import SupervisionCode
 from yinzheng.supervision.models import Case
 from yinzheng.supervision.tracking import normalise
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 REPORTS_PER_MINUTE = 5
 LOOKUPS_PER_MINUTE = 30
 ACCOUNT_MAX = 2000
@@ -184,7 +186,10 @@ def report(request: HttpRequest) -> HttpResponse:
     county = next((c for c in areas if c.code == chosen), None)
     q = request.GET.get("q", "").strip()[:100]
     item_key = (data.get("item_key") or request.GET.get("item") or "")[:100]
-    item = Item.objects.filter(key=item_key).first() if item_key else None
+    # An item key is a slug; anything else (a NUL byte included) cannot be one.
+    item = (
+        Item.objects.filter(key=item_key).first() if SLUG.fullmatch(item_key) else None
+    )
     results = catalogue.lookup_items(q, limit=8) if q else None
     form = ReportForm(
         request.POST or None,
@@ -340,7 +345,7 @@ def report_status(request: HttpRequest, number: str) -> HttpResponse:
             steps=steps(case),
             is_open=is_open,
             due_on=case.step_due_on if is_open else None,
-            overdue=is_open and case.step_due_on and case.step_due_on < today,
+            overdue=case.overdue_on(today),
             hotline=services.settings_for(case.county_id),
         )
     return _private(

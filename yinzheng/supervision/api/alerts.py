@@ -107,7 +107,7 @@ class AlertViewSet(
 
     def _answer(self, alert_id: int) -> Response:
         alert = selectors.alerts(self.request.user, status="").get(pk=alert_id)
-        return Response(AlertSerializer(alert).data)
+        return Response(AlertSerializer(alert, context={"request": self.request}).data)
 
     @extend_schema(
         summary="排除预警（须说明理由）",

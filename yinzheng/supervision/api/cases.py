@@ -19,7 +19,6 @@ from yinzheng.core.masking import mask_name, mask_phone
 from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import selectors, services
-from ..choices import OPEN_CASE_STATUSES
 from ..models import Case
 from .common import (
     CASE_STATUS_HELP,
@@ -150,11 +149,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return obj.item.key if obj.item is not None else None
 
     def get_overdue(self, obj: Case) -> bool:
-        return (
-            obj.status in OPEN_CASE_STATUSES
-            and obj.step_due_on is not None
-            and obj.step_due_on < clock.today()
-        )
+        return obj.overdue_on(clock.today())
 
     def get_missing_steps(self, obj: Case) -> list[str]:
         return [str(step) for step in services.missing_steps(obj)]

@@ -119,7 +119,10 @@ class TownshipCheckViewSet(
             feedback=v["feedback"],
         )
         check = check_queryset(request.user).get(pk=check.pk)
-        return Response(TownshipCheckSerializer(check).data, status=201)
+        return Response(
+            TownshipCheckSerializer(check, context={"request": request}).data,
+            status=201,
+        )
 
     @extend_schema(
         summary="村（居）委会确认收到检查反馈",
@@ -131,4 +134,6 @@ class TownshipCheckViewSet(
         check = self.get_object()
         services.check_acknowledge(actor=request.user, check_id=check.pk)
         check = check_queryset(request.user).get(pk=check.pk)
-        return Response(TownshipCheckSerializer(check).data)
+        return Response(
+            TownshipCheckSerializer(check, context={"request": request}).data
+        )

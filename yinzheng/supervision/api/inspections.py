@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from yinzheng.core.rest.responses import ERRORS, validated
+from yinzheng.core.text import MAX_ID, as_id
 
 from .. import selectors, services
 from ..models import Criticism, Draw, Finding, Inspection, RectificationItem
@@ -158,16 +159,39 @@ class FindingCreateSerializer(serializers.Serializer):
     kind = serializers.CharField(max_length=20, help_text=FINDING_KIND_HELP)
     description = serializers.CharField(allow_blank=True, help_text="发现的问题")
     inspection = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="所属督查 id"
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="所属督查 id",
+    )
+    register = serializers.ChoiceField(
+        choices=["", "work", "certificate"],
+        required=False,
+        default="",
+        help_text="按登记簿序号关联时：登记簿（work 工作用印、certificate 出具证明）",
+    )
+    register_year = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=2000, max_value=2100
+    )
+    register_seqs = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="登记簿中的序号（第几条）",
     )
     register_entries = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=200,
         required=False,
         default=list,
         help_text="涉及的登记簿条目 id",
     )
     usage_requests = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=200,
         required=False,
         default=list,
         help_text="涉及的用印申请 id",
@@ -307,7 +331,9 @@ class DrawViewSet(
             actor=request.user, county_code=v["county"], seed=v["seed"] or None
         )
         draw = self.get_queryset().get(pk=draw.pk)
-        return Response(DrawDetailSerializer(draw).data, status=201)
+        return Response(
+            DrawDetailSerializer(draw, context={"request": request}).data, status=201
+        )
 
 
 @extend_schema_view(
@@ -364,7 +390,7 @@ class InspectionViewSet(
             note=v["note"],
         )
         inspection = self.get_queryset().get(pk=inspection.pk)
-        data = InspectionDetailSerializer(inspection).data
+        data = InspectionDetailSerializer(inspection, context={"request": request}).data
         return Response(data, status=201)
 
 
@@ -393,8 +419,8 @@ class FindingViewSet(
         rows = finding_queryset(self.request.user)
         if self.action == "list":
             params = self.request.query_params
-            if params.get("inspection", "").isdigit():
-                rows = rows.filter(inspection_id=int(params["inspection"]))
+            if params.get("inspection"):
+                rows = rows.filter(inspection_id=as_id(params["inspection"]))
             if params.get("committee"):
                 rows = rows.filter(committee_id=params["committee"])
             if params.get("kind"):
@@ -418,9 +444,14 @@ class FindingViewSet(
             usage_ids=v["usage_requests"],
             deadline=v["deadline"],
             criticism_text=v["criticism_text"],
+            register=v["register"],
+            register_year=v["register_year"],
+            register_seqs=v["register_seqs"],
         )
         finding = self.get_queryset().get(pk=finding.pk)
-        return Response(FindingSerializer(finding).data, status=201)
+        return Response(
+            FindingSerializer(finding, context={"request": request}).data, status=201
+        )
 
     @extend_schema(
         summary="列入整改清单：责任单位和整改时限（REQ-096）",
@@ -440,4 +471,7 @@ class FindingViewSet(
             responsible_code=v["responsible"] or None,
         )
         item = item_queryset(request.user).get(pk=item.pk)
-        return Response(RectificationItemDetailSerializer(item).data, status=201)
+        return Response(
+            RectificationItemDetailSerializer(item, context={"request": request}).data,
+            status=201,
+        )

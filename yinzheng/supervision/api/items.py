@@ -17,7 +17,6 @@ from yinzheng.core import clock
 from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import selectors, services
-from ..choices import OPEN_ITEM_STATUSES
 from ..models import RectificationEvent, RectificationItem
 from .common import (
     FINDING_KIND_HELP,
@@ -67,7 +66,7 @@ class RectificationItemSerializer(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, obj: RectificationItem) -> bool:
-        return obj.status in OPEN_ITEM_STATUSES and obj.deadline < clock.today()
+        return obj.overdue_on(clock.today())
 
 
 class RectificationEventSerializer(serializers.ModelSerializer):
@@ -196,7 +195,11 @@ class RectificationItemViewSet(
 
     def _answer(self, item: RectificationItem) -> Response:
         item = item_queryset(self.request.user).get(pk=item.pk)
-        return Response(RectificationItemDetailSerializer(item).data)
+        return Response(
+            RectificationItemDetailSerializer(
+                item, context={"request": self.request}
+            ).data
+        )
 
     @extend_schema(
         summary="责任单位登记整改完成情况",

@@ -123,7 +123,9 @@ class SupervisionSettingViewSet(viewsets.GenericViewSet):
             ).select_related("county", "updated_by")
         }
         rows = [saved.get(c.code) or SupervisionSetting(county=c) for c in counties]
-        data = SupervisionSettingSerializer(rows, many=True).data
+        data = SupervisionSettingSerializer(
+            rows, many=True, context={"request": request}
+        ).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request, county=None):
@@ -138,7 +140,9 @@ class SupervisionSettingViewSet(viewsets.GenericViewSet):
             county_code=setting.county_id,
             values=dict(body.validated_data),
         )
-        return Response(SupervisionSettingSerializer(setting).data)
+        return Response(
+            SupervisionSettingSerializer(setting, context={"request": request}).data
+        )
 
     def update(self, request, county=None):
         return self._update(request, partial=False)

@@ -10,6 +10,8 @@ case, so the database itself refuses a closed case with a step missing; the jour
 keeps who did each step and when.
 """
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
 
-from ..choices import CaseStatus, Channel, ReporterType, ResponseStatus, UnitKind
+from ..choices import (
+    OPEN_CASE_STATUSES,
+    CaseStatus,
+    Channel,
+    ReporterType,
+    ResponseStatus,
+    UnitKind,
+)
 from .common import division_fk, user_fk
 
 S = CaseStatus
@@ -165,6 +174,14 @@ class Case(models.Model):
     @property
     def division_code(self) -> str:
         return self.division_id
+
+    def overdue_on(self, today: dt.date) -> bool:
+        """Open with its current step past the step's deadline."""
+        return (
+            self.status in OPEN_CASE_STATUSES
+            and self.step_due_on is not None
+            and self.step_due_on < today
+        )
 
     @property
     def exposed(self) -> bool:

@@ -2,13 +2,21 @@
 their mode, findings, the circulated criticism a non-compliant seal use brings, and the
 rectification list with its rounds and follow-up reviews (回头看)."""
 
+import datetime as dt
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
 
-from ..choices import FindingKind, InspectionMode, ItemEventKind, ItemStatus
+from ..choices import (
+    OPEN_ITEM_STATUSES,
+    FindingKind,
+    InspectionMode,
+    ItemEventKind,
+    ItemStatus,
+)
 from .common import division_fk, user_fk
 
 
@@ -220,6 +228,10 @@ class RectificationItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("supervision:item", args=[self.pk])
+
+    def overdue_on(self, today: dt.date) -> bool:
+        """REQ-096: open past its deadline."""
+        return self.status in OPEN_ITEM_STATUSES and self.deadline < today
 
     @property
     def division_code(self) -> str:

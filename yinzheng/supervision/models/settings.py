@@ -5,6 +5,7 @@ defaults below."""
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,10 @@ class SupervisionSetting(models.Model):
     @property
     def division_code(self) -> str:
         return self.county_id
+
+    def clean(self) -> None:
+        if self.office_opens >= self.office_closes:
+            raise ValidationError({"office_closes": _("办公结束时间须晚于开始时间")})
 
     def step_days(self, status: str) -> int:
         """Working days allowed for the step a case in `status` waits for."""

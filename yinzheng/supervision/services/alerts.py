@@ -505,6 +505,9 @@ def scan(
     today = clock.today()
     until = until or today
     since = since or (until.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    # Alerts are per month: read whole months, so a scan over part of one never
+    # replaces a month's evidence with less of it.
+    since = since.replace(day=1)
     result = ScanResult()
     for county in sorted(county_codes) if county_codes else counties_with_committees():
         window = Window(county, since, until, clock.now(), settings_for(county))

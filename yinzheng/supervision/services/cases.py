@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
@@ -214,6 +215,14 @@ def case_register(
     or another channel brought, with the reporter's type."""
     county = division(county_code, Level.COUNTY, _("县（市、区）"))
     policy.require(actor, HANDLE, county)
+    if channel == Channel.ONLINE:
+        # What came through the online platform was registered by it (REQ-088: the
+        # channel is a fact of the report, not a choice of the person typing it).
+        raise InvalidInput(
+            _("网上监督平台的反映由平台自动登记，工作人员登记请选择实际渠道"),
+            code=CoreCode.INVALID_INPUT,
+            detail={"channel": channel},
+        )
     committee = (
         division(committee_code, Level.COMMITTEE, _("村（居）委会"))
         if committee_code
@@ -236,6 +245,12 @@ def case_register(
     )
 
 
+def _shortened(text: str, limit: int) -> str:
+    """The intake's note as the case's account; the whole note stays on the report."""
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def case_from_demand_report(report: DemandReport, actor: Actor) -> Case:
     """REQ-016 → REQ-089: the intake desk's "report this demand" opens the same case
     a resident's report does (called by certificates inside its transaction)."""
@@ -251,12 +266,12 @@ def case_from_demand_report(report: DemandReport, actor: Actor) -> Case:
         unit_kind=UnitKind.OTHER,
         item_key=report.item.key if report.item else None,
         item_text=report.item_text,
-        account=report.note
+        account=_shortened(report.note, ACCOUNT_MAX)
         or _(
             "受理窗口反映：%(unit)s要求居民开具“%(item)s”，该事项不在本村（居）证明事项清单内。"
         )
         % {"unit": report.demanding_organisation, "item": report.item_text},
-        demanded_on=report.reported_at.date(),
+        demanded_on=timezone.localdate(report.reported_at),
         contact_name="",
         contact_phone="",
         demand_report=report,
@@ -274,12 +289,36 @@ def _lock(case_id: int, actor: Actor) -> Case:
     return case
 
 
+def _verified_on(case: Case) -> dt.date | None:
+    return timezone.localdate(case.verified_at) if case.verified_at else None
+
+
+def _after(
+    case: Case, value: dt.date | None, label: Any, previous: dt.date | None
+) -> dt.date:
+    """A step's date: not in the future, not before the case was received nor before
+    the step it follows (the public page lists the steps in their order)."""
+    day: dt.date = past_date(value, label)
+    floors = [timezone.localdate(case.received_at)]
+    if previous is not None:
+        floors.append(previous)
+    if day < max(floors):
+        raise InvalidInput(
+            _("%(label)s不能早于 %(date)s（受理或上一环节的日期）")
+            % {"label": label, "date": max(floors).isoformat()},
+            code=CoreCode.INVALID_INPUT,
+            detail={"not_before": max(floors).isoformat()},
+        )
+    return day
+
+
 def _move(
     case: Case, actor: Actor, target: str, event: str, after: dict[str, Any]
 ) -> Case:
     before = case.status
     move_to(case, target)
-    case.step_due_on = _due(case.county_id, target)
+    if target != before:  # a progress report on the same step keeps its deadline
+        case.step_due_on = _due(case.county_id, target)
     case.save()
     audit.record(
         actor=actor,
@@ -326,7 +365,7 @@ def case_notify(
             code=SupervisionCode.NOTICE_OR_EXPOSURE_REQUIRED,
         )
     if notice_on is not None:
-        case.notice_on = past_date(notice_on, _("通报日期"))
+        case.notice_on = _after(case, notice_on, _("通报日期"), _verified_on(case))
         case.notice_no = optional_text(
             notice_no, _("通报文号"), CoreCode.TEXT_TOO_LONG, 60
         )
@@ -349,7 +388,7 @@ def case_notify(
                 code=SupervisionCode.EXPOSURE_INCOMPLETE,
                 detail={"missing": missing},
             )
-        case.exposed_on = past_date(exposed_on, _("曝光日期"))
+        case.exposed_on = _after(case, exposed_on, _("曝光日期"), _verified_on(case))
         case.exposure_platform = optional_text(
             exposure_platform, _("曝光媒体平台"), CoreCode.TEXT_TOO_LONG, 200
         )
@@ -379,7 +418,10 @@ def case_feedback(
     case.feedback_recipient = required_text(
         recipient, _("反馈对象"), SupervisionCode.FEEDBACK_REQUIRED, 200
     )
-    case.feedback_sent_on = past_date(sent_on, _("反馈日期"))
+    notified = max(
+        (d for d in (case.notice_on, case.exposed_on) if d is not None), default=None
+    )
+    case.feedback_sent_on = _after(case, sent_on, _("反馈日期"), notified)
     case.feedback_text = required_text(
         text, _("反馈内容"), SupervisionCode.FEEDBACK_REQUIRED, 4000
     )
@@ -404,7 +446,7 @@ def case_response(
     case.response_text = required_text(
         text, _("整改答复"), SupervisionCode.TEXT_REQUIRED, 4000
     )
-    case.response_on = past_date(on, _("答复日期"))
+    case.response_on = _after(case, on, _("答复日期"), case.feedback_sent_on)
     case.response_by = person(actor)
     return _move(
         case,
@@ -427,7 +469,7 @@ def case_correct(
     case.correction_text = required_text(
         text, _("纠正情况"), SupervisionCode.TEXT_REQUIRED, 4000
     )
-    case.corrected_on = past_date(on, _("纠正日期"))
+    case.corrected_on = _after(case, on, _("纠正日期"), case.response_on)
     case.correction_by = person(actor)
     return _move(
         case,

@@ -31,11 +31,13 @@ from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 from yinzheng.ledger.models import Entry
+from yinzheng.registers.services.books import Register
 from yinzheng.seals.models import UsageRequest
 
 from ..choices import FindingKind, InspectionMode
 from ..errors import SupervisionCode
 from ..models import Criticism, Draw, Finding, Inspection
+from ..selectors import register_entries
 from .common import division, past_date
 from .rectification import open_item
 
@@ -196,6 +198,29 @@ def inspection_create(
     return inspection
 
 
+def _by_number(
+    committee_code: str, register: str, year: int | None, seqs: Iterable[int]
+) -> list[int]:
+    """The entries named as the book numbers them: register, year, numbers."""
+    seqs = sorted(set(seqs))
+    if not seqs:
+        return []
+    if register not in Register.ALL or year is None:
+        raise InvalidInput(
+            _("填写登记序号时，请同时选择登记簿和年度"),
+            code=SupervisionCode.FINDING_NOT_FOUND,
+        )
+    found = register_entries(committee_code, register, year, seqs)
+    missing = [n for n in seqs if n not in found]
+    if missing:
+        raise NotFound(
+            _("该登记簿没有这些序号：%s") % ", ".join(map(str, missing)),
+            code=SupervisionCode.FINDING_NOT_FOUND,
+            detail={"missing": missing},
+        )
+    return list(found.values())
+
+
 def _linked(
     committee: Division, entry_ids: Iterable[int], usage_ids: Iterable[int]
 ) -> tuple[list[Entry], list[UsageRequest]]:
@@ -231,6 +256,9 @@ def finding_record(
     usage_ids: Iterable[int] = (),
     deadline: dt.date | None = None,
     criticism_text: str = "",
+    register: str = "",
+    register_year: int | None = None,
+    register_seqs: Iterable[int] = (),
 ) -> Finding:
     """A problem found at a committee. REQ-092: non-compliant seal use creates the
     circulated criticism and the rectification item (with its deadline) with it."""
@@ -240,11 +268,18 @@ def finding_record(
         raise InvalidInput(_("问题类型无效"), code=SupervisionCode.FINDING_KIND_INVALID)
     inspection = None
     if inspection_id is not None:
-        inspection = Inspection.objects.filter(pk=inspection_id).first()
+        inspection = (
+            Inspection.objects.visible_to(actor, INSPECT)
+            .filter(pk=inspection_id)
+            .first()
+        )
         if inspection is None or not committee.code.startswith(inspection.county_id):
             raise NotFound(_("督查不存在"), code=SupervisionCode.INSPECTION_NOT_FOUND)
     description = required_text(
         description, _("发现的问题"), SupervisionCode.TEXT_REQUIRED, 4000
+    )
+    entry_ids = list(entry_ids) + _by_number(
+        committee.code, register, register_year, register_seqs
     )
     entries, usages = _linked(committee, entry_ids, usage_ids)
     seal_use = kind == FindingKind.NON_COMPLIANT_SEAL_USE

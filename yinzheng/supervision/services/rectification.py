@@ -122,6 +122,9 @@ def finding_to_item(
                 code=SupervisionCode.RESPONSIBLE_UNIT_REQUIRED,
             )
         division = found
+    if finding.items.exists():  # a relapse reopens the item; never a second one
+        raise Conflict(_("该问题已列入整改清单"), code=SupervisionCode.ITEM_EXISTS)
+    policy.require(actor, INSPECT, division)  # the unit must be where one inspects
     return open_item(
         actor=actor,
         finding=finding,

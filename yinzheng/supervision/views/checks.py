@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
-from yinzheng.core.codes import Level
+from yinzheng.core.codes import Level, level_of
 from yinzheng.core.web import attempt
 from yinzheng.divisions.models import Division
 
@@ -88,7 +88,7 @@ def check_acknowledge(request, pk: int):
 def _default_township(user: Any) -> str:
     """The user's township when their one grant that sees supervision is at one."""
     codes = policy.scope(user, VIEW).codes
-    if len(codes) == 1 and len(codes[0]) == 9:
+    if len(codes) == 1 and level_of(codes[0]) == Level.TOWNSHIP:
         return codes[0]
     return ""
 

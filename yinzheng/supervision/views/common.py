@@ -57,6 +57,7 @@ CODE_FIELDS: dict[str, str] = {
     SupervisionCode.FEEDBACK_REQUIRED: "text",
     SupervisionCode.COUNTY_REQUIRED: "county",
     SupervisionCode.MODE_INVALID: "mode",
+    SupervisionCode.FINDING_NOT_FOUND: "register_seqs",
     CoreCode.PHONE_INVALID: "contact_phone",
     CoreCode.COMMITTEE_NOT_FOUND: "committee",
 }

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock
+from yinzheng.core.text import as_id
 from yinzheng.core.web import form_errors
 from yinzheng.divisions.models import Division
 
@@ -236,8 +237,11 @@ def finding_new(request):
     require(user, INSPECT)
     inspection = None
     raw = request.POST.get("finding-inspection") or request.GET.get("inspection")
-    if raw and raw.isdigit():
-        inspection = _inspection_or_404(user, int(raw))
+    inspection_id = as_id(raw)
+    if raw and inspection_id is None:
+        raise Http404
+    if inspection_id is not None:
+        inspection = _inspection_or_404(user, inspection_id)
         require(user, INSPECT, inspection)
         committees = _finding_committees(user, inspection)
     else:
@@ -246,8 +250,7 @@ def finding_new(request):
     initial.update(_from_alert(user, request.GET.get("alert", "")))
     form = FindingForm(request.POST or None, initial=initial, committees=committees)
     if request.method == "POST":
-        entry_ids = _entry_ids(form) if form.is_valid() else None
-        if entry_ids is not None:
+        if form.is_valid():
             data = form.cleaned_data
             finding = submit(
                 request,
@@ -260,7 +263,10 @@ def finding_new(request):
                     inspection_id=inspection.pk if inspection else None,
                     deadline=data["deadline"],
                     criticism_text=data["criticism_text"],
-                    entry_ids=entry_ids,
+                    entry_ids=data["entries"],
+                    register=data["register"],
+                    register_year=data["register_year"],
+                    register_seqs=data["register_seqs"],
                 ),
                 _("已记录发现的问题"),
             )
@@ -277,9 +283,10 @@ def finding_new(request):
 
 def _from_alert(user: Any, raw: str) -> dict[str, Any]:
     """An alert looked into becomes a finding: its committee, summary and entries."""
-    if not raw.isdigit():
+    alert_id = as_id(raw)
+    if alert_id is None:
         return {}
-    alert = Alert.objects.visible_to(user).filter(pk=int(raw)).first()
+    alert = Alert.objects.visible_to(user).filter(pk=alert_id).first()
     if alert is None:
         return {}
     entries = [str(e["entry"]) for e in alert.evidence if "entry" in e]
@@ -289,29 +296,6 @@ def _from_alert(user: Any, raw: str) -> dict[str, Any]:
         "description": alert.summary,
         "entries": ",".join(entries),
     }
-
-
-def _entry_ids(form: FindingForm) -> list[int] | None:
-    """The entries the form names (by book number, or from an alert); None, with the
-    error on the form, when a number is not in that book."""
-    data = form.cleaned_data
-    ids = list(data["entries"])
-    if data["register_seqs"]:
-        found = selectors.register_entries(
-            data["committee"],
-            data["register"],
-            data["register_year"],
-            data["register_seqs"],
-        )
-        missing = [n for n in data["register_seqs"] if n not in found]
-        if missing:
-            form.add_error(
-                "register_seqs",
-                _("该登记簿没有这些序号：%s") % ", ".join(map(str, missing)),
-            )
-            return None
-        ids += found.values()
-    return ids
 
 
 def _after_finding(finding: Finding) -> str:
