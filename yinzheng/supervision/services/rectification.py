@@ -224,7 +224,9 @@ def item_follow_up(
     deadline: dt.date | None = None,
 ) -> RectificationItem:
     """REQ-097: the follow-up review's result. A relapse reopens the item as its next
-    round with a new deadline; the history keeps both rounds (防止问题回潮反弹)."""
+    round with a new deadline; the history keeps both rounds (防止问题回潮反弹). The
+    review may come before its planned date (an unannounced 回头看); its result is
+    dated the day it is recorded."""
     item = _lock(item_id, actor, INSPECT)
     if item.status != ItemStatus.CLOSED or item.follow_up_on is None:
         raise Conflict(
