@@ -29,7 +29,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,6 +82,26 @@ class Window:
     until: dt.date
     now: dt.datetime
     setting: SupervisionSetting
+
+    def months(self) -> list[tuple[str, dt.datetime, dt.datetime]]:
+        """Each month of the window ("2026-11") with its local start and end; months
+        as ranges, so grouping by month needs no date function per row (SQLite
+        would call one in Python for each)."""
+        start, end = self.datetimes()
+        tz = timezone.get_current_timezone()
+        found = []
+        day = self.since.replace(day=1)
+        while day <= self.until:
+            after = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            found.append(
+                (
+                    _month(day),
+                    max(start, dt.datetime.combine(day, dt.time.min, tzinfo=tz)),
+                    min(end, dt.datetime.combine(after, dt.time.min, tzinfo=tz)),
+                )
+            )
+            day = after
+        return found
 
     def datetimes(self) -> tuple[dt.datetime, dt.datetime]:
         tz = timezone.get_current_timezone()
@@ -253,13 +272,6 @@ def handovers_overdue(w: Window) -> list[Hit]:
     ]
 
 
-def _issued(w: Window) -> Any:
-    start, end = w.datetimes()
-    return CertificateRequest.objects.filter(
-        subtree_q(w.county, "committee_id")
-    ).filter(issued_at__gte=start, issued_at__lt=end)
-
-
 def _digest(value: str) -> str:
     """A stable key for a resident or purpose, without the ID number in it."""
     return hashlib.sha256(value.encode()).hexdigest()[:16]
@@ -272,49 +284,53 @@ def _bursts(
     kind: str,
     describe: Callable[[str, int, str], str],
 ) -> list[Hit]:
-    groups = (
-        _issued(w)
-        .exclude(**{column: ""})
-        .annotate(month=TruncMonth("issued_at"))
-        .values("committee_id", column, "month")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=threshold)
-    )
+    county = CertificateRequest.objects.filter(subtree_q(w.county, "committee_id"))
     hits = []
-    for group in groups:
-        month_day = group["month"]
-        month = _month(
-            month_day.date() if isinstance(month_day, dt.datetime) else month_day
+    for month, month_start, month_end in w.months():
+        in_month = county.filter(issued_at__gte=month_start, issued_at__lt=month_end)
+        groups = (
+            in_month.exclude(**{column: ""})
+            .values("committee_id", column)
+            .annotate(n=Count("pk"))
+            .filter(n__gte=threshold)
         )
-        start_day, end_day = _month_span(month)
-        value = group[column]
-        requests = (
-            _issued(w)
-            .filter(committee_id=group["committee_id"], **{column: value})
-            .filter(issued_at__date__gte=start_day, issued_at__date__lte=end_day)
-            .order_by("issued_at")
-            .values_list("pk", "serial", "item_text", "issued_at")[:EVIDENCE_LIMIT]
-        )
-        hits.append(
-            Hit(
-                kind,
-                group["committee_id"],
-                f"{month}:{_digest(value)}",
-                start_day,
-                end_day,
-                describe(month, group["n"], value),
-                [
-                    {
-                        "request": pk,
-                        "serial": serial,
-                        "item": item,
-                        "at": timezone.localtime(at).isoformat(timespec="minutes"),
-                    }
-                    for pk, serial, item, at in requests
-                ],
-            )
-        )
+        hits += [_burst(w, kind, describe, in_month, column, month, g) for g in groups]
     return hits
+
+
+def _burst(
+    w: Window,
+    kind: str,
+    describe: Callable[[str, int, str], str],
+    in_month: Any,
+    column: str,
+    month: str,
+    group: dict[str, Any],
+) -> Hit:
+    start_day, end_day = _month_span(month)
+    value = group[column]
+    requests = (
+        in_month.filter(committee_id=group["committee_id"], **{column: value})
+        .order_by("issued_at")
+        .values_list("pk", "serial", "item_text", "issued_at")[:EVIDENCE_LIMIT]
+    )
+    return Hit(
+        kind,
+        group["committee_id"],
+        f"{month}:{_digest(value)}",
+        start_day,
+        end_day,
+        describe(month, group["n"], value),
+        [
+            {
+                "request": pk,
+                "serial": serial,
+                "item": item,
+                "at": timezone.localtime(at).isoformat(timespec="minutes"),
+            }
+            for pk, serial, item, at in requests
+        ],
+    )
 
 
 def resident_bursts(w: Window) -> list[Hit]:
@@ -412,25 +428,22 @@ def refused_then_issued(w: Window) -> list[Hit]:
 
 def refusal_outliers(w: Window) -> list[Hit]:
     """Committees that refuse positive-list items far above the county's median."""
-    start, end = w.datetimes()
-    rows = (
-        CertificateRequest.objects.filter(subtree_q(w.county, "committee_id"))
-        .filter(
-            intake_class=IntakeClass.POSITIVE,
-            received_at__gte=start,
-            received_at__lt=end,
-        )
-        .annotate(month=TruncMonth("received_at"))
-        .values("committee_id", "month")
-        .annotate(n=Count("pk"), refused=Count("pk", filter=Q(status=Status.REFUSED)))
-    )
+    county = CertificateRequest.objects.filter(subtree_q(w.county, "committee_id"))
     by_month: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for row in rows:
-        month_day = row["month"]
-        month = _month(
-            month_day.date() if isinstance(month_day, dt.datetime) else month_day
+    for month, month_start, month_end in w.months():
+        rows = (
+            county.filter(
+                intake_class=IntakeClass.POSITIVE,
+                received_at__gte=month_start,
+                received_at__lt=month_end,
+            )
+            .values("committee_id")
+            .annotate(
+                n=Count("pk"), refused=Count("pk", filter=Q(status=Status.REFUSED))
+            )
         )
-        by_month[month].append((row["committee_id"], row["n"], row["refused"]))
+        for row in rows:
+            by_month[month].append((row["committee_id"], row["n"], row["refused"]))
     ratio = Decimal(w.setting.refusal_ratio)
     hits = []
     for month, committees in by_month.items():
