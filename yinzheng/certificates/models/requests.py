@@ -196,6 +196,9 @@ class CertificateRequest(models.Model):
         indexes = [
             models.Index(fields=["committee", "status"], name="certreq_cmte_status"),
             models.Index(fields=["status", "due_on"], name="certreq_status_due"),
+            # The supervision scan reads a county's requests month by month.
+            models.Index(fields=["issued_at"], name="certreq_issued_at"),
+            models.Index(fields=["received_at"], name="certreq_received_at"),
         ]
         constraints = [
             models.UniqueConstraint(
