@@ -61,6 +61,9 @@ class SupervisionSettingUpdateSerializer(serializers.Serializer):
     close_days = serializers.IntegerField(help_text="办结期限（工作日）")
     office_opens = serializers.TimeField(help_text="办公开始时间")
     office_closes = serializers.TimeField(help_text="办公结束时间")
+    off_hours_min = serializers.IntegerField(
+        help_text="非工作时间用印预警的最少次数（每月；1 为每次都预警）"
+    )
     unconfirmed_days = serializers.IntegerField(help_text="登记未确认预警天数")
     resident_burst = serializers.IntegerField(help_text="同一居民开具次数预警值")
     purpose_burst = serializers.IntegerField(help_text="同一用途开具次数预警值")

@@ -43,6 +43,8 @@ class SupervisionSetting(models.Model):
     # The register scan (yinzheng supervision scan).
     office_opens = models.TimeField(_("办公开始时间"), default=dt.time(8, 0))
     office_closes = models.TimeField(_("办公结束时间"), default=dt.time(18, 30))
+    # How many off-hours sealings in a month make an alert (1: every one of them).
+    off_hours_min = _days(_("非工作时间用印预警的最少次数（每月）"), 1)
     unconfirmed_days = _days(_("登记未确认预警天数"), 7)
     resident_burst = _days(_("同一居民开具次数预警值"), 5)
     purpose_burst = _days(_("同一用途开具次数预警值"), 30)

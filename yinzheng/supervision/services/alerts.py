@@ -168,6 +168,8 @@ def off_hours(w: Window) -> list[Hit]:
             found[group].append(_entry_ref(pk, chain_key, seq, at))
     hits = []
     for (committee, month), evidence in found.items():
+        if counts[(committee, month)] < w.setting.off_hours_min:
+            continue
         start_day, end_day = _month_span(month)
         hits.append(
             Hit(

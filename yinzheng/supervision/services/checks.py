@@ -113,6 +113,7 @@ SETTING_FIELDS = (
     "close_days",
     "office_opens",
     "office_closes",
+    "off_hours_min",
     "unconfirmed_days",
     "resident_burst",
     "purpose_burst",

@@ -349,3 +349,20 @@ def test_a_county_inspector_may_turn_an_alert_into_a_check(tree, clock_at, staff
             findings="x",
             feedback="y",
         )
+
+
+def test_a_county_may_ask_for_several_off_hours_sealings_before_an_alert(
+    tree, clock_at, staff
+):
+    services.settings_update(
+        actor=staff.civil, county_code=COUNTY, values={"off_hours_min": 2}
+    )
+    register_entry(clock_at, tree["A1a"], (2026, 11, 3, 22))
+    clock_at(2026, 11, 6, 10)
+    scan()
+    assert kinds() == []
+    register_entry(clock_at, tree["A1a"], (2026, 11, 7, 23))
+    clock_at(2026, 11, 8, 10)
+    scan()
+    assert kinds() == [AlertKind.OFF_HOURS]
+    assert len(Alert.objects.get().evidence) == 2

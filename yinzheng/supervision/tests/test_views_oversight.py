@@ -360,6 +360,7 @@ def test_county_civil_affairs_sets_the_hotline(client, staff):
         "close_days": 5,
         "office_opens": "08:30",
         "office_closes": "18:00",
+        "off_hours_min": 1,
         "unconfirmed_days": 7,
         "resident_burst": 5,
         "purpose_burst": 30,
