@@ -19,6 +19,8 @@
     yinzheng supervision draw COUNTY [--seed S] [--json]    special-inspection draw
     yinzheng supervision overdue [--under CODE] [--json]    late cases and items
     yinzheng supervision export-items --under CODE --out F  rectification list (xlsx)
+    yinzheng stats export-table --county CODE [--unit CODE|DEPARTMENT]
+                --format xlsx|pdf --output FILE     statistics table (REQ-101)
     yinzheng <any other management command> ...
 
 Sub-commands with a hyphen map to Django management commands with an underscore.

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "yinzheng.seals",
     "yinzheng.certificates",
     "yinzheng.supervision",
+    "yinzheng.stats",
     "yinzheng.api",
     "yinzheng.portal",
     "yinzheng.demo",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("yinzheng.esign.urls")),
     path("certificates/", include("yinzheng.certificates.urls")),
     path("supervision/", include("yinzheng.supervision.urls")),
+    path("stats/", include("yinzheng.stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("yinzheng.api.urls")),
     path("admin/", admin.site.urls),

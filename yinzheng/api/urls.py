@@ -16,6 +16,7 @@ from yinzheng.divisions.api import urls as divisions
 from yinzheng.esign.api import urls as esign
 from yinzheng.registers.api import urls as registers
 from yinzheng.seals.api import urls as seals
+from yinzheng.stats.api import urls as stats
 from yinzheng.supervision.api import urls as supervision
 
 APPS = [
@@ -27,6 +28,7 @@ APPS = [
     seals,
     certificates,
     supervision,
+    stats,
 ]
 
 router = DefaultRouter()

@@ -14,6 +14,7 @@ from yinzheng.demo.applications import ensure_demo_applications
 from yinzheng.demo.catalogue import load_demo_catalogue
 from yinzheng.demo.certificates import load_demo_certificates
 from yinzheng.demo.seals import load_demo_seals
+from yinzheng.demo.stats import load_demo_stats
 from yinzheng.demo.supervision import load_demo_supervision
 from yinzheng.divisions.importer import import_divisions
 
@@ -88,4 +89,5 @@ def load_demo() -> list[DemoAccount]:
     load_demo_seals()
     load_demo_certificates()
     load_demo_supervision()  # REQ-087–098: cases, inspections, checks, alerts
+    load_demo_stats()  # REQ-100–102: the statistics table, submitted, draft and late
     return ACCOUNTS

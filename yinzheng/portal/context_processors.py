@@ -16,4 +16,6 @@ def navigation(request):
         "can_view_registers": policy.can(user, "register.view"),
         # Supervision (REQ-087–098): committees see their rectification and checks.
         "can_view_supervision": policy.can(user, "supervision.view_rectification"),
+        # The statistics table (REQ-100–102): the bureau, the units that fill it.
+        "can_view_stats": policy.can(user, "stats.view"),
     }

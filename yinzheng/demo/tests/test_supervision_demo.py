@@ -144,3 +144,20 @@ def test_the_demo_has_township_checks_and_scanned_alerts_REQ_093():
     before = Alert.objects.count()
     result = services.scan(county_codes=demo.COUNTIES)  # idempotent
     assert result.raised == 0 and Alert.objects.count() == before
+
+
+def test_the_demo_has_a_statistics_table_submitted_draft_and_late():
+    """REQ-100–102: 清泉镇 submitted in time; the police's draft and every other unit
+    are late."""
+    from yinzheng.core import clock
+    from yinzheng.stats import selectors
+    from yinzheng.stats.models import StatsTable
+
+    load_demo()
+    load_demo()  # twice: one table
+    table = StatsTable.objects.get(county_id="620725")
+    statuses = {u.name: u.status for u in selectors.unit_statuses(table, clock.today())}
+    assert statuses["清泉镇"] == "submitted"
+    assert "late" in statuses.values()
+    assert any(n.endswith("公安") and s == "late" for n, s in statuses.items())
+    assert len(selectors.consolidated_rows(table)) == 3

@@ -1,0 +1,76 @@
+"""Forms of the statistics pages. They only read the input; what a table or a row must
+satisfy, and who may fill which unit's return, is checked by stats.services, whose
+message the user sees on the form."""
+
+from typing import cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yinzheng.accounts.choices import Department
+from yinzheng.core.forms import StaffForm
+
+from .services.tables import DEFAULT_DEPARTMENTS
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def _text(label, rows=3, required=False, max_length=2000) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def division_choices(rows):
+    """(code, "name（code）") for a select."""
+    return [(d.code, f"{d.name}（{d.code}）") for d in rows]
+
+
+class TableForm(StaffForm):
+    """REQ-102: the bureau opens the table with its deadline and reporting units."""
+
+    county = forms.ChoiceField(label=_("县（市、区）"))
+    # The Sunan document's deadline was 2020-12-30; each table names its own.
+    deadline = forms.DateField(label=_("报送截止日期"), widget=_date_input())
+    departments = forms.MultipleChoiceField(
+        label=_("填报部门"),
+        required=False,
+        choices=Department.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("各乡镇（街道）均须填报；另选须填报的县直部门。"),
+    )
+    note = _text(_("填报说明"))
+
+    def __init__(self, *args, counties=(), **kwargs):
+        kwargs.setdefault("initial", {}).setdefault(
+            "departments", list(DEFAULT_DEPARTMENTS)
+        )
+        super().__init__(*args, **kwargs)
+        choices = division_choices(counties)
+        cast(forms.ChoiceField, self.fields["county"]).choices = choices
+        if len(choices) == 1:
+            self.fields["county"].initial = choices[0][0]
+
+
+class RowForm(StaffForm):
+    """REQ-101: one row in the official columns (序号 is given by the order)."""
+
+    item_name = forms.CharField(label=_("证明事项名称"), max_length=200)
+    basis = _text(_("法律法规、政策依据"), required=True)
+    implementing_unit = forms.CharField(label=_("实施单位"), max_length=200)
+    competent_department = forms.CharField(label=_("主管部门"), max_length=200)
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+
+class SubmitForm(StaffForm):
+    """The unit's return goes to the bureau and changes no more: asked once more."""
+
+    prefix = "submit"
+    confirmed = forms.BooleanField(
+        label=_("已核对全部行，确认报送（报送后不能再修改）"), required=True
+    )
