@@ -3,8 +3,6 @@ and submits its return row by row, the bureau follows every unit's status agains
 deadline (REQ-100–102); who may open what, refusals shown on the page (never a 500),
 and the exports."""
 
-import datetime as dt
-
 import pytest
 
 from yinzheng.accounts.choices import Department, Role
@@ -12,17 +10,10 @@ from yinzheng.core.tests import factories as f
 from yinzheng.stats import services
 from yinzheng.stats.choices import ReturnStatus
 from yinzheng.stats.models import StatsTable, TableReturn, TableRow
+from yinzheng.stats.tests import factories
+from yinzheng.stats.tests.factories import COUNTY, DEADLINE, ROW, T1, T2
 
-COUNTY, T1, T2 = "620725", "620725101", "620725102"
-DEADLINE = dt.date(2020, 12, 30)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ROW = {
-    "item_name": "居民死亡证明",
-    "basis": "《殡葬管理条例》",
-    "implementing_unit": "村（居）民委员会",
-    "competent_department": "县民政局",
-    "note": "",
-}
 
 
 def text_of(response) -> str:
@@ -32,18 +23,7 @@ def text_of(response) -> str:
 @pytest.fixture
 def people(tree, clock_at):
     clock_at(2020, 12, 1, 10)
-    return {
-        "bureau": f.user("minzheng", role=Role.CIVIL_AFFAIRS, at=COUNTY),
-        "t1": f.user("xiang1", role=Role.TOWNSHIP, at=T1),
-        "t2": f.user("xiang2", role=Role.TOWNSHIP, at=T2),
-        "police": f.user(
-            "gongan",
-            role=Role.DEPARTMENT,
-            at=COUNTY,
-            department=Department.PUBLIC_SECURITY,
-        ),
-        "province": f.user("sheng", role=Role.CIVIL_AFFAIRS, at="62"),
-    }
+    return factories.people()
 
 
 @pytest.fixture
