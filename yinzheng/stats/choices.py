@@ -16,3 +16,23 @@ class UnitStatus(models.TextChoices):
     DRAFT = "draft", _("填报中")
     SUBMITTED = "submitted", _("已报送")
     LATE = "late", _("逾期未报")
+
+
+class SourceType(models.TextChoices):
+    """REQ-099: where an inventory entry comes from."""
+
+    PRACTICE = "practice", _("实际出具")
+    LOCAL_RULE = "local_rule", _("地方规定要求")
+    DEMAND = "demand", _("部门、单位要求")
+
+
+class Disposition(models.TextChoices):
+    """REQ-099: what becomes of an entry (谁主管、谁负责)."""
+
+    KEEP = "keep", _("保留（有依据）")
+    CANCEL = "cancel", _("取消")
+
+
+class SurveyStatus(models.TextChoices):
+    OPEN = "open", _("摸排中")
+    CLOSED = "closed", _("已结束")
