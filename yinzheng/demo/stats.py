@@ -1,6 +1,7 @@
-"""The statistics demo: 山丹县's 《应由基层群众性自治组织出具证明事项统计表》 opened three
-weeks ago with a deadline ten days ago; 清泉镇 submitted in time, the public security
-bureau is still filling in its return, every other unit is late (REQ-100–102)."""
+"""The statistics demo: 山丹县's inventory survey half done (four entries, two decided,
+REQ-099), and its 《应由基层群众性自治组织出具证明事项统计表》 opened three weeks ago with a
+deadline ten days ago; 清泉镇 submitted in time, the public security bureau is still
+filling in its return, every other unit is late (REQ-100–102)."""
 
 import datetime as dt
 
@@ -9,7 +10,8 @@ from django.utils import timezone
 from yinzheng.accounts.choices import Department
 from yinzheng.core import clock
 from yinzheng.stats import services
-from yinzheng.stats.models import StatsTable
+from yinzheng.stats.choices import Disposition, SourceType
+from yinzheng.stats.models import StatsTable, Survey
 
 from .supervision.common import clock_at, user
 
@@ -47,6 +49,8 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def load_demo_stats() -> None:
+    if not Survey.objects.filter(county_id=SHANDAN).exists():
+        _survey(clock.today())
     if StatsTable.objects.filter(county_id=SHANDAN).exists():
         return  # loaded before
     today = clock.today()
@@ -86,3 +90,73 @@ def load_demo_stats() -> None:
                 "note": "拟由派出所出具，不再要求村（居）委会开具",
             },
         )
+
+
+SURVEY_ENTRIES = [
+    (
+        "xiangzhen",
+        "620725101001",
+        SourceType.PRACTICE,
+        {
+            "item_name": "无犯罪记录证明",
+            "responsible_department": "县公安局",
+            "note": "长城社区曾为外出务工人员开具",
+        },
+        (Disposition.CANCEL, "属负面清单事项，由公安机关依法出具"),
+    ),
+    (
+        "xiangzhen",
+        "620725101201",
+        SourceType.DEMAND,
+        {
+            "item_name": "房屋产权证明",
+            "demanding_unit": "县供电公司营业厅",
+            "responsible_department": "县住建局、县自然资源局",
+        },
+        (Disposition.CANCEL, "无法律法规依据，凭不动产权证书办理"),
+    ),
+    (
+        "xiangzhen",
+        "620725101",
+        SourceType.LOCAL_RULE,
+        {
+            "item_name": "家庭经济困难情况证明",
+            "basis": "《甘肃省学生资助管理办法》",
+            "responsible_department": "县教育局",
+        },
+        None,
+    ),
+    (
+        "gongan",
+        SHANDAN,
+        SourceType.PRACTICE,
+        {"item_name": "户籍关系证明", "responsible_department": "县公安局"},
+        None,
+    ),
+]
+
+
+def _survey(today: dt.date) -> None:
+    """Half done: four entries from the township and the police, two decided."""
+    bureau = user("minzheng")
+    with clock_at(_at(today - dt.timedelta(days=30), 9)):
+        survey = services.survey_open(
+            actor=bureau, county_code=SHANDAN, title="山丹县村（居）出具证明事项摸排"
+        )
+    for n, (who, where, source, fields, decision) in enumerate(SURVEY_ENTRIES):
+        with clock_at(_at(today - dt.timedelta(days=25 - n), 10)):
+            entry = services.entry_add(
+                actor=user(who),
+                survey_id=survey.pk,
+                division_code=where,
+                source_type=source,
+                **fields,
+            )
+        if decision is not None:
+            with clock_at(_at(today - dt.timedelta(days=15 - n), 16)):
+                services.entry_dispose(
+                    actor=bureau,
+                    entry_id=entry.pk,
+                    disposition=decision[0],
+                    basis=decision[1],
+                )

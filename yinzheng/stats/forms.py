@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from yinzheng.accounts.choices import Department
 from yinzheng.core.forms import StaffForm
 
+from .choices import Disposition, SourceType
 from .services.tables import DEFAULT_DEPARTMENTS
 
 
@@ -74,3 +75,57 @@ class SubmitForm(StaffForm):
     confirmed = forms.BooleanField(
         label=_("已核对全部行，确认报送（报送后不能再修改）"), required=True
     )
+
+
+# The inventory survey (摸排, REQ-099) ------------------------------------------------
+
+
+class SurveyForm(StaffForm):
+    """REQ-099: the bureau opens a survey of its county."""
+
+    county = forms.ChoiceField(label=_("县（市、区）"))
+    title = forms.CharField(label=_("摸排名称"), max_length=200)
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = division_choices(counties)
+        cast(forms.ChoiceField, self.fields["county"]).choices = choices
+        if len(choices) == 1:
+            self.fields["county"].initial = choices[0][0]
+
+
+class EntryForm(StaffForm):
+    """REQ-099: one finding — where, from what source, and who is responsible."""
+
+    prefix = "entry"
+    division = forms.ChoiceField(label=_("所涉区划"))
+    source_type = forms.ChoiceField(label=_("来源类型"), choices=SourceType.choices)
+    item_name = forms.CharField(label=_("证明事项名称"), max_length=200)
+    demanding_unit = forms.CharField(
+        label=_("要求开具的部门或单位"),
+        max_length=200,
+        required=False,
+        help_text=_("来源为“部门、单位要求”的必填。"),
+    )
+    responsible_department = forms.CharField(
+        label=_("主管部门（谁主管、谁负责）"), max_length=200
+    )
+    basis = _text(_("依据（法律法规、政策或地方规定）"))
+    note = _text(_("说明"), rows=2)
+
+    def __init__(self, *args, divisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = division_choices(divisions)
+        cast(forms.ChoiceField, self.fields["division"]).choices = choices
+        if len(choices) == 1:
+            self.fields["division"].initial = choices[0][0]
+
+
+class DisposeForm(StaffForm):
+    """REQ-099: the bureau keeps an entry with its basis, or cancels it with the
+    reason."""
+
+    disposition = forms.ChoiceField(
+        label=_("处理意见"), choices=Disposition.choices, widget=forms.RadioSelect
+    )
+    basis = _text(_("保留依据或取消理由"), rows=2, required=True)

@@ -1,8 +1,9 @@
-"""Statistics' staff pages: the statistics table (REQ-100–102)."""
+"""Statistics' staff pages: the inventory survey (REQ-099) and the statistics table
+(REQ-100–102)."""
 
 from django.urls import path
 
-from .views import tables
+from .views import surveys, tables
 
 app_name = "stats"
 urlpatterns = [
@@ -17,4 +18,10 @@ urlpatterns = [
     path("returns/<int:pk>/export/", tables.return_export, name="return_export"),
     path("rows/<int:pk>/", tables.row_edit, name="row_edit"),
     path("rows/<int:pk>/delete/", tables.row_delete, name="row_delete"),
+    path("surveys/", surveys.survey_list, name="surveys"),
+    path("surveys/new/", surveys.survey_new, name="survey_new"),
+    path("surveys/<int:pk>/", surveys.survey_detail, name="survey"),
+    path("surveys/<int:pk>/entries/", surveys.entry_add, name="entry_add"),
+    path("surveys/<int:pk>/close/", surveys.survey_close, name="survey_close"),
+    path("entries/<int:pk>/dispose/", surveys.entry_dispose, name="entry_dispose"),
 ]

@@ -161,3 +161,8 @@ def test_the_demo_has_a_statistics_table_submitted_draft_and_late():
     assert "late" in statuses.values()
     assert any(n.endswith("公安") and s == "late" for n, s in statuses.items())
     assert len(selectors.consolidated_rows(table)) == 3
+    from yinzheng.stats.models import Survey
+
+    survey = Survey.objects.get(county_id="620725")  # REQ-099: half done
+    assert survey.entries.count() == 4
+    assert survey.entries.filter(disposition="").count() == 2

@@ -158,7 +158,11 @@ def entry_dispose(
         event="stats.survey_entry_disposed",
         subject=survey,
         before=before,
-        after={"entry": entry.pk, "disposition": disposition, "basis": basis},
+        after={
+            "entry": entry.pk,
+            "disposition": disposition,
+            "basis": entry.disposition_basis,
+        },
     )
     return entry
 
