@@ -11,37 +11,24 @@ never reused, even when the request ends without a certificate (it is then shown
 void). Where the item allows it, the request ends COMMITTED with a commitment instead
 of a certificate (`models.commitments`).
 
-`_user_fk` is the "who did it" column every model of the app uses.
+`_user_fk` (core.fields.user_fk) is the "who did it" column every model of the app uses.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
+from yinzheng.core.fields import user_fk as _user_fk
 
 from ..choices import DEFAULT_CATEGORY, CounterKind, IntakeClass, Outcome, Status
-
-_USER = settings.AUTH_USER_MODEL
 
 CATEGORY_CHOICES = [
     ("C1", _("村（居）民申请相关保障事项，需村（居）委会提供相关证明的")),
     ("C2", _("应村（居）民办事需要，村（居）委会根据掌握情况有能力提供证明的")),
     ("C3", _("其他协助行政事务需要提供相关证明的")),
 ]
-
-
-def _user_fk(label, null=True):
-    return models.ForeignKey(
-        _USER,
-        verbose_name=label,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=null,
-        blank=null,
-    )
 
 
 class CertificateRequest(models.Model):

@@ -6,7 +6,6 @@ return row by row and submits it. A return belongs to exactly one unit, and a un
 one return per table.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,21 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.choices import Department
 from yinzheng.accounts.policy import ScopedQuerySet
+from yinzheng.core.fields import user_fk as _user_fk
 
 from ..choices import ReturnStatus
 
 TITLE = "应由基层群众性自治组织出具证明事项统计表"
-
-
-def _user_fk(label, null=True):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=label,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=null,
-        blank=null,
-    )
 
 
 class StatsTable(models.Model):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
+from yinzheng.core.fields import user_fk
 
 from ..choices import (
     OPEN_CASE_STATUSES,
@@ -27,7 +28,7 @@ from ..choices import (
     ResponseStatus,
     UnitKind,
 )
-from .common import division_fk, user_fk
+from .common import division_fk
 
 S = CaseStatus
 

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
+from yinzheng.core.fields import user_fk
 
 from ..choices import AlertKind, AlertStatus
-from .common import division_fk, user_fk
+from .common import division_fk
 
 
 class TownshipCheck(models.Model):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
+from yinzheng.core.fields import user_fk
 
 from ..choices import (
     OPEN_ITEM_STATUSES,
@@ -17,7 +18,7 @@ from ..choices import (
     ItemEventKind,
     ItemStatus,
 )
-from .common import division_fk, user_fk
+from .common import division_fk
 
 
 class Draw(models.Model):

@@ -11,8 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
-
-from .common import user_fk
+from yinzheng.core.fields import user_fk
 
 
 def _days(label, default):
