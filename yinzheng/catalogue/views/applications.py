@@ -195,6 +195,21 @@ def _department_choices(user: Any) -> list[tuple[str, "StrOrPromise"]]:
     return [(v, label) for v, label in Department.choices if v in own]
 
 
+# What another page may hand over to a new application (the inventory survey's kept
+# entry, REQ-099): shown in the form for the applicant to check, never submitted as is.
+_PREFILL = {"item_name": 100, "reason": 2000, "citation_1": 500}
+
+
+def _prefill(query: Any) -> dict[str, str]:
+    return {
+        name: "".join(ch for ch in query[name] if ch.isprintable() or ch == "\n")[
+            :limit
+        ]
+        for name, limit in _PREFILL.items()
+        if query.get(name)
+    }
+
+
 @login_required
 def application_new(request):
     user = request.user
@@ -227,6 +242,7 @@ def application_new(request):
             initial["catalogue_list"] = int(wanted)
         if request.GET.get("kind") in ApplicationKind.values:
             initial["kind"] = request.GET["kind"]
+        initial.update(_prefill(request.GET))
         form = ApplicationForm(initial=initial, **options)
         choice_field(form, "department").choices = _department_choices(user)
     return render(

@@ -32,6 +32,7 @@ from yinzheng.divisions.models import Division
 
 from .. import services
 from ..choices import Disposition, SourceType, SurveyStatus
+from ..followups import followups
 from ..forms import DisposeForm, EntryForm, SurveyForm
 from ..models import Survey, SurveyEntry
 from .tables import CHOICES_LIMIT, FILL, MANAGE, PAGE_SIZE, VIEW
@@ -162,6 +163,9 @@ def _survey_page(
         }
         for e in shown
     ]
+    kept = followups(survey, shown)
+    for row in rows:
+        row["followup"] = kept.get(row["entry"].pk)
     return render(
         request,
         "stats/survey_detail.html",
@@ -176,6 +180,7 @@ def _survey_page(
             "source_choices": SourceType.choices,
             "entry_form": entry_form if is_open else None,
             "disposes": disposes,
+            "may_apply": policy.can(user, "catalogue.apply"),
         },
     )
 
