@@ -38,6 +38,7 @@ class CoreCode(ErrorCode):
     DOMAIN_ERROR = "domain_error"
     ENTRY_NOT_FOUND = "entry_not_found"
     ERROR = "error"
+    FILE_TYPE_INVALID = "file_type_invalid"
     INVALID_INPUT = "invalid_input"
     INVALID_TRANSITION = "invalid_transition"
     ITEM_NOT_FOUND = "item_not_found"

@@ -4,7 +4,7 @@ message the user sees.
 
 A signature drawn on screen arrives as a PNG data URL (yinzheng/signature.js); the form
 turns it into the uploaded file that registers.confirm stores, after checking that it
-is a PNG of at most 2 MB (REQ-073).
+is a PNG (decoded, not only its first bytes) of at most 2 MB (REQ-073).
 """
 
 import base64
@@ -14,9 +14,9 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.core import uploads
 from yinzheng.core.forms import StaffForm
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
 DATA_URL_PREFIX = "data:image/png;base64,"
 # Base64 of 2 MB, with room for padding: longer text is refused before decoding.
@@ -24,12 +24,13 @@ SIGNATURE_DATA_URL_MAX_CHARS = len(DATA_URL_PREFIX) + (SIGNATURE_MAX_BYTES + 2) 
 
 
 def signature_png_problem(data: bytes) -> str | None:
-    """Why `data` cannot be a stored signature image, or None when it can."""
+    """Why `data` cannot be a stored signature image, or None when it can: a PNG that
+    decodes, not bytes that only start like one (issue 13)."""
     if not data:
         return str(_("请居民在签名框内签名"))
     if len(data) > SIGNATURE_MAX_BYTES:
         return str(_("签名图像过大（不超过 2 MB）"))
-    if not data.startswith(PNG_MAGIC):
+    if uploads.detect(data) is not uploads.PNG:
         return str(_("签名图像须为 PNG 格式"))
     return None
 

@@ -16,7 +16,6 @@ refusal comes back as a DomainError shown on the form. A committee outside the u
 subtrees is 404; an action the policy refuses is 403.
 """
 
-import os
 from typing import Any
 
 from django.conf import settings
@@ -24,14 +23,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import services
@@ -48,7 +47,6 @@ from .services import archives, checkpoints
 from .services import books as registers
 from .services.books import Register
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 2000
 
 
@@ -233,13 +231,11 @@ def register_export(request, code: str, register: str, year: int):
     chain = Chain.objects.filter(key=registers.chain_key(register, code, year)).first()
     if chain is None:
         raise Http404
-    response = HttpResponse(
-        archives.render_xlsx(chain, committee, register, year), content_type=XLSX
+    return uploads.serve_bytes(
+        archives.render_xlsx(chain, committee, register, year),
+        file_type=uploads.XLSX,
+        filename=f"{code}-{register}-{year}.xlsx",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{code}-{register}-{year}.xlsx"'
-    )
-    return response
 
 
 @login_required
@@ -252,13 +248,11 @@ def register_archive_file(request, code: str, register: str, year: int, fmt: str
     ).first()
     if archive is None or fmt not in {"pdf", "xlsx"}:
         raise Http404
-    field = archive.pdf if fmt == "pdf" else archive.xlsx
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=os.path.basename(field.name or "")
+    field, file_type = (
+        (archive.pdf, uploads.PDF) if fmt == "pdf" else (archive.xlsx, uploads.XLSX)
+    )
+    return uploads.serve(
+        field, filename=f"{code}-{register}-{year}", file_type=file_type
     )
 
 

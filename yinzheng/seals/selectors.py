@@ -15,6 +15,7 @@ from django.utils import timezone
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import COMMITTEE_STAFF, Role
 from yinzheng.accounts.models import RoleGrant, User
+from yinzheng.core import uploads
 from yinzheng.core.codes import Level
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
@@ -321,6 +322,16 @@ def usage_to_seal(user: Any) -> QuerySet[UsageRequest]:
         UsageRequest.objects.filter(status=UseStatus.APPROVED)
         .filter(_keeps(user))
         .order_by("approved_at", "pk")
+    )
+
+
+def usage_document_name(usage: UsageRequest) -> str:
+    """The name the document is shown and downloaded under: the matter's content with
+    the extension of the type the document's content shows. The uploaded name is not
+    kept (issue 13), and the stored one is random."""
+    file_type = uploads.stored_type(usage.document)
+    return uploads.display_name(
+        usage.content[:60], file_type, fallback=f"document-{usage.pk}"
     )
 
 

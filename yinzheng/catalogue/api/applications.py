@@ -12,12 +12,10 @@ through the one error handler as {"code", "message", "detail"} (a refused approv
 """
 
 import builtins
-import os
 import re
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -36,7 +34,7 @@ from rest_framework.response import Response
 from yinzheng.accounts import policy
 from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.accounts.choices import Department
-from yinzheng.core import masking
+from yinzheng.core import masking, uploads
 from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
 
 from ..choices import (
@@ -506,16 +504,10 @@ class ApplicationViewSet(
     )
     def justification(self, request, pk=None):
         application = self.get_object()
-        if not application.justification:
-            raise Http404
-        try:
-            handle = application.justification.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=os.path.basename(application.justification.name),
+        return uploads.serve(
+            application.justification,
+            filename=f"{_('研究论证材料')}-{application.pk}",
+            fallback=f"justification-{application.pk}",
         )
 
     def handle_exception(self, exc):

@@ -28,6 +28,7 @@ from yinzheng.catalogue.services import admissions
 from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people
+from yinzheng.core.tests.files import pdf_bytes
 from yinzheng.ledger.models import Entry
 
 from . import factories
@@ -133,12 +134,13 @@ def test_a_new_local_rule_needs_a_justification_attachment_REQ_029(county_list, 
     with pytest.raises(InvalidInput) as exc:
         submit(renshe, county_list, cites_new_local_rule=True)
     assert exc.value.code == "justification_required"
-    upload = SimpleUploadedFile("论证.pdf", b"%PDF-1.4 research", "application/pdf")
+    research = pdf_bytes("research")
+    upload = SimpleUploadedFile("论证.pdf", research, "application/pdf")
     application = submit(
         renshe, county_list, cites_new_local_rule=True, justification=upload
     )
     assert len(application.justification_sha256) == 64
-    assert application.justification.read() == b"%PDF-1.4 research"
+    assert application.justification.read() == research
 
 
 def test_every_type_of_submission_is_logged_with_its_type_REQ_026(

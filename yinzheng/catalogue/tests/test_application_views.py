@@ -25,6 +25,7 @@ from yinzheng.catalogue.models import Application
 from yinzheng.catalogue.services import admissions
 from yinzheng.core import clock
 from yinzheng.core.tests import factories as people
+from yinzheng.core.tests.files import pdf_bytes
 
 from . import factories
 
@@ -34,7 +35,7 @@ TOWNSHIP = "620725101"
 OTHER_TOWNSHIP = "620725102"
 NEW = "/catalogue/manage/applications/new/"
 LIST = "/catalogue/manage/applications/"
-PDF = b"%PDF-1.4 research and justification"
+PDF = pdf_bytes("research and justification")
 LAW = {"type": BasisType.LAW, "citation": "《示例法》第十条（测试）"}
 GUIDE = {
     "work_requirements": "核实申请人居住情况",

@@ -15,13 +15,14 @@ from yinzheng.catalogue.models import Application
 from yinzheng.catalogue.services import admissions
 from yinzheng.core import clock
 from yinzheng.core.tests import factories as people
+from yinzheng.core.tests.files import pdf_bytes
 
 from . import factories
 
 COUNTY = "620725"
 BASE = "/api/catalogue/applications/"
 LAW = {"type": BasisType.LAW, "citation": "《示例法》第十条（测试）"}
-PDF = b"%PDF-1.4 research"
+PDF = pdf_bytes("research")
 
 
 @pytest.fixture(autouse=True)
@@ -117,6 +118,25 @@ def test_a_multipart_admission_carries_the_justification_REQ_029(
     download = api.get(f"{BASE}{created['id']}/justification/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment; filename=")
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_justification_that_is_no_document_is_refused_issue_13(
+    api, renshe, county_list
+):
+    api.force_authenticate(renshe)
+    data = body(county_list, bases=json.dumps([LAW]), cites_new_local_rule=True)
+    data["justification"] = SimpleUploadedFile(
+        "论证.pdf", b"%PDF-1.4\n<script>alert(1)</script>", "application/pdf"
+    )
+
+    response = api.post(BASE, data, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_type_invalid"
+    assert "研究论证材料不是能打开的 PDF 文件" in response.json()["message"]
 
 
 def test_refusals_come_in_the_error_shape_REQ_022(api, tree, renshe, county_list):

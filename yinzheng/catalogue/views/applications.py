@@ -16,7 +16,6 @@ is shown on the form that caused it. The justification attachment (REQ-029) is s
 only through this module, to users who see the application.
 """
 
-import os
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -26,14 +25,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Department, Role
-from yinzheng.core import clock, masking
+from yinzheng.core import clock, masking, uploads
 from yinzheng.core.codes import Level, subtree_q
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.choices import CommitteeStatus
@@ -368,19 +367,13 @@ def application_detail(request, pk: int):
 @login_required
 def application_justification(request, pk: int):
     """The research and justification attachment (REQ-029), for those who see the
-    application only; media files are never served from a public URL."""
+    application only; media files are never served from a public URL. Always a
+    download, typed by its content (issue 13)."""
     application = _application_or_404(request.user, pk)
-    name = application.justification.name  # empty when no file is attached
-    if not name:
-        raise Http404
-    try:
-        handle = application.justification.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=os.path.basename(name),
+    return uploads.serve(
+        application.justification,
+        filename=f"{_('研究论证材料')}-{application.pk}",
+        fallback=f"justification-{application.pk}",
     )
 
 

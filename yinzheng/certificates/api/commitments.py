@@ -12,7 +12,7 @@ answer; the ID number is never sent out here.
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -28,6 +28,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from yinzheng.core import uploads
 from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, PDFRenderer, validated
 from yinzheng.registers.forms import signature_from_data_url
 
@@ -310,10 +311,11 @@ class RequestCommitmentFormView(APIView):
         req = _request_or_404(request, pk)
         if not services.commitment_allowed(req):
             raise Http404
-        return FileResponse(
-            iter([services.notification_pdf(req)]),
-            content_type="application/pdf",
+        return uploads.serve_bytes(
+            services.notification_pdf(req),
+            file_type=uploads.PDF,
             filename=f"{req.tracking_code}-commitment.pdf",
+            inline=True,
         )
 
 
@@ -350,9 +352,7 @@ class CommitmentViewSet(
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer])
     def pdf(self, request, pk=None):
         commitment = self.get_object()
-        return file_response(
-            commitment.pdf, f"{commitment.number}.pdf", "application/pdf"
-        )
+        return file_response(commitment.pdf, f"{commitment.number}.pdf", uploads.PDF)
 
     @extend_schema(summary="承诺人的签字（PNG 或签字页扫描件）", responses=FILE)
     @action(

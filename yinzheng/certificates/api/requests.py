@@ -24,7 +24,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.rest.responses import ERRORS, PDFRenderer, validated
 from yinzheng.registers.api.books import (
     RegisterConfirmationSerializer,
@@ -346,7 +346,7 @@ class CertificateRequestViewSet(
         # An issued electronic certificate is served signed (esign).
         signed = electronic.issued_file(req.serial)
         return file_response(
-            signed or req.certificate_pdf, f"{req.serial}.pdf", "application/pdf"
+            signed or req.certificate_pdf, f"{req.serial}.pdf", uploads.PDF
         )
 
     @extend_schema(
@@ -362,5 +362,5 @@ class CertificateRequestViewSet(
     def notice(self, request, pk=None):
         req = self.get_object()
         return file_response(
-            req.refusal_notice, f"{req.refusal_notice_no}.pdf", "application/pdf"
+            req.refusal_notice, f"{req.refusal_notice_no}.pdf", uploads.PDF
         )

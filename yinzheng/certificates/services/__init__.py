@@ -40,11 +40,8 @@ from .closing import (
     request_withdraw,
 )
 from .commitments import (
-    JPEG_MAGIC,
     MAX_SCAN_BYTES,
     MAX_TEXT,
-    PDF_MAGIC,
-    PNG_MAGIC,
     CommitmentNotAllowed,
     commitment_allowed,
     commitment_record,
@@ -162,11 +159,8 @@ __all__ = [
     # settings.py
     "jurisdiction_setting_set",
     # commitments.py
-    "JPEG_MAGIC",
     "MAX_SCAN_BYTES",
     "MAX_TEXT",
-    "PDF_MAGIC",
-    "PNG_MAGIC",
     "CommitmentNotAllowed",
     "commitment_allowed",
     "commitment_record",

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.catalogue.models import Guide
-from yinzheng.core import clock, masking
+from yinzheng.core import clock, masking, uploads
 from yinzheng.core.actors import person, require_person
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput
 from yinzheng.core.transitions import move_to
@@ -42,9 +42,6 @@ from .serials import commitment_number
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 MAX_TEXT = 8000
-PDF_MAGIC = b"%PDF-"
-JPEG_MAGIC = b"\xff\xd8\xff"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class CommitmentNotAllowed(Conflict):
@@ -167,26 +164,25 @@ def notification_pdf(
 
 def _signature(
     signature: "UploadedFile[bytes] | tuple[str, bytes] | None", method: str
-) -> tuple[str, bytes]:
-    """The signature's file name and bytes, checked for its method."""
-    name: str | None
+) -> uploads.CheckedFile:
+    """The signature checked for its method: a PNG drawn on screen, or the signed page
+    as a PDF, JPEG or PNG — told by parsing the content, never by its name or its
+    first bytes (issue 13: a "sig.html" starting with %PDF- was served as a page)."""
     if signature is None:
         raise InvalidInput(
             _("请居民在屏幕上签名，或上传签字后的告知承诺书"),
             code=CoreCode.SIGNATURE_REQUIRED,
         )
-    if isinstance(signature, tuple):
-        name, data = signature
-    else:
-        if signature.size and signature.size > MAX_SCAN_BYTES:
-            raise InvalidInput(
-                _("上传的文件不能超过 20 MB"), code=CoreCode.SIGNATURE_TOO_LARGE
-            )
-        name, data = signature.name, b"".join(signature.chunks())
+    if not isinstance(signature, tuple) and (signature.size or 0) > MAX_SCAN_BYTES:
+        raise InvalidInput(
+            _("上传的文件不能超过 20 MB"), code=CoreCode.SIGNATURE_TOO_LARGE
+        )
+    name, data = uploads.read(signature)
     if method == SignatureMethod.SCREEN:
         problem = signature_png_problem(data)
         if problem:
             raise InvalidInput(problem, code=CertificateCode.SIGNATURE_INVALID)
+        accept, what = uploads.SIGNATURES, _("签名图像")
     elif method == SignatureMethod.SCAN:
         if not data:
             raise InvalidInput(_("上传的文件是空的"), code=CoreCode.SIGNATURE_REQUIRED)
@@ -194,16 +190,18 @@ def _signature(
             raise InvalidInput(
                 _("上传的文件不能超过 20 MB"), code=CoreCode.SIGNATURE_TOO_LARGE
             )
-        if not data.startswith((PDF_MAGIC, JPEG_MAGIC, PNG_MAGIC)):
-            raise InvalidInput(
-                _("签字页须为 PDF、JPEG 或 PNG 文件"),
-                code=CertificateCode.SIGNATURE_INVALID,
-            )
+        accept, what = uploads.SCANS, _("签字页")
     else:
         raise InvalidInput(
             _("签字方式无效"), code=CertificateCode.SIGNATURE_METHOD_INVALID
         )
-    return str(name or "signature")[-200:], data
+    return uploads.inspect(
+        data,
+        name=name or "signature",
+        accept=accept,
+        what=what,
+        code=CertificateCode.SIGNATURE_INVALID,
+    )
 
 
 @transaction.atomic
@@ -240,7 +238,7 @@ def commitment_record(
             _("告知内容和承诺内容各不能超过 %d 个字") % MAX_TEXT,
             code=CoreCode.TEXT_TOO_LONG,
         )
-    name, data = _signature(signature, signature_method)
+    signed = _signature(signature, signature_method)
     now = clock.now()
     today = timezone.localtime(now).date()
     signed_on = signed_on or today
@@ -256,7 +254,9 @@ def commitment_record(
             notification=notification,
             text=text,
             on=signed_on,
-            signature_png=data if signature_method == SignatureMethod.SCREEN else None,
+            signature_png=(
+                signed.data if signature_method == SignatureMethod.SCREEN else None
+            ),
         )
     )
     commitment = Commitment(
@@ -268,14 +268,14 @@ def commitment_record(
         signed_on=signed_on,
         pdf_sha256=_digest(pdf),
         signature_method=signature_method,
-        signature_name=name,
-        signature_sha256=_digest(data),
+        signature_name=signed.label,
+        signature_sha256=signed.sha256,
         sample=req.sample,
         recorded_by=require_person(actor),
         recorded_at=now,
     )
     commitment.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
-    commitment.signature.save(name, ContentFile(data), save=False)
+    uploads.store(commitment.signature, signed)
     commitment.save()
     task = VerificationTask.objects.create(
         commitment=commitment, committee_id=req.committee_id, created_at=now

@@ -17,7 +17,6 @@ import re
 import secrets
 from collections.abc import Iterable
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -28,11 +27,10 @@ from stdnum.exceptions import ValidationError as StdnumError
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.catalogue.models import Item
-from yinzheng.core import clock, masking, workdays
+from yinzheng.core import clock, masking, uploads, workdays
 from yinzheng.core.actors import require_person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
-from yinzheng.core.files import upload_sha256
 from yinzheng.core.text import required_text
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
@@ -59,50 +57,45 @@ def validate_id_number(value: str) -> str:
         ) from exc
 
 
-def _uploads(
+def _materials(
     files: Iterable["UploadedFile[bytes] | tuple[str, bytes]"],
-) -> list[tuple[str, "ContentFile[bytes] | UploadedFile[bytes]", int]]:
+) -> list[uploads.CheckedFile]:
     out = []
     for f in files:
-        upload: ContentFile[bytes] | UploadedFile[bytes]
-        name: str | None
-        size: int | None
-        if isinstance(f, tuple):
-            name, data = f
-            upload = ContentFile(data, name=name)
-            size = len(data)
-        else:
-            upload, name, size = f, f.name, f.size
-        if not size:
-            raise InvalidInput(
-                _("上传的材料是空文件"), code=CertificateCode.ATTACHMENT_EMPTY
-            )
-        if size > MAX_ATTACHMENT_BYTES:
+        if not isinstance(f, tuple) and (f.size or 0) > MAX_ATTACHMENT_BYTES:
             raise InvalidInput(
                 _("单个材料不能超过 20 MB"), code=CoreCode.ATTACHMENT_TOO_LARGE
             )
-        out.append((str(name)[-200:], upload, size))
+        name, data = uploads.read(f)
+        if not data:
+            raise InvalidInput(
+                _("上传的材料是空文件"), code=CertificateCode.ATTACHMENT_EMPTY
+            )
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(
+                _("单个材料不能超过 20 MB"), code=CoreCode.ATTACHMENT_TOO_LARGE
+            )
+        # Issue 13: the type told by the content; the uploaded name is only a label.
+        out.append(
+            uploads.inspect(
+                data, name=name, accept=uploads.DOCUMENTS, what=_("申请材料")
+            )
+        )
     return out
 
 
 def _save_attachment(
-    req: CertificateRequest,
-    *,
-    actor: Actor,
-    name: str,
-    upload: "ContentFile[bytes] | UploadedFile[bytes]",
-    size: int,
+    req: CertificateRequest, *, actor: Actor, material: uploads.CheckedFile
 ) -> Attachment:
-    sha256 = upload_sha256(upload)
     attachment = Attachment(
         request=req,
-        name=name,
-        sha256=sha256,
-        size=size,
+        name=material.label,
+        sha256=material.sha256,
+        size=material.size,
         uploaded_by=require_person(actor),
         uploaded_at=clock.now(),
     )
-    attachment.file.save(name, upload, save=False)
+    uploads.store(attachment.file, material)
     attachment.save()
     return attachment
 
@@ -176,7 +169,7 @@ def request_create(
         raise InvalidInput(
             _("所选除外情形不属于该证明事项"), code=CertificateCode.EXCEPTION_UNKNOWN
         )  # REQ-008
-    uploads = _uploads(attachments)
+    materials = _materials(attachments)
     now = clock.now()
     on = timezone.localtime(now).date()
     entry = selectors.catalogue_entry(item, committee.code, on)
@@ -231,8 +224,8 @@ def request_create(
         req.due_on = workdays.add_working_days(on, item_facts.time_limit_days)
     req.save()
     req.catalogue_versions.set(entry.version_ids)
-    for name, upload, size in uploads:
-        _save_attachment(req, actor=actor, name=name, upload=upload, size=size)
+    for material in materials:
+        _save_attachment(req, actor=actor, material=material)
     audit.record(
         actor=actor,
         event="certificate_request.received",
@@ -246,7 +239,7 @@ def request_create(
             "requiring_unit": requiring_unit,
             "purpose": purpose,
             "catalogue_versions": list(entry.version_ids),
-            "attachments": [name for name, _u, _s in uploads],
+            "attachments": [m.label for m in materials],
         },
     )
     return req
@@ -270,13 +263,17 @@ def request_attach(
         raise Conflict(
             _("已办结的申请不能再添加材料"), code=CertificateCode.REQUEST_CLOSED
         )
-    [(name, upload, size)] = _uploads([file])
-    attachment = _save_attachment(req, actor=actor, name=name, upload=upload, size=size)
+    [material] = _materials([file])
+    attachment = _save_attachment(req, actor=actor, material=material)
     audit.record(
         actor=actor,
         event="certificate_request.attachment",
         subject=req,
-        after={"name": name, "sha256": attachment.sha256, "size": size},
+        after={
+            "name": attachment.name,
+            "sha256": attachment.sha256,
+            "size": attachment.size,
+        },
     )
     return attachment
 

@@ -35,6 +35,7 @@ from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as core_factories
+from yinzheng.core.tests.files import pdf_bytes
 from yinzheng.ledger.models import Entry
 
 from .factories import (
@@ -180,7 +181,7 @@ def test_the_texts_can_be_the_clerks_and_are_printed_as_given_REQ_082(
     commitment = services.commitment_record(
         actor=people.clerk,
         request_id=req.pk,
-        signature=("page.pdf", b"%PDF-1.4 signed page"),
+        signature=("page.pdf", pdf_bytes("signed page")),
         signature_method=SignatureMethod.SCAN,
         notification_text="须在本村连续居住满一年。承诺不实的，记入信用记录。",
         commitment_text="本人承诺自2019年起连续居住。",

@@ -2,12 +2,15 @@
 media URL: the certificate (signed, once an electronic one is issued), the refusal
 notice, the commitment and the form to print and sign while the commitment route is
 open (REQ-082), the resident's signature, and the materials.
+
+Every file goes out through `core.uploads` (issue 13): an explicit Content-Type from
+the type its content shows, nosniff, and inline only for a PDF or an image.
 """
 
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
+
+from yinzheng.core import uploads
 
 from .. import electronic, services
 from ..models import Attachment
@@ -22,45 +25,46 @@ def document(request, pk: int, kind: str):
     if kind == "commitment-form":
         if not services.commitment_allowed(req):
             raise Http404
-        return FileResponse(
-            io.BytesIO(services.notification_pdf(req)),
-            content_type="application/pdf",
+        return uploads.serve_bytes(
+            services.notification_pdf(req),
+            file_type=uploads.PDF,
             filename=f"{req.tracking_code}-commitment.pdf",
+            inline=True,
         )
     if kind == "commitment":
         commitment = getattr(req, "commitment", None)
         if commitment is None:
             raise Http404
-        return _file(commitment.pdf, f"{commitment.number}.pdf", "application/pdf")
+        return uploads.serve(
+            commitment.pdf,
+            filename=f"{commitment.number}.pdf",
+            file_type=uploads.PDF,
+            inline=True,
+        )
     # An issued electronic certificate is served signed (esign); otherwise as approved.
     certificate = electronic.issued_file(req.serial) or req.certificate_pdf
     field = {"certificate": certificate, "notice": req.refusal_notice}.get(kind)
     if not field:
         raise Http404
     name = f"{req.serial if kind == 'certificate' else req.refusal_notice_no}.pdf"
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, content_type="application/pdf", filename=name)
-
-
-def _file(field, name: str, content_type: str | None = None):
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, content_type=content_type, filename=name)
+    return uploads.serve(field, filename=name, file_type=uploads.PDF, inline=True)
 
 
 @login_required
 def commitment_signature(request, pk: int):
-    """The resident's signature of the commitment (drawn PNG or scanned page)."""
+    """The resident's signature of the commitment (drawn PNG or scanned page), typed
+    by its content: a PNG, a JPEG or a PDF shown in the browser, anything else (a file
+    stored before issue 13 was fixed) an attachment, never a page."""
     req = _request_or_404(request.user, pk)
     commitment = getattr(req, "commitment", None)
     if commitment is None:
         raise Http404
-    return _file(commitment.signature, commitment.signature_name)
+    return uploads.serve(
+        commitment.signature,
+        filename=commitment.signature_name,
+        inline=True,
+        fallback=f"signature-{commitment.number}",
+    )
 
 
 @login_required
@@ -69,8 +73,6 @@ def attachment(request, pk: int, attachment_id: int):
     found = Attachment.objects.filter(request=req, pk=attachment_id).first()
     if found is None:
         raise Http404
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=found.name)
+    return uploads.serve(
+        found.file, filename=found.name, fallback=f"material-{found.pk}"
+    )

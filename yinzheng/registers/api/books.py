@@ -11,7 +11,7 @@ the policy; refusals come back through the one error handler.
 
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.rest.responses import (
     ERRORS,
     ErrorSerializer,
@@ -35,7 +35,6 @@ from yinzheng.ledger.models import Archive, Checkpoint, Confirmation, Entry
 
 from .. import selectors
 from ..forms import (
-    PNG_MAGIC,
     SIGNATURE_MAX_BYTES,
     signature_png_problem,
 )
@@ -161,9 +160,8 @@ class RegisterConfirmSerializer(serializers.Serializer):
     def validate_signature(self, value):
         if value.size > SIGNATURE_MAX_BYTES:
             raise serializers.ValidationError(_("签名图像过大（不超过 2 MB）"))
-        head = value.read(len(PNG_MAGIC))
-        value.seek(0)
-        problem = signature_png_problem(head)
+        _name, data = uploads.read(value)
+        problem = signature_png_problem(data)
         if problem:
             raise serializers.ValidationError(problem)
         return value
@@ -422,13 +420,13 @@ class ArchiveFileView(APIView):
         ).first()
         if archive is None or fmt not in {"pdf", "xlsx"}:
             raise Http404
-        field = archive.pdf if fmt == "pdf" else archive.xlsx
-        try:
-            handle = field.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
-            raise Http404 from exc
-        return FileResponse(
-            handle, as_attachment=True, filename=(field.name or "").rsplit("/", 1)[-1]
+        field, file_type = (
+            (archive.pdf, uploads.PDF) if fmt == "pdf" else (archive.xlsx, uploads.XLSX)
+        )
+        return uploads.serve(
+            field,
+            filename=f"{division.code}-{register}-{year}",
+            file_type=file_type,
         )
 
     def handle_exception(self, exc):

@@ -26,9 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
-from yinzheng.core.files import upload_sha256
 from yinzheng.ledger import audit, services
 from yinzheng.ledger.models import Chain, Confirmation, Entry
 
@@ -246,10 +245,16 @@ def confirm(
             )
         if signature.size > 2 * 1024 * 1024:
             raise InvalidInput(_("签名图像过大"), code=CoreCode.SIGNATURE_TOO_LARGE)
-        confirmation.signature_sha256 = upload_sha256(signature)
-        confirmation.signature.save(
-            signature.name or "signature.png", signature, save=False
+        # Issue 13: a PNG by its decoded content, stored under the system's name.
+        name, data = uploads.read(signature)
+        checked = uploads.inspect(
+            data,
+            name=name or "signature.png",
+            accept=uploads.SIGNATURES,
+            what=_("签名图像"),
         )
+        confirmation.signature_sha256 = checked.sha256
+        uploads.store(confirmation.signature, checked)
     elif method == "paper":
         if not paper_reference.strip():
             raise InvalidInput(

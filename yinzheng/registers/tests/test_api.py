@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as people
+from yinzheng.core.tests.files import png_bytes
 from yinzheng.ledger.models import Checkpoint, Confirmation
 from yinzheng.registers.services import books as registers
 from yinzheng.registers.tests.test_books import cert_fields, work_fields
@@ -15,7 +16,7 @@ from yinzheng.registers.tests.test_books import cert_fields, work_fields
 COMMITTEE = "620725101001"
 SIBLING = "620725101201"
 TOWNSHIP = "620725101"
-PNG = b"\x89PNG\r\n\x1a\n" + b"signature strokes"
+PNG = png_bytes()
 
 
 def add(register="certificate", n=1, committee=COMMITTEE, **over):
@@ -127,6 +128,17 @@ def test_confirm_by_an_uploaded_png_signature(in_2026, api):
         {"method": "screen", "signature": SimpleUploadedFile("s.png", b"GIF89a")},
         format="multipart",
     )
+    # Issue 13: the PNG signature and then anything at all is not a PNG.
+    only_the_signature = api.post(
+        confirm,
+        {
+            "method": "screen",
+            "signature": SimpleUploadedFile(
+                "s.png", b"\x89PNG\r\n\x1a\n<script>alert(1)</script>"
+            ),
+        },
+        format="multipart",
+    )
     ok = api.post(
         confirm,
         {"method": "screen", "signature": SimpleUploadedFile("s.png", PNG)},
@@ -135,6 +147,8 @@ def test_confirm_by_an_uploaded_png_signature(in_2026, api):
 
     assert not_png.status_code == 400 and not_png.json()["code"] == "invalid_input"
     assert "signature" in not_png.json()["detail"]
+    assert only_the_signature.status_code == 400
+    assert "signature" in only_the_signature.json()["detail"]
     assert ok.status_code == 201 and ok.json()["method"] == "screen"
     assert Confirmation.objects.get(entry=entry).signature.read() == PNG
 

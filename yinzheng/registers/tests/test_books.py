@@ -19,6 +19,7 @@ from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as people
+from yinzheng.core.tests.files import png_bytes
 from yinzheng.esign.models import KeyPair
 from yinzheng.ledger import services
 from yinzheng.ledger.canonical import entry_hash
@@ -117,6 +118,19 @@ def test_one_matter_one_entry_REQ_056(in_2026):
     assert exc.value.code == "matter_already_registered"
 
 
+def test_a_signature_that_only_starts_like_a_png_is_refused_issue_13(in_2026):
+    entry = add("certificate", 1)
+    fake = SimpleUploadedFile("sig.png", b"\x89PNG\r\n\x1a\n<script>", "image/png")
+
+    with pytest.raises(InvalidInput) as refused:
+        registers.confirm(
+            actor=SYSTEM, entry_id=entry.pk, method="screen", signature=fake
+        )
+
+    assert refused.value.code == "file_type_invalid"
+    assert [r.confirmed for r in registers.rows(entry.chain)] == [False]
+
+
 def test_a_certificate_entry_stays_unconfirmed_until_the_resident_signs_REQ_073(
     in_2026,
 ):
@@ -125,14 +139,12 @@ def test_a_certificate_entry_stays_unconfirmed_until_the_resident_signs_REQ_073(
     assert [r.confirmed for r in registers.rows(chain)] == [False]
     with pytest.raises(InvalidInput):
         registers.confirm(actor=SYSTEM, entry_id=entry.pk, method="screen")
-    png = SimpleUploadedFile("sig.png", b"\x89PNG signature", "image/png")
+    drawn = png_bytes()
+    png = SimpleUploadedFile("sig.png", drawn, "image/png")
     confirmation = registers.confirm(
         actor=SYSTEM, entry_id=entry.pk, method="screen", signature=png
     )
-    assert (
-        confirmation.signature_sha256
-        == hashlib.sha256(b"\x89PNG signature").hexdigest()
-    )
+    assert confirmation.signature_sha256 == hashlib.sha256(drawn).hexdigest()
     assert [r.confirmed for r in registers.rows(chain)] == [True]
     with pytest.raises(Conflict):
         registers.confirm(

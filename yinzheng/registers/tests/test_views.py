@@ -12,6 +12,7 @@ from yinzheng.accounts.choices import Department, Role
 from yinzheng.core import inbox
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.tests import factories as people
+from yinzheng.core.tests.files import png_bytes
 from yinzheng.ledger.models import Archive, Checkpoint, Confirmation
 from yinzheng.registers.services import books as registers
 
@@ -20,7 +21,7 @@ from .test_books import cert_fields, work_fields
 COMMITTEE = "620725101001"
 SIBLING = "620725101201"
 TOWNSHIP = "620725101"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR signature strokes"
+PNG = png_bytes()
 
 
 def add(register="certificate", n=1, committee=COMMITTEE, **over):

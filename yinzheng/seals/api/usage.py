@@ -4,11 +4,7 @@ the workflow as actions: review, approve, seal, notice, vote, withdraw; the docu
 downloaded through the same visibility filter.
 """
 
-import mimetypes
-import os
-
 from django.core.validators import FileExtensionValidator
-from django.http import FileResponse, Http404
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -25,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from yinzheng.accounts.api.fields import AllowedActionsField
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.masking import mask_phone
 from yinzheng.core.rest.responses import (
     ERRORS,
@@ -162,7 +158,7 @@ class UsageDetailSerializer(UsageSerializer):
         ]
 
     def get_document_name(self, obj: UsageRequest) -> str:
-        return os.path.basename(obj.document.name or "")
+        return selectors.usage_document_name(obj)
 
     @extend_schema_field(UsageRegisterEntrySerializer(allow_null=True))
     def get_register_entry(self, obj: UsageRequest) -> dict | None:
@@ -231,9 +227,6 @@ class UsageWithdrawSerializer(serializers.Serializer):
 
 
 # Views --------------------------------------------------------------------------------
-
-
-INLINE_DOCUMENTS = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
 
 @extend_schema_view(
@@ -400,22 +393,14 @@ class UsageViewSet(
         renderer_classes=[JSONRenderer, BinaryRenderer],
     )
     def document(self, request, pk=None):
+        # Typed by its content, explicit Content-Type, nosniff (issue 13).
         usage = self.get_object()
-        name = os.path.basename(usage.document.name)
-        try:
-            handle = usage.document.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
-            raise Http404 from exc
-        inline = os.path.splitext(name)[1].lower() in INLINE_DOCUMENTS
-        response = FileResponse(
-            handle,
-            as_attachment=not inline,
-            filename=name,
-            content_type=(mimetypes.guess_type(name)[0] if inline else None)
-            or "application/octet-stream",
+        return uploads.serve(
+            usage.document,
+            filename=selectors.usage_document_name(usage),
+            inline=True,
+            fallback=f"document-{usage.pk}",
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
     def handle_exception(self, exc):
         # A download's errors are JSON like every other error, whatever was asked for.

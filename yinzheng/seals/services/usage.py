@@ -21,7 +21,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.actors import require_person
 from yinzheng.core.errors import (
     Conflict,
@@ -39,7 +38,7 @@ from yinzheng.core.errors import (
     NotFound,
     SeparationOfDuties,
 )
-from yinzheng.core.files import stored_sha256, upload_sha256
+from yinzheng.core.files import stored_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.registers.services import books as registers
@@ -160,21 +159,26 @@ def usage_request(
             )
     if phone.strip() and not PHONE.match(phone.strip()):
         raise InvalidInput(_("联系电话格式不正确"), code=CoreCode.PHONE_INVALID)
-    if isinstance(document, tuple):
-        name, data = document
-        upload: Any = ContentFile(data, name=name)
-        size = len(data)
-    else:
-        upload, size = document, document.size or 0
-    if not size:  # REQ-057: nothing blank is ever sealed
-        raise InvalidInput(
-            _("请上传用印文件（不能为空）"), code=CoreCode.DOCUMENT_REQUIRED
-        )
-    if size > MAX_DOCUMENT_BYTES:
+    if not isinstance(document, tuple) and (document.size or 0) > MAX_DOCUMENT_BYTES:
         raise InvalidInput(
             _("用印文件不能超过 20 MB"), code=CoreCode.DOCUMENT_TOO_LARGE
         )
-    document_sha256 = upload_sha256(upload)
+    name, data = uploads.read(document)
+    if not data:  # REQ-057: nothing blank is ever sealed
+        raise InvalidInput(
+            _("请上传用印文件（不能为空）"), code=CoreCode.DOCUMENT_REQUIRED
+        )
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(
+            _("用印文件不能超过 20 MB"), code=CoreCode.DOCUMENT_TOO_LARGE
+        )
+    # REQ-057, issue 13: what is reviewed, approved and sealed is a document the
+    # reviewer can open — a PDF, an OFD or an image by its content, not by its name
+    # (a text file named doc.pdf was once sealed).
+    checked = uploads.inspect(
+        data, name=name, accept=uploads.SEALABLE, what=_("用印文件")
+    )
+    document_sha256 = checked.sha256
     usage = UsageRequest(
         committee=seal.committee,
         seal=seal,
@@ -191,7 +195,7 @@ def usage_request(
         handler=require_person(actor),
         submitted_at=clock.now(),
     )
-    usage.document.save(getattr(upload, "name", None) or "document", upload, save=False)
+    uploads.store(usage.document, checked)
     usage.save()
     audit.record(
         actor=actor,

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
+from yinzheng.core.tests.files import pdf_bytes
 from yinzheng.ledger.models import Entry
 from yinzheng.registers.services import books as registers
 from yinzheng.seals import services
@@ -22,7 +23,7 @@ from yinzheng.seals.services import usage
 
 from . import factories
 
-DOC = "%PDF-1.4 关于修路的决议".encode()
+DOC = pdf_bytes("resolution on repairing the road")
 
 
 def request(people, seal, category=UseCategory.W1, document=DOC, **over):
@@ -321,6 +322,40 @@ def test_uploaded_files_are_hashed_as_stored(people, seal):
 
     assert u.document_sha256 == hashlib.sha256(DOC).hexdigest()
     assert u.document.read() == DOC
+
+
+def test_a_text_file_named_doc_pdf_is_refused_for_sealing_issue_13_REQ_057(
+    people, seal
+):
+    """Issue 13: a text file named doc.pdf was reviewed, approved and sealed."""
+    with pytest.raises(InvalidInput) as refused:
+        usage.usage_request(
+            actor=people.clerk,
+            seal_id=seal.pk,
+            category=UseCategory.W1,
+            content="关于村道硬化的村民代表会议决议",
+            copies=3,
+            document=("doc.pdf", b"Just text in a file named doc.pdf"),
+        )
+
+    assert refused.value.code == "file_type_invalid"
+    assert "格式按文件内容识别" in str(refused.value.message)
+    assert not UsageRequest.objects.exists()
+
+
+def test_a_file_that_only_starts_like_a_pdf_is_refused_for_sealing(people, seal):
+    with pytest.raises(InvalidInput) as refused:
+        request(people, seal, document="%PDF-1.4 关于修路的决议".encode())
+
+    assert "不是能打开的 PDF 文件" in str(refused.value.message)
+
+
+def test_the_document_is_stored_under_a_name_the_system_chooses(people, seal):
+    u = request(people, seal)
+
+    stored = u.document.name.rsplit("/", 1)[-1]
+    assert stored.endswith(".pdf") and "decision" not in stored
+    assert len(stored) == 32 + len(".pdf")
 
 
 @settings(

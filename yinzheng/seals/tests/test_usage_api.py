@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core.tests import factories as f
+from yinzheng.core.tests.files import pdf_bytes
 from yinzheng.ledger.models import Entry
 
 from .factories import in_use
@@ -18,7 +19,7 @@ from .factories import in_use
 BASE = "/api/seals/usage/"
 COMMITTEE = "620725101001"
 TOWNSHIP = "620725101"
-DOC = "%PDF-1.4 关于召开居民代表会议的通知".encode()
+DOC = pdf_bytes("notice of a meeting of residents' representatives")
 
 
 @pytest.fixture(autouse=True)
@@ -216,12 +217,24 @@ def test_bad_input_gets_the_error_shape(api, staff, seal):
     assert response.json()["code"] == "usage_not_reviewed"
 
 
+def test_a_text_file_named_doc_pdf_is_refused_by_the_api_issue_13(api, staff, seal):
+    _as(api, staff.clerk)
+
+    response = _create(api, seal, document=_file("doc.pdf", b"only text"))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_type_invalid"
+    assert "用印文件须为以下格式之一" in response.json()["message"]
+
+
 def test_who_sees_what_and_the_document_download(api, staff, seal, tree):
     pk = _filed(api, staff, seal)
     response = api.get(f"{BASE}{pk}/document/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == DOC
     assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("inline; filename=")
 
     outsider = f.user("jingban-a1b", role=Role.CLERK, at=tree["A1b"])
     _as(api, outsider)

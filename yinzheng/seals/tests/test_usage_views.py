@@ -7,17 +7,19 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core import inbox
 from yinzheng.core.tests import factories as f
+from yinzheng.core.tests.files import pdf_bytes
 from yinzheng.ledger.models import Entry
 from yinzheng.seals.choices import MajorMatter, UseCategory, UseStatus
 from yinzheng.seals.models import UsageRequest
 from yinzheng.seals.services import usage
 
-DOC = "%PDF-1.4 关于召开居民代表会议的通知".encode()
+DOC = pdf_bytes("notice of a meeting of residents' representatives")
 
 
 @pytest.fixture(autouse=True)
@@ -181,12 +183,50 @@ def test_the_document_is_served_only_through_the_policy(client, people, seal):
     assert u.document.name not in client.get("/seals/usage/").content.decode()
 
 
-def test_an_odd_file_type_is_downloaded_not_shown(client, people, seal):
-    u = _filed(people, seal, document=("page.html", b"<script>alert(1)</script>"))
+def test_a_document_stored_under_an_html_name_is_downloaded_not_shown(
+    client, people, seal
+):
+    """A file stored before issue 13 kept its uploader's name; it is typed by its
+    content when served, and HTML is none of the types the system knows."""
+    u = _filed(people, seal)
+    u.document.save("page.html", ContentFile(b"<script>alert(1)</script>"), save=True)
     client.force_login(people.clerk)
+
     response = client.get(f"/seals/usage/{u.pk}/document/")
+
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_pdf_to_seal_is_shown_inline_with_its_explicit_type(client, people, seal):
+    u = _filed(people, seal)
+    client.force_login(people.clerk)
+
+    response = client.get(f"/seals/usage/{u.pk}/document/")
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('inline; filename="document-')
+    assert "filename*=UTF-8''" in disposition  # the content as the name, in Chinese
+    assert "notice.pdf" not in u.document.name  # stored under the system's name
+
+
+def test_a_text_file_named_doc_pdf_is_refused_on_the_page_issue_13(
+    client, people, seal
+):
+    client.force_login(people.clerk)
+    base = {"seal": seal.pk, "category": "W1", "content": "通知", "copies": "1"}
+
+    response = client.post(
+        "/seals/usage/new/",
+        {**base, "document": _file("doc.pdf", b"this is only text, not a PDF")},
+    )
+
+    assert response.status_code == 200
+    assert "用印文件须为以下格式之一" in response.content.decode()
+    assert not UsageRequest.objects.exists()
 
 
 def test_bad_input_is_answered_on_the_page_not_with_a_500(client, people, seal):

@@ -8,8 +8,6 @@ person sees why. The document is served here, through the visibility filter, nev
 a public media URL.
 """
 
-import mimetypes
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -17,14 +15,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.core.masking import mask_phone
 from yinzheng.core.web import form_errors
@@ -44,8 +42,6 @@ from ..forms import (
 from ..models import Seal, UsageRequest
 from ..services import usage as usage_service
 from .common import _require_view
-
-INLINE_DOCUMENTS = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
 
 def _usage_or_404(user: Any, pk: int) -> UsageRequest:
@@ -216,7 +212,7 @@ def usage_detail(request, pk: int):
         "usage": usage,
         "seal": seal,
         "keeper": keeper,
-        "document_name": os.path.basename(usage.document.name or ""),
+        "document_name": selectors.usage_document_name(usage),
         "phone_masked": mask_phone(usage.phone),
         "timeline": _timeline(usage),
         "register": _register_link(usage),
@@ -346,21 +342,12 @@ def usage_action(request, pk: int, op: str):
 
 @login_required
 def usage_document(request, pk: int):
-    """The document to be sealed, to those who see the request (never a public URL)."""
+    """The document to be sealed, to those who see the request (never a public URL);
+    shown in the browser when it is a PDF or an image, typed by its content (issue 13)."""
     usage = _usage_or_404(request.user, pk)
-    name = os.path.basename(usage.document.name or "")
-    try:
-        handle = usage.document.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    ext = os.path.splitext(name)[1].lower()
-    inline = ext in INLINE_DOCUMENTS
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=name,
-        content_type=(mimetypes.guess_type(name)[0] if inline else None)
-        or "application/octet-stream",
+    return uploads.serve(
+        usage.document,
+        filename=selectors.usage_document_name(usage),
+        inline=True,
+        fallback=f"document-{usage.pk}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -89,7 +89,7 @@ def test_a_resident_reports_and_follows_the_case_to_its_close(staff, tree, open_
     form.get_by_label("联系电话").fill(PHONE)
     submit(resident, form, "提交反映")
 
-    number = resident.locator("#tracking div[style*=monospace]").inner_text().strip()
+    number = resident.locator("#tracking .tracking-number").inner_text().strip()
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", number)
     expect(resident.locator(".messages")).to_contain_text(number)
     expect(resident.locator("#status-card .badge")).to_have_text("已登记，待核实")

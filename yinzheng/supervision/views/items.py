@@ -16,13 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.web import form_errors
 
 from .. import exports, selectors, services
@@ -46,7 +45,6 @@ from .common import (
     submit,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_NAME = "整改清单.xlsx"
 
 # Each step: its form, the action it needs, and the state of the item it needs.
@@ -124,9 +122,9 @@ def item_export(request):
     require(user, VIEW_RECTIFICATION)
     _form, rows = _filtered(request, user)
     body = exports.items_workbook(list(rows), clock.today())
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, EXPORT_NAME)
-    return response
+    return uploads.serve_bytes(
+        body, file_type=uploads.XLSX, filename=EXPORT_NAME, fallback="rectification"
+    )
 
 
 def _item_or_404(user: Any, pk: int) -> RectificationItem:

@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from yinzheng.accounts import policy
 from yinzheng.accounts.choices import Department
 from yinzheng.accounts.policy import Actor
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotAllowed, NotFound
-from yinzheng.core.files import upload_sha256
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 
@@ -101,8 +100,15 @@ def _store_attachment(application: Application, upload: "UploadedFile[bytes]") -
     # Django's upload handlers always set the size and the name of what they receive.
     if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
         raise InvalidInput(_("附件不能超过 20 MB"), code=CoreCode.ATTACHMENT_TOO_LARGE)
-    application.justification_sha256 = upload_sha256(upload)
-    application.justification.save(upload.name or "justification", upload, save=False)
+    name, data = uploads.read(upload)
+    if not data:
+        raise InvalidInput(_("研究论证材料是空文件"), code=CoreCode.DOCUMENT_REQUIRED)
+    # Issue 13: the type told by the content, stored under the system's name.
+    checked = uploads.inspect(
+        data, name=name, accept=uploads.DOCUMENTS, what=_("研究论证材料")
+    )
+    application.justification_sha256 = checked.sha256
+    uploads.store(application.justification, checked)
 
 
 def _require_applicant(
