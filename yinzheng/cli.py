@@ -21,6 +21,10 @@
     yinzheng supervision export-items --under CODE --out F  rectification list (xlsx)
     yinzheng stats export-table --county CODE [--unit CODE|DEPARTMENT]
                 --format xlsx|pdf --output FILE     statistics table (REQ-101)
+    yinzheng stats figures --division CODE [--from DATE --to DATE]
+                --format json|csv [--output FILE]   statistics (REQ-103, REQ-114)
+    yinzheng stats campaign-start --division CODE --template CODE --start YYYY-MM
+                                                    a campaign from a template (REQ-104–107)
     yinzheng <any other management command> ...
 
 Sub-commands with a hyphen map to Django management commands with an underscore.

@@ -10,6 +10,7 @@ from yinzheng.accounts import services as accounts
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.models import RoleGrant, User
 from yinzheng.core.actors import SYSTEM
+from yinzheng.demo import stats_campaigns, stats_reports
 from yinzheng.demo.applications import ensure_demo_applications
 from yinzheng.demo.catalogue import load_demo_catalogue
 from yinzheng.demo.certificates import load_demo_certificates
@@ -45,6 +46,8 @@ ACCOUNTS = [
     ),
     # REQ-098: the city's inspector reads its counties' supervision, writes nothing.
     DemoAccount("ducha", "张掖市督查 钱督查", Role.INSPECTOR, "6207"),
+    # REQ-105, REQ-108: the city bureau receives the counties' reports.
+    DemoAccount("minzheng_shi", "张掖市民政局 蒋民政", Role.CIVIL_AFFAIRS, "6207"),
     DemoAccount("ducha_shandan", "山丹县督查 卫督查", Role.INSPECTOR, "620725"),
     DemoAccount("xiangzhen", "清泉镇 孙乡镇", Role.TOWNSHIP, "620725101"),
     DemoAccount("zhuren", "长城社区 李主任", Role.HEAD, "620725101001"),
@@ -90,4 +93,6 @@ def load_demo() -> list[DemoAccount]:
     load_demo_certificates()
     load_demo_supervision()  # REQ-087–098: cases, inspections, checks, alerts
     load_demo_stats()  # REQ-100–102: the statistics table, submitted, draft and late
+    stats_reports.load()  # REQ-105, REQ-108–110: reporting line, liaisons, reports
+    stats_campaigns.load()  # REQ-104: 山丹县 on Sunan's plan, mid-way (phase 2 overdue)
     return ACCOUNTS

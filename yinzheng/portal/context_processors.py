@@ -18,4 +18,6 @@ def navigation(request):
         "can_view_supervision": policy.can(user, "supervision.view_rectification"),
         # The statistics table (REQ-100–102): the bureau, the units that fill it.
         "can_view_stats": policy.can(user, "stats.view"),
+        # The dashboard of accumulated figures (REQ-103), committee heads included.
+        "can_view_dashboard": policy.can(user, "stats.dashboard"),
     }

@@ -531,6 +531,10 @@ class UsageRequest(models.Model):
         verbose_name = _("用印申请")
         verbose_name_plural = _("用印申请")
         ordering = ["-submitted_at", "-id"]
+        indexes = [
+            # REQ-103: the dashboard counts a division's sealings over a period.
+            models.Index(fields=["committee", "sealed_at"], name="usage_cmte_sealed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="sealed")

@@ -4,6 +4,7 @@ milestone (REQ-107), with the dates and deliverables the documents give. A count
 starts its own campaign from one (`services.campaigns.campaign_start`), shifted to its
 own start month; the texts are the documents' own words, shortened."""
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -261,3 +262,29 @@ TEMPLATE_LABELS = {
     POTOU.code: _("坡头方案：5个步骤（2022年）"),
     SHAANXI.code: _("陕西省：县级节点（2022年6月30日）"),
 }
+
+
+# Shifting a template to a county's own start (pure: no database) ---------------------
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from `start`'s month to `end`'s (days ignored)."""
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months. The day of the month stays, clamped to the target
+    month's length; a month's last day stays the last day (2020-11-30 + 1 month is
+    2020-12-31, 2021-01-31 + 1 month is 2021-02-28): the seeds' deadlines are "by the
+    end of the month" (月底前) as often as they are dates."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    length = calendar.monthrange(year, month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return dt.date(year, month, length)
+    return dt.date(year, month, min(day.day, length))
+
+
+def shift_optional(day: dt.date | None, months: int) -> dt.date | None:
+    return None if day is None else shift_months(day, months)

@@ -49,12 +49,12 @@ def followups(survey: Survey, entries: Iterable[SurveyEntry]) -> dict[int, Follo
     by_name = {entry.item.name: entry for entry in in_force.values()}
     chain = [*ancestor_codes(survey.county_id), survey.county_id]
     applications: dict[str, Application] = {}
-    for application in Application.objects.filter(
+    for proposed in Application.objects.filter(
         kind=ApplicationKind.ADMISSION,
         item_name__in={e.item_name for e in kept},
         catalogue_list__owner_id__in=chain,
     ).order_by("submitted_at", "pk"):
-        applications[application.item_name] = application  # the newest wins
+        applications[proposed.item_name] = proposed  # the newest wins
     result: dict[int, Followup] = {}
     for e in kept:
         listed = by_name.get(e.item_name)

@@ -2,6 +2,7 @@
 satisfy, and who may fill which unit's return, is checked by stats.services, whose
 message the user sees on the form."""
 
+import datetime as dt
 from typing import cast
 
 from django import forms
@@ -129,3 +130,115 @@ class DisposeForm(StaffForm):
         label=_("处理意见"), choices=Disposition.choices, widget=forms.RadioSelect
     )
     basis = _text(_("保留依据或取消理由"), rows=2, required=True)
+
+
+# Campaigns (专项工作, REQ-104–107) -----------------------------------------------------
+
+
+class MonthField(forms.CharField):
+    """A month as the browser's month input sends it (YYYY-MM): its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2020-11"})
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return None
+        parts = text.split("-")
+        if (
+            len(parts) != 2
+            or not all(p.isascii() and p.isdigit() for p in parts)
+            or len(parts[0]) != 4
+            or not 1 <= int(parts[1]) <= 12
+        ):
+            raise forms.ValidationError(_("请按“年-月”填写，如 2020-11"))
+        try:
+            return dt.date(int(parts[0]), int(parts[1]), 1)
+        except ValueError as exc:
+            raise forms.ValidationError(_("请按“年-月”填写，如 2020-11")) from exc
+
+
+class CampaignForm(StaffForm):
+    """REQ-104–107: the lead bureau starts its own campaign from a template."""
+
+    template = forms.ChoiceField(label=_("模板"))
+    division = forms.ChoiceField(label=_("牵头区划"))
+    start = MonthField(
+        label=_("开始月份"),
+        help_text=_(
+            "各阶段和任务的时限按模板整月顺延；模板中月底的时限顺延后仍为月底。"
+        ),
+    )
+    title = forms.CharField(
+        label=_("工作名称"),
+        max_length=200,
+        required=False,
+        help_text=_("不填则使用模板的工作名称。"),
+    )
+
+    def __init__(self, *args, templates=(), divisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["template"]).choices = list(templates)
+        choices = division_choices(divisions)
+        cast(forms.ChoiceField, self.fields["division"]).choices = choices
+        if len(choices) == 1:
+            self.fields["division"].initial = choices[0][0]
+
+
+class CompletionForm(StaffForm):
+    """REQ-104: a unit has done a deliverable (the step-4 inspection and the report
+    steps name what they were done with, REQ-106)."""
+
+    prefix = "done"
+    deliverable = forms.TypedChoiceField(label=_("工作任务"), coerce=int)
+    unit = forms.ChoiceField(label=_("完成单位"))
+    completed_on = forms.DateField(label=_("完成日期"), widget=_date_input())
+    note = _text(_("完成情况"), rows=2)
+    inspection = forms.TypedChoiceField(
+        label=_("开展的专项督查（须有抽取记录）"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    report = forms.TypedChoiceField(
+        label=_("报送的报告"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(
+        self,
+        *args,
+        deliverables=(),
+        units=(),
+        inspections=(),
+        reports=(),
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["deliverable"]).choices = list(deliverables)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = division_choices(units)
+        for name, rows in (("inspection", inspections), ("report", reports)):
+            if rows:
+                cast(forms.ChoiceField, self.fields[name]).choices = [
+                    ("", "—"),
+                    *rows,
+                ]
+            else:
+                del self.fields[name]
+
+
+class WithdrawForm(StaffForm):
+    """A mistaken completion record comes off, with the reason."""
+
+    reason = forms.CharField(label=_("撤回原因"), max_length=500)
+
+
+class RescheduleForm(StaffForm):
+    """The lead bureau moves a deliverable's deadline, with the reason."""
+
+    due_on = forms.DateField(
+        label=_("完成时限"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("不填为持续推进、不设时限。"),
+    )
+    reason = forms.CharField(label=_("调整原因"), max_length=500)

@@ -186,6 +186,11 @@ class CertificateRequest(models.Model):
             # The supervision scan reads a county's requests month by month.
             models.Index(fields=["issued_at"], name="certreq_issued_at"),
             models.Index(fields=["received_at"], name="certreq_received_at"),
+            # REQ-103: the dashboard counts a division's cases over a period; the
+            # subtree is a code range, so committee first, then the period.
+            models.Index(
+                fields=["committee", "received_at"], name="certreq_cmte_received"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -125,8 +125,15 @@ class TestHead:
         new_head = f.user("newhead", role=Role.HEAD, at=tree["A1a"])
         RoleGrant.objects.filter(user=new_head).update(granted_at=start + 10 * day)
         committee = tree["A1a"]
-        assert selectors.head_of(committee, on=(start + 5 * day).date()) == people.head
-        assert selectors.head_of(committee, on=(start + 10 * day).date()) == new_head
+        # Dates are local (Asia/Shanghai): from 16:00 UTC the UTC date is a day behind.
+        assert (
+            selectors.head_of(committee, on=timezone.localdate(start + 5 * day))
+            == people.head
+        )
+        assert (
+            selectors.head_of(committee, on=timezone.localdate(start + 10 * day))
+            == new_head
+        )
         assert selectors.head_of(committee, on=start + 11 * day) == new_head
         assert selectors.head_of(committee) == new_head
         assert selectors.head_of(committee, on=(start - 5 * day).date()) is None

@@ -4,13 +4,17 @@ The county's civil-affairs officer publishes the table with its deadline; a town
 officer opens the township's return from the list, adds two rows in the official
 columns, ticks the confirmation and submits; the officer reloads the table and sees the
 township 已报送 (the other 未填报), then downloads the consolidated table as xlsx and
-finds the official title, the 填报单位（盖章） line and both rows numbered 1 and 2.
+finds the official title, the 填报单位（盖章） line and both rows numbered 1 and 2. The
+officer then opens the dashboard (REQ-103) over a generated year of cases: ECharts draws
+every chart (an SVG in each chart element) with its table beside it, the key figure is
+the number of cases received, and the consolidated tables export as one workbook.
 
 The clock (core.clock) is pinned by the test: the live server runs in this process, so
 the pages read the same time. Uses the small tree (yinzheng/conftest.py). Skips, with
 the reason, when Chromium or playwright is missing.
 """
 
+import datetime as dt
 from contextlib import ExitStack
 
 import pytest
@@ -19,6 +23,7 @@ from yinzheng.accounts.choices import Role
 from yinzheng.core.tests import factories as f
 from yinzheng.core.tests.browser import chromium, expect, log_in, new_page
 from yinzheng.stats.models import StatsTable, TableReturn
+from yinzheng.stats.tests import dataset
 
 PASSWORD = "test-pass-123"  # core.tests.factories.user
 COUNTY, T1, T2 = "620725", "620725101", "620725102"
@@ -150,3 +155,48 @@ def test_a_township_fills_and_submits_and_the_bureau_exports_the_table(
     assert [sheet.cell(row=r, column=2).value for r in (4, 5)] == [
         values["证明事项名称"] for values in ROWS
     ]
+
+    # The dashboard (REQ-103): the county's cases since 1 January, drawn and tabled.
+    data = dataset.generate()
+    received = len(
+        dataset.matching_cases(data, COUNTY, dt.date(2026, 1, 1), dt.date(2026, 3, 2))
+    )
+    errors: list[str] = []
+    officer.on("pageerror", lambda exc: errors.append(str(exc)))
+    officer.on(  # the charts need no inline script or style (the site's CSP)
+        "console",
+        lambda m: "Content Security Policy" in m.text and errors.append(m.text),
+    )
+    with officer.expect_navigation():
+        officer.locator("header nav").get_by_role("link", name="统计分析").click()
+    assert officer.url.endswith("/stats/dashboard/")
+    expect(officer.locator("#total")).to_have_text(str(received))
+    expect(officer.locator("#chart-trend [data-chart] svg")).to_have_count(1)
+    charts = officer.locator("[data-chart]")
+    for n in range(charts.count()):
+        expect(charts.nth(n).locator("svg")).to_have_count(1)
+    officer.locator("#chart-trend [data-chart]").hover()  # a tooltip, drawn in the SVG
+    officer.locator("#chart-outcomes [data-chart]").hover()
+    expect(officer.locator("#table-units tbody tr")).to_have_count(3)  # 3 townships
+    expect(officer.locator("#table-units tfoot td").nth(1)).to_have_text(str(received))
+    assert errors == []
+
+    # Drilling down to a township, then the consolidated tables as one workbook.
+    with officer.expect_navigation():
+        officer.locator("#table-units").get_by_role("link", name=f"区划{T1}").click()
+    expect(officer.locator("h1")).to_contain_text(f"区划{T1}")
+    officer.go_back()
+    with officer.expect_download() as download_info:
+        officer.locator("#export-all").get_by_role("link", name="Excel").click()
+    saved = tmp_path / "dashboard.xlsx"
+    download_info.value.save_as(saved)
+    book = load_workbook(saved)
+    units = book["各乡镇（街道）办理情况"]
+    assert units["A3"].value == "乡镇（街道）"
+    assert units.cell(row=units.max_row, column=1).value == "合计"
+    assert units.cell(row=units.max_row, column=3).value == received
+
+    # The same dashboard greets the officer on the home page.
+    officer.goto("/")
+    expect(officer.locator("#home-dashboard")).to_be_visible()
+    expect(officer.locator("#chart-units [data-chart] svg")).to_have_count(1)

@@ -150,6 +150,7 @@ def _survey_page(
     divisions = _enter_divisions(user, survey) if is_open else []
     if entry_form is None and divisions:
         entry_form = EntryForm(divisions=divisions)
+    kept = followups(survey, shown)
     rows = [
         {
             "entry": e,
@@ -160,12 +161,10 @@ def _survey_page(
                 if disposes
                 else None
             ),
+            "followup": kept.get(e.pk),
         }
         for e in shown
     ]
-    kept = followups(survey, shown)
-    for row in rows:
-        row["followup"] = kept.get(row["entry"].pk)
     return render(
         request,
         "stats/survey_detail.html",
