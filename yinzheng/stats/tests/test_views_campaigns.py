@@ -160,7 +160,9 @@ def test_the_campaign_page_highlights_the_overdue_in_words_REQ_104(
     assert 'id="phase-2" class="overdue"' in page
     assert "✓ 2020-12-20" in page and "✓ 2020-11-25" in page
     assert f'id="unit-{T1}"' in page and f'id="unit-{T2}"' in page
-    assert "@media print" in page and "打印进度表" in page
+    assert (
+        "yinzheng/stats.css" in page and "data-print" in page and "打印进度表" in page
+    )
     assert "已完成 1 / 2" in page
 
 
