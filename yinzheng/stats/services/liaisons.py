@@ -8,7 +8,6 @@ no later than today; none is ever changed, a correction is a new one.
 """
 
 import datetime as dt
-import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, masking
 from yinzheng.core.actors import person
 from yinzheng.core.errors import CoreCode, InvalidInput
+from yinzheng.core.phones import chinese_phone
 from yinzheng.core.text import optional_text, required_text
 from yinzheng.ledger import audit
 
@@ -30,25 +30,6 @@ LIAISON, ASSESS = "stats.liaison_manage", "stats.assess"
 
 
 # Liaisons (REQ-109) -------------------------------------------------------------------
-
-MOBILE = re.compile(r"^(?:\+?86)?1[3-9][0-9]{9}$")
-LANDLINE = re.compile(r"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(?:-[0-9]{1,6})?$")
-
-
-def validate_phone(value: str | None) -> str:
-    """A Chinese phone number: a mobile (11 digits from 13 to 19; +86 dropped) or a
-    landline with its area code (0936-5512345, an extension after a dash). Spaces and
-    brackets are dropped. python-stdnum has no Chinese phone numbers."""
-    compact = re.sub(r"[\s()（）]", "", value or "")
-    digits = compact.replace("-", "")
-    if MOBILE.match(digits):
-        return digits[-11:]
-    if LANDLINE.match(compact):
-        return compact
-    raise InvalidInput(
-        _("请填写正确的联系电话：11 位手机号码，或带区号的固定电话（如 0936-5512345）"),
-        code=CoreCode.PHONE_INVALID,
-    )
 
 
 @transaction.atomic
@@ -64,7 +45,7 @@ def liaison_set(
             name, _("联络人姓名"), StatsCode.LIAISON_NAME_REQUIRED, 50
         ),
         "position": optional_text(position, _("职务"), CoreCode.TEXT_TOO_LONG, 100),
-        "phone": validate_phone(phone),
+        "phone": chinese_phone(phone),
     }
     liaison = Liaison.objects.select_for_update().filter(pk=township.code).first()
     before = None

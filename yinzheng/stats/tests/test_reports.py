@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from yinzheng.accounts.choices import Role
 from yinzheng.core import inbox
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.phones import chinese_phone as validate_phone
 from yinzheng.core.tests import factories as f
 from yinzheng.divisions.models import Division
 from yinzheng.ledger.models import Entry
@@ -21,7 +22,6 @@ from yinzheng.stats.choices import Rating, ReportKind, ReportStatus
 from yinzheng.stats.errors import StatsCode
 from yinzheng.stats.models import Assessment, Liaison, UpwardReport
 from yinzheng.stats.models.reports import SECTIONS
-from yinzheng.stats.services.liaisons import validate_phone
 from yinzheng.stats.tests import factories
 from yinzheng.stats.tests.factories import COUNTY, T1, T2
 
