@@ -84,7 +84,7 @@ DECIDING_KINDS = frozenset({ListKind.POSITIVE, ListKind.NEGATIVE})
 _MEMO_LIMIT = 4096
 
 #: Per status: the status, how many versions, how many closed, the latest end of
-#: validity, the latest publication (see `catalogue_generation`).
+#: validity, the latest publication, the newest version (see `catalogue_generation`).
 _Generation: TypeAlias = tuple[tuple[Any, ...], ...]
 #: The owners' codes (None: anywhere), the day and the list kinds (None: any).
 _IdsKey: TypeAlias = tuple[tuple[str, ...] | None, dt.date, frozenset[str] | None]
@@ -197,7 +197,13 @@ def _generation_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
         ListVersion.objects.using(alias)
         .filter(status__in=IN_FORCE_STATUSES)
         .values_list("status")
-        .annotate(Count("pk"), Count("valid_to"), Max("valid_to"), Max("published_at"))
+        .annotate(
+            Count("pk"),
+            Count("valid_to"),
+            Max("valid_to"),
+            Max("published_at"),
+            Max("pk"),
+        )
         .order_by("status")
     ).query
     compiler: SQLCompiler = query.get_compiler(alias)
@@ -206,7 +212,10 @@ def _generation_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
 
 def catalogue_generation() -> _Generation:
     """Changes whenever a version is published or superseded: per status, how many
-    versions, how many closed, the latest end of validity and the latest publication."""
+    versions, how many closed, the latest end of validity, the latest publication and
+    the newest version. The last tells apart a publication rolled back from the one
+    made after it at the same moment: their counts and times agree, but a PostgreSQL
+    sequence never gives the same key twice."""
     alias = router.db_for_read(ListVersion) or DEFAULT_DB_ALIAS
     sql, params = _generation_sql(alias)
     with connections[alias].cursor() as cursor:

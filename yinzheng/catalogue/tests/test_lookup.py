@@ -184,3 +184,34 @@ def test_a_repeated_lookup_asks_the_database_one_query(tree, django_assert_num_q
     with django_assert_num_queries(1):
         results = selectors.lookup_items("收入证名", committee_code=tree["A2a"])
     assert results[0].item.key == "property_certificate"
+
+
+@pytest.mark.django_db
+def test_a_publication_rolled_back_and_redone_at_the_same_moment_is_read_afresh(
+    tree, clock_at
+):
+    """The per-process catalogue must not outlive a rolled-back publication: with the
+    clock standing still, the publication made after it has the same counts and the
+    same publication time, only a new primary key (PostgreSQL sequences do not roll
+    back), and the lookup must see it (found by the survey follow-ups on issue 12)."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from yinzheng.catalogue.choices import ListKind
+    from yinzheng.catalogue.selectors.in_force import effective_catalogue
+
+    from . import factories
+
+    clock_at(2024, 6, 1, 10)
+    first = factories.item(name="蜂蜡证明")
+    second = factories.item(name="蜂箱证明")
+    with transaction.atomic():
+        factories.published("620725", ListKind.POSITIVE, [first])
+        assert first.key in effective_catalogue(tree["A1a"], dt.date(2024, 6, 1))
+        transaction.set_rollback(True)
+    factories.published("620725", ListKind.POSITIVE, [second])
+
+    in_force = effective_catalogue(tree["A1a"], dt.date(2024, 6, 1))
+    assert second.key in in_force
+    assert first.key not in in_force
