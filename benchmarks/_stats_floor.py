@@ -1,7 +1,10 @@
 """The floor of the statistics dashboard: the figures `stats.analysis.figures` counts,
-written by hand in plain SQL — one statement per figure, as the dashboard has one query
-per block — fetched through the DB-API cursor and nothing else done (stats_dashboard.py
-times them alone and, through benchmarks/stats_server.py, over HTTP).
+written by hand in plain SQL — the same statements' work as the dashboard's eight
+queries (one grid by unit below and period for the totals, the league table and the
+trend; the listed and the unlisted cases by item; the negative-list refusals; the seal
+uses; two supervision counts; the names of the units) — fetched through the DB-API
+cursor and nothing else done (stats_dashboard.py times them alone and, through
+benchmarks/stats_server.py, over HTTP).
 
 The same filters as `analysis.Filters`: a division's subtree is the closed range of
 committee codes code .. code999… (core.codes.subtree_q); the period is [from, to + 1
@@ -72,7 +75,7 @@ def queries(
         if by_day
         else f"date_trunc('month', r.received_at {LOCAL})::date"
     )
-    totals = ", ".join(
+    grid = ", ".join(
         [
             "COUNT(*)",
             _count(f"{ISSUED} AND NOT {EXCEPTIONAL}"),
@@ -90,46 +93,40 @@ def queries(
             _count(OVERDUE_OPEN),
             _count(OVERDUE_FINISHED),
             _count(f"{REFUSED} AND {NEGATIVE}"),
+            _count(f"{ISSUED} AND r.on_the_spot"),
         ]
+    )
+    by_item = (
+        f"COUNT(*), {_count(ISSUED)}, {_count(ISSUED + ' AND ' + NEGATIVE)}, "
+        f"{_count(REFUSED)}, {_count(COMMITTED)}"
     )
     return [
         (
-            "case totals: outcomes, completion modes, overdue",
-            f"SELECT {totals} {CASES}",
+            "case grid: totals, league table and trend by unit and period",
+            f"SELECT left(r.committee_id, {child}), {bucket}, {grid} {CASES} "
+            "GROUP BY 1, 2",
             params,
         ),
         (
-            "trend (by month or day)",
-            f"SELECT {bucket}, COUNT(*), {_count(ISSUED)}, "
-            f"{_count(REFUSED)} {CASES} GROUP BY 1",
-            params,
-        ),
-        (
-            "league table: the divisions below",
-            f"SELECT left(r.committee_id, {child}), COUNT(*), {_count(ISSUED)}, "
-            f"{_count(REFUSED)}, "
-            f"{_count(f'({OVERDUE_OPEN}) OR ({OVERDUE_FINISHED})')}, "
-            f"{_count(ISSUED + ' AND r.on_the_spot')} {CASES} GROUP BY 1",
-            params,
-        ),
-        (
-            "league table: their names",
+            "league table: the names of the divisions below",
             "SELECT code, name FROM divisions_division "
             "WHERE parent_id = %(division)s ORDER BY code",
             params,
         ),
         (
-            "cases by item (top 10)",
-            "SELECT COALESCE(i.name, r.item_text) AS name, COUNT(*) AS total, "
-            f"{_count(ISSUED)}, {_count(ISSUED + ' AND ' + NEGATIVE)}, "
-            f"{_count(REFUSED)}, "
-            f"{_count(COMMITTED)} "
+            "listed cases by item",
+            f"SELECT i.name, {by_item} "
             + CASES.replace(
                 "FROM certificates_certificaterequest r",
                 "FROM certificates_certificaterequest r "
-                "LEFT JOIN catalogue_item i ON i.id = r.item_id",
+                "JOIN catalogue_item i ON i.id = r.item_id",
             )
-            + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT %(top)s",
+            + " GROUP BY 1",
+            params,
+        ),
+        (
+            "unlisted cases by the resident's words",
+            f"SELECT r.item_text, {by_item} {CASES} AND r.item_id IS NULL GROUP BY 1",
             params,
         ),
         (

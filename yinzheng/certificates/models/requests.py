@@ -187,9 +187,36 @@ class CertificateRequest(models.Model):
             models.Index(fields=["issued_at"], name="certreq_issued_at"),
             models.Index(fields=["received_at"], name="certreq_received_at"),
             # REQ-103: the dashboard counts a division's cases over a period; the
-            # subtree is a code range, so committee first, then the period.
+            # subtree is a code range, so committee first, then the period. The
+            # columns the counts read ride along (PostgreSQL INCLUDE; SQLite leaves
+            # them out), so the counts never visit the wide rows (stats.analysis).
             models.Index(
-                fields=["committee", "received_at"], name="certreq_cmte_received"
+                fields=["committee", "received_at"],
+                include=[
+                    "status",
+                    "intake_class",
+                    "on_the_spot",
+                    "complexity",
+                    "due_on",
+                    "issued_at",
+                    "refused_at",
+                    "closed_at",
+                    "item",
+                ],
+                name="certreq_cmte_received_cover",
+            ),
+            # The requests outside the catalogue, counted by the resident's words.
+            models.Index(
+                fields=["committee", "received_at"],
+                condition=Q(item__isnull=True),
+                name="certreq_unlisted",
+            ),
+            # REQ-049: the refusals of negative-list items with the route given.
+            models.Index(
+                fields=["committee", "received_at"],
+                include=["item", "item_text", "refusal_route", "refusal_department"],
+                condition=Q(status="refused", intake_class="negative"),
+                name="certreq_negative_refused",
             ),
         ]
         constraints = [

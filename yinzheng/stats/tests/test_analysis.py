@@ -222,11 +222,11 @@ def test_the_api_keeps_the_residents_words_out_of_the_items(data):
     )
 
 
-def test_the_figures_take_nine_queries_whatever_the_data(
+def test_the_figures_take_eight_queries_whatever_the_data(
     data, django_assert_num_queries
 ):
     filters = _filters(d.COUNTY, d.FIRST, d.LAST)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         analysis.figures(filters, today=d.TODAY)
 
 
