@@ -407,8 +407,13 @@ def verification_query(
         kind, subject = QueryKind.PDF, hashlib.sha256(pdf).hexdigest()
         result = verification.verify_pdf(pdf, holder_name=name)
     else:
+        # Issue 13: by serial, only certificates of the asker's jurisdiction.
         kind, subject = QueryKind.SERIAL, serial.strip()[:100]
-        result = verification.verify_serial(serial.strip(), holder_name=name)
+        result = verification.verify_serial(
+            serial.strip(),
+            holder_name=name,
+            within=policy.scope(actor, "esign.verify").covers,
+        )
     query = VerificationQuery.objects.create(
         requester=require_person(actor),
         department=requesting_department(actor, department)[:100],

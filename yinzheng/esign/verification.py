@@ -23,6 +23,7 @@ it does not know, a trusted RFC 3161 timestamp, else the time the signer claims.
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,11 +153,21 @@ def verify_token(text: str, *, holder_name: str | None = None) -> Result:
     return _judge(result, doc, signed_at=doc.signed_at, holder_name=holder_name)
 
 
-def verify_serial(serial: str, *, holder_name: str | None = None) -> Result:
+def verify_serial(
+    serial: str,
+    *,
+    holder_name: str | None = None,
+    within: Callable[[str], bool] | None = None,
+) -> Result:
     """By serial: for authenticated departments only (the public page takes the
-    signed token, so serials cannot be enumerated there)."""
+    signed token, so serials cannot be enumerated there). `within(committee_code)`
+    says whether the asker's jurisdiction covers the certificate; outside it the
+    answer is the one for a serial never issued, so a guessable serial neither shows
+    that a certificate exists nor confirms its holder's name."""
     result = Result(Verdict.UNKNOWN, serial=serial)
     doc = _document(serial=serial)
+    if doc is not None and within is not None and not within(doc.committee_id):
+        doc = None
     if doc is None:
         result.add("register", False, _("没有找到该编号已出具的证明"))
         return result.finish(Verdict.UNKNOWN, _("没有找到该证明的出具记录"))

@@ -101,6 +101,48 @@ def test_a_department_queries_by_serial(signed, health):
     assert response.json()["result"]["verdict"] == "unknown"
 
 
+@pytest.mark.parametrize(
+    "where, department",
+    [("440804", Department.HEALTH), ("44", Department.PUBLIC_SECURITY)],
+)
+def test_a_serial_outside_the_askers_jurisdiction_confirms_nothing(
+    signed, where, department
+):
+    """Issue 13, finding 7: an officer of another county or province, with a legal
+    basis, must not learn by a guessable serial that a certificate exists nor confirm
+    its holder's name; the answer is the one for a serial never issued."""
+    outsider = core_factories.user(
+        "waidi", role=Role.DEPARTMENT, at=where, department=department
+    )
+    response = api(outsider).post(
+        URL,
+        {
+            "serial": signed.serial,
+            "holder_name": f.HOLDER,
+            "legal_basis": BASIS,
+            "purpose": "核实",
+        },
+    )
+    result = response.json()["result"]
+    assert result["verdict"] == "unknown"
+    assert result["name_matches"] is None
+    assert "holder" not in result
+    assert VerificationQuery.objects.get().document is None
+
+
+def test_a_serial_inside_the_jurisdiction_confirms_the_name(signed, health):
+    response = api(health).post(
+        URL,
+        {
+            "serial": signed.serial,
+            "holder_name": f.HOLDER,
+            "legal_basis": BASIS,
+            "purpose": "核实",
+        },
+    )
+    assert response.json()["result"]["name_matches"] is True
+
+
 def test_an_unparsable_address_as_token_is_answered_invalid_not_a_500(health):
     response = api(health).post(
         URL,
