@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "yinzheng.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from django.core.signals import request_finished
+
+        from .storage import sweep_rolled_back
+
+        # A request's rolled-back transactions leave no files (issue 13).
+        request_finished.connect(sweep_rolled_back, dispatch_uid="yinzheng_files")

@@ -5,6 +5,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from yinzheng.core.errors import CoreCode
 
@@ -60,3 +61,23 @@ class LanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """Staff pages and API answers hold personal data: no browser, proxy or shared
+    computer may keep a copy (`Cache-Control: no-store, private`, issue 13). Applies to
+    every response to a signed-in user and to every API response (a token caller is
+    known only inside the view), unless the view chose its own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if (signed_in or request.path.startswith("/api/")) and (
+            "Cache-Control" not in response
+        ):
+            add_never_cache_headers(response)
+        return response
