@@ -1,7 +1,7 @@
-"""Phone numbers staff are reached on: a Chinese mobile or a landline with its area
-code, normalised. One home for the strict check (REQ-109's liaisons use it); the
-residents' contact fields in certificates, seals and supervision still take the looser
-`[0-9+-() ]{7,20}` of their own and should move here."""
+"""Phone numbers: a Chinese mobile or a landline with its area code, normalised. The
+one check for every contact number the system keeps: REQ-109's liaisons, the
+resident's number on a certificate request and in the certificate register (REQ-072),
+and the reporter's on a complaint."""
 
 import re
 

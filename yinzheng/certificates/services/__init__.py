@@ -70,7 +70,6 @@ from .export import (
 )
 from .intake import (
     MAX_ATTACHMENT_BYTES,
-    PHONE,
     TRACKING_BYTES,
     demand_report,
     request_attach,
@@ -127,7 +126,6 @@ __all__ = [
     "refusal_notice_no",
     # intake.py
     "MAX_ATTACHMENT_BYTES",
-    "PHONE",
     "TRACKING_BYTES",
     "demand_report",
     "request_attach",

@@ -13,7 +13,6 @@ reported (`demand_report`, REQ-016); the supervision work turns these into compl
 cases (REQ-089).
 """
 
-import re
 import secrets
 from collections.abc import Iterable
 
@@ -31,6 +30,7 @@ from yinzheng.core import clock, masking, uploads, workdays
 from yinzheng.core.actors import require_person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
+from yinzheng.core.phones import chinese_phone
 from yinzheng.core.text import required_text
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
@@ -40,7 +40,6 @@ from ..errors import CertificateCode
 from ..models import CATEGORY_CHOICES, Attachment, CertificateRequest, DemandReport
 from .common import FIELDS, HANDLE, _lock
 
-PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 TRACKING_BYTES = 12  # secrets.token_urlsafe: 16 characters, 96 bits
 
@@ -139,9 +138,7 @@ def request_create(
         resident_name, _("申请人姓名"), CertificateCode.RESIDENT_NAME_REQUIRED, 50
     )
     id_number = validate_id_number(id_number)
-    phone = (phone or "").strip()
-    if not PHONE.match(phone):
-        raise InvalidInput(_("请填写正确的联系电话"), code=CoreCode.PHONE_INVALID)
+    phone = chinese_phone(phone)
     purpose = required_text(purpose, _("用途"), CoreCode.PURPOSE_REQUIRED, 300)
     requiring_unit = required_text(
         requiring_unit, _("需要单位"), CertificateCode.REQUIRING_UNIT_REQUIRED, 200

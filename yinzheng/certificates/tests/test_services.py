@@ -24,7 +24,7 @@ from yinzheng.certificates.choices import (
     Trigger,
 )
 from yinzheng.certificates.models import CertificateRequest, DemandReport
-from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
+from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotAllowed
 from yinzheng.ledger.models import Entry
 from yinzheng.seals.choices import UseStatus
 from yinzheng.seals.tests import factories as seal_factories
@@ -645,3 +645,23 @@ def test_unsealed_seal_service_state_is_untouched_by_a_refused_issue(
     assert exc.value.code == "seal_unusable"
     req.refresh_from_db()
     assert req.status == Status.APPROVED and req.register_entry is None
+
+
+@pytest.mark.parametrize(
+    "given, kept",
+    [("+86 138 1234 5678", "13812345678"), ("0936-551 2345", "0936-5512345")],
+)
+def test_the_residents_phone_is_checked_and_normalised_as_everywhere_REQ_072(
+    people, catalogue, given, kept
+):
+    """One phone check for every contact number (core.phones): the register's 联系电话
+    column then holds one form of each number."""
+    req = request(actor=people.clerk, committee=A1A, item=catalogue.simple, phone=given)
+    assert req.phone == kept
+
+
+@pytest.mark.parametrize("bad", ["12345", "5512345", "call me", "1381234567"])
+def test_a_number_nobody_can_call_is_refused_REQ_072(people, catalogue, bad):
+    with pytest.raises(InvalidInput) as refused:
+        request(actor=people.clerk, committee=A1A, item=catalogue.simple, phone=bad)
+    assert refused.value.code == CoreCode.PHONE_INVALID

@@ -18,7 +18,6 @@ certificate case (REQ-052): the certificate service calls these same functions.
 """
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -39,6 +38,7 @@ from yinzheng.core.errors import (
     SeparationOfDuties,
 )
 from yinzheng.core.files import stored_sha256
+from yinzheng.core.phones import chinese_phone
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.registers.services import books as registers
@@ -56,7 +56,6 @@ from ..models import Seal, UsageRequest
 from .seal import lock_seal, require_usable
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
 FIELDS = [
     "status",
     "reviewer",
@@ -157,8 +156,7 @@ def usage_request(
                 _("证明类用印须填写：%s") % "、".join(missing),
                 code=SealCode.CERTIFICATE_FIELDS_REQUIRED,
             )
-    if phone.strip() and not PHONE.match(phone.strip()):
-        raise InvalidInput(_("联系电话格式不正确"), code=CoreCode.PHONE_INVALID)
+    phone = chinese_phone(phone) if phone.strip() else ""
     if not isinstance(document, tuple) and (document.size or 0) > MAX_DOCUMENT_BYTES:
         raise InvalidInput(
             _("用印文件不能超过 20 MB"), code=CoreCode.DOCUMENT_TOO_LARGE
@@ -189,7 +187,7 @@ def usage_request(
         matter_ref=matter_ref.strip(),
         requiring_unit=requiring_unit.strip(),
         purpose=purpose.strip(),
-        phone=phone.strip(),
+        phone=phone,
         certificate_no=certificate_no.strip(),
         major_matter=major_matter,
         handler=require_person(actor),

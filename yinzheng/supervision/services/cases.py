@@ -18,7 +18,6 @@ is journaled with its actor and time.
 """
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.db import transaction
@@ -33,6 +32,7 @@ from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM, person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
+from yinzheng.core.phones import chinese_phone
 from yinzheng.core.text import optional_text, required_text
 from yinzheng.core.transitions import move_to
 from yinzheng.core.workdays import add_working_days
@@ -46,7 +46,6 @@ from ..tracking import new_tracking_no
 from .common import division, past_date, settings_for
 
 HANDLE = "supervision.case"
-PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
 ACCOUNT_MAX = 2000
 
 
@@ -62,9 +61,7 @@ def _choice(value: str, choices: Any, label: Any) -> str:
 
 def _phone(value: str | None) -> str:
     value = (value or "").strip()
-    if value and not PHONE.match(value):
-        raise InvalidInput(_("请填写正确的联系电话"), code=CoreCode.PHONE_INVALID)
-    return value
+    return chinese_phone(value) if value else ""
 
 
 def _due(county_code: str, status: str) -> dt.date | None:
