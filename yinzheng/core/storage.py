@@ -43,7 +43,7 @@ class PrivateFileStorage(FileSystemStorage):
 
     def _save(self, name: str, content: Any) -> str:
         sweep_rolled_back()
-        stored = super()._save(name, content)
+        stored = super()._save(name, content)  # type: ignore[misc]  # not in the stubs
         connection = transaction.get_connection()
         if connection.in_atomic_block:
             _pending(connection).append(_Pending(self, stored))
