@@ -1,6 +1,8 @@
 """The `yinzheng` console command.
 
-    yinzheng serve [--bind 127.0.0.1:8000] [--workers N]   production server (gunicorn)
+    yinzheng serve [--bind 127.0.0.1:8000] [--workers N] [--threads N]
+                                                            production server (gunicorn,
+                                                            threaded workers)
     yinzheng demo [--no-serve]                              demo county, accounts, serve
     yinzheng migrate                                        apply database migrations
     yinzheng import-divisions DIR [--under CODE ...]        national division codes
