@@ -2,31 +2,90 @@
 
 YINZHENG_DATA_DIR      data folder (default ./var): SQLite database, generated secrets, files
 YINZHENG_DATABASE_URL  default sqlite in the data folder; postgresql://user@host:port/name
-YINZHENG_SECRET_KEY    generated into the data folder on first run when absent
+YINZHENG_SECRET_KEY    else the data folder's secret_key file (made for a new installation)
 YINZHENG_DEBUG         "1"/"true" to turn debug pages on (never in production)
 YINZHENG_ALLOWED_HOSTS comma-separated host names (default: localhost names)
-YINZHENG_MASTER_KEY    32 bytes, base64url: encrypts the signing keys (generated when absent)
+YINZHENG_MASTER_KEY    32 bytes, base64url: encrypts the signing keys; or
+YINZHENG_MASTER_KEY_FILE  a file holding it; else the data folder's master_key (demo only)
 YINZHENG_PUBLIC_URL    the public address in QR codes and CRL distribution points
 YINZHENG_TSA_URL       RFC 3161 timestamp authority (PAdES B-T); YINZHENG_TSA_ROOTS its roots
 YINZHENG_VERIFY_RATE   public verification page views a minute per address (default 60)
+YINZHENG_CACHE_URL     redis://host:6379/0: the shared cache of rate limits and login
+                       throttling (default: a table in the database)
+YINZHENG_TRUSTED_PROXIES  comma-separated proxy addresses/CIDRs allowed to set
+                       X-Forwarded-For
+YINZHENG_LOGIN_FAILURE_LIMIT, _LOGIN_DELAY, _LOGIN_DELAY_MAX, _LOGIN_SPRAY_LIMIT  login
+                       throttling (see below)
 """
 
 import base64
+import ipaddress
 import os
 import secrets
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import dj_database_url
 from csp import constants as csp
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("YINZHENG_DATA_DIR", "./var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR = Path(os.environ.get("YINZHENG_DATA_DIR") or "./var").resolve()
 
 
 def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# The data folder and the keys (issue 13). An installation is its data folder: the
+# database (SQLite), the files, and the keys the data is bound to. New keys are made
+# only where a new installation is meant: by `yinzheng demo` (Django's command line
+# takes the sub-command from argv[1]), by the test run (pytest sets PYTEST_VERSION for
+# its session), or in an empty folder that YINZHENG_DATA_DIR names. Any other process
+# that finds no folder or no key stops with the fix, so a command started from the
+# wrong folder, or with a typo in the variable, never makes a second installation
+# beside the real one, and a folder restored without its keys is never re-keyed.
+_NAMED_EMPTY_FOLDER = (
+    bool(os.environ.get("YINZHENG_DATA_DIR"))
+    and DATA_DIR.is_dir()
+    and not any(DATA_DIR.iterdir())
+)
+NEW_INSTALLATION_ALLOWED = (
+    bool(os.environ.get("PYTEST_VERSION"))
+    or sys.argv[1:2] == ["demo"]
+    or _NAMED_EMPTY_FOLDER
+)
+
+
+def _stop(chinese: str, english: str) -> NoReturn:
+    """End the process with the fix, in both languages, and no traceback: this is an
+    operator's setting to correct, not a fault in the program."""
+    raise SystemExit(f"yinzheng: {chinese}\nyinzheng: {english}")
+
+
+if NEW_INSTALLATION_ALLOWED:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+elif not DATA_DIR.is_dir():
+    _stop(
+        f"数据目录 {DATA_DIR} 不存在，未生成任何密钥。已有安装：把 YINZHENG_DATA_DIR "
+        "设为其数据目录（例如 export YINZHENG_DATA_DIR=/srv/yinzheng）。新安装：建一个"
+        "空目录并用 YINZHENG_DATA_DIR 指向它，首次运行在其中生成密钥（见 "
+        "docs/operations.md）。只看演示：yinzheng demo。",
+        f"the data folder {DATA_DIR} does not exist; no key was made. An existing "
+        "installation: set YINZHENG_DATA_DIR to its data folder (e.g. export "
+        "YINZHENG_DATA_DIR=/srv/yinzheng). A new installation: create an empty folder "
+        "and point YINZHENG_DATA_DIR at it; the first command makes the keys there "
+        "(see docs/operations.md). Just the demo: yinzheng demo.",
+    )
+
+
+def _new_key_file(path: Path, text: str) -> None:
+    # Written once with owner-only permissions; survives restarts.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
 
 
 def _secret_key() -> str:
@@ -35,32 +94,67 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        # Written once with owner-only permissions; survives restarts.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
+        if not NEW_INSTALLATION_ALLOWED:
+            _stop(
+                f"数据目录 {DATA_DIR} 中没有 secret_key，也未设置 YINZHENG_SECRET_KEY；"
+                "未生成新密钥。若这是安装的数据目录，请从备份恢复 secret_key 或设置 "
+                "YINZHENG_SECRET_KEY；若不是，请把 YINZHENG_DATA_DIR 设为正确的目录"
+                "（见 docs/operations.md）。",
+                f"the data folder {DATA_DIR} has no secret_key and YINZHENG_SECRET_KEY "
+                "is not set; no new key was made. If this is the installation's folder, "
+                "restore secret_key from its backup or set YINZHENG_SECRET_KEY; if not, "
+                "set YINZHENG_DATA_DIR to the right folder (see docs/operations.md).",
+            )
+        _new_key_file(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
 
 
-def _master_key() -> str:
-    """The key that encrypts signing keys at rest (esign). Production sets
-    YINZHENG_MASTER_KEY and keeps it out of the data folder and its backups; the
-    zero-setup default generates one into the data folder."""
-    key = os.environ.get("YINZHENG_MASTER_KEY")
+def _master_key() -> tuple[str, Path | None]:
+    """The key that encrypts signing keys at rest (esign), and the file it was read
+    from (None: the environment). Production supplies it from outside the data folder
+    and its backups, in YINZHENG_MASTER_KEY or in the file YINZHENG_MASTER_KEY_FILE
+    names (a systemd credential, a mounted secret); `check --deploy` fails on one kept
+    in the data folder (core.checks). A new installation without either gets one
+    generated into the data folder, which is fine for a demo only."""
+    key = os.environ.get("YINZHENG_MASTER_KEY", "").strip()
+    named = os.environ.get("YINZHENG_MASTER_KEY_FILE", "").strip()
+    if key and named:
+        _stop(
+            "YINZHENG_MASTER_KEY 与 YINZHENG_MASTER_KEY_FILE 只能设置其一。",
+            "set YINZHENG_MASTER_KEY or YINZHENG_MASTER_KEY_FILE, not both.",
+        )
     if key:
-        return key.strip()
+        return key, None
+    if named:
+        path = Path(named).expanduser().resolve()
+        if not path.is_file():
+            _stop(
+                f"YINZHENG_MASTER_KEY_FILE 指向的 {path} 不是可读的文件。",
+                f"YINZHENG_MASTER_KEY_FILE names {path}, which is not a readable file.",
+            )
+        return path.read_text().strip(), path
     path = DATA_DIR / "master_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-    return path.read_text().strip()
+        if not NEW_INSTALLATION_ALLOWED:
+            _stop(
+                f"没有主密钥：未设置 YINZHENG_MASTER_KEY 或 YINZHENG_MASTER_KEY_FILE，"
+                f"数据目录 {DATA_DIR} 中也没有 master_key；未生成新密钥（新密钥会使已"
+                "加密的签名私钥全部无法使用）。请设置其中一个变量，或从备份恢复 "
+                "master_key（见 docs/operations.md）。",
+                "no master key: neither YINZHENG_MASTER_KEY nor YINZHENG_MASTER_KEY_FILE "
+                f"is set and the data folder {DATA_DIR} has no master_key; no new key "
+                "was made (a new one would leave every sealed signing key unreadable). "
+                "Set one of the variables, or restore master_key from its backup (see "
+                "docs/operations.md).",
+            )
+        _new_key_file(path, base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    return path.read_text().strip(), path
 
 
-MASTER_KEY = _master_key()
+MASTER_KEY, MASTER_KEY_FILE = _master_key()
 # Electronic seals (esign): the address printed in QR codes and CRL distribution points,
 # the RFC 3161 timestamp authority (PAdES B-T when set, B-B otherwise) and the PEM file
 # of the roots its timestamps are checked against, and the public verification limit.
@@ -171,9 +265,65 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed logins: this many within the window lock the username (and the address).
+# Rate limits and login throttling (issue 13; docs/operations.md "Rate limits and login
+# throttling"). Their counters live in the cache, which every server process must share:
+# Redis when YINZHENG_CACHE_URL names one (PostgreSQL deployments), else a table in the
+# database (created by `yinzheng migrate`). Never the per-process local-memory cache.
+CACHE_URL = os.environ.get("YINZHENG_CACHE_URL", "").strip()
+CACHES: dict[str, dict[str, object]]
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "YINZHENG_CACHE_URL must be a Redis URL (redis://, rediss:// or unix://)"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "yinzheng",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "yinzheng_cache",
+            # The default 300 entries would cull live counters (one per address and
+            # minute) as soon as a few hundred visitors come in one minute.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+
+# Addresses (or networks, CIDR) of the reverse proxies in front of the servers: from
+# these only, X-Forwarded-For names the client (core.clients.client_address).
+def _trusted_proxies() -> list[str]:
+    found = [
+        entry.strip()
+        for entry in os.environ.get("YINZHENG_TRUSTED_PROXIES", "").split(",")
+        if entry.strip()
+    ]
+    for entry in found:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"YINZHENG_TRUSTED_PROXIES: {entry!r} is not an address or network"
+            ) from exc
+    return found
+
+
+TRUSTED_PROXIES = _trusted_proxies()
+# Failed logins (accounts.services): per account and address, this many are free, then
+# each further one makes that pair wait twice as long as the last (from the first delay
+# up to the ceiling); forgotten a day after the last. One address failing on this many
+# different accounts within the window waits until the oldest leaves the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("YINZHENG_LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+LOGIN_DELAY_SECONDS = int(os.environ.get("YINZHENG_LOGIN_DELAY", "15"))
+LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("YINZHENG_LOGIN_DELAY_MAX", "3600"))
+LOGIN_FORGET_SECONDS = 24 * 3600
+LOGIN_SPRAY_LIMIT = int(os.environ.get("YINZHENG_LOGIN_SPRAY_LIMIT", "10"))
+LOGIN_SPRAY_WINDOW_SECONDS = 15 * 60
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -244,12 +394,21 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "yinzheng.core.rest.pagination.Pagination",
+    # JSON with a nesting limit: a deep body is a 400, not a 500 (issue 13).
+    "DEFAULT_PARSER_CLASSES": [
+        "yinzheng.core.rest.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "yinzheng.core.rest.errors.exception_handler",
+    # Keyed on core.clients.client_address, like every other rate limit.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Not a limit: refuses query parameters the schema rules out (core.rest.query).
+        "yinzheng.core.rest.query.DocumentedQueryParameters",
+        "yinzheng.core.rest.throttling.AnonRateThrottle",
+        "yinzheng.core.rest.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("YINZHENG_API_ANON_RATE", "120/min"),
@@ -269,6 +428,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "yinzheng.core.rest.schema.error_codes_hook",
+        "yinzheng.core.rest.schema.conformance_hook",
     ],
     # drf-spectacular names an enum after its field ("kind", "status"); several choice
     # sets share those names, so each gets its own (loaded lazily, by import path).

@@ -10,7 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished
 
+        from . import checks  # noqa: F401  registers the deployment checks
+        from .rest.fields import text_only
         from .storage import sweep_rolled_back
+
+        # The API takes text only where its schema says string (issue 13).
+        text_only()
 
         # A request's rolled-back transactions leave no files (issue 13).
         request_finished.connect(sweep_rolled_back, dispatch_uid="yinzheng_files")

@@ -1,5 +1,6 @@
 """The demo county: seed localities and one account for every role, all made through the
-services. Running it twice changes nothing."""
+services. Running it twice changes nothing; it refuses a database that holds real work
+and marks the one it fills (demo.safety, issue 13)."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,14 +15,18 @@ from yinzheng.demo import stats_campaigns, stats_reports
 from yinzheng.demo.applications import ensure_demo_applications
 from yinzheng.demo.catalogue import load_demo_catalogue
 from yinzheng.demo.certificates import load_demo_certificates
+from yinzheng.demo.safety import (
+    DEMO_PASSWORD,
+    mark_demo_database,
+    require_demo_database,
+)
 from yinzheng.demo.seals import load_demo_seals
 from yinzheng.demo.stats import load_demo_stats
 from yinzheng.demo.supervision import load_demo_supervision
 from yinzheng.divisions.importer import import_divisions
 
 DEMO_DIVISIONS = Path(__file__).resolve().parent / "data" / "divisions"
-# Demo only: every demo account has this password; never use it on a real system.
-DEMO_PASSWORD = "yinzheng-demo"
+__all__ = ["ACCOUNTS", "DEMO_PASSWORD", "DemoAccount", "load_demo"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ ACCOUNTS = [
 
 @transaction.atomic
 def load_demo() -> list[DemoAccount]:
+    require_demo_database()  # raises NotADemoDatabase before anything is written
+    mark_demo_database()
     import_divisions(actor=SYSTEM, directory=DEMO_DIVISIONS)
     for acc in ACCOUNTS:
         user = User.objects.filter(username=acc.username).first()

@@ -1,10 +1,11 @@
 import os
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from yinzheng.accounts.choices import Role
 from yinzheng.demo.loader import DEMO_PASSWORD, load_demo
+from yinzheng.demo.safety import NotADemoDatabase, require_demo_database
 from yinzheng.divisions.models import Division
 
 
@@ -18,8 +19,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_serve: bool, bind: str, **options):
-        call_command("migrate", interactive=False, verbosity=0)
-        accounts = load_demo()
+        # Asked before migrate too: a real database is not even migrated (issue 13).
+        try:
+            require_demo_database()
+            call_command("migrate", interactive=False, verbosity=0)
+            accounts = load_demo()
+        except NotADemoDatabase as refused:
+            raise CommandError(str(refused)) from None
         names = dict(
             Division.objects.filter(
                 code__in=[a.division for a in accounts]

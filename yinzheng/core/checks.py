@@ -1,0 +1,66 @@
+"""System checks of the deployment (`yinzheng check --deploy`, issue 13).
+
+The master key opens every signing key the database holds (esign.keys). Kept in the
+data folder, beside the SQLite database, the files and their backups, it travels with
+them: whoever holds a copy of the folder can sign as any committee. A deployment takes
+it from outside (YINZHENG_MASTER_KEY, or the file YINZHENG_MASTER_KEY_FILE names);
+settings.MASTER_KEY_FILE tells where it was read from.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.utils.translation import gettext as _
+
+
+def data_folders(data_dir: Path, databases: dict[str, Any]) -> list[Path]:
+    """The data folder and the folder of every SQLite database."""
+    folders = [Path(data_dir).resolve()]
+    for database in databases.values():
+        if database.get("ENGINE") == "django.db.backends.sqlite3":
+            name = str(database.get("NAME") or "")
+            if name and name != ":memory:" and not name.startswith("file:"):
+                folders.append(Path(name).resolve().parent)
+    return folders
+
+
+def master_key_errors(
+    *, key_file: Path | None, data_dir: Path, databases: dict[str, Any]
+) -> list[CheckMessage]:
+    if key_file is None:  # from the environment
+        return []
+    key_file = Path(key_file).resolve()
+    for folder in data_folders(data_dir, databases):
+        if key_file.is_relative_to(folder):
+            return [
+                Error(
+                    _("主密钥 %(file)s 存放在数据目录 %(folder)s 中，与数据库同处。")
+                    % {"file": key_file, "folder": folder},
+                    hint=_(
+                        "生产环境请从数据目录之外提供主密钥：设置环境变量 "
+                        "YINZHENG_MASTER_KEY，或用 YINZHENG_MASTER_KEY_FILE 指向数据"
+                        "目录及其备份之外的文件；然后删除数据目录中的副本"
+                        "（见 docs/operations.md）。"
+                    ),
+                    id="core.E001",
+                )
+            ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def master_key_outside_the_data(
+    *,
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    return master_key_errors(
+        key_file=getattr(settings, "MASTER_KEY_FILE", None),
+        data_dir=settings.DATA_DIR,
+        databases=settings.DATABASES,
+    )
