@@ -92,8 +92,24 @@ def _append_only_triggers(request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """API throttles count in the cache; every test starts from zero."""
-    from django.core.cache import cache
+def _fresh_cache(request):
+    """Rate limits, API throttles and login throttling count in the cache; every test
+    starts from zero. The default cache is a database table (settings.CACHES): a test
+    that cannot reach the database cannot have counted there, and its rows written inside
+    a test's transaction roll back with it; transactional tests leave theirs, so the
+    table is emptied before each database test."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
 
-    cache.clear()
+    cache = caches["default"]
+    if not isinstance(cache, DatabaseCache):
+        cache.clear()
+        return
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db", "live_server"} & names
+    ):
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        cache.clear()

@@ -1,9 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import TokenProxy
 
+from yinzheng.core.errors import DomainError
 from yinzheng.ledger import audit
 
+from . import services
 from .models import LoginFailure, RoleGrant, User
 
 
@@ -28,6 +32,7 @@ class UserAdmin(BaseUserAdmin):
     )
     list_display = ["username", "full_name", "is_active", "is_superuser"]
     inlines = [RoleGrantInline]
+    actions = ["unlock_logins"]
 
     AUDITED = ["username", "full_name", "is_active", "is_staff", "is_superuser"]
 
@@ -49,6 +54,22 @@ class UserAdmin(BaseUserAdmin):
             before=before,
             after=after,
         )
+
+    @admin.action(description=gettext_lazy("解除所选用户的登录限制"))
+    def unlock_logins(self, request, queryset):
+        """Clear the failed logins of the selected accounts, from every address."""
+        done = 0
+        for user in queryset:
+            try:
+                services.login_unlock(actor=request.user, username=user.username)
+            except DomainError as exc:
+                self.message_user(
+                    request, f"{user.username}：{exc.message}", messages.ERROR
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("已解除 %d 个用户的登录限制") % done)
 
 
 @admin.register(RoleGrant)

@@ -5,6 +5,7 @@ from yinzheng.core.errors import ErrorCode
 
 
 class AccountCode(ErrorCode):
+    ADDRESS_INVALID = "address_invalid"
     ADMIN_GRANT = "admin_grant"
     GRANT_ALREADY_REVOKED = "grant_already_revoked"
     GRANT_EXISTS = "grant_exists"

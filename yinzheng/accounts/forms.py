@@ -3,17 +3,15 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.core.clients import client_address
 from yinzheng.core.errors import LoginThrottled
 
 from . import services
 
 
-def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 class ThrottledMixin(AuthenticationForm):
-    """Counts failed logins and refuses a throttled username (accounts.services)."""
+    """Login throttled per account and client address (accounts.services): a pair or an
+    address that must wait is refused before the password is checked."""
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
@@ -23,17 +21,17 @@ class ThrottledMixin(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request) if self.request else None
-        if services.login_throttled(username=username, address=address):
-            raise forms.ValidationError(
-                self.error_messages["throttled"], code="throttled"
-            )
+        address = client_address(self.request) if self.request else ""
+        try:
+            services.login_check(username=username, address=address)
+        except LoginThrottled as exc:
+            raise forms.ValidationError(exc.message, code="throttled") from exc
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            services.login_failure_record(username=username, address=address)
+            services.login_failed(username=username, address=address)
             raise
-        services.login_failures_clear(username=username)
+        services.login_succeeded(username=username, address=address)
         return cleaned
 
 

@@ -83,6 +83,11 @@ _ACTIONS = [
         frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
     ),
     Action(
+        "account.unlock",
+        _("解除账号的登录限制"),
+        frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
+    ),
+    Action(
         "audit.view",
         _("查看审计记录、校验台账链"),
         frozenset({Role.CIVIL_AFFAIRS, Role.INSPECTOR, Role.ADMIN}),

@@ -1,14 +1,17 @@
 """Accounts: users, role grants and login throttling.
 
 Grants are given and revoked only here, each with the policy check and an audit entry in
-the same transaction. Failed logins are counted in the database, so every server process
-sees the same count.
+the same transaction. Login throttling (per account and address, with growing delays,
+and per address over many accounts) is described at its section below.
 """
 
-import datetime as dt
+import hashlib
+import ipaddress
+import math
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -16,7 +19,14 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
 from yinzheng.core.actors import person
 from yinzheng.core.codes import Level
-from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotAllowed, NotFound
+from yinzheng.core.errors import (
+    Conflict,
+    CoreCode,
+    InvalidInput,
+    LoginThrottled,
+    NotAllowed,
+    NotFound,
+)
 from yinzheng.ledger import audit
 
 from . import policy
@@ -175,24 +185,162 @@ def grant_revoke(*, actor: Actor, grant_id: int) -> RoleGrant:
     return grant
 
 
-def _window_start() -> dt.datetime:
-    return clock.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+# Login throttling (issue 13) ---------------------------------------------------------
+#
+# Failures are counted per account *and* client address: a guesser slows only itself,
+# never the account's owner signing in from elsewhere. Past LOGIN_FAILURE_LIMIT free
+# failures, each one makes that pair wait twice as long as the last, up to a ceiling:
+# there is no hard lock to abuse. One address failing on LOGIN_SPRAY_LIMIT different
+# accounts within the window (trying many accounts with a few passwords each) waits until
+# the oldest of those failures leaves the window. The state lives in the shared cache
+# (settings.CACHES), so every server process sees it; each failure is also kept as a
+# LoginFailure row, the record an administrator reads. An administrator, or the
+# civil-affairs officer over the account's grants, clears an account or an address.
 
 
-def login_throttled(*, username: str, address: str | None) -> bool:
-    """Too many recent failures for this username. Failures are not pooled by address:
-    behind a proxy every user shares one, and one guesser could lock everybody out."""
-    recent = LoginFailure.objects.filter(
-        at__gte=_window_start(), username=username.strip().lower()
-    )
-    return recent.count() >= settings.LOGIN_FAILURE_LIMIT
+def _username_key(username: str) -> str:
+    # Usernames are free text: the key holds a digest, never the name itself.
+    return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
 
 
-def login_failure_record(*, username: str, address: str | None) -> None:
+def _generation(user_key: str) -> int:
+    """Bumped by login_unlock: every pair counted under an older one is forgotten."""
+    return int(cache.get(f"login:gen:{user_key}", 0))
+
+
+def _pair_key(username: str, address: str) -> str:
+    user_key = _username_key(username)
+    return f"login:pair:{user_key}:{_generation(user_key)}:{address or '-'}"
+
+
+def _spray_key(address: str) -> str:
+    return f"login:spray:{address or '-'}"
+
+
+def login_delay(failures: int) -> int:
+    """Seconds a pair waits after its `failures`-th failure in a row: none within the
+    free failures, then the first delay doubling at each failure, up to the ceiling."""
+    over = failures - settings.LOGIN_FAILURE_LIMIT
+    if over < 0:
+        return 0
+    ceiling = int(settings.LOGIN_DELAY_MAX_SECONDS)
+    # Past about forty doublings any delay is over any ceiling: no huge powers.
+    return min(int(settings.LOGIN_DELAY_SECONDS) << min(over, 40), ceiling)
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return _("%d 秒") % seconds
+    return _("%d 分钟") % math.ceil(seconds / 60)
+
+
+def _recent(tried: dict[str, float], moment: float) -> dict[str, float]:
+    start = moment - settings.LOGIN_SPRAY_WINDOW_SECONDS
+    return {user: at for user, at in tried.items() if at > start}
+
+
+def login_check(*, username: str, address: str) -> None:
+    """Refuse an attempt its pair or its address must still wait for (LoginThrottled,
+    telling how long); the password is not even checked then."""
+    moment = clock.now().timestamp()
+    pair = cache.get(_pair_key(username, address))
+    if pair and pair["until"] > moment:
+        wait = math.ceil(pair["until"] - moment)
+        raise LoginThrottled(
+            _("登录失败次数过多，请 %(wait)s 后再试。") % {"wait": _wait_text(wait)},
+            detail={"wait_seconds": wait},
+        )
+    tried = _recent(cache.get(_spray_key(address)) or {}, moment)
+    if len(tried) >= settings.LOGIN_SPRAY_LIMIT:
+        oldest = sorted(tried.values())[len(tried) - settings.LOGIN_SPRAY_LIMIT]
+        wait = math.ceil(oldest + settings.LOGIN_SPRAY_WINDOW_SECONDS - moment)
+        raise LoginThrottled(
+            _("此地址登录失败的账号过多，请 %(wait)s 后再试。")
+            % {"wait": _wait_text(wait)},
+            detail={"wait_seconds": wait},
+        )
+
+
+def login_failed(*, username: str, address: str) -> None:
+    """Count a wrong password (or unknown username) for the pair and the address."""
+    now = clock.now()
+    moment = now.timestamp()
     LoginFailure.objects.create(
-        username=username.strip().lower(), address=address or None, at=clock.now()
+        username=username.strip().lower()[:150], address=address or None, at=now
     )
+    key = _pair_key(username, address)
+    pair = cache.get(key) or {"failures": 0, "until": 0.0}
+    failures = int(pair["failures"]) + 1
+    cache.set(
+        key,
+        {"failures": failures, "until": moment + login_delay(failures)},
+        timeout=settings.LOGIN_FORGET_SECONDS,
+    )
+    tried = _recent(cache.get(_spray_key(address)) or {}, moment)
+    tried[_username_key(username)] = moment
+    cache.set(_spray_key(address), tried, timeout=settings.LOGIN_SPRAY_WINDOW_SECONDS)
 
 
-def login_failures_clear(*, username: str) -> None:
-    LoginFailure.objects.filter(username=username.strip().lower()).delete()
+def login_succeeded(*, username: str, address: str) -> None:
+    """The pair starts afresh; other addresses' counts for the account stay."""
+    cache.delete(_pair_key(username, address))
+
+
+def _unlockable(actor: Actor, username: str) -> User:
+    """The account `actor` may clear: any, for whoever acts everywhere; otherwise one
+    with an active grant inside the actor's scope (others look missing)."""
+    policy.require(actor, "account.unlock")
+    user = User.objects.filter(username__iexact=username.strip()).first()
+    if user is None:
+        raise NotFound(_("用户不存在"), code=CoreCode.USER_NOT_FOUND)
+    if policy.acts_everywhere(actor):
+        return user
+    where = policy.scope(actor, "account.unlock")
+    if user.is_superuser or not any(
+        where.covers(code)
+        for code in user.grants.active().values_list("division_id", flat=True)
+    ):
+        raise NotFound(_("用户不存在"), code=CoreCode.USER_NOT_FOUND)
+    return user
+
+
+@transaction.atomic
+def login_unlock(*, actor: Actor, username: str) -> User:
+    """Clear every address's failures for an account (e.g. its owner cannot wait)."""
+    user = _unlockable(actor, username)
+    gen_key = f"login:gen:{_username_key(user.username)}"
+    cache.add(gen_key, 0, timeout=None)
+    try:
+        cache.incr(gen_key)
+    except ValueError:  # evicted between the two calls: any new value will do
+        cache.set(gen_key, 1, timeout=None)
+    audit.record(actor=actor, event="user.login_unlocked", subject=user)
+    return user
+
+
+@transaction.atomic
+def login_address_unlock(*, actor: Actor, address: str) -> None:
+    """Clear an address's many-accounts limit (e.g. an office behind one address); the
+    audit entry names the address's latest recorded failure."""
+    if not policy.acts_everywhere(actor):
+        raise NotAllowed(
+            _("只有系统管理员可以解除地址的登录限制"),
+            code=AccountCode.SUPERUSER_ONLY,
+        )
+    try:
+        address = str(ipaddress.ip_address(address.strip()))
+    except ValueError as exc:
+        raise InvalidInput(
+            _("“%s”不是 IP 地址") % address, code=AccountCode.ADDRESS_INVALID
+        ) from exc
+    cache.delete(_spray_key(address))
+    latest = (
+        LoginFailure.objects.filter(address=address or None).order_by("-at").first()
+    )
+    if latest is not None:
+        audit.record(
+            actor=actor,
+            event="login_address.unlocked",
+            subject=latest,
+            after={"address": address},
+        )

@@ -1,5 +1,5 @@
 """What the pages of every app share: one service call with its refusal shown, a bound
-form's errors as one line, a refusal put on the field it concerns, and the per-address
+form's errors as one line, a refusal put on the field it concerns, and the per-client
 rate limit of the public pages."""
 
 from collections.abc import Callable, Mapping
@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import clock
+from .clients import client_address
 from .errors import DomainError, NotAllowed, SeparationOfDuties
 
 
@@ -55,15 +56,20 @@ def show_error(form: forms.Form, exc: DomainError, fields: Mapping[str, str]) ->
 
 
 def over_rate(request: HttpRequest, scope: str, limit: int) -> bool:
-    """Count this request against `limit` a minute for its address (a cache counter,
-    shared by every server process when the cache is); True once it is over."""
-    address = request.META.get("REMOTE_ADDR", "")
+    """Count this request against `limit` a minute for its client (core.clients: behind
+    a trusted proxy, the forwarded address); True once it is over.
+
+    The counter is in the shared cache (settings.CACHES: Redis or the database, never
+    one process's memory), so every server process counts toward the same limit."""
     minute = int(clock.now().timestamp() // 60)
-    key = f"{scope}:{address}:{minute}"
+    key = f"rate:{scope}:{client_address(request) or '-'}:{minute}"
+    # incr() is atomic on Redis; the database cache reads and writes, so requests that
+    # arrive in the very same instant may be counted once (Redis for exact limits).
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)
-    except ValueError:
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=120)
         count = 1
     return count > limit
 

@@ -36,7 +36,10 @@ class GrantCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     role = serializers.CharField(max_length=20)
     division = serializers.CharField(max_length=12, source="division_code")
-    department = serializers.CharField(max_length=20, required=False, default="")
+    # Blank for every role but the department officer's.
+    department = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
 
 
 class MeSerializer(serializers.ModelSerializer):

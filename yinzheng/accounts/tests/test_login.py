@@ -31,7 +31,10 @@ def test_correct_password_logs_in(client):
 
 @pytest.mark.django_db
 @override_settings(LOGIN_FAILURE_LIMIT=3)
-def test_repeated_failures_lock_the_username_even_for_the_right_password(client):
+def test_repeated_failures_from_one_address_make_it_wait_even_for_the_right_password(
+    client,
+):
+    """The wait is per account and address (issue 13): see test_login_throttle."""
     factories.user("alice")
     for _ in range(3):
         page = client.post("/accounts/login/", {"username": "alice", "password": "bad"})

@@ -132,10 +132,24 @@ def test_an_address_that_cannot_be_parsed_is_an_unreadable_token_not_a_500(
     assert verdict(html) == "invalid"
 
 
-def test_the_page_reads_three_rows(signed, client, django_assert_max_num_queries):
+def test_the_page_reads_three_rows(signed, client):
     """The kid, the issued record (joined with its seal, chain and register entry),
-    the checkpoint: verification stays cheap (benchmarks/README.md)."""
+    the checkpoint: verification stays cheap (benchmarks/README.md). The rate-limit
+    counter is not counted: it lives in the shared cache, which is a table of the
+    database only where no Redis is configured (settings.CACHES)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache_table = settings.CACHES["default"].get("LOCATION", "")
     path = tokens.url_path(signed.token)
     client.get(path)
-    with django_assert_max_num_queries(3):
+    with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
+    reads = [
+        q["sql"]
+        for q in queries
+        if str(cache_table) not in q["sql"]
+        and not q["sql"].startswith(("SAVEPOINT", "ROLLBACK TO", "RELEASE"))
+    ]
+    assert len(reads) <= 3, reads
