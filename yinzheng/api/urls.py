@@ -3,11 +3,7 @@
 
 from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from yinzheng.accounts.api import urls as accounts
@@ -19,6 +15,8 @@ from yinzheng.registers.api import urls as registers
 from yinzheng.seals.api import urls as seals
 from yinzheng.stats.api import urls as stats
 from yinzheng.supervision.api import urls as supervision
+
+from .views import SchemaView
 
 APPS = [
     accounts,
@@ -39,7 +37,7 @@ for app in APPS:
 
 app_name = "api"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The docs pages in the project's templates: the site's CSP allows their one inline
     # script by the request's nonce, and no inline style (issue 13).
     path(

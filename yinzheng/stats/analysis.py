@@ -204,7 +204,8 @@ def parse_filters(
     """The filters in `params` ("division", "from", "to"), checked for `viewer`.
 
     Without a division: the first node of the viewer's scope; without dates: from the
-    first of January to today. Raises `OutOfScope` (403) for a division the viewer may
+    first of January to today; with an end only, from the first of January of its
+    year. Raises `OutOfScope` (403) for a division the viewer may
     not see under `action`, `FilterError` (400) for a malformed or impossible value.
     """
     where = policy.scope(viewer, action)
@@ -230,10 +231,12 @@ def parse_filters(
             code=CoreCode.DIVISION_NOT_FOUND,
             detail={"field": "division"},
         )
-    date_from = _date(
-        params.get("from"), "from", _("开始日期"), dt.date(today.year, 1, 1)
-    )
     date_to = _date(params.get("to"), "to", _("结束日期"), today)
+    # Without a start: the first of January of the end's year (of this year when
+    # neither is given), so an end alone is always a valid period.
+    date_from = _date(
+        params.get("from"), "from", _("开始日期"), dt.date(date_to.year, 1, 1)
+    )
     if date_from > date_to:
         raise FilterError(
             _("开始日期不能晚于结束日期（%(start)s > %(end)s）")

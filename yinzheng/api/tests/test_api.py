@@ -82,10 +82,10 @@ def test_merge_forbidden_for_a_clerk_is_403(tree, api):
     assert response.json()["code"] == "not_allowed"
 
 
-def test_bad_level_filter_returns_empty_not_500(tree, api):
+def test_bad_level_filter_is_a_400_not_500(tree, api):
     api.force_authenticate(factories.user("root", superuser=True))
     response = api.get("/api/divisions/", {"level": "abc"})
-    assert response.status_code == 200 and response.json()["count"] == 0
+    assert response.status_code == 400 and response.json()["code"] == "invalid_input"
 
 
 def test_ledger_verify_endpoint_needs_audit_role(tree, api):

@@ -17,17 +17,15 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -35,7 +33,13 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.accounts.choices import Department
 from yinzheng.core import masking, uploads
-from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, ErrorSerializer
+from yinzheng.core.rest.parsers import JSONParser
+from yinzheng.core.rest.responses import (
+    ERRORS,
+    BinaryRenderer,
+    ErrorSerializer,
+    file_responses,
+)
 
 from ..choices import (
     ApplicationKind,
@@ -492,7 +496,7 @@ class ApplicationViewSet(
     @extend_schema(
         summary="下载研究论证材料（REQ-029；可见该申请的人员）",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **file_responses(uploads.DOCUMENTS),
             401: ErrorSerializer,
             404: ErrorSerializer,
         },

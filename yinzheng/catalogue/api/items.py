@@ -341,9 +341,20 @@ class LookupView(APIView):
     @extend_schema(
         summary="按口语查找证明事项（能否由村（居）委会出具、办事途径）",
         parameters=[
-            OpenApiParameter("q", str, required=True, description="口语描述"),
+            OpenApiParameter(
+                "q",
+                str,
+                required=True,
+                allow_blank=False,
+                pattern=r"^[^\x00]*[^\s\x00][^\x00]*$",
+                description="口语描述（必填，不能只有空白）",
+            ),
             OpenApiParameter("committee", str, description="村（居）委会代码"),
-            OpenApiParameter("limit", int, description="1–20，默认 5"),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 20, "default": 5},
+                description="1–20，默认 5",
+            ),
         ],
         responses={200: LookupSerializer, 400: ErrorSerializer},
     )

@@ -13,23 +13,28 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.core import uploads
-from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, PDFRenderer, validated
+from yinzheng.core.rest.parsers import JSONParser
+from yinzheng.core.rest.responses import (
+    ERRORS,
+    BinaryRenderer,
+    PDFRenderer,
+    file_responses,
+    validated,
+)
 from yinzheng.registers.forms import signature_from_data_url
 
 from .. import selectors, services
@@ -49,7 +54,7 @@ _METHOD_HELP = (
 _TASK_STATUS_HELP = "核查任务状态：" + "、".join(TaskStatus.values)
 _RESULT_HELP = "核查结果：true（承诺属实）、false（承诺不实）"
 FILE: dict[int | tuple[int, str], Any] = {
-    (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+    **file_responses(uploads.SIGNATURES | uploads.SCANS),
     **{status: ERRORS[status] for status in (401, 403, 404)},
 }
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
+from yinzheng.core.rest.parsers import JSONParser
 from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import services
@@ -42,6 +43,8 @@ class JurisdictionSettingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet)
     permission_classes = [CanViewCertificates]
     serializer_class = JurisdictionSettingSerializer
     pagination_class = None
+    # JSON only: a form would read an absent or "0" checkbox as "off" (issue 13).
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return (

@@ -20,11 +20,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from yinzheng.core import clock, uploads
+from yinzheng.core.rest.parsers import JSONParser
 from yinzheng.core.rest.responses import ERRORS, PDFRenderer, validated
 from yinzheng.registers.api.books import (
     RegisterConfirmationSerializer,

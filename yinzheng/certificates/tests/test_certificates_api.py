@@ -192,6 +192,32 @@ def test_civil_affairs_switches_the_exception_off_and_the_form_is_refused_REQ_03
     assert r.status_code == 409 and r.json()["code"] == "exception_switched_off"
 
 
+def test_the_switch_is_set_in_json_and_must_be_stated_REQ_039(people, api):
+    """A form body would read an absent or "0" checkbox as "off"; the endpoint takes
+    JSON only, where the field is required (issue 13, found by schemathesis)."""
+    civil = _as(api, people.civil)
+    r = civil.post(
+        "/api/certificates/settings/",
+        {"division": "620725", "negative_exception_enabled": "0"},
+        format="multipart",
+    )
+    assert r.status_code == 415
+    r = civil.post("/api/certificates/settings/", {"division": "620725"}, format="json")
+    assert r.status_code == 400
+    assert "negative_exception_enabled" in str(r.json())
+
+
+def test_a_number_where_the_schema_says_text_is_refused(people, api):
+    """Issue 13: `{"item_text": 0}` was stored as "0"."""
+    r = _as(api, people.clerk).post(
+        "/api/certificates/demand-reports/",
+        {"committee": A1A, "item_text": 0, "demanding_organisation": "某公司"},
+        format="json",
+    )
+    assert r.status_code == 400
+    assert "item_text" in str(r.json())
+
+
 def test_demand_reports_are_recorded_and_listed_REQ_016(people, api):
     req = request(
         actor=people.clerk, committee=A1A, item_text="无房证明", requiring_unit="某银行"

@@ -26,7 +26,13 @@ _DRF_CODES = {
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response(exc.as_dict(), status=exc.status)
+        # The code as a plain string: a renderer other than JSON (the schema's YAML)
+        # cannot write an enum member.
+        return Response({**exc.as_dict(), "code": str(exc.code)}, status=exc.status)
+    if isinstance(exc, OverflowError):
+        # A whole number past what the database stores (SQLite: 8 bytes) reached a
+        # query: the input is out of range, not the server broken (issue 13).
+        exc = exceptions.ValidationError(_("数值超出允许的范围"))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -46,5 +52,5 @@ def exception_handler(exc, context):
         detail = str(detail["detail"])
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response.status_code = status.HTTP_401_UNAUTHORIZED
-    response.data = {"code": code, "message": str(message), "detail": detail}
+    response.data = {"code": str(code), "message": str(message), "detail": detail}
     return response

@@ -1,10 +1,15 @@
 """What every app's endpoints share: the documented error answers and the renderers
 that let content negotiation accept a file download (the view returns the bytes)."""
 
+from collections.abc import Iterable
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
+
+from yinzheng.core.uploads import OCTET_STREAM, FileType
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -54,3 +59,11 @@ def validated(serializer_class: type[serializers.Serializer], request: Any) -> A
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
     return data.validated_data
+
+
+def file_responses(types: Iterable[FileType]) -> dict[int | tuple[int, str], Any]:
+    """The 200 answers of a download of an upload that may be any of `types`: each
+    with its real content type (core.uploads types the file by its content), plus
+    application/octet-stream for an old file whose content no type matches."""
+    media = {t.content_type.split(";")[0] for t in types} | {OCTET_STREAM.content_type}
+    return {(200, m): OpenApiResponse(OpenApiTypes.BINARY) for m in sorted(media)}

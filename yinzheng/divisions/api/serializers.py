@@ -7,8 +7,9 @@ from ..models import Division
 
 class DivisionSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
+    # The country has no parent; a committee that was never merged has no target.
     parent = serializers.CharField(  # type: ignore[assignment]  # a column
-        source="parent_id", read_only=True
+        source="parent_id", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -19,8 +20,12 @@ class DivisionSerializer(serializers.ModelSerializer):
 class CommitteeSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    township = serializers.CharField(source="parent_id", read_only=True)
-    merged_into = serializers.CharField(source="merged_into_id", read_only=True)
+    township = serializers.CharField(
+        source="parent_id", read_only=True, allow_null=True
+    )
+    merged_into = serializers.CharField(
+        source="merged_into_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Division

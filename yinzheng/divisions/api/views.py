@@ -22,7 +22,11 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
         parameters=[
             OpenApiParameter("q", str, description="名称包含或代码前缀"),
             OpenApiParameter("parent", str, description="上级区划代码"),
-            OpenApiParameter("level", int, description="层级 0–5"),
+            OpenApiParameter(
+                "level",
+                {"type": "integer", "minimum": 0, "maximum": 5},
+                description="层级 0–5",
+            ),
         ],
     ),
     retrieve=extend_schema(

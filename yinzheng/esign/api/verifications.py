@@ -13,9 +13,10 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from yinzheng.core.rest.parsers import JSONParser
 from yinzheng.core.rest.responses import ErrorSerializer
 
 from .. import services

@@ -6,27 +6,27 @@ downloaded through the same visibility filter.
 
 from django.core.validators import FileExtensionValidator
 from django.urls import NoReverseMatch, reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core import clock, uploads
 from yinzheng.core.masking import mask_phone
+from yinzheng.core.rest.parsers import JSONParser
 from yinzheng.core.rest.responses import (
     ERRORS,
     BinaryRenderer,
     ErrorSerializer,
+    file_responses,
     validated,
 )
 from yinzheng.registers.services import books as registers
@@ -381,7 +381,7 @@ class UsageViewSet(
     @extend_schema(
         summary="下载用印文件（可见该申请的人员）",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **file_responses(uploads.SEALABLE),
             401: ErrorSerializer,
             403: ErrorSerializer,
             404: ErrorSerializer,

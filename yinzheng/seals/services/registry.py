@@ -502,6 +502,9 @@ def seals_block_for_committee(*, committee: Division, actor: Actor) -> Collectio
         "status": committee.get_status_display(),
         "reference": committee.status_reference,
     }
+    room = CollectionTask._meta.get_field("reason").max_length or len(reason)
+    if len(reason) > room:  # a reference of its full 200 characters
+        reason = reason[: room - 2] + "…）"
     task = CollectionTask.objects.filter(
         committee=committee, closed_at__isnull=True
     ).first()

@@ -373,6 +373,19 @@ class TestAbolition:
         with pytest.raises(Conflict):
             services.collection_task_confirm(actor=people.township, task_id=task.pk)
 
+    def test_a_long_abolition_reference_still_fits_the_collection_task(
+        self, seal, people, tree
+    ):
+        """The reference may take its 200 characters; the task's reason (200 too) then
+        shortens it instead of failing on PostgreSQL (issue 13, found by schemathesis)."""
+        reference = "山政发〔2024〕" + "长" * 190
+        divisions.committee_abolish(
+            actor=people.civil, code=tree["A1a"], reference=reference
+        )
+        task = CollectionTask.objects.get()
+        assert len(task.reason) <= CollectionTask._meta.get_field("reason").max_length
+        assert task.reason.startswith("已撤销（山政发〔2024〕长")
+
     def test_abolition_cancels_an_open_handover(self, seal, people, tree):
         handover = services.handover_open(
             actor=people.head,

@@ -198,6 +198,8 @@ def answer(
 # The view -----------------------------------------------------------------------------
 
 
+# The statistics cover 2000–2099 (analysis.py refuses other years).
+_THIS_CENTURY = r"^20[0-9]{2}-"
 PARAMETERS = [
     OpenApiParameter(
         "division",
@@ -208,9 +210,16 @@ PARAMETERS = [
     OpenApiParameter(
         "from",
         OpenApiTypes.DATE,
-        description="开始日期（含，按受理时间，北京时间）；不填为当年 1 月 1 日",
+        pattern=_THIS_CENTURY,
+        description="开始日期（含，按受理时间，北京时间；2000-01-01 至 2099-12-31）；"
+        "不填为结束日期所在年份的 1 月 1 日（都不填为当年）",
     ),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="结束日期（含）；不填为今天"),
+    OpenApiParameter(
+        "to",
+        OpenApiTypes.DATE,
+        pattern=_THIS_CENTURY,
+        description="结束日期（含；2000-01-01 至 2099-12-31）；不填为今天",
+    ),
 ]
 
 

@@ -8,16 +8,14 @@ consolidated report to its superior."""
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -25,14 +23,20 @@ from yinzheng.accounts.api.fields import AllowedActionsField
 from yinzheng.core import uploads
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import NotFound
-from yinzheng.core.rest.responses import ERRORS, BinaryRenderer, validated
+from yinzheng.core.rest.parsers import JSONParser
+from yinzheng.core.rest.responses import (
+    ERRORS,
+    BinaryRenderer,
+    file_responses,
+    validated,
+)
 
 from .. import report_selectors as selectors
 from .. import services
 from ..choices import ReportKind, ReportStatus
 from ..models import ReportingLine, UpwardReport
 from ..models.reports import SECTIONS
-from ..services.reports import empty_sections
+from ..services.reports import ATTACHMENT_TYPES, empty_sections
 from .common import PK, CanViewStats, person
 
 # Plain strings with the values listed (see common.py): no enums named by field name.
@@ -248,6 +252,9 @@ class StatsReportingLineSerializer(serializers.ModelSerializer):
         help_text="已由县民政设置（否则为默认：本县民政局、上级市民政局）"
     )
     updated_by = person()
+    updated_at = serializers.DateTimeField(
+        allow_null=True, help_text="设置时间；未设置（默认的报送关系）时为空"
+    )
 
     class Meta:
         model = ReportingLine
@@ -421,7 +428,7 @@ class ReportViewSet(
     @extend_schema(
         summary="报告的附件",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **file_responses(ATTACHMENT_TYPES),
             **ERRORS,
         },
     )

@@ -254,6 +254,16 @@ def _parse(user, **params):
     return analysis.parse_filters(user, params, today=d.TODAY)
 
 
+def test_an_end_alone_is_a_period_from_the_first_of_january_of_its_year(people):
+    """An end before this year's first of January used to meet the default start of
+    this year and be refused (issue 13, found by schemathesis)."""
+    found = _parse(people["county"], to="2000-01-01")
+    assert (found.date_from, found.date_to) == (
+        dt.date(2000, 1, 1),
+        dt.date(2000, 1, 1),
+    )
+
+
 def test_each_viewer_opens_on_their_own_division(people):
     assert _parse(people["county"]).division_code == d.COUNTY
     assert _parse(people["township"]).division_code == d.T1
