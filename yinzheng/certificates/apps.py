@@ -16,3 +16,9 @@ class CertificatesConfig(AppConfig):
         inbox.register(committee_items)
         inbox.register(overdue_items)
         inbox.register(commitment_items)
+        # The registers' cross-check: every issued certificate has its entry.
+        from yinzheng.registers.services import matters
+
+        from .registers_port import issued_matters
+
+        matters.add_source("certificates", issued_matters)

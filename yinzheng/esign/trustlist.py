@@ -7,6 +7,11 @@ county root. The roots are the anchors; a verifier should pin their SHA-256
 fingerprints, which the county publishes through its own channels, rather than trust
 whatever roots a copy of the list contains. Revoked seal certificates stay on the list,
 with their revocation time, so tokens made before the revocation still verify.
+
+The list also carries the journal's anchor (`checkpoints`): the newest signed
+checkpoint of each township's and county's sequence, and of each chain, as signed by
+the keys listed here — so a copy of the list kept by anyone shows a later rewrite of
+the registers or the audit trail (ledger/checkpoints.py).
 """
 
 import base64
@@ -17,6 +22,7 @@ from django.db.models import Q
 
 from yinzheng.core import clock
 from yinzheng.core.codes import subtree_q
+from yinzheng.ledger import checkpoints as journal_checkpoints
 
 from . import pki
 from .choices import KeyPurpose
@@ -92,4 +98,5 @@ def build(*, under: str | None = None) -> dict[str, Any]:
             entry["kid"] = row.kid
             entry["seal_serial"] = row.seal.serial if row.seal is not None else ""
             out["seals"].append(entry)
+    out["checkpoints"] = journal_checkpoints.anchor(under=under)
     return out

@@ -12,6 +12,9 @@ import json
 import uuid
 from typing import Any
 
+# A checkpoint lists this many hex digits of each entry's hash since the one before.
+DIGEST_LENGTH = 16
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):

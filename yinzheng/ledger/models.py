@@ -80,13 +80,45 @@ class Entry(models.Model):
         return json.loads(self.body)
 
 
+class CheckpointSeries(models.Model):
+    """The head of one signer's checkpoint sequence (ledger/checkpoints.py).
+
+    Every checkpoint a signer makes — a township for its committees' registers, a
+    county for its audit chain — takes the next number in the signer's sequence and
+    the hash of the one before, so a deleted checkpoint leaves a gap or a broken link.
+    This row is the sequence's head; it is rewritten at each checkpoint."""
+
+    signer = models.OneToOneField(
+        "divisions.Division",
+        verbose_name=_("签署机关"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    head_number = models.PositiveBigIntegerField(_("最新编号"), default=0)
+    head_hash = models.CharField(_("最新哈希"), max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("检查点序列")
+        verbose_name_plural = _("检查点序列")
+        ordering = ["signer_id"]
+
+    def __str__(self) -> str:
+        return f"{self.signer_id}#{self.head_number}"
+
+
 class Checkpoint(models.Model):
-    """A chain head signed by the township, the issuing authority (design.md §4).
+    """A chain head signed by the authority over the chain (design.md §4): the
+    township for its committees' registers, the county for its audit chain.
 
     The signature covers the chain key, sequence number, head hash and time (and, for
     the closing checkpoint of a year-end archive, the SHA-256 of the book's PDF and
     xlsx), so rewriting a chain — even recomputing every hash with database access —
-    no longer matches a checkpoint made before. Rows are append-only (triggers)."""
+    no longer matches a checkpoint made before. Since ledger 0006 it also covers a
+    short digest of every entry since the chain's previous checkpoint (so verification
+    names the first altered entry) and the checkpoint's place in the signer's own
+    hash-chained sequence (`number`, `prev_hash`; a missing checkpoint is a gap).
+    Checkpoints made before have no number. Rows are append-only (triggers)."""
 
     chain = models.ForeignKey(
         Chain,
@@ -113,6 +145,12 @@ class Checkpoint(models.Model):
     pdf_sha256 = models.CharField(_("登记簿 PDF SHA-256"), max_length=64, blank=True)
     xlsx_sha256 = models.CharField(_("登记簿 xlsx SHA-256"), max_length=64, blank=True)
     signature = models.TextField(_("签名"))
+    number = models.PositiveBigIntegerField(_("签署序号"), null=True, blank=True)
+    prev_hash = models.CharField(_("前一检查点哈希"), max_length=64, blank=True)
+    hash = models.CharField(_("检查点哈希"), max_length=64, blank=True)
+    from_seq = models.PositiveBigIntegerField(_("摘要起始序号"), default=0)
+    # The first DIGEST_LENGTH hex digits of each entry's hash in (from_seq, seq].
+    digests = models.TextField(_("条目摘要"), blank=True)
 
     class Meta:
         verbose_name = _("签署检查点")
@@ -123,7 +161,12 @@ class Checkpoint(models.Model):
                 fields=["chain"],
                 condition=models.Q(closing=True),
                 name="checkpoint_one_closing_per_chain",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["signer", "number"],
+                condition=models.Q(number__isnull=False),
+                name="checkpoint_signer_number",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,6 +194,9 @@ class Archive(models.Model):
     )
     pdf = models.FileField(_("登记簿 PDF"), upload_to="archives/%Y/")
     xlsx = models.FileField(_("登记簿 xlsx"), upload_to="archives/%Y/")
+    # The signed checkpoint heads at closing (ledger/checkpoints.py `anchor`), a copy
+    # the township keeps outside the database.
+    anchor = models.FileField(_("检查点锚定"), upload_to="archives/%Y/", blank=True)
     entries = models.PositiveIntegerField(_("条数"))
     unconfirmed_note = models.TextField(_("未确认条目说明"), blank=True)
     closed_by_id = models.BigIntegerField(_("归档人"), null=True, blank=True)

@@ -1,8 +1,11 @@
 """Appending to and verifying the hash-chained journal.
 
 `append()` takes a row lock on the chain head, so two writers on one chain queue: the
-sequence has no gap and the chain never forks. `verify()` walks the chains and names the
-first entry where the stored data no longer hashes to what was written.
+sequence has no gap and the chain never forks. Every `checkpoints.EVERY` entries it asks
+for a signed checkpoint (`set_checkpoint_trigger`; the registers sign, after commit).
+`verify()` walks the chains and names the first entry where the stored data no longer
+hashes to what was written, or — for a chain rewritten with every hash recomputed — no
+longer hashes to what a signed checkpoint says it was.
 """
 
 import datetime as dt
@@ -14,8 +17,20 @@ from django.db import transaction
 
 from yinzheng.core import clock
 
-from .canonical import canonical, entry_hash, index_agrees
-from .models import GENESIS_HASH, Chain, Entry
+from .canonical import DIGEST_LENGTH, canonical, entry_hash, index_agrees
+from .models import GENESIS_HASH, Chain, Checkpoint, Entry
+
+# Checkpoint every this many entries of a chain (the append only counts).
+CHECKPOINT_EVERY = 100
+# Called with (chain, seq, hash) when entry `seq` is due for a checkpoint; the
+# registers install it (they hold the keys) and sign after the append commits.
+CheckpointTrigger = Callable[[Chain, int, str], None]
+_checkpoint_trigger: CheckpointTrigger | None = None
+
+
+def set_checkpoint_trigger(trigger: CheckpointTrigger | None) -> None:
+    global _checkpoint_trigger
+    _checkpoint_trigger = trigger
 
 
 def _at_text(at: dt.datetime) -> str:
@@ -75,6 +90,8 @@ def append(
     )
     chain.head_seq, chain.head_hash = seq, digest
     chain.save(update_fields=["head_seq", "head_hash"])
+    if seq % CHECKPOINT_EVERY == 0 and _checkpoint_trigger is not None:
+        _checkpoint_trigger(chain, seq, digest)
     return entry
 
 
@@ -86,6 +103,10 @@ class Break:
     problem: str
     expected: str = ""
     found: str = ""
+    # For a disagreement with a checkpoint: which one, and the last entry a
+    # checkpoint still vouches for (the altered one lies after it).
+    checkpoint_id: int | None = None
+    last_good_seq: int | None = None
 
 
 @dataclass
@@ -105,8 +126,61 @@ class ChainReport:
         return d
 
 
-def _walk(chain: Chain) -> Iterator[Break]:
+class Expectations:
+    """What the checkpoints of one chain say each entry's hash was, fed to the walk
+    in sequence order: the full head hash at each checkpointed number, the digest of
+    each entry the checkpoints list. Memory stays at one checkpoint's digests."""
+
+    def __init__(self, chain: Chain, untrusted: set[int]) -> None:
+        rows = (
+            Checkpoint.objects.filter(chain=chain)
+            .exclude(pk__in=untrusted)
+            .values_list("id", "seq", "head_hash", "from_seq", "digests", "number")
+        )
+        self.checkpoints = sorted(rows, key=lambda r: (r[3], r[1], r[0]))
+        self.heads: dict[int, list[tuple[int, str]]] = {}
+        for cp_id, seq, head, *_rest in self.checkpoints:
+            self.heads.setdefault(seq, []).append((cp_id, head))
+        self.max_seq = max((r[1] for r in self.checkpoints), default=0)
+        self._next = 0
+        self._digests: dict[int, tuple[int, str]] = {}
+        self.last_good = 0
+
+    def check(self, seq: int, digest: str) -> tuple[str, int, str] | None:
+        """(problem, checkpoint id, what it expected) if entry `seq`'s recomputed hash
+        disagrees with a checkpoint; None if it agrees or nothing is known of it."""
+        while (
+            self._next < len(self.checkpoints) and self.checkpoints[self._next][3] < seq
+        ):
+            cp_id, cp_seq, _head, from_seq, digests, _number = self.checkpoints[
+                self._next
+            ]
+            for i in range(len(digests) // DIGEST_LENGTH):
+                at = from_seq + 1 + i
+                if at >= seq:
+                    self._digests[at] = (
+                        cp_id,
+                        digests[i * DIGEST_LENGTH : (i + 1) * DIGEST_LENGTH],
+                    )
+            self._next += 1
+        known = False
+        listed = self._digests.pop(seq, None)
+        if listed is not None:
+            known = True
+            if digest[:DIGEST_LENGTH] != listed[1]:
+                return "altered_since_checkpoint", listed[0], listed[1]
+        for cp_id, head in self.heads.get(seq, []):
+            known = True
+            if digest != head:
+                return "checkpoint_mismatch", cp_id, head
+        if known:
+            self.last_good = seq
+        return None
+
+
+def _walk(chain: Chain, untrusted: set[int] | None = None) -> Iterator[Break]:
     expected_seq, prev = 1, GENESIS_HASH
+    signed = Expectations(chain, untrusted or set())
     rows = (
         Entry.objects.filter(chain=chain)
         .order_by("seq")
@@ -138,10 +212,38 @@ def _walk(chain: Chain) -> Iterator[Break]:
         if digest != stored:
             yield Break(chain.key, seq, eid, "hash_mismatch", digest, stored)
             return
+        # A rewrite that recomputed every hash is consistent: only the signed
+        # checkpoints still know the entry's first form.
+        disagreement = signed.check(seq, digest)
+        if disagreement is not None:
+            problem, checkpoint_id, was = disagreement
+            yield Break(
+                chain.key,
+                seq,
+                eid,
+                problem,
+                was,
+                digest[: len(was)],
+                checkpoint_id=checkpoint_id,
+                last_good_seq=signed.last_good,
+            )
+            return
         if not index_agrees(body, event, subject, actor_id):
             yield Break(chain.key, seq, eid, "index_mismatch")
             return
         expected_seq, prev = seq + 1, stored
+    if signed.max_seq > expected_seq - 1:
+        # Entries a signed checkpoint covered are gone, whatever the head row says.
+        yield Break(
+            chain.key,
+            expected_seq,
+            None,
+            "truncated_below_checkpoint",
+            str(signed.max_seq),
+            str(expected_seq - 1),
+            last_good_seq=signed.last_good,
+        )
+        return
     if expected_seq - 1 != chain.head_seq or prev != chain.head_hash:
         yield Break(
             chain.key,
@@ -167,9 +269,16 @@ def add_chain_check(kind: str, check: ChainCheck) -> None:
 
 def verify_chain(chain: Chain) -> ChainReport:
     report = ChainReport(chain=chain.key, head_seq=chain.head_seq)
-    report.breaks = list(_walk(chain))
+    checked: list[Break] = []
     for check in _CHECKS.get(chain.kind, []):
-        report.breaks += check(chain)
+        checked += check(chain)
+    # A checkpoint whose signature fails says nothing about the entries.
+    untrusted = {
+        b.checkpoint_id
+        for b in checked
+        if b.problem == "checkpoint_signature_invalid" and b.checkpoint_id
+    }
+    report.breaks = list(_walk(chain, untrusted)) + checked
     report.entries = Entry.objects.filter(chain=chain).count()
     return report
 

@@ -17,12 +17,20 @@ class RegistersConfig(AppConfig):
         from . import policy  # noqa: F401  (registers the registers' actions)
         from .inbox import archives_due, unconfirmed_entries
         from .services.archives import verify_archive
-        from .services.checkpoints import REGISTER_KINDS, verify_checkpoints
+        from .services.checkpoints import (
+            REGISTER_KINDS,
+            SIGNED_KINDS,
+            checkpoint_due,
+            verify_checkpoints,
+        )
 
         inbox.register(unconfirmed_entries)
         inbox.register(archives_due)
-        # A register chain is verified against its township checkpoints and its
+        # Registers and audit chains are checkpointed as they grow, and verified
+        # against the signatures of their checkpoints; a register chain against its
         # year-end archive as well (ledger verify, the pages, the API).
-        for kind in REGISTER_KINDS:
+        ledger.set_checkpoint_trigger(checkpoint_due)
+        for kind in SIGNED_KINDS:
             ledger.add_chain_check(kind, verify_checkpoints)
+        for kind in REGISTER_KINDS:
             ledger.add_chain_check(kind, verify_archive)

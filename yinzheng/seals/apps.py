@@ -18,6 +18,12 @@ class SealsConfig(AppConfig):
         from .esign_port import SealsForEsign
 
         ports.install(SealsForEsign())
+        # The registers' cross-check: every sealing has its register entry.
+        from yinzheng.registers.services import matters
+
+        from .registers_port import PREFIX, sealed_matters
+
+        matters.add_source("seals", sealed_matters, owns_prefix=PREFIX)
         from .inbox import committee_items, township_items, usage_items
 
         inbox.register(township_items)

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
 from yinzheng.core import clock, uploads
+from yinzheng.core.rest.parsers import JSONParser
 from yinzheng.core.rest.responses import (
     ERRORS,
     ErrorSerializer,
@@ -437,6 +438,10 @@ class ArchiveFileView(APIView):
 
 
 class CheckpointsView(APIView):
+    # JSON only: every field is optional, so an unparsable form would sign as an
+    # empty request (issue 13, found by schemathesis).
+    parser_classes = [JSONParser]
+
     @extend_schema(
         operation_id="registers_checkpoints_sign",
         summary="乡镇（街道）签署登记簿检查点",

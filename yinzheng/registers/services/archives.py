@@ -6,12 +6,16 @@ whose signature covers the chain head and the SHA-256 of both files. The chain i
 closed: no entry and no confirmation can be added to that year. `verify_archive` checks
 the stored files against the signed hashes; `yinzheng ledger verify` runs it.
 
+The archive also keeps the anchor: the township's newest signed checkpoint heads (its
+sequence and each chain's), the closing one included, for a copy outside the database.
+
 Certificate entries the resident has not confirmed (REQ-073) block the archive unless a
 note explains them; the note is archived with the book.
 """
 
 import hashlib
 import io
+import json
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -27,6 +31,7 @@ from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.files import stored_sha256
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit, services
+from yinzheng.ledger import checkpoints as journal_checkpoints
 from yinzheng.ledger.models import Archive, Chain
 from yinzheng.ledger.services import Break
 
@@ -191,6 +196,7 @@ def register_archive(
     checkpoint = checkpoints._sign(
         chain, closing=True, pdf_sha256=pdf_sha, xlsx_sha256=xlsx_sha
     )
+    assert checkpoint is not None  # a closing checkpoint is always made
     now = clock.now()
     archive = Archive(
         chain=chain,
@@ -203,6 +209,14 @@ def register_archive(
     stem = f"{committee_code}-{register}-{year}"
     archive.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     archive.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+    # The township's signed checkpoint heads at closing, this one included: a copy
+    # kept with the book proves a later rewrite (`yinzheng ledger verify --anchor`).
+    held = journal_checkpoints.anchor(under=checkpoint.signer_id)
+    archive.anchor.save(
+        f"{stem}-anchor.json",
+        ContentFile(json.dumps(held, ensure_ascii=False, indent=2).encode()),
+        save=False,
+    )
     archive.save()
     chain.closed_at = now
     chain.save(update_fields=["closed_at"])

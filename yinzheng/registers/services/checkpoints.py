@@ -1,105 +1,117 @@
-"""Checkpoints: the township signs the head of each register chain (design.md §4).
+"""Checkpoints: the authority over a chain signs its head (design.md §4).
 
-A checkpoint's signature covers the chain key, its sequence number and head hash, the
-time, and for a year-end closing the SHA-256 of the archived book (PDF and xlsx). The
-key is the township's issuing-authority key (esign). `verify_checkpoints` re-checks
-every signature and that the entry at each checkpointed sequence still has the signed
-hash: a chain rewritten after a checkpoint — every hash recomputed, the triggers
-bypassed by someone with database access — fails here, though it hashes consistently.
+Every chain is checkpointed: a committee's registers by its township (the issuing
+authority's key, certified by the county root), a county's audit chain by the county
+(its root key), the national audit chain by the deployment's national root. All these
+certificates are on the published trust list, so a checkpoint verifies offline.
+
+Checkpoints are made every `ledger.services.CHECKPOINT_EVERY` entries (after the
+append commits: the append itself only counts), by `yinzheng ledger checkpoint` (daily)
+and by the year-end archive (closing). Each signer's checkpoints form one gap-free,
+hash-chained sequence (`ledger.checkpoints`). `verify_checkpoints` re-checks every
+signature of a chain's checkpoints; the walk (`ledger.services.verify_chain`) compares
+every entry with what the checkpoints signed, so a chain rewritten with every hash
+recomputed fails at its first altered entry.
 """
+
+import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
-from yinzheng.core import clock
-from yinzheng.core.codes import subtree_q
+from yinzheng.core.codes import COUNTRY_CODE, subtree_q
 from yinzheng.core.errors import NotFound
-from yinzheng.esign import keys
+from yinzheng.esign import keys, pki
 from yinzheng.ledger import audit
-from yinzheng.ledger.canonical import canonical
-from yinzheng.ledger.models import GENESIS_HASH, Chain, Checkpoint, Entry
-from yinzheng.ledger.services import Break, _at_text
+from yinzheng.ledger import checkpoints as journal_checkpoints
+from yinzheng.ledger.models import Chain, Checkpoint
+from yinzheng.ledger.services import Break
 
 from ..errors import RegisterCode
 
+logger = logging.getLogger(__name__)
+
 REGISTER_KINDS = ("register_work", "register_certificate")
+AUDIT_KIND = "audit"
+SIGNED_KINDS = (*REGISTER_KINDS, AUDIT_KIND)
 
 
 def township_of(committee_code: str) -> str:
     return committee_code[:9]  # the township's nine digits
 
 
-def signed_bytes(
-    *,
-    chain: str,
-    seq: int,
-    head_hash: str,
-    signed_at: str,
-    closing: bool,
-    pdf_sha256: str = "",
-    xlsx_sha256: str = "",
-) -> bytes:
-    return canonical(
-        {
-            "chain": chain,
-            "seq": seq,
-            "head": head_hash,
-            "at": signed_at,
-            "closing": closing,
-            "pdf": pdf_sha256,
-            "xlsx": xlsx_sha256,
-        }
-    ).encode()
+def signer_of(chain: Chain) -> str | None:
+    """Who signs the chain's checkpoints: the township of a register's committee, the
+    division of an audit chain (a county, or a division above one), the country for
+    the national audit chain."""
+    if chain.kind in REGISTER_KINDS:
+        return township_of(chain.division_id) if chain.division_id else None
+    if chain.kind == AUDIT_KIND:
+        return chain.division_id or COUNTRY_CODE
+    return None
+
+
+def signing_key(signer_code: str) -> Any:
+    """The signer's key, with a certificate the trust list publishes."""
+    if len(signer_code) == 9:
+        return pki.authority(signer_code)
+    return pki.county_root(signer_code)
 
 
 def _sign(
-    chain: Chain, *, closing: bool = False, pdf_sha256: str = "", xlsx_sha256: str = ""
-) -> Checkpoint:
-    if chain.division_id is None:
-        raise ValueError(f"{chain.key} belongs to no committee")
-    township = township_of(chain.division_id)
-    key = keys.authority_key(township)
-    at = clock.now()
-    data = signed_bytes(
-        chain=chain.key,
-        seq=chain.head_seq,
-        head_hash=chain.head_hash,
-        signed_at=_at_text(at),
-        closing=closing,
-        pdf_sha256=pdf_sha256,
-        xlsx_sha256=xlsx_sha256,
-    )
-    return Checkpoint.objects.create(
+    chain: Chain,
+    *,
+    seq: int | None = None,
+    closing: bool = False,
+    pdf_sha256: str = "",
+    xlsx_sha256: str = "",
+) -> Checkpoint | None:
+    signer = signer_of(chain)
+    if signer is None:
+        raise ValueError(f"{chain.key} has no signer")
+    key = signing_key(signer)
+    return journal_checkpoints.make(
         chain=chain,
-        seq=chain.head_seq,
-        head_hash=chain.head_hash,
-        signed_at=at,
-        signer_id=township,
+        signer_code=signer,
         key=key,
+        sign=lambda data: keys.sign(key, data),
+        seq=seq,
         closing=closing,
         pdf_sha256=pdf_sha256,
         xlsx_sha256=xlsx_sha256,
-        signature=keys.sign(key, data),
     )
+
+
+def checkpoint_due(chain: Chain, seq: int, _hash: str) -> None:
+    """The journal's trigger (every CHECKPOINT_EVERY entries): sign after the append
+    commits, so the append neither waits for the signer's sequence nor fails with it.
+    A checkpoint that fails here is logged; the daily run signs the head instead."""
+    if signer_of(chain) is None:
+        return
+    chain_id = chain.pk
+
+    def sign_now() -> None:
+        try:
+            _sign(Chain.objects.get(pk=chain_id), seq=seq)
+        except Exception:  # noqa: BLE001 - the daily run catches up; never fail here
+            logger.exception("checkpoint of chain %s at %s failed", chain_id, seq)
+
+    transaction.on_commit(sign_now)
 
 
 @transaction.atomic
 def checkpoint_sign(*, actor: Actor, chain_key: str) -> Checkpoint | None:
     """Sign the chain's head now; None when the last checkpoint already covers it."""
-    chain = (
-        Chain.objects.select_for_update()
-        .filter(key=chain_key, kind__in=REGISTER_KINDS)
-        .first()
-    )
+    chain = Chain.objects.filter(key=chain_key, kind__in=REGISTER_KINDS).first()
     if chain is None:
         raise NotFound(_("登记簿不存在"), code=RegisterCode.REGISTER_NOT_FOUND)
     policy.require(actor, "register.checkpoint", chain)
-    last = chain.checkpoints.order_by("-seq", "-id").first()
-    if last is not None and last.seq == chain.head_seq:
-        return None
     checkpoint = _sign(chain)
+    if checkpoint is None:  # the last checkpoint already covers the head
+        return None
     # The checkpoint names the township; the journal names who signed for it.
     audit.record(
         actor=actor,
@@ -124,44 +136,46 @@ def checkpoint_all(*, actor: Actor, under: str | None = None) -> list[Checkpoint
     return made
 
 
-def verify_checkpoints(chain: Chain) -> list[Break]:
-    breaks = []
-    hashes = dict(
-        Entry.objects.filter(
-            chain=chain,
-            seq__in=chain.checkpoints.values("seq"),
-        ).values_list("seq", "hash")
-    )
-    hashes[0] = GENESIS_HASH
-    for cp in chain.checkpoints.select_related("key").order_by("seq", "id"):
-        data = signed_bytes(
-            chain=chain.key,
-            seq=cp.seq,
-            head_hash=cp.head_hash,
-            signed_at=_at_text(cp.signed_at),
-            closing=cp.closing,
-            pdf_sha256=cp.pdf_sha256,
-            xlsx_sha256=cp.xlsx_sha256,
+def checkpoint_everything(
+    *, actor: Actor, under: str | None = None
+) -> list[Checkpoint]:
+    """The daily run: every register chain as `checkpoint_all` does, then every audit
+    chain (last, so they cover the registers' "checkpoint signed" entries)."""
+    made = checkpoint_all(actor=actor, under=under)
+    chains = Chain.objects.filter(kind=AUDIT_KIND)
+    if under:
+        chains = chains.filter(
+            subtree_q(under[:6], field="division_id")
+            if len(under) >= 6
+            else subtree_q(under, field="division_id")
         )
+    for chain in chains.order_by("key"):
+        checkpoint = _sign(chain)
+        if checkpoint is not None:
+            made.append(checkpoint)
+    return made
+
+
+def verify_checkpoints(chain: Chain) -> list[Break]:
+    """Every checkpoint of the chain carries a valid signature by its signer's key, and
+    nothing was appended after a closing one. (What they signed is compared with the
+    entries by the walk; their sequence by `ledger.checkpoints.verify_series`.)"""
+    breaks = []
+    for cp in chain.checkpoints.select_related("key").order_by("seq", "id"):
+        data = journal_checkpoints.material(cp, chain.key)
         if cp.key.division_id != cp.signer_id or not keys.verify(
             cp.key.public_key_pem, data, cp.signature
         ):
-            breaks.append(
-                Break(chain.key, cp.seq, None, "checkpoint_signature_invalid")
-            )
-            continue
-        found = hashes.get(cp.seq, "")
-        if found != cp.head_hash:
             breaks.append(
                 Break(
                     chain.key,
                     cp.seq,
                     None,
-                    "checkpoint_mismatch",
-                    cp.head_hash,
-                    found,
+                    "checkpoint_signature_invalid",
+                    checkpoint_id=cp.pk,
                 )
             )
+            continue
         if cp.closing and chain.head_seq != cp.seq:
             breaks.append(
                 Break(

@@ -216,3 +216,19 @@ def test_the_township_signs_checkpoints_and_a_clerk_may_not(in_2026, api):
     assert signed.status_code == 200 and signed.json()["signed"] == 1
     assert signed.json()["checkpoints"][0]["signer"] == TOWNSHIP
     assert Checkpoint.objects.count() == 1
+
+
+def test_checkpoints_are_asked_for_in_json_only(in_2026, api):
+    """An unparsable form body used to sign as an empty request (issue 13, found by
+    schemathesis); a JSON null is not an object either."""
+    add("work", 1)
+    as_user(api, "xiangzhen", Role.TOWNSHIP, TOWNSHIP)
+
+    form = api.post("/api/registers/checkpoints/", {}, format="multipart")
+    null = api.generic(
+        "POST", "/api/registers/checkpoints/", "null", content_type="application/json"
+    )
+
+    assert form.status_code == 415
+    assert null.status_code == 400
+    assert not Checkpoint.objects.exists()

@@ -235,8 +235,10 @@ def test_a_rewritten_chain_fails_against_the_townships_checkpoint(in_2026):
     _rewrite_chain(key, "伪造的内容")
     (report,) = services.verify(chain_key=key)
     problems = [b.problem for b in report.breaks]
-    assert problems == ["checkpoint_mismatch"]  # the hashes alone agree again
-    assert report.breaks[0].seq == 2
+    # The hashes alone agree again; the checkpoint's digests name the first rewrite.
+    assert problems == ["altered_since_checkpoint"]
+    assert report.breaks[0].seq == 1
+    assert report.breaks[0].last_good_seq == 0
 
 
 def test_a_forged_checkpoint_signature_is_detected(in_2026):
@@ -424,7 +426,7 @@ def test_the_verify_command_checks_checkpoints_and_archives(tree, clock_at, caps
     with pytest.raises(SystemExit) as exc:
         call_command("ledger", "verify", "--json")
     assert exc.value.code == 1
-    assert "checkpoint_mismatch" in capsys.readouterr().out
+    assert "altered_since_checkpoint" in capsys.readouterr().out
 
 
 def test_master_key_encrypts_the_private_key_at_rest(in_2026):
@@ -510,7 +512,11 @@ def test_thirty_two_concurrent_writers_leave_no_gap_and_no_fork(clock_at):
     assert seqs == list(range(1, 161))
     (report,) = services.verify(chain_key=key)
     assert report.ok, report.breaks
-    assert Checkpoint.objects.count() == 0
+    # The append asked for one checkpoint (at entry 100), signed after its commit
+    # while the others went on writing.
+    assert list(
+        Checkpoint.objects.filter(chain__key=key).values_list("seq", "number")
+    ) == [(100, 1)]
     assert Archive.objects.count() == 0
 
 
@@ -518,7 +524,12 @@ def test_the_archive_and_checkpoint_commands(tree, clock_at, capsys):
     clock_at(2026, 5, 1, 9)
     add("work", 1)
     call_command("ledger", "checkpoint", "--under", "620725")
-    assert "共签署 1 个检查点" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # The register by its township, then the county's audit chain (which holds the
+    # "checkpoint signed" entry) by the county.
+    assert "register:work:620725101001:2026: 签署至序号 1" in out
+    assert "audit:620725: 签署至序号 1" in out
+    assert "共签署 2 个检查点" in out
     clock_at(2027, 1, 2, 9)
     call_command(
         "ledger",

@@ -1,18 +1,20 @@
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
-from yinzheng.ledger import services
-from yinzheng.registers.services import archives, checkpoints
+from yinzheng.ledger import checkpoints as journal_checkpoints
+from yinzheng.registers.services import archives, checkpoints, integrity
 from yinzheng.registers.services import books as registers
 
 
 class Command(BaseCommand):
     help = (
-        "台账链操作：verify 校验全部（或指定）哈希链、检查点和归档，发现问题时以状态码 1"
-        "退出；checkpoint 由乡镇签署登记簿链头；archive 年终归档登记簿"
+        "台账链操作：verify 校验全部（或指定）哈希链、检查点及其序列、归档和用印事项，"
+        "发现问题时以状态码 1 退出；checkpoint 签署全部链头（登记簿由乡镇、审计链由县）；"
+        "anchor 导出已签署的检查点锚定；archive 年终归档登记簿"
     )
 
     def add_arguments(self, parser):
@@ -20,8 +22,15 @@ class Command(BaseCommand):
         verify = sub.add_parser("verify", help="校验哈希链")
         verify.add_argument("--chain", help="只校验这一条链（链标识）")
         verify.add_argument("--json", action="store_true", help="以 JSON 输出")
-        cp = sub.add_parser("checkpoint", help="签署登记簿链头（适合每日定时运行）")
-        cp.add_argument("--under", help="只签署此区划代码之下的登记簿")
+        verify.add_argument(
+            "--anchor",
+            help="与保存在数据库之外的检查点锚定（ledger anchor 导出的 JSON）比对",
+        )
+        cp = sub.add_parser("checkpoint", help="签署全部链头（须每日定时运行）")
+        cp.add_argument("--under", help="只签署此区划代码之下的链")
+        an = sub.add_parser("anchor", help="导出最新的已签署检查点（JSON），存于库外")
+        an.add_argument("--under", help="只导出此区划及其上级的签署序列")
+        an.add_argument("--out", help="写入此文件（默认标准输出）")
         ar = sub.add_parser("archive", help="年终归档登记簿（REQ-074）")
         ar.add_argument("--year", type=int, required=True, help="归档年度")
         ar.add_argument(
@@ -40,9 +49,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         if action == "verify":
-            self._verify(options.get("chain"), options.get("json", False))
+            self._verify(
+                options.get("chain"), options.get("json", False), options.get("anchor")
+            )
+        elif action == "anchor":
+            held = json.dumps(
+                journal_checkpoints.anchor(under=options.get("under")),
+                ensure_ascii=False,
+                indent=2,
+            )
+            if options.get("out"):
+                Path(options["out"]).write_text(held + "\n", encoding="utf-8")
+            else:
+                self.stdout.write(held)
         elif action == "checkpoint":
-            made = checkpoints.checkpoint_all(actor=SYSTEM, under=options.get("under"))
+            made = checkpoints.checkpoint_everything(
+                actor=SYSTEM, under=options.get("under")
+            )
             for cp in made:
                 self.stdout.write(f"{cp.chain.key}: 签署至序号 {cp.seq}")
             self.stdout.write(f"共签署 {len(made)} 个检查点")
@@ -73,20 +96,32 @@ class Command(BaseCommand):
         if failed:
             raise SystemExit(1)
 
-    def _verify(self, chain_key: str | None, as_json: bool) -> None:
-        reports = services.verify(chain_key=chain_key)
+    def _verify(self, chain_key: str | None, as_json: bool, anchor: str | None) -> None:
+        held = None
+        if anchor:
+            try:
+                held = json.loads(Path(anchor).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"无法读取锚定文件 {anchor}：{exc}") from exc
+        report = integrity.verify_all(chain_key=chain_key, anchor=held)
+        reports = report.chains
         if chain_key and not reports:
             raise CommandError(f"没有这条链：{chain_key}")
-        broken = [r for r in reports if not r.ok]
         if as_json:
             self.stdout.write(
                 json.dumps(
                     {
-                        "ok": not broken,
+                        "ok": report.ok,
                         "chains": len(reports),
                         "entries": sum(r.entries for r in reports),
-                        "broken": [b.__dict__ for r in broken for b in r.breaks],
+                        "broken": [b.__dict__ for b in report.breaks],
                         "reports": [r.as_dict() for r in reports],
+                        "checkpoint_series": {
+                            label: [b.__dict__ for b in found]
+                            for label, found in report.series.items()
+                        },
+                        "matters": [b.__dict__ for b in report.matters],
+                        "anchor": [b.__dict__ for b in report.anchor],
                     },
                     ensure_ascii=False,
                     indent=2,
@@ -97,8 +132,26 @@ class Command(BaseCommand):
                 state = "完好" if r.ok else "断裂"
                 self.stdout.write(f"{r.chain}: {r.entries} 条，{state}")
                 for b in r.breaks:
-                    self.stdout.write(
-                        f"  第一个问题：序号 {b.seq}（条目 {b.entry_id}）{b.problem}"
-                    )
-        if broken:
+                    self._problem(b)
+            for label, found in report.series.items():
+                self.stdout.write(f"{label}: {'完好' if not found else '断裂'}")
+                for b in found:
+                    self._problem(b)
+            for title, found in (("用印事项", report.matters), ("锚定", report.anchor)):
+                if found:
+                    self.stdout.write(f"{title}: {len(found)} 个问题")
+                    for b in found:
+                        self._problem(b)
+        if not report.ok:
             raise SystemExit(1)
+
+    def _problem(self, b) -> None:
+        where = f"序号 {b.seq}（条目 {b.entry_id}）" if b.entry_id else f"序号 {b.seq}"
+        since = (
+            f"，最后一个与检查点一致的序号 {b.last_good_seq}"
+            if b.last_good_seq is not None
+            else ""
+        )
+        self.stdout.write(
+            f"  {b.chain} 第一个问题：{where} {b.problem} {b.found}{since}".rstrip()
+        )
