@@ -227,3 +227,21 @@ def test_an_error_from_the_schema_view_renders_as_yaml(db):
     response = APIClient().post("/api/schema/")
     assert response.status_code == 405
     assert yaml.safe_load(response.content)["code"] == "method_not_allowed"
+
+
+def test_an_empty_format_override_is_a_400(api):
+    """`?format=` was quietly ignored though the schema lists the formats (found by
+    schemathesis on a download; the divisions list has the same override)."""
+    assert api.get("/api/divisions/", {"format": ""}).status_code == 400
+    assert api.get("/api/divisions/", {"format": "json"}).status_code == 200
+
+
+def test_a_number_is_not_a_yes_or_no(api, tree):
+    """DRF read the JSON number 0 as false; the schema says boolean."""
+    response = api.post(
+        "/api/certificates/settings/",
+        {"division": "620725", "negative_exception_enabled": 0},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "negative_exception_enabled" in str(response.json())

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.plumbing import build_basic_type, is_basic_type
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 # The spellings of a flag the endpoints have always accepted; the schema lists them.
@@ -104,8 +105,27 @@ def _problem(parameter: OpenApiParameter, value: str) -> str | None:
     return None
 
 
+def _format_problem(view: Any, request: Any) -> str | None:
+    """DRF's `?format=` (URL_FORMAT_OVERRIDE), which the schema documents with the
+    view's renderers as its enum: an unknown one is DRF's 404 already, an empty one
+    was quietly ignored."""
+    override = api_settings.URL_FORMAT_OVERRIDE
+    if not override or override not in request.query_params:
+        return None
+    allowed = [renderer.format for renderer in view.get_renderers()]
+    values = request.query_params.getlist(override)
+    if len(values) > 1:
+        return str(_("只能给一个值"))
+    if values[0] not in allowed:
+        return str(_("可选值：%(values)s") % {"values": "、".join(allowed)})
+    return None
+
+
 def query_problems(view: Any, request: Any) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
+    format_problem = _format_problem(view, request)
+    if format_problem is not None:
+        problems[str(api_settings.URL_FORMAT_OVERRIDE)] = [format_problem]
     for parameter in documented_query_parameters(view, request.method):
         values = request.query_params.getlist(parameter.name)
         if not values:
