@@ -26,6 +26,9 @@ from rest_framework.throttling import BaseThrottle
 
 # The spellings of a flag the endpoints have always accepted; the schema lists them.
 FLAG_VALUES = ("true", "false", "1", "0")
+# An integer without bounds of its own is any 64-bit one (what a client may send
+# and the database can compare).
+INT64 = (-(2**63), 2**63 - 1)
 
 
 def documented_query_parameters(view: Any, method: str) -> list[OpenApiParameter]:
@@ -73,9 +76,11 @@ def _problem(parameter: OpenApiParameter, value: str) -> str | None:
     if kind == "boolean" and value not in FLAG_VALUES:
         return str(_("可选值：%(values)s") % {"values": "、".join(FLAG_VALUES)})
     if kind == "integer":
-        if not re.fullmatch(r"-?[0-9]{1,18}", value):
+        if not re.fullmatch(r"-?[0-9]{1,20}", value):
             return str(_("须为整数"))
         number = int(value)
+        if not INT64[0] <= number <= INT64[1]:
+            return str(_("超出允许的范围"))
         if number < schema.get("minimum", number) or number > schema.get(
             "maximum", number
         ):

@@ -161,8 +161,9 @@ class TableReturnViewSet(
     def get_queryset(self):
         rows = return_queryset(self.request.user)
         if self.action == "list":
+            # An integer (core.rest.query checked it): any other id matches nothing.
             table = self.request.query_params.get("table", "")
-            if table.isdigit():
+            if table:
                 rows = rows.filter(table_id=int(table))
         return rows
 
