@@ -258,3 +258,18 @@ def test_an_integer_past_64_bits_is_out_of_range(api):
     response = api.get("/api/stats/returns/", {"table": "9223372036854775808"})
     assert response.status_code == 400
     assert "table" in response.json()["detail"]
+
+
+def test_integer_query_parameters_are_documented_as_64_bit(schema):
+    """schemathesis sent 25-digit values the schema allowed and the server refused."""
+    parameters = schema["paths"]["/api/catalogue/applications/"]["get"]["parameters"]
+    listed = next(p for p in parameters if p["name"] == "list")["schema"]
+    assert (listed["minimum"], listed["maximum"]) == (-(2**63), 2**63 - 1)
+
+
+def test_the_statistics_division_is_documented_as_a_division_code(schema, api):
+    """schemathesis sent any text the schema allowed; the server refused it."""
+    parameters = schema["paths"]["/api/stats/figures/"]["get"]["parameters"]
+    division = next(p for p in parameters if p["name"] == "division")["schema"]
+    assert "pattern" in division
+    assert api.get("/api/stats/figures/", {"division": "𖔗"}).status_code == 400

@@ -75,8 +75,9 @@ def _clock_times(node: Any) -> None:
 def conformance_hook(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: the schema states what the server does
     (issue 13, finding 6) — the error answers every operation can give, flags as the
-    values the server accepts (core.rest.query), clock times as they are sent."""
-    from .query import FLAG_VALUES
+    values the server accepts (core.rest.query), integers as 64-bit ones, clock times
+    as they are sent."""
+    from .query import FLAG_VALUES, INT64
 
     error = {"$ref": "#/components/schemas/Error"}
     for operations in result.get("paths", {}).values():
@@ -100,6 +101,11 @@ def conformance_hook(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                     continue
                 if schema.get("type") == "boolean":
                     parameter["schema"] = {"type": "string", "enum": list(FLAG_VALUES)}
+                elif schema.get("type") == "integer":
+                    # Any 64-bit integer unless the parameter bounds it (query.py).
+                    schema.setdefault("format", "int64")
+                    schema.setdefault("minimum", INT64[0])
+                    schema.setdefault("maximum", INT64[1])
                 elif schema.get("type") == "string" and not (
                     {"pattern", "enum", "format"} & set(schema)
                 ):
