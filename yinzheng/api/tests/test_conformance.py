@@ -3,6 +3,7 @@ finding 6). schemathesis checks the whole surface against a live server in CI
 (.ci/api-conformance); these tests pin each finding of the probe."""
 
 import json
+import re
 
 import pytest
 import yaml
@@ -273,3 +274,11 @@ def test_the_statistics_division_is_documented_as_a_division_code(schema, api):
     division = next(p for p in parameters if p["name"] == "division")["schema"]
     assert "pattern" in division
     assert api.get("/api/stats/figures/", {"division": "𖔗"}).status_code == 400
+
+
+def test_an_empty_statistics_division_is_the_documented_default(schema, api, tree):
+    """`division=` means the viewer's own division; the pattern says so too."""
+    parameters = schema["paths"]["/api/stats/figures/"]["get"]["parameters"]
+    pattern = next(p for p in parameters if p["name"] == "division")["schema"]
+    assert re.fullmatch(pattern["pattern"], "")
+    assert api.get("/api/stats/figures/", {"division": ""}).status_code == 200

@@ -204,7 +204,7 @@ PARAMETERS = [
     OpenApiParameter(
         "division",
         OpenApiTypes.STR,
-        pattern=r"^(?:CN|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$",
+        pattern=r"^(?:|CN|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$",  # empty: the default
         description="区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位、村 12 位）；"
         "不填为授权所在区划",
     ),
