@@ -59,7 +59,7 @@ from yinzheng.core.codes import (
     level_of,
     subtree_q,
 )
-from yinzheng.core.errors import CoreCode, InvalidInput, NotAllowed
+from yinzheng.core.errors import CoreCode, InvalidInput, NotAllowed, NotFound
 from yinzheng.divisions.models import Division
 from yinzheng.seals.choices import UseCategory, UseStatus
 from yinzheng.seals.models import UsageRequest
@@ -98,6 +98,14 @@ FINISHED = (
 class FilterError(InvalidInput):
     code = StatsCode.FILTER_INVALID
     message = _("统计条件有误")
+
+
+class UnknownDivision(NotFound):
+    """A well-formed division code within the viewer's scope that names no division:
+    a 404, as for any reference to something that does not exist."""
+
+    code = CoreCode.DIVISION_NOT_FOUND
+    message = _("没有这个区划")
 
 
 class OutOfScope(NotAllowed):
@@ -226,9 +234,8 @@ def parse_filters(
         )
     name = Division.objects.filter(code=code).values_list("name", flat=True).first()
     if name is None:
-        raise FilterError(
+        raise UnknownDivision(
             _("没有这个区划：%(code)s") % {"code": code},
-            code=CoreCode.DIVISION_NOT_FOUND,
             detail={"field": "division"},
         )
     date_to = _date(params.get("to"), "to", _("结束日期"), today)

@@ -123,12 +123,20 @@ def test_the_anonymous_are_sent_to_log_in(client, people):
         ({"division": "xyz"}, "区划代码"),
         ({"from": "2026-02-31"}, "开始日期"),
         ({"from": "2026-03-02", "to": "2026-03-01"}, "开始日期不能晚于结束日期"),
-        ({"division": "620725199"}, "没有这个区划"),
     ],
 )
 def test_bad_filters_give_the_page_back_with_the_reason(client, people, params, words):
     response = _get(client, people["county"], **params)
     assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="dashboard-error"' in html and words in html
+    assert 'id="dashboard-filters"' in html
+
+
+def test_an_unknown_division_gives_the_page_back_as_not_found(client, people):
+    response = _get(client, people["county"], division="620725199")
+    assert response.status_code == 404
+    words = "没有这个区划"
     html = response.content.decode()
     assert 'id="dashboard-error"' in html and words in html
     assert 'id="dashboard-filters"' in html

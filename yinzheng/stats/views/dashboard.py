@@ -110,7 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # A division outside the scope raises OutOfScope: the error page, 403, says why.
     try:
         filters = analysis.parse_filters(user, request.GET, today=today)
-    except analysis.FilterError as exc:
+    except (analysis.FilterError, analysis.UnknownDivision) as exc:
         return render(
             request,
             "stats/dashboard.html",
@@ -119,7 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "asked": request.GET,
                 "division_choices": division_choices(user),
             },
-            status=400,
+            status=exc.status,
         )
     figures = analysis.figures(filters, today=today)
     export = request.GET.get("export")
