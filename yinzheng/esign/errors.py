@@ -12,7 +12,6 @@ class EsignCode(ErrorCode):
     DOCUMENT_WITHDRAWN = "document_withdrawn"
     HOLDER_NAME_REQUIRED = "holder_name_required"
     LEGAL_BASIS_REQUIRED = "legal_basis_required"
-    MASTER_KEY_INVALID = "master_key_invalid"
     NO_SEAL_CERTIFICATE = "no_seal_certificate"
     NOT_THAT_DEPARTMENT = "not_that_department"
     ONE_SUBJECT = "one_subject"

@@ -9,55 +9,32 @@ cannot be moved onto another row. Rotating the master key re-seals every row
 
 import base64
 import hashlib
-import os
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from yinzheng.core.errors import Conflict
+from yinzheng.core import masterkey
+from yinzheng.core.masterkey import MasterKeyInvalid
 
 from .choices import KeyPurpose
-from .errors import EsignCode
 from .models import KeyPair
 
-
-class MasterKeyInvalid(Conflict):
-    code = EsignCode.MASTER_KEY_INVALID
-
-
-def _master(key_text: str | None = None) -> tuple[bytes, str]:
-    text = key_text if key_text is not None else settings.MASTER_KEY
-    try:
-        raw = base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4))
-    except ValueError as exc:
-        raise MasterKeyInvalid(code=EsignCode.MASTER_KEY_INVALID) from exc
-    if len(raw) != 32:
-        raise MasterKeyInvalid("YINZHENG_MASTER_KEY must be 32 bytes, base64url")
-    return raw, hashlib.sha256(raw).hexdigest()[:16]
+__all__ = ["MasterKeyInvalid"]
 
 
 def _seal(
     private_der: bytes, key_id: str, master: str | None = None
 ) -> tuple[bytes, str]:
-    raw, master_id = _master(master)
-    nonce = os.urandom(12)
-    return nonce + AESGCM(raw).encrypt(nonce, private_der, key_id.encode()), master_id
+    return masterkey.seal(private_der, key_id, master)
 
 
 def _unseal(row: KeyPair, master: str | None = None) -> bytes:
-    raw, master_id = _master(master)
-    if row.master_key_id != master_id:
-        raise MasterKeyInvalid(
-            f"key {row.key_id} was sealed under master key {row.master_key_id}, "
-            f"not the configured {master_id}"
-        )
-    blob = bytes(row.private_key_encrypted)
-    return AESGCM(raw).decrypt(blob[:12], blob[12:], row.key_id.encode())
+    return masterkey.unseal(
+        bytes(row.private_key_encrypted), row.key_id, row.master_key_id, master
+    )
 
 
 def generate(*, division_code: str, purpose: str) -> KeyPair:
@@ -139,7 +116,7 @@ def reseal_all(*, old_master: str, new_master: str) -> int:
     with the new one, in one transaction. Rows already under the new key are left as
     they are, so an interrupted rotation can be run again."""
     count = 0
-    _raw, new_id = _master(new_master)
+    _raw, new_id = masterkey.master(new_master)
     for row in KeyPair.objects.select_for_update().exclude(master_key_id=new_id):
         der = _unseal(row, old_master)
         row.private_key_encrypted, row.master_key_id = _seal(

@@ -248,3 +248,25 @@ class Confirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} ✓"
+
+
+class PersonalDatum(models.Model):
+    """A personal value a journal entry refers to instead of holding it (issue 13):
+    a phone or ID number, or free text that holds one, sealed under the master key
+    (core.masterkey) with a random salt. The entry keeps the reference, the masked
+    value and SHA-256(salt ‖ value), so its hash covers the value without the chain
+    holding it in the clear, and nobody without the master key can try candidate
+    values against it (ledger/personal.py)."""
+
+    ref = models.CharField(_("引用"), max_length=32, unique=True)
+    sealed = models.BinaryField(_("密文"))
+    master_key_id = models.CharField(_("主密钥标识"), max_length=16)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("个人信息密文")
+        verbose_name_plural = _("个人信息密文")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.ref

@@ -86,3 +86,11 @@ class ArchiveForm(StaffForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("尚有未确认的条目时必须说明原因；说明随登记簿一并归档"),
     )
+
+
+class RevealForm(StaffForm):
+    reason = forms.CharField(
+        label=_("查看原因"),
+        max_length=200,
+        help_text=_("如“回电告知居民领取证明”；原因记入审计，号码不记入"),
+    )

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
-from yinzheng.accounts.choices import COMMITTEE_WORK_READERS, Role
+from yinzheng.accounts.choices import COMMITTEE_STAFF, COMMITTEE_WORK_READERS, Role
 
 policy.register(
     policy.Action(
@@ -31,5 +31,15 @@ policy.register(
         "register.checkpoint",
         _("签署登记簿检查点"),
         frozenset({Role.TOWNSHIP, Role.ADMIN}),
+    )
+)
+policy.register(
+    policy.Action(
+        "register.reveal",
+        _("查看登记簿中的完整个人信息"),
+        # Issue 13: those who may need to call the resident back (the committee's
+        # staff, who keep the paper book anyway), the township that keeps the
+        # registers, and inspectors checking a complaint; each time audited.
+        COMMITTEE_STAFF | {Role.TOWNSHIP, Role.INSPECTOR},
     )
 )

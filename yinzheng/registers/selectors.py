@@ -12,7 +12,6 @@ from django.db.models import Count, Max, Q, QuerySet
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.codes import Level
-from yinzheng.core.masking import mask_phones_in
 from yinzheng.divisions.models import Division
 from yinzheng.ledger.models import Archive, Chain, Checkpoint, Entry
 
@@ -45,15 +44,6 @@ def register_committee(user: Any, code: str) -> Division | None:
     if not policy.scope(user, "division.view").covers(code):
         return None
     return Division.objects.filter(code=code, level=Level.COMMITTEE).first()
-
-
-def masked_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """An entry's fields as shown on pages and by the API: the phone masked (the
-    archived files keep it whole)."""
-    out = dict(fields)
-    if out.get("phone"):
-        out["phone"] = mask_phones_in(str(out["phone"]))
-    return out
 
 
 @dataclass

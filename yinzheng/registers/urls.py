@@ -27,6 +27,11 @@ urlpatterns = [
         name="register_archive_file",
     ),
     path(
+        f"{BOOK}entries/<int:entry_id>/personal/",
+        views.register_personal,
+        name="register_personal",
+    ),
+    path(
         "registers/<str:code>/certificate/<int:year>/entries/<int:entry_id>/confirm/",
         views.register_confirm,
         name="register_confirm",

@@ -6,7 +6,9 @@ registers: entries this year, certificate entries still waiting for the resident
 signature (REQ-073), the last checkpoint and the archived years; the township signs
 checkpoints of its registers with one button. A committee's page shows its two registers
 year by year, and each year's book in exactly the register's columns (REQ-071,
-REQ-072), phone numbers masked. The committee's custodian or clerk records the
+REQ-072), phone and ID numbers masked (their full values are sealed, and shown to
+those the policy allows, with a reason that goes into the audit trail). The
+committee's custodian or clerk records the
 resident's confirmation, by the page of the printed book or by a signature drawn on
 screen; after the year is over the custodian or the township archives it (REQ-074), and
 its PDF and xlsx are downloaded here, through the policy, never from a public URL.
@@ -33,7 +35,6 @@ from yinzheng.accounts import policy
 from yinzheng.core import clock, uploads
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.models import Division
-from yinzheng.ledger import services
 from yinzheng.ledger.models import Archive, Chain, Entry
 
 from . import selectors
@@ -42,8 +43,9 @@ from .forms import (
     ArchiveForm,
     ConfirmPaperForm,
     ConfirmScreenForm,
+    RevealForm,
 )
-from .services import archives, checkpoints
+from .services import archives, checkpoints, integrity
 from .services import books as registers
 from .services.books import Register
 
@@ -55,11 +57,11 @@ def index(request):
     if not policy.can(request.user, "audit.view"):
         raise NotAllowed()
     chains = selectors.chains_for_audit(request.user)
-    reports = None
+    report = None
     if request.GET.get("verify"):
-        reports = [services.verify_chain(c) for c in chains[:200]]
+        report = integrity.verify_chains(list(chains[:200]))
     return render(
-        request, "registers/index.html", {"chains": chains[:200], "reports": reports}
+        request, "registers/index.html", {"chains": chains[:200], "report": report}
     )
 
 
@@ -156,9 +158,9 @@ def register_committee(request, code: str):
 
 
 def _cells(register: str, fields: dict[str, Any]) -> list[dict[str, str]]:
-    """The row's cells in the register's columns; phone numbers masked."""
+    """The row's cells in the register's columns (`fields` as printed: personal data
+    masked, books.shown_fields)."""
     cells = []
-    fields = selectors.masked_fields(fields)
     for column in registers.COLUMNS[register]:
         value = archives._cell(fields.get(column.key))
         title = ""
@@ -183,6 +185,7 @@ def _book_response(
             "entry_id": row.entry.pk,
             "cells": _cells(register, row.fields),
             "confirmed": row.confirmed,
+            "sealed": row.sealed,
         }
         for row in (registers.rows(state.chain) if state.chain else [])
     ]
@@ -211,6 +214,7 @@ def _book_response(
             and register == Register.CERTIFICATE
             and policy.can(user, "register.confirm", committee),
             "may_archive": may_archive,
+            "may_reveal": policy.can(user, "register.reveal", committee),
             "archive_form": archive_form or (ArchiveForm() if may_archive else None),
         },
     )
@@ -221,6 +225,53 @@ def register_book(request, code: str, register: str, year: int):
     committee = _committee_or_404(request.user, code)
     _check_book(register, year)
     return _book_response(request, committee, register, year)
+
+
+@login_required
+def register_personal(request, code: str, register: str, year: int, entry_id: int):
+    """An entry's full personal data, for those the policy allows, with a reason."""
+    committee = _committee_or_404(request.user, code)
+    _check_book(register, year)
+    entry = Entry.objects.filter(
+        pk=entry_id, chain__key=registers.chain_key(register, code, year)
+    ).first()
+    if entry is None:
+        raise Http404
+    if not policy.can(request.user, "register.reveal", committee):
+        raise PermissionDenied
+    form = RevealForm(request.POST or None)
+    revealed = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            revealed = registers.reveal_personal(
+                actor=request.user,
+                entry_id=entry.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    shown = registers.shown_fields(entry.data["data"]["fields"])
+    sealed = registers.sealed_tokens(entry.data["data"]["fields"])
+    return render(
+        request,
+        "registers/register_personal.html",
+        {
+            "committee": committee,
+            "label": Register.LABELS[register],
+            "year": year,
+            "entry": entry,
+            "form": form,
+            "lines": [
+                (c.label, shown[c.key], (revealed or {}).get(c.key))
+                for c in registers.COLUMNS[register]
+                if c.key in sealed
+            ],
+            "revealed": revealed is not None,
+            "book_url": f"{_book_url(code, register, year)}#entry-{entry.seq}",
+        },
+    )
 
 
 @login_required
@@ -327,7 +378,7 @@ def register_confirm(request, code: str, year: int, entry_id: int):
                 messages.success(request, _("第 %d 条已登记居民签字确认") % entry.seq)
                 url = _book_url(code, Register.CERTIFICATE, year)
                 return redirect(f"{url}#entry-{entry.seq}")
-    fields = entry.data["data"]["fields"]
+    fields = registers.shown_fields(entry.data["data"]["fields"])
     confirmation = getattr(entry, "confirmation", None)
     return render(
         request,

@@ -65,21 +65,19 @@ def _problem(parameter: OpenApiParameter, value: str) -> str | None:
     """What is wrong with one value of `parameter`, or None."""
     schema = parameter_schema(parameter)
     kind, fmt = schema.get("type"), schema.get("format")
-    enum = None if parameter.enum is None else {str(v) for v in parameter.enum}
+    listed = None if parameter.enum is None else [str(v) for v in parameter.enum]
     # An empty value is one more value: outside an enum that does not list it (as
     # the schema's enum says), and blank only where the schema allows it.
     if (
         not value
-        and enum is None
+        and listed is None
         and (not parameter.allow_blank or kind != "string" or fmt)
     ):
         return str(_("不能为空"))
-    if not value and enum is None:
+    if not value and listed is None:
         return None
-    if enum is not None and value not in enum:
-        return str(
-            _("可选值：%(values)s") % {"values": "、".join(map(str, parameter.enum))}
-        )
+    if listed is not None and value not in listed:
+        return str(_("可选值：%(values)s") % {"values": "、".join(listed)})
     if kind == "boolean" and value not in FLAG_VALUES:
         return str(_("可选值：%(values)s") % {"values": "、".join(FLAG_VALUES)})
     if kind == "integer":

@@ -127,10 +127,28 @@ class RegisterEntrySerializer(serializers.Serializer):
     number = serializers.IntegerField(help_text="序号")
     recorded_at = serializers.DateTimeField()
     fields = serializers.DictField(  # type: ignore[assignment]  # a column
-        child=serializers.JSONField(), help_text="各栏内容；联系电话已隐去中间四位"
+        child=serializers.JSONField(),
+        help_text="各栏内容；联系电话和身份证号码已隐去中间部分",
     )
     confirmed = serializers.BooleanField(
         allow_null=True, help_text="居民是否已签字确认；工作用印登记簿为 null"
+    )
+    sealed = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="完整内容加密保存的栏目；有权限者可经 personal/ 说明原因后查看",
+    )
+
+
+class RegisterRevealRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=200, help_text="查看原因（如：回电核实），记入审计"
+    )
+
+
+class RegisterRevealSerializer(serializers.Serializer):
+    entry = serializers.IntegerField(help_text="登记条目 id")
+    fields = serializers.DictField(  # type: ignore[assignment]  # a column
+        child=serializers.CharField(), help_text="加密保存的各栏的完整内容"
     )
 
 
@@ -284,8 +302,9 @@ class BookView(APIView):
                     "id": row.entry.pk,
                     "number": row.number,
                     "recorded_at": row.entry.recorded_at,
-                    "fields": selectors.masked_fields(row.fields),
+                    "fields": row.fields,
                     "confirmed": row.confirmed,
+                    "sealed": list(row.sealed),
                 }
                 for row in rows
             ],
@@ -337,6 +356,45 @@ class ConfirmView(APIView):
             paper_reference=data.validated_data.get("paper_reference", ""),
         )
         return Response(RegisterConfirmationSerializer(confirmation).data, status=201)
+
+
+class RevealView(APIView):
+    @extend_schema(
+        operation_id="registers_entry_personal",
+        summary="查看登记条目中的完整个人信息（须说明原因，记入审计）",
+        description=(
+            "联系电话、身份证号码在登记簿中加密保存，页面和导出只显示隐去中间部分的号码。"
+            "村（居）委会工作人员、乡镇（街道）工作人员和督查人员可说明原因后查看完整内容；"
+            "每次查看写入审计链（只记栏目与原因，不记号码）。"
+        ),
+        parameters=[
+            *BOOK,
+            OpenApiParameter(
+                "entry_id", int, OpenApiParameter.PATH, description="登记条目 id"
+            ),
+        ],
+        request=RegisterRevealRequestSerializer,
+        responses={200: RegisterRevealSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    def post(self, request, committee: str, register: str, year: int, entry_id: int):
+        division = _committee(request.user, committee)
+        _check_book(register, year)
+        entry = Entry.objects.filter(
+            pk=entry_id,
+            chain__key=registers.chain_key(register, division.code, year),
+        ).first()
+        if entry is None:
+            raise Http404
+        data = RegisterRevealRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = registers.reveal_personal(
+            actor=request.user,
+            entry_id=entry.pk,
+            reason=data.validated_data["reason"],
+        )
+        return Response(
+            RegisterRevealSerializer({"entry": entry.pk, "fields": fields}).data
+        )
 
 
 class ArchiveView(APIView):

@@ -1,5 +1,6 @@
 """The journal's verification by API: the chains the user may audit, and the
-checkpoint sequences of their signers (a gap is a deleted checkpoint)."""
+checkpoint sequences of their signers (a gap is a deleted checkpoint), and the
+personal data their register entries refer to."""
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -9,11 +10,9 @@ from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
 from yinzheng.core.rest.responses import ErrorSerializer
-from yinzheng.ledger import checkpoints as journal_checkpoints
-from yinzheng.ledger import services as ledger_services
 
 from .. import selectors as ledger_selectors
-from ..services.checkpoints import signer_of
+from ..services import integrity
 
 
 class LedgerVerifyView(APIView):
@@ -30,17 +29,15 @@ class LedgerVerifyView(APIView):
             chains = chains.filter(key=key)
             if not chains.exists():
                 raise Http404
-        shown = list(chains[:50])
-        reports = [ledger_services.verify_chain(c) for c in shown]
-        signers = {s for s in map(signer_of, shown) if s is not None}
-        series = journal_checkpoints.verify_series(signers=sorted(signers))
+        report = integrity.verify_chains(list(chains[:50]))
         return Response(
             {
-                "ok": all(r.ok for r in reports) and not any(series.values()),
-                "reports": [r.as_dict() for r in reports],
+                "ok": report.ok,
+                "reports": [r.as_dict() for r in report.chains],
                 "checkpoint_series": {
                     label: [b.__dict__ for b in found]
-                    for label, found in series.items()
+                    for label, found in report.series.items()
                 },
+                "personal": [b.__dict__ for b in report.personal],
             }
         )

@@ -30,6 +30,12 @@ urlpatterns = [
         name="register-confirm",
     ),
     path(
+        "registers/<str:committee>/<str:register>/<int:year>/entries/"
+        "<int:entry_id>/personal/",
+        registers_api.RevealView.as_view(),
+        name="register-entry-personal",
+    ),
+    path(
         "registers/<str:committee>/<str:register>/<int:year>/archive/",
         registers_api.ArchiveView.as_view(),
         name="register-archive",

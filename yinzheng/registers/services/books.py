@@ -28,7 +28,12 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, uploads
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
-from yinzheng.ledger import audit, services
+from yinzheng.core.masking import (
+    holds_personal_number,
+    mask_personal_in,
+    mask_phones_in,
+)
+from yinzheng.ledger import audit, personal, services
 from yinzheng.ledger.models import Chain, Confirmation, Entry
 
 from ..errors import RegisterCode
@@ -44,17 +49,23 @@ class Register:
     ALL = ("work", "certificate")
 
 
+# Which columns hold personal data (issue 13): ALWAYS is sealed whenever it is filled;
+# IF_FOUND is free text, sealed when it holds an ID or phone number (ledger/personal.py).
+ALWAYS, IF_FOUND = "always", "if_found"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
     label: Any
     required: bool = False
+    personal: str = ""
 
 
 # REQ-071: time, content, copies, approver, handler — in this order — then the rest.
 WORK_COLUMNS = (
     Column("sealed_at", gettext_lazy("用印时间"), True),
-    Column("content", gettext_lazy("用印内容"), True),
+    Column("content", gettext_lazy("用印内容"), True, IF_FOUND),
     Column("copies", gettext_lazy("用印份数"), True),
     Column("approver", gettext_lazy("签批人员"), True),
     Column("handler", gettext_lazy("经办人员"), True),
@@ -63,15 +74,15 @@ WORK_COLUMNS = (
     Column("category", gettext_lazy("用印类别"), True),
     Column("seal", gettext_lazy("印章"), True),
     Column("document_sha256", gettext_lazy("文件 SHA-256"), True),
-    Column("notice", gettext_lazy("公示或表决")),
+    Column("notice", gettext_lazy("公示或表决"), personal=IF_FOUND),
 )
 # REQ-072: time, requiring unit, purpose, phone first, then the other necessary items.
 CERTIFICATE_COLUMNS = (
     Column("sealed_at", gettext_lazy("用印时间"), True),
-    Column("requiring_unit", gettext_lazy("需要单位"), True),
-    Column("purpose", gettext_lazy("用途"), True),
-    Column("phone", gettext_lazy("联系电话"), True),
-    Column("content", gettext_lazy("证明事项及内容"), True),
+    Column("requiring_unit", gettext_lazy("需要单位"), True, IF_FOUND),
+    Column("purpose", gettext_lazy("用途"), True, IF_FOUND),
+    Column("phone", gettext_lazy("联系电话"), True, ALWAYS),
+    Column("content", gettext_lazy("证明事项及内容"), True, IF_FOUND),
     Column("certificate_no", gettext_lazy("证明编号")),
     Column("copies", gettext_lazy("用印份数"), True),
     Column("approver", gettext_lazy("签批人员"), True),
@@ -126,6 +137,35 @@ def _clean(register: str, fields: dict[str, Any]) -> dict[str, Any]:
     return {c.key: fields[c.key] for c in columns if c.key in fields}
 
 
+def _seal_personal(register: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields with their personal data replaced by sealed tokens, so the entry
+    (kept forever, hashed into the chain) holds no phone or ID number in the clear."""
+    out = dict(fields)
+    for column in COLUMNS[register]:
+        value = out.get(column.key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        if column.personal == ALWAYS:
+            out[column.key] = personal.seal(value, shown=mask_phones_in(value))
+        elif column.personal == IF_FOUND and holds_personal_number(value):
+            out[column.key] = personal.seal(value, shown=mask_personal_in(value))
+    return out
+
+
+def shown_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """An entry's fields as pages, exports and archives print them: each sealed value
+    masked (entries written before sealing keep a phone in the clear: masked too)."""
+    out = {key: personal.shown(value) for key, value in fields.items()}
+    if out.get("phone"):
+        out["phone"] = mask_phones_in(str(out["phone"]))
+    return out
+
+
+def sealed_tokens(fields: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The fields whose values are sealed, with their tokens."""
+    return {key: value for key, value in fields.items() if personal.is_token(value)}
+
+
 @transaction.atomic
 def register_append(
     *,
@@ -162,7 +202,11 @@ def register_append(
         event="register.entry",
         subject=matter,
         actor_id=getattr(actor, "pk", None),
-        data={"register": register, "year": year, "fields": fields},
+        data={
+            "register": register,
+            "year": year,
+            "fields": _seal_personal(register, fields),
+        },
         chain=chain,
     )
 
@@ -181,8 +225,9 @@ def year_of(chain: Chain) -> int:
 class Row:
     number: int
     entry: Entry
-    fields: dict[str, Any]
+    fields: dict[str, Any]  # as printed: personal data masked
     confirmed: bool | None  # None: the work register has no confirmation
+    sealed: tuple[str, ...] = ()  # the columns whose full value is sealed
 
 
 def rows(chain: Chain) -> list[Row]:
@@ -193,7 +238,10 @@ def rows(chain: Chain) -> list[Row]:
         confirmed = None
         if register == Register.CERTIFICATE:
             confirmed = hasattr(entry, "confirmation")
-        out.append(Row(entry.seq, entry, entry.data["data"]["fields"], confirmed))
+        stored = entry.data["data"]["fields"]
+        tokens = sealed_tokens(stored)
+        sealed = tuple(c.key for c in COLUMNS[register] if c.key in tokens)
+        out.append(Row(entry.seq, entry, shown_fields(stored), confirmed, sealed))
     return out
 
 
@@ -279,6 +327,40 @@ def confirm(
         },
     )
     return confirmation
+
+
+@transaction.atomic
+def reveal_personal(*, actor: Actor, entry_id: int, reason: str) -> dict[str, str]:
+    """The personal data an entry refers to, in full (issue 13): for calling a
+    resident back or checking a complaint. Only those the policy names may see it,
+    with a reason, and each time is written into the audit trail; the values
+    themselves are not (the trail would hold them in the clear)."""
+    entry = (
+        Entry.objects.select_related("chain")
+        .filter(pk=entry_id, chain__kind__in=[chain_kind(r) for r in Register.ALL])
+        .first()
+    )
+    if entry is None:
+        raise NotFound(_("登记条目不存在"), code=CoreCode.ENTRY_NOT_FOUND)
+    policy.require(actor, "register.reveal", entry.chain)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            _("请说明查看完整个人信息的原因"), code=CoreCode.REASON_REQUIRED
+        )
+    if len(reason) > 200:
+        raise InvalidInput(_("原因不能超过 200 字"), code=CoreCode.TEXT_TOO_LONG)
+    tokens = sealed_tokens(entry.data["data"]["fields"])
+    values = personal.reveal(tokens.values())
+    audit.record(
+        actor=actor,
+        event="register.personal_data_revealed",
+        subject=entry,
+        division_code=entry.chain.division_id,
+        after={"chain": entry.chain.key, "seq": entry.seq, "columns": sorted(tokens)},
+        note=reason,
+    )
+    return {column: values[token["pd"]] for column, token in tokens.items()}
 
 
 def year_is_over(year: int, today: dt.date | None = None) -> bool:

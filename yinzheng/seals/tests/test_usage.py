@@ -113,8 +113,11 @@ def test_certificate_uses_go_into_the_certificate_register_REQ_069_072(people, s
     assert [row.fields[k] for k in ("requiring_unit", "purpose", "phone")] == [
         "县人社局",
         "失业登记",
-        "13800000000",
+        "138****0000",  # sealed under the master key (issue 13)
     ]
+    assert registers.reveal_personal(
+        actor=people.clerk, entry_id=entry.pk, reason="回电"
+    ) == {"phone": "13800000000"}
 
 
 def test_no_sealing_before_review_and_approval_REQ_053_054(people, seal):

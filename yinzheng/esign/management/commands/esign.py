@@ -5,8 +5,9 @@ crl CODE [--out FILE]                    the current CRL of a county (6 digits) 
                                          township (9 digits), DER
 certify                                  certificates for electronic seals in use
                                          that have none (seals from before esign)
-rotate-master-key                        re-encrypt every private key: the old key
-                                         in YINZHENG_OLD_MASTER_KEY, the new one in
+rotate-master-key                        re-encrypt every private key and the
+                                         registers' personal data: the old key in
+                                         YINZHENG_OLD_MASTER_KEY, the new one in
                                          YINZHENG_MASTER_KEY (docs/operations.md)
 """
 
@@ -16,10 +17,12 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 from yinzheng.esign import keys, pki, ports, services, trustlist
+from yinzheng.ledger import personal
 
 
 class Command(BaseCommand):
@@ -37,7 +40,7 @@ class Command(BaseCommand):
         crl.add_argument("code", help="县（6 位）或乡镇（9 位）代码")
         crl.add_argument("--out", required=True, help="写入文件")
         sub.add_parser("certify", help="为尚无证书的电子印章签发证书")
-        sub.add_parser("rotate-master-key", help="用新主密钥重新加密全部私钥")
+        sub.add_parser("rotate-master-key", help="用新主密钥重新加密全部私钥和个人信息")
 
     def handle(self, *args, action: str, **options):
         if action == "trust-list":
@@ -63,11 +66,16 @@ class Command(BaseCommand):
             old = os.environ.get("YINZHENG_OLD_MASTER_KEY", "").strip()
             if not old:
                 raise CommandError("请在 YINZHENG_OLD_MASTER_KEY 中给出原主密钥")
+            new = settings.MASTER_KEY
             try:
-                count = keys.reseal_all(old_master=old, new_master=settings.MASTER_KEY)
+                # One transaction: the private keys and the registers' personal
+                # data move to the new key together, or neither does.
+                with transaction.atomic():
+                    count = keys.reseal_all(old_master=old, new_master=new)
+                    data = personal.reseal_all(old_master=old, new_master=new)
             except DomainError as exc:
                 raise CommandError(str(exc.message)) from exc
-            self.stdout.write(f"已用新主密钥重新加密 {count} 个私钥")
+            self.stdout.write(f"已用新主密钥重新加密 {count} 个私钥、{data} 项个人信息")
 
     def _certify(self) -> None:
         seals = ports.seals().electronic_without_certificate()

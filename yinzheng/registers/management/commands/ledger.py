@@ -121,6 +121,7 @@ class Command(BaseCommand):
                             for label, found in report.series.items()
                         },
                         "matters": [b.__dict__ for b in report.matters],
+                        "personal": [b.__dict__ for b in report.personal],
                         "anchor": [b.__dict__ for b in report.anchor],
                     },
                     ensure_ascii=False,
@@ -137,7 +138,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label}: {'完好' if not found else '断裂'}")
                 for b in found:
                     self._problem(b)
-            for title, found in (("用印事项", report.matters), ("锚定", report.anchor)):
+            for title, found in (
+                ("用印事项", report.matters),
+                ("个人信息", report.personal),
+                ("锚定", report.anchor),
+            ):
                 if found:
                     self.stdout.write(f"{title}: {len(found)} 个问题")
                     for b in found:
