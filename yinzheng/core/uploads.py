@@ -130,6 +130,8 @@ XLSX = FileType(
 )
 # Produced by the system only (exports); never accepted from an upload.
 CSV = FileType("csv", ".csv", "text/csv; charset=utf-8", "CSV")
+# Made by the system only (the archive's anchor), never accepted as an upload.
+JSON = FileType("json", ".json", "application/json", "JSON")
 OCTET_STREAM = FileType("bin", ".bin", "application/octet-stream", "—")
 
 IMAGES = frozenset({PNG, JPEG, GIF, WEBP, TIFF})

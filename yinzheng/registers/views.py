@@ -291,20 +291,16 @@ def register_export(request, code: str, register: str, year: int):
 
 @login_required
 def register_archive_file(request, code: str, register: str, year: int, fmt: str):
-    """The archived book (PDF) or spreadsheet (xlsx), as signed at year end."""
+    """The archived book (PDF) or spreadsheet (xlsx), as signed at year end, or the
+    anchor kept with them (JSON)."""
     _committee_or_404(request.user, code)
     _check_book(register, year)
     archive = Archive.objects.filter(
         chain__key=registers.chain_key(register, code, year)
     ).first()
-    if archive is None or fmt not in {"pdf", "xlsx"}:
+    if archive is None or fmt not in archives.ARCHIVE_FILES:
         raise Http404
-    field, file_type = (
-        (archive.pdf, uploads.PDF) if fmt == "pdf" else (archive.xlsx, uploads.XLSX)
-    )
-    return uploads.serve(
-        field, filename=f"{code}-{register}-{year}", file_type=file_type
-    )
+    return archives.serve_file(archive, fmt)
 
 
 @login_required

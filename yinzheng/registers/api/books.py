@@ -82,6 +82,10 @@ class RegisterArchiveSerializer(serializers.Serializer):
     xlsx_sha256 = serializers.CharField(source="checkpoint.xlsx_sha256")
     pdf_url = serializers.SerializerMethodField()
     xlsx_url = serializers.SerializerMethodField()
+    anchor_url = serializers.SerializerMethodField(
+        help_text="归档时各链已签署检查点的锚定（JSON），供乡镇在数据库之外留存；"
+        "早于锚定功能的归档为空"
+    )
 
     def _url(self, archive: Archive, fmt: str) -> str:
         _r, register, code, year = archive.chain.key.split(":")
@@ -94,6 +98,9 @@ class RegisterArchiveSerializer(serializers.Serializer):
 
     def get_xlsx_url(self, obj: Archive) -> str:
         return self._url(obj, "xlsx")
+
+    def get_anchor_url(self, obj: Archive) -> str:
+        return self._url(obj, "anchor") if obj.anchor else ""
 
 
 class RegisterYearSerializer(serializers.Serializer):
@@ -454,20 +461,22 @@ class ArchiveFileView(APIView):
 
     @extend_schema(
         operation_id="registers_archive_file",
-        summary="下载归档的登记簿 PDF 或 xlsx（其 SHA-256 已由年终检查点签署）",
+        summary="下载归档的登记簿 PDF 或 xlsx（其 SHA-256 已由年终检查点签署），"
+        "或归档时的检查点锚定（JSON）",
         parameters=[
             *BOOK,
             OpenApiParameter(
                 "fmt",
                 str,
                 OpenApiParameter.PATH,
-                enum=["pdf", "xlsx"],
-                description="格式",
+                enum=list(archives.ARCHIVE_FILES),
+                description="pdf、xlsx，或 anchor（检查点锚定）",
             ),
         ],
         responses={
             (200, PDFRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY),
             (200, XLSXRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, JSONRenderer.media_type): OpenApiResponse(OpenApiTypes.OBJECT),
             **ERRORS,
         },
     )
@@ -477,16 +486,9 @@ class ArchiveFileView(APIView):
         archive = Archive.objects.filter(
             chain__key=registers.chain_key(register, division.code, year)
         ).first()
-        if archive is None or fmt not in {"pdf", "xlsx"}:
+        if archive is None or fmt not in archives.ARCHIVE_FILES:
             raise Http404
-        field, file_type = (
-            (archive.pdf, uploads.PDF) if fmt == "pdf" else (archive.xlsx, uploads.XLSX)
-        )
-        return uploads.serve(
-            field,
-            filename=f"{division.code}-{register}-{year}",
-            file_type=file_type,
-        )
+        return archives.serve_file(archive, fmt)
 
     def handle_exception(self, exc):
         # Errors are JSON like every other error, whatever file was asked for.

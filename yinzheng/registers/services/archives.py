@@ -21,12 +21,13 @@ from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
-from yinzheng.core import clock
+from yinzheng.core import clock, uploads
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.files import stored_sha256
 from yinzheng.divisions.models import Division
@@ -38,6 +39,22 @@ from yinzheng.ledger.services import Break
 from ..errors import RegisterCode
 from . import books as registers
 from . import checkpoints
+
+# The files an archive keeps: the book, the sheet, and the anchor (may be absent on
+# archives made before anchors existed).
+ARCHIVE_FILES = {"pdf": uploads.PDF, "xlsx": uploads.XLSX, "anchor": uploads.JSON}
+
+
+def serve_file(archive: Archive, fmt: str) -> FileResponse:
+    """One of the archive's files as a download (404 when it has none)."""
+    _r, register, code, year = archive.chain.key.split(":")
+    field = {"pdf": archive.pdf, "xlsx": archive.xlsx, "anchor": archive.anchor}[fmt]
+    suffix = "-anchor" if fmt == "anchor" else ""
+    return uploads.serve(
+        field,
+        filename=f"{code}-{register}-{year}{suffix}",
+        file_type=ARCHIVE_FILES[fmt],
+    )
 
 
 def _cell(value: Any) -> str:

@@ -277,6 +277,47 @@ def test_archived_files_are_downloaded_by_the_township_not_by_an_outsider(
     assert client.get(book("work", suffix="archive.pdf")).status_code == 404
 
 
+def test_the_archive_anchor_is_downloaded_from_the_book_and_the_api(
+    tree, clock_at, client, township
+):
+    """Issue 13: the signed heads kept with the archive, for a copy outside the
+    database (`ledger verify --anchor`)."""
+    import json
+
+    from rest_framework.test import APIClient
+
+    clock_at(2026, 5, 1, 9)
+    add("work", 1)
+    clock_at(2027, 1, 4, 9)
+    client.force_login(township)
+    assert client.post(book("work", suffix="archive/")).status_code == 302
+    assert (
+        book("work", suffix="archive.anchor")
+        in client.get(book("work")).content.decode()
+    )
+
+    page = client.get(book("work", suffix="archive.anchor"))
+    anchor = json.loads(b"".join(page.streaming_content))
+    assert page["Content-Type"] == "application/json"
+    assert "attachment" in page["Content-Disposition"]
+    assert "-anchor.json" in page["Content-Disposition"]
+    chain_key = registers.chain_key("work", COMMITTEE, 2026)
+    assert chain_key in json.dumps(anchor)
+
+    api = APIClient()
+    api.force_authenticate(township)
+    meta = api.get(f"/api/registers/{COMMITTEE}/work/2026/archive/").json()
+    assert meta["anchor_url"].endswith(
+        f"/api/registers/{COMMITTEE}/work/2026/archive/anchor/"
+    )
+    download = api.get(meta["anchor_url"])
+    assert download.status_code == 200
+    assert json.loads(b"".join(download.streaming_content)) == anchor
+    assert (
+        api.get(f"/api/registers/{COMMITTEE}/work/2026/archive/zip/").status_code == 404
+    )
+
+
 def test_the_open_year_exports_as_xlsx_with_the_register_columns(
     in_2026, client, clerk
 ):
