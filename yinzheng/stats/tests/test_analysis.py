@@ -350,7 +350,7 @@ def test_bad_filters_are_refused_in_words(people, params, words):
 
 
 def test_an_unknown_division_in_scope_is_not_found(people):
-    with pytest.raises(analysis.FilterError) as refused:
+    with pytest.raises(analysis.UnknownDivision) as refused:
         _parse(people["county"], division="620725199")
     assert refused.value.code == CoreCode.DIVISION_NOT_FOUND
     assert "620725199" in str(refused.value.message)
