@@ -44,8 +44,9 @@ from yinzheng.ledger.models import Confirmation
 from yinzheng.registers.services import books as registers
 from yinzheng.seals import selectors as seal_selectors
 from yinzheng.seals import services as sealing
-from yinzheng.seals.choices import SealForm, SealStatus
+from yinzheng.seals.choices import ACTIVE_STATUSES, SealForm, SealStatus
 from yinzheng.seals.models import Seal
+from yinzheng.seals.services.seal import REASON_MESSAGES
 
 from .. import documents, electronic, rules, selectors
 from ..choices import Outcome, Status
@@ -87,27 +88,63 @@ def _require_issuable(req: CertificateRequest) -> rules.Decision:
 
 
 def choose_seal(committee_code: str, electronic: bool) -> Seal:
-    """The committee's usable seal: electronic first when the request asks for
-    electronic issue, else (and otherwise) a physical one; none usable is refused."""
-    forms = (
-        [SealForm.ELECTRONIC, SealForm.PHYSICAL] if electronic else [SealForm.PHYSICAL]
-    )
+    """The committee's usable seal of the form the request asks for: the electronic
+    seal for electronic issue, a physical one otherwise. None usable is refused with
+    what is missing; an electronic request is never turned into a paper one (issue 14)."""
+    form = SealForm.ELECTRONIC if electronic else SealForm.PHYSICAL
     seals = list(
         Seal.objects.filter(
-            committee_id=committee_code, status=SealStatus.IN_USE, form__in=forms
+            committee_id=committee_code, form=form, status__in=ACTIVE_STATUSES
         ).order_by("-issued_on", "-pk")
     )
-    for form in forms:
-        for seal in seals:
-            if seal.form == form and seal_selectors.usable(seal):
-                return seal
+    for seal in seals:
+        if seal.status == SealStatus.IN_USE and seal_selectors.usable(seal):
+            return seal
     raise NoUsableSeal(
-        _(
+        _missing_seal_message(seals, electronic),
+        detail={
+            "committee": committee_code,
+            "forms": [str(form)],
+            "seals": [
+                {"serial": s.serial, "status": s.status, "custodian": _has_custodian(s)}
+                for s in seals
+            ],
+        },
+    )
+
+
+def _has_custodian(seal: Seal) -> bool:
+    return seal_selectors.current_custodian(seal) is not None
+
+
+def _missing_seal_message(seals: list[Seal], electronic: bool) -> str:
+    """Why no seal of the form asked for can be applied, in the words of whoever must
+    act: the township issues and activates seals, appoints custodians."""
+    if not electronic:
+        return _(
             "本村（居）委会当前没有可以使用的印章（未启用、已停用或已带离办公室），"
             "不能出具证明；请联系乡镇（街道）或印章管理人"
-        ),
-        detail={"committee": committee_code, "forms": [str(f) for f in forms]},
-    )
+        )
+    if not seals:
+        return _(
+            "本村（居）委会没有电子印章，不能电子出具：请乡镇（街道）制发并启用电子印章"
+            "后再办理"
+        )
+    reasons = []
+    for seal in seals:
+        if seal.status == SealStatus.ISSUED:
+            state = _("已制发，尚未由乡镇（街道）启用")
+            if not _has_custodian(seal):
+                state += _("，且尚未指定印章管理人")
+        else:
+            reason = seal_selectors.unusable_reason(seal) or ""
+            state = str(REASON_MESSAGES.get(reason, seal.get_status_display()))
+        reasons.append(
+            _("电子印章 %(serial)s %(state)s") % {"serial": seal.serial, "state": state}
+        )
+    return _("不能电子出具：%(reasons)s。请联系乡镇（街道）处理后再办理") % {
+        "reasons": "；".join(reasons)
+    }
 
 
 def _catalogue_version_label(req: CertificateRequest) -> str:

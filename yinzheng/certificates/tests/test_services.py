@@ -665,3 +665,29 @@ def test_a_number_nobody_can_call_is_refused_REQ_072(people, catalogue, bad):
     with pytest.raises(InvalidInput) as refused:
         request(actor=people.clerk, committee=A1A, item=catalogue.simple, phone=bad)
     assert refused.value.code == CoreCode.PHONE_INVALID
+
+
+def test_electronic_issue_without_an_electronic_seal_is_refused_not_paper(
+    people, seal, catalogue
+):
+    """Issue 14: ticking 电子出具 with only a physical seal was silently paper."""
+    req = request(
+        actor=people.clerk, committee=A1A, item=catalogue.simple, electronic=True
+    )
+    with pytest.raises(Conflict) as exc:
+        _verify(people, req)
+    assert exc.value.code == "no_usable_seal"
+    assert "没有电子印章" in str(exc.value.message)
+
+
+def test_electronic_issue_with_a_seal_not_yet_activated_says_so(
+    people, seal, catalogue
+):
+    seal_factories.issued(officer=people.township, committee=A1A, form="electronic")
+    req = request(
+        actor=people.clerk, committee=A1A, item=catalogue.simple, electronic=True
+    )
+    with pytest.raises(Conflict) as exc:
+        _verify(people, req)
+    message = str(exc.value.message)
+    assert "尚未由乡镇（街道）启用" in message and "尚未指定印章管理人" in message
