@@ -5,15 +5,21 @@ data folder, beside the SQLite database, the files and their backups, it travels
 them: whoever holds a copy of the folder can sign as any committee. A deployment takes
 it from outside (YINZHENG_MASTER_KEY, or the file YINZHENG_MASTER_KEY_FILE names);
 settings.MASTER_KEY_FILE tells where it was read from.
+
+The public address (YINZHENG_PUBLIC_URL) is printed into every QR code and CRL link:
+left at its default, or on a loopback address, certificates point where no resident's
+phone can reach (issue 14).
 """
 
+import ipaddress
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.translation import gettext as _
 
 
@@ -64,3 +70,34 @@ def master_key_outside_the_data(
         data_dir=settings.DATA_DIR,
         databases=settings.DATABASES,
     )
+
+
+def public_url_warnings(public_url: str) -> list[CheckMessage]:
+    host = (urlsplit(public_url).hostname or "").lower()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback or host == "0.0.0.0"
+    except ValueError:
+        loopback = host in {"", "localhost"} or host.endswith(".localhost")
+    if not loopback:
+        return []
+    return [
+        Warning(
+            _("公开地址 %(url)s 只在本机可用，证明上的二维码和吊销列表链接将无法访问。")
+            % {"url": public_url or "—"},
+            hint=_(
+                "请将 YINZHENG_PUBLIC_URL 设为居民和各部门访问本系统的地址，"
+                "如 https://yinzheng.example.gov.cn（见 docs/operations.md）。"
+            ),
+            id="core.W001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def public_url_reachable(
+    *,
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    return public_url_warnings(settings.PUBLIC_URL)

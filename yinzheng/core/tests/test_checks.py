@@ -74,3 +74,24 @@ def test_the_plain_check_leaves_the_demo_key_alone(settings):
     """issue 13: a demo or a development machine is not a deployment."""
     settings.MASTER_KEY_FILE = Path(settings.DATA_DIR) / "master_key"
     assert MASTER_KEY_IN_DATA_DIR not in _ids(deploy=False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost:8000",
+        "http://127.0.0.1:8000",
+        "http://0.0.0.0:8000",
+        "http://[::1]/",
+    ],
+)
+def test_deploy_check_warns_on_a_public_url_only_this_machine_reaches(settings, url):
+    """issue 14: QR codes pointed at http://localhost:8000."""
+    settings.PUBLIC_URL = url
+    assert "core.W001" in _ids(deploy=True)
+    assert "core.W001" not in _ids(deploy=False)
+
+
+def test_deploy_check_accepts_a_real_public_url(settings):
+    settings.PUBLIC_URL = "https://yinzheng.shandan.gov.cn"
+    assert "core.W001" not in _ids(deploy=True)

@@ -88,3 +88,32 @@ def test_an_admin_with_another_password_is_not_taken_for_a_demo():
     with pytest.raises(CommandError):
         _demo()
     assert User.objects.get(username="admin").check_password("Real-Secret-42")
+
+
+@pytest.mark.parametrize(
+    "bind, url",
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("192.168.1.20:9000", "http://192.168.1.20:9000"),
+        ("[::1]:8000", "http://[::1]:8000"),
+    ],
+)
+def test_the_demo_public_url_follows_the_bind_address(bind, url):
+    """issue 14: QR codes pointed at http://localhost:8000 whatever --bind said."""
+    from yinzheng.demo.management.commands.demo import public_url_for
+
+    assert public_url_for(bind) == url
+
+
+def test_a_wildcard_bind_gives_an_address_phones_can_reach():
+    from yinzheng.demo.management.commands.demo import public_url_for
+
+    url = public_url_for("0.0.0.0:8000")
+    assert url.startswith("http://") and url.endswith(":8000")
+    assert "0.0.0.0" not in url
+
+
+def test_the_demo_prints_the_address_its_qr_codes_use(capsys, monkeypatch):
+    monkeypatch.delenv("YINZHENG_PUBLIC_URL", raising=False)
+    _demo("--bind", "192.168.1.20:9000")
+    assert "http://192.168.1.20:9000" in capsys.readouterr().out
