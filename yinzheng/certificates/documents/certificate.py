@@ -28,6 +28,7 @@ from .page import (
     QR_SIZE_MM,
     SEAL_DIAMETER_MM,
     _canvas,
+    _draft_mark,
     _number,
     _p,
     _styles,
@@ -53,6 +54,9 @@ class CertificateDoc:
     electronic: bool = False  # True: draw the seal; False: leave a stamp box
     sample: bool = False  # demo data: a visible "示例" watermark
     qr_payload: str | None = None  # None: the reserved QR square stays empty
+    # Before issuance (issue 14): marked 草稿·未生效 across the page, no seal drawn and
+    # no QR, so a draft downloaded before approval can never pass for the certificate.
+    draft: bool = False
 
 
 PLACEHOLDERS = (
@@ -204,6 +208,8 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
     c = _canvas(buf, title=f"{title} {doc.serial}", author=doc.committee_name)
     if doc.sample:
         _watermark(c, font)
+    if doc.draft:
+        _draft_mark(c, font)
 
     _number(c, font, _("编号：%(serial)s") % {"serial": doc.serial})
     c.setFont(font, 22)
@@ -220,7 +226,7 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
     c.drawCentredString(cx, name_y, doc.committee_name)
     c.drawCentredString(cx, date_y, date_text)
     cy = name_y - 3 * mm
-    if doc.electronic:
+    if doc.electronic and not doc.draft:
         draw_seal(
             c,
             committee_name=doc.committee_name,
@@ -237,7 +243,8 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
         c.setDash(4, 3)
         c.circle(cx, cy, seal_r, stroke=1, fill=0)
         c.setFont(font, 9)
-        c.drawCentredString(cx, cy + seal_r - 8 * mm, _("盖章处"))
+        where = _("电子印章处") if doc.electronic else _("盖章处")
+        c.drawCentredString(cx, cy + seal_r - 8 * mm, where)
         c.restoreState()
 
     # Footer: the reserved QR square, how to verify, the catalogue version.
@@ -246,8 +253,9 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
     c.setLineWidth(0.5)
     c.line(margin, footer_top, w - margin, footer_top)
     qr = QR_SIZE_MM * mm
-    if doc.qr_payload:
-        _draw_qr(c, doc.qr_payload, margin, margin, qr)
+    payload = None if doc.draft else doc.qr_payload
+    if payload:
+        _draw_qr(c, payload, margin, margin, qr)
     else:
         c.setStrokeColor(HexColor(LIGHT))
         c.setDash(2, 2)
@@ -255,7 +263,13 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
     c.setFillColor(HexColor(GREY))
     text_x = margin + qr + 4 * mm
     c.setFont(font, 9)
-    c.drawString(text_x, margin + qr - 6 * mm, _("本证明可扫描二维码核验"))
+    if doc.draft:
+        how = _("草稿：出具后才有核验二维码")
+    elif payload:
+        how = _("本证明可扫描二维码核验")
+    else:  # issue 14: no promise of a QR above an empty box
+        how = _("本证明可凭编号向出具单位核验")
+    c.drawString(text_x, margin + qr - 6 * mm, how)
     lines = [_("出具单位代码：%(code)s") % {"code": doc.committee_code}]
     if doc.catalogue_version:
         lines.append(_("清单版本：%(version)s") % {"version": doc.catalogue_version})

@@ -83,6 +83,30 @@ def _watermark(c, font: str) -> None:
     c.restoreState()
 
 
+def _draft_mark(c, font: str) -> None:
+    """The "草稿·未生效" mark across a document before it is issued (issue 14): a
+    draft must never pass for the certificate, so it is red, large and in the text."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4
+
+    w, h = A4
+    c.saveState()
+    c.setFillColor(HexColor("#C62828"))
+    c.setFillAlpha(0.30)
+    c.translate(w / 2, h / 2)
+    c.rotate(35)
+    c.setFont(font, 96)
+    c.drawCentredString(0, 0, _("草稿·未生效"))
+    c.setFont(font, 18)
+    c.drawCentredString(0, -50, _("签批、盖章前的草稿，不具有证明效力"))
+    c.restoreState()
+    c.saveState()
+    c.setFillColor(HexColor("#C62828"))
+    c.setFont(font, 12)
+    c.drawString(20, h - 28, _("草稿·未生效"))
+    c.restoreState()
+
+
 def _number(c, font: str, label: str) -> None:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4

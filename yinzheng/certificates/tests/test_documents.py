@@ -169,7 +169,8 @@ def test_certificate_is_the_same_bytes_for_the_same_input():
 
 
 def test_certificate_text_shows_title_serial_committee_resident_and_footer(tmp_path):
-    text = pdf_text(render_certificate(certificate()), tmp_path)
+    doc = certificate(qr_payload="HTTPS://YZ.EXAMPLE/V/YZ2:TEST")
+    text = pdf_text(render_certificate(doc), tmp_path)
     for wanted in (
         "居住证明",
         "620725101001-2026-000123",
@@ -199,6 +200,41 @@ def test_electronic_certificate_has_the_red_seal_and_physical_one_a_stamp_box(
     physical_pdf = render_certificate(certificate(electronic=False))
     assert red_pixels(pdf_png(physical_pdf, tmp_path)) == []
     assert "盖章处" in pdf_text(physical_pdf, tmp_path)
+
+
+def test_a_draft_says_so_and_has_no_seal_and_no_qr(tmp_path):
+    """Issue 14: the PDF a clerk could download before approval had the red seal and
+    the QR and no 草稿 mark."""
+    draft_pdf = render_certificate(
+        certificate(electronic=True, draft=True, qr_payload="HTTPS://YZ.EXAMPLE/V/X")
+    )
+    text = pdf_text(draft_pdf, tmp_path)
+    assert "草稿·未生效" in text
+    rotated = pdf_text(draft_pdf, tmp_path, raw=True).replace("\n", "")
+    assert "不具有证明效力" in rotated
+    assert "本证明可扫描二维码核验" not in text
+    image = pdf_png(draft_pdf, tmp_path)
+    width, height = image.size
+    # Solid red only in the small mark at the top; the seal's place stays empty.
+    red = red_pixels(image)
+    assert red and all(y < height * 0.06 for _x, y in red)
+    # No QR: the footer's square holds no dark modules.
+    qr_box = image.crop((0, int(height * 0.85), int(width * 0.25), height))
+    assert not [p for p in rgb(qr_box) if sum(p) < 150]
+    issued = render_certificate(
+        certificate(electronic=True, qr_payload="HTTPS://YZ.EXAMPLE/V/X")
+    )
+    assert "草稿" not in pdf_text(issued, tmp_path)
+    issued_qr = pdf_png(issued, tmp_path).crop(
+        (0, int(height * 0.85), int(width * 0.25), height)
+    )
+    assert [p for p in rgb(issued_qr) if sum(p) < 150]
+
+
+def test_a_paper_certificate_without_a_qr_does_not_promise_one(tmp_path):
+    text = pdf_text(render_certificate(certificate(electronic=False)), tmp_path)
+    assert "本证明可扫描二维码核验" not in text
+    assert "凭编号" in text
 
 
 def test_template_placeholders_are_substituted(tmp_path):
