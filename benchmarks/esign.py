@@ -12,7 +12,11 @@ token) and measures, in one run:
    - raw pyHanko: `PdfSigner.sign_pdf` with the key and certificates already in memory;
    - `esign.pades.sign_pdf`: the wrapper (certificates parsed, signing time set);
    - `esign.services.document_sign`: the whole service (row locks, the seal's state and
-     custodian, revocation, key decryption, the signed file written, the audit entry).
+     custodian, revocation, key decryption, the signed file written, the audit entry);
+   each at PAdES B-B and at B-LTA, the default since issue 14 (signature timestamp from
+   the county's in-process timestamp authority, DSS with the chain and CRLs, document
+   timestamp); raw pyHanko B-LTA gets the same timestamper and validation context,
+   already built. `--signing-only` skips part 2.
 2. Verification over HTTP, against gunicorn (2 sync workers, as `yinzheng serve` runs)
    on 127.0.0.1, `--concurrency` client threads, `--requests` requests per path,
    each path bounded by `--seconds`:
@@ -151,7 +155,7 @@ def bench_signing(seal, people, n: int) -> list[dict]:
             issue_date=clock.today(),
             holder_name="张三丰",
         )
-        for i in range(n + 2)
+        for i in range(2 * n + 4)
     ]
     pdf = certificate_pdf(tokens.url_path(docs[0].token))
     digest = hashlib.sha256(pdf).hexdigest()
@@ -204,11 +208,60 @@ def bench_signing(seal, people, n: int) -> list[dict]:
             timestamp_url="",
         )
 
+    from yinzheng.esign import tsa
+
+    stamper = tsa.timestamper(links[-1].division_id)
+    material = tsa.long_term_material(key)
+
+    def raw_lta():
+        meta = signers.PdfSignatureMetadata(
+            field_name="Seal",
+            subfilter=SigSeedSubFilter.PADES,
+            md_algorithm="sha256",
+            embed_validation_info=True,
+            use_pades_lta=True,
+            validation_context=material.context(None),
+        )
+        out = signers.PdfSigner(
+            meta,
+            signer,
+            timestamper=stamper,
+            stamp_style=style,
+            new_field_spec=fields.SigFieldSpec("Seal", box=box),
+        ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
+        return out.getvalue()
+
+    def wrapper_lta():
+        return pades.sign_pdf(
+            pdf,
+            signing_cert_der=cert_der,
+            private_key_der=key_der,
+            chain_der=chain_der,
+            at=clock.now().replace(microsecond=0),
+            box=box,
+            appearance=appearance,
+            timestamper=stamper,
+            long_term=material,
+        ).data
+
+    def service_lta():
+        return services.document_sign(
+            actor=people["custodian"],
+            serial=next(serials),
+            pdf=pdf,
+            approved_sha256=digest,
+            box=box,
+            timestamp_url=None,
+        )
+
     rows = []
     for label, fn in [
-        ("raw pyHanko PdfSigner.sign_pdf", raw),
-        ("esign.pades.sign_pdf", wrapper),
-        ("esign.services.document_sign", service),
+        ("B-B raw pyHanko PdfSigner.sign_pdf", raw),
+        ("B-B esign.pades.sign_pdf", wrapper),
+        ("B-B esign.services.document_sign", service),
+        ("B-LTA raw pyHanko PdfSigner.sign_pdf", raw_lta),
+        ("B-LTA esign.pades.sign_pdf", wrapper_lta),
+        ("B-LTA esign.services.document_sign", service_lta),
     ]:
         fn(), fn()  # warm-up: imports, fonts, caches
         times = []
@@ -432,6 +485,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--signing-only", action="store_true")
     args = parser.parse_args()
     os.environ["YINZHENG_DATA_DIR"] = tempfile.mkdtemp(prefix="yz-bench-esign-")
     os.environ.pop("YINZHENG_DATABASE_URL", None)
@@ -448,6 +502,8 @@ def main() -> None:
     seal, people = world()
     signing, doc = bench_signing(seal, people, args.signatures)
     print(table("Signing one certificate PDF (same PDF, key, appearance)", signing))
+    if args.signing_only:
+        return
     verifying = bench_verification(doc, people, args)
     print(
         table(

@@ -14,10 +14,8 @@ A physical seal passes through all three untouched.
 import dataclasses
 from typing import Any
 
-from django.conf import settings
-
 from yinzheng.core.actors import SYSTEM
-from yinzheng.esign import services, tokens
+from yinzheng.esign import qr, services
 from yinzheng.esign.models import SignedDocument
 from yinzheng.seals.choices import SealForm
 
@@ -46,9 +44,8 @@ def with_token(*, actor: Any, seal: Any, doc: Any, item_key: str) -> Any:
         holder_name=doc.resident_name,
         seal_box=(cx - half, cy - half, cx + half, cy + half),
     )
-    return dataclasses.replace(
-        doc, qr_payload=settings.PUBLIC_URL + tokens.url_path(prepared.token)
-    )
+    # The address in upper case, all in the QR alphanumeric alphabet (issue 14).
+    return dataclasses.replace(doc, qr_payload=qr.address(prepared.token))
 
 
 def sign_issued(*, actor: Any, serial: str, pdf_field: Any, usage: Any):

@@ -3,11 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class KeyPurpose(models.TextChoices):
-    """The key hierarchy: county root → township issuing authority (制发机关) → seal."""
+    """The key hierarchy: county root → township issuing authority (制发机关) → seal;
+    the county's timestamp authority (时间戳服务) is certified by the root too."""
 
     ROOT = "root", _("县级根密钥")
     AUTHORITY = "authority", _("乡镇（街道）制发机关密钥")
     SEAL = "seal", _("电子印章密钥")
+    TSA = "tsa", _("县级时间戳服务密钥")
 
 
 class RevocationReason(models.TextChoices):

@@ -3,7 +3,8 @@
 pycose 1.1.0 (its last release, 2023) pulls in the pure-Python `ecdsa` package and the
 unmaintained `certvalidator`; the part needed here is small and exactly specified:
 
-    COSE_Sign1 = 18([protected: bstr .cbor {1: -7, 4: kid}, unprotected: {},
+    COSE_Sign1 = 18([protected: bstr .cbor {1: -7, 4: kid, ? 3: content type},
+                     unprotected: {},
                      payload: bstr, signature: bstr (r || s, 32 bytes each)])
     ToBeSigned = ["Signature1", protected, external_aad (b""), payload]
 
@@ -25,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 TAG_SIGN1 = 18
 HEADER_ALG = 1
+HEADER_CONTENT_TYPE = 3
 HEADER_KID = 4
 ES256 = -7
 
@@ -50,6 +52,10 @@ class Sign1:
     def alg(self) -> Any:
         return self.protected.get(HEADER_ALG)
 
+    @property
+    def content_type(self) -> Any:
+        return self.protected.get(HEADER_CONTENT_TYPE)
+
 
 def to_be_signed(
     protected_raw: bytes, payload: bytes, external_aad: bytes = b""
@@ -58,9 +64,16 @@ def to_be_signed(
 
 
 def sign1(
-    payload: bytes, *, kid: bytes, private_key: ec.EllipticCurvePrivateKey
+    payload: bytes,
+    *,
+    kid: bytes,
+    private_key: ec.EllipticCurvePrivateKey,
+    content_type: str | None = None,
 ) -> bytes:
-    protected_raw = cbor2.dumps({HEADER_ALG: ES256, HEADER_KID: kid}, canonical=True)
+    header: dict[int, object] = {HEADER_ALG: ES256, HEADER_KID: kid}
+    if content_type is not None:
+        header[HEADER_CONTENT_TYPE] = content_type
+    protected_raw = cbor2.dumps(header, canonical=True)
     der = private_key.sign(
         to_be_signed(protected_raw, payload), ec.ECDSA(hashes.SHA256())
     )

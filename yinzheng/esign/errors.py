@@ -12,6 +12,7 @@ class EsignCode(ErrorCode):
     DOCUMENT_WITHDRAWN = "document_withdrawn"
     HOLDER_NAME_REQUIRED = "holder_name_required"
     LEGAL_BASIS_REQUIRED = "legal_basis_required"
+    NAME_CHECKS_EXHAUSTED = "name_checks_exhausted"
     NO_SEAL_CERTIFICATE = "no_seal_certificate"
     NOT_THAT_DEPARTMENT = "not_that_department"
     ONE_SUBJECT = "one_subject"

@@ -6,7 +6,7 @@ class TokenForm(forms.Form):
     t = forms.CharField(
         label=_("二维码内容"),
         max_length=2000,
-        help_text=_("扫描证明上的二维码得到的网址，或以 YZ1: 开头的凭据"),
+        help_text=_("扫描证明上的二维码得到的网址，或以 YZ2: 开头的凭据"),
     )
 
 

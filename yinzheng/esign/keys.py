@@ -67,21 +67,29 @@ def generate(*, division_code: str, purpose: str) -> KeyPair:
 
 def authority_key(township_code: str) -> KeyPair:
     """The township's active issuing-authority key, created on first use."""
+    return active_key(township_code, KeyPurpose.AUTHORITY)
+
+
+def timestamp_key(county_code: str) -> KeyPair:
+    """The county's active timestamp-authority key (RFC 3161), created on first use."""
+    return active_key(county_code, KeyPurpose.TSA)
+
+
+def active_key(division_code: str, purpose: str) -> KeyPair:
+    """The division's one active key for `purpose` (not for seals, which have one
+    each), created on first use; two first uses at once leave one, the database's
+    unique constraint decides."""
     row = KeyPair.objects.filter(
-        division_id=township_code,
-        purpose=KeyPurpose.AUTHORITY,
-        retired_at__isnull=True,
+        division_id=division_code, purpose=purpose, retired_at__isnull=True
     ).first()
     if row is not None:
         return row
     try:
         with transaction.atomic():
-            return generate(division_code=township_code, purpose=KeyPurpose.AUTHORITY)
+            return generate(division_code=division_code, purpose=purpose)
     except IntegrityError:  # another request created it first
         return KeyPair.objects.get(
-            division_id=township_code,
-            purpose=KeyPurpose.AUTHORITY,
-            retired_at__isnull=True,
+            division_id=division_code, purpose=purpose, retired_at__isnull=True
         )
 
 

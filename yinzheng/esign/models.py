@@ -156,7 +156,7 @@ class SignedDocument(models.Model):
     )
     signed_pdf = models.FileField(_("签章文件"), upload_to="esign/%Y/", blank=True)
     signed_sha256 = models.CharField(_("签章文件 SHA-256"), max_length=64, blank=True)
-    level = models.CharField(_("签名级别"), max_length=8, blank=True)  # B-B, B-T
+    level = models.CharField(_("签名级别"), max_length=8, blank=True)  # B-B … B-LTA
     register_entry = models.ForeignKey(
         "ledger.Entry",
         verbose_name=_("登记簿条目"),

@@ -1,30 +1,41 @@
 """Offline verification of a QR token against a downloaded trust list.
 
 No database and no Django: this module, tokens.py, cose.py and base45.py need only cbor2
-and cryptography, so a verifier app or a script can carry them with a copy of
-/esign/trust-list.json and check certificates without a network.
+and cryptography, so a verifier app or a script can carry them with a copy of the
+trust list and check certificates without a network.
 
-It checks, in order: the token reads (prefix, Base45, COSE_Sign1, claims); its kid names
-a seal certificate on the list; the ES256 signature holds for that certificate's key;
-the seal certificate was issued by a township authority on the list, and that one by a
-county root, each signature checked; the root is one of the pinned fingerprints (when
-given — a verifier should pin them) or at least self-signed and on the list; the issue
-date lies within the seal certificate's validity; and the seal was not revoked before
-the certificate's issue date. A revocation on the issue date itself cannot be ordered
-offline (the token carries a date, not a time): the answer is then "unknown, check
-online". Whether the certificate was withdrawn later, only the online check can say.
+The list: /esign/trust-list.cose is the list signed by the county root
+(`open_signed_list` checks the signature against a pinned root fingerprint and then
+trusts that root only); /esign/trust-list.json is the same list unsigned, for a
+verifier that pins the roots and checks the chains itself.
+
+A token is checked, in order: it reads (prefix, Base45, COSE_Sign1, claims); its kid
+names a seal certificate on the list (format 2: the hash of the certificate's DER,
+computed here; format 1: the listed `kid`); the ES256 signature holds for that
+certificate's key; the seal certificate was issued by a township authority on the list,
+and that one by a county root, each signature checked; the root is one of the pinned
+fingerprints (when given — a verifier should pin them) or at least self-signed and on
+the list; the token was made within the seal certificate's validity (format 2: its iat;
+format 1: its date); it has not expired (format 2, where it carries exp); and the seal
+was not revoked before the token was made. A format-2 token says when it was made to
+the second: a revocation before that voids it. A revocation later on the certificate's
+date cannot be ordered against the sealing offline: the answer is then "unknown, check
+online". Whether the certificate was withdrawn later, only the online check can say;
+the holder's name too, for a format-2 token, which carries nothing of it.
 """
 
 import base64
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec
 
-from . import tokens
+from . import cose, tokens
 
 VALID = "valid"
 SEAL_REVOKED = "seal_revoked"
@@ -36,8 +47,10 @@ INVALID = "invalid"
 # Chinese texts are in management/commands/certificate.py):
 #   token_* (unreadable), seal_not_listed, signature_invalid, committee_mismatch,
 #   no_authority, no_root, root_not_pinned, root_not_self_signed, outside_validity,
-#   revoked_before (→ seal_revoked); notes: roots_unpinned, revoked_same_day (→ unknown,
-#   check online), revoked_later (the certificate stands).
+#   expired, revoked_before (→ seal_revoked); notes: roots_unpinned, revoked_same_day
+#   (→ unknown, check online), revoked_later (the certificate stands).
+# A signed list that does not open raises TrustListError with one of: list_malformed,
+#   list_signer_unknown, root_not_pinned, root_not_self_signed, list_signature_invalid.
 
 
 @dataclass
@@ -76,6 +89,75 @@ def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+def _seal_entry(trust_list: dict, parsed: tokens.Parsed) -> dict | None:
+    for entry in trust_list.get("seals", []):
+        if parsed.version == 1:
+            if entry.get("kid") == parsed.kid:
+                return entry
+        elif tokens.cert_kid(_der(entry)).hex() == parsed.kid:
+            return entry
+    return None
+
+
+def _der(entry: dict) -> bytes:
+    return base64.b64decode(entry["certificate"])
+
+
+class TrustListError(ValueError):
+    """A signed trust list that does not open; `code` says why."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(code)
+
+
+def open_signed_list(envelope: bytes, *, pinned_roots: set[str]) -> dict:
+    """The trust list inside a signed envelope (/esign/trust-list.cose), once its
+    signature holds for a county root whose SHA-256 fingerprint is pinned. The list
+    returned names that root only: chains to any other root in it are not trusted.
+    Raises TrustListError."""
+    try:
+        message = cose.decode(envelope)
+    except cose.CoseError as exc:
+        raise TrustListError("list_malformed") from exc
+    if message.content_type != "application/json" or message.kid is None:
+        raise TrustListError("list_malformed")
+    try:
+        listed = json.loads(message.payload)
+    except ValueError as exc:
+        raise TrustListError("list_malformed") from exc
+    if not isinstance(listed, dict) or not isinstance(listed.get("roots"), list):
+        raise TrustListError("list_malformed")
+    try:
+        signer = next(
+            (
+                root
+                for root in listed["roots"]
+                if tokens.cert_kid(_der(root)) == message.kid
+            ),
+            None,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TrustListError("list_malformed") from exc
+    if signer is None:
+        raise TrustListError("list_signer_unknown")
+    if hashlib.sha256(_der(signer)).hexdigest() not in pinned_roots:
+        raise TrustListError("root_not_pinned")
+    try:
+        root_cert = x509.load_der_x509_certificate(_der(signer))
+    except ValueError as exc:
+        raise TrustListError("list_malformed") from exc
+    if not _issued_by(root_cert, root_cert):
+        raise TrustListError("root_not_self_signed")
+    public = root_cert.public_key()
+    if not (
+        isinstance(public, ec.EllipticCurvePublicKey) and cose.verify(message, public)
+    ):
+        raise TrustListError("list_signature_invalid")
+    listed["roots"] = [signer]
+    return listed
+
+
 def verify_token(
     token: str,
     trust_list: dict,
@@ -83,9 +165,11 @@ def verify_token(
     pinned_roots: set[str] | None = None,
     tz: dt.tzinfo | None = None,
     holder_name: str | None = None,
+    now: dt.datetime | None = None,
 ) -> OfflineResult:
     """`pinned_roots`: SHA-256 fingerprints (hex) of the county roots to trust. `tz`:
-    the time zone of the issue date (China Standard Time by default)."""
+    the time zone of the certificate's date (China Standard Time by default). `now`:
+    the time an expiry is judged at (the clock's by default)."""
     tz = tz or dt.timezone(dt.timedelta(hours=8))
     try:
         parsed = tokens.parse(tokens.from_text(token))
@@ -93,8 +177,7 @@ def verify_token(
         return OfflineResult(INVALID, [exc.code])
     claims = parsed.claims
     result = OfflineResult(UNKNOWN, claims=claims.public())
-    seals = {e.get("kid"): e for e in trust_list.get("seals", [])}
-    entry = seals.get(parsed.kid)
+    entry = _seal_entry(trust_list, parsed)
     if entry is None:
         result.reasons.append("seal_not_listed")
         return result
@@ -136,12 +219,23 @@ def verify_token(
         result.reasons.append("roots_unpinned")
     day_start = dt.datetime.combine(claims.issued, dt.time(), tzinfo=tz)
     day_end = day_start + dt.timedelta(days=1)
-    if not (
-        seal_cert.not_valid_before_utc < day_end
-        and day_start <= seal_cert.not_valid_after_utc
-    ):
+    if claims.issued_at is not None:  # format 2: made at this second
+        made = dt.datetime.fromtimestamp(claims.issued_at, dt.UTC)
+        within = seal_cert.not_valid_before_utc <= made <= seal_cert.not_valid_after_utc
+        # Sealed after the token was made, on the certificate's date at the latest.
+        day_start, day_end = made, max(day_end, made)
+    else:
+        within = (
+            seal_cert.not_valid_before_utc < day_end
+            and day_start <= seal_cert.not_valid_after_utc
+        )
+    if not within:
         result.verdict = INVALID
         result.reasons.append("outside_validity")
+        return result
+    if claims.expired(now or dt.datetime.now(dt.UTC)):
+        result.verdict = INVALID
+        result.reasons.append("expired")
         return result
     revoked = [
         t
@@ -160,7 +254,8 @@ def verify_token(
             return result
         result.reasons.append("revoked_later")
     if holder_name is not None:
-        ok = tokens.name_matches(claims, holder_name)
+        # Format 2 carries nothing of the name: only the online check can confirm it.
+        ok = tokens.name_matches(claims, holder_name) if claims.version == 1 else None
         result.claims["name_matches"] = ok
     result.verdict = VALID
     return result

@@ -2,16 +2,31 @@
 
 Signing appends an incremental update to the PDF: the approved bytes stay a prefix of the
 signed file, byte for byte, so "what was approved" is checked by hashing that prefix
-(`approved_prefix`). The signature is PAdES B-B (ETSI.CAdES.detached, SHA-256, the
-signer's chain embedded); with a timestamp authority configured (settings.TSA_URL) the
-signature gets an RFC 3161 timestamp: B-T. The signing time is core.clock's, so the
-register, the database and the signature agree. The visible appearance is the
-committee's seal (certificates.seal_image) drawn over the given box; without a box the
-signature is invisible.
+(`approved_prefix`). The signing time is core.clock's, so the register, the database and
+the signature agree. The visible appearance is the committee's seal
+(certificates.seal_image) drawn over the given box; without a box the signature is
+invisible.
 
-Validation runs pyHanko's validator against the county roots and CRLs from the database,
-at a given moment (the trusted signing time) with revocation information taken as valid
-retroactively, so a certificate revoked after the signature does not make it invalid.
+Levels (ETSI EN 319 142-1). B-B: ETSI.CAdES.detached, SHA-256, the signer's chain
+embedded, the time only as the signer claims it. B-T: plus an RFC 3161 signature
+timestamp. B-LTA, the default of document_sign (`long_term_material`): a signature
+timestamp from the county's timestamp authority (tsa.py; settings.TSA_URL's instead when
+configured), then one more revision holding the Document Security Store — every
+certificate of the chains and the CRLs of the county root and the township, all from
+the database, no network — and a document timestamp over everything. Seals are revoked
+at every election; a validator that trusts only the county root then still finds, in
+the file itself, proof that the signature existed before the revocation and that the
+certificate was good at that time. `archive_timestamp` adds a new document timestamp
+before the last one's certificate expires (`yinzheng esign timestamp-renew`).
+
+So the file is: the approved revision, the signature's revision, then DSS and document
+timestamp revisions only. `validate` judges the last regular signature (not a document
+timestamp) and accepts after it only those LTA updates (pyHanko's difference analysis).
+It runs pyHanko's validator against the county roots and CRLs from the database, at a
+given moment (the trusted signing time) with revocation information taken as valid
+retroactively, so a certificate revoked after the signature does not make it invalid;
+`validate_long_term` runs the AdES long-term validation an outside verifier runs, with
+the trust roots alone and the material in the file.
 """
 
 import asyncio
@@ -23,15 +38,18 @@ import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from asn1crypto import crl as asn1_crl_module
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.signers.pdf_signer import PdfCMSSignedAttributes
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.signers.pdf_signer import PdfCMSSignedAttributes, PdfTimeStamper
+from pyhanko.sign.validation import async_add_validation_info, validate_pdf_signature
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -107,11 +125,41 @@ def asn1_certificate(der: bytes) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(der)
 
 
+def asn1_crl(der: bytes) -> asn1_crl_module.CertificateList:
+    return asn1_crl_module.CertificateList.load(der)
+
+
 @dataclass(frozen=True)
 class SignedPdf:
     data: bytes
     signed_at: dt.datetime
-    level: str  # "B-B" or "B-T"
+    level: str  # "B-B", "B-T", "B-LT" or "B-LTA"
+
+
+@dataclass(frozen=True)
+class LongTerm:
+    """What a validator needs besides the file and its trust roots, put into the
+    file's DSS (DER): the roots, the other certificates of the chains (issuing
+    authorities, timestamp authorities) and the CRLs. `archive`: close with a
+    document timestamp (B-LTA) rather than stop at the DSS (B-LT)."""
+
+    trust_roots: list[bytes]
+    other_certs: list[bytes]
+    crls: list[bytes]
+    archive: bool = True
+
+    def context(self, moment: dt.datetime | None) -> ValidationContext:
+        # Soft-fail: a certificate revoked per these CRLs still fails, only a TSA
+        # whose revocation data is not held locally (an outside TSA) passes; the
+        # seal's own revocation was refused before signing (pki).
+        return ValidationContext(
+            trust_roots=[asn1_certificate(d) for d in self.trust_roots],
+            other_certs=[asn1_certificate(d) for d in self.other_certs],
+            crls=list(self.crls),
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+            moment=moment,
+        )
 
 
 def sign_pdf(
@@ -128,10 +176,12 @@ def sign_pdf(
     page: int = 0,
     appearance: bytes | None = None,
     timestamper: timestamps.TimeStamper | None = None,
+    long_term: LongTerm | None = None,
 ) -> SignedPdf:
     """Sign `pdf` (PAdES, SHA-256) and return the signed file. `at` is the signing time
     written into the signature; `box` (x1, y1, x2, y2 in points) makes it visible with
-    `appearance` (a one-page PDF) as its picture."""
+    `appearance` (a one-page PDF) as its picture. With a `timestamper` the signature
+    is B-T; with `long_term` as well, B-LT or B-LTA (the module's docstring)."""
     signer = signers.SimpleSigner(
         signing_cert=asn1_certificate(signing_cert_der),
         signing_key=asn1_keys.PrivateKeyInfo.load(private_key_der),
@@ -139,6 +189,7 @@ def sign_pdf(
             [asn1_certificate(der) for der in chain_der]
         ),
     )
+    long_term = long_term if timestamper is not None else None
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=SigSeedSubFilter.PADES,
@@ -146,6 +197,10 @@ def sign_pdf(
         reason=reason or None,
         location=location or None,
         name=name or None,
+        embed_validation_info=long_term is not None,
+        use_pades_lta=long_term is not None and long_term.archive,
+        validation_context=long_term.context(at) if long_term else None,
+        timestamp_field_name=_archive_field_name(pdf) if long_term else None,
     )
     style = None
     spec = None
@@ -170,8 +225,23 @@ def sign_pdf(
         stamp_style=style,
         new_field_spec=spec,
     )
+    _quiet()
     data = asyncio.run(_sign(pdf_signer, pdf, at))
-    return SignedPdf(data=data, signed_at=at, level="B-T" if timestamper else "B-B")
+    if long_term is not None:
+        level = "B-LTA" if long_term.archive else "B-LT"
+    else:
+        level = "B-T" if timestamper else "B-B"
+    return SignedPdf(data=data, signed_at=at, level=level)
+
+
+def _archive_field_name(data: bytes) -> str:
+    """A name for the next document-timestamp field, unused in the file."""
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    taken = {s.field_name for s in reader.embedded_signatures}
+    n = 1
+    while f"{FIELD_NAME}Archive{n}" in taken:
+        n += 1
+    return f"{FIELD_NAME}Archive{n}"
 
 
 async def _sign(pdf_signer: signers.PdfSigner, pdf: bytes, at: dt.datetime) -> bytes:
@@ -200,6 +270,69 @@ async def _sign(pdf_signer: signers.PdfSigner, pdf: bytes, at: dt.datetime) -> b
     return output.getvalue()
 
 
+# Archive timestamps ------------------------------------------------------------------
+
+
+def last_timestamp_certificate(data: bytes) -> asn1_x509.Certificate | None:
+    """The certificate of the TSA that made the file's last timestamp: its last
+    document timestamp's, else the last signature's own timestamp's; None when the
+    file holds no timestamp (B-B)."""
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    stamps = reader.embedded_timestamp_signatures
+    if stamps:
+        return stamps[-1].signer_cert
+    regular = reader.embedded_regular_signatures
+    if not regular:
+        return None
+    tokens = list(extract_tst_data_iter(regular[-1].signer_info, signed=False))
+    return _token_signer(tokens[-1]) if tokens else None
+
+
+def _token_signer(signed_data) -> asn1_x509.Certificate | None:
+    sid = signed_data["signer_infos"][0]["sid"]
+    if sid.name != "issuer_and_serial_number":
+        return None
+    serial = sid.chosen["serial_number"].native
+    for cert in signed_data["certificates"]:
+        if cert.name == "certificate" and cert.chosen.serial_number == serial:
+            return cert.chosen
+    return None
+
+
+def archive_timestamp(
+    data: bytes,
+    *,
+    timestamper: timestamps.TimeStamper,
+    long_term: LongTerm,
+    at: dt.datetime | None = None,
+) -> bytes:
+    """The file with its validation data brought up to date and one more document
+    timestamp (ETSI EN 319 142-1 §5.5: renewing B-LTA before the last timestamp's
+    certificate expires). A file without a document timestamp yet (B-B, B-T) first
+    gets the signature's chain and CRLs into its DSS. `at` is the moment at which the
+    last timestamp and the chains are checked (now by default)."""
+    _quiet()
+    return asyncio.run(_archive(data, timestamper, long_term.context(at)))
+
+
+async def _archive(
+    data: bytes, timestamper: timestamps.TimeStamper, vc: ValidationContext
+) -> bytes:
+    reader = PdfFileReader(io.BytesIO(data))
+    if not reader.embedded_timestamp_signatures:
+        signature = reader.embedded_regular_signatures[-1]
+        out = await async_add_validation_info(
+            signature, vc, force_write=True, embed_roots=True
+        )
+        data = out.getvalue()
+        reader = PdfFileReader(io.BytesIO(data))
+    stamper = PdfTimeStamper(timestamper, field_name=_archive_field_name(data))
+    out = await stamper.async_update_archival_timestamp_chain(
+        reader, vc, in_place=False, embed_roots=True
+    )
+    return out.getvalue()
+
+
 # Validation --------------------------------------------------------------------------
 
 
@@ -213,13 +346,18 @@ class PdfSignatureCheck:
     valid: bool = False  # the signature over that hash verifies
     trusted: bool = False  # the signer's chain reaches a configured root
     revoked: bool = False  # revoked at the validation moment (pyHanko's view)
-    whole_file: bool = False  # nothing was appended after the signature
+    # Nothing was appended after the signature but validation data and document
+    # timestamps (PAdES B-LT/B-LTA), which pyHanko's difference analysis vouches for.
+    whole_file: bool = False
     summary: str = ""
     signer_der: bytes = b""
     claimed_time: dt.datetime | None = None
     timestamp_time: dt.datetime | None = None
     timestamp_trusted: bool = False
     signed_revision_ends: list[int] = field(default_factory=list)
+    # Where the signature's own revision ends: the file up to here is what the
+    # signer signed plus the signature (later revisions are LTA updates only).
+    signed_end: int = 0
 
     @property
     def cryptographically_ok(self) -> bool:
@@ -234,9 +372,27 @@ def _quiet():
 
 
 def last_signature(data: bytes):
+    """The reader and the file's last signature that is not a document timestamp."""
     reader = PdfFileReader(io.BytesIO(data), strict=False)
-    signatures = reader.embedded_signatures
+    signatures = reader.embedded_regular_signatures
     return reader, (signatures[-1] if signatures else None)
+
+
+def signature_end(sig) -> int:
+    """The end of the revision a signature covers, with the signature itself: the
+    end of its byte range (its %%EOF marker and end of line)."""
+    start, length = sig.byte_range[-2], sig.byte_range[-1]
+    return int(start) + int(length)
+
+
+def _covers_all_but_lta_updates(status) -> bool:
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return True
+    return (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level is not None
+        and status.modification_level <= ModificationLevel.LTA_UPDATES
+    )
 
 
 def revision_ends(data: bytes) -> list[int]:
@@ -275,6 +431,10 @@ def validate(
         check.error = "no signature"
         return check
     check.present = True
+    check.signed_end = signature_end(sig)
+    check.signed_revision_ends = [
+        e for e in revision_ends(data) if e <= check.signed_end
+    ]
     check.signer_der = sig.signer_cert.dump()
     check.claimed_time = sig.self_reported_timestamp
     vc = ValidationContext(
@@ -286,8 +446,9 @@ def validate(
         moment=moment,
         retroactive_revinfo=True,
     )
+    # The county's timestamp authority is certified by the county root (tsa.py).
     ts_vc = ValidationContext(
-        trust_roots=[asn1_certificate(d) for d in (ts_roots or [])],
+        trust_roots=[asn1_certificate(d) for d in [*(ts_roots or []), *trust_roots]],
         allow_fetching=False,
         revocation_mode="soft-fail",
     )
@@ -301,7 +462,7 @@ def validate(
     check.intact, check.valid = status.intact, status.valid
     check.trusted = status.trusted
     check.revoked = bool(getattr(status, "revoked", False))
-    check.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    check.whole_file = _covers_all_but_lta_updates(status)
     check.summary = status.summary()
     ts = status.timestamp_validity
     if ts is not None:

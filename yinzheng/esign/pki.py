@@ -23,7 +23,11 @@ from functools import lru_cache
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import (
+    AuthorityInformationAccessOID,
+    ExtendedKeyUsageOID,
+    NameOID,
+)
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -40,6 +44,11 @@ from .models import KeyPair, RevocationList
 ROOT_YEARS = 20
 AUTHORITY_YEARS = 10
 SEAL_YEARS = 5
+TSA_YEARS = 6
+# A timestamp key stops stamping (a new one is certified) when its certificate has
+# less than this left, so a fresh archive timestamp always outlives the renewal
+# horizon of `yinzheng esign timestamp-renew` (365 days by default).
+TSA_RETIRE_LEFT = dt.timedelta(days=2 * 365)
 CRL_DAYS = 7
 CRL_REFRESH = dt.timedelta(days=1)  # re-sign when less than this is left
 SKEW = dt.timedelta(minutes=1)
@@ -62,6 +71,16 @@ REASON_FLAGS = {
 }
 
 
+# Extended key usages. Seals: id-kp-documentSigning (RFC 9336), and emailProtection
+# beside it because NSS — poppler's pdfsig, Firefox's PDF viewer — checks a document
+# signer's certificate for that one when the extension is present and otherwise
+# refuses the chain. The timestamp authority: id-kp-timeStamping alone, critical
+# (RFC 3161 §2.3).
+DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")
+SEAL_USAGES = [DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]
+TIME_STAMPING = ExtendedKeyUsageOID.TIME_STAMPING
+
+
 class CertificateRevoked(Conflict):
     code = EsignCode.SEAL_CERTIFICATE_REVOKED
 
@@ -69,6 +88,13 @@ class CertificateRevoked(Conflict):
 def crl_url(division_code: str) -> str:
     """The stable address of the CRL of the key that issues for this division."""
     return f"{settings.PUBLIC_URL}/esign/crl/{division_code}.crl"
+
+
+def ca_issuers_url(issuer: KeyPair) -> str:
+    """Where the certificate of an issuing key is served (Authority Information
+    Access, caIssuers): by its kid, so the address names that one certificate for
+    good, also after the division's key is rotated."""
+    return f"{settings.PUBLIC_URL}/esign/ca/{issuer.kid}.cer"
 
 
 def _years(at: dt.datetime, years: int) -> dt.datetime:
@@ -106,6 +132,8 @@ def _issue(
     path_length: int | None,
     years: int,
     crl_division: str | None,
+    extended_usage: list[x509.ObjectIdentifier] | None = None,
+    extended_usage_critical: bool = False,
 ) -> KeyPair:
     """Write the certificate of `row`, signed by `issuer` (itself when None)."""
     public = serialization.load_pem_public_key(row.public_key_pem.encode())
@@ -149,10 +177,24 @@ def _issue(
             x509.SubjectKeyIdentifier.from_public_key(public), critical=False
         )
     )
-    if issuer_cert is not None:
+    if issuer is not None and issuer_cert is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(_ec_public(issuer_cert)),
             critical=False,
+        ).add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.CA_ISSUERS,
+                        x509.UniformResourceIdentifier(ca_issuers_url(issuer)),
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    if extended_usage:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage(extended_usage), critical=extended_usage_critical
         )
     if crl_division:
         builder = builder.add_extension(
@@ -278,7 +320,53 @@ def seal_key_issue(seal) -> KeyPair:
         path_length=None,
         years=SEAL_YEARS,
         crl_division=seal.issuer_id,
+        extended_usage=SEAL_USAGES,
     )
+
+
+def timestamp_authority(county_code: str) -> KeyPair:
+    """The county's timestamp authority (时间戳服务, RFC 3161): its active key with a
+    certificate from the county root, digital signature and non-repudiation, the
+    critical time-stamping usage and the root's CRL; made on first use. A key whose
+    certificate has less than TSA_RETIRE_LEFT to run is retired and a new one made,
+    so archive timestamps keep outliving the renewal horizon."""
+    row = keys.timestamp_key(county_code)
+    now = clock.now()
+    if (
+        row.certificate_pem
+        and row.not_after is not None
+        and row.not_after - now >= TSA_RETIRE_LEFT
+    ):
+        return row
+    county = _division(county_code)
+    root = county_root(county_code)
+    with transaction.atomic():
+        row = KeyPair.objects.select_for_update().get(pk=row.pk)
+        if row.certificate_pem and row.not_after is not None:
+            if row.not_after - now >= TSA_RETIRE_LEFT:
+                return row
+            if row.retired_at is None:
+                row.retired_at = now
+                row.save(update_fields=["retired_at"])
+            row = keys.timestamp_key(county_code)
+            row = KeyPair.objects.select_for_update().get(pk=row.pk)
+        if not row.certificate_pem:
+            _issue(
+                row,
+                issuer=root,
+                subject=_name(
+                    (NameOID.ORGANIZATION_NAME, county.name),
+                    (NameOID.COMMON_NAME, f"{county.name}时间戳服务"),
+                    (NameOID.SERIAL_NUMBER, f"{county.code}-TSA"),
+                ),
+                ca=False,
+                path_length=None,
+                years=TSA_YEARS,
+                crl_division=root.division_id,
+                extended_usage=[TIME_STAMPING],
+                extended_usage_critical=True,
+            )
+    return row
 
 
 def chain(row: KeyPair) -> list[KeyPair]:
@@ -308,19 +396,33 @@ def publish_crl(issuer: KeyPair) -> RevocationList:
     now = clock.now()
     number = (current.number if current else 0) + 1
     issuer_cert = certificate(issuer)
+    revoked = list(
+        KeyPair.objects.filter(issuer=issuer, revoked_at__isnull=False).order_by(
+            "revoked_at", "pk"
+        )
+    )
+    # Backdated by SKEW for machines whose clocks run slow, but never before a
+    # revocation it lists: a CRL dated earlier than a revocation it reports says
+    # the certificate was revoked before it was (validators date the revocation
+    # information by thisUpdate). Whole seconds, as the CRL encodes them.
+    this_update = max(
+        [now - SKEW] + [row.revoked_at for row in revoked if row.revoked_at is not None]
+    )
+    if this_update.microsecond:
+        this_update = this_update.replace(microsecond=0) + dt.timedelta(seconds=1)
+    next_update = max(now, this_update) + dt.timedelta(days=CRL_DAYS)
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(issuer_cert.subject)
-        .last_update(now - SKEW)
-        .next_update(now + dt.timedelta(days=CRL_DAYS))
+        .last_update(this_update)
+        .next_update(next_update)
         .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(_ec_public(issuer_cert)),
             critical=False,
         )
     )
-    revoked = KeyPair.objects.filter(issuer=issuer, revoked_at__isnull=False)
-    for row in revoked.order_by("revoked_at", "pk"):
+    for row in revoked:
         assert row.revoked_at is not None  # the filter above
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder()
@@ -343,8 +445,8 @@ def publish_crl(issuer: KeyPair) -> RevocationList:
     if current is None:
         current = RevocationList(issuer=issuer)
     current.number = number
-    current.this_update = now - SKEW
-    current.next_update = now + dt.timedelta(days=CRL_DAYS)
+    current.this_update = this_update
+    current.next_update = next_update
     current.der = der
     current.save()
     return current

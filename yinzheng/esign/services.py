@@ -14,7 +14,8 @@ by the certificate work inside its own transactions:
 
 - `document_prepare` (when the certificate is rendered, before approval): the QR token
   is made and signed with the seal's key, so it can be printed on the PDF the head will
-  approve. No name in clear: a salted hash, and the masked name for the public page.
+  approve. Nothing of the holder in it (issue 14): a keyed HMAC of the name stays on the
+  server for the online check, and the masked name for the public page.
 - `document_sign` (when the custodian seals, after the register entry): the approved PDF
   gets its PAdES signature. It must still hash to what was approved (REQ-057), the seal
   must be usable (REQ-061–063, REQ-066), the signer must be its current custodian
@@ -48,7 +49,7 @@ from yinzheng.core.errors import (
 )
 from yinzheng.ledger import audit
 
-from . import keys, pades, pki, ports, tokens
+from . import keys, pades, pki, ports, qr, tokens, tsa
 from .choices import QueryKind
 from .errors import EsignCode
 from .models import KeyPair, SignedDocument, VerificationQuery
@@ -152,7 +153,7 @@ def document_prepare(
     page: int = 0,
 ) -> SignedDocument:
     """Make and sign the QR token of a certificate about to be rendered; the returned
-    document's `token` goes into the PDF (tokens.url_path for the QR's address).
+    document's `token` goes into the PDF (qr.address for the QR's address).
     `seal_box` (points, on `page`) is where the rendered page leaves the seal: the
     signature's appearance goes there at sealing."""
     registry = ports.seals()
@@ -177,14 +178,12 @@ def document_prepare(
         raise Conflict(
             _("证明编号 %s 已生成过凭据") % serial, code=CoreCode.SERIAL_TAKEN
         )
-    claims = tokens.new_claims(
-        serial=serial,
-        committee=seal.committee_id,
-        item=item_key,
-        issued=issue_date,
-        holder_name=holder_name,
+    # Issue 14: nothing in the token derives from the holder; the name is kept as a
+    # keyed HMAC for the online check only (qr.py).
+    token = qr.make_token(
+        key, serial=serial, committee=seal.committee_id, issue_date=issue_date, at=now
     )
-    token = tokens.encode(claims, kid_hex=key.kid, private_key=keys.private_key(key))
+    name_salt, name_hash = qr.name_tag(serial=serial, name=holder_name)
     doc = SignedDocument.objects.create(
         serial=serial,
         committee=seal.committee,
@@ -192,8 +191,8 @@ def document_prepare(
         item_name=item_name,
         issue_date=issue_date,
         holder_masked=masking.mask_name(holder_name.strip()),
-        name_salt=claims.salt.hex(),
-        name_hash=claims.name_hash.hex(),
+        name_salt=name_salt,
+        name_hash=name_hash,
         seal_key=key,
         token=token,
         seal_box=[page, *[float(v) for v in seal_box]] if seal_box else None,
@@ -237,13 +236,13 @@ def document_sign(
     """Apply the electronic seal: the PAdES signature over the approved PDF.
 
     `box` places the visible seal (points, on `page`; by default where the document
-    was prepared to have it, else the signature is invisible); `timestamp_url` defaults
-    to settings.TSA_URL (B-T), "" gives B-B. Refused when the PDF is not what was
+    was prepared to have it, else the signature is invisible). By default the
+    signature is PAdES B-LTA, timestamped by the county's authority or
+    settings.TSA_URL (tsa.for_signing); `timestamp_url` names another TSA, "" gives
+    B-B. Refused when the PDF is not what was
     approved (REQ-057), the seal cannot be used (REQ-061–063, REQ-066), the actor is not
     its current custodian (REQ-070), or its certificate is revoked or expired (REQ-115).
     """
-    from django.conf import settings
-
     doc = _lock_document(serial)
     registry = ports.seals()
     if doc.seal_key.seal_id is None:
@@ -275,7 +274,7 @@ def document_sign(
     links = pki.chain(key)
     if box is None and doc.seal_box:
         page, box = int(doc.seal_box[0]), tuple(doc.seal_box[1:5])
-    url = settings.TSA_URL if timestamp_url is None else timestamp_url
+    stamper, long_term = tsa.for_signing(key, timestamp_url=timestamp_url)
     signed = pades.sign_pdf(
         pdf,
         signing_cert_der=pki.certificate_der(key),
@@ -288,7 +287,8 @@ def document_sign(
         box=box,
         page=page,
         appearance=pades.seal_appearance(doc.committee.name, _diameter(box)),
-        timestamper=pades.timestamper_for(url),
+        timestamper=stamper,
+        long_term=long_term,
     )
     doc.signed_pdf.save(f"{doc.serial}.pdf", ContentFile(signed.data), save=False)
     doc.signed_sha256 = hashlib.sha256(signed.data).hexdigest()

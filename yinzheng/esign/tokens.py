@@ -1,25 +1,37 @@
-"""The QR token of a certificate: COSE_Sign1 over CBOR, in Base45, behind "YZ1:".
+"""The QR token of a certificate: a CWT (RFC 8392) in a COSE_Sign1, in Base45.
 
 The layout follows the EU Digital COVID Certificate ("HC1:" + Base45 of a COSE_Sign1),
-without its zlib step: the payload is a serial, two codes, a date and two short hashes,
-which deflate does not shrink. The claims are a CBOR map with small integer keys:
+without its zlib step: the payload is a code, a serial and two dates, which deflate
+does not shrink.
 
-    1 serial        "620725101001-2026-000123"
-    2 committee     "620725101001"
-    3 item key      "residence_certificate" ("" for an item outside the catalogue)
-    4 issue date    "2026-11-22"
-    5 salt          8 random bytes
-    6 name hash     SHA-256(salt || normalised holder name), first 12 bytes
+Format 2, "YZ2:" (issue 14), made for every certificate since. Nothing in it derives
+from the holder: the holder's name is checked online only, against a keyed HMAC the
+server keeps (qr.py). The claims are a CWT claims set, registered claims with their
+registered meanings, this project's own at private-use keys (below -65536):
 
-Nothing personal is in clear: the name hash lets someone who already knows the name
-confirm it, and the salt keeps one table of hashes from serving every token. A name has
-little entropy, so the hash is not secrecy against someone guessing names for one token;
-the public page rate-limits such guesses, an offline guesser learns no more than the
-masked name the page shows anyway (design.md §4).
+    1       iss  issuing committee's code, text         "620725101001"
+    4       exp  NumericDate, only where the item sets a validity period
+    6       iat  NumericDate, when the token was made    1795000000
+    7       cti  the certificate's serial, UTF-8 bytes   h'3632…'
+    -70001       the certificate's date, RFC 8943 tag 100 (days since 1970-01-01)
 
-The protected header carries ES256 and the kid: the first 8 bytes of the seal
-certificate's key id (KeyPair.kid), listed in the trust list. This module has no
-database access, so the offline verifier (offline.py) can use it as it is.
+The protected header carries ES256 and the kid: the first 8 bytes of SHA-256 over the
+seal certificate's DER (as the EU DCC derives it), listed in the trust list. The QR
+holds the page's address in upper case, "HTTPS://HOST/V/YZ2:…", so all of it is in the
+QR alphanumeric alphabet that Base45 was made for (`qr_address`): version 10 at
+error correction M for a typical certificate, instead of 14 in byte mode.
+
+Format 1, "YZ1:", still verifies (tokens printed before issue 14):
+
+    1 serial, 2 committee code, 3 item key, 4 issue date (text), 5 salt (8 bytes),
+    6 SHA-256(salt || normalised holder name)[:12]; kid = the first 8 bytes of the
+    seal key's id (KeyPair.kid).
+
+Its name hash let anyone holding a token recover the name offline from the masked
+surname and a list of common characters; format 2 carries nothing of the kind.
+
+This module has no database access, so the offline verifier (offline.py) can use it as
+it is.
 """
 
 import datetime as dt
@@ -35,22 +47,27 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import cbor2
 
 from . import cose
-from .base45 import b45decode, b45encode
+from .base45 import ALPHABET, b45decode, b45encode
 
-PREFIX = "YZ1:"
+PREFIX_V1 = "YZ1:"
+PREFIX_V2 = "YZ2:"
+# What a token starts with (str.startswith takes the tuple).
+PREFIX = PREFIXES = (PREFIX_V2, PREFIX_V1)
 SALT_BYTES = 8
 NAME_HASH_BYTES = 12
 KID_BYTES = 8
-# Characters of the Base45 alphabet a URL path may carry as they are.
+# Characters of the Base45 alphabet a URL path may carry as they are; space, % and /
+# are percent-encoded, whose escapes (%20, %25, %2F) are in the alphabet too.
 _URL_SAFE = ":$*+-."
-_CLAIM_KEYS = {
-    1: "serial",
-    2: "committee",
-    3: "item",
-    4: "issued",
-    5: "salt",
-    6: "name",
-}
+_V1_KEYS = {1, 2, 3, 4, 5, 6}
+
+# CWT claim keys (RFC 8392 §3.1, §9.1: below -65536 is private use).
+ISS, EXP, NBF, IAT, CTI = 1, 4, 5, 6, 7
+ISSUE_DATE = -70001
+TAG_DAYS = 100  # RFC 8943: a date as days since 1970-01-01
+_V2_REQUIRED = {ISS, IAT, CTI, ISSUE_DATE}
+_V2_OPTIONAL = {EXP, NBF}
+_EPOCH = dt.date(1970, 1, 1)
 
 
 class TokenError(ValueError):
@@ -65,32 +82,62 @@ class TokenError(ValueError):
 class Claims:
     serial: str
     committee: str
-    item: str
+    item: str  # format 1 only ("" in format 2)
     issued: dt.date
-    salt: bytes
-    name_hash: bytes
+    salt: bytes = b""  # format 1 only
+    name_hash: bytes = b""  # format 1 only
+    version: int = 1
+    issued_at: int | None = None  # NumericDate (format 2)
+    expires: int | None = None  # NumericDate (format 2, optional)
 
     def as_cbor(self) -> bytes:
-        return cbor2.dumps(
-            {
+        if self.version == 1:
+            data: dict[int, object] = {
                 1: self.serial,
                 2: self.committee,
                 3: self.item,
                 4: self.issued.isoformat(),
                 5: self.salt,
                 6: self.name_hash,
-            },
-            canonical=True,
-        )
+            }
+        else:
+            data = {
+                ISS: self.committee,
+                IAT: self.issued_at,
+                CTI: self.serial.encode(),
+                ISSUE_DATE: cbor2.CBORTag(TAG_DAYS, (self.issued - _EPOCH).days),
+            }
+            if self.expires is not None:
+                data[EXP] = self.expires
+        return cbor2.dumps(data, canonical=True)
 
     def public(self) -> dict:
         """What a verifier may show: no salt, no hash."""
-        return {
+        if self.version == 1:
+            return {
+                "serial": self.serial,
+                "committee": self.committee,
+                "item": self.item,
+                "issued": self.issued.isoformat(),
+            }
+        out = {
             "serial": self.serial,
             "committee": self.committee,
-            "item": self.item,
             "issued": self.issued.isoformat(),
+            "issued_at": _utc(self.issued_at),
         }
+        if self.expires is not None:
+            out["expires"] = _utc(self.expires)
+        return out
+
+    def expired(self, now: dt.datetime) -> bool:
+        return self.expires is not None and now.timestamp() >= self.expires
+
+
+def _utc(numeric_date: int | None) -> str | None:
+    if numeric_date is None:
+        return None
+    return dt.datetime.fromtimestamp(numeric_date, dt.UTC).isoformat()
 
 
 @dataclass(frozen=True)
@@ -98,6 +145,10 @@ class Parsed:
     claims: Claims
     kid: str  # hex
     message: cose.Sign1
+
+    @property
+    def version(self) -> int:
+        return self.claims.version
 
 
 _SPACES = re.compile(r"\s+")
@@ -112,6 +163,15 @@ def normalise_name(name: str) -> str:
     return _SPACES.sub("", text).translate(_DOTS).casefold()
 
 
+def cert_kid(certificate_der: bytes) -> bytes:
+    """The kid of a format-2 token: SHA-256 of the seal certificate's DER, first 8
+    bytes (the EU DCC's rule)."""
+    return hashlib.sha256(certificate_der).digest()[:KID_BYTES]
+
+
+# Format 1 ("YZ1:"), kept so printed certificates keep verifying -----------------------
+
+
 def name_digest(salt: bytes, name: str) -> bytes:
     return hashlib.sha256(salt + normalise_name(name).encode()).digest()[
         :NAME_HASH_BYTES
@@ -119,7 +179,8 @@ def name_digest(salt: bytes, name: str) -> bytes:
 
 
 def name_matches(claims: Claims, name: str) -> bool:
-    if not normalise_name(name):
+    """Format 1 only: the name against the token's salted hash."""
+    if claims.version != 1 or not normalise_name(name):
         return False
     return hmac.compare_digest(name_digest(claims.salt, name), claims.name_hash)
 
@@ -127,6 +188,7 @@ def name_matches(claims: Claims, name: str) -> bool:
 def new_claims(
     *, serial: str, committee: str, item: str, issued: dt.date, holder_name: str
 ) -> Claims:
+    """Format-1 claims (kept for tests and tools that must make a YZ1 token)."""
     salt = os.urandom(SALT_BYTES)
     return Claims(
         serial=serial,
@@ -138,19 +200,40 @@ def new_claims(
     )
 
 
+# Format 2 ("YZ2:") -----------------------------------------------------------------
+
+
+def new_claims_v2(
+    *,
+    serial: str,
+    committee: str,
+    issued: dt.date,
+    at: dt.datetime,
+    expires: dt.datetime | None = None,
+) -> Claims:
+    """Format-2 claims: nothing about the holder. `at` is when the token is made
+    (iat); `expires` the end of the certificate's validity, where its item has one."""
+    return Claims(
+        serial=serial,
+        committee=committee,
+        item="",
+        issued=issued,
+        version=2,
+        issued_at=int(at.timestamp()),
+        expires=int(expires.timestamp()) if expires is not None else None,
+    )
+
+
 def encode(claims: Claims, *, kid_hex: str, private_key) -> str:
     message = cose.sign1(
         claims.as_cbor(), kid=bytes.fromhex(kid_hex), private_key=private_key
     )
-    return PREFIX + b45encode(message)
+    prefix = PREFIX_V1 if claims.version == 1 else PREFIX_V2
+    return prefix + b45encode(message)
 
 
-def _claims(payload: bytes) -> Claims:
-    try:
-        data = cbor2.loads(payload)
-    except Exception as exc:
-        raise TokenError("token_malformed", "payload is not CBOR") from exc
-    if not isinstance(data, Mapping) or set(data) != set(_CLAIM_KEYS):
+def _claims_v1(data: Mapping) -> Claims:
+    if set(data) != _V1_KEYS:
         raise TokenError("token_malformed", "unexpected claims")
     serial, committee, item, issued, salt, name_hash = (data[k] for k in range(1, 7))
     if not all(isinstance(v, str) for v in (serial, committee, item, issued)):
@@ -166,14 +249,52 @@ def _claims(payload: bytes) -> Claims:
     return Claims(serial, committee, item, day, salt, name_hash)
 
 
+def _numeric_date(value: object) -> int:
+    # RFC 8392 §2: an integer or a float; this project writes integers only.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TokenError("token_malformed", "a NumericDate is a positive integer")
+    return value
+
+
+def _claims_v2(data: Mapping) -> Claims:
+    keys = set(data)
+    if not _V2_REQUIRED <= keys or keys - _V2_REQUIRED - _V2_OPTIONAL:
+        raise TokenError("token_malformed", "unexpected claims")
+    committee, serial, day = data[ISS], data[CTI], data[ISSUE_DATE]
+    if not (isinstance(committee, str) and isinstance(serial, bytes)):
+        raise TokenError("token_malformed", "claims of the wrong type")
+    if isinstance(day, cbor2.CBORTag) and day.tag == TAG_DAYS:
+        day = day.value
+        if isinstance(day, bool) or not isinstance(day, int):
+            raise TokenError("token_malformed", "certificate date")
+        day = _EPOCH + dt.timedelta(days=day)
+    if type(day) is not dt.date:  # cbor2 turns tag 100 into a date itself
+        raise TokenError("token_malformed", "certificate date")
+    try:
+        serial_text = serial.decode()
+    except UnicodeDecodeError as exc:
+        raise TokenError("token_malformed", "serial") from exc
+    expires = data.get(EXP)
+    return Claims(
+        serial=serial_text,
+        committee=committee,
+        item="",
+        issued=day,
+        version=2,
+        issued_at=_numeric_date(data[IAT]),
+        expires=_numeric_date(expires) if expires is not None else None,
+    )
+
+
 def parse(token: str) -> Parsed:
     """Decode a token without checking its signature (cose.verify does that, with the
     key the kid names). Raises TokenError."""
     token = (token or "").strip()
-    if not token.startswith(PREFIX):
-        raise TokenError("token_prefix", f"a token starts with {PREFIX}")
+    if not token.startswith(PREFIXES):
+        raise TokenError("token_prefix", "a token starts with YZ2: or YZ1:")
+    version = 2 if token.startswith(PREFIX_V2) else 1
     try:
-        raw = b45decode(token[len(PREFIX) :])
+        raw = b45decode(token[len(PREFIX_V2) :])
     except ValueError as exc:
         raise TokenError("token_malformed", str(exc)) from exc
     try:
@@ -185,24 +306,51 @@ def parse(token: str) -> Parsed:
     kid = message.kid
     if kid is None or len(kid) != KID_BYTES:
         raise TokenError("token_malformed", "kid missing")
-    return Parsed(claims=_claims(message.payload), kid=kid.hex(), message=message)
+    try:
+        data = cbor2.loads(message.payload)
+    except Exception as exc:
+        raise TokenError("token_malformed", "payload is not CBOR") from exc
+    if not isinstance(data, Mapping):
+        raise TokenError("token_malformed", "unexpected claims")
+    claims = _claims_v2(data) if version == 2 else _claims_v1(data)
+    return Parsed(claims=claims, kid=kid.hex(), message=message)
 
 
 def verify_signature(parsed: Parsed, public_key) -> bool:
     return cose.verify(parsed.message, public_key)
 
 
+# Addresses ----------------------------------------------------------------------------
+
+
 def url_path(token: str) -> str:
-    """The path of the public page for a token: /v/<token>, percent-encoded where the
+    """The path of the public page for a token: /V/<token> for format 2 (upper case, so
+    the QR stays alphanumeric), /v/<token> for format 1; percent-encoded where the
     Base45 alphabet and a URL path disagree (space, %, /)."""
-    return "/v/" + quote(token, safe=_URL_SAFE)
+    marker = "/V/" if token.startswith(PREFIX_V2) else "/v/"
+    return marker + quote(token, safe=_URL_SAFE)
+
+
+def qr_address(public_url: str, token: str) -> str:
+    """What the QR code holds: the page's address with scheme and host upper-cased
+    (both are case-insensitive), so that with a format-2 token all of it is in the QR
+    alphanumeric alphabet and the symbol stays small. A path under the public address
+    keeps its case; one with lower-case letters leaves the QR in byte mode."""
+    parts = urlsplit(public_url.rstrip("/"))
+    base = f"{parts.scheme}://{parts.netloc}".upper() + parts.path
+    return base + url_path(token)
+
+
+def alphanumeric(text: str) -> bool:
+    """Whether a QR code can hold `text` in alphanumeric mode."""
+    return all(c in ALPHABET for c in text)
 
 
 def from_text(text: str) -> str:
     """The token in what a scanner or a person hands over: the token itself, the page's
-    address (…/v/<token>) or an address with ?t=<token>."""
+    address (…/v/<token> or …/V/<token>) or an address with ?t=<token>."""
     text = (text or "").strip()
-    if text.startswith(PREFIX):
+    if text.startswith(PREFIXES):
         return text
     try:
         parts = urlsplit(text)
@@ -210,9 +358,9 @@ def from_text(text: str) -> str:
         return text
     if "t" in parse_qs(parts.query):
         return parse_qs(parts.query)["t"][0].strip()
-    marker = "/v/"
-    if marker in parts.path:
-        return unquote(parts.path.split(marker, 1)[1])
+    for marker in ("/V/", "/v/"):
+        if marker in parts.path:
+            return unquote(parts.path.split(marker, 1)[1])
     return text
 
 
@@ -223,7 +371,7 @@ def qr_svg(data: str, *, scale: int = 4) -> str:
     import segno
 
     buf = io.BytesIO()
-    segno.make(data, error="m", micro=False).save(
+    segno.make(data, error="m", micro=False, boost_error=False).save(
         buf, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True
     )
     return buf.getvalue().decode()

@@ -8,6 +8,14 @@ fingerprints, which the county publishes through its own channels, rather than t
 whatever roots a copy of the list contains. Revoked seal certificates stay on the list,
 with their revocation time, so tokens made before the revocation still verify.
 
+The list is also published signed (/esign/trust-list.cose?under=<county>, issue 14): a
+COSE_Sign1 whose payload is the list's JSON, signed with the county root's key (kid =
+the first 8 bytes of SHA-256 over the root certificate's DER). A verifier that pinned
+the root's fingerprint checks it with offline.open_signed_list, which then trusts that
+root only, so a list signed by one county cannot vouch for another's. Every entry
+carries `cert_kid`, the kid format-2 tokens ("YZ2:") name; seals keep `kid`, the one
+format-1 tokens name.
+
 The list also carries the journal's anchor (`checkpoints`): the newest signed
 checkpoint of each township's and county's sequence, and of each chain, as signed by
 the keys listed here — so a copy of the list kept by anyone shows a later rewrite of
@@ -16,19 +24,22 @@ the registers or the audit trail (ledger/checkpoints.py).
 
 import base64
 import hashlib
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 
 from yinzheng.core import clock
 from yinzheng.core.codes import subtree_q
 from yinzheng.ledger import checkpoints as journal_checkpoints
 
-from . import pki
+from . import cose, keys, pki, tokens
 from .choices import KeyPurpose
 from .models import KeyPair
 
 FORMAT = "yinzheng-trust-list/1"
+CONTENT_TYPE = "application/json"
 
 
 def fingerprint(der: bytes) -> str:
@@ -46,6 +57,7 @@ def _entry(row: KeyPair, names: dict[str, str]) -> dict[str, Any]:
         "name": names.get(row.division_id, ""),
         "key_id": row.key_id,
         "sha256": fingerprint(der),
+        "cert_kid": tokens.cert_kid(der).hex(),
         "certificate": base64.b64encode(der).decode(),
         "not_before": _iso(row.not_before),
         "not_after": _iso(row.not_after),
@@ -94,9 +106,45 @@ def build(*, under: str | None = None) -> dict[str, Any]:
         elif row.purpose == KeyPurpose.AUTHORITY:
             entry["crl"] = pki.crl_url_of(row)
             out["authorities"].append(entry)
-        else:
+        elif row.purpose == KeyPurpose.SEAL:
             entry["kid"] = row.kid
             entry["seal_serial"] = row.seal.serial if row.seal is not None else ""
             out["seals"].append(entry)
     out["checkpoints"] = journal_checkpoints.anchor(under=under)
     return out
+
+
+class NoSigningRoot(ValueError):
+    """No county root to sign the list with: none, or several and no `under`."""
+
+
+def signing_root(under: str | None) -> KeyPair:
+    roots = KeyPair.objects.filter(
+        purpose=KeyPurpose.ROOT, retired_at__isnull=True
+    ).exclude(certificate_pem="")
+    if under:
+        roots = roots.filter(division_id=under[:6])
+    found = list(roots[:2])
+    if len(found) != 1:
+        raise NoSigningRoot(under or "")
+    return found[0]
+
+
+def signed(*, under: str | None = None) -> bytes:
+    """The list (`build(under=…)`) as a COSE_Sign1 signed by the county root of
+    `under` (its first six digits), or by the only root when there is one."""
+    root = signing_root(under)
+    listed = build(under=under or root.division_id)
+    payload = json.dumps(
+        listed,
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        cls=DjangoJSONEncoder,
+    ).encode()
+    return cose.sign1(
+        payload,
+        kid=tokens.cert_kid(pki.certificate_der(root)),
+        private_key=keys.private_key(root),
+        content_type=CONTENT_TYPE,
+    )

@@ -3,8 +3,9 @@
 Every answer is one of five verdicts (choices.Verdict) with the checks that led to it,
 each saying what it found:
 
-- token: reads, names a seal key of this system, and its signature holds (a changed
-  character breaks it: invalid);
+- token: reads (format 2 "YZ2:" or format 1 "YZ1:", tokens.py), names a seal key of
+  this system, and its signature holds (a changed character breaks it: invalid); it is
+  the one issued with that serial, and not past its exp where it has one;
 - signature (PDF): pyHanko finds the PAdES signature intact and valid, covering the whole
   file, and the signer's chain trusted up to the county root, with the CRLs of this
   system, at the signing time;
@@ -29,15 +30,23 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from yinzheng.core import clock
+from yinzheng.core.actors import SYSTEM
+from yinzheng.core.errors import DomainError
+from yinzheng.ledger import audit
 from yinzheng.ledger.canonical import entry_hash
 from yinzheng.ledger.models import Checkpoint
 from yinzheng.ledger.services import _at_text
 
-from . import pades, pki, tokens
+from . import pades, pki, qr, tokens
 from .choices import KeyPurpose, Verdict
+from .errors import EsignCode
 from .models import KeyPair, RevocationList, SignedDocument
 
 
@@ -120,6 +129,21 @@ def _local(value: dt.datetime) -> str:
 # Tokens ---------------------------------------------------------------------------
 
 
+def _token_key(parsed: tokens.Parsed) -> KeyPair | None:
+    """The seal key a token's kid names: for format 1 the key's own short id, for
+    format 2 the hash of its certificate, among the seal keys of the committee the
+    token names (a handful of rows: no column holds that hash)."""
+    seal_keys = KeyPair.objects.filter(purpose=KeyPurpose.SEAL).exclude(
+        certificate_pem=""
+    )
+    if parsed.version == 1:
+        return _one(seal_keys.filter(kid=parsed.kid))
+    for row in seal_keys.filter(division_id=parsed.claims.committee).order_by():
+        if qr.cert_kid(row) == parsed.kid:
+            return row
+    return None
+
+
 def verify_token(text: str, *, holder_name: str | None = None) -> Result:
     result = Result(Verdict.UNKNOWN)
     try:
@@ -129,11 +153,7 @@ def verify_token(text: str, *, holder_name: str | None = None) -> Result:
         result.add("token", False, _("凭据无法识别（%s）") % exc.code)
         return result.finish(Verdict.INVALID, _("二维码凭据无法识别或已损坏"))
     result.serial = parsed.claims.serial
-    key = _one(
-        KeyPair.objects.filter(kid=parsed.kid, purpose=KeyPurpose.SEAL).exclude(
-            certificate_pem=""
-        )
-    )
+    key = _token_key(parsed)
     if key is None:
         result.add("token", False, _("签发凭据的电子印章不是本系统签发的"))
         return result.finish(Verdict.UNKNOWN, _("无法确认该凭据的出具单位"))
@@ -150,6 +170,10 @@ def verify_token(text: str, *, holder_name: str | None = None) -> Result:
         result.document = doc
         result.add("token", False, _("凭据与登记的证明不一致"))
         return result.finish(Verdict.INVALID, _("凭据与登记的证明不一致"))
+    if parsed.claims.expired(clock.now()):
+        result.document = doc
+        result.add("expiry", False, _("证明已超过有效期"))
+        return result.finish(Verdict.INVALID, _("证明已超过有效期"))
     return _judge(result, doc, signed_at=doc.signed_at, holder_name=holder_name)
 
 
@@ -238,6 +262,15 @@ def _signer_key(der: bytes) -> KeyPair | None:
     return None
 
 
+def _same_signed_revision(doc: SignedDocument, data: bytes, signed_end: int) -> bool:
+    """Whether `data` up to the end of its signature is the stored signed file's."""
+    if not doc.signed_pdf or signed_end <= 0:
+        return False
+    with doc.signed_pdf.open("rb") as fh:
+        stored = fh.read(signed_end)
+    return len(stored) == signed_end and stored == data[:signed_end]
+
+
 def verify_pdf(data: bytes, *, holder_name: str | None = None) -> Result:
     result = Result(Verdict.UNKNOWN)
     digest = hashlib.sha256(data).hexdigest()
@@ -257,7 +290,13 @@ def verify_pdf(data: bytes, *, holder_name: str | None = None) -> Result:
         return result.finish(Verdict.INVALID, _("文件没有有效的电子签章"))
     signer_der = sig.signer_cert.dump()
     key = _signer_key(signer_der)
-    recorded = doc is not None and doc.signed_sha256 == digest
+    # The stored file may have grown since this copy was handed out (validation data
+    # and archive timestamps added by `esign timestamp-renew`): the same signed
+    # revision is the same issued copy.
+    recorded = doc is not None and (
+        doc.signed_sha256 == digest
+        or _same_signed_revision(doc, data, pades.signature_end(sig))
+    )
     moment = (
         doc.signed_at if doc is not None and recorded else sig.self_reported_timestamp
     )
@@ -280,7 +319,9 @@ def verify_pdf(data: bytes, *, holder_name: str | None = None) -> Result:
     if not check.whole_file:
         result.add("signature", False, _("签名之后文件又被追加修改"))
         return result.finish(Verdict.INVALID, _("文件在盖章后被改动，签章无效"))
-    result.add("signature", True, _("PAdES 签名完整有效，覆盖整个文件"))
+    result.add(
+        "signature", True, _("PAdES 签名完整有效，覆盖除验证数据和时间戳外的整个文件")
+    )
     if key is None or not (check.trusted or check.revoked):
         result.add("chain", False, _("签名证书不是本系统签发的，或证书链不可信"))
         return result.finish(Verdict.UNKNOWN, _("无法确认签章单位"))
@@ -309,7 +350,10 @@ def verify_pdf(data: bytes, *, holder_name: str | None = None) -> Result:
         result.add("approved", False, _("没有找到与该文件签批内容对应的出具记录"))
         return result.finish(Verdict.UNKNOWN, _("没有找到该证明的出具记录"))
     result.serial = doc.serial
-    if approved_end != (ends[-2] if len(ends) >= 2 else None):
+    # The approved revision is the one the signature's update follows; B-LTA's DSS and
+    # document timestamp revisions may come after the signature's.
+    before = [end for end in ends if end < check.signed_end]
+    if approved_end != (before[-1] if before else None):
         result.add("approved", False, _("签名所在的修订不是紧接签批版本"))
         return result.finish(Verdict.INVALID, _("文件与签批内容不一致"))
     result.add("approved", True, _("签名前的文件与签批时的文件一致（SHA-256 相同）"))
@@ -383,8 +427,7 @@ def _judge(
     result.document, result.serial = doc, doc.serial
     result.signed_at = signed_at
     if holder_name is not None:
-        claims = tokens.parse(doc.token).claims
-        result.name_matches = tokens.name_matches(claims, holder_name)
+        result.name_matches = qr.name_matches(doc, holder_name)
     if signed_at is None:
         result.add("status", False, _("该证明尚未盖章出具"))
         return result.finish(Verdict.UNKNOWN, _("该证明尚未出具"))
@@ -414,3 +457,55 @@ def _judge(
         return result.finish(Verdict.WITHDRAWN, _("该证明已被出具单位撤回"))
     result.add("status", True, _("证明有效，未撤回"))
     return result.finish(Verdict.VALID, _("证明真实有效"))
+
+
+# The holder's name typed on the public page -------------------------------------------
+
+# Per certificate, across all addresses: a name has little entropy, so guesses spread
+# over many addresses must not add up (issue 14). The page also limits each address
+# (portal/views/verification.py).
+NAME_CHECKS_PER_CERTIFICATE_PER_DAY = 20
+
+
+class NameChecksExhausted(DomainError):
+    code = EsignCode.NAME_CHECKS_EXHAUSTED
+    message = _lazy("该证明今日的姓名核对次数已用完，请明日再试。")
+    status = 429
+
+
+def _over_budget(serial: str) -> bool:
+    day = clock.now().date().isoformat()
+    key = f"esign:name-checks:{serial}:{day}"
+    cache.add(key, 0, timeout=2 * 24 * 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=2 * 24 * 3600)
+        count = 1
+    return count > NAME_CHECKS_PER_CERTIFICATE_PER_DAY
+
+
+@transaction.atomic
+def public_name_check(result: Result, *, name: str, client: str) -> Result:
+    """Compare the name a visitor typed with the holder's (the server's keyed HMAC;
+    the token carries nothing of the name) and journal the check, with the verifier's
+    address keyed and shortened, never the name. Only for an issued certificate; at
+    most NAME_CHECKS_PER_CERTIFICATE_PER_DAY a day for one certificate
+    (NameChecksExhausted)."""
+    doc = result.document
+    if doc is None or doc.signed_at is None:
+        return result
+    if _over_budget(doc.serial):
+        raise NameChecksExhausted()
+    result.name_matches = qr.name_matches(doc, name)
+    audit.record(
+        actor=SYSTEM,
+        event="esign.public_name_check",
+        subject=doc,
+        after={
+            "serial": doc.serial,
+            "matches": result.name_matches,
+            "client": qr.client_tag(client),
+        },
+    )
+    return result

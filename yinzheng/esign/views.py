@@ -35,3 +35,23 @@ def trust_list(request):
     return JsonResponse(
         trustlist.build(under=under or None), json_dumps_params={"ensure_ascii": False}
     )
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def trust_list_signed(request):
+    """The trust list signed by the county root (trustlist.signed): ?under= a county
+    or anything below it; may be left out where the installation has one root."""
+    under = request.GET.get("under", "").strip()
+    if under and not (under.isdigit() and 6 <= len(under) <= 12):
+        raise Http404
+    try:
+        envelope = trustlist.signed(under=under or None)
+    except trustlist.NoSigningRoot as exc:
+        raise Http404 from exc
+    response = HttpResponse(
+        envelope, content_type='application/cose; cose-type="cose-sign1"'
+    )
+    name = f"trust-list-{under[:6]}.cose" if under else "trust-list.cose"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

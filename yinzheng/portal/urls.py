@@ -30,4 +30,6 @@ urlpatterns = [
     ),
     path("verify/", verification.verify_form, name="verify_form"),
     path("v/<path:token>", verification.verify, name="verify"),
+    # The QR's address is upper case, all in the QR alphanumeric alphabet (issue 14).
+    path("V/<path:token>", verification.verify, name="verify_qr"),
 ]

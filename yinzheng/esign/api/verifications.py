@@ -37,7 +37,7 @@ class EsignVerificationRequestSerializer(serializers.Serializer):
         max_length=2000,
         required=False,
         allow_blank=True,
-        help_text="二维码内容：YZ1: 开头的凭据或核验网址",
+        help_text="二维码内容：YZ2:（或早期的 YZ1:）开头的凭据或核验网址",
     )
     serial = serializers.CharField(
         max_length=40, required=False, allow_blank=True, help_text="证明编号"

@@ -296,13 +296,13 @@ def test_a_certificate_signed_after_its_seal_was_revoked_is_refused(issued, esea
     assert check.revoked or not check.trusted  # pyHanko: revoked at that moment
 
 
-def test_with_a_timestamp_authority_the_signature_is_b_t(
+def test_with_an_outside_timestamp_authority_alone_the_signature_is_b_t(
     eseal, people, tmp_path, settings
 ):
-    """PAdES B-T when YINZHENG_TSA_URL is set: an RFC 3161 timestamp, checked against
-    the TSA roots configured (YINZHENG_TSA_ROOTS)."""
-    with running_tsa(tmp_path) as (url, roots):
-        settings.TSA_URL, settings.TSA_ROOTS = url, roots
+    """YINZHENG_TSA_URL without its roots: an RFC 3161 timestamp from that TSA, but no
+    long-term data (its certificate cannot be validated here): B-T."""
+    with running_tsa(tmp_path) as (url, _roots):
+        settings.TSA_URL, settings.TSA_ROOTS = url, ""
         doc, _approved = f.issued(
             eseal, clerk=people.clerk, custodian=people.custodian, timestamp_url=None
         )
@@ -311,4 +311,37 @@ def test_with_a_timestamp_authority_the_signature_is_b_t(
     result = verification.verify_pdf(signed)
     assert result.verdict == Verdict.VALID, result.as_dict()
     stamp = next(c for c in result.checks if c.name == "timestamp")
-    assert stamp.ok is True
+    assert stamp.ok is None  # read, but its authority is not configured as trusted
+
+
+def test_with_an_outside_timestamp_authority_and_its_roots_the_signature_is_b_lta(
+    eseal, people, tmp_path, settings
+):
+    """YINZHENG_TSA_URL and YINZHENG_TSA_ROOTS: B-LTA with that TSA's timestamps,
+    checked against the TSA roots configured."""
+    with running_tsa(tmp_path) as (url, roots):
+        settings.TSA_URL, settings.TSA_ROOTS = url, roots
+        doc, _approved = f.issued(
+            eseal, clerk=people.clerk, custodian=people.custodian, timestamp_url=None
+        )
+        signed = f.signed_bytes(doc)
+    assert doc.level == "B-LTA"
+    assert len(PdfFileReader(io.BytesIO(signed)).embedded_timestamp_signatures) == 1
+    links = pki.chain(doc.seal_key)
+    with open(roots, "rb") as fh:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+
+        tsa_root = x509.load_pem_x509_certificate(fh.read()).public_bytes(
+            serialization.Encoding.DER
+        )
+    check = pades.validate(
+        signed,
+        trust_roots=[pki.certificate_der(links[-1])],
+        other_certs=[pki.certificate_der(links[1])],
+        crls=[bytes(pki.current_crl(link).der) for link in links[1:]],
+        moment=doc.signed_at,
+        ts_roots=[tsa_root],
+    )
+    assert check.cryptographically_ok and check.trusted and check.whole_file
+    assert check.timestamp_trusted

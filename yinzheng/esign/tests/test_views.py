@@ -1,14 +1,17 @@
 """The public verification page the QR code opens: no login, the signed token only,
 valid / seal revoked / withdrawn / unknown with committee, item, date and masked name,
-the holder's name confirmed against the salted hash, rate-limited (design.md §3)."""
+the holder's name confirmed online against the server's keyed HMAC (the token carries
+nothing of it), rate-limited per address and per certificate and journaled (design.md
+§3, issue 14)."""
 
 import datetime as dt
 
 import pytest
 from django.core.cache import cache
 
-from yinzheng.esign import pki, services, tokens
+from yinzheng.esign import pki, services, tokens, verification
 from yinzheng.esign.choices import RevocationReason
+from yinzheng.ledger import audit
 
 from . import factories as f
 from .test_token import tampered
@@ -29,9 +32,12 @@ def signed(eseal, people):
     return doc
 
 
-def page(client, token: str, **post):
+def page(client, token: str, REMOTE_ADDR: str = "127.0.0.1", **post):  # noqa: N803
     path = tokens.url_path(token)
-    response = client.post(path, post) if post else client.get(path)
+    if post:
+        response = client.post(path, post, REMOTE_ADDR=REMOTE_ADDR)
+    else:
+        response = client.get(path, REMOTE_ADDR=REMOTE_ADDR)
     assert response.status_code == 200
     return response, response.content.decode()
 
@@ -108,6 +114,48 @@ def test_name_checks_are_limited_more_tightly(signed, client, clock_at):
     path = tokens.url_path(signed.token)
     codes = [client.post(path, {"name": f"猜{i}"}).status_code for i in range(12)]
     assert codes.count(429) == 2  # ten a minute
+
+
+def test_name_checks_are_journaled_without_the_name(signed, client):
+    page(client, signed.token, name="张三丰")
+    page(client, signed.token, name="李四", REMOTE_ADDR="10.9.8.7")
+    checks = [e for e in audit.history(signed) if e.event == "esign.public_name_check"]
+    assert [c.after["matches"] for c in checks] == [True, False]
+    assert checks[0].actor == "system"
+    assert len({c.after["client"] for c in checks}) == 2  # two addresses, keyed
+    journaled = repr([c.after for c in checks])
+    assert "张三丰" not in journaled and "李四" not in journaled
+    assert "10.9.8.7" not in journaled and "127.0.0.1" not in journaled
+
+
+def test_name_checks_of_one_certificate_are_limited_across_addresses(
+    signed, client, clock_at
+):
+    """Guesses spread over many addresses do not add up: a day's budget per
+    certificate, whatever the address."""
+    clock_at(2026, 3, 2, 10)
+    path = tokens.url_path(signed.token)
+    budget = verification.NAME_CHECKS_PER_CERTIFICATE_PER_DAY
+    codes = [
+        client.post(path, {"name": f"猜{i}"}, REMOTE_ADDR=f"10.0.{i}.1").status_code
+        for i in range(budget + 2)
+    ]
+    assert codes == [200] * budget + [429, 429]
+    assert (
+        "姓名核对次数已用完" in client.post(path, {"name": "张三丰"}).content.decode()
+    )
+    assert client.get(path).status_code == 200  # the page itself still opens
+    clock_at(2026, 3, 3, 10)
+    _r, html = page(client, signed.token, name="张三丰")
+    assert "您输入的姓名与证明持有人一致" in html
+
+
+def test_the_qr_address_opens_the_page_in_upper_and_lower_case(signed, client):
+    path = tokens.url_path(signed.token)
+    assert path.startswith("/V/YZ2:")
+    assert verdict(client.get(path).content.decode()) == "valid"
+    lower = "/v/" + path[len("/V/") :]
+    assert verdict(client.get(lower).content.decode()) == "valid"
 
 
 def test_pasting_the_qr_content_opens_the_page(signed, client):

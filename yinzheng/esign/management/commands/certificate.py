@@ -34,6 +34,7 @@ OFFLINE_REASONS = {
     "root_not_self_signed": gettext_lazy("县级根证书不是自签名证书"),
     "roots_unpinned": gettext_lazy("未指定根证书指纹：信任该列表中的根证书"),
     "outside_validity": gettext_lazy("出具日期不在印章证书的有效期内"),
+    "expired": gettext_lazy("证明已超过有效期"),
     "revoked_before": gettext_lazy("印章在出具日期之前已撤销"),
     "revoked_same_day": gettext_lazy("印章在出具当日撤销，先后须在线核验"),
     "revoked_later": gettext_lazy("印章在出具之后撤销，证明仍然有效"),
@@ -46,9 +47,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="核验电子证明 PDF 或二维码凭据")
-        verify.add_argument("subject", help="PDF 文件路径，或 YZ1: 凭据 / 核验网址")
+        verify.add_argument(
+            "subject", help="PDF 文件路径，或 YZ2:（或 YZ1:）凭据 / 核验网址"
+        )
         verify.add_argument("--json", action="store_true", help="以 JSON 输出")
-        verify.add_argument("--name", help="核对持有人姓名（与凭据中的摘要比对）")
+        verify.add_argument(
+            "--name", help="核对持有人姓名（在服务器上与出具时留存的密钥摘要比对）"
+        )
         verify.add_argument(
             "--offline",
             metavar="TRUST_LIST",

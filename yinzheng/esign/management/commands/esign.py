@@ -5,12 +5,17 @@ crl CODE [--out FILE]                    the current CRL of a county (6 digits) 
                                          township (9 digits), DER
 certify                                  certificates for electronic seals in use
                                          that have none (seals from before esign)
+timestamp-renew [--before-days N]        a new archive timestamp on every issued
+                                         certificate whose last timestamp's
+                                         certificate expires within N days (365)
+                                         or that has none (PAdES B-LTA, issue 14)
 rotate-master-key                        re-encrypt every private key and the
                                          registers' personal data: the old key in
                                          YINZHENG_OLD_MASTER_KEY, the new one in
                                          YINZHENG_MASTER_KEY (docs/operations.md)
 """
 
+import datetime as dt
 import json
 import os
 import sys
@@ -19,16 +24,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
-from yinzheng.esign import keys, pki, ports, services, trustlist
+from yinzheng.esign import archive, keys, pki, ports, services, trustlist
+from yinzheng.esign.models import SignedDocument
 from yinzheng.ledger import personal
 
 
 class Command(BaseCommand):
     help = (
         "电子印章：trust-list 信任列表；crl 吊销列表；certify 补发印章证书；"
-        "rotate-master-key 轮换主密钥"
+        "timestamp-renew 续加存档时间戳；rotate-master-key 轮换主密钥"
     )
 
     def add_arguments(self, parser):
@@ -40,6 +47,16 @@ class Command(BaseCommand):
         crl.add_argument("code", help="县（6 位）或乡镇（9 位）代码")
         crl.add_argument("--out", required=True, help="写入文件")
         sub.add_parser("certify", help="为尚无证书的电子印章签发证书")
+        renew = sub.add_parser(
+            "timestamp-renew",
+            help="为最后一个时间戳证书即将到期的已出具证明续加存档时间戳",
+        )
+        renew.add_argument(
+            "--before-days",
+            type=int,
+            default=365,
+            help="最后一个时间戳的证书在此天数内到期即续加（默认 365）",
+        )
         sub.add_parser("rotate-master-key", help="用新主密钥重新加密全部私钥和个人信息")
 
     def handle(self, *args, action: str, **options):
@@ -62,6 +79,8 @@ class Command(BaseCommand):
                 fh.write(bytes(pki.current_crl(issuer).der))
         elif action == "certify":
             self._certify()
+        elif action == "timestamp-renew":
+            self._timestamp_renew(options["before_days"])
         elif action == "rotate-master-key":
             old = os.environ.get("YINZHENG_OLD_MASTER_KEY", "").strip()
             if not old:
@@ -88,5 +107,38 @@ class Command(BaseCommand):
                 self.stderr.write(f"{seal.serial}: {exc.message}")
                 continue
             self.stdout.write(f"{seal.serial}: {row.key_id[:16]}")
+        if failed:
+            sys.exit(1)
+
+    def _timestamp_renew(self, before_days: int) -> None:
+        if before_days < 0:
+            raise CommandError("--before-days 不能为负数")
+        horizon = clock.now() + dt.timedelta(days=before_days)
+        counts = {archive.RENEWED: 0, archive.CURRENT: 0, archive.NOT_RENEWABLE: 0}
+        failed = False
+        serials = (
+            SignedDocument.objects.filter(signed_at__isnull=False)
+            .exclude(signed_pdf="")
+            .order_by("pk")
+            .values_list("serial", flat=True)
+        )
+        for serial in serials.iterator():
+            try:
+                outcome = archive.document_timestamp_renew(
+                    actor=SYSTEM, serial=serial, horizon=horizon
+                )
+            except Exception as exc:  # one bad file must not stop the others
+                failed = True
+                self.stderr.write(f"{serial}: {type(exc).__name__}: {exc}")
+                continue
+            counts[outcome] += 1
+            if outcome == archive.RENEWED:
+                self.stdout.write(f"{serial}: 已续加存档时间戳")
+            elif outcome == archive.NOT_RENEWABLE:
+                self.stderr.write(f"{serial}: 无时间戳且印章证书已吊销，无法续加")
+        self.stdout.write(
+            f"续加 {counts[archive.RENEWED]} 份，无需续加 {counts[archive.CURRENT]} 份，"
+            f"无法续加 {counts[archive.NOT_RENEWABLE]} 份"
+        )
         if failed:
             sys.exit(1)

@@ -1,0 +1,99 @@
+"""A certificate's QR token as the server makes and checks it (issue 14): the format-2
+token signed with the seal's key, the address the QR holds, and the holder's name,
+which the token no longer carries.
+
+The name is checked online only. What the server keeps is a keyed HMAC of the
+normalised name, bound to the serial (so one holder's certificates cannot be linked by
+it), under a key derived from the master key (HKDF-SHA256, settings.MASTER_KEY): a copy
+of the database without the master key confirms no name, and the public page's checks
+are rate-limited per address and per certificate and journaled (verification.py).
+
+The stored form fits SignedDocument's two existing fields: `name_salt` holds
+"hmac:" + the master key's id, `name_hash` the HMAC in hex. A format-1 document keeps
+its random salt there and the SHA-256 the token carries. After the master key is
+rotated the older tags cannot be recomputed (the names are not kept): their name check
+answers "cannot confirm" (None), never "does not match".
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+from yinzheng.core import masterkey
+
+from . import keys, pki, tokens
+from .models import KeyPair, SignedDocument
+
+TAG_PREFIX = "hmac:"
+_NAME_INFO = b"yinzheng/esign/holder-name/1"
+_CLIENT_INFO = b"yinzheng/esign/verifier-address/1"
+
+
+def cert_kid(key: KeyPair) -> str:
+    """The format-2 kid of a seal key (hex): from its certificate's DER."""
+    return tokens.cert_kid(pki.certificate_der(key)).hex()
+
+
+def make_token(
+    key: KeyPair,
+    *,
+    serial: str,
+    committee: str,
+    issue_date: dt.date,
+    at: dt.datetime,
+    expires: dt.datetime | None = None,
+) -> str:
+    """The format-2 token of a certificate, signed with its seal's key."""
+    claims = tokens.new_claims_v2(
+        serial=serial, committee=committee, issued=issue_date, at=at, expires=expires
+    )
+    return tokens.encode(
+        claims, kid_hex=cert_kid(key), private_key=keys.private_key(key)
+    )
+
+
+def address(token: str) -> str:
+    """What the certificate's QR code holds: the public page's address, upper case."""
+    return tokens.qr_address(settings.PUBLIC_URL, token)
+
+
+def _derived(info: bytes) -> tuple[bytes, str]:
+    raw, master_id = masterkey.master()
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(raw)
+    return key, master_id
+
+
+def _name_mac(key: bytes, serial: str, name: str) -> str:
+    message = serial.encode() + b"\x00" + tokens.normalise_name(name).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def name_tag(*, serial: str, name: str) -> tuple[str, str]:
+    """(name_salt, name_hash) to store for a format-2 certificate."""
+    key, master_id = _derived(_NAME_INFO)
+    return TAG_PREFIX + master_id, _name_mac(key, serial, name)
+
+
+def name_matches(doc: SignedDocument, name: str) -> bool | None:
+    """Whether `name` is the holder's; None when it cannot be told (the tag was made
+    under a master key since rotated)."""
+    if not tokens.normalise_name(name or ""):
+        return False
+    if not doc.name_salt.startswith(TAG_PREFIX):  # format 1: the token's salted hash
+        claims = tokens.parse(doc.token).claims
+        return tokens.name_matches(claims, name)
+    key, master_id = _derived(_NAME_INFO)
+    if doc.name_salt != TAG_PREFIX + master_id:
+        return None
+    return hmac.compare_digest(_name_mac(key, doc.serial, name), doc.name_hash)
+
+
+def client_tag(address: str) -> str:
+    """A verifier's address as the journal keeps it: keyed, shortened, so repeated
+    guesses from one place show without the journal holding addresses."""
+    key, _master_id = _derived(_CLIENT_INFO)
+    return hmac.new(key, (address or "-").encode(), hashlib.sha256).hexdigest()[:16]
