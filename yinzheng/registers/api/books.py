@@ -251,6 +251,18 @@ def _check_book(register: str, year: int) -> None:
         raise Http404
 
 
+def _entry(user: Any, code: str, register: str, year: int, entry_id: int) -> Entry:
+    """An entry of the committee's book for that year (404 outside it)."""
+    division = _committee(user, code)
+    _check_book(register, year)
+    entry = Entry.objects.filter(
+        pk=entry_id, chain__key=registers.chain_key(register, division.code, year)
+    ).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
 class CommitteeRegistersView(APIView):
     @extend_schema(
         operation_id="registers_committee",
@@ -343,16 +355,9 @@ class ConfirmView(APIView):
         responses={201: RegisterConfirmationSerializer, 409: ErrorSerializer, **ERRORS},
     )
     def post(self, request, committee: str, register: str, year: int, entry_id: int):
-        division = _committee(request.user, committee)
-        _check_book(register, year)
         if register != Register.CERTIFICATE:
             raise Http404
-        entry = Entry.objects.filter(
-            pk=entry_id,
-            chain__key=registers.chain_key(register, division.code, year),
-        ).first()
-        if entry is None:
-            raise Http404
+        entry = _entry(request.user, committee, register, year, entry_id)
         data = RegisterConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         confirmation = registers.confirm(
@@ -384,14 +389,7 @@ class RevealView(APIView):
         responses={200: RegisterRevealSerializer, 409: ErrorSerializer, **ERRORS},
     )
     def post(self, request, committee: str, register: str, year: int, entry_id: int):
-        division = _committee(request.user, committee)
-        _check_book(register, year)
-        entry = Entry.objects.filter(
-            pk=entry_id,
-            chain__key=registers.chain_key(register, division.code, year),
-        ).first()
-        if entry is None:
-            raise Http404
+        entry = _entry(request.user, committee, register, year, entry_id)
         data = RegisterRevealRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = registers.reveal_personal(
