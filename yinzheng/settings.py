@@ -10,6 +10,8 @@ YINZHENG_MASTER_KEY_FILE  a file holding it; else the data folder's master_key (
 YINZHENG_PUBLIC_URL    the public address in QR codes and CRL distribution points
 YINZHENG_TSA_URL       RFC 3161 timestamp authority (PAdES B-T); YINZHENG_TSA_ROOTS its roots
 YINZHENG_VERIFY_RATE   public verification page views a minute per address (default 60)
+YINZHENG_PKCS11_MODULE, _PKCS11_TOKEN, _PKCS11_PIN (or _PKCS11_PIN_FILE)  signing keys
+                       in an HSM: PKCS#11 library, token label, user PIN
 YINZHENG_CACHE_URL     redis://host:6379/0: the shared cache of rate limits and login
                        throttling (default: a table in the database)
 YINZHENG_TRUSTED_PROXIES  comma-separated proxy addresses/CIDRs allowed to set
@@ -162,6 +164,21 @@ PUBLIC_URL = os.environ.get("YINZHENG_PUBLIC_URL", "http://localhost:8000").rstr
 TSA_URL = os.environ.get("YINZHENG_TSA_URL", "").strip()
 TSA_ROOTS = os.environ.get("YINZHENG_TSA_ROOTS", "").strip()
 VERIFY_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_VERIFY_RATE", "60"))
+# Signing keys in an HSM (esign.hsm): the PKCS#11 library, the token's label and the
+# user PIN, given directly or in a file (a systemd credential, a mounted secret). Unset:
+# private keys stay in the database under the master key.
+# (The setting's name has SECRET in it so that Django's error pages hide it.)
+PKCS11_MODULE = os.environ.get("YINZHENG_PKCS11_MODULE", "").strip()
+PKCS11_TOKEN = os.environ.get("YINZHENG_PKCS11_TOKEN", "").strip()
+PKCS11_SECRET_PIN = os.environ.get("YINZHENG_PKCS11_PIN", "").strip()
+if not PKCS11_SECRET_PIN and os.environ.get("YINZHENG_PKCS11_PIN_FILE", "").strip():
+    _pin_file = Path(os.environ["YINZHENG_PKCS11_PIN_FILE"].strip()).expanduser()
+    if not _pin_file.is_file():
+        _stop(
+            f"YINZHENG_PKCS11_PIN_FILE 指向的 {_pin_file} 不是可读的文件。",
+            f"YINZHENG_PKCS11_PIN_FILE names {_pin_file}, which is not a readable file.",
+        )
+    PKCS11_SECRET_PIN = _pin_file.read_text().strip()
 DEBUG = _truthy(os.environ.get("YINZHENG_DEBUG"))
 ALLOWED_HOSTS = [
     h.strip()

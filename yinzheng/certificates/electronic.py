@@ -1,17 +1,23 @@
 """Where the certificate work calls esign: three small steps (design.md §3, steps 3–4).
 
-- `with_token` (request_verify, before rendering): for an electronic seal, make the
-  certificate's signed QR token and record where the page leaves the seal; the returned
-  CertificateDoc carries the QR address, so the PDF the head approves already holds it.
+- `with_token` (request_verify, before rendering): make the certificate's signed QR
+  token — for an electronic seal with the seal's key, recording where the page leaves
+  the seal; for a physical seal (a paper certificate, issue 14) with the township's
+  issuing-authority key — and its check code (核验码, printed beside the serial); the
+  returned CertificateDoc carries both, and the issued rendering prints them (the draft
+  the head approves shows neither).
 - `sign_issued` (request_issue, after usage_seal wrote the register entry): apply the
-  PAdES signature to the approved PDF, in the same transaction; a revoked seal or a
-  changed file refuses the whole issue.
-- `issued_file` (downloads): the signed PDF of an issued certificate, when there is one.
+  PAdES signature to the issued rendering of the approved draft, in the same
+  transaction; a revoked seal refuses the whole issue. A paper certificate has no
+  signature: its token is marked issued, the moment the custodian records the stamping.
+- `issued_file`, `certificate_file` (downloads): the signed PDF of an issued
+  certificate, when there is one; the issued rendering; before issue, the draft.
 
-A physical seal passes through all three untouched.
+A request verified before paper tokens (no SignedDocument) passes through untouched.
 """
 
 import dataclasses
+import hashlib
 from typing import Any
 
 from yinzheng.core.actors import SYSTEM
@@ -23,10 +29,20 @@ from . import documents
 
 
 def with_token(*, actor: Any, seal: Any, doc: Any, item_key: str) -> Any:
-    """`doc` (certificates.documents.CertificateDoc) with its QR token, for an
-    electronic seal; as it is for a physical one."""
+    """`doc` (certificates.documents.CertificateDoc) with its QR token and check code:
+    the electronic seal's token, or for a physical seal the paper certificate's."""
+    doc = dataclasses.replace(doc, check_code=qr.check_code(doc.serial))
     if seal.form != SealForm.ELECTRONIC:
-        return doc
+        paper = services.paper_document_prepare(
+            actor=actor,
+            committee_code=seal.committee_id,
+            serial=doc.serial,
+            item_key=item_key,
+            item_name=doc.title,
+            issue_date=doc.issue_date,
+            holder_name=doc.resident_name,
+        )
+        return dataclasses.replace(doc, qr_payload=qr.address(paper.token))
     try:
         services.seal_key(seal)
     except services.NoSealCertificate:
@@ -48,18 +64,33 @@ def with_token(*, actor: Any, seal: Any, doc: Any, item_key: str) -> Any:
     return dataclasses.replace(doc, qr_payload=qr.address(prepared.token))
 
 
-def sign_issued(*, actor: Any, serial: str, pdf_field: Any, usage: Any):
-    """Sign the approved PDF of a certificate prepared with `with_token`; None for a
-    certificate without a token (a physical seal)."""
-    if not SignedDocument.objects.filter(serial=serial).exists():
+def sign_issued(*, actor: Any, serial: str, pdf: bytes, usage: Any):
+    """Sign the issued PDF of a certificate prepared with `with_token`, or mark a paper
+    certificate's token issued; None for a certificate without a token (verified
+    before paper tokens). `pdf` is the rendering of the approved draft (issue 14) — its
+    content checked by the caller — or, for a request approved before drafts, the
+    approved file itself."""
+    prepared = (
+        SignedDocument.objects.select_related("seal_key").filter(serial=serial).first()
+    )
+    if prepared is None:
         return None
-    with pdf_field.open("rb") as fh:
-        pdf = fh.read()
+    digest = hashlib.sha256(pdf).hexdigest()
+    from_draft = digest != usage.approved_sha256
+    if qr.is_paper(prepared):
+        return services.paper_document_issue(
+            actor=actor,
+            serial=serial,
+            pdf=pdf,
+            draft_sha256=usage.approved_sha256 if from_draft else "",
+            register_entry=usage.register_entry,
+        )
     return services.document_sign(
         actor=actor,
         serial=serial,
         pdf=pdf,
-        approved_sha256=usage.approved_sha256,
+        approved_sha256=digest,
+        draft_sha256=usage.approved_sha256 if from_draft else "",
         register_entry=usage.register_entry,
     )
 
@@ -74,3 +105,15 @@ def issued_file(serial: str):
         .first()
     )
     return doc.signed_pdf if doc is not None and doc.signed_pdf else None
+
+
+def certificate_file(req: Any) -> tuple[Any, str]:
+    """The certificate a download serves, and its file name: the signed PDF of an
+    issued electronic certificate, else the issued rendering, else (before issue) the
+    draft, named as one."""
+    signed = issued_file(req.serial)
+    if signed:
+        return signed, f"{req.serial}.pdf"
+    if req.issued_pdf:
+        return req.issued_pdf, f"{req.serial}.pdf"
+    return req.certificate_pdf, f"{req.serial}-draft.pdf"

@@ -13,6 +13,14 @@ def upload_sha256(upload: Any) -> str:
     return digest.hexdigest()
 
 
+def stored_bytes(field: Any) -> bytes:
+    """A stored file field's content (b"" when there is none)."""
+    if not field:
+        return b""
+    with field.open("rb") as fh:
+        return fh.read()
+
+
 def stored_sha256(field: Any) -> str | None:
     """Hash a stored file field's content now; None when the file is missing."""
     try:

@@ -1,7 +1,9 @@
 """Demo certificate requests, made by running the services as the demo accounts.
 
 长城社区 (清泉镇, 山丹县): a residence certificate issued end to end by 周经办 (clerk), 李主任
-(head) and 吴管印 (custodian) with the current seal; a second one verified and waiting for
+(head) and 吴管印 (custodian) with the current seal; two electronic certificates, one
+sealed with the old electronic seal before it was replaced (still valid: PAdES B-LTA)
+and one with its successor (issue 14); a second one verified and waiting for
 the head; 健在证明 (national negative list) refused with its printable notice; 婚姻状况证明
 issued under the factual-issuance exception (a named bank's explicit demand, every
 condition recorded, DIV-02); a Party-membership matter transferred to the Party
@@ -32,6 +34,7 @@ from yinzheng.certificates.choices import SignatureMethod, Trigger, Verification
 from yinzheng.certificates.models import CertificateRequest, Commitment
 from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
+from yinzheng.demo.seals import replace_demo_electronic_seal
 
 CHANGCHENG = "620725101001"  # 长城社区居民委员会
 BEITAN = "620725101201"  # 北滩村村民委员会
@@ -87,11 +90,41 @@ def load_demo_certificates() -> list[CertificateRequest]:
     return list(CertificateRequest.objects.filter(sample=True))
 
 
+def _electronic_certificates(clerk: User, head: User, keeper: User) -> None:
+    """Issue 14: an electronic certificate sealed with 长城社区's old electronic seal,
+    which is then replaced at the election (revoked, key destroyed) — the certificate
+    stays valid — and one sealed with its successor."""
+    before = _request(
+        clerk,
+        CHANGCHENG,
+        11,
+        resident_name="孙示例",
+        item_key="sample_actual_residence",
+        purpose="（示例）办理居住证",
+        requiring_unit="（示例）山丹县公安局清泉派出所",
+        electronic=True,
+    )
+    _issue(clerk, head, keeper, before)
+    replace_demo_electronic_seal()
+    after = _request(
+        clerk,
+        CHANGCHENG,
+        12,
+        resident_name="周示例",
+        item_key="sample_actual_residence",
+        purpose="（示例）办理公积金提取",
+        requiring_unit="（示例）张掖市住房公积金管理中心山丹县管理部",
+        electronic=True,
+    )
+    _issue(clerk, head, keeper, after)
+
+
 def _load_demo_requests() -> None:
     clerk, head, keeper = _user("jingban"), _user("zhuren"), _user("yinzhang")
 
     issued = _request(clerk, CHANGCHENG, 1, item_key="sample_actual_residence")
     _issue(clerk, head, keeper, issued)
+    _electronic_certificates(clerk, head, keeper)
     waiting = _request(
         clerk,
         CHANGCHENG,

@@ -3,13 +3,15 @@
 长城社区 gets the history of a committee seal in every state: a seal lost in 2020
 (its loss report reissued), the reissued seal collected in 2024 when it was replaced, the
 current seal in use kept by 吴管印 with a returned take-out and a take-out request waiting
-for 李主任, an electronic seal revoked and destroyed, a new electronic seal issued and not
-yet activated, and a physical seal revoked for a wrong imprint and not yet collected. A
-handover from 吴管印 to 何管印, triggered 12 days ago, is open past its 10 days (the
-supervision demo's register scan finds it). 焉支社区 had its seal issued and is then
-abolished (a sample decision), so its seal is blocked and the township has a collection
-task. Serials and texts start with 示例 / （示例）: none of it is real. Running it twice
-changes nothing.
+for 李主任, an electronic seal in use and its successor issued (the certificate demo
+issues with the first, then revokes and destroys it and activates the second:
+`replace_demo_electronic_seal`), 北滩村's first electronic seal issued and not yet
+activated, and a physical seal revoked for a wrong imprint and
+not yet collected. A handover from 吴管印 to 何管印, triggered 12 days ago, is open past
+its 10 days (the supervision demo's register scan finds it). 焉支社区 had its seal
+issued and is then abolished (a sample decision), so its seal is blocked and the
+township has a collection task. Serials and texts start with 示例 / （示例）: none of it
+is real. Running it twice changes nothing.
 
 Sealing (REQ-050–058): 周经办 files work-type matters on the current seal, 周经办 or
 李主任 reviews, 李主任 signs and 吴管印 registers and seals, so the work register of
@@ -30,6 +32,7 @@ from yinzheng.seals.choices import (
     HandoverTrigger,
     MajorMatter,
     SealForm,
+    SealStatus,
     UseCategory,
     VoteResult,
 )
@@ -120,14 +123,11 @@ def load_demo_seals() -> list[Seal]:
             issued_on=dt.date(2023, 5, 1),
         ),
     )
-    services.seal_revoke(
-        actor=township,
-        seal_id=old_electronic.pk,
-        reason="（示例）证书更新，旧电子印章作废",
-    )
-    services.seal_destroy(
-        actor=township, seal_id=old_electronic.pk, note="（示例）密钥已销毁"
-    )
+    # The old electronic seal stays in use until the certificate demo has issued an
+    # electronic certificate with it; it then revokes and destroys it and activates
+    # its successor (replace_demo_electronic_seal), so the demo shows a certificate
+    # sealed before its seal was replaced and still valid (issue 14).
+    del old_electronic
     _issue(
         township,
         committee,
@@ -135,6 +135,16 @@ def load_demo_seals() -> list[Seal]:
         form=SealForm.ELECTRONIC,
         storage_location="（示例）电子印章系统",
         issued_on=dt.date(2024, 2, 1),
+    )
+    # 北滩村's first electronic seal, issued and waiting for the township to activate
+    # it (no custodian yet): electronic issue there is refused, saying so (issue 14).
+    _issue(
+        township,
+        Division.objects.get(code="620725101201"),
+        "北滩-电子-2026",
+        form=SealForm.ELECTRONIC,
+        storage_location="（示例）电子印章系统",
+        issued_on=dt.date(2026, 1, 5),
     )
     misprint = _issue(
         township, committee, "长城-2023-误刻", issued_on=dt.date(2023, 9, 1)
@@ -314,3 +324,26 @@ def load_demo_usage() -> None:
         result=VoteResult.FAILED,
         record="（示例）应到 31 人，实到 26 人，赞成 9，反对 15，弃权 2",
     )
+
+
+OLD_ELECTRONIC, NEW_ELECTRONIC = "长城-电子-2023", "长城-电子-2024"
+
+
+@transaction.atomic
+def replace_demo_electronic_seal() -> Seal | None:
+    """长城社区's electronic seal is replaced at the committee's election: the old
+    one revoked and its key destroyed, the new one entrusted to 吴管印 and activated.
+    Certificates it sealed before stay valid (PAdES B-LTA). Once only."""
+    old = Seal.objects.filter(serial=PREFIX + OLD_ELECTRONIC).first()
+    new = Seal.objects.filter(serial=PREFIX + NEW_ELECTRONIC).first()
+    if old is None or new is None or new.status != SealStatus.ISSUED:
+        return new
+    township, head, keeper = _user("xiangzhen"), _user("zhuren"), _user("yinzhang")
+    services.seal_revoke(
+        actor=township,
+        seal_id=old.pk,
+        reason="（示例）村（居）委会换届，更换电子印章，旧章作废",
+    )
+    services.seal_destroy(actor=township, seal_id=old.pk, note="（示例）密钥已销毁")
+    services.custody_appoint(actor=head, seal_id=new.pk, custodian_id=keeper.pk)
+    return services.seal_activate(actor=township, seal_id=new.pk)

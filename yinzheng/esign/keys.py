@@ -4,7 +4,16 @@ Private keys are ECDSA P-256 (accepted by PAdES validators and by COSE), seriali
 PKCS#8 and sealed with AES-256-GCM under the master key (settings.MASTER_KEY, from
 YINZHENG_MASTER_KEY). The key's id binds the ciphertext (associated data), so a sealed key
 cannot be moved onto another row. Rotating the master key re-seals every row
-(`reseal_all`); the PKCS#11 path keeps the private halves in an HSM instead (docs).
+(`reseal_all`).
+
+With an HSM configured (settings.PKCS11_MODULE; hsm.py), the keys of roots, townships
+and seals are made in the token instead and never leave it: the row keeps the public key
+and the token's label (`hsm_label`), and `private_key` returns a key object whose
+signatures the token makes. Timestamp-authority keys stay in the database.
+
+`destroy_private` erases a key's private half for good (a destroyed seal's): the sealed
+bytes are blanked on the row, or the token's object destroyed; the public key and the
+certificate stay, so what it signed still verifies. It signs nothing afterwards.
 """
 
 import base64
@@ -15,11 +24,15 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
-from yinzheng.core import masterkey
+from yinzheng.core import clock, masterkey
+from yinzheng.core.errors import Conflict
 from yinzheng.core.masterkey import MasterKeyInvalid
 
+from . import hsm
 from .choices import KeyPurpose
+from .errors import EsignCode
 from .models import KeyPair
 
 __all__ = ["MasterKeyInvalid"]
@@ -37,7 +50,38 @@ def _unseal(row: KeyPair, master: str | None = None) -> bytes:
     )
 
 
+# The keys made in the HSM when one is configured; a TSA key is loaded by tsa.py itself.
+HSM_PURPOSES = frozenset({KeyPurpose.ROOT, KeyPurpose.AUTHORITY, KeyPurpose.SEAL})
+
+
+class KeyDestroyed(Conflict):
+    code = EsignCode.KEY_DESTROYED
+    message = gettext_lazy("该密钥的私钥已销毁，不能再签名")
+
+
+class KeyInHsm(Conflict):
+    code = EsignCode.KEY_IN_HSM
+    message = gettext_lazy("该密钥的私钥保存在 HSM 中，不能导出")
+
+
+def key_id_of(public_pem: str) -> str:
+    """A key's id: the SHA-256 of its public key's PEM, in hex."""
+    return hashlib.sha256(public_pem.encode()).hexdigest()
+
+
 def generate(*, division_code: str, purpose: str) -> KeyPair:
+    if purpose in HSM_PURPOSES and hsm.configured():
+        public_pem, key_id = hsm.generate(key_id_of)
+        return KeyPair.objects.create(
+            division_id=division_code,
+            purpose=purpose,
+            key_id=key_id,
+            kid=key_id[:16],
+            public_key_pem=public_pem,
+            private_key_encrypted=b"",
+            master_key_id="",
+            hsm_label=key_id,
+        )
     private = ec.generate_private_key(ec.SECP256R1())
     public_pem = (
         private.public_key()
@@ -47,7 +91,7 @@ def generate(*, division_code: str, purpose: str) -> KeyPair:
         )
         .decode()
     )
-    key_id = hashlib.sha256(public_pem.encode()).hexdigest()
+    key_id = key_id_of(public_pem)
     der = private.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
@@ -93,13 +137,52 @@ def active_key(division_code: str, purpose: str) -> KeyPair:
         )
 
 
+def require_private(row: KeyPair) -> None:
+    """Refuse a key whose private half was destroyed (KeyDestroyed)."""
+    if row.private_key_destroyed_at is not None:
+        raise KeyDestroyed(
+            detail={
+                "key": row.key_id,
+                "destroyed_at": row.private_key_destroyed_at.isoformat(),
+            }
+        )
+
+
 def private_key(row: KeyPair) -> Any:
+    """The key to sign with: decrypted from the row, or the token's (hsm.py)."""
+    require_private(row)
+    if row.hsm_label:
+        return hsm.HsmPrivateKey(row.hsm_label, row.public_key_pem)
     return serialization.load_der_private_key(_unseal(row), password=None)
 
 
 def private_key_der(row: KeyPair) -> bytes:
-    """The PKCS#8 DER of the private key, decrypted (for pyHanko's signer)."""
+    """The PKCS#8 DER of the private key, decrypted (for pyHanko's signer); an HSM key
+    has none (KeyInHsm): sign through the token instead."""
+    require_private(row)
+    if row.hsm_label:
+        raise KeyInHsm(detail={"key": row.key_id})
     return _unseal(row)
+
+
+def destroy_private(row: KeyPair) -> str:
+    """Erase the private half of `row` for good: the token's object when it is in the
+    HSM ("hsm"), else the sealed bytes on the row ("database"). The caller holds the
+    row's lock; the public key and the certificate stay."""
+    where = "hsm" if row.hsm_label else "database"
+    if row.hsm_label:
+        # First the token: if it refuses, the row still says the key is there.
+        hsm.destroy(row.hsm_label)
+    row.private_key_encrypted, row.master_key_id = b"", ""
+    row.private_key_destroyed_at = clock.now()
+    row.save(
+        update_fields=[
+            "private_key_encrypted",
+            "master_key_id",
+            "private_key_destroyed_at",
+        ]
+    )
+    return where
 
 
 def sign(row: KeyPair, data: bytes) -> str:
@@ -122,10 +205,16 @@ def verify(public_key_pem: str, data: bytes, signature_b64: str) -> bool:
 def reseal_all(*, old_master: str, new_master: str) -> int:
     """Rotate the master key: decrypt every private key with the old one and seal it
     with the new one, in one transaction. Rows already under the new key are left as
-    they are, so an interrupted rotation can be run again."""
+    they are, so an interrupted rotation can be run again; so are keys in the HSM and
+    destroyed ones, which have nothing sealed."""
     count = 0
     _raw, new_id = masterkey.master(new_master)
-    for row in KeyPair.objects.select_for_update().exclude(master_key_id=new_id):
+    rows = (
+        KeyPair.objects.select_for_update()
+        .exclude(master_key_id=new_id)
+        .filter(hsm_label="", private_key_destroyed_at__isnull=True)
+    )
+    for row in rows:
         der = _unseal(row, old_master)
         row.private_key_encrypted, row.master_key_id = _seal(
             der, row.key_id, new_master

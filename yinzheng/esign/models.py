@@ -1,7 +1,9 @@
 """Signing keys and the electronic-seal PKI (design.md §4), signed certificates and the
 verification queries of departments.
 
-A KeyPair is one ECDSA P-256 key, its private half encrypted at rest with the master key.
+A KeyPair is one ECDSA P-256 key, its private half encrypted at rest with the master key,
+or held in an HSM (hsm_label; esign.hsm). A destroyed seal's private half is erased
+(private_key_destroyed_at); its public key and certificate stay, for old signatures.
 Its X.509 certificate sits on the same row: the county root signs itself, the township's
 issuing-authority key (制发机关, which also signs the register checkpoints) is certified
 by the root, and each electronic seal's key by its township. A revoked certificate keeps
@@ -36,8 +38,14 @@ class KeyPair(models.Model):
     # The COSE key id of the QR token: the first 8 bytes of key_id, in hex.
     kid = models.CharField(_("短密钥标识"), max_length=16, blank=True, db_index=True)
     public_key_pem = models.TextField(_("公钥（PEM）"))
-    private_key_encrypted = models.BinaryField(_("私钥（加密）"))
-    master_key_id = models.CharField(_("主密钥标识"), max_length=16)
+    # Empty when the private half is in the HSM (hsm_label) or was destroyed.
+    private_key_encrypted = models.BinaryField(_("私钥（加密）"), blank=True)
+    master_key_id = models.CharField(_("主密钥标识"), max_length=16, blank=True)
+    # The label of the private key in the PKCS#11 token (esign.hsm): its key_id.
+    hsm_label = models.CharField(_("HSM 密钥标签"), max_length=64, blank=True)
+    private_key_destroyed_at = models.DateTimeField(
+        _("私钥销毁时间"), null=True, blank=True
+    )
     certificate_pem = models.TextField(_("证书（PEM）"), blank=True)
     issuer = models.ForeignKey(
         "self",
@@ -145,6 +153,12 @@ class SignedDocument(models.Model):
     approved_size = models.PositiveIntegerField(
         _("签批文件大小"), null=True, blank=True
     )
+    # Issue 14: a certificate is approved as a draft (marked 草稿·未生效, no seal, no
+    # QR) and issued as the rendering of the same content; the signature covers the
+    # issued rendering (approved_sha256 above), the head's approval and the register
+    # entry name the draft's SHA-256, kept here. Empty: the signed PDF is the approved
+    # one itself.
+    draft_sha256 = models.CharField(_("签批草稿 SHA-256"), max_length=64, blank=True)
     signed_at = models.DateTimeField(_("签章时间"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,6 +22,13 @@ the second: a revocation before that voids it. A revocation later on the certifi
 date cannot be ordered against the sealing offline: the answer is then "unknown, check
 online". Whether the certificate was withdrawn later, only the online check can say;
 the holder's name too, for a format-2 token, which carries nothing of it.
+
+A paper certificate's token (format 2 with the form claim, issue 14) is signed by its
+township's issuing authority: its kid names an authority on the list (`cert_kid`), the
+authority's township is the committee's (the code's first nine digits), the authority
+was certified by a county root (pinned, as above), the token was made within the
+authority certificate's validity and before any revocation of the authority or the
+root. The stamp itself is for the reader to look at: `form` says "paper".
 """
 
 import base64
@@ -49,6 +56,9 @@ INVALID = "invalid"
 #   no_authority, no_root, root_not_pinned, root_not_self_signed, outside_validity,
 #   expired, revoked_before (→ seal_revoked); notes: roots_unpinned, revoked_same_day
 #   (→ unknown, check online), revoked_later (the certificate stands).
+# A paper certificate's token (form "paper"): authority_not_listed (→ unknown),
+#   authority_mismatch, authority_revoked_before (→ invalid), and the root's reasons;
+#   note paper_form (the seal on the paper is for the reader to check).
 # A signed list that does not open raises TrustListError with one of: list_malformed,
 #   list_signer_unknown, root_not_pinned, root_not_self_signed, list_signature_invalid.
 
@@ -61,10 +71,12 @@ class OfflineResult:
     claims: dict[str, Any] = field(default_factory=dict)
     committee_name: str = ""
     seal_serial: str = ""
+    form: str = "electronic"  # "paper": signed by the township, stamped on paper
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict,
+            "form": self.form,
             "reasons": self.reasons,
             "claims": self.claims,
             "committee_name": self.committee_name,
@@ -158,6 +170,102 @@ def open_signed_list(envelope: bytes, *, pinned_roots: set[str]) -> dict:
     return listed
 
 
+def _root_trusted(
+    result: OfflineResult,
+    authority: dict,
+    root: dict | None,
+    pinned_roots: set[str] | None,
+) -> bool:
+    """Whether the authority's certificate was issued by `root`, a root to trust: one
+    of the pinned, or without pins one that is self-signed. Otherwise the result says
+    why, invalid."""
+    reason = ""
+    if root is None or not _issued_by(_cert(authority), _cert(root)):
+        reason = "no_root"
+    elif pinned_roots is not None:
+        if hashlib.sha256(_der(root)).hexdigest() not in pinned_roots:
+            reason = "root_not_pinned"
+    elif not _issued_by(_cert(root), _cert(root)):
+        reason = "root_not_self_signed"
+    else:
+        result.reasons.append("roots_unpinned")
+    if reason:
+        result.verdict = INVALID
+        result.reasons.append(reason)
+    return not reason
+
+
+def _verify_paper(
+    parsed: tokens.Parsed,
+    trust_list: dict,
+    result: OfflineResult,
+    *,
+    pinned_roots: set[str] | None,
+    now: dt.datetime | None,
+    name_given: bool,
+) -> OfflineResult:
+    """A paper certificate's token: signed by its township's issuing authority."""
+    claims = parsed.claims
+    result.form = "paper"
+    authority = next(
+        (
+            e
+            for e in trust_list.get("authorities", [])
+            if tokens.cert_kid(_der(e)).hex() == parsed.kid
+        ),
+        None,
+    )
+    if authority is None:
+        result.reasons.append("authority_not_listed")
+        return result
+    result.committee_name = authority.get("name", "")
+    authority_cert = _cert(authority)
+    if not tokens.verify_signature(parsed, authority_cert.public_key()):
+        result.verdict = INVALID
+        result.reasons.append("signature_invalid")
+        return result
+    if authority.get("division") != claims.committee[:9]:
+        result.verdict = INVALID
+        result.reasons.append("authority_mismatch")
+        return result
+    roots = {e["key_id"]: e for e in trust_list.get("roots", [])}
+    root = roots.get(authority.get("issuer_key_id"))
+    if not _root_trusted(result, authority, root, pinned_roots):
+        return result
+    assert root is not None and claims.issued_at is not None  # format 2
+    made = dt.datetime.fromtimestamp(claims.issued_at, dt.UTC)
+    if not (
+        authority_cert.not_valid_before_utc
+        <= made
+        <= authority_cert.not_valid_after_utc
+    ):
+        result.verdict = INVALID
+        result.reasons.append("outside_validity")
+        return result
+    if claims.expired(now or dt.datetime.now(dt.UTC)):
+        result.verdict = INVALID
+        result.reasons.append("expired")
+        return result
+    revoked = [
+        t
+        for t in (_time(e.get("revoked_at")) for e in (authority, root))
+        if t is not None
+    ]
+    if revoked:
+        first = min(revoked)
+        result.revoked_at = first.isoformat()
+        if first <= made:
+            result.verdict = INVALID
+            result.reasons.append("authority_revoked_before")
+            return result
+        result.reasons.append("revoked_later")
+    result.reasons.append("paper_form")
+    if name_given:  # only the online check can confirm the name
+        result.claims["name_matches"] = None
+    result.verdict = VALID
+    return result
+
+
 def verify_token(
     token: str,
     trust_list: dict,
@@ -177,6 +285,15 @@ def verify_token(
         return OfflineResult(INVALID, [exc.code])
     claims = parsed.claims
     result = OfflineResult(UNKNOWN, claims=claims.public())
+    if claims.paper:
+        return _verify_paper(
+            parsed,
+            trust_list,
+            result,
+            pinned_roots=pinned_roots,
+            now=now,
+            name_given=holder_name is not None,
+        )
     entry = _seal_entry(trust_list, parsed)
     if entry is None:
         result.reasons.append("seal_not_listed")
@@ -200,23 +317,9 @@ def verify_token(
         result.reasons.append("no_authority")
         return result
     root = roots.get(authority.get("issuer_key_id"))
-    if root is None or not _issued_by(_cert(authority), _cert(root)):
-        result.verdict = INVALID
-        result.reasons.append("no_root")
+    if not _root_trusted(result, authority, root, pinned_roots):
         return result
-    root_cert = _cert(root)
-    root_print = hashlib.sha256(base64.b64decode(root["certificate"])).hexdigest()
-    if pinned_roots is not None:
-        if root_print not in pinned_roots:
-            result.verdict = INVALID
-            result.reasons.append("root_not_pinned")
-            return result
-    elif not _issued_by(root_cert, root_cert):
-        result.verdict = INVALID
-        result.reasons.append("root_not_self_signed")
-        return result
-    else:
-        result.reasons.append("roots_unpinned")
+    assert root is not None
     day_start = dt.datetime.combine(claims.issued, dt.time(), tzinfo=tz)
     day_end = day_start + dt.timedelta(days=1)
     if claims.issued_at is not None:  # format 2: made at this second

@@ -5,7 +5,8 @@ signed file, byte for byte, so "what was approved" is checked by hashing that pr
 (`approved_prefix`). The signing time is core.clock's, so the register, the database and
 the signature agree. The visible appearance is the committee's seal
 (certificates.seal_image) drawn over the given box; without a box the signature is
-invisible.
+invisible. A key held in an HSM signs through pyHanko's PKCS#11 signer (hsm.py), any
+other with its decrypted PKCS#8 key.
 
 Levels (ETSI EN 319 142-1). B-B: ETSI.CAdES.detached, SHA-256, the signer's chain
 embedded, the time only as the signer claims it. B-T: plus an RFC 3161 signature
@@ -35,6 +36,8 @@ import datetime as dt
 import io
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -54,6 +57,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from . import hsm
 
 FIELD_NAME = "YinzhengSeal"
 logger = logging.getLogger(__name__)
@@ -162,11 +167,34 @@ class LongTerm:
         )
 
 
+@contextmanager
+def _signer(
+    signing_cert_der: bytes,
+    chain_der: list[bytes],
+    private_key_der: bytes,
+    hsm_label: str,
+) -> Iterator[signers.Signer]:
+    """pyHanko's signer: on the PKCS#8 key, or on the HSM's key `hsm_label` (with a
+    token session open while it is used)."""
+    signing_cert = asn1_certificate(signing_cert_der)
+    chain = [asn1_certificate(der) for der in chain_der]
+    if hsm_label:
+        with hsm.pdf_signer(hsm_label, signing_cert=signing_cert, chain=chain) as p11:
+            yield p11
+        return
+    yield signers.SimpleSigner(
+        signing_cert=signing_cert,
+        signing_key=asn1_keys.PrivateKeyInfo.load(private_key_der),
+        cert_registry=SimpleCertificateStore.from_certs(chain),
+    )
+
+
 def sign_pdf(
     pdf: bytes,
     *,
     signing_cert_der: bytes,
-    private_key_der: bytes,
+    private_key_der: bytes = b"",
+    hsm_label: str = "",
     chain_der: list[bytes],
     at: dt.datetime,
     reason: str = "",
@@ -181,14 +209,8 @@ def sign_pdf(
     """Sign `pdf` (PAdES, SHA-256) and return the signed file. `at` is the signing time
     written into the signature; `box` (x1, y1, x2, y2 in points) makes it visible with
     `appearance` (a one-page PDF) as its picture. With a `timestamper` the signature
-    is B-T; with `long_term` as well, B-LT or B-LTA (the module's docstring)."""
-    signer = signers.SimpleSigner(
-        signing_cert=asn1_certificate(signing_cert_der),
-        signing_key=asn1_keys.PrivateKeyInfo.load(private_key_der),
-        cert_registry=SimpleCertificateStore.from_certs(
-            [asn1_certificate(der) for der in chain_der]
-        ),
-    )
+    is B-T; with `long_term` as well, B-LT or B-LTA (the module's docstring). The key
+    is `private_key_der` (PKCS#8), or with `hsm_label` the HSM's (PKCS#11, hsm.py)."""
     long_term = long_term if timestamper is not None else None
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -218,15 +240,16 @@ def sign_pdf(
                     margins=layout.Margins.uniform(0),
                 ),
             )
-    pdf_signer = signers.PdfSigner(
-        meta,
-        signer,
-        timestamper=timestamper,
-        stamp_style=style,
-        new_field_spec=spec,
-    )
-    _quiet()
-    data = asyncio.run(_sign(pdf_signer, pdf, at))
+    with _signer(signing_cert_der, chain_der, private_key_der, hsm_label) as signer:
+        pdf_signer = signers.PdfSigner(
+            meta,
+            signer,
+            timestamper=timestamper,
+            stamp_style=style,
+            new_field_spec=spec,
+        )
+        _quiet()
+        data = asyncio.run(_sign(pdf_signer, pdf, at))
     if long_term is not None:
         level = "B-LTA" if long_term.archive else "B-LT"
     else:

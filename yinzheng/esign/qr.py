@@ -13,6 +13,19 @@ The stored form fits SignedDocument's two existing fields: `name_salt` holds
 its random salt there and the SHA-256 the token carries. After the master key is
 rotated the older tags cannot be recomputed (the names are not kept): their name check
 answers "cannot confirm" (None), never "does not match".
+
+A paper certificate's token (issue 14, deliverable 4) is made here too, signed with its
+township's issuing-authority key (`make_token(..., paper=True)`); its SignedDocument
+names that key as its `seal_key` (`is_paper`).
+
+The check code (核验码) printed beside every certificate's serial lets a person verify
+a certificate by typing two short texts instead of scanning: eight characters of
+Crockford's base32 (digits and capitals without I, L, O, U, so they can be read aloud),
+the first 40 bits of a keyed HMAC-SHA256 of the serial under a key derived from the
+master key like the name key. The serial alone (guessable, sequential) answers nothing
+on the public page; serial and code together are as good as the token. Rotating the
+master key changes every code: a rotation must keep the old key for check codes
+(`check_code(..., master=...)`), or printed codes stop verifying.
 """
 
 import datetime as dt
@@ -26,11 +39,17 @@ from django.conf import settings
 from yinzheng.core import masterkey
 
 from . import keys, pki, tokens
+from .choices import KeyPurpose
 from .models import KeyPair, SignedDocument
 
 TAG_PREFIX = "hmac:"
 _NAME_INFO = b"yinzheng/esign/holder-name/1"
 _CLIENT_INFO = b"yinzheng/esign/verifier-address/1"
+_CHECK_INFO = b"yinzheng/esign/check-code/1"
+# Crockford's base32: no I, L, O, U; read back with O as 0 and I, L as 1.
+CHECK_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CHECK_LENGTH = 8
+_CHECK_READ = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def cert_kid(key: KeyPair) -> str:
@@ -46,10 +65,17 @@ def make_token(
     issue_date: dt.date,
     at: dt.datetime,
     expires: dt.datetime | None = None,
+    paper: bool = False,
 ) -> str:
-    """The format-2 token of a certificate, signed with its seal's key."""
+    """The format-2 token of a certificate, signed with its seal's key; for a paper
+    certificate (`paper`), with its township's issuing-authority key."""
     claims = tokens.new_claims_v2(
-        serial=serial, committee=committee, issued=issue_date, at=at, expires=expires
+        serial=serial,
+        committee=committee,
+        issued=issue_date,
+        at=at,
+        expires=expires,
+        paper=paper,
     )
     return tokens.encode(
         claims, kid_hex=cert_kid(key), private_key=keys.private_key(key)
@@ -61,8 +87,14 @@ def address(token: str) -> str:
     return tokens.qr_address(settings.PUBLIC_URL, token)
 
 
-def _derived(info: bytes) -> tuple[bytes, str]:
-    raw, master_id = masterkey.master()
+def is_paper(doc: SignedDocument) -> bool:
+    """Whether `doc` is a paper certificate's: its token is signed by the township's
+    issuing authority, not by a seal (the key a seal signs with is a seal key)."""
+    return doc.seal_key.purpose == KeyPurpose.AUTHORITY
+
+
+def _derived(info: bytes, master: str | None = None) -> tuple[bytes, str]:
+    raw, master_id = masterkey.master(master)
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(raw)
     return key, master_id
 
@@ -90,6 +122,31 @@ def name_matches(doc: SignedDocument, name: str) -> bool | None:
     if doc.name_salt != TAG_PREFIX + master_id:
         return None
     return hmac.compare_digest(_name_mac(key, doc.serial, name), doc.name_hash)
+
+
+def check_code(serial: str, *, master: str | None = None) -> str:
+    """The check code printed beside `serial`: "XXXX-XXXX" (Crockford base32)."""
+    key, _master_id = _derived(_CHECK_INFO, master)
+    mac = hmac.new(key, serial.strip().encode(), hashlib.sha256).digest()
+    bits = int.from_bytes(mac[:5], "big")  # 40 bits, eight characters
+    chars = "".join(CHECK_ALPHABET[(bits >> shift) & 31] for shift in range(35, -1, -5))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def normalise_check_code(text: str) -> str:
+    """What a person typed, as the eight characters: case, spaces and hyphens do not
+    matter, O reads as 0 and I, L as 1; "" when it cannot be a check code."""
+    chars = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    chars = chars.translate(_CHECK_READ)
+    if len(chars) != CHECK_LENGTH or any(c not in CHECK_ALPHABET for c in chars):
+        return ""
+    return chars
+
+
+def check_code_matches(serial: str, code: str) -> bool:
+    typed = normalise_check_code(code)
+    expected = check_code(serial).replace("-", "")
+    return hmac.compare_digest(typed.encode(), expected.encode()) and bool(typed)
 
 
 def client_tag(address: str) -> str:

@@ -6,8 +6,9 @@ gives it a key and a certificate from the township's issuing authority, in the s
 transaction (`seal_certify`; `seal_certificate_issue` for a seal issued before esign).
 When the seal stops being usable for good — lost, blocked, revoked, collected — the
 registry revokes its certificate from that moment with the reason its fate gives, and
-the township's CRL is re-signed (`seal_certificate_revoke`). What esign needs to know
-about a seal it asks the registry through `ports.seals()`.
+the township's CRL is re-signed (`seal_certificate_revoke`). When the seal is destroyed,
+so is its private key (`seal_key_destroy`; in the HSM when it is held there, keys.py).
+What esign needs to know about a seal it asks the registry through `ports.seals()`.
 
 A certificate (证明) issued under an electronic seal goes through two steps here, called
 by the certificate work inside its own transactions:
@@ -125,6 +126,31 @@ def seal_certificate_revoke(
     return row
 
 
+def seal_key_destroy(*, actor: Actor, seal: Any) -> KeyPair | None:
+    """Destroy the private half of a destroyed seal's key (issue 14): blanked on the
+    row, or destroyed in the HSM; the public key and the certificate stay, so what the
+    seal signed still verifies, and it signs nothing more (keys.KeyDestroyed).
+    Journaled. Runs inside the seal registry's transaction, which holds the seal's lock
+    and checked the policy; an HSM that refuses refuses the whole destruction. None
+    when the seal has no key; the row unchanged when it was destroyed already."""
+    row = KeyPair.objects.select_for_update().filter(seal=seal).first()
+    if row is None or row.private_key_destroyed_at is not None:
+        return row
+    where = keys.destroy_private(row)
+    audit.record(
+        actor=actor,
+        event="esign.seal_key_destroyed",
+        subject=seal,
+        after={
+            "key_id": row.key_id,
+            "serial_number": row.serial_number,
+            "store": where,
+            "destroyed_at": row.private_key_destroyed_at,
+        },
+    )
+    return row
+
+
 def seal_key(seal: Any) -> KeyPair:
     """The seal's certified key, or NoSealCertificate."""
     row = KeyPair.objects.filter(seal=seal).exclude(certificate_pem="").first()
@@ -232,8 +258,14 @@ def document_sign(
     box: tuple[float, float, float, float] | None = None,
     page: int = 0,
     timestamp_url: str | None = None,
+    draft_sha256: str = "",
 ) -> SignedDocument:
     """Apply the electronic seal: the PAdES signature over the approved PDF.
+
+    `draft_sha256`: the PDF given is the issued rendering of an approved draft whose
+    SHA-256 this is (issue 14: certificates are approved as drafts marked 草稿·未生效
+    and rendered again, from the same content, at issue; the caller checks the
+    content before). The approval and the register entry name the draft.
 
     `box` places the visible seal (points, on `page`; by default where the document
     was prepared to have it, else the signature is invisible). By default the
@@ -268,6 +300,7 @@ def document_sign(
     key = KeyPair.objects.select_for_update().get(pk=doc.seal_key_id)
     now = clock.now()
     pki.require_valid_for_signing(key, now)  # REQ-115: a revoked seal signs nothing
+    keys.require_private(key)  # a destroyed seal's key signs nothing either
     # The signature and the CRL carry whole seconds; the recorded signing time is the
     # signature's, so the database and any validator order it the same way.
     at = now.replace(microsecond=0)
@@ -278,7 +311,8 @@ def document_sign(
     signed = pades.sign_pdf(
         pdf,
         signing_cert_der=pki.certificate_der(key),
-        private_key_der=keys.private_key_der(key),
+        private_key_der=b"" if key.hsm_label else keys.private_key_der(key),
+        hsm_label=key.hsm_label,
         chain_der=[pki.certificate_der(link) for link in links[1:]],
         at=at,
         reason=_("出具证明 %s") % doc.serial,
@@ -293,6 +327,7 @@ def document_sign(
     doc.signed_pdf.save(f"{doc.serial}.pdf", ContentFile(signed.data), save=False)
     doc.signed_sha256 = hashlib.sha256(signed.data).hexdigest()
     doc.approved_sha256, doc.approved_size = approved_sha256, len(pdf)
+    doc.draft_sha256 = draft_sha256
     doc.signed_at, doc.signed_by = signed.signed_at, actor
     doc.level = signed.level
     doc.register_entry = register_entry
@@ -307,6 +342,7 @@ def document_sign(
             "key_id": key.key_id,
             "level": doc.level,
             "approved_sha256": approved_sha256,
+            "draft_sha256": draft_sha256,
             "signed_sha256": doc.signed_sha256,
             "register_entry": register_entry.pk if register_entry else None,
         },
@@ -441,3 +477,155 @@ def verification_query(
         },
     )
     return query, result
+
+
+# Paper certificates (issue 14, deliverable 4) ----------------------------------------
+#
+# A certificate sealed with the committee's physical seal is verifiable too: its QR
+# token is signed by the township's issuing authority (制发机关, pki.authority), which
+# vouches that the committee's certificate register has this serial, not that a seal
+# signed anything. The record is a SignedDocument whose `seal_key` is the authority's
+# key (qr.is_paper): prepared when the certificate is rendered, marked issued when the
+# custodian records the stamping; there is no PDF signature.
+
+
+@transaction.atomic
+def paper_document_prepare(
+    *,
+    actor: Actor,
+    committee_code: str,
+    serial: str,
+    item_key: str,
+    item_name: str,
+    issue_date: dt.date,
+    holder_name: str,
+) -> SignedDocument:
+    """Make the QR token of a paper certificate about to be rendered, signed with the
+    township's issuing-authority key (the committee code's first nine digits); the
+    returned document's `token` goes into the certificate (qr.address)."""
+    from yinzheng.divisions.models import Division
+
+    committee = Division.objects.filter(code=committee_code).first()
+    if committee is None:
+        raise NotFound(
+            _("区划 %s 不存在") % committee_code, code=CoreCode.DIVISION_NOT_FOUND
+        )
+    policy.require(actor, "usage.request", committee)
+    serial = (serial or "").strip()
+    if not serial:
+        raise InvalidInput(_("请填写证明编号"), code=CoreCode.SERIAL_REQUIRED)
+    if not (holder_name or "").strip() or not tokens.normalise_name(holder_name):
+        raise InvalidInput(
+            _("请填写证明持有人姓名"), code=EsignCode.HOLDER_NAME_REQUIRED
+        )
+    key = pki.authority(committee_code[:9])
+    now = clock.now()
+    pki.require_valid_for_signing(key, now)
+    if SignedDocument.objects.filter(serial=serial).exists():
+        raise Conflict(
+            _("证明编号 %s 已生成过凭据") % serial, code=CoreCode.SERIAL_TAKEN
+        )
+    token = qr.make_token(
+        key,
+        serial=serial,
+        committee=committee_code,
+        issue_date=issue_date,
+        at=now,
+        paper=True,
+    )
+    name_salt, name_hash = qr.name_tag(serial=serial, name=holder_name)
+    doc = SignedDocument.objects.create(
+        serial=serial,
+        committee=committee,
+        item_key=item_key or "",
+        item_name=item_name,
+        issue_date=issue_date,
+        holder_masked=masking.mask_name(holder_name.strip()),
+        name_salt=name_salt,
+        name_hash=name_hash,
+        seal_key=key,
+        token=token,
+        prepared_at=now,
+    )
+    audit.record(
+        actor=actor,
+        event="esign.paper_document_prepared",
+        subject=doc,
+        after={"serial": serial, "form": "paper", "key_id": key.key_id},
+    )
+    return doc
+
+
+@transaction.atomic
+def paper_document_issue(
+    *,
+    actor: Actor,
+    serial: str,
+    pdf: bytes,
+    draft_sha256: str = "",
+    register_entry: Any = None,
+) -> SignedDocument:
+    """Mark a paper certificate issued: the moment the custodian records the stamping
+    (inside request_issue, after usage_seal wrote the register entry). `pdf` is the
+    issued rendering (with the QR), `draft_sha256` the approved draft's SHA-256, which
+    the register entry names."""
+    doc = _lock_document(serial)
+    if not qr.is_paper(doc):
+        raise Conflict(_("该证明是电子证明，须电子签章"), code=EsignCode.NOT_PAPER)
+    policy.require(actor, "usage.seal", doc.committee)
+    if doc.signed_at is not None:
+        raise Conflict(_("该证明已经盖章"), code=EsignCode.DOCUMENT_SIGNED)
+    if doc.withdrawn_at is not None:
+        raise Conflict(_("该证明已撤回"), code=EsignCode.DOCUMENT_WITHDRAWN)
+    if not pdf:
+        raise InvalidInput(_("不能在空白文件上盖章"), code=CoreCode.DOCUMENT_REQUIRED)
+    doc.approved_sha256 = hashlib.sha256(pdf).hexdigest()
+    doc.approved_size = len(pdf)
+    doc.draft_sha256 = draft_sha256
+    doc.signed_at, doc.signed_by = clock.now(), person(actor)
+    doc.register_entry = register_entry
+    doc.save(
+        update_fields=[
+            "approved_sha256",
+            "approved_size",
+            "draft_sha256",
+            "signed_at",
+            "signed_by",
+            "register_entry",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        event="esign.paper_document_issued",
+        subject=doc,
+        after={
+            "serial": doc.serial,
+            "form": "paper",
+            "issued_sha256": doc.approved_sha256,
+            "draft_sha256": draft_sha256,
+            "register_entry": register_entry.pk if register_entry else None,
+        },
+    )
+    return doc
+
+
+def verification_query_with_code(
+    *,
+    actor: Actor,
+    serial: str = "",
+    check_code: str = "",
+    token: str = "",
+    **rest: Any,
+) -> tuple[VerificationQuery, Any]:
+    """A department's query (verification_query) that may give a serial with the check
+    code printed beside it (issue 14): with the right code it is the token's query, so
+    the asker's jurisdiction does not limit it (whoever holds the paper holds the
+    token); with a wrong one, the serial's query, limited to the jurisdiction."""
+    from . import verification
+
+    policy.require(actor, "esign.verify")
+    if check_code.strip() and serial.strip() and not token:
+        found = verification.token_for_check_code(serial, check_code)
+        if found:
+            return verification_query(actor=actor, token=found, **rest)
+    return verification_query(actor=actor, serial=serial, token=token, **rest)

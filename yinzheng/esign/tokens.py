@@ -14,9 +14,16 @@ registered meanings, this project's own at private-use keys (below -65536):
     6       iat  NumericDate, when the token was made    1795000000
     7       cti  the certificate's serial, UTF-8 bytes   h'3632…'
     -70001       the certificate's date, RFC 8943 tag 100 (days since 1970-01-01)
+    -70002       the certificate's form, only on a paper certificate: 1 (paper)
 
 The protected header carries ES256 and the kid: the first 8 bytes of SHA-256 over the
-seal certificate's DER (as the EU DCC derives it), listed in the trust list. The QR
+seal certificate's DER (as the EU DCC derives it), listed in the trust list.
+
+A paper certificate (sealed with the committee's physical seal) carries a format-2
+token too (issue 14, deliverable 4): the same claims plus -70002 = 1, signed by its
+township's issuing authority (制发机关) instead of a seal, so the kid names the
+authority's certificate (the trust list's `authorities`). The claim is absent from an
+electronic certificate's token, whose bytes are as before. The QR
 holds the page's address in upper case, "HTTPS://HOST/V/YZ2:…", so all of it is in the
 QR alphanumeric alphabet that Base45 was made for (`qr_address`): version 10 at
 error correction M for a typical certificate, instead of 14 in byte mode.
@@ -64,9 +71,11 @@ _V1_KEYS = {1, 2, 3, 4, 5, 6}
 # CWT claim keys (RFC 8392 §3.1, §9.1: below -65536 is private use).
 ISS, EXP, NBF, IAT, CTI = 1, 4, 5, 6, 7
 ISSUE_DATE = -70001
+FORM = -70002  # present on a paper certificate's token only
+FORM_PAPER = 1
 TAG_DAYS = 100  # RFC 8943: a date as days since 1970-01-01
 _V2_REQUIRED = {ISS, IAT, CTI, ISSUE_DATE}
-_V2_OPTIONAL = {EXP, NBF}
+_V2_OPTIONAL = {EXP, NBF, FORM}
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -89,6 +98,7 @@ class Claims:
     version: int = 1
     issued_at: int | None = None  # NumericDate (format 2)
     expires: int | None = None  # NumericDate (format 2, optional)
+    paper: bool = False  # format 2: a paper certificate's, signed by its township
 
     def as_cbor(self) -> bytes:
         if self.version == 1:
@@ -109,6 +119,8 @@ class Claims:
             }
             if self.expires is not None:
                 data[EXP] = self.expires
+            if self.paper:
+                data[FORM] = FORM_PAPER
         return cbor2.dumps(data, canonical=True)
 
     def public(self) -> dict:
@@ -128,6 +140,8 @@ class Claims:
         }
         if self.expires is not None:
             out["expires"] = _utc(self.expires)
+        if self.paper:
+            out["form"] = "paper"
         return out
 
     def expired(self, now: dt.datetime) -> bool:
@@ -210,9 +224,11 @@ def new_claims_v2(
     issued: dt.date,
     at: dt.datetime,
     expires: dt.datetime | None = None,
+    paper: bool = False,
 ) -> Claims:
     """Format-2 claims: nothing about the holder. `at` is when the token is made
-    (iat); `expires` the end of the certificate's validity, where its item has one."""
+    (iat); `expires` the end of the certificate's validity, where its item has one;
+    `paper` for a certificate sealed with a physical seal (the form claim)."""
     return Claims(
         serial=serial,
         committee=committee,
@@ -221,6 +237,7 @@ def new_claims_v2(
         version=2,
         issued_at=int(at.timestamp()),
         expires=int(expires.timestamp()) if expires is not None else None,
+        paper=paper,
     )
 
 
@@ -275,6 +292,9 @@ def _claims_v2(data: Mapping) -> Claims:
     except UnicodeDecodeError as exc:
         raise TokenError("token_malformed", "serial") from exc
     expires = data.get(EXP)
+    form = data.get(FORM)
+    if FORM in data and (isinstance(form, bool) or form != FORM_PAPER):
+        raise TokenError("token_malformed", "certificate form")
     return Claims(
         serial=serial_text,
         committee=committee,
@@ -283,6 +303,7 @@ def _claims_v2(data: Mapping) -> Claims:
         version=2,
         issued_at=_numeric_date(data[IAT]),
         expires=_numeric_date(expires) if expires is not None else None,
+        paper=FORM in data,
     )
 
 

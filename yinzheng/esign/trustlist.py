@@ -14,7 +14,8 @@ the first 8 bytes of SHA-256 over the root certificate's DER). A verifier that p
 the root's fingerprint checks it with offline.open_signed_list, which then trusts that
 root only, so a list signed by one county cannot vouch for another's. Every entry
 carries `cert_kid`, the kid format-2 tokens ("YZ2:") name; seals keep `kid`, the one
-format-1 tokens name.
+format-1 tokens name. A paper certificate's token (issue 14) names its township's
+authority: the authorities listed here, retired ones too, are what verifies it.
 
 The list also carries the journal's anchor (`checkpoints`): the newest signed
 checkpoint of each township's and county's sequence, and of each chain, as signed by

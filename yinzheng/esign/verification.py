@@ -20,6 +20,13 @@ each saying what it found:
 
 The signing time trusted here is the one this system recorded when it signed; for a PDF
 it does not know, a trusted RFC 3161 timestamp, else the time the signer claims.
+
+A paper certificate (sealed with a physical seal, issue 14) is verified by its token
+alone: signed by its township's issuing authority (no seal key, no PDF signature), the
+one recorded for its serial, issued and in the register, and not annulled
+(`_judge_paper`). Anyone may also verify a certificate by its serial and the check
+code printed beside it (`verify_check_code`): a wrong code answers exactly as a serial
+never issued.
 """
 
 import datetime as dt
@@ -72,6 +79,11 @@ class Result:
     revoked_at: dt.datetime | None = None
 
     @property
+    def paper(self) -> bool:
+        """A paper certificate's (its token signed by the township, issue 14)."""
+        return self.document is not None and qr.is_paper(self.document)
+
+    @property
     def verdict_label(self) -> str:
         return str(Verdict(self.verdict).label)
 
@@ -100,6 +112,7 @@ class Result:
                 holder=doc.holder_masked,
                 signed_at=_iso(doc.signed_at),
                 withdrawn_at=_iso(doc.withdrawn_at),
+                form="paper" if self.paper else "electronic",
             )
         out["seal_revoked_at"] = _iso(self.revoked_at)
         out["name_matches"] = self.name_matches
@@ -132,7 +145,16 @@ def _local(value: dt.datetime) -> str:
 def _token_key(parsed: tokens.Parsed) -> KeyPair | None:
     """The seal key a token's kid names: for format 1 the key's own short id, for
     format 2 the hash of its certificate, among the seal keys of the committee the
-    token names (a handful of rows: no column holds that hash)."""
+    token names (a handful of rows: no column holds that hash). A paper certificate's
+    token names its township's issuing-authority key, current or retired."""
+    if parsed.claims.paper:
+        authorities = KeyPair.objects.filter(
+            purpose=KeyPurpose.AUTHORITY, division_id=parsed.claims.committee[:9]
+        ).exclude(certificate_pem="")
+        for row in authorities.order_by():
+            if qr.cert_kid(row) == parsed.kid:
+                return row
+        return None
     seal_keys = KeyPair.objects.filter(purpose=KeyPurpose.SEAL).exclude(
         certificate_pem=""
     )
@@ -155,7 +177,10 @@ def verify_token(text: str, *, holder_name: str | None = None) -> Result:
     result.serial = parsed.claims.serial
     key = _token_key(parsed)
     if key is None:
-        result.add("token", False, _("签发凭据的电子印章不是本系统签发的"))
+        if parsed.claims.paper:
+            result.add("token", False, _("签发凭据的制发机关不是本系统的"))
+        else:
+            result.add("token", False, _("签发凭据的电子印章不是本系统签发的"))
         return result.finish(Verdict.UNKNOWN, _("无法确认该凭据的出具单位"))
     public = serialization.load_pem_public_key(key.public_key_pem.encode())
     if not tokens.verify_signature(parsed, public):
@@ -196,6 +221,45 @@ def verify_serial(
         result.add("register", False, _("没有找到该编号已出具的证明"))
         return result.finish(Verdict.UNKNOWN, _("没有找到该证明的出具记录"))
     return _judge(result, doc, signed_at=doc.signed_at, holder_name=holder_name)
+
+
+def _unknown_serial(serial: str) -> Result:
+    result = Result(Verdict.UNKNOWN, serial=serial)
+    result.add("register", False, _("没有找到该编号已出具的证明"))
+    return result.finish(Verdict.UNKNOWN, _("没有找到该证明的出具记录"))
+
+
+def _checked_document(serial: str, code: str) -> SignedDocument | None:
+    """The issued certificate `serial`, when `code` is its check code; else None. The
+    look-up is made whether the code is right or not, so the time taken does not tell
+    a wrong code from a serial never issued."""
+    doc = _document(serial=serial)
+    right = qr.check_code_matches(serial, code)
+    if doc is None or not right or doc.signed_at is None:
+        return None
+    return doc
+
+
+def verify_check_code(
+    serial: str, code: str, *, holder_name: str | None = None
+) -> Result:
+    """By the serial and the check code printed beside it (issue 14), for anyone: the
+    pair is as good as the token. A wrong code, a serial never issued and one not yet
+    issued get the same answer, word for word."""
+    serial = (serial or "").strip()[:40]
+    doc = _checked_document(serial, code)
+    if doc is None:
+        return _unknown_serial(serial)
+    result = Result(Verdict.UNKNOWN, serial=serial)
+    result.add("check_code", True, _("核验码与证明编号相符"))
+    return _judge(result, doc, signed_at=doc.signed_at, holder_name=holder_name)
+
+
+def token_for_check_code(serial: str, code: str) -> str:
+    """The token of the issued certificate `serial` when `code` is its check code,
+    else "" (a department's query by serial and code is the token's, services)."""
+    doc = _checked_document((serial or "").strip()[:40], code)
+    return doc.token if doc is not None else ""
 
 
 def _one(qs):
@@ -389,7 +453,10 @@ def _register(result: Result, doc: SignedDocument) -> bool:
         == entry.hash
     )
     fields = (entry.data.get("data") or {}).get("fields") or {}
-    same = fields.get("document_sha256") == doc.approved_sha256 and fields.get(
+    # The register names what the head approved: the draft, when the certificate was
+    # issued as a rendering of it (issue 14), else the signed PDF's approved revision.
+    approved = doc.draft_sha256 or doc.approved_sha256
+    same = fields.get("document_sha256") == approved and fields.get(
         "certificate_no", doc.serial
     ) in ("", doc.serial)
     if not (intact and same):
@@ -424,6 +491,8 @@ def _judge(
     signed_at: dt.datetime | None,
     holder_name: str | None,
 ) -> Result:
+    if qr.is_paper(doc):
+        return _judge_paper(result, doc, holder_name=holder_name)
     result.document, result.serial = doc, doc.serial
     result.signed_at = signed_at
     if holder_name is not None:
@@ -457,6 +526,45 @@ def _judge(
         return result.finish(Verdict.WITHDRAWN, _("该证明已被出具单位撤回"))
     result.add("status", True, _("证明有效，未撤回"))
     return result.finish(Verdict.VALID, _("证明真实有效"))
+
+
+def _judge_paper(
+    result: Result, doc: SignedDocument, *, holder_name: str | None
+) -> Result:
+    """A paper certificate: its token (checked by the caller) is all there is to check
+    besides the record. Issued when the custodian recorded the stamping; its issuing
+    authority's key must not have been revoked before the token was made; the register
+    entry; not annulled."""
+    result.document, result.serial = doc, doc.serial
+    result.signed_at = doc.signed_at
+    if holder_name is not None:
+        result.name_matches = qr.name_matches(doc, holder_name)
+    result.add(
+        "form",
+        None,
+        _("纸质证明：加盖实物印章出具，二维码凭据由乡镇（街道）制发机关签发"),
+    )
+    if doc.signed_at is None:
+        result.add("status", False, _("该证明尚未盖章出具"))
+        return result.finish(Verdict.UNKNOWN, _("该证明尚未出具"))
+    revoked = _first_revocation(doc.seal_key)
+    if revoked is not None and revoked <= doc.prepared_at:
+        result.add(
+            "revocation",
+            False,
+            _("制发机关证书于 %(r)s 吊销，早于凭据生成时间 %(s)s")
+            % {"r": _local(revoked), "s": _local(doc.prepared_at)},
+        )
+        return result.finish(Verdict.INVALID, _("二维码凭据的签发机关证书已吊销"))
+    if not _register(result, doc):
+        return result.finish(Verdict.UNKNOWN, _("登记簿中没有该证明的有效记录"))
+    if doc.withdrawn_at is not None:
+        result.add("status", False, _("已于 %s 作废") % _local(doc.withdrawn_at))
+        return result.finish(Verdict.WITHDRAWN, _("该证明已被出具单位作废"))
+    result.add("status", True, _("证明已出具，未作废"))
+    return result.finish(
+        Verdict.VALID, _("证明真实有效；纸质证明请同时核对纸面上的印章")
+    )
 
 
 # The holder's name typed on the public page -------------------------------------------

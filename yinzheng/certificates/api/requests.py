@@ -344,11 +344,9 @@ class CertificateRequestViewSet(
     )
     def certificate(self, request, pk=None):
         req = self.get_object()
-        # An issued electronic certificate is served signed (esign).
-        signed = electronic.issued_file(req.serial)
-        return file_response(
-            signed or req.certificate_pdf, f"{req.serial}.pdf", uploads.PDF
-        )
+        # Issued: the certificate (signed, for an electronic one); before: the draft.
+        field, name = electronic.certificate_file(req)
+        return file_response(field, name, uploads.PDF)
 
     @extend_schema(
         summary="不予出具告知书（PDF）",

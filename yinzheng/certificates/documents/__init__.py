@@ -15,6 +15,8 @@ from .certificate import (
     PLACEHOLDERS,
     CertificateDoc,
     certificate_paragraphs,
+    doc_content,
+    doc_from_content,
     fill_template,
     render_certificate,
     seal_position,
@@ -28,6 +30,8 @@ from .refusal import RefusalDoc, render_refusal
 __all__ = [
     "MARGIN_MM",
     "PLACEHOLDERS",
+    "doc_content",
+    "doc_from_content",
     "QR_SIZE_MM",
     "SEAL_DIAMETER_MM",
     "CertificateDoc",

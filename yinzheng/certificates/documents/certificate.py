@@ -11,6 +11,7 @@ The approval binds the SHA-256 of the rendered PDF, so the rendering is a pure f
 of `CertificateDoc`: no database, no clock, the same bytes for the same input.
 """
 
+import dataclasses
 import datetime
 import io
 import re
@@ -54,9 +55,28 @@ class CertificateDoc:
     electronic: bool = False  # True: draw the seal; False: leave a stamp box
     sample: bool = False  # demo data: a visible "示例" watermark
     qr_payload: str | None = None  # None: the reserved QR square stays empty
+    # "XXXX-XXXX", printed beside the serial (issue 14): serial and check code verify
+    # the certificate on the public page without the QR.
+    check_code: str = ""
     # Before issuance (issue 14): marked 草稿·未生效 across the page, no seal drawn and
     # no QR, so a draft downloaded before approval can never pass for the certificate.
     draft: bool = False
+
+
+def doc_content(doc: CertificateDoc) -> dict:
+    """The certificate's content as JSON-ready values: what the approval binds (its
+    draft rendering) and what issuance renders again (issue 14)."""
+    values = dataclasses.asdict(doc)
+    values["issue_date"] = doc.issue_date.isoformat()
+    values.pop("draft")
+    return values
+
+
+def doc_from_content(values: dict) -> CertificateDoc:
+    known = {f.name for f in dataclasses.fields(CertificateDoc)} - {"draft"}
+    kept = {k: v for k, v in values.items() if k in known}
+    kept["issue_date"] = datetime.date.fromisoformat(values["issue_date"])
+    return CertificateDoc(**kept)
 
 
 PLACEHOLDERS = (
@@ -211,7 +231,10 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
     if doc.draft:
         _draft_mark(c, font)
 
-    _number(c, font, _("编号：%(serial)s") % {"serial": doc.serial})
+    number = _("编号：%(serial)s") % {"serial": doc.serial}
+    if doc.check_code and not doc.draft:  # like the QR, only on the certificate
+        number += "　" + _("核验码：%(code)s") % {"code": doc.check_code}
+    _number(c, font, number)
     c.setFont(font, 22)
     c.drawCentredString(w / 2, h - 45 * mm, title)
 
@@ -265,6 +288,8 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
     c.setFont(font, 9)
     if doc.draft:
         how = _("草稿：出具后才有核验二维码")
+    elif payload and doc.check_code:
+        how = _("本证明可扫描二维码，或凭编号和核验码在线核验")
     elif payload:
         how = _("本证明可扫描二维码核验")
     else:  # issue 14: no promise of a QR above an empty box

@@ -121,11 +121,22 @@ class CertificateRequest(models.Model):
     serial = models.CharField(_("证明编号"), max_length=40, blank=True)
     serial_void = models.BooleanField(_("编号已作废"), default=False)
     template_text = models.TextField(_("所用式样"), blank=True)
+    # Issue 14: until issued, the certificate exists only as a draft (草稿·未生效, no
+    # seal, no QR): certificate_pdf is that draft, which the head approves and the
+    # sealing request binds. At issue the same content (certificate_content, the
+    # CertificateDoc's fields) is rendered again as the certificate itself, issued_pdf.
     certificate_pdf = models.FileField(
-        _("证明文件"), upload_to="certificates/%Y/", blank=True
+        _("证明文件（草稿）"), upload_to="certificates/%Y/", blank=True
     )
     certificate_sha256 = models.CharField(
-        _("证明文件 SHA-256"), max_length=64, blank=True
+        _("证明文件（草稿）SHA-256"), max_length=64, blank=True
+    )
+    certificate_content = models.JSONField(_("证明内容"), default=dict, blank=True)
+    issued_pdf = models.FileField(
+        _("出具的证明文件"), upload_to="certificates/%Y/", blank=True
+    )
+    issued_sha256 = models.CharField(
+        _("出具的证明文件 SHA-256"), max_length=64, blank=True
     )
     seal = models.ForeignKey(
         "seals.Seal",

@@ -43,6 +43,7 @@ FIELDS = [
     "serial",
     "serial_void",
     "certificate_sha256",
+    "issued_sha256",
     "template_text",
     "seal",
     "usage",

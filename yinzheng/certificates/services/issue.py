@@ -17,11 +17,13 @@ the seal service's (seals.services.usage), called exactly so:
 
 The seal is the committee's usable one (`choose_seal`: electronic first when electronic
 issue is asked, else physical); none usable is refused. An electronic seal puts its
-signed QR token into the PDF before the head sees it and signs the approved PDF at issue
-(`certificates.electronic`). The resident then confirms the register entry
-(`request_confirm`, REQ-073).
+signed QR token into the certificate's content before the head sees the draft and signs
+the issued PDF at issue; a physical seal's certificate gets a QR token signed by the
+township, marked issued when the custodian stamps (`certificates.electronic`). The
+resident then confirms the register entry (`request_confirm`, REQ-073).
 """
 
+import dataclasses
 import datetime as dt
 
 from django.core.files.base import ContentFile
@@ -36,7 +38,7 @@ from yinzheng.catalogue.models import Guide
 from yinzheng.core import clock, masking
 from yinzheng.core.actors import person
 from yinzheng.core.errors import Conflict, NotFound, StaleContent
-from yinzheng.core.files import stored_sha256
+from yinzheng.core.files import stored_bytes, stored_sha256
 from yinzheng.core.text import required_text
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
@@ -197,14 +199,17 @@ def request_verify(
     on = timezone.localtime(now).date()
     serial = certificate_serial(req.committee_id, on.year)
     doc = _certificate_doc(req, serial=serial, on=on, template=template, seal=seal)
-    # An electronic seal: the signed QR token goes into the PDF the head approves.
+    # The signed QR token (the electronic seal's, or the township's for a paper
+    # certificate, issue 14) and the check code go into the certificate's content.
     doc = electronic.with_token(
         actor=actor,
         seal=seal,
         doc=doc,
         item_key=req.item.key if req.item is not None else "",
     )
-    pdf = documents.render_certificate(doc)
+    # Issue 14: the head approves a draft (草稿·未生效, no seal, no QR); the same
+    # content is rendered as the certificate itself only at issue.
+    pdf = documents.render_certificate(dataclasses.replace(doc, draft=True))
     content = f"{req.item_name}（{masking.mask_name(req.resident_name)}）"
     if req.sample and not content.startswith("（示例）"):
         content = "（示例）" + content  # demo data says so wherever it shows
@@ -232,7 +237,10 @@ def request_verify(
         actor=actor, event="certificate_request.verified", subject=req, fields=FIELDS
     ):
         req.certificate_pdf.save(f"{serial}.pdf", ContentFile(pdf), save=False)
-        req.save(update_fields=["certificate_pdf"])  # files stay out of the audit
+        # The file and its content (names, the masked ID) stay out of the audit;
+        # the draft's SHA-256 goes in, and binds both.
+        req.certificate_content = documents.doc_content(doc)
+        req.save(update_fields=["certificate_pdf", "certificate_content"])
         req.certificate_sha256 = _digest(pdf)
         req.serial, req.template_text = serial, template
         req.seal, req.usage = seal, use
@@ -274,16 +282,26 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
         raise StaleContent(_("证明文件与签批时不一致，不能盖章"))
     assert req.usage_id is not None  # APPROVED: request_verify filed the usage
     sealed = sealing.usage_seal(actor=actor, usage_id=req.usage_id)
-    # An electronic seal: the PAdES signature over the approved PDF (esign refuses a
-    # revoked seal or a changed file, and the whole issue with it).
+    issued = _issued_rendering(req)
+    if issued is not None:
+        req.issued_pdf.save(f"{req.serial}.pdf", ContentFile(issued), save=False)
+        req.save(update_fields=["issued_pdf"])  # files stay out of the audit
+    # An electronic seal: the PAdES signature over the issued PDF (esign refuses a
+    # revoked seal, and the whole issue with it); a paper certificate: its token is
+    # marked issued, now that the custodian records the stamping.
     electronic.sign_issued(
-        actor=actor, serial=req.serial, pdf_field=req.certificate_pdf, usage=sealed
+        actor=actor,
+        serial=req.serial,
+        pdf=issued if issued is not None else stored_bytes(req.certificate_pdf),
+        usage=sealed,
     )
     now = clock.now()
     with audit.recorded(
         actor=actor, event="certificate_request.issued", subject=req, fields=FIELDS
     ):
         req.issued_by, req.issued_at = person(actor), now
+        if issued is not None:
+            req.issued_sha256 = _digest(issued)
         req.register_entry = sealed.register_entry
         # REQ-044: a simple certificate received and issued the same day.
         req.on_the_spot = (
@@ -293,6 +311,21 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
         )
         move_to(req, Status.ISSUED)
     return req
+
+
+def _issued_rendering(req: CertificateRequest) -> bytes | None:
+    """The certificate itself, rendered at issue from the content the head approved
+    as a draft (issue 14): the draft rendered again from the stored content must be
+    the approved file byte for byte, so nothing but the draft mark, the seal and the
+    QR differs. None for a request verified before drafts (its approved file is the
+    certificate)."""
+    if not req.certificate_content:
+        return None
+    doc = documents.doc_from_content(req.certificate_content)
+    draft = documents.render_certificate(dataclasses.replace(doc, draft=True))
+    if _digest(draft) != req.certificate_sha256:  # REQ-057
+        raise StaleContent(_("证明内容与签批时不一致，不能出具"))
+    return documents.render_certificate(doc)
 
 
 def request_confirm(

@@ -691,3 +691,41 @@ def test_electronic_issue_with_a_seal_not_yet_activated_says_so(
         _verify(people, req)
     message = str(exc.value.message)
     assert "尚未由乡镇（街道）启用" in message and "尚未指定印章管理人" in message
+
+
+def test_before_issue_only_a_draft_exists_and_issue_renders_the_certificate(
+    people, seal, catalogue, tmp_path
+):
+    """Issue 14: the PDF downloadable before approval looked issued. Now the head
+    approves a draft marked 草稿·未生效; the certificate itself (no mark) is rendered
+    from the same content at issue, and the register names the approved draft."""
+    from .test_documents import pdf_text
+
+    req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
+    req = _verify(people, req)
+    with req.certificate_pdf.open("rb") as fh:
+        draft = fh.read()
+    assert "草稿·未生效" in pdf_text(draft, tmp_path)
+    assert not req.issued_pdf
+    services.request_approve(actor=people.head, request_id=req.pk)
+    req = services.request_issue(actor=people.custodian, request_id=req.pk)
+    with req.issued_pdf.open("rb") as fh:
+        final = fh.read()
+    text = pdf_text(final, tmp_path)
+    assert "草稿" not in text and req.serial in text
+    assert req.issued_sha256 and req.issued_sha256 != req.certificate_sha256
+    entry = Entry.objects.get(pk=req.register_entry_id)
+    assert entry.data["data"]["fields"]["document_sha256"] == req.certificate_sha256
+
+
+def test_content_changed_after_approval_is_not_issued_REQ_057(people, seal, catalogue):
+    req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
+    _verify(people, req)
+    services.request_approve(actor=people.head, request_id=req.pk)
+    content = CertificateRequest.objects.get(pk=req.pk).certificate_content
+    content["body"] = content["body"] + "另：此人品行端正。"
+    CertificateRequest.objects.filter(pk=req.pk).update(certificate_content=content)
+    with pytest.raises(Conflict) as exc:
+        services.request_issue(actor=people.custodian, request_id=req.pk)
+    assert exc.value.code == "stale_content"
+    assert CertificateRequest.objects.get(pk=req.pk).status == Status.APPROVED

@@ -41,12 +41,15 @@ def document(request, pk: int, kind: str):
             file_type=uploads.PDF,
             inline=True,
         )
-    # An issued electronic certificate is served signed (esign); otherwise as approved.
-    certificate = electronic.issued_file(req.serial) or req.certificate_pdf
-    field = {"certificate": certificate, "notice": req.refusal_notice}.get(kind)
+    # Issued: the certificate (signed, for an electronic one); before: the draft.
+    if kind == "certificate":
+        field, name = electronic.certificate_file(req)
+    elif kind == "notice":
+        field, name = req.refusal_notice, f"{req.refusal_notice_no}.pdf"
+    else:
+        raise Http404
     if not field:
         raise Http404
-    name = f"{req.serial if kind == 'certificate' else req.refusal_notice_no}.pdf"
     return uploads.serve(field, filename=name, file_type=uploads.PDF, inline=True)
 
 

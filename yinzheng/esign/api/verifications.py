@@ -1,8 +1,9 @@
 """Electronic-seal endpoints: departments verify certificates and query them (REQ-111,
 REQ-114).
 
-POST a QR token, a signed PDF or a certificate serial with the legal basis and purpose of
-the query; the answer is the verdict with every check and what the public page shows
+POST a QR token, a signed PDF or a certificate serial (with the check code printed
+beside it, a serial outside the asker's jurisdiction too: issue 14) with the legal basis
+and purpose of the query; the answer is the verdict with every check and what the public page shows
 (masked name). A query without a legal basis is refused (400, `legal_basis_required`);
 every query is kept with requester, department, basis, purpose and time, and journaled.
 GET lists the query log: civil affairs and inspectors see the queries about their
@@ -42,6 +43,13 @@ class EsignVerificationRequestSerializer(serializers.Serializer):
     serial = serializers.CharField(
         max_length=40, required=False, allow_blank=True, help_text="证明编号"
     )
+    check_code = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="证明编号旁的核验码（如 7K3M-Q9XD）：与编号一起提供时，"
+        "辖区外的证明也可核验；核验码不符时按编号在辖区内核验",
+    )
     pdf = serializers.FileField(
         required=False, help_text="电子证明 PDF 文件（multipart/form-data）"
     )
@@ -74,6 +82,11 @@ class EsignResultSerializer(serializers.Serializer):
     committee_name = serializers.CharField(required=False)
     item = serializers.CharField(required=False)
     issue_date = serializers.DateField(required=False)
+    form = serializers.ChoiceField(
+        choices=["electronic", "paper"],
+        required=False,
+        help_text="electronic 电子证明；paper 纸质证明（加盖实物印章）",
+    )
     holder = serializers.CharField(required=False, help_text="持有人（脱敏）")
     signed_at = serializers.DateTimeField(required=False, allow_null=True)
     withdrawn_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -136,8 +149,9 @@ class VerificationView(ListAPIView):
         operation_id="esign_verifications_create",
         summary="核验电子证明（部门，须说明法律依据，REQ-111）",
         description=(
-            "提供 `token`（二维码内容）、`pdf`（multipart）或 `serial`（证明编号）"
-            "中的一项，以及 `legal_basis` 和 `purpose`。结论 `verdict`：valid 有效、"
+            "提供 `token`（二维码内容）、`pdf`（multipart）或 `serial`（证明编号，"
+            "可附 `check_code` 核验码）中的一项，以及 `legal_basis` 和 `purpose`。"
+            "结论 `verdict`：valid 有效、"
             "seal_revoked 印章在盖章前已撤销、withdrawn 已撤回、unknown 无法核验、"
             "invalid 签名无效或内容被改动；`checks` 逐项说明。每次查询都记录在案。"
         ),
@@ -152,12 +166,13 @@ class VerificationView(ListAPIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         pdf = v.get("pdf")
-        query, result = services.verification_query(
+        query, result = services.verification_query_with_code(
             actor=request.user,
             legal_basis=v["legal_basis"],
             purpose=v["purpose"],
             token=v.get("token", ""),
             serial=v.get("serial", ""),
+            check_code=v.get("check_code", ""),
             pdf=pdf.read() if pdf is not None else None,
             holder_name=v.get("holder_name", ""),
             department=v.get("department", ""),

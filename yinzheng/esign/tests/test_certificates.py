@@ -66,10 +66,15 @@ def test_an_electronically_issued_certificate_is_signed_and_verifies(
     assert req.status == Status.ISSUED
     doc.refresh_from_db()
     assert doc.register_entry_id == req.register_entry_id
-    assert doc.approved_sha256 == req.certificate_sha256
-    approved_pdf, signed = read(req.certificate_pdf), read(doc.signed_pdf)
-    assert signed.startswith(approved_pdf)  # the approved bytes are revision 1
-    assert hashlib.sha256(approved_pdf).hexdigest() == req.certificate_sha256
+    # Issue 14: the head approved the draft; the signature covers the certificate
+    # rendered from the same content, and the register names the draft.
+    assert doc.draft_sha256 == req.certificate_sha256
+    assert doc.approved_sha256 == req.issued_sha256 != req.certificate_sha256
+    issued_pdf, signed = read(req.issued_pdf), read(doc.signed_pdf)
+    assert signed.startswith(issued_pdf)  # the issued rendering is revision 1
+    assert hashlib.sha256(read(req.certificate_pdf)).hexdigest() == (
+        req.certificate_sha256
+    )
     # The seal appearance sits where the certificate leaves the seal.
     cx, cy, diameter = documents.seal_position(
         issue._certificate_doc(
@@ -126,14 +131,17 @@ def test_a_revoked_certificate_refuses_the_issue_and_nothing_is_registered(
     assert SignedDocument.objects.get(serial=req.serial).signed_at is None
 
 
-def test_a_physically_sealed_certificate_has_no_token_or_signature(
+def test_a_physically_sealed_certificate_has_a_paper_token_and_no_signature(
     people,  # noqa: F811
     catalogue,  # noqa: F811
 ):
+    """Issue 14: a paper certificate's token is signed by its township, not a seal."""
     seal = cf.committee_seal(people, A1A)
     req = cf.issued(people, A1A, catalogue.simple)
     assert req.seal == seal and req.status == Status.ISSUED
-    assert not SignedDocument.objects.exists()
+    doc = SignedDocument.objects.get()
+    assert doc.seal_key.purpose == "authority" and doc.seal_key.division_id == A1A[:9]
+    assert doc.signed_at is not None and not doc.signed_pdf and not doc.level
 
 
 def test_the_head_annuls_an_issued_certificate_and_its_token_says_withdrawn(

@@ -97,6 +97,9 @@ def test_a_token_never_sealed_is_shown_unknown(eseal, people, client):
     doc = f.prepared(eseal, clerk=people.clerk)
     _r, html = page(client, doc.token)
     assert verdict(html) == "unknown"
+    # Issue 14: nothing not issued shows a date (a draft's showed 出具日期).
+    assert "出具日期" not in html
+    assert doc.issue_date.strftime("%Y-%m-%d") not in html
 
 
 def test_the_page_is_rate_limited_per_address(signed, client, settings, clock_at):

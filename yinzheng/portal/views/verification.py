@@ -7,11 +7,22 @@ only, against the server's keyed HMAC, limited per address and per certificate (
 has little entropy) and journaled (esign.verification.public_name_check).
 
 The QR holds the address in upper case (/V/YZ2:…, all in the QR alphanumeric
-alphabet); /v/ serves the same page."""
+alphabet); /v/ serves the same page.
 
+A paper certificate's QR (issue 14) opens the same page, which says 纸质证明. Without
+the QR, /verify/ takes the serial with the check code printed beside it (two fields,
+or one text "serial code"): the pair is as good as the token, and a wrong code gets
+the very answer a serial never issued gets (esign.verification.verify_check_code);
+the serial alone answers nothing. Rate-limited like the token page."""
+
+import re
+from typing import Any
+
+from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yinzheng.core.clients import client_address
@@ -30,14 +41,53 @@ BADGES: dict[str, str] = {
 }
 
 
+class SerialCodeForm(forms.Form):
+    serial = forms.CharField(label=gettext_lazy("证明编号"), max_length=40)
+    code = forms.CharField(label=gettext_lazy("核验码"), max_length=20)
+
+
+# The labels a person may copy with the two texts: 编号：… 核验码：…
+_LABELS = re.compile(r"编号|核验码|[:：,，;；]")
+
+
+def serial_and_code(text: str) -> tuple[str, str] | None:
+    """(serial, check code) from one text, "serial code" with or without the printed
+    labels; None when it is not that."""
+    parts = _LABELS.sub(" ", text or "").split()
+    if len(parts) < 2 or not any(ch.isdigit() for ch in parts[0]):
+        return None
+    return parts[0], "".join(parts[1:])
+
+
 @require_GET
 def verify_form(request):
-    """Type or paste a token (or the address in the QR code)."""
-    form = TokenForm(request.GET or None)
-    if request.GET and form.is_valid():
+    """Type or paste a token (or the address in the QR code), or give the serial and
+    the check code."""
+    form = TokenForm(request.GET if "t" in request.GET else None)
+    code_form = SerialCodeForm(request.GET if "serial" in request.GET else None)
+    pair = None
+    if code_form.is_bound:
+        if code_form.is_valid():
+            pair = (code_form.cleaned_data["serial"], code_form.cleaned_data["code"])
+    elif form.is_bound and form.is_valid():
         token = tokens.from_text(form.cleaned_data["t"])
-        return redirect(tokens.url_path(token))
-    return render(request, "esign/verify.html", {"form": form})
+        if not token.startswith(tokens.PREFIXES):
+            pair = serial_and_code(token)
+        if pair is None:
+            return redirect(tokens.url_path(token))
+    context: dict[str, Any] = {"form": form, "code_form": code_form}
+    if pair is None:
+        return render(request, "esign/verify.html", context)
+    if over_rate(request, "portal:verify", settings.VERIFY_RATE_PER_MINUTE):
+        return too_many(request, _("核验过于频繁，请一分钟后再试。"))
+    result = verification.verify_check_code(*pair)
+    context.update(
+        form=TokenForm(),
+        result=result,
+        public=result.public(),
+        badge=BADGES.get(result.verdict, "warn"),
+    )
+    return render(request, "esign/verify.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,6 +114,7 @@ def verify(request, token: str):
         "esign/verify.html",
         {
             "form": TokenForm(),
+            "code_form": SerialCodeForm(),
             "result": result,
             "public": result.public(),
             "badge": BADGES.get(result.verdict, "warn"),

@@ -448,7 +448,8 @@ def seal_revoke(*, actor: Actor, seal_id: int, reason: str) -> Seal:
 
 @transaction.atomic
 def seal_destroy(*, actor: Actor, seal_id: int, note: str = "") -> Seal:
-    """Destroy a collected seal (or the key of a revoked electronic seal)."""
+    """Destroy a collected seal (or the key of a revoked electronic seal): an
+    electronic seal's private key is erased with it (esign.seal_key_destroy)."""
     seal = _seal_for(actor, seal_id, "seal.issue")
     if seal.status == SealStatus.REVOKED and seal.form == SealForm.PHYSICAL:
         raise Conflict(
@@ -459,6 +460,7 @@ def seal_destroy(*, actor: Actor, seal_id: int, note: str = "") -> Seal:
     ):
         move_to(seal, SealStatus.DESTROYED)
         seal.destroyed_at = clock.now()
+    esign.seal_key_destroy(actor=actor, seal=seal)  # an electronic seal's private key
     if note.strip():
         audit.record(
             actor=actor, event="seal.destruction_note", subject=seal, note=note.strip()

@@ -1,11 +1,14 @@
-"""`yinzheng certificate verify FILE.pdf|TOKEN [--json]`: is this certificate genuine?
+"""`yinzheng certificate verify FILE.pdf|TOKEN|SERIAL --code CODE [--json]`: is this
+certificate genuine?
 
 A PDF is checked for its PAdES signature, the seal's chain up to the county root, the
 revocation of the seal at the signing time, the approved revision and the certificate
 register entry; a token (or the address in the QR code) for its signature, the issued
 record, revocation, withdrawal and the register entry. Exit status 0 when the
 certificate is valid, 1 otherwise, with the reasons. `--offline TRUST_LIST.json`
-checks a token against a downloaded trust list without the database.
+checks a token against a downloaded trust list without the database. A paper
+certificate's token (issue 14) is checked the same way, signed by its township; a
+serial with `--code` (the check code printed beside it) is checked like its token.
 """
 
 import json
@@ -38,7 +41,12 @@ OFFLINE_REASONS = {
     "revoked_before": gettext_lazy("印章在出具日期之前已撤销"),
     "revoked_same_day": gettext_lazy("印章在出具当日撤销，先后须在线核验"),
     "revoked_later": gettext_lazy("印章在出具之后撤销，证明仍然有效"),
+    "authority_not_listed": gettext_lazy("签发凭据的制发机关不在信任列表中"),
+    "authority_mismatch": gettext_lazy("凭据所写的村（居）委会不属于签发的制发机关"),
+    "authority_revoked_before": gettext_lazy("制发机关证书在凭据生成前已吊销"),
+    "paper_form": gettext_lazy("纸质证明：请同时核对纸面上的实物印章"),
 }
+FORMS = {"paper": gettext_lazy("纸质证明"), "electronic": gettext_lazy("电子证明")}
 
 
 class Command(BaseCommand):
@@ -51,6 +59,11 @@ class Command(BaseCommand):
             "subject", help="PDF 文件路径，或 YZ2:（或 YZ1:）凭据 / 核验网址"
         )
         verify.add_argument("--json", action="store_true", help="以 JSON 输出")
+        verify.add_argument(
+            "--code",
+            metavar="CHECK_CODE",
+            help="证明编号旁的核验码：与编号一起核验（subject 为证明编号）",
+        )
         verify.add_argument(
             "--name", help="核对持有人姓名（在服务器上与出具时留存的密钥摘要比对）"
         )
@@ -74,6 +87,16 @@ class Command(BaseCommand):
     def _verify(self, options) -> None:
         subject = options["subject"]
         data = None
+        if options.get("code"):
+            if options.get("offline"):
+                raise CommandError("凭编号和核验码只能在线核验")
+            self._report(
+                verification.verify_check_code(
+                    subject, options["code"], holder_name=options.get("name")
+                ),
+                options,
+            )
+            return
         if not subject.startswith(tokens.PREFIX) and "://" not in subject:
             path = pathlib.Path(subject)
             if not path.is_file():
@@ -87,6 +110,9 @@ class Command(BaseCommand):
         else:
             text = data.decode("utf-8", "replace").strip() if data else subject
             result = verification.verify_token(text, holder_name=options.get("name"))
+        self._report(result, options)
+
+    def _report(self, result: verification.Result, options) -> None:
         if options["json"]:
             self.stdout.write(
                 json.dumps(result.as_dict(), ensure_ascii=False, indent=2)
@@ -119,6 +145,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"{result.verdict} {OFFLINE_VERDICTS[result.verdict]}")
+            self.stdout.write(f"  form: {FORMS[result.form]}")
             for key, value in result.claims.items():
                 self.stdout.write(f"  {key}: {value}")
             for reason in result.reasons:
