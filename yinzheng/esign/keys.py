@@ -18,6 +18,7 @@ certificate stay, so what it signed still verifies. It signs nothing afterwards.
 
 import base64
 import hashlib
+import os
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -33,7 +34,7 @@ from yinzheng.core.masterkey import MasterKeyInvalid
 from . import hsm
 from .choices import KeyPurpose
 from .errors import EsignCode
-from .models import KeyPair
+from .models import InstallationSecret, KeyPair
 
 __all__ = ["MasterKeyInvalid"]
 
@@ -220,5 +221,54 @@ def reseal_all(*, old_master: str, new_master: str) -> int:
             der, row.key_id, new_master
         )
         row.save(update_fields=["private_key_encrypted", "master_key_id"])
+        count += 1
+    return count
+
+
+# Installation secrets (issue 14) ---------------------------------------------------
+
+_opened: dict[bytes, bytes] = {}
+
+
+def installation_secret(name: str) -> tuple[bytes, str]:
+    """The installation's random secret `name` (32 bytes), made on first use and kept
+    sealed under the master key, and its id (the first 16 hex digits of its SHA-256).
+
+    Read from the database each time (one indexed row): a secret made in a
+    transaction that rolls back is gone with everything made with it, never kept on
+    in memory. Only the decryption is cached, by the sealed bytes."""
+    row = InstallationSecret.objects.filter(name=name).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                blob, sealed_under = masterkey.seal(os.urandom(32), f"secret:{name}")
+                row = InstallationSecret.objects.create(
+                    name=name, sealed=blob, master_key_id=sealed_under
+                )
+        except IntegrityError:  # another process made it first
+            row = InstallationSecret.objects.get(name=name)
+    blob = bytes(row.sealed)
+    raw = _opened.get(blob)
+    if raw is None:
+        raw = masterkey.unseal(blob, f"secret:{name}", row.master_key_id)
+        _opened[blob] = raw
+    return raw, hashlib.sha256(raw).hexdigest()[:16]
+
+
+@transaction.atomic
+def reseal_secrets(*, old_master: str, new_master: str) -> int:
+    """Re-seal the installation secrets under the new master key (their values, and
+    so every code derived from them, stay the same)."""
+    _raw, new_id = masterkey.master(new_master)
+    count = 0
+    for row in InstallationSecret.objects.select_for_update().exclude(
+        master_key_id=new_id
+    ):
+        context = f"secret:{row.name}"
+        plain = masterkey.unseal(
+            bytes(row.sealed), context, row.master_key_id, old_master
+        )
+        row.sealed, row.master_key_id = masterkey.seal(plain, context, new_master)
+        row.save(update_fields=["sealed", "master_key_id"])
         count += 1
     return count

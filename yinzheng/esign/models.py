@@ -248,3 +248,25 @@ class VerificationQuery(models.Model):
     @property
     def division_code(self) -> str | None:
         return self.document.committee_id if self.document is not None else None
+
+
+class InstallationSecret(models.Model):
+    """A random secret of the installation, sealed under the master key like the
+    private keys (issue 14): the key the verification codes derive from — the holder
+    name tags, the check codes printed beside serials, the verifiers' address tags
+    (esign/qr.py). Being its own random value, not the master key itself, it survives
+    a rotation of the master key (re-sealed with the keys), so printed check codes and
+    stored name tags keep working."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    sealed = models.BinaryField(_("密文"))
+    master_key_id = models.CharField(_("主密钥标识"), max_length=16)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("系统密钥")
+        verbose_name_plural = _("系统密钥")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

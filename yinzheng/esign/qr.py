@@ -4,15 +4,16 @@ which the token no longer carries.
 
 The name is checked online only. What the server keeps is a keyed HMAC of the
 normalised name, bound to the serial (so one holder's certificates cannot be linked by
-it), under a key derived from the master key (HKDF-SHA256, settings.MASTER_KEY): a copy
-of the database without the master key confirms no name, and the public page's checks
+it), under a key derived (HKDF-SHA256) from the installation's verification secret,
+which is kept sealed under the master key (keys.installation_secret): a copy of the
+database without the master key confirms no name, and the public page's checks
 are rate-limited per address and per certificate and journaled (verification.py).
 
 The stored form fits SignedDocument's two existing fields: `name_salt` holds
-"hmac:" + the master key's id, `name_hash` the HMAC in hex. A format-1 document keeps
-its random salt there and the SHA-256 the token carries. After the master key is
-rotated the older tags cannot be recomputed (the names are not kept): their name check
-answers "cannot confirm" (None), never "does not match".
+"hmac:" + the secret's id, `name_hash` the HMAC in hex. A format-1 document keeps its
+random salt there and the SHA-256 the token carries. Rotating the master key re-seals
+the secret without changing it, so tags and check codes outlive it; a tag made under
+another secret answers "cannot confirm" (None), never "does not match".
 
 A paper certificate's token (issue 14, deliverable 4) is made here too, signed with its
 township's issuing-authority key (`make_token(..., paper=True)`); its SignedDocument
@@ -22,10 +23,9 @@ The check code (核验码) printed beside every certificate's serial lets a pers
 a certificate by typing two short texts instead of scanning: eight characters of
 Crockford's base32 (digits and capitals without I, L, O, U, so they can be read aloud),
 the first 40 bits of a keyed HMAC-SHA256 of the serial under a key derived from the
-master key like the name key. The serial alone (guessable, sequential) answers nothing
-on the public page; serial and code together are as good as the token. Rotating the
-master key changes every code: a rotation must keep the old key for check codes
-(`check_code(..., master=...)`), or printed codes stop verifying.
+same secret as the name key. The serial alone (guessable, sequential) answers nothing
+on the public page; serial and code together are as good as the token. A rotation of
+the master key leaves every printed code valid.
 """
 
 import datetime as dt
@@ -35,8 +35,6 @@ import hmac
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-
-from yinzheng.core import masterkey
 
 from . import keys, pki, tokens
 from .choices import KeyPurpose
@@ -93,10 +91,13 @@ def is_paper(doc: SignedDocument) -> bool:
     return doc.seal_key.purpose == KeyPurpose.AUTHORITY
 
 
-def _derived(info: bytes, master: str | None = None) -> tuple[bytes, str]:
-    raw, master_id = masterkey.master(master)
+def _derived(info: bytes) -> tuple[bytes, str]:
+    """A key for `info`, from the installation's verification secret (sealed under
+    the master key, stable across its rotation: keys.installation_secret), and the
+    secret's id."""
+    raw, secret_id = keys.installation_secret("verification")
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(raw)
-    return key, master_id
+    return key, secret_id
 
 
 def _name_mac(key: bytes, serial: str, name: str) -> str:
@@ -106,8 +107,8 @@ def _name_mac(key: bytes, serial: str, name: str) -> str:
 
 def name_tag(*, serial: str, name: str) -> tuple[str, str]:
     """(name_salt, name_hash) to store for a format-2 certificate."""
-    key, master_id = _derived(_NAME_INFO)
-    return TAG_PREFIX + master_id, _name_mac(key, serial, name)
+    key, secret_id = _derived(_NAME_INFO)
+    return TAG_PREFIX + secret_id, _name_mac(key, serial, name)
 
 
 def name_matches(doc: SignedDocument, name: str) -> bool | None:
@@ -118,15 +119,15 @@ def name_matches(doc: SignedDocument, name: str) -> bool | None:
     if not doc.name_salt.startswith(TAG_PREFIX):  # format 1: the token's salted hash
         claims = tokens.parse(doc.token).claims
         return tokens.name_matches(claims, name)
-    key, master_id = _derived(_NAME_INFO)
-    if doc.name_salt != TAG_PREFIX + master_id:
+    key, secret_id = _derived(_NAME_INFO)
+    if doc.name_salt != TAG_PREFIX + secret_id:
         return None
     return hmac.compare_digest(_name_mac(key, doc.serial, name), doc.name_hash)
 
 
-def check_code(serial: str, *, master: str | None = None) -> str:
+def check_code(serial: str) -> str:
     """The check code printed beside `serial`: "XXXX-XXXX" (Crockford base32)."""
-    key, _master_id = _derived(_CHECK_INFO, master)
+    key, _secret_id = _derived(_CHECK_INFO)
     mac = hmac.new(key, serial.strip().encode(), hashlib.sha256).digest()
     bits = int.from_bytes(mac[:5], "big")  # 40 bits, eight characters
     chars = "".join(CHECK_ALPHABET[(bits >> shift) & 31] for shift in range(35, -1, -5))
@@ -152,5 +153,5 @@ def check_code_matches(serial: str, code: str) -> bool:
 def client_tag(address: str) -> str:
     """A verifier's address as the journal keeps it: keyed, shortened, so repeated
     guesses from one place show without the journal holding addresses."""
-    key, _master_id = _derived(_CLIENT_INFO)
+    key, _secret_id = _derived(_CLIENT_INFO)
     return hmac.new(key, (address or "-").encode(), hashlib.sha256).hexdigest()[:16]

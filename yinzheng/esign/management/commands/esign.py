@@ -91,6 +91,7 @@ class Command(BaseCommand):
                 # data move to the new key together, or neither does.
                 with transaction.atomic():
                     count = keys.reseal_all(old_master=old, new_master=new)
+                    keys.reseal_secrets(old_master=old, new_master=new)
                     data = personal.reseal_all(old_master=old, new_master=new)
             except DomainError as exc:
                 raise CommandError(str(exc.message)) from exc
