@@ -41,7 +41,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
@@ -577,7 +577,7 @@ NAME_CHECKS_PER_CERTIFICATE_PER_DAY = 20
 
 class NameChecksExhausted(DomainError):
     code = EsignCode.NAME_CHECKS_EXHAUSTED
-    message = _lazy("该证明今日的姓名核对次数已用完，请明日再试。")
+    message = gettext_lazy("该证明今日的姓名核对次数已用完，请明日再试。")
     status = 429
 
 
