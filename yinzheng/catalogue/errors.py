@@ -46,6 +46,7 @@ class CatalogueCode(ErrorCode):
     GUIDE_NOT_FOUND = "guide_not_found"
     GUIDE_PUBLISHED = "guide_published"
     GUIDE_TIME_LIMIT_INVALID = "guide_time_limit_invalid"
+    GUIDE_VALIDITY_INVALID = "guide_validity_invalid"
     IMPORT_BAD_ROWS = "import_bad_rows"
     IMPORT_NOT_JSON = "import_not_json"
     IMPORT_WRONG_FORMAT = "import_wrong_format"

@@ -28,9 +28,12 @@ from yinzheng.seals.choices import SealForm
 from . import documents
 
 
-def with_token(*, actor: Any, seal: Any, doc: Any, item_key: str) -> Any:
+def with_token(
+    *, actor: Any, seal: Any, doc: Any, item_key: str, valid_days: int | None = None
+) -> Any:
     """`doc` (certificates.documents.CertificateDoc) with its QR token and check code:
-    the electronic seal's token, or for a physical seal the paper certificate's."""
+    the electronic seal's token, or for a physical seal the paper certificate's;
+    `valid_days` (the item guide's validity) becomes the token's expiry."""
     doc = dataclasses.replace(doc, check_code=qr.check_code(doc.serial))
     if seal.form != SealForm.ELECTRONIC:
         paper = services.paper_document_prepare(
@@ -41,6 +44,7 @@ def with_token(*, actor: Any, seal: Any, doc: Any, item_key: str) -> Any:
             item_name=doc.title,
             issue_date=doc.issue_date,
             holder_name=doc.resident_name,
+            valid_days=valid_days,
         )
         return dataclasses.replace(doc, qr_payload=qr.address(paper.token))
     try:
@@ -59,6 +63,7 @@ def with_token(*, actor: Any, seal: Any, doc: Any, item_key: str) -> Any:
         issue_date=doc.issue_date,
         holder_name=doc.resident_name,
         seal_box=(cx - half, cy - half, cx + half, cy + half),
+        valid_days=valid_days,
     )
     # The address in upper case, all in the QR alphanumeric alphabet (issue 14).
     return dataclasses.replace(doc, qr_payload=qr.address(prepared.token))

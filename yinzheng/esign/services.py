@@ -33,6 +33,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
@@ -166,6 +167,15 @@ def seal_key(seal: Any) -> KeyPair:
 
 
 @transaction.atomic
+def expiry(issue_date: dt.date, valid_days: int | None) -> dt.datetime | None:
+    """The end of a certificate's validity (the item's guide: validity_days), as the
+    token's expiry: midnight, local time, after its last valid day."""
+    if not valid_days:
+        return None
+    last = issue_date + dt.timedelta(days=valid_days)
+    return timezone.make_aware(dt.datetime.combine(last, dt.time.min))
+
+
 def document_prepare(
     *,
     actor: Actor,
@@ -177,6 +187,7 @@ def document_prepare(
     holder_name: str,
     seal_box: tuple[float, float, float, float] | None = None,
     page: int = 0,
+    valid_days: int | None = None,
 ) -> SignedDocument:
     """Make and sign the QR token of a certificate about to be rendered; the returned
     document's `token` goes into the PDF (qr.address for the QR's address).
@@ -207,7 +218,12 @@ def document_prepare(
     # Issue 14: nothing in the token derives from the holder; the name is kept as a
     # keyed HMAC for the online check only (qr.py).
     token = qr.make_token(
-        key, serial=serial, committee=seal.committee_id, issue_date=issue_date, at=now
+        key,
+        serial=serial,
+        committee=seal.committee_id,
+        issue_date=issue_date,
+        at=now,
+        expires=expiry(issue_date, valid_days),
     )
     name_salt, name_hash = qr.name_tag(serial=serial, name=holder_name)
     doc = SignedDocument.objects.create(
@@ -499,6 +515,7 @@ def paper_document_prepare(
     item_name: str,
     issue_date: dt.date,
     holder_name: str,
+    valid_days: int | None = None,
 ) -> SignedDocument:
     """Make the QR token of a paper certificate about to be rendered, signed with the
     township's issuing-authority key (the committee code's first nine digits); the
@@ -531,6 +548,7 @@ def paper_document_prepare(
         committee=committee_code,
         issue_date=issue_date,
         at=now,
+        expires=expiry(issue_date, valid_days),
         paper=True,
     )
     name_salt, name_hash = qr.name_tag(serial=serial, name=holder_name)

@@ -20,6 +20,7 @@ class GuideSerializer(serializers.ModelSerializer):
             "procedure",
             "operating_rules",
             "time_limit_days",
+            "validity_days",
             "purpose",
             "basis",
             "materials",
@@ -81,6 +82,14 @@ class GuideSaveSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="出具时限（工作日，1–365）；当场办结的不填",
+    )
+    validity_days = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=3650,
+        help_text="证明有效期（天，1–3650）；没有期限的不填。二维码凭据带此期限（issue 14）",
     )
     purpose = _guide_text("办理用途")
     basis = _guide_text("依据")

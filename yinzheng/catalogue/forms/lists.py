@@ -110,6 +110,13 @@ class GuideForm(StaffForm):
         required=False,
         help_text=_("当场办结的不填"),
     )
+    validity_days = forms.IntegerField(
+        label=_("证明有效期（天）"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_("出具后多少天内有效；没有期限的不填。电子证明的二维码凭据带此期限"),
+    )
     certificate_format = _text(_("证明式样"))
     sample_form = _text(_("样表"), _("统一的表单样本，由主管部门提供（REQ-028）"))
 

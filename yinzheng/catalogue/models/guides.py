@@ -33,6 +33,11 @@ class Guide(models.Model):
     time_limit_days = models.PositiveSmallIntegerField(
         _("出具时限（工作日）"), null=True, blank=True
     )
+    # Issue 14: how long an issued certificate serves its purpose, if the item has a
+    # limit; the certificate's QR token then carries it as its expiry (CWT exp).
+    validity_days = models.PositiveSmallIntegerField(
+        _("证明有效期（天）"), null=True, blank=True
+    )
     purpose = models.TextField(_("办理用途"), blank=True)
     basis = models.TextField(_("依据"), blank=True)
     materials = models.TextField(_("所需要件"), blank=True)

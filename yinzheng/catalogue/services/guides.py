@@ -39,6 +39,8 @@ from ..errors import CatalogueCode
 from ..models import Guide, Item
 
 ACTION = "catalogue.manage"
+# A certificate valid for longer than ten years has no limit worth printing.
+MAX_VALIDITY_DAYS = 3650
 PROPOSE = "catalogue.guide_propose"
 TEXT_FIELDS = [
     "certificate_format",
@@ -49,7 +51,7 @@ TEXT_FIELDS = [
     "materials",
     "sample_form",
 ]
-CONTENT_FIELDS = [*TEXT_FIELDS, "time_limit_days"]
+CONTENT_FIELDS = [*TEXT_FIELDS, "time_limit_days", "validity_days"]
 GUIDE_FIELDS = [*CONTENT_FIELDS, "sample", "status", "published_at", "updated_by"]
 
 
@@ -133,6 +135,7 @@ def guide_save(
     materials: str = "",
     sample_form: str = "",
     sample: bool = False,
+    validity_days: int | None = None,
 ) -> Guide:
     """Create the item's guide or edit its draft; a published guide is refused.
 
@@ -148,6 +151,12 @@ def guide_save(
         raise InvalidInput(
             _("出具时限须为 1 至 365 个工作日，当场办结的不填"),
             code=CatalogueCode.GUIDE_TIME_LIMIT_INVALID,
+        )
+    if validity_days is not None and not 1 <= validity_days <= MAX_VALIDITY_DAYS:
+        raise InvalidInput(
+            _("证明有效期须为 1 至 %(max)d 天，没有期限的不填")
+            % {"max": MAX_VALIDITY_DAYS},
+            code=CatalogueCode.GUIDE_VALIDITY_INVALID,
         )
     guide = Guide.objects.select_for_update().filter(item=item).first()
     created = guide is None
@@ -175,6 +184,7 @@ def guide_save(
     for name, value in values.items():
         setattr(guide, name, value.strip())
     guide.time_limit_days = time_limit_days
+    guide.validity_days = validity_days
     guide.sample = sample
     guide.updated_by = person(actor)
     guide.save()

@@ -369,3 +369,18 @@ def test_the_staff_guide_page_shows_who_updated_it_last(client, officer, departm
 
     assert "最后编辑人" in page and "gonganju" in page
     assert "公布办事指南" in page
+
+
+def test_a_guide_validity_outside_one_to_3650_days_is_refused(tree):
+    """Issue 14: the validity a guide sets becomes the QR token's expiry."""
+    item = factories.item(guide=False)
+    for days in (0, 3651):
+        with pytest.raises(InvalidInput) as refused:
+            guides.guide_save(
+                actor=SYSTEM, item_key=item.key, validity_days=days, **CONTENT
+            )
+        assert refused.value.code == "guide_validity_invalid"
+    saved = guides.guide_save(
+        actor=SYSTEM, item_key=item.key, validity_days=90, **CONTENT
+    )
+    assert saved.validity_days == 90

@@ -206,6 +206,7 @@ def request_verify(
         seal=seal,
         doc=doc,
         item_key=req.item.key if req.item is not None else "",
+        valid_days=guide.validity_days if guide is not None else None,
     )
     # Issue 14: the head approves a draft (草稿·未生效, no seal, no QR); the same
     # content is rendered as the certificate itself only at issue.

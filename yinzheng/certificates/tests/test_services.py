@@ -729,3 +729,36 @@ def test_content_changed_after_approval_is_not_issued_REQ_057(people, seal, cata
         services.request_issue(actor=people.custodian, request_id=req.pk)
     assert exc.value.code == "stale_content"
     assert CertificateRequest.objects.get(pk=req.pk).status == Status.APPROVED
+
+
+def test_a_guide_validity_becomes_the_token_expiry_and_is_enforced(
+    people, seal, catalogue, clock_at
+):
+    """Issue 14: claims follow CWT, with an expiry where the item's guide sets one."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yinzheng.catalogue.models import Guide
+    from yinzheng.esign import tokens, verification
+    from yinzheng.esign.choices import Verdict
+    from yinzheng.esign.models import SignedDocument
+
+    clock_at(2026, 3, 2, 10)
+    Guide.objects.update_or_create(
+        item=catalogue.simple, defaults={"validity_days": 30}
+    )
+    req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
+    req = _verify(people, req)
+    services.request_approve(actor=people.head, request_id=req.pk)
+    services.request_issue(actor=people.custodian, request_id=req.pk)
+    doc = SignedDocument.objects.get(serial=req.serial)
+    expires = tokens.parse(doc.token).claims.expires
+    assert expires is not None
+    ends = timezone.localtime(dt.datetime.fromtimestamp(expires, dt.UTC))
+    assert (ends.date(), ends.hour) == (dt.date(2026, 4, 1), 0)  # after 30 days
+    assert verification.verify_token(doc.token).verdict == Verdict.VALID
+    clock_at(2026, 4, 2, 10)
+    late = verification.verify_token(doc.token)
+    assert late.verdict == Verdict.INVALID
+    assert [c.name for c in late.checks][-1] == "expiry"

@@ -327,7 +327,7 @@ def _token_with_exp(doc, *, at: dt.datetime, expires: dt.datetime) -> str:
 
 
 def test_a_token_past_its_expiry_is_refused(doc):
-    """No item sets a validity period yet; a token that carries exp (RFC 8392 §3.1.4)
+    """A token that carries exp (RFC 8392 §3.1.4; the item guide's validity_days)
     is refused after it, offline and online."""
     now = clock.now()
     token = _token_with_exp(doc, at=now, expires=now + dt.timedelta(days=30))
