@@ -196,6 +196,52 @@ def document_prepare(
     registry = ports.seals()
     seal = registry.lock(seal_id)
     policy.require(actor, "usage.request", seal.committee)
+    if not registry.is_electronic(seal):
+        raise InvalidInput(
+            _("实物印章没有电子证书"), code=EsignCode.SEAL_NOT_ELECTRONIC
+        )
+    registry.require_usable(seal)
+    doc = _prepare(
+        key=seal_key(seal),
+        committee=seal.committee,
+        serial=serial,
+        item_key=item_key,
+        item_name=item_name,
+        issue_date=issue_date,
+        holder_name=holder_name,
+        valid_days=valid_days,
+        seal_box=[page, *[float(v) for v in seal_box]] if seal_box else None,
+    )
+    audit.record(
+        actor=actor,
+        event="esign.document_prepared",
+        subject=doc,
+        after={
+            "serial": doc.serial,
+            "seal": seal.serial,
+            "key_id": doc.seal_key.key_id,
+        },
+    )
+    return doc
+
+
+def _prepare(
+    *,
+    key: KeyPair,
+    committee: Any,
+    serial: str,
+    item_key: str,
+    item_name: str,
+    issue_date: dt.date,
+    holder_name: str,
+    valid_days: int | None,
+    seal_box: list[float] | None = None,
+    paper: bool = False,
+) -> SignedDocument:
+    """The checks and the record both kinds of certificate share: the serial and the
+    holder given, the key valid now, the serial not taken; the token signed with `key`
+    (issue 14: nothing in it derives from the holder, whose name is kept as a keyed
+    HMAC for the online check only, qr.py)."""
     serial = (serial or "").strip()
     if not serial:
         raise InvalidInput(_("请填写证明编号"), code=CoreCode.SERIAL_REQUIRED)
@@ -203,32 +249,25 @@ def document_prepare(
         raise InvalidInput(
             _("请填写证明持有人姓名"), code=EsignCode.HOLDER_NAME_REQUIRED
         )
-    if not registry.is_electronic(seal):
-        raise InvalidInput(
-            _("实物印章没有电子证书"), code=EsignCode.SEAL_NOT_ELECTRONIC
-        )
-    registry.require_usable(seal)
-    key = seal_key(seal)
     now = clock.now()
     pki.require_valid_for_signing(key, now)
     if SignedDocument.objects.filter(serial=serial).exists():
         raise Conflict(
             _("证明编号 %s 已生成过凭据") % serial, code=CoreCode.SERIAL_TAKEN
         )
-    # Issue 14: nothing in the token derives from the holder; the name is kept as a
-    # keyed HMAC for the online check only (qr.py).
     token = qr.make_token(
         key,
         serial=serial,
-        committee=seal.committee_id,
+        committee=committee.code,
         issue_date=issue_date,
         at=now,
         expires=expiry(issue_date, valid_days),
+        paper=paper,
     )
     name_salt, name_hash = qr.name_tag(serial=serial, name=holder_name)
-    doc = SignedDocument.objects.create(
+    return SignedDocument.objects.create(
         serial=serial,
-        committee=seal.committee,
+        committee=committee,
         item_key=item_key or "",
         item_name=item_name,
         issue_date=issue_date,
@@ -237,16 +276,9 @@ def document_prepare(
         name_hash=name_hash,
         seal_key=key,
         token=token,
-        seal_box=[page, *[float(v) for v in seal_box]] if seal_box else None,
+        seal_box=seal_box,
         prepared_at=now,
     )
-    audit.record(
-        actor=actor,
-        event="esign.document_prepared",
-        subject=doc,
-        after={"serial": serial, "seal": seal.serial, "key_id": key.key_id},
-    )
-    return doc
 
 
 def _lock_document(serial: str) -> SignedDocument:
@@ -528,48 +560,22 @@ def paper_document_prepare(
             _("区划 %s 不存在") % committee_code, code=CoreCode.DIVISION_NOT_FOUND
         )
     policy.require(actor, "usage.request", committee)
-    serial = (serial or "").strip()
-    if not serial:
-        raise InvalidInput(_("请填写证明编号"), code=CoreCode.SERIAL_REQUIRED)
-    if not (holder_name or "").strip() or not tokens.normalise_name(holder_name):
-        raise InvalidInput(
-            _("请填写证明持有人姓名"), code=EsignCode.HOLDER_NAME_REQUIRED
-        )
-    key = pki.authority(committee_code[:9])
-    now = clock.now()
-    pki.require_valid_for_signing(key, now)
-    if SignedDocument.objects.filter(serial=serial).exists():
-        raise Conflict(
-            _("证明编号 %s 已生成过凭据") % serial, code=CoreCode.SERIAL_TAKEN
-        )
-    token = qr.make_token(
-        key,
-        serial=serial,
-        committee=committee_code,
-        issue_date=issue_date,
-        at=now,
-        expires=expiry(issue_date, valid_days),
-        paper=True,
-    )
-    name_salt, name_hash = qr.name_tag(serial=serial, name=holder_name)
-    doc = SignedDocument.objects.create(
-        serial=serial,
+    doc = _prepare(
+        key=pki.authority(committee_code[:9]),
         committee=committee,
-        item_key=item_key or "",
+        serial=serial,
+        item_key=item_key,
         item_name=item_name,
         issue_date=issue_date,
-        holder_masked=masking.mask_name(holder_name.strip()),
-        name_salt=name_salt,
-        name_hash=name_hash,
-        seal_key=key,
-        token=token,
-        prepared_at=now,
+        holder_name=holder_name,
+        valid_days=valid_days,
+        paper=True,
     )
     audit.record(
         actor=actor,
         event="esign.paper_document_prepared",
         subject=doc,
-        after={"serial": serial, "form": "paper", "key_id": key.key_id},
+        after={"serial": doc.serial, "form": "paper", "key_id": doc.seal_key.key_id},
     )
     return doc
 
