@@ -173,65 +173,40 @@ def bench_signing(seal, people, n: int) -> list[dict]:
         background_opacity=1.0,
     )
 
-    def raw():
-        meta = signers.PdfSignatureMetadata(
-            field_name="Seal", subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256"
-        )
-        out = signers.PdfSigner(
-            meta,
-            signer,
-            stamp_style=style,
-            new_field_spec=fields.SigFieldSpec("Seal", box=box),
-        ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
-        return out.getvalue()
-
-    def wrapper():
-        return pades.sign_pdf(
-            pdf,
-            signing_cert_der=cert_der,
-            private_key_der=key_der,
-            chain_der=chain_der,
-            at=clock.now().replace(microsecond=0),
-            box=box,
-            appearance=appearance,
-        ).data
-
-    serials = iter(d.serial for d in docs)
-
-    def service():
-        return services.document_sign(
-            actor=people["custodian"],
-            serial=next(serials),
-            pdf=pdf,
-            approved_sha256=digest,
-            box=box,
-            timestamp_url="",
-        )
-
     from yinzheng.esign import tsa
 
     stamper = tsa.timestamper(links[-1].division_id)
     material = tsa.long_term_material(key)
 
-    def raw_lta():
+    def raw(long_term: bool = False):
+        """The floor: pyHanko's own signer, B-B or (with the county TSA and the
+        validation data) B-LTA."""
+        extra = (
+            {
+                "embed_validation_info": True,
+                "use_pades_lta": True,
+                "validation_context": material.context(None),
+            }
+            if long_term
+            else {}
+        )
         meta = signers.PdfSignatureMetadata(
             field_name="Seal",
             subfilter=SigSeedSubFilter.PADES,
             md_algorithm="sha256",
-            embed_validation_info=True,
-            use_pades_lta=True,
-            validation_context=material.context(None),
+            **extra,
         )
         out = signers.PdfSigner(
             meta,
             signer,
-            timestamper=stamper,
+            timestamper=stamper if long_term else None,
             stamp_style=style,
             new_field_spec=fields.SigFieldSpec("Seal", box=box),
         ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
         return out.getvalue()
 
-    def wrapper_lta():
+    def wrapper(long_term: bool = False):
+        extra = {"timestamper": stamper, "long_term": material} if long_term else {}
         return pades.sign_pdf(
             pdf,
             signing_cert_der=cert_der,
@@ -240,18 +215,20 @@ def bench_signing(seal, people, n: int) -> list[dict]:
             at=clock.now().replace(microsecond=0),
             box=box,
             appearance=appearance,
-            timestamper=stamper,
-            long_term=material,
+            **extra,
         ).data
 
-    def service_lta():
+    serials = iter(d.serial for d in docs)
+
+    def service(long_term: bool = False):
         return services.document_sign(
             actor=people["custodian"],
             serial=next(serials),
             pdf=pdf,
             approved_sha256=digest,
             box=box,
-            timestamp_url=None,
+            # None: the default (the county TSA, B-LTA); "": no timestamp, B-B.
+            timestamp_url=None if long_term else "",
         )
 
     rows = []
@@ -259,9 +236,9 @@ def bench_signing(seal, people, n: int) -> list[dict]:
         ("B-B raw pyHanko PdfSigner.sign_pdf", raw),
         ("B-B esign.pades.sign_pdf", wrapper),
         ("B-B esign.services.document_sign", service),
-        ("B-LTA raw pyHanko PdfSigner.sign_pdf", raw_lta),
-        ("B-LTA esign.pades.sign_pdf", wrapper_lta),
-        ("B-LTA esign.services.document_sign", service_lta),
+        ("B-LTA raw pyHanko PdfSigner.sign_pdf", lambda: raw(long_term=True)),
+        ("B-LTA esign.pades.sign_pdf", lambda: wrapper(long_term=True)),
+        ("B-LTA esign.services.document_sign", lambda: service(long_term=True)),
     ]:
         fn(), fn()  # warm-up: imports, fonts, caches
         times = []
