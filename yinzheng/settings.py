@@ -164,6 +164,8 @@ PUBLIC_URL = os.environ.get("YINZHENG_PUBLIC_URL", "http://localhost:8000").rstr
 TSA_URL = os.environ.get("YINZHENG_TSA_URL", "").strip()
 TSA_ROOTS = os.environ.get("YINZHENG_TSA_ROOTS", "").strip()
 VERIFY_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_VERIFY_RATE", "60"))
+# The county timestamp authority's public RFC 3161 endpoint, per client and minute.
+TSA_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_TSA_RATE", "30"))
 # Signing keys in an HSM (esign.hsm): the PKCS#11 library, the token's label and the
 # user PIN, given directly or in a file (a systemd credential, a mounted secret). Unset:
 # private keys stay in the database under the master key.

@@ -17,7 +17,6 @@ A request verified before paper tokens (no SignedDocument) passes through untouc
 """
 
 import dataclasses
-import hashlib
 from typing import Any
 
 from yinzheng.core.actors import SYSTEM
@@ -69,19 +68,20 @@ def with_token(
     return dataclasses.replace(doc, qr_payload=qr.address(prepared.token))
 
 
-def sign_issued(*, actor: Any, serial: str, pdf: bytes, usage: Any):
+def sign_issued(
+    *, actor: Any, serial: str, pdf: bytes, usage: Any, from_draft: bool
+) -> Any:
     """Sign the issued PDF of a certificate prepared with `with_token`, or mark a paper
     certificate's token issued; None for a certificate without a token (verified
-    before paper tokens). `pdf` is the rendering of the approved draft (issue 14) — its
-    content checked by the caller — or, for a request approved before drafts, the
-    approved file itself."""
+    before paper tokens). With `from_draft`, `pdf` is the rendering of the approved
+    draft's content (issue 14), checked against the draft by the caller; without, it
+    is the approved file itself (a request approved before drafts), and esign checks
+    it against the approval."""
     prepared = (
         SignedDocument.objects.select_related("seal_key").filter(serial=serial).first()
     )
     if prepared is None:
         return None
-    digest = hashlib.sha256(pdf).hexdigest()
-    from_draft = digest != usage.approved_sha256
     if qr.is_paper(prepared):
         return services.paper_document_issue(
             actor=actor,
@@ -94,10 +94,23 @@ def sign_issued(*, actor: Any, serial: str, pdf: bytes, usage: Any):
         actor=actor,
         serial=serial,
         pdf=pdf,
-        approved_sha256=digest,
-        draft_sha256=usage.approved_sha256 if from_draft else "",
+        approved_sha256=usage.approved_sha256,
+        rendered_from_draft=from_draft,
         register_entry=usage.register_entry,
     )
+
+
+def issue_marks(serial: str) -> dict[str, Any]:
+    """What an issued certificate shows that its draft does not, from where it is kept:
+    the QR address of its signed token and its check code (none for a certificate
+    verified before tokens)."""
+    prepared = SignedDocument.objects.filter(serial=serial).only("token").first()
+    if prepared is None:
+        return {"qr_payload": None, "check_code": ""}
+    return {
+        "qr_payload": qr.address(prepared.token),
+        "check_code": qr.check_code(serial),
+    }
 
 
 def issued_file(serial: str):
@@ -119,6 +132,7 @@ def certificate_file(req: Any) -> tuple[Any, str]:
     signed = issued_file(req.serial)
     if signed:
         return signed, f"{req.serial}.pdf"
-    if req.issued_pdf:
-        return req.issued_pdf, f"{req.serial}.pdf"
+    if req.issued_pdf or req.issued_at is not None:
+        # Issued before drafts existed, the approved file is the certificate.
+        return req.issued_pdf or req.certificate_pdf, f"{req.serial}.pdf"
     return req.certificate_pdf, f"{req.serial}-draft.pdf"

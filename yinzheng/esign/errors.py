@@ -10,6 +10,7 @@ class EsignCode(ErrorCode):
     DOCUMENT_NOT_SIGNED = "document_not_signed"
     DOCUMENT_SIGNED = "document_signed"
     DOCUMENT_WITHDRAWN = "document_withdrawn"
+    DOCUMENT_EXPIRED = "document_expired"
     HOLDER_NAME_REQUIRED = "holder_name_required"
     HSM_UNAVAILABLE = "hsm_unavailable"
     KEY_DESTROYED = "key_destroyed"

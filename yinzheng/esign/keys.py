@@ -18,6 +18,7 @@ certificate stay, so what it signed still verifies. It signs nothing afterwards.
 
 import base64
 import hashlib
+import logging
 import os
 from typing import Any
 
@@ -35,6 +36,8 @@ from . import hsm
 from .choices import KeyPurpose
 from .errors import EsignCode
 from .models import InstallationSecret, KeyPair
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["MasterKeyInvalid"]
 
@@ -169,11 +172,16 @@ def private_key_der(row: KeyPair) -> bytes:
 def destroy_private(row: KeyPair) -> str:
     """Erase the private half of `row` for good: the token's object when it is in the
     HSM ("hsm"), else the sealed bytes on the row ("database"). The caller holds the
-    row's lock; the public key and the certificate stay."""
+    row's lock; the public key and the certificate stay.
+
+    The row is marked destroyed in the caller's transaction, so nothing signs with it
+    from then on; the token's object goes once that transaction commits, never before
+    (a destruction rolled back must not have taken the key). Should the token refuse
+    then, the object is orphaned but unusable, and is logged for the operator."""
     where = "hsm" if row.hsm_label else "database"
     if row.hsm_label:
-        # First the token: if it refuses, the row still says the key is there.
-        hsm.destroy(row.hsm_label)
+        label = row.hsm_label
+        transaction.on_commit(lambda: _destroy_in_token(label))
     row.private_key_encrypted, row.master_key_id = b"", ""
     row.private_key_destroyed_at = clock.now()
     row.save(
@@ -184,6 +192,13 @@ def destroy_private(row: KeyPair) -> str:
         ]
     )
     return where
+
+
+def _destroy_in_token(label: str) -> None:
+    try:
+        hsm.destroy(label)
+    except Exception:  # after commit there is nothing to roll back: tell the operator
+        logger.exception("HSM: the destroyed key %s is still in the token", label)
 
 
 def sign(row: KeyPair, data: bytes) -> str:
@@ -234,9 +249,10 @@ def installation_secret(name: str) -> tuple[bytes, str]:
     """The installation's random secret `name` (32 bytes), made on first use and kept
     sealed under the master key, and its id (the first 16 hex digits of its SHA-256).
 
-    Read from the database each time (one indexed row): a secret made in a
-    transaction that rolls back is gone with everything made with it, never kept on
-    in memory. Only the decryption is cached, by the sealed bytes."""
+    Read from the database each time (one indexed row), so what is used is always
+    the stored secret: one made in a transaction that rolls back is gone with
+    everything made with it and is never used again. Only the decryption is cached,
+    by the sealed bytes."""
     row = InstallationSecret.objects.filter(name=name).first()
     if row is None:
         try:

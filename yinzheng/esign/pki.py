@@ -324,6 +324,19 @@ def seal_key_issue(seal) -> KeyPair:
     )
 
 
+def has_timestamp_authority(county_code: str) -> bool:
+    """Whether the county's timestamp authority exists already (certified, active)."""
+    return (
+        KeyPair.objects.filter(
+            division_id=county_code,
+            purpose=KeyPurpose.TSA,
+            retired_at__isnull=True,
+        )
+        .exclude(certificate_pem="")
+        .exists()
+    )
+
+
 def timestamp_authority(county_code: str) -> KeyPair:
     """The county's timestamp authority (时间戳服务, RFC 3161): its active key with a
     certificate from the county root, digital signature and non-repudiation, the

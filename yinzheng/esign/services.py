@@ -13,12 +13,14 @@ What esign needs to know about a seal it asks the registry through `ports.seals(
 A certificate (证明) issued under an electronic seal goes through two steps here, called
 by the certificate work inside its own transactions:
 
-- `document_prepare` (when the certificate is rendered, before approval): the QR token
-  is made and signed with the seal's key, so it can be printed on the PDF the head will
-  approve. Nothing of the holder in it (issue 14): a keyed HMAC of the name stays on the
-  server for the online check, and the masked name for the public page.
-- `document_sign` (when the custodian seals, after the register entry): the approved PDF
-  gets its PAdES signature. It must still hash to what was approved (REQ-057), the seal
+- `document_prepare` (when the certificate's draft is rendered, before approval): the
+  QR token is made and signed with the seal's key, to be printed on the certificate
+  rendered at issue (the draft shows no QR). Nothing of the holder in it (issue 14):
+  a keyed HMAC of the name stays on the server for the online check, and the masked
+  name for the public page.
+- `document_sign` (when the custodian seals, after the register entry): the certificate
+  gets its PAdES signature. It must be what was approved, or the rendering of the
+  approved draft's content (REQ-057), the seal
   must be usable (REQ-061–063, REQ-066), the signer must be its current custodian
   (REQ-070), and the certificate must not be revoked: a revoked seal signs nothing.
 
@@ -166,7 +168,6 @@ def seal_key(seal: Any) -> KeyPair:
 # Certificates issued under an electronic seal --------------------------------------
 
 
-@transaction.atomic
 def expiry(issue_date: dt.date, valid_days: int | None) -> dt.datetime | None:
     """The end of a certificate's validity (the item's guide: validity_days), as the
     token's expiry: midnight, local time, after its last valid day."""
@@ -176,6 +177,7 @@ def expiry(issue_date: dt.date, valid_days: int | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(last, dt.time.min))
 
 
+@transaction.atomic
 def document_prepare(
     *,
     actor: Actor,
@@ -281,6 +283,16 @@ def _prepare(
     )
 
 
+def _require_not_expired(doc: SignedDocument) -> None:
+    """A certificate past the validity its guide set when it was verified is not
+    issued (issue 14: it would be invalid the moment it was handed over)."""
+    if tokens.parse(doc.token).claims.expired(clock.now()):
+        raise Conflict(
+            _("该证明已超过有效期，不能出具，请重新办理"),
+            code=EsignCode.DOCUMENT_EXPIRED,
+        )
+
+
 def _lock_document(serial: str) -> SignedDocument:
     doc = (
         SignedDocument.objects.select_for_update()
@@ -306,21 +318,24 @@ def document_sign(
     box: tuple[float, float, float, float] | None = None,
     page: int = 0,
     timestamp_url: str | None = None,
-    draft_sha256: str = "",
+    rendered_from_draft: bool = False,
 ) -> SignedDocument:
     """Apply the electronic seal: the PAdES signature over the approved PDF.
 
-    `draft_sha256`: the PDF given is the issued rendering of an approved draft whose
-    SHA-256 this is (issue 14: certificates are approved as drafts marked 草稿·未生效
-    and rendered again, from the same content, at issue; the caller checks the
-    content before). The approval and the register entry name the draft.
+    `approved_sha256` is what the approval bound. Without `rendered_from_draft` the PDF
+    must hash to it (REQ-057). With it, the approval bound a draft (issue 14:
+    certificates are approved as drafts marked 草稿·未生效) and the PDF is the
+    certificate rendered again from that draft's content, which the caller has
+    checked against the draft byte for byte; the draft's hash is kept as
+    `draft_sha256`, which the approval and the register entry name, and the signed
+    revision's as `approved_sha256`.
 
     `box` places the visible seal (points, on `page`; by default where the document
     was prepared to have it, else the signature is invisible). By default the
     signature is PAdES B-LTA, timestamped by the county's authority or
     settings.TSA_URL (tsa.for_signing); `timestamp_url` names another TSA, "" gives
     B-B. Refused when the PDF is not what was
-    approved (REQ-057), the seal cannot be used (REQ-061–063, REQ-066), the actor is not
+    approved (REQ-057, as above), the seal cannot be used (REQ-061–063, REQ-066), the actor is not
     its current custodian (REQ-070), or its certificate is revoked or expired (REQ-115).
     """
     doc = _lock_document(serial)
@@ -333,11 +348,13 @@ def document_sign(
         raise Conflict(_("该证明已经盖章"), code=EsignCode.DOCUMENT_SIGNED)
     if doc.withdrawn_at is not None:
         raise Conflict(_("该证明已撤回"), code=EsignCode.DOCUMENT_WITHDRAWN)
+    _require_not_expired(doc)
     if not pdf:
         raise InvalidInput(_("不能在空白文件上盖章"), code=CoreCode.DOCUMENT_REQUIRED)
     if len(pdf) > MAX_PDF_BYTES:
         raise InvalidInput(_("文件不能超过 20 MB"), code=CoreCode.DOCUMENT_TOO_LARGE)
-    if hashlib.sha256(pdf).hexdigest() != approved_sha256:
+    digest = hashlib.sha256(pdf).hexdigest()
+    if not rendered_from_draft and digest != approved_sha256:
         raise StaleContent(_("证明文件与签批时不一致，不能盖章"))  # REQ-057
     registry.require_usable(seal)  # REQ-061–063, REQ-066
     keeper = registry.custodian_id(seal)
@@ -374,8 +391,8 @@ def document_sign(
     )
     doc.signed_pdf.save(f"{doc.serial}.pdf", ContentFile(signed.data), save=False)
     doc.signed_sha256 = hashlib.sha256(signed.data).hexdigest()
-    doc.approved_sha256, doc.approved_size = approved_sha256, len(pdf)
-    doc.draft_sha256 = draft_sha256
+    doc.approved_sha256, doc.approved_size = digest, len(pdf)
+    doc.draft_sha256 = approved_sha256 if rendered_from_draft else ""
     doc.signed_at, doc.signed_by = signed.signed_at, actor
     doc.level = signed.level
     doc.register_entry = register_entry
@@ -389,8 +406,8 @@ def document_sign(
             "seal": seal.serial,
             "key_id": key.key_id,
             "level": doc.level,
-            "approved_sha256": approved_sha256,
-            "draft_sha256": draft_sha256,
+            "approved_sha256": digest,
+            "draft_sha256": doc.draft_sha256,
             "signed_sha256": doc.signed_sha256,
             "register_entry": register_entry.pk if register_entry else None,
         },
@@ -601,6 +618,7 @@ def paper_document_issue(
         raise Conflict(_("该证明已经盖章"), code=EsignCode.DOCUMENT_SIGNED)
     if doc.withdrawn_at is not None:
         raise Conflict(_("该证明已撤回"), code=EsignCode.DOCUMENT_WITHDRAWN)
+    _require_not_expired(doc)
     if not pdf:
         raise InvalidInput(_("不能在空白文件上盖章"), code=CoreCode.DOCUMENT_REQUIRED)
     doc.approved_sha256 = hashlib.sha256(pdf).hexdigest()

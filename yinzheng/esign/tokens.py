@@ -266,10 +266,16 @@ def _claims_v1(data: Mapping) -> Claims:
     return Claims(serial, committee, item, day, salt, name_hash)
 
 
+# 9999-12-31T23:59:59Z, the last moment datetime can represent.
+MAX_NUMERIC_DATE = 253402300799
+
+
 def _numeric_date(value: object) -> int:
     # RFC 8392 §2: an integer or a float; this project writes integers only.
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise TokenError("token_malformed", "a NumericDate is a positive integer")
+    if value > MAX_NUMERIC_DATE:  # beyond what a date can hold: a crafted token
+        raise TokenError("token_malformed", "a NumericDate past the year 9999")
     return value
 
 

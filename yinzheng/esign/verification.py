@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +50,7 @@ from yinzheng.ledger.canonical import entry_hash
 from yinzheng.ledger.models import Checkpoint
 from yinzheng.ledger.services import _at_text
 
-from . import pades, pki, qr, tokens
+from . import pades, pki, qr, tokens, tsa
 from .choices import KeyPurpose, Verdict
 from .errors import EsignCode
 from .models import KeyPair, RevocationList, SignedDocument
@@ -195,10 +194,6 @@ def verify_token(text: str, *, holder_name: str | None = None) -> Result:
         result.document = doc
         result.add("token", False, _("凭据与登记的证明不一致"))
         return result.finish(Verdict.INVALID, _("凭据与登记的证明不一致"))
-    if parsed.claims.expired(clock.now()):
-        result.document = doc
-        result.add("expiry", False, _("证明已超过有效期"))
-        return result.finish(Verdict.INVALID, _("证明已超过有效期"))
     return _judge(result, doc, signed_at=doc.signed_at, holder_name=holder_name)
 
 
@@ -231,11 +226,12 @@ def _unknown_serial(serial: str) -> Result:
 
 def _checked_document(serial: str, code: str) -> SignedDocument | None:
     """The issued certificate `serial`, when `code` is its check code; else None. The
-    look-up is made whether the code is right or not, so the time taken does not tell
-    a wrong code from a serial never issued."""
+    code is checked first: a wrong one never reaches the database, so neither the
+    answer nor the time taken tells a serial that exists from one never issued."""
+    if not qr.check_code_matches(serial, code):
+        return None
     doc = _document(serial=serial)
-    right = qr.check_code_matches(serial, code)
-    if doc is None or not right or doc.signed_at is None:
+    if doc is None or doc.signed_at is None:
         return None
     return doc
 
@@ -303,17 +299,6 @@ def _chain_material(
     return roots, [], [bytes(c.der) for c in RevocationList.objects.all()[:1000]]
 
 
-def _tsa_roots() -> list[bytes]:
-    path = settings.TSA_ROOTS
-    if not path:
-        return []
-    from cryptography import x509
-
-    with open(path, "rb") as fh:
-        certs = x509.load_pem_x509_certificates(fh.read())
-    return [c.public_bytes(serialization.Encoding.DER) for c in certs]
-
-
 def _signer_key(der: bytes) -> KeyPair | None:
     from asn1crypto import x509 as asn1_x509
 
@@ -371,7 +356,7 @@ def verify_pdf(data: bytes, *, holder_name: str | None = None) -> Result:
         other_certs=others,
         crls=crls,
         moment=moment,
-        ts_roots=_tsa_roots(),
+        ts_roots=tsa.outside_roots(),
     )
     if not check.cryptographically_ok:
         result.add(
@@ -484,6 +469,14 @@ def _register(result: Result, doc: SignedDocument) -> bool:
     return True
 
 
+def _expired(doc: SignedDocument) -> bool:
+    try:
+        claims = tokens.parse(doc.token).claims
+    except tokens.TokenError:
+        return False
+    return claims.expired(clock.now())
+
+
 def _judge(
     result: Result,
     doc: SignedDocument,
@@ -491,6 +484,12 @@ def _judge(
     signed_at: dt.datetime | None,
     holder_name: str | None,
 ) -> Result:
+    # Past the validity its item's guide set (the token's exp), whichever way the
+    # certificate was asked about: token, serial and check code, PDF or serial.
+    if _expired(doc):
+        result.document, result.serial = doc, doc.serial
+        result.add("expiry", False, _("证明已超过有效期"))
+        return result.finish(Verdict.INVALID, _("证明已超过有效期"))
     if qr.is_paper(doc):
         return _judge_paper(result, doc, holder_name=holder_name)
     result.document, result.serial = doc, doc.serial
@@ -582,7 +581,7 @@ class NameChecksExhausted(DomainError):
 
 
 def _over_budget(serial: str) -> bool:
-    day = clock.now().date().isoformat()
+    day = clock.today().isoformat()  # the local day: the budget renews at midnight
     key = f"esign:name-checks:{serial}:{day}"
     cache.add(key, 0, timeout=2 * 24 * 3600)
     try:

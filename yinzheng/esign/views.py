@@ -2,10 +2,13 @@
 because they are written into the certificates and the verifier apps. The page the QR
 code opens is the portal's (portal/views/verification.py)."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from yinzheng.core.web import over_rate
 from yinzheng.esign import pki, trustlist
 
 NAME_CHECKS_PER_MINUTE = 10
@@ -45,10 +48,18 @@ def trust_list_signed(request):
     under = request.GET.get("under", "").strip()
     if under and not (under.isdigit() and 6 <= len(under) <= 12):
         raise Http404
-    try:
-        envelope = trustlist.signed(under=under or None)
-    except trustlist.NoSigningRoot as exc:
-        raise Http404 from exc
+    if over_rate(request, "esign:trust-list", settings.VERIFY_RATE_PER_MINUTE):
+        return HttpResponse(status=429)
+    # Signed once a minute at most, whoever asks: each signature is a root-key
+    # operation (in the HSM where there is one).
+    cache_key = f"esign:trust-list.cose:{under or '-'}"
+    envelope = cache.get(cache_key)
+    if envelope is None:
+        try:
+            envelope = trustlist.signed(under=under or None)
+        except trustlist.NoSigningRoot as exc:
+            raise Http404 from exc
+        cache.set(cache_key, envelope, timeout=60)
     response = HttpResponse(
         envelope, content_type='application/cose; cose-type="cose-sign1"'
     )

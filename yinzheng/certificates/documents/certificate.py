@@ -63,17 +63,24 @@ class CertificateDoc:
     draft: bool = False
 
 
+# Not content: the marks of an issued certificate, which its draft never shows. Issuance
+# takes them from where they are kept (the signed token, the keyed check code), never
+# from a stored copy the approval does not cover (issue 14).
+ISSUE_MARKS = ("qr_payload", "check_code", "draft")
+
+
 def doc_content(doc: CertificateDoc) -> dict:
     """The certificate's content as JSON-ready values: what the approval binds (its
     draft rendering) and what issuance renders again (issue 14)."""
     values = dataclasses.asdict(doc)
     values["issue_date"] = doc.issue_date.isoformat()
-    values.pop("draft")
+    for mark in ISSUE_MARKS:
+        values.pop(mark)
     return values
 
 
 def doc_from_content(values: dict) -> CertificateDoc:
-    known = {f.name for f in dataclasses.fields(CertificateDoc)} - {"draft"}
+    known = {f.name for f in dataclasses.fields(CertificateDoc)} - set(ISSUE_MARKS)
     kept = {k: v for k, v in values.items() if k in known}
     kept["issue_date"] = datetime.date.fromisoformat(values["issue_date"])
     return CertificateDoc(**kept)

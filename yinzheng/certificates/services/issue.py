@@ -295,6 +295,7 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
         serial=req.serial,
         pdf=issued if issued is not None else stored_bytes(req.certificate_pdf),
         usage=sealed,
+        from_draft=issued is not None,
     )
     now = clock.now()
     with audit.recorded(
@@ -317,16 +318,18 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
 def _issued_rendering(req: CertificateRequest) -> bytes | None:
     """The certificate itself, rendered at issue from the content the head approved
     as a draft (issue 14): the draft rendered again from the stored content must be
-    the approved file byte for byte, so nothing but the draft mark, the seal and the
-    QR differs. None for a request verified before drafts (its approved file is the
-    certificate)."""
+    the approved file byte for byte, so nothing but the draft mark, the seal, the QR
+    and the check code differs — and those come from where they are kept (the signed
+    token, the keyed code: electronic.issue_marks), not from the stored content. None
+    for a request verified before drafts (its approved file is the certificate)."""
     if not req.certificate_content:
         return None
     doc = documents.doc_from_content(req.certificate_content)
     draft = documents.render_certificate(dataclasses.replace(doc, draft=True))
     if _digest(draft) != req.certificate_sha256:  # REQ-057
         raise StaleContent(_("证明内容与签批时不一致，不能出具"))
-    return documents.render_certificate(doc)
+    marks = electronic.issue_marks(req.serial)
+    return documents.render_certificate(dataclasses.replace(doc, **marks))
 
 
 def request_confirm(

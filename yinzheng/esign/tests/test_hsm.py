@@ -164,11 +164,17 @@ def test_a_b_lta_signature_through_the_token_is_valid(in_hsm, eseal, people):
 
 
 @needs_softhsm
-def test_destroying_the_seal_destroys_its_key_in_the_token(in_hsm, eseal, people):
+def test_destroying_the_seal_destroys_its_key_in_the_token(
+    in_hsm, eseal, people, django_capture_on_commit_callbacks
+):
     doc, _approved = f.issued(eseal, clerk=people.clerk, custodian=people.custodian)
     label = KeyPair.objects.get(seal=eseal).hsm_label
     assert hsm.exists(label)
-    key = _destroy(eseal, people)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        key = _destroy(eseal, people)
+    assert hsm.exists(label)  # not before the destruction commits
+    for callback in pending:
+        callback()
     assert not hsm.exists(label)
     assert key.private_key_destroyed_at is not None
     assert key.public_key_pem and key.certificate_pem  # old signatures still verify

@@ -286,6 +286,37 @@ def test_the_authority_answers_rfc_3161_requests_over_http(client, issued_lta):
     assert client.get(f"/esign/tsa/{county}/").status_code == 405
 
 
+def test_the_public_authority_refuses_cheaply_and_is_rate_limited(
+    client, issued_lta, settings, clock_at
+):
+    """A review of issue 14: the endpoint is public, so a flood must not reach the
+    key, an oversized body is refused by its declared length, and a county without an
+    authority gets none made by an anonymous request."""
+    doc, _approved, _signed = issued_lta
+    county = root_of(doc).division_id
+    clock_at(2026, 3, 2, 10)  # one minute's counter
+    settings.TSA_RATE_PER_MINUTE = 3
+    big = client.post(
+        f"/esign/tsa/{county}/",
+        data=b"\x30" * (64 * 1024),
+        content_type="application/timestamp-query",
+    )
+    assert big.status_code == 413
+    other = "620726"  # a county in the tree with no authority
+    before = KeyPair.objects.count()
+    missing = client.post(
+        f"/esign/tsa/{other}/", data=b"\x30", content_type="application/timestamp-query"
+    )
+    assert missing.status_code == 404 and KeyPair.objects.count() == before
+    codes = [
+        client.post(
+            f"/esign/tsa/{county}/", data=b"\x30", content_type="text/plain"
+        ).status_code
+        for _ in range(3)
+    ]
+    assert codes == [415, 429, 429]
+
+
 def test_a_seal_certificate_is_for_document_signing_and_names_its_issuer(
     issued_lta, client
 ):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Department, Role
+from yinzheng.certificates import electronic
 from yinzheng.certificates import services as certificates
 from yinzheng.certificates.tests import factories as cert_factories
 from yinzheng.core.files import stored_bytes
@@ -83,10 +84,14 @@ def test_a_paper_certificate_gets_a_token_signed_by_its_township(paper):
     assert doc.draft_sha256 == paper.certificate_sha256
     assert doc.approved_sha256 == paper.issued_sha256
     assert doc.register_entry_id == paper.register_entry_id
-    # and the certificate's content carries the QR address and the check code
+    # and the issued certificate carries the QR address and the check code, taken
+    # from the token and the key at issue, never from the stored content
     content = paper.certificate_content
-    assert content["qr_payload"] == qr.address(doc.token)
-    assert content["check_code"] == qr.check_code(paper.serial)
+    assert "qr_payload" not in content and "check_code" not in content
+    assert electronic.issue_marks(paper.serial) == {
+        "qr_payload": qr.address(doc.token),
+        "check_code": qr.check_code(paper.serial),
+    }
 
 
 def test_an_electronic_token_has_no_form_claim(tree):
