@@ -32,14 +32,16 @@ the trust roots alone and the material in the file.
 
 import asyncio
 import binascii
+import concurrent.futures
 import datetime as dt
 import io
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from asn1crypto import crl as asn1_crl_module
 from asn1crypto import keys as asn1_keys
@@ -61,6 +63,23 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from . import hsm
 
 FIELD_NAME = "YinzhengSeal"
+T = TypeVar("T")
+
+
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """pyHanko's signing is a coroutine. Run it to the end here; from code that
+    already runs an event loop in this thread (an ASGI worker, a browser test's
+    driver) in a thread of its own, since asyncio.run refuses a running loop. The
+    coroutine needs nothing from the database: its keys, certificates and CRLs were
+    loaded before."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
 logger = logging.getLogger(__name__)
 
 
@@ -249,7 +268,7 @@ def sign_pdf(
             new_field_spec=spec,
         )
         _quiet()
-        data = asyncio.run(_sign(pdf_signer, pdf, at))
+        data = _run(_sign(pdf_signer, pdf, at))
     if long_term is not None:
         level = "B-LTA" if long_term.archive else "B-LT"
     else:
@@ -335,7 +354,7 @@ def archive_timestamp(
     gets the signature's chain and CRLs into its DSS. `at` is the moment at which the
     last timestamp and the chains are checked (now by default)."""
     _quiet()
-    return asyncio.run(_archive(data, timestamper, long_term.context(at)))
+    return _run(_archive(data, timestamper, long_term.context(at)))
 
 
 async def _archive(

@@ -227,7 +227,10 @@ def test_a_shift_keeps_the_day_or_the_months_end(day, months):
         assert (moved + dt.timedelta(days=1)).day == 1
     elif day.day <= 28:
         assert moved.day == day.day
-        assert shift_months(moved, -months) == day
+        # Back again gives the day, unless it landed on a month's end (28 February):
+        # a month's end moves to the month's end (found by hypothesis in CI).
+        if (moved + dt.timedelta(days=1)).month == moved.month:
+            assert shift_months(moved, -months) == day
 
 
 # Who may start a campaign, and bad input ------------------------------------------------
