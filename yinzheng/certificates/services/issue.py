@@ -13,14 +13,15 @@ the seal service's (seals.services.usage), called exactly so:
 - `request_approve` (head): usage_approve, which binds the PDF's SHA-256.
 - `request_issue` (custodian): usage_seal, which checks separation of duties and a
   usable seal and writes the certificate register entry; the request is ISSUED in the
-  same transaction, the PDF is its certificate.
+  same transaction; the certificate is rendered from the approved draft's content.
 
-The seal is the committee's usable one (`choose_seal`: electronic first when electronic
-issue is asked, else physical); none usable is refused. An electronic seal puts its
-signed QR token into the certificate's content before the head sees the draft and signs
-the issued PDF at issue; a physical seal's certificate gets a QR token signed by the
-township, marked issued when the custodian stamps (`certificates.electronic`). The
-resident then confirms the register entry (`request_confirm`, REQ-073).
+The seal is the committee's usable one of the form asked for (`choose_seal`: electronic
+issue takes only an electronic seal); none usable is refused, saying what is missing.
+An electronic seal puts its signed QR token into the certificate's content before the
+head sees the draft and signs the issued PDF at issue; a physical seal's certificate
+gets a QR token signed by the township, marked issued when the custodian stamps
+(`certificates.electronic`). The resident then confirms the register entry
+(`request_confirm`, REQ-073).
 """
 
 import dataclasses
