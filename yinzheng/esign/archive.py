@@ -59,7 +59,9 @@ def document_timestamp_renew(*, actor: Actor, serial: str, horizon: dt.datetime)
     timestamp's certificate expires before `horizon` (or it has none); RENEWED,
     CURRENT (nothing to do) or NOT_RENEWABLE (B-B and its seal already revoked)."""
     doc = (
-        SignedDocument.objects.select_for_update()
+        # Only the document's row is locked: PostgreSQL cannot lock the nullable
+        # side of the joins (a root key has no issuer).
+        SignedDocument.objects.select_for_update(of=("self",))
         .select_related("seal_key__issuer__issuer")
         .get(serial=serial)
     )
