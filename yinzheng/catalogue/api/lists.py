@@ -8,7 +8,7 @@ calls catalogue.services or catalogue.services.publications, which check the pol
 ("catalogue.manage") and the list rules; refusals go through the one error handler.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +24,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from yinzheng.accounts import policy
 from yinzheng.core.rest.responses import ERRORS, ErrorSerializer
 
 from .. import exports, selectors, services
@@ -155,9 +156,15 @@ class CatalogueListViewSet(
         return CatalogueListSerializer
 
     def get_queryset(self):
+        # Everyone sees the lists with a published version; an officer who manages a
+        # list also sees it before it has one (the list they just created).
+        visible = Q(versions__status__in=PUBLIC)
+        user = self.request.user
+        if user.is_authenticated and self.action == "retrieve":
+            visible |= policy.scope(user, "catalogue.manage").q("owner_id")
         qs = (
             CatalogueList.objects.select_related("owner")
-            .filter(versions__status__in=PUBLIC)
+            .filter(visible)
             .distinct()
             .prefetch_related(
                 Prefetch(

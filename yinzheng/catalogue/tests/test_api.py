@@ -224,6 +224,13 @@ def test_draft_add_approve_publish_by_api(api, tree, officer):
     )
     assert created.status_code == 201, created.json()
     list_id = created.json()["id"]
+    # The officer reads the list just made, before it has a version (schemathesis's
+    # stateful check found a 404); the public does not see it yet.
+    own = api.get(f"{BASE}/lists/{list_id}/")
+    assert own.status_code == 200 and own.json()["title"] == "县清单"
+    api.force_authenticate(None)
+    assert api.get(f"{BASE}/lists/{list_id}/").status_code == 404
+    api.force_authenticate(officer)
     drafted = api.post(
         f"{BASE}/lists/{list_id}/drafts/",
         {"reason": "首次制定", "source_document": "县政府办公室通知"},
