@@ -218,10 +218,14 @@ class RegisterArchiveRequestSerializer(serializers.Serializer):
 
 
 class RegisterCheckpointsRequestSerializer(serializers.Serializer):
-    under = serializers.CharField(
+    # A division code as sent: not trimmed, so a control character in front is a
+    # 400, not a code that fits after trimming (found by schemathesis).
+    under = serializers.RegexField(
+        r"^[0-9]{2,12}$",
         required=False,
         allow_blank=True,
         max_length=12,
+        trim_whitespace=False,
         help_text="只签署此区划代码之下的登记簿；默认为本人所在的全部乡镇（街道）",
     )
 

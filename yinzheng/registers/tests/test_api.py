@@ -218,6 +218,15 @@ def test_the_township_signs_checkpoints_and_a_clerk_may_not(in_2026, api):
     assert Checkpoint.objects.count() == 1
 
 
+@pytest.mark.parametrize("under", ["\x1d620725101001", " 620725101", "6207a5", "6"])
+def test_checkpoints_under_something_not_a_division_code_is_a_400(in_2026, api, under):
+    """A control character in front was trimmed into a valid code (schemathesis)."""
+    as_user(api, "xiangzhen", Role.TOWNSHIP, TOWNSHIP)
+    response = api.post("/api/registers/checkpoints/", {"under": under}, format="json")
+    assert response.status_code == 400
+    assert "under" in response.json()["detail"]
+
+
 def test_checkpoints_are_asked_for_in_json_only(in_2026, api):
     """An unparsable form body used to sign as an empty request (issue 13, found by
     schemathesis); a JSON null is not an object either."""
