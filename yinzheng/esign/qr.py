@@ -126,7 +126,8 @@ def name_matches(doc: SignedDocument, name: str) -> bool | None:
 
 
 def check_code(serial: str) -> str:
-    """The check code printed beside `serial`: "XXXX-XXXX" (Crockford base32)."""
+    """The check code printed beside `serial`: eight Crockford base32 characters in
+    two groups of four, e.g. "7K3M-Q9XD"."""
     key, _secret_id = _derived(_CHECK_INFO)
     mac = hmac.new(key, serial.strip().encode(), hashlib.sha256).digest()
     bits = int.from_bytes(mac[:5], "big")  # 40 bits, eight characters

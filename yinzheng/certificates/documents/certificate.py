@@ -55,7 +55,7 @@ class CertificateDoc:
     electronic: bool = False  # True: draw the seal; False: leave a stamp box
     sample: bool = False  # demo data: a visible "示例" watermark
     qr_payload: str | None = None  # None: the reserved QR square stays empty
-    # "XXXX-XXXX", printed beside the serial (issue 14): serial and check code verify
+    # e.g. "7K3M-Q9XD", printed beside the serial (issue 14): serial and check code verify
     # the certificate on the public page without the QR.
     check_code: str = ""
     # Before issuance (issue 14): marked 草稿·未生效 across the page, no seal drawn and
