@@ -223,21 +223,16 @@ def reseal_all(*, old_master: str, new_master: str) -> int:
     with the new one, in one transaction. Rows already under the new key are left as
     they are, so an interrupted rotation can be run again; so are keys in the HSM and
     destroyed ones, which have nothing sealed."""
-    count = 0
     _raw, new_id = masterkey.master(new_master)
-    rows = (
+    return masterkey.reseal(
         KeyPair.objects.select_for_update()
         .exclude(master_key_id=new_id)
-        .filter(hsm_label="", private_key_destroyed_at__isnull=True)
+        .filter(hsm_label="", private_key_destroyed_at__isnull=True),
+        field="private_key_encrypted",
+        context=lambda row: row.key_id,
+        old_key=old_master,
+        new_key=new_master,
     )
-    for row in rows:
-        der = _unseal(row, old_master)
-        row.private_key_encrypted, row.master_key_id = _seal(
-            der, row.key_id, new_master
-        )
-        row.save(update_fields=["private_key_encrypted", "master_key_id"])
-        count += 1
-    return count
 
 
 # Installation secrets (issue 14) ---------------------------------------------------
@@ -276,15 +271,10 @@ def reseal_secrets(*, old_master: str, new_master: str) -> int:
     """Re-seal the installation secrets under the new master key (their values, and
     so every code derived from them, stay the same)."""
     _raw, new_id = masterkey.master(new_master)
-    count = 0
-    for row in InstallationSecret.objects.select_for_update().exclude(
-        master_key_id=new_id
-    ):
-        context = f"secret:{row.name}"
-        plain = masterkey.unseal(
-            bytes(row.sealed), context, row.master_key_id, old_master
-        )
-        row.sealed, row.master_key_id = masterkey.seal(plain, context, new_master)
-        row.save(update_fields=["sealed", "master_key_id"])
-        count += 1
-    return count
+    return masterkey.reseal(
+        InstallationSecret.objects.select_for_update().exclude(master_key_id=new_id),
+        field="sealed",
+        context=lambda row: f"secret:{row.name}",
+        old_key=old_master,
+        new_key=new_master,
+    )

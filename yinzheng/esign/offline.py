@@ -115,6 +115,13 @@ def _der(entry: dict) -> bytes:
     return base64.b64decode(entry["certificate"])
 
 
+def _refused(result: OfflineResult, reason: str) -> OfflineResult:
+    """`result` judged invalid, for `reason` (a code: apps show it in their language)."""
+    result.verdict = INVALID
+    result.reasons.append(reason)
+    return result
+
+
 class TrustListError(ValueError):
     """A signed trust list that does not open; `code` says why."""
 
@@ -221,13 +228,9 @@ def _verify_paper(
     result.committee_name = authority.get("name", "")
     authority_cert = _cert(authority)
     if not tokens.verify_signature(parsed, authority_cert.public_key()):
-        result.verdict = INVALID
-        result.reasons.append("signature_invalid")
-        return result
+        return _refused(result, "signature_invalid")
     if authority.get("division") != claims.committee[:9]:
-        result.verdict = INVALID
-        result.reasons.append("authority_mismatch")
-        return result
+        return _refused(result, "authority_mismatch")
     roots = {e["key_id"]: e for e in trust_list.get("roots", [])}
     root = roots.get(authority.get("issuer_key_id"))
     if not _root_trusted(result, authority, root, pinned_roots):
@@ -239,13 +242,9 @@ def _verify_paper(
         <= made
         <= authority_cert.not_valid_after_utc
     ):
-        result.verdict = INVALID
-        result.reasons.append("outside_validity")
-        return result
+        return _refused(result, "outside_validity")
     if claims.expired(now or dt.datetime.now(dt.UTC)):
-        result.verdict = INVALID
-        result.reasons.append("expired")
-        return result
+        return _refused(result, "expired")
     revoked = [
         t
         for t in (_time(e.get("revoked_at")) for e in (authority, root))
@@ -255,9 +254,7 @@ def _verify_paper(
         first = min(revoked)
         result.revoked_at = first.isoformat()
         if first <= made:
-            result.verdict = INVALID
-            result.reasons.append("authority_revoked_before")
-            return result
+            return _refused(result, "authority_revoked_before")
         result.reasons.append("revoked_later")
     result.reasons.append("paper_form")
     if name_given:  # only the online check can confirm the name
@@ -302,20 +299,14 @@ def verify_token(
     result.seal_serial = entry.get("seal_serial", "")
     seal_cert = _cert(entry)
     if not tokens.verify_signature(parsed, seal_cert.public_key()):
-        result.verdict = INVALID
-        result.reasons.append("signature_invalid")
-        return result
+        return _refused(result, "signature_invalid")
     if entry.get("division") != claims.committee:
-        result.verdict = INVALID
-        result.reasons.append("committee_mismatch")
-        return result
+        return _refused(result, "committee_mismatch")
     authorities = {e["key_id"]: e for e in trust_list.get("authorities", [])}
     roots = {e["key_id"]: e for e in trust_list.get("roots", [])}
     authority = authorities.get(entry.get("issuer_key_id"))
     if authority is None or not _issued_by(seal_cert, _cert(authority)):
-        result.verdict = INVALID
-        result.reasons.append("no_authority")
-        return result
+        return _refused(result, "no_authority")
     root = roots.get(authority.get("issuer_key_id"))
     if not _root_trusted(result, authority, root, pinned_roots):
         return result
@@ -333,13 +324,9 @@ def verify_token(
             and day_start <= seal_cert.not_valid_after_utc
         )
     if not within:
-        result.verdict = INVALID
-        result.reasons.append("outside_validity")
-        return result
+        return _refused(result, "outside_validity")
     if claims.expired(now or dt.datetime.now(dt.UTC)):
-        result.verdict = INVALID
-        result.reasons.append("expired")
-        return result
+        return _refused(result, "expired")
     revoked = [
         t
         for t in (_time(e.get("revoked_at")) for e in (entry, authority, root))

@@ -283,14 +283,22 @@ def _prepare(
     )
 
 
-def _require_not_expired(doc: SignedDocument) -> None:
-    """A certificate past the validity its guide set when it was verified is not
-    issued (issue 14: it would be invalid the moment it was handed over)."""
+def _require_open(doc: SignedDocument, pdf: bytes) -> None:
+    """What issuing an electronic or a paper certificate both ask of its record: not
+    issued yet, not withdrawn, not past the validity its guide set when it was
+    verified (issue 14: it would be invalid the moment it was handed over), and a
+    document to issue."""
+    if doc.signed_at is not None:
+        raise Conflict(_("该证明已经盖章"), code=EsignCode.DOCUMENT_SIGNED)
+    if doc.withdrawn_at is not None:
+        raise Conflict(_("该证明已撤回"), code=EsignCode.DOCUMENT_WITHDRAWN)
     if tokens.parse(doc.token).claims.expired(clock.now()):
         raise Conflict(
             _("该证明已超过有效期，不能出具，请重新办理"),
             code=EsignCode.DOCUMENT_EXPIRED,
         )
+    if not pdf:
+        raise InvalidInput(_("不能在空白文件上盖章"), code=CoreCode.DOCUMENT_REQUIRED)
 
 
 def _lock_document(serial: str) -> SignedDocument:
@@ -344,13 +352,7 @@ def document_sign(
         raise NotFound(_("电子证明没有对应的印章"), code=CoreCode.SEAL_NOT_FOUND)
     seal = registry.lock(doc.seal_key.seal_id)
     policy.require(actor, "usage.seal", doc.committee)
-    if doc.signed_at is not None:
-        raise Conflict(_("该证明已经盖章"), code=EsignCode.DOCUMENT_SIGNED)
-    if doc.withdrawn_at is not None:
-        raise Conflict(_("该证明已撤回"), code=EsignCode.DOCUMENT_WITHDRAWN)
-    _require_not_expired(doc)
-    if not pdf:
-        raise InvalidInput(_("不能在空白文件上盖章"), code=CoreCode.DOCUMENT_REQUIRED)
+    _require_open(doc, pdf)
     if len(pdf) > MAX_PDF_BYTES:
         raise InvalidInput(_("文件不能超过 20 MB"), code=CoreCode.DOCUMENT_TOO_LARGE)
     digest = hashlib.sha256(pdf).hexdigest()
@@ -614,13 +616,7 @@ def paper_document_issue(
     if not qr.is_paper(doc):
         raise Conflict(_("该证明是电子证明，须电子签章"), code=EsignCode.NOT_PAPER)
     policy.require(actor, "usage.seal", doc.committee)
-    if doc.signed_at is not None:
-        raise Conflict(_("该证明已经盖章"), code=EsignCode.DOCUMENT_SIGNED)
-    if doc.withdrawn_at is not None:
-        raise Conflict(_("该证明已撤回"), code=EsignCode.DOCUMENT_WITHDRAWN)
-    _require_not_expired(doc)
-    if not pdf:
-        raise InvalidInput(_("不能在空白文件上盖章"), code=CoreCode.DOCUMENT_REQUIRED)
+    _require_open(doc, pdf)
     doc.approved_sha256 = hashlib.sha256(pdf).hexdigest()
     doc.approved_size = len(pdf)
     doc.draft_sha256 = draft_sha256

@@ -121,13 +121,10 @@ def check(tokens: Iterable[Mapping[str, str]]) -> dict[str, str]:
 def reseal_all(*, old_master: str, new_master: str) -> int:
     """Re-seal every datum not yet under `new_master` (see esign.keys.reseal_all)."""
     _raw, new_id = masterkey.master(new_master)
-    count = 0
-    for row in PersonalDatum.objects.select_for_update().exclude(master_key_id=new_id):
-        context = _context(row.ref)
-        plain = masterkey.unseal(
-            bytes(row.sealed), context, row.master_key_id, old_master
-        )
-        row.sealed, row.master_key_id = masterkey.seal(plain, context, new_master)
-        row.save(update_fields=["sealed", "master_key_id"])
-        count += 1
-    return count
+    return masterkey.reseal(
+        PersonalDatum.objects.select_for_update().exclude(master_key_id=new_id),
+        field="sealed",
+        context=lambda row: _context(row.ref),
+        old_key=old_master,
+        new_key=new_master,
+    )
