@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from yinzheng.core.codes import COUNTRY_CODE
 
 GENESIS_HASH = "0" * 64
+# The event of a register entry: it names its matter once in the whole journal (REQ-056,
+# one matter, one registration), held by the partial unique index entry_matter_once.
+MATTER_EVENT = "register.entry"
 
 
 class Chain(models.Model):
@@ -70,6 +73,11 @@ class Entry(models.Model):
         ordering = ["chain_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["chain", "seq"], name="entry_chain_seq"),
+            models.UniqueConstraint(
+                fields=["subject"],
+                condition=models.Q(event=MATTER_EVENT),
+                name="entry_matter_once",
+            ),
         ]
 
     def __str__(self) -> str:

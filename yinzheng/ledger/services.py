@@ -9,16 +9,21 @@ longer hashes to what a signed checkpoint says it was.
 """
 
 import datetime as dt
+import json
+import os
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from yinzheng.core import clock
+from yinzheng.core.db import bound_cursor
 
 from .canonical import DIGEST_LENGTH, canonical, entry_hash, index_agrees
-from .models import GENESIS_HASH, Chain, Checkpoint, Entry
+from .models import GENESIS_HASH, MATTER_EVENT, Chain, Checkpoint, Entry
 
 # Checkpoint every this many entries of a chain (the append only counts).
 CHECKPOINT_EVERY = 100
@@ -53,7 +58,112 @@ def lock_chain(*, key: str, kind: str, division_code: str | None) -> Chain:
     return chain
 
 
-@transaction.atomic
+class ChainClosed(Exception):
+    """The chain was closed (a register's year archived, REQ-074): it takes no more
+    entries. The register service turns it into its own refusal."""
+
+
+class SubjectRecorded(Exception):
+    """An entry of an event that names its subject once (models.MATTER_EVENT) already
+    names this subject (REQ-056): nothing was written."""
+
+
+@dataclass
+class _Head:
+    id: int
+    key: str
+    seq: int
+    hash: str
+
+
+# The last head each chain had in this process, by (database, key): a hint for the
+# next append, never trusted. The conditional UPDATE below only moves the head from
+# exactly this state, so a stale hint (another process appended, a transaction rolled
+# back, another test database) costs one locked read and a second attempt.
+_heads: dict[tuple[str, str], _Head] = {}
+
+
+def _read_head(
+    cursor: Any, key: str, kind: str, division_code: str | None
+) -> _Head | None:
+    """The chain's head, locked until the transaction ends (the chain created if new);
+    None for a closed chain."""
+    for _attempt in range(2):
+        cursor.execute(
+            "SELECT id, head_seq, head_hash, closed_at FROM ledger_chain"
+            ' WHERE "key" = %s' + _FOR_UPDATE.get(cursor.db.vendor, ""),
+            [key],
+        )
+        row = cursor.fetchone()
+        if row is not None:
+            if row[3] is not None:
+                return None
+            return _Head(row[0], key, row[1], row[2])
+        chain_get_or_create(key=key, kind=kind, division_code=division_code)
+    raise RuntimeError(f"chain {key} could not be created")
+
+
+_FOR_UPDATE = {"postgresql": " FOR UPDATE"}  # SQLite has one writer at a time
+
+# One statement on PostgreSQL: move the head from the state the entry was hashed on
+# (only if the chain is open and still there) and insert the entry under it. An
+# event that names its subject once skips the insert on a conflict with the partial
+# unique index entry_matter_once; the head then moved alone, and is put back.
+_APPEND_PG = """
+WITH head AS (
+    UPDATE ledger_chain SET head_seq = %(seq)s, head_hash = %(hash)s
+    WHERE id = %(chain)s AND "key" = %(key)s AND head_seq = %(prev_seq)s
+      AND head_hash = %(prev)s AND closed_at IS NULL
+    RETURNING id
+), entry AS (
+    INSERT INTO ledger_entry
+        (chain_id, seq, prev_hash, hash, recorded_at, event, subject, actor_id, body)
+    SELECT id, %(seq)s, %(prev)s, %(hash)s, %(at)s, %(event)s, %(subject)s,
+        %(actor)s, %(body)s
+    FROM head
+    {on_conflict}
+    RETURNING id
+)
+SELECT (SELECT count(*) FROM head), (SELECT id FROM entry)
+"""
+_MOVE_HEAD = (
+    "UPDATE ledger_chain SET head_seq = %(seq)s, head_hash = %(hash)s"
+    ' WHERE id = %(chain)s AND "key" = %(key)s AND head_seq = %(prev_seq)s'
+    " AND head_hash = %(prev)s AND closed_at IS NULL"
+)
+_INSERT = (
+    "INSERT INTO ledger_entry"
+    " (chain_id, seq, prev_hash, hash, recorded_at, event, subject, actor_id, body)"
+    " VALUES (%(chain)s, %(seq)s, %(prev)s, %(hash)s, %(at)s, %(event)s,"
+    " %(subject)s, %(actor)s, %(body)s) {on_conflict}"
+)
+_ON_CONFLICT = f"ON CONFLICT (subject) WHERE event = '{MATTER_EVENT}' DO NOTHING"
+_PUT_BACK = (
+    "UPDATE ledger_chain SET head_seq = %(prev_seq)s, head_hash = %(prev)s"
+    " WHERE id = %(chain)s AND head_seq = %(seq)s AND head_hash = %(hash)s"
+)
+
+
+def _write(
+    cursor: Any, params: dict[str, Any], on_conflict: str
+) -> tuple[bool, int | None]:
+    """(head moved, entry id): (False, None) when the head was not in the expected
+    state; (True, None) when the subject was already recorded (head put back)."""
+    if cursor.db.vendor == "postgresql":
+        cursor.execute(_APPEND_PG.format(on_conflict=on_conflict), params)
+        moved, entry_id = cursor.fetchone()
+        moved = bool(moved)
+    else:  # SQLite: no data-modifying WITH; its one writer makes two statements safe
+        cursor.execute(_MOVE_HEAD, params)
+        moved, entry_id = cursor.rowcount == 1, None
+        if moved:
+            cursor.execute(_INSERT.format(on_conflict=on_conflict), params)
+            entry_id = cursor.lastrowid if cursor.rowcount == 1 else None
+    if moved and entry_id is None:
+        cursor.execute(_PUT_BACK, params)
+    return moved, entry_id
+
+
 def append(
     *,
     key: str,
@@ -63,24 +173,71 @@ def append(
     subject: str,
     actor_id: int | None,
     data: dict[str, Any],
-    chain: Chain | None = None,
 ) -> Entry:
-    """Append to the chain `key`. A caller that already holds the head's lock (from
-    `lock_chain`, in this transaction) passes it as `chain`."""
-    if chain is None or chain.key != key:
-        chain = lock_chain(key=key, kind=kind, division_code=division_code)
-    seq = chain.head_seq + 1
-    at = clock.now()
+    """Append to the chain `key` (created if new), in the caller's transaction.
+
+    One round trip when this process knows the chain's head (the usual case: each
+    chain has few writers): the entry is hashed on that head and written by a single
+    statement that moves the head only from that state, so two writers never fork the
+    chain or leave a gap; otherwise the head is read under its row lock first. The
+    head's row stays locked by the move until the transaction ends, so writers of one
+    chain queue from their append to their commit, and writers of different chains
+    never wait on each other.
+
+    Raises ChainClosed for a closed chain, and SubjectRecorded when `event` is
+    MATTER_EVENT and an entry of that event already names `subject` (REQ-056)."""
     body = canonical(
         {"event": event, "subject": subject, "actor": actor_id, "data": data}
     )
-    digest = entry_hash(
-        chain=chain.key, seq=seq, prev=chain.head_hash, at=_at_text(at), body=body
-    )
-    entry = Entry.objects.create(
-        chain=chain,
+    on_conflict = _ON_CONFLICT if event == MATTER_EVENT else ""
+    # A refusal leaves the database as it was (nothing written, or the head put
+    # back), so it is raised after the block: the caller's transaction stays usable.
+    refused: Exception | None = None
+    with transaction.atomic(savepoint=False), bound_cursor() as cursor:
+        where = (connection.alias, connection.settings_dict["NAME"], key)
+        head = _heads.get(where)
+        for attempt in range(2):
+            if head is None or attempt:
+                head = _read_head(cursor, key, kind, division_code)
+                if head is None:
+                    refused = ChainClosed(key)
+                    break
+            at = clock.now()
+            seq = head.seq + 1
+            digest = entry_hash(
+                chain=key, seq=seq, prev=head.hash, at=_at_text(at), body=body
+            )
+            params = {
+                "chain": head.id,
+                "key": key,
+                "seq": seq,
+                "hash": digest,
+                "prev_seq": head.seq,
+                "prev": head.hash,
+                "at": at,
+                "event": event,
+                "subject": subject,
+                "actor": actor_id,
+                "body": body,
+            }
+            moved, entry_id = _write(cursor, params, on_conflict)
+            if moved:
+                if entry_id is None:
+                    refused = SubjectRecorded(subject)
+                break
+        else:  # the head was read under its lock: only a vanished chain gets here
+            _heads.pop(where, None)
+            raise RuntimeError(f"chain {key} changed under its lock")
+        if refused is None:
+            _heads[where] = _Head(head.id, key, seq, digest)
+    if refused is not None:
+        raise refused
+    assert head is not None and entry_id is not None
+    entry = Entry(
+        id=entry_id,
+        chain_id=head.id,
         seq=seq,
-        prev_hash=chain.head_hash,
+        prev_hash=head.hash,
         hash=digest,
         recorded_at=at,
         event=event,
@@ -88,9 +245,10 @@ def append(
         actor_id=actor_id,
         body=body,
     )
-    chain.head_seq, chain.head_hash = seq, digest
-    chain.save(update_fields=["head_seq", "head_hash"])
+    entry._state.adding, entry._state.db = False, connection.alias
     if seq % CHECKPOINT_EVERY == 0 and _checkpoint_trigger is not None:
+        chain = Chain(id=head.id, key=key, kind=kind, division_id=division_code)
+        chain._state.adding, chain._state.db = False, connection.alias
         _checkpoint_trigger(chain, seq, digest)
     return entry
 
@@ -267,6 +425,157 @@ def add_chain_check(kind: str, check: ChainCheck) -> None:
         _CHECKS[kind].append(check)
 
 
+# The fast walk (PostgreSQL) --------------------------------------------------------------
+#
+# The same checks as `_walk`, done by the database over the stored bytes: each entry's
+# hash input is spelt in SQL exactly as `canonical.entry_material` spells it (to_json
+# escapes a string as json.dumps(ensure_ascii=False) does; a hypothesis test holds them
+# equal on PostgreSQL) and hashed by sha256(); the sequence, the link to the previous
+# hash and the index columns are compared row by row; the checkpoints' digests and
+# heads against the stored hashes. Nothing but a few counts comes back, and a chain's
+# ranges are read by several connections at once. When anything disagrees, `_walk`
+# walks the chain to name the first break exactly as before.
+
+_FAST_RANGE = """
+SELECT count(*), min(seq) FILTER (WHERE NOT good), max(seq)
+FROM (
+    SELECT e.seq, coalesce(
+        e.seq = %(after)s + row_number() OVER w
+        AND e.prev_hash = coalesce(lag(e.hash) OVER w, %(prev)s)
+        AND e.hash = encode(sha256(convert_to(
+            '{"at":"' || to_char(e.recorded_at AT TIME ZONE 'UTC',
+                'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
+            || '","body":' || to_json(e.body)
+            || ',"chain":' || %(key)s
+            || ',"prev":"' || e.prev_hash
+            || '","seq":' || e.seq || '}', 'UTF8')), 'hex')
+        AND starts_with(e.body,
+            '{"actor":' || coalesce(e.actor_id::text, 'null') || ',"data":')
+        AND substr(convert_to(e.body, 'UTF8'),
+            octet_length(e.body) - octet_length(x.suffix) + 1)
+            = convert_to(x.suffix, 'UTF8'),
+        false) AS good
+    FROM ledger_entry e,
+        LATERAL (SELECT ',"event":' || to_json(e.event::text)
+            || ',"subject":' || to_json(e.subject::text) || '}' AS suffix) x
+    WHERE e.chain_id = %(chain)s AND e.seq > %(after)s AND e.seq <= %(upto)s
+    WINDOW w AS (ORDER BY e.seq)
+) rows
+"""
+# Spelt without to_json where no escaping can occur: the time and the sequence are
+# digits, and the previous hash must equal the hash before it, which must be the hex
+# this query computes (or, for the first entry, GENESIS_HASH). The chain key comes
+# JSON-encoded by Python.
+# The checkpoints whose digests or head disagree with the stored hashes (the rows'
+# own hashes are checked above), and the highest sequence a checkpoint vouches for.
+_FAST_CHECKPOINTS = """
+SELECT count(*) FILTER (WHERE cp.digests <> coalesce((
+        SELECT string_agg(left(e.hash, %(width)s), '' ORDER BY e.seq)
+        FROM ledger_entry e WHERE e.chain_id = cp.chain_id AND e.seq > cp.from_seq
+            AND e.seq <= cp.from_seq + length(cp.digests) / %(width)s), '')
+    OR cp.head_hash IS DISTINCT FROM (SELECT e.hash FROM ledger_entry e
+        WHERE e.chain_id = cp.chain_id AND e.seq = cp.seq)),
+    coalesce(max(cp.seq), 0)
+FROM ledger_checkpoint cp
+WHERE cp.chain_id = %(chain)s AND NOT (cp.id = ANY(%(untrusted)s))
+"""
+_worker = threading.local()
+# A chain is read in ranges of at least this many entries, by up to FAST_WORKERS
+# connections at once.
+FAST_RANGE = 50_000
+FAST_WORKERS = max(2, os.cpu_count() or 2)
+
+
+def _in_parallel(calls: list[Callable[[], Any]]) -> list[Any]:
+    """The calls' results, each on its own connection in a thread when the caller is
+    outside a transaction (a transaction's rows are seen only by its own connection,
+    so inside one — a request's, a test's — they run one after another)."""
+    if len(calls) < 2 or connection.in_atomic_block or getattr(_worker, "on", False):
+        return [call() for call in calls]
+
+    def run(call: Callable[[], Any]) -> Any:
+        _worker.on = True  # a worker's own calls run one after another
+        try:
+            return call()
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=FAST_WORKERS) as pool:
+        return list(pool.map(run, calls))
+
+
+def _fast_range(chain: Chain, after: int, upto: int) -> tuple[int, int | None, int]:
+    with connection.cursor() as cursor:
+        prev = GENESIS_HASH
+        if after:
+            cursor.execute(
+                "SELECT hash FROM ledger_entry WHERE chain_id = %s AND seq = %s",
+                [chain.pk, after],
+            )
+            row = cursor.fetchone()
+            prev = row[0] if row else ""
+    with bound_cursor() as bound:
+        bound.execute(
+            _FAST_RANGE,
+            {
+                "chain": chain.pk,
+                "key": json.dumps(chain.key, ensure_ascii=False),
+                "after": after,
+                "upto": upto,
+                "prev": prev,
+            },
+        )
+        count, first_bad, last = bound.fetchone()
+    return count, first_bad, last or 0
+
+
+def _fast_ok(chain: Chain, untrusted: set[int]) -> bool:
+    """Whether the database finds the chain whole (then `_walk` would find no break);
+    False means: walk it to name the break."""
+    head = chain.head_seq
+    # As many ranges as workers (the database does the work: one busy connection per
+    # core), none smaller than FAST_RANGE.
+    size = max(FAST_RANGE, -(-head // FAST_WORKERS))
+    bounds = list(range(0, head, size)) or [0]
+    spans = [(a, a + size) for a in bounds[:-1]] + [(bounds[-1], 2**62)]
+    calls: list[Callable[[], Any]] = [
+        (lambda a=a, b=b: _fast_range(chain, a, b)) for a, b in spans
+    ]
+
+    def checkpoints() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _FAST_CHECKPOINTS,
+                {
+                    "chain": chain.pk,
+                    "untrusted": sorted(untrusted),
+                    "width": DIGEST_LENGTH,
+                },
+            )
+            return cursor.fetchone()
+
+    def last_hash() -> str | None:
+        return (
+            Entry.objects.filter(chain_id=chain.pk, seq=head)
+            .values_list("hash", flat=True)
+            .first()
+        )
+
+    *ranges, (disagreeing, vouched), stored_head = _in_parallel(
+        [*calls, checkpoints, last_hash]
+    )
+    count = sum(r[0] for r in ranges)
+    return (
+        all(r[1] is None for r in ranges)
+        and count == head
+        and max(r[2] for r in ranges) == head
+        and (head == 0 or stored_head == chain.head_hash)
+        and (head != 0 or chain.head_hash == GENESIS_HASH)
+        and not disagreeing
+        and vouched <= head
+    )
+
+
 def verify_chain(chain: Chain) -> ChainReport:
     report = ChainReport(chain=chain.key, head_seq=chain.head_seq)
     checked: list[Break] = []
@@ -278,13 +587,19 @@ def verify_chain(chain: Chain) -> ChainReport:
         for b in checked
         if b.problem == "checkpoint_signature_invalid" and b.checkpoint_id
     }
-    report.breaks = list(_walk(chain, untrusted)) + checked
-    report.entries = Entry.objects.filter(chain=chain).count()
+    if connection.vendor == "postgresql" and _fast_ok(chain, untrusted):
+        report.breaks = checked
+        report.entries = chain.head_seq
+    else:
+        report.breaks = list(_walk(chain, untrusted)) + checked
+        report.entries = Entry.objects.filter(chain=chain).count()
     return report
 
 
 def verify(*, chain_key: str | None = None) -> list[ChainReport]:
+    """Every chain (or the one named), verified; chains side by side on their own
+    connections when called outside a transaction (the command line)."""
     chains = Chain.objects.order_by("key")
     if chain_key is not None:
         chains = chains.filter(key=chain_key)
-    return [verify_chain(c) for c in chains]
+    return _in_parallel([(lambda c=c: verify_chain(c)) for c in chains])

@@ -34,7 +34,7 @@ from yinzheng.core.masking import (
     mask_phones_in,
 )
 from yinzheng.ledger import audit, personal, services
-from yinzheng.ledger.models import Chain, Confirmation, Entry
+from yinzheng.ledger.models import MATTER_EVENT, Chain, Confirmation, Entry
 
 from ..errors import RegisterCode
 
@@ -179,36 +179,26 @@ def register_append(
     _check_register(register)
     fields = _clean(register, fields)
     year = timezone.localtime(clock.now()).year
-    key = chain_key(register, committee_code, year)
-    chain = services.lock_chain(
-        key=key, kind=chain_kind(register), division_code=committee_code
-    )
-    if chain.closed_at is not None:  # REQ-074
-        raise RegisterYearClosed(
-            _("%d 年的登记簿已归档，不能再登记") % year,
+    try:
+        return services.append(
+            key=chain_key(register, committee_code, year),
+            kind=chain_kind(register),
+            division_code=committee_code,
+            event=MATTER_EVENT,
+            subject=matter,
+            actor_id=getattr(actor, "pk", None),
+            data={
+                "register": register,
+                "year": year,
+                "fields": _seal_personal(register, fields),
+            },
         )
-    if Entry.objects.filter(
-        subject=matter,
-        chain__kind=chain_kind(register),
-        chain__division_id=committee_code,
-    ).exists():  # REQ-056
+    except services.ChainClosed:  # REQ-074
+        raise RegisterYearClosed(_("%d 年的登记簿已归档，不能再登记") % year) from None
+    except services.SubjectRecorded:  # REQ-056, held by the index entry_matter_once
         raise Conflict(
             _("该事项已登记，一事一登记"), code=RegisterCode.MATTER_ALREADY_REGISTERED
-        )
-    return services.append(
-        key=key,
-        kind=chain_kind(register),
-        division_code=committee_code,
-        event="register.entry",
-        subject=matter,
-        actor_id=getattr(actor, "pk", None),
-        data={
-            "register": register,
-            "year": year,
-            "fields": _seal_personal(register, fields),
-        },
-        chain=chain,
-    )
+        ) from None
 
 
 def register_chains(committee_code: str, register: str) -> QuerySet[Chain]:
