@@ -17,9 +17,27 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(
         reason="needs PostgreSQL: set YINZHENG_DATABASE_URL=postgresql://… (CI does)"
     )
+    from yinzheng.core import replicas
+
+    no_replica = pytest.mark.skip(
+        reason="needs a read replica: set YINZHENG_REPLICA_URLS=postgresql://… "
+        "(CI points one at the test database through a read-only connection)"
+    )
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
+        if "replica" in item.keywords and not (on_postgres and replicas.replicas()):
+            item.add_marker(no_replica)
+
+
+@pytest.fixture(autouse=True)
+def _replicas_only_where_asked(request, monkeypatch):
+    """Views read from the replicas only in tests marked `replica` (which may query
+    them); elsewhere everything reads the default database, as without replicas."""
+    from yinzheng.core import replicas
+
+    if request.node.get_closest_marker("replica") is None:
+        monkeypatch.setattr(replicas, "ENABLED", False)
 
 
 @pytest.fixture(autouse=True)

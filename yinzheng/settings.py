@@ -12,8 +12,14 @@ YINZHENG_TSA_URL       RFC 3161 timestamp authority (PAdES B-T); YINZHENG_TSA_RO
 YINZHENG_VERIFY_RATE   public verification page views a minute per address (default 60)
 YINZHENG_PKCS11_MODULE, _PKCS11_TOKEN, _PKCS11_PIN (or _PKCS11_PIN_FILE)  signing keys
                        in an HSM: PKCS#11 library, token label, user PIN
-YINZHENG_CACHE_URL     redis://host:6379/0: the shared cache of rate limits and login
-                       throttling (default: a table in the database)
+YINZHENG_REDIS_URL     redis://host:6379/0 (or YINZHENG_CACHE_URL): the cache every app
+                       node shares — rate limits, login throttling, cached verdicts,
+                       sessions in front of the database (default: tables in the database)
+YINZHENG_REPLICA_URLS  comma-separated postgresql:// URLs of streaming replicas: public
+                       verification and dashboards read there (core.replicas)
+YINZHENG_PGBOUNCER     "1" when connections go through PgBouncer in transaction mode
+YINZHENG_TASKS         "inline" (default: long work runs in the request or command that
+                       asks for it) or "database" (queued; `yinzheng db_worker` runs it)
 YINZHENG_TRUSTED_PROXIES  comma-separated proxy addresses/CIDRs allowed to set
                        X-Forwarded-For
 YINZHENG_LOGIN_FAILURE_LIMIT, _LOGIN_DELAY, _LOGIN_DELAY_MAX, _LOGIN_SPRAY_LIMIT  login
@@ -203,6 +209,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "yinzheng.core",
     "yinzheng.accounts",
     "yinzheng.divisions",
@@ -262,6 +270,43 @@ DATABASES = {
         conn_max_age=int(os.environ.get("YINZHENG_DB_CONN_MAX_AGE", "60")),
     )
 }
+# Long work (registers' checkpoint signatures, the supervision scan; issue 15): run at
+# once by default, or queued in the database for `yinzheng db_worker` processes.
+TASKS_MODE = os.environ.get("YINZHENG_TASKS", "inline").strip() or "inline"
+if TASKS_MODE not in ("inline", "database"):
+    raise ImproperlyConfigured('YINZHENG_TASKS must be "inline" or "database"')
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_MODE == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+
+# Read-only replicas (issue 15, docs/operations.md): only views marked with
+# core.replicas.read_replica read there, never inside a transaction, and nothing is
+# ever written there (core.replicas.ReplicaRouter). In tests they mirror the default
+# database (CI points one at it through a read-only connection, so a write fails).
+for _n, _url in enumerate(
+    filter(
+        None, map(str.strip, os.environ.get("YINZHENG_REPLICA_URLS", "").split(","))
+    ),
+    start=1,
+):
+    DATABASES[f"replica{_n}"] = {
+        **dj_database_url.parse(
+            _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["yinzheng.core.replicas.ReplicaRouter"]
+if _truthy(os.environ.get("YINZHENG_PGBOUNCER")):
+    # Transaction pooling hands each transaction a server connection of its own:
+    # no cursor may outlive its transaction, nor a connection be kept by Django.
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _alias["CONN_MAX_AGE"] = 0
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer appends; IMMEDIATE takes the write
     # lock at BEGIN so two appenders queue instead of failing on upgrade.
@@ -288,12 +333,17 @@ AUTH_PASSWORD_VALIDATORS = [
 # throttling"). Their counters live in the cache, which every server process must share:
 # Redis when YINZHENG_CACHE_URL names one (PostgreSQL deployments), else a table in the
 # database (created by `yinzheng migrate`). Never the per-process local-memory cache.
-CACHE_URL = os.environ.get("YINZHENG_CACHE_URL", "").strip()
+_CACHE_VARIABLE = (
+    "YINZHENG_REDIS_URL"
+    if os.environ.get("YINZHENG_REDIS_URL")
+    else "YINZHENG_CACHE_URL"
+)
+CACHE_URL = os.environ.get(_CACHE_VARIABLE, "").strip()
 CACHES: dict[str, dict[str, object]]
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
-            "YINZHENG_CACHE_URL must be a Redis URL (redis://, rediss:// or unix://)"
+            f"{_CACHE_VARIABLE} must be a Redis URL (redis://, rediss:// or unix://)"
         )
     CACHES = {
         "default": {
@@ -302,6 +352,9 @@ if CACHE_URL:
             "KEY_PREFIX": "yinzheng",
         }
     }
+    # Sessions stay in the database (a Redis restart logs nobody out) and are read
+    # from Redis: no session query per request on any node.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

@@ -23,5 +23,6 @@ def bound_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[Any]:
     import psycopg
 
     connection.ensure_connection()
-    with connection._prepare_cursor(psycopg.Cursor(connection.connection)) as cursor:
+    raw = psycopg.Cursor(connection.connection)
+    with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]
         yield cursor

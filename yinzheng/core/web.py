@@ -7,13 +7,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import clock
+from . import clock, ratelimit
 from .clients import client_address
 from .errors import DomainError, NotAllowed, SeparationOfDuties
 
@@ -59,19 +58,12 @@ def over_rate(request: HttpRequest, scope: str, limit: int) -> bool:
     """Count this request against `limit` a minute for its client (core.clients: behind
     a trusted proxy, the forwarded address); True once it is over.
 
-    The counter is in the shared cache (settings.CACHES: Redis or the database, never
-    one process's memory), so every server process counts toward the same limit."""
+    The counter is shared by every server process and counted atomically
+    (core.ratelimit: Redis, or one row of the database), so the limit holds exactly
+    however many processes serve."""
     minute = int(clock.now().timestamp() // 60)
-    key = f"rate:{scope}:{client_address(request) or '-'}:{minute}"
-    # incr() is atomic on Redis; the database cache reads and writes, so requests that
-    # arrive in the very same instant may be counted once (Redis for exact limits).
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.add(key, 1, timeout=120)
-        count = 1
-    return count > limit
+    key = f"{scope}:{client_address(request) or '-'}:{minute}"
+    return ratelimit.hit(key, 120) > limit
 
 
 def too_many(request: HttpRequest, message: str) -> HttpResponse:

@@ -36,7 +36,7 @@ from yinzheng.core import clock
 from yinzheng.core.errors import Conflict, CoreCode, NotFound
 from yinzheng.divisions.models import Division
 
-from . import keys
+from . import keys, verdicts
 from .choices import KeyPurpose, RevocationReason
 from .errors import EsignCode
 from .models import KeyPair, RevocationList
@@ -398,6 +398,7 @@ def revoke(row: KeyPair, *, at: dt.datetime, reason: str) -> bool:
         return False
     row.revoked_at, row.revocation_reason = at, reason
     row.save(update_fields=["revoked_at", "revocation_reason"])
+    verdicts.forget_all()  # what this key and those under it signed
     if row.issuer_id is not None:
         publish_crl(KeyPair.objects.get(pk=row.issuer_id))
     return True

@@ -53,7 +53,7 @@ from yinzheng.core.errors import (
 )
 from yinzheng.ledger import audit
 
-from . import keys, pades, pki, ports, qr, tokens, tsa
+from . import keys, pades, pki, ports, qr, tokens, tsa, verdicts
 from .choices import QueryKind
 from .errors import EsignCode
 from .models import KeyPair, SignedDocument, VerificationQuery
@@ -440,6 +440,7 @@ def document_withdraw(*, actor: Actor, serial: str, reason: str) -> SignedDocume
     ):
         doc.withdrawn_at, doc.withdrawn_by = clock.now(), person(actor)
         doc.withdrawal_reason = reason.strip()
+    verdicts.forget(doc.token)
     return doc
 
 

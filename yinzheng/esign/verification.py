@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yinzheng.core import clock
+from yinzheng.core import clock, ratelimit
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 from yinzheng.ledger import audit
@@ -50,7 +50,7 @@ from yinzheng.ledger.canonical import entry_hash
 from yinzheng.ledger.models import Checkpoint
 from yinzheng.ledger.services import _at_text
 
-from . import pades, pki, qr, tokens, tsa
+from . import pades, pki, qr, tokens, tsa, verdicts
 from .choices import KeyPurpose, Verdict
 from .errors import EsignCode
 from .models import KeyPair, RevocationList, SignedDocument
@@ -166,6 +166,51 @@ def _token_key(parsed: tokens.Parsed) -> KeyPair | None:
 
 
 def verify_token(text: str, *, holder_name: str | None = None) -> Result:
+    """The verdict on a token: from the cache when this token's certificate was judged
+    within VERDICT_SECONDS and nothing that changes the verdict happened since."""
+    try:
+        token = tokens.from_text(text)
+    except tokens.TokenError:
+        return _verify_token(text)
+    key = verdicts.key(token)
+    found = cache.get_many([key, verdicts.GENERATION])
+    generation = found.get(verdicts.GENERATION, 0)
+    kept = found.get(key)
+    now = clock.now().timestamp()
+    if (
+        kept is not None
+        and kept[0] == generation
+        and (kept[1] is None or now < kept[1])
+    ):
+        result: Result = kept[2]
+    else:
+        result = _verify_token(token)
+        keep = _keepable(result)
+        if keep is not None:
+            expires, ttl = keep
+            cache.set(key, (generation, expires, result), timeout=ttl)
+    if holder_name is not None and result.document is not None:
+        result.name_matches = qr.name_matches(result.document, holder_name)
+    return result
+
+
+def _keepable(result: Result) -> tuple[int | None, int] | None:
+    """(the token's exp, seconds to keep) for a verdict on an issued certificate whose
+    token verified; None for anything else."""
+    doc = result.document
+    if doc is None or doc.signed_at is None or result.verdict == Verdict.INVALID:
+        return None
+    try:
+        expires = tokens.parse(doc.token).claims.expires
+    except tokens.TokenError:
+        return None
+    ttl = verdicts.SECONDS
+    if expires is not None:
+        ttl = min(ttl, int(expires - clock.now().timestamp()))
+    return (expires, ttl) if ttl > 0 else None
+
+
+def _verify_token(text: str) -> Result:
     result = Result(Verdict.UNKNOWN)
     try:
         token = tokens.from_text(text)
@@ -194,7 +239,7 @@ def verify_token(text: str, *, holder_name: str | None = None) -> Result:
         result.document = doc
         result.add("token", False, _("凭据与登记的证明不一致"))
         return result.finish(Verdict.INVALID, _("凭据与登记的证明不一致"))
-    return _judge(result, doc, signed_at=doc.signed_at, holder_name=holder_name)
+    return _judge(result, doc, signed_at=doc.signed_at, holder_name=None)
 
 
 def verify_serial(
@@ -582,13 +627,7 @@ class NameChecksExhausted(DomainError):
 
 def _over_budget(serial: str) -> bool:
     day = clock.today().isoformat()  # the local day: the budget renews at midnight
-    key = f"esign:name-checks:{serial}:{day}"
-    cache.add(key, 0, timeout=2 * 24 * 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.add(key, 1, timeout=2 * 24 * 3600)
-        count = 1
+    count = ratelimit.hit(f"esign:name-checks:{serial}:{day}", 2 * 24 * 3600)
     return count > NAME_CHECKS_PER_CERTIFICATE_PER_DAY
 
 

@@ -9,6 +9,7 @@ longer hashes to what a signed checkpoint says it was.
 """
 
 import datetime as dt
+import functools
 import json
 import os
 import threading
@@ -80,7 +81,7 @@ class _Head:
 # next append, never trusted. The conditional UPDATE below only moves the head from
 # exactly this state, so a stale hint (another process appended, a transaction rolled
 # back, another test database) costs one locked read and a second attempt.
-_heads: dict[tuple[str, str], _Head] = {}
+_heads: dict[tuple[str, str, str], _Head] = {}
 
 
 def _read_head(
@@ -194,7 +195,7 @@ def append(
     # back), so it is raised after the block: the caller's transaction stays usable.
     refused: Exception | None = None
     with transaction.atomic(savepoint=False), bound_cursor() as cursor:
-        where = (connection.alias, connection.settings_dict["NAME"], key)
+        where = (connection.alias, str(connection.settings_dict["NAME"]), key)
         head = _heads.get(where)
         for attempt in range(2):
             if head is None or attempt:
@@ -228,7 +229,7 @@ def append(
         else:  # the head was read under its lock: only a vanished chain gets here
             _heads.pop(where, None)
             raise RuntimeError(f"chain {key} changed under its lock")
-        if refused is None:
+        if refused is None and head is not None:
             _heads[where] = _Head(head.id, key, seq, digest)
     if refused is not None:
         raise refused
@@ -539,7 +540,7 @@ def _fast_ok(chain: Chain, untrusted: set[int]) -> bool:
     bounds = list(range(0, head, size)) or [0]
     spans = [(a, a + size) for a in bounds[:-1]] + [(bounds[-1], 2**62)]
     calls: list[Callable[[], Any]] = [
-        (lambda a=a, b=b: _fast_range(chain, a, b)) for a, b in spans
+        functools.partial(_fast_range, chain, a, b) for a, b in spans
     ]
 
     def checkpoints() -> tuple[int, int]:
@@ -552,7 +553,8 @@ def _fast_ok(chain: Chain, untrusted: set[int]) -> bool:
                     "width": DIGEST_LENGTH,
                 },
             )
-            return cursor.fetchone()
+            disagreeing, vouched = cursor.fetchone()
+            return int(disagreeing), int(vouched)
 
     def last_hash() -> str | None:
         return (
@@ -602,4 +604,4 @@ def verify(*, chain_key: str | None = None) -> list[ChainReport]:
     chains = Chain.objects.order_by("key")
     if chain_key is not None:
         chains = chains.filter(key=chain_key)
-    return _in_parallel([(lambda c=c: verify_chain(c)) for c in chains])
+    return _in_parallel([functools.partial(verify_chain, c) for c in chains])

@@ -29,7 +29,8 @@ WORKER = textwrap.dedent(
 
     from yinzheng.core import clock, web
 
-    # The database cache's table, as `yinzheng migrate` leaves it (a no-op on Redis).
+    # The counters' and the cache's tables, as `yinzheng migrate` leaves them.
+    call_command("migrate", "core", verbosity=0)
     call_command("createcachetable", verbosity=0)
     moment = dt.datetime(2026, 3, 2, 10, 0, 30, tzinfo=dt.timezone.utc)
     clock.now = lambda: moment  # one minute's counter, whenever the test runs
@@ -57,7 +58,13 @@ def worker_env(tmp_path, **extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"YINZHENG_DATABASE_URL", "YINZHENG_CACHE_URL"}
+        if key
+        not in {
+            "YINZHENG_DATABASE_URL",
+            "YINZHENG_CACHE_URL",
+            "YINZHENG_REDIS_URL",
+            "YINZHENG_REPLICA_URLS",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="yinzheng.settings",
@@ -145,4 +152,24 @@ def test_an_unknown_cache_url_is_refused(tmp_path):
         timeout=120,
     )
     assert done.returncode != 0
-    assert "YINZHENG_CACHE_URL" in done.stderr
+    assert "YINZHENG_CACHE_URL must be a Redis URL" in done.stderr
+
+
+def test_the_redis_url_is_read_under_its_issue_15_name_too(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.CACHES['default']['LOCATION'], settings.SESSION_ENGINE)",
+        ],
+        env=worker_env(tmp_path, YINZHENG_REDIS_URL="redis://127.0.0.1:6379/15"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [
+        "redis://127.0.0.1:6379/15",
+        "django.contrib.sessions.backends.cached_db",
+    ]

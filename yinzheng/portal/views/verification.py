@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yinzheng.core.clients import client_address
+from yinzheng.core.replicas import read_replica
 from yinzheng.core.web import over_rate, too_many
 from yinzheng.esign import tokens, verification
 from yinzheng.esign.choices import Verdict
@@ -60,6 +61,7 @@ def serial_and_code(text: str) -> tuple[str, str] | None:
 
 
 @require_GET
+@read_replica
 def verify_form(request):
     """Type or paste a token (or the address in the QR code), or give the serial and
     the check code."""
@@ -91,6 +93,7 @@ def verify_form(request):
 
 
 @require_http_methods(["GET", "POST"])
+@read_replica  # the GET; a name check (POST) is journaled on the primary
 def verify(request, token: str):
     if over_rate(request, "portal:verify", settings.VERIFY_RATE_PER_MINUTE):
         return too_many(request, _("核验过于频繁，请一分钟后再试。"))

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
@@ -87,19 +88,24 @@ def _sign(
 
 def checkpoint_due(chain: Chain, seq: int, _hash: str) -> None:
     """The journal's trigger (every CHECKPOINT_EVERY entries): sign after the append
-    commits, so the append neither waits for the signer's sequence nor fails with it.
-    A checkpoint that fails here is logged; the daily run signs the head instead."""
+    commits, so the append neither waits for the signer's sequence nor fails with it —
+    at once (YINZHENG_TASKS=inline) or by a worker (sign_checkpoint)."""
     if signer_of(chain) is None:
         return
     chain_id = chain.pk
+    transaction.on_commit(lambda: sign_checkpoint.enqueue(chain_id, seq))
 
-    def sign_now() -> None:
-        try:
-            _sign(Chain.objects.get(pk=chain_id), seq=seq)
-        except Exception:  # noqa: BLE001 - the daily run catches up; never fail here
-            logger.exception("checkpoint of chain %s at %s failed", chain_id, seq)
 
-    transaction.on_commit(sign_now)
+@task()
+def sign_checkpoint(chain_id: int, seq: int) -> None:
+    """The township (or, for an audit chain, the county) signs chain `chain_id` at
+    `seq`: a task (issue 15; settings.TASKS), run at once by default, by a
+    `yinzheng db_worker` process with YINZHENG_TASKS=database. One that fails is
+    logged; the daily run signs the head instead."""
+    try:
+        _sign(Chain.objects.get(pk=chain_id), seq=seq)
+    except Exception:  # noqa: BLE001 - the daily run catches up; never fail here
+        logger.exception("checkpoint of chain %s at %s failed", chain_id, seq)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
 from yinzheng.catalogue.models import ListVersion
-from yinzheng.core import clock
+from yinzheng.core import clock, replicas
 from yinzheng.core.rest.responses import ERRORS
 
 from .. import analysis
@@ -235,9 +235,10 @@ class FiguresView(APIView):
     )
     def get(self, request: Request) -> Response:
         today = clock.today()
-        filters = analysis.parse_filters(
-            request.user, request.query_params, today=today, action=analysis.API
-        )
-        found = analysis.figures(filters, today=today, top=None, free_text=False)
-        versions = analysis.list_versions(filters, today=today)
-        return Response(answer(found, versions, request))
+        with replicas.reading():  # read-only, as the dashboard (core.replicas)
+            filters = analysis.parse_filters(
+                request.user, request.query_params, today=today, action=analysis.API
+            )
+            found = analysis.figures(filters, today=today, top=None, free_text=False)
+            versions = analysis.list_versions(filters, today=today)
+            return Response(answer(found, versions, request))

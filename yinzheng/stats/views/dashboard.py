@@ -26,6 +26,7 @@ from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import InvalidInput
+from yinzheng.core.replicas import read_replica
 from yinzheng.divisions.models import Division
 
 from .. import analysis, charts
@@ -101,6 +102,7 @@ def _export(figures: analysis.Figures, key: str, fmt: str) -> HttpResponse:
 
 
 @login_required
+@read_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     """REQ-103: the figures of a division the viewer may see, for any period."""
     user = request.user

@@ -71,6 +71,12 @@ class Command(BaseCommand):
         scan.add_argument("--since", type=_date, help="起始日期 YYYY-MM-DD")
         scan.add_argument("--until", type=_date, help="截止日期 YYYY-MM-DD（默认今天）")
         scan.add_argument("--json", action="store_true", help="以 JSON 输出")
+        scan.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="每个县排一个任务（YINZHENG_TASKS=database 时由 yinzheng db_worker "
+            "进程执行；默认立即执行）",
+        )
         draw = sub.add_parser("draw", help="专项督查抽取（REQ-095）")
         draw.add_argument("county", help="县（市、区）代码")
         draw.add_argument("--seed", help="随机种子（默认随机生成，均记录在案）")
@@ -108,6 +114,9 @@ class Command(BaseCommand):
             raise CommandError(f"起始日期 {since} 晚于截止日期 {until}")
         if since and not until and since > clock.today():
             raise CommandError(f"起始日期不能晚于今天：{since}")
+        if options["enqueue"]:
+            self._enqueue_scan(codes, since, until)
+            return
         result = services.scan(
             actor=SYSTEM, county_codes=codes or None, since=since, until=until
         )
@@ -133,6 +142,21 @@ class Command(BaseCommand):
         )
         for kind, n in by_kind.items():
             self.stdout.write(f"  {AlertKind(kind).label}：{n} 条")
+
+    def _enqueue_scan(
+        self, codes: list[str], since: dt.date | None, until: dt.date | None
+    ) -> None:
+        from yinzheng.supervision.services.alerts import counties_with_committees
+        from yinzheng.supervision.tasks import scan_county
+
+        counties = codes or counties_with_committees()
+        for county in counties:
+            scan_county.enqueue(
+                county,
+                since.isoformat() if since else None,
+                until.isoformat() if until else None,
+            )
+        self.stdout.write(f"已排队 {len(counties)} 个县的扫描任务")
 
     # draw -----------------------------------------------------------------------------
 

@@ -1,0 +1,72 @@
+"""Rate-limit counters that every server process shares, counted exactly (issue 15).
+
+`hit(key, seconds)` counts one event under `key` and returns the count so far, this one
+included; the key lives `seconds` from its first event (callers put the window, such
+as the minute, in the key). One round trip, atomic whichever process or machine
+counts, so a limit of N lets exactly N through across all of them:
+
+- with Redis as the cache (YINZHENG_REDIS_URL / YINZHENG_CACHE_URL): INCR and EXPIRE NX
+  in one pipeline;
+- otherwise a row of core_ratecounter: INSERT … ON CONFLICT DO UPDATE … RETURNING, on
+  PostgreSQL and SQLite alike; expired rows are removed when a new key starts.
+
+Counting is never part of the caller's transaction outcome: a limit counts attempts."""
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
+
+from yinzheng.core import clock
+
+_UPSERT = """
+INSERT INTO core_ratecounter (key, count, expires_at) VALUES (%s, 1, %s)
+ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN core_ratecounter.expires_at <= %s THEN 1
+                 ELSE core_ratecounter.count + 1 END,
+    expires_at = CASE WHEN core_ratecounter.expires_at <= %s THEN excluded.expires_at
+                      ELSE core_ratecounter.expires_at END
+RETURNING count
+"""
+
+
+def _on_redis() -> bool:
+    from django.core.cache import caches
+
+    return isinstance(caches["default"], RedisCache)
+
+
+def hit(key: str, seconds: int) -> int:
+    if _on_redis():
+        return _redis_hit(key, seconds)
+    now = clock.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [key, now + dt.timedelta(seconds=seconds), now, now])
+        (count,) = cursor.fetchone()
+        if count == 1:  # a new window: clear the ones that ended
+            cursor.execute("DELETE FROM core_ratecounter WHERE expires_at <= %s", [now])
+    return int(count)
+
+
+def _redis_hit(key: str, seconds: int) -> int:
+    full = cache.make_key(f"rate:{key}")
+    client = cache._cache.get_client(full, write=True)  # type: ignore[attr-defined]
+    pipe = client.pipeline(transaction=False)
+    pipe.incr(full)
+    pipe.expire(full, seconds, nx=True)
+    count, _set = pipe.execute()
+    return int(count)
+
+
+def clear() -> None:
+    """Forget every count (the tests; an administrator after a false alarm)."""
+    if _on_redis():
+        pattern = cache.make_key("rate:*")
+        client = cache._cache.get_client(pattern, write=True)  # type: ignore[attr-defined]
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_ratecounter")

@@ -1,0 +1,100 @@
+"""Shared rate-limit counters (core.ratelimit, issue 15): exact across processes, on
+the database and on Redis, so a limit of N lets exactly N through however many server
+processes answer."""
+
+import datetime as dt
+import multiprocessing
+import socket
+
+import pytest
+from django.db import connections
+from django.test import RequestFactory
+
+from yinzheng.core import clock, ratelimit
+from yinzheng.core.web import over_rate
+
+REDIS = "redis://127.0.0.1:6379/14"
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["database", "redis"])
+def backend(request, settings):
+    if request.param == "redis":
+        if not _redis_up():
+            pytest.skip("needs Redis on 127.0.0.1:6379 (CI has it)")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS,
+                "KEY_PREFIX": f"test-{multiprocessing.current_process().pid}",
+            }
+        }
+        from django.core.cache import cache
+
+        cache.clear()
+    return request.param
+
+
+@pytest.mark.django_db
+def test_a_counter_counts_each_hit_and_keys_are_apart(backend):
+    assert [ratelimit.hit("t:a", 60) for _ in range(3)] == [1, 2, 3]
+    assert ratelimit.hit("t:b", 60) == 1
+
+
+@pytest.mark.django_db
+def test_an_ended_window_starts_again_at_one(backend, clock_at):
+    if backend == "redis":
+        pytest.skip("Redis expires keys by its own clock")
+    clock_at(2026, 5, 1, 9)
+    ratelimit.hit("t:w", 60)
+    assert ratelimit.hit("t:w", 60) == 2
+    clock_at(2026, 5, 1, 10)
+    assert ratelimit.hit("t:w", 60) == 1
+
+
+@pytest.mark.django_db
+def test_the_page_limit_lets_exactly_the_limit_through(backend):
+    request = RequestFactory().get("/v/x", REMOTE_ADDR="203.0.113.9")
+    answers = [over_rate(request, "t:page", 5) for _ in range(8)]
+    assert answers == [False] * 5 + [True] * 3
+
+
+def _count(key: str, times: int, start, out) -> None:
+    start.wait()
+    out.put([ratelimit.hit(key, 60) for _ in range(times)])
+    connections.close_all()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_counting_at_once_lose_no_hit(backend):
+    """Two server processes count the same client at the same moment: every count
+    from 1 to the total is handed out once, so the limit holds across them."""
+    connections.close_all()  # the children open their own connections
+    ctx = multiprocessing.get_context("fork")
+    start, out = ctx.Barrier(2), ctx.Queue()
+    key = f"t:race:{dt.datetime.now().timestamp()}"
+    procs = [ctx.Process(target=_count, args=(key, 150, start, out)) for _ in range(2)]
+    for proc in procs:
+        proc.start()
+    counts = out.get(timeout=60) + out.get(timeout=60)
+    for proc in procs:
+        proc.join(timeout=60)
+        assert proc.exitcode == 0
+    assert sorted(counts) == list(range(1, 301))
+    assert clock.now()  # the parent's connection still works
+
+
+@pytest.mark.django_db
+def test_clearing_forgets_every_count(backend):
+    ratelimit.hit("t:c", 60)
+    ratelimit.hit("t:c", 60)
+    ratelimit.clear()
+    assert ratelimit.hit("t:c", 60) == 1
