@@ -347,7 +347,7 @@ if CACHE_URL:
         )
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "yinzheng.core.cache.RedisCache",  # Django's, clients kept
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "yinzheng",
         }

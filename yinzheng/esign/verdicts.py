@@ -14,9 +14,13 @@ that judged the certificate in between saw the data from before the change."""
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+
+from yinzheng.core import clock
 
 SECONDS = 300
 GENERATION = "esign:verdict-generation"
@@ -24,6 +28,70 @@ GENERATION = "esign:verdict-generation"
 
 def key(token: str) -> str:
     return "esign:verdict:" + hashlib.sha256(token.encode()).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A kept verdict: the generation it was judged in, the token's exp, a stamp the
+    pages rendered from it carry, and the verdict itself."""
+
+    generation: int
+    expires: int | None
+    stamp: str
+    value: Any
+
+    def fresh(self, generation: int) -> bool:
+        return self.generation == generation and (
+            self.expires is None or clock.now().timestamp() < self.expires
+        )
+
+    def seconds_left(self) -> int:
+        left = SECONDS
+        if self.expires is not None:
+            left = min(left, int(self.expires - clock.now().timestamp()))
+        return max(left, 0)
+
+
+def read(token: str) -> tuple[Kept | None, int]:
+    """The kept verdict on `token` if still good, and the current generation."""
+    found = cache.get_many([key(token), GENERATION])
+    generation = found.get(GENERATION, 0)
+    kept = found.get(key(token))
+    if isinstance(kept, Kept) and kept.fresh(generation):
+        return kept, generation
+    return None, generation
+
+
+def keep(token: str, value: Any, *, generation: int, expires: int | None) -> Kept:
+    kept = Kept(generation, expires, secrets.token_hex(8), value)
+    seconds = kept.seconds_left()
+    if seconds > 0:
+        cache.set(key(token), kept, timeout=seconds)
+    return kept
+
+
+# A page rendered from a kept verdict (portal.views.verification): good while the
+# verdict it was rendered from is (same stamp), so forgetting the verdict retires it.
+
+
+def _page_key(token: str, variant: str) -> str:
+    return f"{key(token)}:page:{hashlib.sha256(variant.encode()).hexdigest()[:16]}"
+
+
+def page(token: str, variant: str) -> str | None:
+    found = cache.get_many([key(token), GENERATION, _page_key(token, variant)])
+    kept, rendered = found.get(key(token)), found.get(_page_key(token, variant))
+    if not isinstance(kept, Kept) or not kept.fresh(found.get(GENERATION, 0)):
+        return None
+    if rendered is None or rendered[0] != kept.stamp:
+        return None
+    return str(rendered[1])
+
+
+def keep_page(token: str, variant: str, kept: Kept, html: str) -> None:
+    seconds = kept.seconds_left()
+    if seconds > 0:
+        cache.set(_page_key(token, variant), (kept.stamp, html), timeout=seconds)
 
 
 def forget(token: str) -> None:

@@ -33,10 +33,9 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from cryptography.hazmat.primitives import serialization
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,6 +75,9 @@ class Result:
     name_matches: bool | None = None
     signed_at: dt.datetime | None = None
     revoked_at: dt.datetime | None = None
+    # Set when the verdict is kept in the cache (verdicts.Kept): pages rendered from it
+    # may be kept as long.
+    kept: Any = field(default=None, repr=False, compare=False)
 
     @property
     def paper(self) -> bool:
@@ -172,42 +174,32 @@ def verify_token(text: str, *, holder_name: str | None = None) -> Result:
         token = tokens.from_text(text)
     except tokens.TokenError:
         return _verify_token(text)
-    key = verdicts.key(token)
-    found = cache.get_many([key, verdicts.GENERATION])
-    generation = found.get(verdicts.GENERATION, 0)
-    kept = found.get(key)
-    now = clock.now().timestamp()
-    if (
-        kept is not None
-        and kept[0] == generation
-        and (kept[1] is None or now < kept[1])
-    ):
-        result: Result = kept[2]
+    kept, generation = verdicts.read(token)
+    if kept is not None:
+        result: Result = kept.value
+        result.kept = kept
     else:
         result = _verify_token(token)
-        keep = _keepable(result)
-        if keep is not None:
-            expires, ttl = keep
-            cache.set(key, (generation, expires, result), timeout=ttl)
+        expires = _keepable(result)
+        if expires is not False:
+            result.kept = verdicts.keep(
+                token, result, generation=generation, expires=expires
+            )
     if holder_name is not None and result.document is not None:
         result.name_matches = qr.name_matches(result.document, holder_name)
     return result
 
 
-def _keepable(result: Result) -> tuple[int | None, int] | None:
-    """(the token's exp, seconds to keep) for a verdict on an issued certificate whose
-    token verified; None for anything else."""
+def _keepable(result: Result) -> int | None | Literal[False]:
+    """The token's exp (None: none) for a verdict on an issued certificate whose token
+    verified; False for anything else, which is never kept."""
     doc = result.document
     if doc is None or doc.signed_at is None or result.verdict == Verdict.INVALID:
-        return None
+        return False
     try:
-        expires = tokens.parse(doc.token).claims.expires
+        return tokens.parse(doc.token).claims.expires
     except tokens.TokenError:
-        return None
-    ttl = verdicts.SECONDS
-    if expires is not None:
-        ttl = min(ttl, int(expires - clock.now().timestamp()))
-    return (expires, ttl) if ttl > 0 else None
+        return False
 
 
 def _verify_token(text: str) -> Result:

@@ -79,7 +79,7 @@ def test_the_cache_is_shared_by_every_process():
     backend = django_settings.CACHES["default"]["BACKEND"]
     assert backend in {
         "django.core.cache.backends.db.DatabaseCache",
-        "django.core.cache.backends.redis.RedisCache",
+        "yinzheng.core.cache.RedisCache",
     }
 
 
@@ -140,7 +140,7 @@ def test_the_redis_cache_is_chosen_when_a_url_is_configured(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert done.stdout.strip() == "yinzheng.core.cache.RedisCache"
 
 
 def test_an_unknown_cache_url_is_refused(tmp_path):

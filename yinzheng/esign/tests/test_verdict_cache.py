@@ -103,7 +103,7 @@ def test_a_certificate_past_its_exp_is_never_served_valid_from_the_cache(doc, cl
     )
     type(doc).objects.filter(pk=doc.pk).update(token=token)
     assert verification.verify_token(token).verdict == Verdict.VALID
-    assert kept(token)[1] == int(expires.timestamp())
+    assert kept(token).expires == int(expires.timestamp())
     clock_at(2026, 12, 3, 10)
     late = verification.verify_token(token)
     assert late.verdict == Verdict.INVALID
@@ -127,3 +127,58 @@ def test_the_holders_name_is_compared_on_each_call_not_kept(doc):
     assert other.name_matches is False
     plain = verification.verify_token(doc.token)
     assert plain.name_matches is None
+
+
+# The public page ---------------------------------------------------------------------
+
+
+def csrf_of(response) -> str:
+    import re
+
+    return re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()
+    ).group(1)
+
+
+def test_the_public_page_is_kept_and_each_visitor_gets_a_working_csrf_token(doc):
+    from django.test import Client
+
+    from yinzheng.esign import tokens as t
+
+    path = t.url_path(doc.token)
+    first = Client(enforce_csrf_checks=True).get(path)
+    visitor = Client(enforce_csrf_checks=True)
+    with CaptureQueriesContext(connection) as queries:
+        second = visitor.get(path)
+    assert second.status_code == 200
+    assert 'data-verdict="valid"' in second.content.decode()
+    # Served from the cache: nothing but the cache's own query (none on Redis) and
+    # the rate counter.
+    assert len(queries) <= 3, [q["sql"] for q in queries.captured_queries]
+    assert csrf_of(first) != csrf_of(second)
+    assert "csrfslot" not in second.content.decode()
+    checked = visitor.post(
+        path, {"name": f.HOLDER, "csrfmiddlewaretoken": csrf_of(second)}
+    )
+    assert checked.status_code == 200
+    assert "您输入的姓名与证明持有人一致" in checked.content.decode()
+
+
+def test_the_public_page_shows_a_withdrawal_at_once(client, doc, people):
+    from yinzheng.esign import tokens as t
+
+    path = t.url_path(doc.token)
+    assert 'data-verdict="valid"' in client.get(path).content.decode()
+    services.document_withdraw(actor=people.head, serial=doc.serial, reason="事实有误")
+    assert 'data-verdict="withdrawn"' in client.get(path).content.decode()
+
+
+def test_staff_and_query_strings_never_get_the_kept_page(client, doc, people):
+    from yinzheng.esign import tokens as t
+
+    path = t.url_path(doc.token)
+    client.get(path)  # kept for the public
+    client.force_login(people.head)
+    page = client.get(path).content.decode()
+    assert people.head.display_name in page
+    assert client.get(path + "?x=1").status_code == 200

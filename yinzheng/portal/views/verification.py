@@ -16,11 +16,15 @@ the very answer a serial never issued gets (esign.verification.verify_check_code
 the serial alone answers nothing. Rate-limited like the token page."""
 
 import re
+import secrets
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from yinzheng.core.clients import client_address
 from yinzheng.core.replicas import read_replica
 from yinzheng.core.web import over_rate, too_many
-from yinzheng.esign import tokens, verification
+from yinzheng.esign import tokens, verdicts, verification
 from yinzheng.esign.choices import Verdict
 from yinzheng.esign.forms import NameCheckForm, TokenForm
 
@@ -92,11 +96,42 @@ def verify_form(request):
     return render(request, "esign/verify.html", context)
 
 
+# The page a QR scan opens, as anybody sees it, is kept with its verdict
+# (esign.verdicts): the same bytes for every visitor but the CSRF token of the name
+# check, spliced in per request. Only for a visitor without a session and an address
+# without a query string (so nobody fills the cache with variants); staff see their
+# own navigation, rendered afresh.
+_CSRF_SLOT = "csrfslot" + secrets.token_hex(12)
+
+
+def _public_variant(request) -> str | None:
+    if (
+        request.method != "GET"
+        or request.GET
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+    ):
+        return None
+    return f"{request.LANGUAGE_CODE}|{request.path}"
+
+
+def _spliced(request, html: str) -> HttpResponse:
+    return HttpResponse(html.replace(_CSRF_SLOT, get_token(request)))
+
+
 @require_http_methods(["GET", "POST"])
 @read_replica  # the GET; a name check (POST) is journaled on the primary
 def verify(request, token: str):
     if over_rate(request, "portal:verify", settings.VERIFY_RATE_PER_MINUTE):
         return too_many(request, _("核验过于频繁，请一分钟后再试。"))
+    variant = _public_variant(request)
+    try:
+        plain = tokens.from_text(token)
+    except tokens.TokenError:
+        variant = None  # judged (and refused) afresh
+    if variant is not None:
+        kept = verdicts.page(plain, variant)
+        if kept is not None:
+            return _spliced(request, kept)
     name_form = NameCheckForm(request.POST or None)
     holder = None
     if request.method == "POST":
@@ -112,17 +147,19 @@ def verify(request, token: str):
             )
         except verification.NameChecksExhausted as exc:
             return too_many(request, str(exc.message))
-    return render(
-        request,
-        "esign/verify.html",
-        {
-            "form": TokenForm(),
-            "code_form": SerialCodeForm(),
-            "result": result,
-            "public": result.public(),
-            "badge": BADGES.get(result.verdict, "warn"),
-            "name_form": name_form,
-            "checked": holder is not None,
-        },
-        status=200,
+    context = {
+        "form": TokenForm(),
+        "code_form": SerialCodeForm(),
+        "result": result,
+        "public": result.public(),
+        "badge": BADGES.get(result.verdict, "warn"),
+        "name_form": name_form,
+        "checked": holder is not None,
+    }
+    if variant is None or result.kept is None:
+        return render(request, "esign/verify.html", context)
+    html = render_to_string(
+        "esign/verify.html", {**context, "csrf_token": _CSRF_SLOT}, request=request
     )
+    verdicts.keep_page(plain, variant, result.kept, html)
+    return _spliced(request, html)
