@@ -76,6 +76,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import _stats_data as data  # noqa: E402
 from benchmarks import _stats_floor as floor  # noqa: E402
+from benchmarks import _wrk  # noqa: E402
 from benchmarks._scratch import server_url  # noqa: E402
 from benchmarks.import_divisions import cpu_model, yinzheng  # noqa: E402
 
@@ -365,49 +366,15 @@ def get(port: int, path: str, cookie: str | None) -> tuple[int, bytes, float]:
         conn.close()
 
 
-UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-
-
-def _ms(text: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
-    if match is None:
-        raise ValueError(text)
-    return float(match.group(1)) * UNITS_MS[match.group(2)]
-
-
 def wrk(port: int, path: str, cookie: str | None, args, seconds: int) -> dict:
-    command = [
-        "wrk",
-        "-t",
-        str(min(args.connections, 2)),
-        "-c",
-        str(args.connections),
-        "-d",
-        f"{seconds}s",
-        "--timeout",
-        "300s",
-        "--latency",
-    ]
-    if cookie:
-        command += ["-H", f"Cookie: sessionid={cookie}"]
-    command.append(f"http://127.0.0.1:{port}{path}")
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    found = {
-        "requests": int(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
-        "per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        "errors": 0,
-    }
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if bad:
-        found["errors"] += int(bad.group(1))
-    socket = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    return _wrk.run(
+        f"http://127.0.0.1:{port}{path}",
+        connections=args.connections,
+        seconds=seconds,
+        threads=min(args.connections, 2),
+        headers={"Cookie": f"sessionid={cookie}"} if cookie else None,
+        timeout="300s",
     )
-    if socket:
-        found["errors"] += sum(int(x) for x in socket.groups())
-    return found
 
 
 def measure(args, meta: dict, env: dict) -> None:

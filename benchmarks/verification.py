@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,30 +34,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import _wrk  # noqa: E402
 from benchmarks._scratch import run_on, server_url  # noqa: E402
-from benchmarks.stats_dashboard import _ms  # noqa: E402
 
 
 def wrk(port: int, path: str, *, seconds: int, connections: int, script: str = ""):
-    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s"]
-    command += ["--timeout", "30s", "--latency"]
-    if script:
-        command += ["-s", script]
-    command.append(f"http://127.0.0.1:{port}{path}")
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    import re
-
-    found = {
-        "requests": int(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
-        "per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        "errors": 0,
-    }
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if bad:
-        found["errors"] += int(bad.group(1))
-    return found
+    return _wrk.run(
+        f"http://127.0.0.1:{port}{path}",
+        connections=connections,
+        seconds=seconds,
+        script=script,
+    )
 
 
 def post_script(body: dict, token: str) -> str:

@@ -2,13 +2,9 @@
 with YINZHENG_TASKS=database signed by a `yinzheng db_worker` process — the same
 checkpoint either way."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-from django.db import connection
 
+from yinzheng.core.tests.workers import run_db_worker
 from yinzheng.ledger import services
 from yinzheng.ledger.models import Checkpoint, Entry
 from yinzheng.registers.services import books as registers
@@ -22,13 +18,6 @@ A, B = "620725101001", "620725101201"  # two committees of township 620725101
 @pytest.fixture(autouse=True)
 def _no_matter_sources(monkeypatch):
     monkeypatch.setattr(matters, "_sources", {})
-
-
-def worker_env() -> dict[str, str]:
-    """The test database, for a process of its own."""
-    s = connection.settings_dict
-    url = f"postgresql://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    return {**os.environ, "YINZHENG_DATABASE_URL": url, "YINZHENG_TASKS": "database"}
 
 
 def made(committee: str) -> list[tuple[int, int, str, str]]:
@@ -63,20 +52,7 @@ def test_a_checkpoint_signed_by_a_worker_process_is_the_one_signed_inline(
     assert made(B) == []
     assert DBTaskResult.objects.filter(status="READY").count() == 1
 
-    worker = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "yinzheng",
-            "db_worker",
-            "--batch",
-            "--no-startup-delay",
-        ],
-        env=worker_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    worker = run_db_worker()
     assert worker.returncode == 0, worker.stderr
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"]
     assert made(B) == [(3, 0, "620725101", head_at(B, 3))]

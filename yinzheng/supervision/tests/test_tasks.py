@@ -3,24 +3,15 @@ queued by `yinzheng supervision scan --enqueue`; a county scanned by a worker pr
 gives what the inline scan gives."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
+from yinzheng.core.tests.workers import run_db_worker
 from yinzheng.supervision.models import Alert
 from yinzheng.supervision.tasks import scan_county
 
 from . import factories
-
-
-def worker_env() -> dict[str, str]:
-    s = connection.settings_dict
-    url = f"postgresql://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    return {**os.environ, "YINZHENG_DATABASE_URL": url, "YINZHENG_TASKS": "database"}
 
 
 @pytest.mark.django_db
@@ -67,20 +58,7 @@ def test_a_county_scanned_by_a_worker_process_matches_the_inline_scan(
         "2026-11-30",
     )
     assert Alert.objects.count() == 0
-    worker = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "yinzheng",
-            "db_worker",
-            "--batch",
-            "--no-startup-delay",
-        ],
-        env=worker_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    worker = run_db_worker()
     assert worker.returncode == 0, worker.stderr
     (result,) = DBTaskResult.objects.all()
     assert result.status == "SUCCESSFUL"
