@@ -17,8 +17,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 
 from yinzheng.core import clock
 
@@ -26,8 +28,16 @@ SECONDS = 300
 GENERATION = "esign:verdict-generation"
 
 
-def key(token: str) -> str:
-    return "esign:verdict:" + hashlib.sha256(token.encode()).hexdigest()[:40]
+def key(token: str, language: str | None = None) -> str:
+    """The entry of a verdict in one language (its reasons and checks are worded in
+    the language of the request that judged it)."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    digest = hashlib.sha256(token.encode()).hexdigest()[:40]
+    return f"esign:verdict:{language}:{digest}"
+
+
+def _every_language(token: str) -> list[str]:
+    return [key(token, code) for code, _name in settings.LANGUAGES]
 
 
 @dataclass(frozen=True)
@@ -96,8 +106,8 @@ def keep_page(token: str, variant: str, kept: Kept, html: str) -> None:
 
 def forget(token: str) -> None:
     """Drop the cached verdict on this token (a withdrawal)."""
-    cache.delete(key(token))
-    transaction.on_commit(lambda: cache.delete(key(token)))
+    cache.delete_many(_every_language(token))
+    transaction.on_commit(lambda: cache.delete_many(_every_language(token)))
 
 
 def forget_all() -> None:

@@ -1,11 +1,14 @@
 """Appending to and verifying the hash-chained journal.
 
-`append()` takes a row lock on the chain head, so two writers on one chain queue: the
-sequence has no gap and the chain never forks. Every `checkpoints.EVERY` entries it asks
-for a signed checkpoint (`set_checkpoint_trigger`; the registers sign, after commit).
-`verify()` walks the chains and names the first entry where the stored data no longer
-hashes to what was written, or — for a chain rewritten with every hash recomputed — no
-longer hashes to what a signed checkpoint says it was.
+`append()` moves the chain's head only from the state the new entry was hashed on, in
+the statement that inserts the entry, and the head's row stays locked until the
+transaction ends: two writers on one chain queue, the sequence has no gap and the
+chain never forks. Every CHECKPOINT_EVERY entries it asks for a signed checkpoint
+(`set_checkpoint_trigger`; the registers sign, after commit). `verify()` walks the
+chains — on PostgreSQL the database does (`_fast_ok`), and the walk in Python names
+the break when there is one — and names the first entry where the stored data no
+longer hashes to what was written, or — for a chain rewritten with every hash
+recomputed — no longer hashes to what a signed checkpoint says it was.
 """
 
 import datetime as dt
@@ -47,15 +50,6 @@ def chain_get_or_create(*, key: str, kind: str, division_code: str | None) -> Ch
     chain, _created = Chain.objects.get_or_create(
         key=key, defaults={"kind": kind, "division_id": division_code}
     )
-    return chain
-
-
-def lock_chain(*, key: str, kind: str, division_code: str | None) -> Chain:
-    """The chain's head row, locked until the transaction ends (created if new)."""
-    chain = Chain.objects.select_for_update().filter(key=key).first()
-    if chain is None:
-        chain_get_or_create(key=key, kind=kind, division_code=division_code)
-        chain = Chain.objects.select_for_update().get(key=key)
     return chain
 
 

@@ -182,3 +182,16 @@ def test_staff_and_query_strings_never_get_the_kept_page(client, doc, people):
     page = client.get(path).content.decode()
     assert people.head.display_name in page
     assert client.get(path + "?x=1").status_code == 200
+
+
+def test_a_verdict_is_kept_in_the_language_it_was_worded_in(doc):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = verification.verify_token(doc.token)
+    with translation.override("zh-hans"):
+        chinese = verification.verify_token(doc.token)
+    with translation.override("en"):
+        again = verification.verify_token(doc.token)
+    assert english.reason != chinese.reason
+    assert again.reason == english.reason
