@@ -299,6 +299,11 @@ for _n, _url in enumerate(
         ),
         "TEST": {"MIRROR": "default"},
     }
+if len(DATABASES) > 1 and "postgresql" not in str(DATABASES["default"]["ENGINE"]):
+    raise ImproperlyConfigured(
+        "YINZHENG_REPLICA_URLS needs YINZHENG_DATABASE_URL to name the PostgreSQL "
+        "primary they replicate"
+    )
 DATABASE_ROUTERS = ["yinzheng.core.replicas.ReplicaRouter"]
 if _truthy(os.environ.get("YINZHENG_PGBOUNCER")):
     # Transaction pooling hands each transaction a server connection of its own:

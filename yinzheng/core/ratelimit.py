@@ -10,7 +10,9 @@ counts, so a limit of N lets exactly N through across all of them:
 - otherwise a row of core_ratecounter: INSERT … ON CONFLICT DO UPDATE … RETURNING, on
   PostgreSQL and SQLite alike; expired rows are removed when a new key starts.
 
-Counting is never part of the caller's transaction outcome: a limit counts attempts."""
+The views count before any transaction of theirs opens, so a count stands whatever the
+request does next: a limit counts attempts. (Counted inside a transaction, the
+database's count is that transaction's and goes if it rolls back.)"""
 
 import datetime as dt
 
