@@ -15,8 +15,8 @@ or one text "serial code"): the pair is as good as the token, and a wrong code g
 the very answer a serial never issued gets (esign.verification.verify_check_code);
 the serial alone answers nothing. Rate-limited like the token page."""
 
+import hmac
 import re
-import secrets
 from typing import Any
 
 from django import forms
@@ -101,7 +101,13 @@ def verify_form(request):
 # check, spliced in per request. Only for a visitor without a session and an address
 # without a query string (so nobody fills the cache with variants); staff see their
 # own navigation, rendered afresh.
-_CSRF_SLOT = "csrfslot" + secrets.token_hex(12)
+
+
+def _csrf_slot() -> str:
+    """Where the CSRF token goes in a kept page: the same in every process and on
+    every node (a page kept by one is served by another), unknown to visitors."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), b"verify-page-csrf-slot", "sha256")
+    return "csrfslot" + mac.hexdigest()[:24]
 
 
 def _public_variant(request) -> str | None:
@@ -115,7 +121,7 @@ def _public_variant(request) -> str | None:
 
 
 def _spliced(request, html: str) -> HttpResponse:
-    return HttpResponse(html.replace(_CSRF_SLOT, get_token(request)))
+    return HttpResponse(html.replace(_csrf_slot(), get_token(request)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,7 +165,7 @@ def verify(request, token: str):
     if variant is None or result.kept is None:
         return render(request, "esign/verify.html", context)
     html = render_to_string(
-        "esign/verify.html", {**context, "csrf_token": _CSRF_SLOT}, request=request
+        "esign/verify.html", {**context, "csrf_token": _csrf_slot()}, request=request
     )
     verdicts.keep_page(plain, variant, result.kept, html)
     return _spliced(request, html)
