@@ -4,7 +4,6 @@ processes answer."""
 
 import datetime as dt
 import multiprocessing
-import socket
 
 import pytest
 from django.db import connections
@@ -13,21 +12,15 @@ from django.test import RequestFactory
 from yinzheng.core import clock, ratelimit
 from yinzheng.core.web import over_rate
 
+from .workers import redis_up
+
 REDIS = "redis://127.0.0.1:6379/14"
-
-
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 @pytest.fixture(params=["database", "redis"])
 def backend(request, settings):
     if request.param == "redis":
-        if not _redis_up():
+        if not redis_up():
             pytest.skip("needs Redis on 127.0.0.1:6379 (CI has it)")
         settings.CACHES = {
             "default": {
@@ -103,7 +96,7 @@ def test_clearing_forgets_every_count(backend):
 def test_the_redis_cache_keeps_one_client_per_pool(settings):
     """Django builds a client per operation (a third of a millisecond each): ours
     keeps them, and they still reach the same server."""
-    if not _redis_up():
+    if not redis_up():
         pytest.skip("needs Redis on 127.0.0.1:6379 (CI has it)")
     from django.core.cache import caches
 

@@ -284,6 +284,30 @@ def render_sample(text: str, swaps: dict[str, str]) -> str:
     return text
 
 
+def nginx_command(prefix: Path, site: str, *, log_format: str = "") -> list[str]:
+    """nginx running from `prefix` with `site` (the rendered sample) as its only
+    configuration; `log_format` for the access log, else nginx's own."""
+    (prefix / "yinzheng.conf").write_text(site)
+    temp = "\n".join(
+        f"    {kind}_temp_path {prefix / kind};"
+        for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+    )
+    user = "user root root;\n" if os.geteuid() == 0 else ""  # read the 0700 temp dir
+    logs = f"    log_format chosen '{log_format}';\n" if log_format else ""
+    (prefix / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\npid {prefix / 'nginx.pid'};\n"
+        f"error_log {prefix / 'error.log'} warn;\n"
+        "events { worker_connections 512; }\n"
+        "http {\n"
+        "    types { text/html html; text/css css; text/plain txt; }\n"
+        f"{logs}    access_log {prefix / 'access.log'}{' chosen' if logs else ''};\n"
+        f"{temp}\n"
+        f"    include {prefix / 'yinzheng.conf'};\n"
+        "}\n"
+    )
+    return ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
+
+
 @pytest.fixture(scope="module")
 def nginx(served, data_dir, tmp_path_factory) -> Iterator[dict[str, int]]:
     """nginx on the sample configuration in front of `served`: its two ports."""
@@ -303,23 +327,7 @@ def nginx(served, data_dir, tmp_path_factory) -> Iterator[dict[str, int]]:
             "alias /srv/yinzheng/static/;": f"alias {data_dir / 'static'}/;",
         },
     )
-    (prefix / "yinzheng.conf").write_text(site)
-    temp = "\n".join(
-        f"    {kind}_temp_path {prefix / kind};"
-        for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
-    )
-    user = "user root root;\n" if os.geteuid() == 0 else ""  # read the 0700 temp dir
-    (prefix / "nginx.conf").write_text(
-        f"{user}worker_processes 1;\npid {prefix / 'nginx.pid'};\n"
-        f"error_log {prefix / 'error.log'} warn;\n"
-        "events { worker_connections 512; }\n"
-        "http {\n"
-        "    types { text/html html; text/css css; text/plain txt; }\n"
-        f"    access_log {prefix / 'access.log'};\n{temp}\n"
-        f"    include {prefix / 'yinzheng.conf'};\n"
-        "}\n"
-    )
-    command = ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
+    command = nginx_command(prefix, site)
     checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     with running(

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,11 +29,13 @@ from .test_serving import (
     ROOT,
     SAMPLE,
     free_port,
+    nginx_command,
     render_sample,
     running,
     self_signed,
     self_signed_ok,
 )
+from .workers import redis_up
 
 REDIS_DB = "redis://127.0.0.1:6379/11"
 RATE = 25  # public verification pages a minute per address
@@ -48,20 +49,12 @@ def _pg_bin() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
 def _why_not() -> str:
     if _pg_bin() is None:
         return "PostgreSQL's server programs (initdb) are not installed"
     if shutil.which("nginx") is None:
         return "nginx is not installed (.ci/run installs it)"
-    if not _redis_up():
+    if not redis_up():
         return "Redis is not on 127.0.0.1:6379"
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "running as root without runuser to start PostgreSQL as postgres"
@@ -202,7 +195,8 @@ def site(clusters, tmp_path_factory) -> Iterator[dict]:
     https = free_port()
     cert, key = self_signed(prefix)
     upstreams = "\n    ".join(f"server 127.0.0.1:{port};" for port in apps)
-    (prefix / "yinzheng.conf").write_text(
+    nginx = nginx_command(
+        prefix,
         render_sample(
             SAMPLE.read_text(),
             {
@@ -213,25 +207,9 @@ def site(clusters, tmp_path_factory) -> Iterator[dict]:
                 "/etc/ssl/yinzheng/privkey.pem": str(key),
                 "alias /srv/yinzheng/static/;": f"alias {data / 'static'}/;",
             },
-        )
+        ),
+        log_format="$upstream_addr $status",
     )
-    temp = "\n".join(
-        f"    {kind}_temp_path {prefix / kind};"
-        for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
-    )
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    (prefix / "nginx.conf").write_text(
-        f"{user}worker_processes 1;\npid {prefix / 'nginx.pid'};\n"
-        f"error_log {prefix / 'error.log'} warn;\n"
-        "events { worker_connections 512; }\n"
-        "http {\n"
-        "    types { text/html html; text/css css; text/plain txt; }\n"
-        "    log_format upstream '$upstream_addr $status';\n"
-        f"    access_log {prefix / 'access.log'} upstream;\n{temp}\n"
-        f"    include {prefix / 'yinzheng.conf'};\n"
-        "}\n"
-    )
-    nginx = ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
     with contextlib.ExitStack() as stack:
         for port in apps:
             command = [sys.executable, "-m", "yinzheng.cli", "serve"]

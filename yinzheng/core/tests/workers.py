@@ -1,7 +1,8 @@
-"""Test helper: run `yinzheng db_worker` as a process of its own on the test database
-until the queue is empty (YINZHENG_TASKS=database; issue 15)."""
+"""Test helpers for the services around the application (issue 15): `yinzheng
+db_worker` as a process of its own on the test database, and whether Redis is up."""
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -28,3 +29,12 @@ def run_db_worker() -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+def redis_up() -> bool:
+    """Redis on 127.0.0.1:6379 (CI has it; a bare machine may not)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
