@@ -132,7 +132,13 @@ class SlowClients:
 
 def server_env(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.pop("YINZHENG_DATABASE_URL", None)  # a SQLite database of its own
+    # A SQLite database of its own, so none of the test run's database services.
+    for name in [
+        "YINZHENG_DATABASE_URL",
+        "YINZHENG_REPLICA_URLS",
+        "YINZHENG_PGBOUNCER",
+    ]:
+        env.pop(name, None)
     for name in ["YINZHENG_WORKERS", "YINZHENG_THREADS", "YINZHENG_BIND"]:
         env.pop(name, None)  # serve's own defaults
     env.update(

@@ -24,7 +24,11 @@ def run_db_worker() -> subprocess.CompletedProcess[str]:
             "--batch",
             "--no-startup-delay",
         ],
-        env={**os.environ, "YINZHENG_DATABASE_URL": url, "YINZHENG_TASKS": "database"},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "YINZHENG_REPLICA_URLS"},
+            "YINZHENG_DATABASE_URL": url,
+            "YINZHENG_TASKS": "database",
+        },
         capture_output=True,
         text=True,
         timeout=120,
