@@ -83,13 +83,9 @@ def _service_writer(committee: str, count: int, tag: str) -> None:
 
 
 def _url() -> str:
-    from django.db import connection
+    from yinzheng.core.db import postgres_url
 
-    p = connection.settings_dict
-    return (
-        f"postgresql://{p['USER']}@{p['HOST'] or '127.0.0.1'}:{p['PORT'] or 5432}"
-        f"/{p['NAME']}"
-    )
+    return postgres_url()
 
 
 def _body(n: int, tag: str) -> str:

@@ -26,3 +26,13 @@ def bound_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[Any]:
     raw = psycopg.Cursor(connection.connection)
     with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]
         yield cursor
+
+
+def postgres_url(using: str = DEFAULT_DB_ALIAS) -> str:
+    """The PostgreSQL URL of a configured database, as its NAME is now (the test
+    database during the tests), for another process or a raw connection."""
+    s = connections[using].settings_dict
+    user = f"{s['USER']}@" if s.get("USER") else ""
+    return (
+        f"postgresql://{user}{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    )

@@ -6,15 +6,11 @@ import socket
 import subprocess
 import sys
 
-from django.db import connection
+from yinzheng.core.db import postgres_url
 
 
 def run_db_worker() -> subprocess.CompletedProcess[str]:
-    s = connection.settings_dict
-    url = (
-        f"postgresql://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-        f"/{s['NAME']}"
-    )
+    url = postgres_url()
     return subprocess.run(
         [
             sys.executable,
