@@ -34,9 +34,11 @@ import asyncio
 import binascii
 import concurrent.futures
 import datetime as dt
+import hashlib
 import io
 import logging
 import uuid
+import weakref
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +54,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_signer import PdfCMSSignedAttributes, PdfTimeStamper
 from pyhanko.sign.validation import async_add_validation_info, validate_pdf_signature
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
@@ -268,7 +271,17 @@ def sign_pdf(
             new_field_spec=spec,
         )
         _quiet()
-        data = _run(_sign(pdf_signer, pdf, at))
+        slot = _reservation_slot(signing_cert_der, chain_der, timestamper)
+        kept = _reserved(slot)
+        try:
+            data, reserved = _run(_sign(pdf_signer, pdf, at, kept))
+        except SigningError:
+            if kept is None:
+                raise
+            # The kept room was too small after all (a longer answer from an outside
+            # TSA): measure again, as pyHanko would, and keep the new figure.
+            data, reserved = _run(_sign(pdf_signer, pdf, at, None))
+        _keep_reserved(slot, reserved)
     if long_term is not None:
         level = "B-LTA" if long_term.archive else "B-LT"
     else:
@@ -286,16 +299,57 @@ def _archive_field_name(data: bytes) -> str:
     return f"{FIELD_NAME}Archive{n}"
 
 
-async def _sign(pdf_signer: signers.PdfSigner, pdf: bytes, at: dt.datetime) -> bytes:
+# The room a signature takes in the file, measured once per signer (issue 15): pyHanko
+# measures it by making a whole trial signature, timestamp included, at every
+# signature, yet it depends only on the certificates embedded and on the timestamp
+# authority's answer, not on the document. Kept per timestamper object (they live as
+# long as the process, tsa._kept and timestamper_for) and per signing chain.
+_RESERVED: "weakref.WeakKeyDictionary[Any, dict[bytes, int]]" = (
+    weakref.WeakKeyDictionary()
+)
+_RESERVED_UNSTAMPED: dict[bytes, int] = {}
+
+
+def _reservation_slot(
+    signing_cert_der: bytes, chain_der: list[bytes], stamper: Any
+) -> tuple[Any, bytes]:
+    digest = hashlib.sha256(signing_cert_der)
+    for der in chain_der:
+        digest.update(hashlib.sha256(der).digest())
+    return stamper, digest.digest()
+
+
+def _reserved(slot: tuple[Any, bytes]) -> int | None:
+    stamper, chain = slot
+    table = _RESERVED_UNSTAMPED if stamper is None else _RESERVED.get(stamper, {})
+    return table.get(chain)
+
+
+def _keep_reserved(slot: tuple[Any, bytes], reserved: int) -> None:
+    stamper, chain = slot
+    if stamper is None:
+        table = _RESERVED_UNSTAMPED
+    else:
+        table = _RESERVED.setdefault(stamper, {})
+    if len(table) >= 4096:
+        table.clear()
+    table[chain] = reserved
+
+
+async def _sign(
+    pdf_signer: signers.PdfSigner, pdf: bytes, at: dt.datetime, reserved: int | None
+) -> tuple[bytes, int]:
     # pyHanko's interrupted-signing steps, as PdfSigner.async_sign_pdf runs them, with
-    # the signing time set to ours rather than the machine's.
+    # the signing time set to ours rather than the machine's, and the room for the
+    # signature measured only when none is kept.
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     session = pdf_signer.init_signing_session(writer)
     session.system_time = at
     validation_info = await session.perform_presign_validation(writer)
-    reserved = await session.estimate_signature_container_size(
-        validation_info, tight=False
-    )
+    if reserved is None:
+        reserved = await session.estimate_signature_container_size(
+            validation_info, tight=False
+        )
     tbs = session.prepare_tbs_document(
         validation_info=validation_info, bytes_reserved=reserved
     )
@@ -309,7 +363,7 @@ async def _sign(pdf_signer: signers.PdfSigner, pdf: bytes, at: dt.datetime) -> b
     )
     await post.post_signature_processing(output)
     assert isinstance(output, io.BytesIO)  # digest_tbs_document writes to memory
-    return output.getvalue()
+    return output.getvalue(), reserved
 
 
 # Archive timestamps ------------------------------------------------------------------

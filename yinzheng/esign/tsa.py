@@ -17,6 +17,7 @@ or a digest of the wrong length are refused with the RFC's failure codes.
 """
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -55,17 +56,39 @@ class Authority:
 
 def authority(county_code: str) -> Authority:
     """The county's timestamp authority, its key decrypted (made on first use)."""
+    return _kept(county_code).tsa
+
+
+def _kept(county_code: str) -> "CountyTimeStamper":
+    """The authority's TimeStamper, kept for the life of the process per key and
+    certificate (issue 15): its key is decrypted once, and pyHanko measures the size
+    of its tokens once (the dummy answer it keeps on the stamper), not at every
+    signature. The row is read each time, so a new or renewed authority, or a
+    destroyed key, is seen at once."""
     row = pki.timestamp_authority(county_code)
-    private = serialization.load_der_private_key(
-        keys.private_key_der(row), password=None
+    der = keys.private_key_der(row)  # refuses a destroyed key
+    slot = (
+        county_code,
+        row.key_id,
+        hashlib.sha256(row.certificate_pem.encode()).digest(),
     )
+    kept = _STAMPERS.get(slot)
+    if kept is not None:
+        return kept
+    private = serialization.load_der_private_key(der, password=None)
     if not isinstance(private, ec.EllipticCurvePrivateKey):  # keys.generate: P-256
         raise TypeError(f"key {row.key_id} is not an EC key")
-    return Authority(
-        county=county_code,
-        certificate=asn1_x509.Certificate.load(pki.certificate_der(row)),
-        private_key=private,
+    kept = CountyTimeStamper(
+        Authority(
+            county=county_code,
+            certificate=asn1_x509.Certificate.load(pki.certificate_der(row)),
+            private_key=private,
+        )
     )
+    if len(_STAMPERS) >= 256:  # a county's authorities over the years, a few
+        _STAMPERS.clear()
+    _STAMPERS[slot] = kept
+    return kept
 
 
 def _refused(failure: str, text: str) -> tsp.TimeStampResp:
@@ -200,8 +223,11 @@ class CountyTimeStamper(TimeStamper):
         return stamp(req, self.tsa)
 
 
+_STAMPERS: dict[tuple[str, str, bytes], CountyTimeStamper] = {}
+
+
 def timestamper(county_code: str) -> CountyTimeStamper:
-    return CountyTimeStamper(authority(county_code))
+    return _kept(county_code)
 
 
 def long_term_material(key: KeyPair, *, archive: bool = True) -> pades.LongTerm:

@@ -13,11 +13,14 @@ Callers import from the package (`documents.render_certificate(...)`).
 
 from .certificate import (
     PLACEHOLDERS,
+    QR_MASK,
     CertificateDoc,
     certificate_paragraphs,
+    content_sha256,
     doc_content,
     doc_from_content,
     fill_template,
+    qr_code,
     render_certificate,
     seal_position,
     template_values,
@@ -30,6 +33,7 @@ from .refusal import RefusalDoc, render_refusal
 __all__ = [
     "MARGIN_MM",
     "PLACEHOLDERS",
+    "QR_MASK",
     "doc_content",
     "doc_from_content",
     "QR_SIZE_MM",
@@ -38,8 +42,10 @@ __all__ = [
     "CommitmentDoc",
     "RefusalDoc",
     "certificate_paragraphs",
+    "content_sha256",
     "cn_date",
     "fill_template",
+    "qr_code",
     "render_certificate",
     "render_commitment",
     "render_refusal",

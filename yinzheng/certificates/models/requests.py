@@ -132,6 +132,9 @@ class CertificateRequest(models.Model):
         _("证明文件（草稿）SHA-256"), max_length=64, blank=True
     )
     certificate_content = models.JSONField(_("证明内容"), default=dict, blank=True)
+    # SHA-256 of certificate_content as verified (documents.content_sha256): issuance
+    # checks the content against it instead of rendering the draft again (issue 15).
+    content_sha256 = models.CharField(_("证明内容 SHA-256"), max_length=64, blank=True)
     issued_pdf = models.FileField(
         _("出具的证明文件"), upload_to="certificates/%Y/", blank=True
     )

@@ -43,6 +43,7 @@ FIELDS = [
     "serial",
     "serial_void",
     "certificate_sha256",
+    "content_sha256",
     "issued_sha256",
     "template_text",
     "seal",
@@ -66,10 +67,18 @@ FIELDS = [
 ]
 
 
-def _lock(request_id: int) -> CertificateRequest:
+# The records the decision reads (selectors.request_facts), joined when the step
+# only reads them: three queries fewer for each decision (issue 15).
+RECORDS = ("exceptionrecord", "consultation", "riskassessment")
+
+
+def _lock(request_id: int, *, with_records: bool = False) -> CertificateRequest:
+    """The request, locked. `with_records`: its exception, consultation and risk
+    records come with it, for a step that does not write them."""
+    related = ("committee", "item", *(RECORDS if with_records else ()))
     req = (
         CertificateRequest.objects.select_for_update(of=("self",))
-        .select_related("committee", "item")
+        .select_related(*related)
         .filter(pk=request_id)
         .first()
     )

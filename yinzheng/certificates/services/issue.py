@@ -185,7 +185,7 @@ def request_verify(
     """Verify the facts (据实出具, REQ-046) and prepare the certificate for approval:
     serial, PDF from the template in force (REQ-047), sealing request filed and
     reviewed by the clerk (先审核, REQ-053)."""
-    req = _lock(request_id)
+    req = _lock(request_id, with_records=True)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED)
     what = required_text(
@@ -244,6 +244,7 @@ def request_verify(
         req.certificate_content = documents.doc_content(doc)
         req.save(update_fields=["certificate_pdf", "certificate_content"])
         req.certificate_sha256 = _digest(pdf)
+        req.content_sha256 = documents.content_sha256(doc)
         req.serial, req.template_text = serial, template
         req.seal, req.usage = seal, use
         req.verified_by, req.verified_at = person(actor), now
@@ -256,7 +257,7 @@ def request_verify(
 def request_approve(*, actor: Actor, request_id: int) -> CertificateRequest:
     """The head approves (签批): the sealing request's approval binds the PDF's
     SHA-256, so what is sealed is exactly what was approved (REQ-054, REQ-057)."""
-    req = _lock(request_id)
+    req = _lock(request_id, with_records=True)
     policy.require(actor, APPROVE, req)
     _require_status(req, Status.VERIFIED)
     _require_issuable(req)
@@ -276,7 +277,7 @@ def request_approve(*, actor: Actor, request_id: int) -> CertificateRequest:
 def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
     """The custodian seals; the sealing service writes the certificate register entry
     and the request is issued in the same transaction (REQ-056, REQ-070, REQ-072)."""
-    req = _lock(request_id)
+    req = _lock(request_id, with_records=True)
     policy.require(actor, SEAL, req)
     _require_status(req, Status.APPROVED)
     _require_issuable(req)
@@ -318,16 +319,23 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
 
 def _issued_rendering(req: CertificateRequest) -> bytes | None:
     """The certificate itself, rendered at issue from the content the head approved
-    as a draft (issue 14): the draft rendered again from the stored content must be
-    the approved file byte for byte, so nothing but the draft mark, the seal, the QR
-    and the check code differs — and those come from where they are kept (the signed
-    token, the keyed code: electronic.issue_marks), not from the stored content. None
-    for a request verified before drafts (its approved file is the certificate)."""
+    as a draft (issue 14): the content must be the one the draft was rendered from at
+    verification (its SHA-256, kept then and recorded in the audit), so nothing but
+    the draft mark, the seal, the QR and the check code differs — and those come from
+    where they are kept (the signed token, the keyed code: electronic.issue_marks),
+    not from the stored content. A request verified before the content's hash was
+    kept has its draft rendered again and compared with the approved file byte for
+    byte. None for a request verified before drafts (its approved file is the
+    certificate)."""
     if not req.certificate_content:
         return None
     doc = documents.doc_from_content(req.certificate_content)
-    draft = documents.render_certificate(dataclasses.replace(doc, draft=True))
-    if _digest(draft) != req.certificate_sha256:  # REQ-057
+    if req.content_sha256:
+        unchanged = documents.content_sha256(doc) == req.content_sha256
+    else:
+        draft = documents.render_certificate(dataclasses.replace(doc, draft=True))
+        unchanged = _digest(draft) == req.certificate_sha256
+    if not unchanged:  # REQ-057
         raise StaleContent(_("证明内容与签批时不一致，不能出具"))
     marks = electronic.issue_marks(req.serial)
     return documents.render_certificate(dataclasses.replace(doc, **marks))
