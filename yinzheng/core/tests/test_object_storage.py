@@ -229,6 +229,22 @@ def test_a_wrong_s3_setting_says_which(monkeypatch, variable, value, message):
         project._file_storage()
 
 
+def test_a_node_without_the_s3_packages_stops_with_the_instruction(monkeypatch):
+    import importlib.util
+
+    from yinzheng import settings as project
+
+    monkeypatch.setenv("YINZHENG_S3_BUCKET", "files")
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "storages" else found(name, *a),
+    )
+    with pytest.raises(SystemExit, match=r"pip install 'yinzheng\[s3\]'"):
+        project._file_storage()
+
+
 def test_a_node_started_with_the_s3_variables_keeps_its_files_in_the_bucket(
     s3_server, tmp_path
 ):
