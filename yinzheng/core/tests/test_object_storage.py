@@ -245,38 +245,43 @@ def test_a_node_without_the_s3_packages_stops_with_the_instruction(monkeypatch):
         project._file_storage()
 
 
-def test_a_node_started_with_the_s3_variables_keeps_its_files_in_the_bucket(
-    s3_server, tmp_path
-):
-    """The whole path from the environment: a new process reads YINZHENG_S3_*, and
-    its default storage writes to and reads from the bucket."""
-    name = f"yinzheng-{os.getpid()}-node"
+def test_two_nodes_started_with_the_s3_variables_share_their_files(s3_server, tmp_path):
+    """The whole path from the environment: a node (a new process, its own data
+    folder) reads YINZHENG_S3_* and writes to the bucket; another node, with another
+    data folder and nothing shared but the bucket, reads the file back."""
+    name = f"yinzheng-{os.getpid()}-nodes"
     client = _client(s3_server)
     client.create_bucket(Bucket=name)
-    data = tmp_path / "data"
-    data.mkdir()
+    variables = {
+        "YINZHENG_S3_BUCKET": name,
+        "YINZHENG_S3_ENDPOINT_URL": s3_server,
+        "YINZHENG_S3_REGION": REGION,
+        "YINZHENG_S3_ACCESS_KEY_ID": KEYS["access_key"],
+        "YINZHENG_S3_SECRET_ACCESS_KEY": KEYS["secret_key"],
+        "YINZHENG_S3_PREFIX": "node",
+    }
+    folders = [tmp_path / "node1", tmp_path / "node2"]
+    for folder in folders:
+        folder.mkdir()
+    storage = "from django.core.files.storage import default_storage as s\n"
 
-    out = _settings_in_a_process(
-        {
-            "YINZHENG_DATA_DIR": str(data),
-            "YINZHENG_S3_BUCKET": name,
-            "YINZHENG_S3_ENDPOINT_URL": s3_server,
-            "YINZHENG_S3_REGION": REGION,
-            "YINZHENG_S3_ACCESS_KEY_ID": KEYS["access_key"],
-            "YINZHENG_S3_SECRET_ACCESS_KEY": KEYS["secret_key"],
-            "YINZHENG_S3_PREFIX": "node",
-        },
-        "from django.core.files.base import ContentFile\n"
-        "from django.core.files.storage import default_storage as s\n"
+    written = _settings_in_a_process(
+        {**variables, "YINZHENG_DATA_DIR": str(folders[0])},
+        storage + "from django.core.files.base import ContentFile\n"
         "name = s.save('a/证明.pdf', ContentFile(b'%PDF-1.4 stored'))\n"
-        "print(type(s._wrapped).__name__, name, s.open(name).read().decode())\n",
+        "print(type(s._wrapped).__name__, name)\n",
+    )
+    read = _settings_in_a_process(
+        {**variables, "YINZHENG_DATA_DIR": str(folders[1])},
+        storage + "print(s.open('a/证明.pdf').read().decode())\n",
     )
 
-    assert out.split() == ["PrivateS3Storage", "a/证明.pdf", "%PDF-1.4", "stored"]
+    assert written.split() == ["PrivateS3Storage", "a/证明.pdf"]
+    assert read.strip() == "%PDF-1.4 stored"
     assert {o["Key"] for o in client.list_objects_v2(Bucket=name)["Contents"]} == {
         "node/a/证明.pdf"
     }
-    assert not (data / "files").exists()
+    assert not any((folder / "files").exists() for folder in folders)
 
 
 # The storage itself ---------------------------------------------------------------------
@@ -484,7 +489,17 @@ def test_a_year_archive_lives_in_the_bucket_is_verified_there_and_served(
     for fmt in ARCHIVE_FORMATS:
         response = client.get(f"/ledger/registers/{A1A}/work/2026/archive.{fmt}")
         assert response.status_code == 200 and _body(response) == stored[fmt]
-    client.force_login(core_factories.user("zhen2", role=Role.TOWNSHIP, at="620725102"))
+    api = APIClient()
+    api.force_authenticate(township)
+    answer = api.get(f"/api/registers/{A1A}/work/2026/archive/xlsx/")
+    assert answer.status_code == 200 and _body(answer) == stored["xlsx"]
+    outsider = core_factories.user("zhen2", role=Role.TOWNSHIP, at="620725102")
+    api.force_authenticate(outsider)
+    assert api.get(f"/api/registers/{A1A}/work/2026/archive/xlsx/").status_code in (
+        403,
+        404,
+    )
+    client.force_login(outsider)
     assert (
         client.get(f"/ledger/registers/{A1A}/work/2026/archive.pdf").status_code == 404
     )
