@@ -20,6 +20,10 @@ YINZHENG_REPLICA_URLS  comma-separated postgresql:// URLs of streaming replicas:
 YINZHENG_PGBOUNCER     "1" when connections go through PgBouncer in transaction mode
 YINZHENG_TASKS         "inline" (default: long work runs in the request or command that
                        asks for it) or "database" (queued; `yinzheng db_worker` runs it)
+YINZHENG_S3_BUCKET     files in this S3-compatible bucket instead of the data folder
+                       (core.object_storage); with YINZHENG_S3_ENDPOINT_URL,
+                       _S3_REGION, _S3_ACCESS_KEY_ID, _S3_SECRET_ACCESS_KEY (or
+                       _FILE), _S3_ADDRESSING_STYLE, _S3_PREFIX, _S3_ACL
 YINZHENG_TRUSTED_PROXIES  comma-separated proxy addresses/CIDRs allowed to set
                        X-Forwarded-For
 YINZHENG_LOGIN_FAILURE_LIMIT, _LOGIN_DELAY, _LOGIN_DELAY_MAX, _LOGIN_SPRAY_LIMIT  login
@@ -27,6 +31,7 @@ YINZHENG_LOGIN_FAILURE_LIMIT, _LOGIN_DELAY, _LOGIN_DELAY_MAX, _LOGIN_SPRAY_LIMIT
 """
 
 import base64
+import importlib.util
 import ipaddress
 import os
 import secrets
@@ -413,9 +418,81 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def _secret_file(variable: str) -> str:
+    """The value of `variable`, or the content of the file `variable`_FILE names (a
+    systemd credential, a mounted secret); "" when neither is set."""
+    value = os.environ.get(variable, "").strip()
+    named = os.environ.get(f"{variable}_FILE", "").strip()
+    if value or not named:
+        return value
+    path = Path(named).expanduser()
+    if not path.is_file():
+        _stop(
+            f"{variable}_FILE 指向的 {path} 不是可读的文件。",
+            f"{variable}_FILE names {path}, which is not a readable file.",
+        )
+    return path.read_text().strip()
+
+
+def _file_storage() -> dict[str, object]:
+    """Where uploads and generated documents live: the data folder (0600 files, and a
+    file of a rolled-back transaction removed; issue 13), or an S3-compatible bucket
+    every app node shares when YINZHENG_S3_BUCKET names one (issue 15; private,
+    served only through the application's views: core.object_storage)."""
+    bucket = os.environ.get("YINZHENG_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "yinzheng.core.storage.PrivateFileStorage"}
+    if not all(importlib.util.find_spec(m) for m in ("storages", "boto3")):
+        _stop(
+            "已设置 YINZHENG_S3_BUCKET，但未安装对象存储所需的软件包：请在每个应用节点上"
+            "执行 pip install 'yinzheng[s3]'（见 docs/operations.md）。",
+            "YINZHENG_S3_BUCKET is set but the object storage packages are not "
+            "installed: run pip install 'yinzheng[s3]' on every app node (see "
+            "docs/operations.md).",
+        )
+    endpoint = os.environ.get("YINZHENG_S3_ENDPOINT_URL", "").strip()
+    # A store of its own (MinIO, Ceph, …) is addressed by path unless told otherwise;
+    # botocore chooses for AWS.
+    style = os.environ.get("YINZHENG_S3_ADDRESSING_STYLE", "").strip().lower()
+    style = style or ("path" if endpoint else "auto")
+    if style not in ("auto", "path", "virtual"):
+        raise ImproperlyConfigured(
+            'YINZHENG_S3_ADDRESSING_STYLE must be "path", "virtual" or "auto"'
+        )
+    acl = os.environ.get("YINZHENG_S3_ACL", "").strip() or "private"
+    if acl not in ("private", "none"):
+        raise ImproperlyConfigured(
+            'YINZHENG_S3_ACL must be "private" (the default) or "none" (a bucket '
+            "whose ACLs are disabled); files are never public"
+        )
+    key_id = os.environ.get("YINZHENG_S3_ACCESS_KEY_ID", "").strip()
+    secret = _secret_file("YINZHENG_S3_SECRET_ACCESS_KEY")
+    if bool(key_id) != bool(secret):
+        raise ImproperlyConfigured(
+            "set YINZHENG_S3_ACCESS_KEY_ID and YINZHENG_S3_SECRET_ACCESS_KEY together "
+            "(or neither: boto3's own AWS_* variables, files or instance role)"
+        )
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "region_name": os.environ.get("YINZHENG_S3_REGION", "").strip() or None,
+        "addressing_style": None if style == "auto" else style,
+        "location": os.environ.get("YINZHENG_S3_PREFIX", "").strip().strip("/"),
+        "default_acl": None if acl == "none" else acl,
+    }
+    if key_id:
+        # The name holds KEY, so Django's error pages hide the value.
+        options["access_key"], options["secret_key"] = key_id, secret
+    return {
+        "BACKEND": "yinzheng.core.object_storage.PrivateS3Storage",
+        "OPTIONS": options,
+    }
+
+
 STORAGES = {
-    # 0600 files, and a file of a rolled-back transaction removed (issue 13).
-    "default": {"BACKEND": "yinzheng.core.storage.PrivateFileStorage"},
+    "default": _file_storage(),
     "staticfiles": {
         "BACKEND": "yinzheng.core.storage.StaticStorage"
         if not DEBUG

@@ -9,6 +9,9 @@ settings.MASTER_KEY_FILE tells where it was read from.
 The public address (YINZHENG_PUBLIC_URL) is printed into every QR code and CRL link:
 left at its default, or on a loopback address, certificates point where no resident's
 phone can reach (issue 14).
+
+Files in object storage travel between the nodes and the store: an endpoint over plain
+HTTP off this machine sends residents' documents in the clear (issue 15).
 """
 
 import ipaddress
@@ -101,3 +104,43 @@ def public_url_reachable(
     **kwargs: Any,
 ) -> list[CheckMessage]:
     return public_url_warnings(settings.PUBLIC_URL)
+
+
+def object_store_warnings(storages: dict[str, Any]) -> list[CheckMessage]:
+    """Files in object storage (issue 15) hold names, ID numbers and signatures: an
+    endpoint over plain HTTP on another machine sends them in the clear."""
+    options = storages.get("default", {}).get("OPTIONS") or {}
+    endpoint = str(options.get("endpoint_url") or "")
+    parts = urlsplit(endpoint)
+    if parts.scheme != "http":
+        return []
+    host = (parts.hostname or "").lower()
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return []
+    except ValueError:
+        if host == "localhost":
+            return []
+    return [
+        Warning(
+            _(
+                "对象存储地址 %(url)s 使用明文 HTTP，文件（含姓名、身份证号）将不加密传输。"
+            )
+            % {"url": endpoint},
+            hint=_(
+                "请为对象存储启用 TLS，并将 YINZHENG_S3_ENDPOINT_URL 设为 https:// 地址；"
+                "私有 CA 用 AWS_CA_BUNDLE 指定（见 docs/operations.md）。"
+            ),
+            id="core.W002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def object_store_encrypted(
+    *,
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    return object_store_warnings(settings.STORAGES)

@@ -95,3 +95,34 @@ def test_deploy_check_warns_on_a_public_url_only_this_machine_reaches(settings, 
 def test_deploy_check_accepts_a_real_public_url(settings):
     settings.PUBLIC_URL = "https://yinzheng.shandan.gov.cn"
     assert "core.W001" not in _ids(deploy=True)
+
+
+def _s3(endpoint: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "yinzheng.core.object_storage.PrivateS3Storage",
+            "OPTIONS": {"bucket_name": "files", "endpoint_url": endpoint},
+        }
+    }
+
+
+@pytest.mark.parametrize("endpoint", ["http://10.0.0.9:9000", "http://minio:9000"])
+def test_deploy_check_warns_on_an_object_store_over_plain_http(endpoint):
+    """issue 15: the files hold names and ID numbers."""
+    [warning] = checks.object_store_warnings(_s3(endpoint))
+    assert warning.id == "core.W002" and endpoint in warning.msg
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["https://10.0.0.9:9000", "http://127.0.0.1:9000", "http://localhost:9000", None],
+)
+def test_deploy_check_accepts_tls_loopback_or_aws(endpoint):
+    assert checks.object_store_warnings(_s3(endpoint)) == []
+
+
+def test_deploy_check_has_nothing_to_say_about_files_in_the_data_folder(settings):
+    assert "core.W002" not in _ids(deploy=True)
+    settings.STORAGES = {**settings.STORAGES, **_s3("http://10.0.0.9:9000")}
+    assert "core.W002" in _ids(deploy=True)
+    assert "core.W002" not in _ids(deploy=False)
