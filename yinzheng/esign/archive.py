@@ -14,14 +14,19 @@ into the DSS and a first document timestamp, but only while its seal's certifica
 not revoked: once it is, nothing in the file can show that the signature came first,
 and the renewal leaves it (`NOT_RENEWABLE`; the register and the database still do).
 
-`yinzheng esign timestamp-renew` runs it over every issued certificate; a file whose
-last timestamp is good beyond the horizon is left as it is, so the command can run
-daily. Each renewal replaces the stored file and is journaled.
+`yinzheng esign timestamp-renew` runs it over every issued certificate (`renew_many`);
+a file whose last timestamp is good beyond the horizon is left as it is, so the command
+can run daily. Each renewal replaces the stored file and is journaled. A renewal is a
+burst of signatures, thousands when an authority's certificate nears its end: with
+`--enqueue` the certificates go to the task queue in batches (esign.tasks), which the
+`yinzheng db_worker` processes of every node share (issue 15).
 """
 
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -103,3 +108,56 @@ def document_timestamp_renew(*, actor: Actor, serial: str, horizon: dt.datetime)
         },
     )
     return RENEWED
+
+
+@dataclass
+class Renewals:
+    """What `renew_many` did: the serials renewed, left current, not renewable, and
+    those that failed with the error's name and text (one bad file stops no other)."""
+
+    renewed: list[str] = field(default_factory=list)
+    current: int = 0
+    not_renewable: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "renewed": self.renewed,
+            "current": self.current,
+            "not_renewable": self.not_renewable,
+            "failed": self.failed,
+        }
+
+
+def renewable_serials() -> Iterable[str]:
+    """The serials of every issued certificate with a signed file, oldest first."""
+    return (
+        SignedDocument.objects.filter(signed_at__isnull=False)
+        .exclude(signed_pdf="")
+        .order_by("pk")
+        .values_list("serial", flat=True)
+        .iterator()
+    )
+
+
+def renew_many(
+    *, actor: Actor, serials: Iterable[str], horizon: dt.datetime
+) -> Renewals:
+    """`document_timestamp_renew` for each serial, each in its own transaction."""
+    done = Renewals()
+    for serial in serials:
+        try:
+            outcome = document_timestamp_renew(
+                actor=actor, serial=serial, horizon=horizon
+            )
+        except Exception as exc:  # one bad file must not stop the others
+            logger.exception("archive timestamp of %s failed", serial)
+            done.failed[serial] = f"{type(exc).__name__}: {exc}"
+            continue
+        if outcome == RENEWED:
+            done.renewed.append(serial)
+        elif outcome == NOT_RENEWABLE:
+            done.not_renewable.append(serial)
+        else:
+            done.current += 1
+    return done

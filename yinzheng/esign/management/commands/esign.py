@@ -6,9 +6,11 @@ crl CODE [--out FILE]                    the current CRL of a county (6 digits) 
 certify                                  certificates for electronic seals in use
                                          that have none (seals from before esign)
 timestamp-renew [--before-days N]        a new archive timestamp on every issued
-                                         certificate whose last timestamp's
+    [--enqueue [--batch N]]              certificate whose last timestamp's
                                          certificate expires within N days (365)
-                                         or that has none (PAdES B-LTA, issue 14)
+                                         or that has none (PAdES B-LTA, issue 14);
+                                         with --enqueue in batches of N (200) on
+                                         the task queue (issue 15)
 rotate-master-key                        re-encrypt every private key and the
                                          registers' personal data: the old key in
                                          YINZHENG_OLD_MASTER_KEY, the new one in
@@ -28,7 +30,6 @@ from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
 from yinzheng.esign import archive, keys, pki, ports, services, trustlist
-from yinzheng.esign.models import SignedDocument
 from yinzheng.ledger import personal
 
 
@@ -57,6 +58,18 @@ class Command(BaseCommand):
             default=365,
             help="最后一个时间戳的证书在此天数内到期即续加（默认 365）",
         )
+        renew.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="分批排入任务队列（YINZHENG_TASKS=database 时由 yinzheng db_worker "
+            "进程执行；默认立即执行）",
+        )
+        renew.add_argument(
+            "--batch",
+            type=int,
+            default=200,
+            help="每个任务的证明份数（默认 200，与 --enqueue 一起用）",
+        )
         sub.add_parser("rotate-master-key", help="用新主密钥重新加密全部私钥和个人信息")
 
     def handle(self, *args, action: str, **options):
@@ -80,7 +93,11 @@ class Command(BaseCommand):
         elif action == "certify":
             self._certify()
         elif action == "timestamp-renew":
-            self._timestamp_renew(options["before_days"])
+            self._timestamp_renew(
+                options["before_days"],
+                enqueue=options["enqueue"],
+                batch=options["batch"],
+            )
         elif action == "rotate-master-key":
             old = os.environ.get("YINZHENG_OLD_MASTER_KEY", "").strip()
             if not old:
@@ -111,35 +128,41 @@ class Command(BaseCommand):
         if failed:
             sys.exit(1)
 
-    def _timestamp_renew(self, before_days: int) -> None:
+    def _timestamp_renew(self, before_days: int, *, enqueue: bool, batch: int) -> None:
         if before_days < 0:
             raise CommandError("--before-days 不能为负数")
+        if batch < 1:
+            raise CommandError("--batch 至少为 1")
         horizon = clock.now() + dt.timedelta(days=before_days)
-        counts = {archive.RENEWED: 0, archive.CURRENT: 0, archive.NOT_RENEWABLE: 0}
-        failed = False
-        serials = (
-            SignedDocument.objects.filter(signed_at__isnull=False)
-            .exclude(signed_pdf="")
-            .order_by("pk")
-            .values_list("serial", flat=True)
-        )
-        for serial in serials.iterator():
-            try:
-                outcome = archive.document_timestamp_renew(
-                    actor=SYSTEM, serial=serial, horizon=horizon
-                )
-            except Exception as exc:  # one bad file must not stop the others
-                failed = True
-                self.stderr.write(f"{serial}: {type(exc).__name__}: {exc}")
-                continue
-            counts[outcome] += 1
-            if outcome == archive.RENEWED:
-                self.stdout.write(f"{serial}: 已续加存档时间戳")
-            elif outcome == archive.NOT_RENEWABLE:
-                self.stderr.write(f"{serial}: 无时间戳且印章证书已吊销，无法续加")
+        serials = archive.renewable_serials()
+        if enqueue:
+            self._enqueue_renewals(serials, horizon, batch)
+            return
+        done = archive.renew_many(actor=SYSTEM, serials=serials, horizon=horizon)
+        for serial in done.renewed:
+            self.stdout.write(f"{serial}: 已续加存档时间戳")
+        for serial in done.not_renewable:
+            self.stderr.write(f"{serial}: 无时间戳且印章证书已吊销，无法续加")
+        for serial, error in done.failed.items():
+            self.stderr.write(f"{serial}: {error}")
         self.stdout.write(
-            f"续加 {counts[archive.RENEWED]} 份，无需续加 {counts[archive.CURRENT]} 份，"
-            f"无法续加 {counts[archive.NOT_RENEWABLE]} 份"
+            f"续加 {len(done.renewed)} 份，无需续加 {done.current} 份，"
+            f"无法续加 {len(done.not_renewable)} 份"
         )
-        if failed:
+        if done.failed:
             sys.exit(1)
+
+    def _enqueue_renewals(self, serials, horizon: dt.datetime, batch: int) -> None:
+        from yinzheng.esign.tasks import renew_timestamps
+
+        chunk: list[str] = []
+        tasks = count = 0
+        for serial in serials:
+            chunk.append(serial)
+            if len(chunk) == batch:
+                renew_timestamps.enqueue(chunk, horizon.isoformat())
+                tasks, count, chunk = tasks + 1, count + len(chunk), []
+        if chunk:
+            renew_timestamps.enqueue(chunk, horizon.isoformat())
+            tasks, count = tasks + 1, count + len(chunk)
+        self.stdout.write(f"已排队 {tasks} 个任务，共 {count} 份证明")
