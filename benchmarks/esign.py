@@ -278,7 +278,12 @@ def bench_signing(seal, people, n: int) -> list[dict]:
 # 2. Verification over HTTP ------------------------------------------------------------
 
 
-def start_server(port: int, env: dict) -> subprocess.Popen:
+def start_server(port: int, env: dict, *, threads: int = 1) -> subprocess.Popen:
+    """gunicorn with 2 workers serving the project and the floor's bare view: sync
+    workers, or with `threads` > 1 gthread workers as `yinzheng serve` runs them."""
+    worker = ["--worker-class", "sync"]
+    if threads > 1:
+        worker = ["--worker-class", "gthread", "--threads", str(threads)]
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -288,8 +293,7 @@ def start_server(port: int, env: dict) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--workers",
             "2",
-            "--worker-class",
-            "sync",
+            *worker,
             "--pythonpath",
             str(ROOT),
             "--log-level",

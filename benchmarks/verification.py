@@ -7,7 +7,8 @@
 A fresh PostgreSQL database (`yinzheng_bench_<random>`, dropped afterwards): a county
 root → township → electronic seal, one certificate PDF prepared, approved and signed
 through the services (benchmarks/esign.py's set-up), a department account with an API
-token. Then gunicorn with 2 sync workers (as `yinzheng serve`) serves the project plus
+token. Then gunicorn with 2 sync workers (`--threads N`: gthread workers with N threads,
+as `yinzheng serve` runs them with 8) serves the project plus
 a bare Django JSON view (benchmarks/esign_server.py), and wrk (`--latency`, its own
 threads, not Python) drives, each after a warm-up:
 
@@ -78,7 +79,7 @@ def run(args) -> None:
     api_token = Token.objects.create(user=people["department"]).key
     connections.close_all()
     port = 18500 + os.getpid() % 400
-    proc = start_server(port, dict(os.environ))
+    proc = start_server(port, dict(os.environ), threads=args.threads)
     page = tokens.url_path(doc.token)
     script = post_script(
         {
@@ -114,8 +115,11 @@ def run(args) -> None:
         proc.terminate()
         proc.wait(timeout=30)
     cache = os.environ.get("YINZHENG_CACHE_URL") or "the database table"
+    server = "sync workers"
+    if args.threads > 1:
+        server = f"gthread workers × {args.threads} threads"
     print(
-        f"{database_version()} · {os.cpu_count()} cores · gunicorn 2 sync workers · "
+        f"{database_version()} · {os.cpu_count()} cores · gunicorn 2 {server} · "
         f"wrk {args.connections} connections, {args.seconds} s · cache {cache}"
     )
     print("| request | requests | per second | % of floor | p50 ms | p99 ms | errors |")
@@ -138,6 +142,13 @@ def main() -> None:
     parser.add_argument("--no-redis", action="store_true")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker: 1 sync workers (default), more gthread workers "
+        "as yinzheng serve runs them (8)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")

@@ -193,3 +193,43 @@ def test_the_query_log_shows_own_queries_and_civil_affairs_their_subtree(
         department=Department.PUBLIC_SECURITY,
     )
     assert api(other).get(URL).json()["results"] == []
+
+
+@pytest.mark.parametrize("subject", ["token", "serial", "pdf", "bad_token"])
+def test_the_answer_is_what_the_documented_serializers_give(
+    signed, health, subject, settings
+):
+    """The view writes its answer out directly (issue 15); it must be the JSON the
+    schema's serializers give for the same query and result, field for field."""
+    from yinzheng.esign import verification
+    from yinzheng.esign.api.verifications import (
+        EsignQuerySerializer,
+        EsignResultSerializer,
+    )
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    body = {"legal_basis": BASIS, "purpose": "核实"}
+    if subject == "token":
+        body["token"] = signed.token
+        result = verification.verify_token(signed.token)
+    elif subject == "serial":
+        body["serial"] = signed.serial
+        result = verification.verify_serial(signed.serial, within=lambda code: True)
+    elif subject == "pdf":
+        data = f.signed_bytes(signed)
+        body["pdf"] = SimpleUploadedFile("c.pdf", data, "application/pdf")
+        result = verification.verify_pdf(data)
+    else:
+        body["token"] = "YZ2:NOT-A-TOKEN"
+        result = verification.verify_token(body["token"])
+    response = api(health).post(
+        URL, body, format="multipart" if subject == "pdf" else "json"
+    )
+    assert response.status_code == 201, response.content
+    query = VerificationQuery.objects.get(pk=response.json()["query"]["id"])
+    expected = {
+        "query": EsignQuerySerializer(query).data,
+        "result": EsignResultSerializer(result.as_dict()).data,
+    }
+    assert response.json() == expected
+    assert response.json()["result"]["checks"]
