@@ -52,13 +52,38 @@ def hit(key: str, seconds: int) -> int:
 
 
 def _redis_hit(key: str, seconds: int) -> int:
+    count, _found = _redis_hit_reading(key, seconds, [])
+    return count
+
+
+def hit_reading(key: str, seconds: int, reads: list[str]) -> tuple[int, dict]:
+    """`hit`, and the cache entries `reads` (cache.get_many's answer) with it: on Redis
+    in the same round trip (issue 15: the public verification page counts its visitor
+    and reads its kept page at once), otherwise one after the other."""
+    if _on_redis():
+        return _redis_hit_reading(key, seconds, reads)
+    return hit(key, seconds), cache.get_many(reads) if reads else {}
+
+
+def _redis_hit_reading(key: str, seconds: int, reads: list[str]) -> tuple[int, dict]:
     full = cache.make_key(f"rate:{key}")
-    client = cache._cache.get_client(full, write=True)  # type: ignore[attr-defined]
+    backend = cache._cache  # type: ignore[attr-defined]
+    # Django's Redis cache writes and reads on one server (the first of
+    # YINZHENG_REDIS_URL's), so the counter and the entries share a connection.
+    client = backend.get_client(full, write=True)
     pipe = client.pipeline(transaction=False)
     pipe.incr(full)
     pipe.expire(full, seconds, nx=True)
-    count, _set = pipe.execute()
-    return int(count)
+    names = [cache.make_key(name) for name in reads]
+    if names:
+        pipe.mget(names)
+    answers = pipe.execute()
+    found = {}
+    if names:
+        for name, value in zip(reads, answers[2], strict=True):
+            if value is not None:
+                found[name] = backend._serializer.loads(value)
+    return int(answers[0]), found
 
 
 def clear() -> None:

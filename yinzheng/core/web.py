@@ -61,9 +61,19 @@ def over_rate(request: HttpRequest, scope: str, limit: int) -> bool:
     The counter is shared by every server process and counted atomically
     (core.ratelimit: Redis, or one row of the database), so the limit holds exactly
     however many processes serve."""
+    over, _found = over_rate_reading(request, scope, limit, [])
+    return over
+
+
+def over_rate_reading(
+    request: HttpRequest, scope: str, limit: int, reads: list[str]
+) -> tuple[bool, dict]:
+    """`over_rate`, reading the cache entries `reads` in the same round trip
+    (ratelimit.hit_reading)."""
     minute = int(clock.now().timestamp() // 60)
     key = f"{scope}:{client_address(request) or '-'}:{minute}"
-    return ratelimit.hit(key, 120) > limit
+    count, found = ratelimit.hit_reading(key, 120, reads)
+    return count > limit, found
 
 
 def too_many(request: HttpRequest, message: str) -> HttpResponse:

@@ -89,7 +89,16 @@ def _page_key(token: str, variant: str) -> str:
 
 
 def page(token: str, variant: str) -> str | None:
-    found = cache.get_many([key(token), GENERATION, _page_key(token, variant)])
+    return page_from(cache.get_many(page_keys(token, variant)), token, variant)
+
+
+def page_keys(token: str, variant: str) -> list[str]:
+    """The cache entries a kept page is read from (one get_many)."""
+    return [key(token), GENERATION, _page_key(token, variant)]
+
+
+def page_from(found: dict, token: str, variant: str) -> str | None:
+    """The kept page, from the entries page_keys named; None unless still good."""
     kept, rendered = found.get(key(token)), found.get(_page_key(token, variant))
     if not isinstance(kept, Kept) or not kept.fresh(found.get(GENERATION, 0)):
         return None

@@ -107,3 +107,34 @@ def test_the_redis_cache_keeps_one_client_per_pool(settings):
     assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
     cache.set("t:kept-client", 7)
     assert cache.get("t:kept-client") == 7
+
+
+@pytest.mark.django_db
+def test_a_hit_reads_cache_entries_with_it_in_one_round_trip(backend, monkeypatch):
+    """The public verification page counts its visitor and reads its kept page at
+    once: on Redis one round trip for both (issue 15); the answer is get_many's."""
+    from django.core.cache import cache
+
+    cache.set_many({"t:kept": ("stamp", "<html>"), "t:generation": 7})
+    sent = []
+    if backend == "redis":
+        from redis.connection import Connection
+
+        original = Connection.send_packed_command
+
+        def counting(self, *args, **kwargs):
+            sent.append(1)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Connection, "send_packed_command", counting)
+    count, found = ratelimit.hit_reading(
+        "t:read", 60, ["t:kept", "t:generation", "t:absent"]
+    )
+    round_trips = len(sent)
+    assert count == 1
+    assert found == {"t:kept": ("stamp", "<html>"), "t:generation": 7}
+    assert found == cache.get_many(["t:kept", "t:generation", "t:absent"])
+    if backend == "redis":
+        assert round_trips == 1, sent
+        assert len(sent) == 2  # get_many: one more
+    assert ratelimit.hit_reading("t:read", 60, [])[0] == 2

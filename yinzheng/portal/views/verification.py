@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yinzheng.core.clients import client_address
 from yinzheng.core.replicas import read_replica
-from yinzheng.core.web import over_rate, too_many
+from yinzheng.core.web import over_rate, over_rate_reading, too_many
 from yinzheng.esign import tokens, verdicts, verification
 from yinzheng.esign.choices import Verdict
 from yinzheng.esign.forms import NameCheckForm, TokenForm
@@ -127,15 +127,20 @@ def _spliced(request, html: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @read_replica  # the GET; a name check (POST) is journaled on the primary
 def verify(request, token: str):
-    if over_rate(request, "portal:verify", settings.VERIFY_RATE_PER_MINUTE):
-        return too_many(request, _("核验过于频繁，请一分钟后再试。"))
     variant = _public_variant(request)
     try:
         plain = tokens.from_text(token)
     except tokens.TokenError:
         variant = None  # judged (and refused) afresh
+    # The visitor is counted and the kept page read in one round trip to the cache.
+    reads = verdicts.page_keys(plain, variant) if variant is not None else []
+    over, found = over_rate_reading(
+        request, "portal:verify", settings.VERIFY_RATE_PER_MINUTE, reads
+    )
+    if over:
+        return too_many(request, _("核验过于频繁，请一分钟后再试。"))
     if variant is not None:
-        kept = verdicts.page(plain, variant)
+        kept = verdicts.page_from(found, plain, variant)
         if kept is not None:
             return _spliced(request, kept)
     name_form = NameCheckForm(request.POST or None)
