@@ -1,0 +1,124 @@
+"""Long work as tasks (issue 15; settings.TASKS): what the tasks of every app share.
+
+Inline (the default, one process) a task runs in the request or command that asks for
+it, and the pages and commands keep today's behaviour: they call the service at once.
+With YINZHENG_TASKS=database a task is a row of `django_tasks_db_dbtaskresult` that a
+`yinzheng db_worker` process on any node takes; the row is what the pages and
+`yinzheng task-result` show while it waits, runs, fails (the error is kept on it) or
+succeeds (its return value).
+
+A task's arguments are plain JSON: the actor travels as a user id, None for the system
+(`actor_of`). An export the worker builds is stored through Django's default storage
+(the object store when configured) under `exports/`, and its return value names the
+file (`export_store`); whoever asked downloads it later through a page that checks it
+is theirs.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django_tasks import task_backends
+from django_tasks.backends.immediate import ImmediateBackend
+
+from .actors import SYSTEM, SystemActor
+
+# Statuses of a task row that has not finished.
+WAITING = ("READY", "RUNNING")
+
+
+def queued() -> bool:
+    """Whether tasks go to workers (YINZHENG_TASKS=database), not run at once."""
+    return not isinstance(task_backends["default"], ImmediateBackend)
+
+
+def actor_id(actor: Any) -> int | None:
+    """The actor as a task argument: the user's id, None for the system."""
+    return None if isinstance(actor, SystemActor) else actor.pk
+
+
+def actor_of(user_id: int | None) -> Any:
+    """The actor a task acts as: the user who asked (as they are now: a role taken
+    back meanwhile is refused by the policy), or the system."""
+    if user_id is None:
+        return SYSTEM
+    return get_user_model().objects.get(pk=user_id)
+
+
+def _path(task: Any) -> str:
+    return str(task.module_path)
+
+
+def rows(task: Any, match: Callable[[dict[str, Any]], bool] | None = None) -> list[Any]:
+    """The rows of `task`, newest first, whose keyword arguments `match` (compared
+    here, not in SQL: JSON equality differs between SQLite and PostgreSQL). Empty
+    inline, where nothing is kept."""
+    if not queued():
+        return []
+    from django_tasks_db.models import DBTaskResult
+
+    found = DBTaskResult.objects.filter(task_path=_path(task)).order_by(
+        "-enqueued_at", "-id"
+    )
+    return [row for row in found if match is None or match(row.args_kwargs["kwargs"])]
+
+
+def latest(task: Any, **kwargs: Any) -> Any | None:
+    """The newest row of `task` called with these keyword arguments (the ones given
+    must equal; others may be anything), or None."""
+    for row in rows(
+        task, lambda given: all(given.get(k) == v for k, v in kwargs.items())
+    ):
+        return row
+    return None
+
+
+def waiting(task: Any, **kwargs: Any) -> Any | None:
+    """The row of `task` with these arguments still queued or running, or None."""
+    row = latest(task, **kwargs)
+    return row if row is not None and row.status in WAITING else None
+
+
+def get(task: Any, result_id: str) -> Any | None:
+    """The row `result_id` of `task`, or None (another task's, or none at all)."""
+    if not queued():
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        pk = uuid.UUID(str(result_id))
+    except ValueError:
+        return None
+    return DBTaskResult.objects.filter(pk=pk, task_path=_path(task)).first()
+
+
+def failure(row: Any) -> str:
+    """What a failed task said: the last line of its traceback without the
+    exception's class (a DomainError's message, for one)."""
+    last = (row.traceback or "").strip().splitlines()[-1:] or [""]
+    head, _sep, message = last[0].partition(": ")
+    return (message or head).strip()
+
+
+def export_store(*, content: bytes, filename: str, rows: int) -> dict[str, Any]:
+    """Keep an export a worker built, for a later download: its return value."""
+    name = default_storage.save(
+        f"exports/{uuid.uuid4().hex}/{filename}", ContentFile(content)
+    )
+    return {
+        "file": name,
+        "filename": filename,
+        "rows": rows,
+        "bytes": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+    }
+
+
+def export_read(result: dict[str, Any]) -> bytes:
+    """The bytes of an export `export_store` kept."""
+    with default_storage.open(result["file"], "rb") as handle:
+        return bytes(handle.read())
