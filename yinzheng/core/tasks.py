@@ -25,6 +25,7 @@ from django.core.files.storage import default_storage
 from django_tasks import task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
+from . import uploads
 from .actors import SYSTEM, SystemActor
 
 # Statuses of a task row that has not finished.
@@ -106,8 +107,9 @@ def failure(row: Any) -> str:
 
 def export_store(*, content: bytes, filename: str, rows: int) -> dict[str, Any]:
     """Keep an export a worker built, for a later download: its return value."""
+    stored = uploads.ascii_filename(filename, fallback="export")
     name = default_storage.save(
-        f"exports/{uuid.uuid4().hex}/{filename}", ContentFile(content)
+        f"exports/{uuid.uuid4().hex}/{stored}", ContentFile(content)
     )
     return {
         "file": name,
