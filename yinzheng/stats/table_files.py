@@ -89,10 +89,28 @@ def _return(table: StatsTable, county: Division, unit: str) -> TableReturn:
     return found
 
 
+@dataclass(frozen=True)
+class TableSource:
+    title: str
+    unit: str
+    date: dt.date
+    rows: list[TableRow]
+
+
 def table_file(*, county_code: str, unit: str | None, fmt: str) -> TableFile:
     """The county's latest table as xlsx or PDF: the return of `unit` (a township
     code or a department), or without it the county's consolidated table."""
     fmt = check_format(fmt)
+    source = table_source(county_code=county_code, unit=unit)
+    content = FORMATS[fmt](
+        title=source.title, unit=source.unit, date=source.date, rows=source.rows
+    )
+    return TableFile(content=content, unit=source.unit, rows=len(source.rows))
+
+
+def table_source(*, county_code: str, unit: str | None) -> TableSource:
+    """What the file shows, read and checked (a command checks this before it
+    queues the file)."""
     code = (county_code or "").strip()
     county = Division.objects.filter(code=code, level=Level.COUNTY).first()
     if county is None:
@@ -123,5 +141,4 @@ def table_file(*, county_code: str, unit: str | None, fmt: str) -> TableFile:
         rows = selectors.consolidated_rows(table)
         label = f"{county.name}民政局（汇总）"
         date = clock.today()
-    content = FORMATS[fmt](title=table.title, unit=label, date=date, rows=rows)
-    return TableFile(content=content, unit=label, rows=len(rows))
+    return TableSource(title=table.title, unit=label, date=date, rows=rows)

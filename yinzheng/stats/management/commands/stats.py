@@ -216,23 +216,20 @@ class Command(BaseCommand):
         """Checked here (bad input in words at once), made by a worker."""
         from yinzheng.stats.tasks import export_table
 
-        arguments = {
-            "county": (county or "").strip(),
-            "unit": (unit or "").strip() or None,
-            "fmt": "",
-        }
+        county_code = (county or "").strip()
+        unit_code = (unit or "").strip() or None
         try:
-            arguments["fmt"] = table_files.check_format(fmt)
-            table_files.table_file(
-                county_code=arguments["county"], unit=arguments["unit"], fmt="xlsx"
-            )
+            fmt = table_files.check_format(fmt)
+            table_files.table_source(county_code=county_code, unit=unit_code)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
-        waiting = tasks.waiting(export_table, **arguments)
+        waiting = tasks.waiting(
+            export_table, county=county_code, unit=unit_code, fmt=fmt
+        )
         if waiting is not None:
             self.stdout.write(f"已有排队的导出任务 {waiting.pk}，未重复排队")
             return
-        result = export_table.enqueue(**arguments)
+        result = export_table.enqueue(county=county_code, unit=unit_code, fmt=fmt)
         self.stdout.write(
             f"已排队导出任务 {result.id}；完成后用 yinzheng task-result {result.id} "
             "--output 文件 取回"

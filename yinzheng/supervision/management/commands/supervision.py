@@ -279,12 +279,11 @@ class Command(BaseCommand):
 
         area = _division(options["under"])
         if options.get("enqueue") and tasks.queued():
-            arguments = {"requested_by": None, "under": area.code}
-            waiting = tasks.waiting(export_items, **arguments)
+            waiting = tasks.waiting(export_items, requested_by=None, under=area.code)
             if waiting is not None:
                 self.stdout.write(f"已有排队的导出任务 {waiting.pk}，未重复排队")
                 return
-            result = export_items.enqueue(**arguments)
+            result = export_items.enqueue(requested_by=None, under=area.code)
             self.stdout.write(
                 f"已排队导出任务 {result.id}；完成后用 yinzheng task-result "
                 f"{result.id} --output 文件.xlsx 取回"
