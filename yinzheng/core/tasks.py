@@ -16,7 +16,6 @@ is theirs.
 
 import hashlib
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -54,28 +53,23 @@ def _path(task: Any) -> str:
     return str(task.module_path)
 
 
-def rows(task: Any, match: Callable[[dict[str, Any]], bool] | None = None) -> list[Any]:
-    """The rows of `task`, newest first, whose keyword arguments `match` (compared
-    here, not in SQL: JSON equality differs between SQLite and PostgreSQL). Empty
-    inline, where nothing is kept."""
-    if not queued():
-        return []
+def rows(task: Any, **kwargs: Any) -> Any:
+    """The rows of `task` called with these keyword arguments (those given must
+    equal, by JSON key in SQL; others may be anything), newest first. Empty inline,
+    where nothing is kept."""
     from django_tasks_db.models import DBTaskResult
 
-    found = DBTaskResult.objects.filter(task_path=_path(task)).order_by(
-        "-enqueued_at", "-id"
-    )
-    return [row for row in found if match is None or match(row.args_kwargs["kwargs"])]
+    if not queued():
+        return DBTaskResult.objects.none()
+    return DBTaskResult.objects.filter(
+        task_path=_path(task),
+        **{f"args_kwargs__kwargs__{key}": value for key, value in kwargs.items()},
+    ).order_by("-enqueued_at", "-id")
 
 
 def latest(task: Any, **kwargs: Any) -> Any | None:
-    """The newest row of `task` called with these keyword arguments (the ones given
-    must equal; others may be anything), or None."""
-    for row in rows(
-        task, lambda given: all(given.get(k) == v for k, v in kwargs.items())
-    ):
-        return row
-    return None
+    """The newest row of `task` called with these keyword arguments, or None."""
+    return rows(task, **kwargs).first()
 
 
 def waiting(task: Any, **kwargs: Any) -> Any | None:

@@ -190,14 +190,17 @@ def _book_response(
         for row in (registers.rows(state.chain) if state.chain else [])
     ]
     is_open = state.closed_at is None
+    over = registers.year_is_over(year)
     # Queued for a worker (YINZHENG_TASKS=database): being built, or failed.
     archive_task = (
-        archives.archive_task(committee.code, register, year) if is_open else None
+        archives.archive_task(committee.code, register, year)
+        if is_open and over
+        else None
     )
     may_archive = (
         is_open
+        and over
         and not (archive_task and archive_task.waiting)
-        and registers.year_is_over(year)
         and policy.can(user, "register.archive", committee)
     )
     return render(

@@ -226,3 +226,33 @@ def test_an_archive_task_that_fails_is_kept_with_its_error_and_shown(
         call_command("task_result", asked.task_id)
     assert exit_code.value.code == 1
     assert "错误：您无权执行此操作" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_queued_the_api_answers_202_with_one_task_and_the_page_says_so(
+    tree, clock_at, settings, client
+):
+    from rest_framework.test import APIClient
+
+    settings.TASKS = QUEUED
+    a_book_of_2025(clock_at)
+    clock_at(2026, 1, 4, 9)
+    township = people.user("xiangzhen", role=Role.TOWNSHIP, at="620725101")
+    api = APIClient()
+    api.force_authenticate(township)
+    url = f"/api/registers/{A}/work/2025/archive/"
+
+    first, second = (api.post(url, {}, format="json") for _ in range(2))
+    shown = api.get(url)
+
+    assert first.status_code == second.status_code == shown.status_code == 202
+    assert first.json()["task"] == second.json()["task"] == shown.json()["task"]
+    assert shown.json() == {
+        "task": first.json()["task"],
+        "status": "waiting",
+        "error": "",
+    }
+    client.force_login(township)
+    page = client.get(f"/ledger/registers/{A}/work/2025/").content.decode()
+    assert 'id="archive-waiting"' in page
+    assert 'id="archive"' not in page  # no second request while it is built

@@ -92,7 +92,7 @@ def _filtered(request, user: Any) -> tuple[ItemFilterForm, QuerySet[Rectificatio
 
 def _my_exports(user: Any) -> list[dict[str, Any]]:
     """The user's latest spreadsheets queued for a worker (YINZHENG_TASKS=database)."""
-    found = tasks.rows(export_items, lambda given: given["requested_by"] == user.pk)
+    found = tasks.rows(export_items, requested_by=user.pk)
     return [
         {
             "id": row.pk,
