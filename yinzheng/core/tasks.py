@@ -21,11 +21,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_tasks import task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
 from . import uploads
 from .actors import SYSTEM, SystemActor
+from .errors import DomainError
 
 # Statuses of a task row that has not finished.
 WAITING = ("READY", "RUNNING")
@@ -92,11 +95,24 @@ def get(task: Any, result_id: str) -> Any | None:
 
 
 def failure(row: Any) -> str:
-    """What a failed task said: the last line of its traceback without the
-    exception's class (a DomainError's message, for one)."""
-    last = (row.traceback or "").strip().splitlines()[-1:] or [""]
-    head, _sep, message = last[0].partition(": ")
-    return (message or head).strip()
+    """Why a task failed, for the person who asked: a rule's message (a DomainError,
+    e.g. a role taken back before the worker ran), else that the work failed, with the
+    exception's name and the task to look up (`yinzheng task-result` shows all)."""
+    if _is_domain_error(row.exception_class_path):
+        last = (row.traceback or "").strip().splitlines()[-1:] or [""]
+        return last[0].partition(": ")[2].strip()
+    return _("后台任务出错（%(error)s），请联系管理员查看任务 %(task)s") % {
+        "error": row.exception_class_path.rpartition(".")[2] or "?",
+        "task": row.pk,
+    }
+
+
+def _is_domain_error(path: str) -> bool:
+    try:
+        found = import_string(path)
+    except ImportError:
+        return False
+    return isinstance(found, type) and issubclass(found, DomainError)
 
 
 def export_store(*, content: bytes, filename: str, rows: int) -> dict[str, Any]:

@@ -225,7 +225,9 @@ def test_an_archive_task_that_fails_is_kept_with_its_error_and_shown(
     with pytest.raises(SystemExit) as exit_code:
         call_command("task_result", asked.task_id)
     assert exit_code.value.code == 1
-    assert "错误：您无权执行此操作" in capsys.readouterr().out
+    assert "错误：yinzheng.core.errors.NotAllowed: 您无权执行此操作" in (
+        capsys.readouterr().out
+    )
 
 
 @pytest.mark.django_db

@@ -188,3 +188,5 @@ def test_an_export_that_fails_in_the_worker_is_shown_as_failed(tree, settings, c
     client.force_login(people.civil)
     page = client.get(reverse("supervision:items")).content.decode()
     assert 'id="my-exports"' in page and "失败" in page
+    # Not a rule's message: the page says the work failed and which task to look up.
+    assert "后台任务出错（DoesNotExist）" in page and str(row.pk) in page

@@ -43,7 +43,13 @@ class Command(BaseCommand):
             row = None
         if row is None:
             raise CommandError(f"没有这个任务：{id}")
-        error = tasks.failure(row) if row.status == "FAILED" else ""
+        # The command is for the operator: the exception itself, not the wording
+        # the pages show.
+        error = (
+            (row.traceback or "").strip().splitlines()[-1]
+            if row.status == "FAILED" and row.traceback
+            else ""
+        )
         if options["json"]:
             self.stdout.write(
                 json.dumps(
