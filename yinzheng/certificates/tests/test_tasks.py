@@ -10,7 +10,7 @@ from django.core.management import call_command
 from yinzheng.certificates import services
 from yinzheng.certificates.choices import SubmissionStatus
 from yinzheng.certificates.tasks import export_credit
-from yinzheng.core.tests.workers import run_db_worker
+from yinzheng.core.tests.workers import run_worker
 
 from . import test_commitments
 from .test_commitments import COUNTY, _false_record
@@ -76,7 +76,6 @@ def test_queued_twice_is_one_task(people, item, settings, capsys):
     assert "未重复排队" in capsys.readouterr().out
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_sends_what_the_inline_run_sends(
     people,
@@ -95,7 +94,7 @@ def test_a_worker_process_sends_what_the_inline_run_sends(
     call_command("credit_export", "--enqueue")
     call_command("credit_export", "--enqueue")
     assert DBTaskResult.objects.count() == 1
-    worker = run_db_worker()
+    worker = run_worker()
     assert worker.returncode == 0, worker.stderr
     (row,) = DBTaskResult.objects.all()
     assert row.status == "SUCCESSFUL", row.traceback
@@ -115,7 +114,6 @@ def test_a_worker_process_sends_what_the_inline_run_sends(
     assert a.keys() == b.keys() and a["schema"] == b["schema"]
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_refusal_seen_by_the_worker_is_kept(
     people,
@@ -130,7 +128,7 @@ def test_a_refusal_seen_by_the_worker_is_kept(
     platform_server.replies.append((500, {"error": "维护中"}))
     settings.TASKS = QUEUED
     call_command("credit_export", "--enqueue")
-    worker = run_db_worker()
+    worker = run_worker()
     assert worker.returncode == 0, worker.stderr
     (row,) = DBTaskResult.objects.all()
     assert row.return_value["failed"] == 1

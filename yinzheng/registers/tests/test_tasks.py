@@ -14,7 +14,7 @@ from yinzheng.accounts.models import RoleGrant
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput
 from yinzheng.core.tests import factories as people
-from yinzheng.core.tests.workers import run_db_worker
+from yinzheng.core.tests.workers import run_db_worker, run_worker
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import services
 from yinzheng.ledger.models import Archive, Checkpoint, Entry
@@ -141,7 +141,6 @@ def test_queued_asking_twice_queues_one_archive_task(tree, clock_at, settings):
     assert not Archive.objects.exists()
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_archive_built_by_a_worker_process_is_the_one_built_inline(
     tree, clock_at, monkeypatch, settings
@@ -159,7 +158,7 @@ def test_an_archive_built_by_a_worker_process_is_the_one_built_inline(
     assert DBTaskResult.objects.count() == 1
     assert not Archive.objects.exists()
 
-    worker = run_db_worker()
+    worker = run_worker()
 
     assert worker.returncode == 0, worker.stderr
     (row,) = DBTaskResult.objects.all()
@@ -189,7 +188,6 @@ def test_an_archive_built_by_a_worker_process_is_the_one_built_inline(
         )
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_archive_task_that_fails_is_kept_with_its_error_and_shown(
     tree, clock_at, monkeypatch, settings, client, capsys
@@ -208,7 +206,7 @@ def test_an_archive_task_that_fails_is_kept_with_its_error_and_shown(
     (grant,) = RoleGrant.objects.filter(user=asker)
     accounts.grant_revoke(actor=SYSTEM, grant_id=grant.pk)
 
-    worker = run_db_worker()
+    worker = run_worker()
 
     assert worker.returncode == 0, worker.stderr
     row = DBTaskResult.objects.get(pk=asked.task_id)

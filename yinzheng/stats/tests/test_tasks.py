@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from yinzheng.core import tasks
-from yinzheng.core.tests.workers import run_db_worker
+from yinzheng.core.tests.workers import run_worker
 
 from . import test_command
 from .test_command import COUNTY, T1
@@ -50,7 +50,6 @@ def test_queued_bad_input_is_refused_at_once_and_twice_is_one_task(
     assert "未重复排队" in capsys.readouterr().out
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_table_made_by_a_worker_process_is_the_one_made_inline(
     filled, settings, tmp_path, capsys
@@ -61,7 +60,7 @@ def test_a_table_made_by_a_worker_process_is_the_one_made_inline(
     export("--unit", T1, "--format", "pdf", "--output", str(inline))
     settings.TASKS = QUEUED
     export("--unit", T1, "--format", "pdf", "--enqueue")
-    worker = run_db_worker()
+    worker = run_worker()
     assert worker.returncode == 0, worker.stderr
     (row,) = DBTaskResult.objects.all()
     assert row.status == "SUCCESSFUL", row.traceback
@@ -74,7 +73,6 @@ def test_a_table_made_by_a_worker_process_is_the_one_made_inline(
     assert tasks.export_read(row.return_value) == inline.read_bytes()
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_in_the_worker_is_kept_and_told(tree, settings, capsys):
     from django_tasks_db.models import DBTaskResult
@@ -84,7 +82,7 @@ def test_a_failure_in_the_worker_is_kept_and_told(tree, settings, capsys):
     settings.TASKS = QUEUED
     # Queued past the command's check: the county has no table.
     export_table.enqueue(county=COUNTY, unit=None, fmt="pdf")
-    worker = run_db_worker()
+    worker = run_worker()
     assert worker.returncode == 0, worker.stderr
     (row,) = DBTaskResult.objects.all()
     assert row.status == "FAILED"

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from yinzheng.core import tasks
 from yinzheng.core.actors import SYSTEM
-from yinzheng.core.tests.workers import run_db_worker
+from yinzheng.core.tests.workers import run_db_worker, run_worker
 from yinzheng.supervision import services
 from yinzheng.supervision.choices import FindingKind
 from yinzheng.supervision.models import Alert, RectificationItem
@@ -129,7 +129,6 @@ def test_queued_the_page_asks_once_and_shows_it_being_made(
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_spreadsheet_made_by_a_worker_process_is_the_one_made_inline(
     tree, clock_at, monkeypatch, settings, client, tmp_path
@@ -149,7 +148,7 @@ def test_a_spreadsheet_made_by_a_worker_process_is_the_one_made_inline(
         call_command("supervision", "export-items", "--under", "620725", "--enqueue")
         client.post(reverse("supervision:items_export"))
     assert DBTaskResult.objects.count() == 2  # one from the command, one from the page
-    worker = run_db_worker()
+    worker = run_worker()
     assert worker.returncode == 0, worker.stderr
     by_command, by_page = (
         DBTaskResult.objects.get(args_kwargs__kwargs__requested_by=asker)
@@ -172,7 +171,6 @@ def test_a_spreadsheet_made_by_a_worker_process_is_the_one_made_inline(
     assert fetched.read_bytes() == tasks.export_read(by_command.return_value)
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_export_that_fails_in_the_worker_is_shown_as_failed(tree, settings, client):
     from django_tasks_db.models import DBTaskResult
@@ -181,7 +179,7 @@ def test_an_export_that_fails_in_the_worker_is_shown_as_failed(tree, settings, c
     settings.TASKS = QUEUED
     # No such area: the task fails in the worker (the page never asks this).
     export_items.enqueue(requested_by=people.civil.pk, under="999999")
-    worker = run_db_worker()
+    worker = run_worker()
     assert worker.returncode == 0, worker.stderr
     (row,) = DBTaskResult.objects.all()
     assert row.status == "FAILED" and "DoesNotExist" in row.exception_class_path
