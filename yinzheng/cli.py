@@ -8,6 +8,7 @@
     yinzheng import-divisions DIR [--under CODE ...]        national division codes
     yinzheng createadmin USERNAME                           a system administrator
     yinzheng ledger verify [--chain KEY] [--json]           check every hash chain
+    yinzheng ledger archive --year Y --committee CODE [--enqueue]  year-end archive
     yinzheng certificate verify FILE.pdf|TOKEN [--json]     is a certificate genuine?
     yinzheng esign trust-list|crl|certify|rotate-master-key the e-seal PKI
     yinzheng grant USERNAME ROLE CODE [--revoke]            give or take back a role
@@ -16,17 +17,19 @@
     yinzheng catalogue-export LIST_ID --format json|csv|xlsx  open data of a list
     yinzheng catalogue-import FILE.json --list ID --reason TEXT  a draft from a file
     yinzheng catalogue-import-batch FILE.json               a later national batch
-    yinzheng credit-export [--under CODE] [--dry-run]       credit records → platform
-    yinzheng supervision scan [--county CODE ...] [--json]  register alerts (nightly)
+    yinzheng credit-export [--under CODE] [--dry-run] [--enqueue]  credit records → platform
+    yinzheng supervision scan [--county CODE ...] [--json] [--enqueue]  register alerts
     yinzheng supervision draw COUNTY [--seed S] [--json]    special-inspection draw
     yinzheng supervision overdue [--under CODE] [--json]    late cases and items
-    yinzheng supervision export-items --under CODE --out F  rectification list (xlsx)
+    yinzheng supervision export-items --under CODE --out F | --enqueue  rectification list
     yinzheng stats export-table --county CODE [--unit CODE|DEPARTMENT]
-                --format xlsx|pdf --output FILE     statistics table (REQ-101)
+                --format xlsx|pdf --output FILE | --enqueue  statistics table (REQ-101)
     yinzheng stats figures --division CODE [--from DATE --to DATE]
                 --format json|csv [--output FILE]   statistics (REQ-103, REQ-114)
     yinzheng stats campaign-start --division CODE --template CODE --start YYYY-MM
                                                     a campaign from a template (REQ-104–107)
+    yinzheng db_worker [--batch]                            run queued tasks
+    yinzheng task-result ID [--output FILE] [--json]        a queued task and its file
     yinzheng <any other management command> ...
 
 Sub-commands with a hyphen map to Django management commands with an underscore.

@@ -190,9 +190,17 @@ def _book_response(
         for row in (registers.rows(state.chain) if state.chain else [])
     ]
     is_open = state.closed_at is None
+    over = registers.year_is_over(year)
+    # Queued for a worker (YINZHENG_TASKS=database): being built, or failed.
+    archive_task = (
+        archives.archive_task(committee.code, register, year)
+        if is_open and over
+        else None
+    )
     may_archive = (
         is_open
-        and registers.year_is_over(year)
+        and over
+        and not (archive_task and archive_task.waiting)
         and policy.can(user, "register.archive", committee)
     )
     return render(
@@ -214,6 +222,7 @@ def _book_response(
             and register == Register.CERTIFICATE
             and policy.can(user, "register.confirm", committee),
             "may_archive": may_archive,
+            "archive_task": archive_task,
             "may_reveal": policy.can(user, "register.reveal", committee),
             "archive_form": archive_form or (ArchiveForm() if may_archive else None),
         },
@@ -311,7 +320,7 @@ def register_archive(request, code: str, register: str, year: int):
     form = ArchiveForm(request.POST)
     if form.is_valid():
         try:
-            archives.register_archive(
+            asked = archives.register_archive_request(
                 actor=request.user,
                 committee_code=code,
                 register=register,
@@ -323,7 +332,13 @@ def register_archive(request, code: str, register: str, year: int):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("已完成 %d 年度登记簿归档") % year)
+            if asked.archive is not None:
+                messages.success(request, _("已完成 %d 年度登记簿归档") % year)
+            else:
+                messages.info(
+                    request,
+                    _("%d 年度登记簿归档已排队生成，完成后刷新本页即可下载") % year,
+                )
             return redirect(_book_url(code, register, year))
     return _book_response(request, committee, register, year, archive_form=form)
 

@@ -78,6 +78,34 @@ def items(
     return rows
 
 
+def items_listed(
+    viewer: Any,
+    today: dt.date,
+    *,
+    status: str = "",
+    overdue: bool = False,
+    follow_up: bool = False,
+) -> QuerySet[RectificationItem]:
+    """The list as the page filters it (REQ-096, REQ-097): what the page shows, its
+    spreadsheet and the export task give."""
+    rows = items(viewer, {"status": status})
+    if overdue:
+        rows = rows.filter(pk__in=items_overdue(viewer, today).values("pk"))
+    if follow_up:
+        rows = rows.filter(pk__in=follow_ups_due(viewer, today).values("pk"))
+    return rows
+
+
+def items_of_area(viewer: Any, code: str) -> QuerySet[RectificationItem]:
+    """An area's items in deadline order, as `supervision export-items` prints them."""
+    return (
+        items(viewer)
+        .filter(subtree_q(code, "division_id"))
+        .select_related("county")
+        .order_by("deadline", "id")
+    )
+
+
 def items_overdue(viewer: Any, today: dt.date) -> QuerySet[RectificationItem]:
     """REQ-096: open items past their deadline."""
     return items(viewer).filter(status__in=OPEN_ITEM_STATUSES, deadline__lt=today)

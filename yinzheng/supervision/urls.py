@@ -21,6 +21,11 @@ urlpatterns = [
     path("findings/<int:pk>/item/", inspections.finding_item, name="finding_item"),
     path("items/", items.item_list, name="items"),
     path("items/export.xlsx", items.item_export, name="items_export"),
+    path(
+        "items/exports/<str:task_id>/",
+        items.item_export_file,
+        name="items_export_file",
+    ),
     path("items/<int:pk>/", items.item_detail, name="item"),
     path("items/<int:pk>/<slug:step>/", items.item_step, name="item_step"),
     path("checks/", checks.check_list, name="checks"),

@@ -217,6 +217,17 @@ class RegisterArchiveRequestSerializer(serializers.Serializer):
     )
 
 
+class RegisterArchiveTaskSerializer(serializers.Serializer):
+    """An archive queued for a worker (YINZHENG_TASKS=database; issue 15)."""
+
+    task = serializers.CharField(help_text="任务编号")
+    status = serializers.ChoiceField(
+        choices=["waiting", "failed"],
+        help_text="waiting：已排队或生成中；failed：生成失败（见 error），可再次提交",
+    )
+    error = serializers.CharField(help_text="失败原因；否则为空")
+
+
 class RegisterCheckpointsRequestSerializer(serializers.Serializer):
     # A division code as sent: not trimmed, so a control character in front is a
     # 400, not a code that fits after trimming (found by schemathesis).
@@ -418,14 +429,30 @@ class ArchiveView(APIView):
         operation_id="registers_archive_retrieve",
         summary="年度登记簿的归档信息",
         parameters=BOOK,
-        responses={200: RegisterArchiveSerializer, **ERRORS},
+        description="尚未归档而归档任务已排队或失败时（YINZHENG_TASKS=database）"
+        "返回 202 与任务状态。",
+        responses={
+            200: RegisterArchiveSerializer,
+            202: RegisterArchiveTaskSerializer,
+            **ERRORS,
+        },
     )
     def get(self, request, committee: str, register: str, year: int):
         division = _committee(request.user, committee)
         _check_book(register, year)
         archive = self._archive(division.code, register, year)
         if archive is None:
-            raise Http404
+            queued = archives.archive_task(division.code, register, year)
+            if queued is None:
+                raise Http404
+            return Response(
+                {
+                    "task": queued.task_id,
+                    "status": "waiting" if queued.waiting else "failed",
+                    "error": queued.error,
+                },
+                status=202,
+            )
         return Response(
             RegisterArchiveSerializer(archive, context={"request": request}).data
         )
@@ -434,23 +461,33 @@ class ArchiveView(APIView):
         operation_id="registers_archive_create",
         summary="年终归档（REQ-074）",
         description="年度结束后由印章管理人或乡镇（街道）归档：生成 PDF 与 xlsx，"
-        "签署年终检查点，此后该年度不能再登记或确认。",
+        "签署年终检查点，此后该年度不能再登记或确认。YINZHENG_TASKS=database 时"
+        "检查后排队，由后台任务生成，返回 202 与任务编号（重复提交返回同一任务）。",
         parameters=BOOK,
         request=RegisterArchiveRequestSerializer,
-        responses={201: RegisterArchiveSerializer, 409: ErrorSerializer, **ERRORS},
+        responses={
+            201: RegisterArchiveSerializer,
+            202: RegisterArchiveTaskSerializer,
+            409: ErrorSerializer,
+            **ERRORS,
+        },
     )
     def post(self, request, committee: str, register: str, year: int):
         division = _committee(request.user, committee)
         _check_book(register, year)
         data = RegisterArchiveRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        archives.register_archive(
+        asked = archives.register_archive_request(
             actor=request.user,
             committee_code=division.code,
             register=register,
             year=year,
             unconfirmed_note=data.validated_data.get("unconfirmed_note", ""),
         )
+        if asked.archive is None:
+            return Response(
+                {"task": asked.task_id, "status": "waiting", "error": ""}, status=202
+            )
         archive = self._archive(division.code, register, year)
         return Response(
             RegisterArchiveSerializer(archive, context={"request": request}).data,

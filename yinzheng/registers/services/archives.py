@@ -16,6 +16,7 @@ note explains them; the note is archived with the book.
 import hashlib
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -24,10 +25,11 @@ from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
-from yinzheng.core import clock, uploads
+from yinzheng.core import clock, tasks, uploads
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
 from yinzheng.core.files import stored_sha256
 from yinzheng.divisions.models import Division
@@ -167,16 +169,16 @@ def render_pdf(chain: Chain, committee: Division, register: str, year: int) -> b
     return buf.getvalue()
 
 
-@transaction.atomic
-def register_archive(
+def _archivable(
     *,
     actor: Actor,
     committee_code: str,
     register: str,
     year: int,
-    unconfirmed_note: str = "",
-) -> Archive:
-    """Close `year` of the committee's register: book, spreadsheet, closing checkpoint."""
+    unconfirmed_note: str,
+) -> tuple[Division, Chain]:
+    """The committee and its year's chain, locked, once every rule allows the archive
+    (in a transaction)."""
     registers._check_register(register)
     committee = Division.objects.filter(code=committee_code).first()
     if committee is None:
@@ -204,6 +206,27 @@ def register_archive(
                 code=RegisterCode.UNCONFIRMED_ENTRIES,
                 detail=waiting,
             )
+    return committee, chain
+
+
+@transaction.atomic
+def register_archive(
+    *,
+    actor: Actor,
+    committee_code: str,
+    register: str,
+    year: int,
+    unconfirmed_note: str = "",
+) -> Archive:
+    """Close `year` of the committee's register: book, spreadsheet, closing checkpoint."""
+    committee, chain = _archivable(
+        actor=actor,
+        committee_code=committee_code,
+        register=register,
+        year=year,
+        unconfirmed_note=unconfirmed_note,
+    )
+    key = chain.key
     pdf = render_pdf(chain, committee, register, year)
     xlsx = render_xlsx(chain, committee, register, year)
     pdf_sha, xlsx_sha = (
@@ -274,3 +297,113 @@ def verify_archive(chain: Chain) -> list[Break]:
                 Break(chain.key, None, None, f"archive_{name}_mismatch", signed, found)
             )
     return breaks
+
+
+# The archive as a task (issue 15) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchiveRequest:
+    """What asking for an archive gave: the archive made now (inline), or the task
+    that makes it (queued; the same one when it was already waiting)."""
+
+    archive: Archive | None = None
+    task_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveTask:
+    """The newest archive task of a register year, as pages show it."""
+
+    task_id: str
+    waiting: bool  # queued or being built
+    error: str  # why it failed; "" unless it failed
+
+
+def register_archive_request(
+    *,
+    actor: Actor,
+    committee_code: str,
+    register: str,
+    year: int,
+    unconfirmed_note: str = "",
+) -> ArchiveRequest:
+    """What the book page, the API and `yinzheng ledger archive` call. Inline (one
+    process) the archive is made at once. With YINZHENG_TASKS=database every rule is
+    checked now, so a refusal is answered at once, and `build_archive` is queued for
+    a worker — once: the year's chain stays locked while an archive task of the same
+    register year still waiting is looked for, so asking twice (a second click, two
+    clerks) queues one task and makes one archive."""
+    if not tasks.queued():
+        return ArchiveRequest(
+            archive=register_archive(
+                actor=actor,
+                committee_code=committee_code,
+                register=register,
+                year=year,
+                unconfirmed_note=unconfirmed_note,
+            )
+        )
+    note = unconfirmed_note.strip()
+    with transaction.atomic():
+        _archivable(
+            actor=actor,
+            committee_code=committee_code,
+            register=register,
+            year=year,
+            unconfirmed_note=note,
+        )
+        row = tasks.waiting(
+            build_archive, committee=committee_code, register=register, year=year
+        )
+        if row is not None:
+            return ArchiveRequest(task_id=str(row.pk))
+        # The row is written in this transaction: a worker sees it once the lock
+        # is released, and the next request finds it.
+        result = build_archive.enqueue(
+            committee=committee_code,
+            register=register,
+            year=year,
+            actor=tasks.actor_id(actor),
+            note=note,
+        )
+    return ArchiveRequest(task_id=str(result.id))
+
+
+def archive_task(committee_code: str, register: str, year: int) -> ArchiveTask | None:
+    """The newest archive task of the register year (None inline, or when none was
+    queued): waiting, or failed with its error, so the page can say so."""
+    row = tasks.latest(
+        build_archive, committee=committee_code, register=register, year=year
+    )
+    if row is None:
+        return None
+    return ArchiveTask(
+        task_id=str(row.pk),
+        waiting=row.status in tasks.WAITING,
+        error=tasks.failure(row) if row.status == "FAILED" else "",
+    )
+
+
+@task()
+def build_archive(
+    *, committee: str, register: str, year: int, actor: int | None, note: str
+) -> dict[str, Any]:
+    """Make the archive a worker was asked for (register_archive_request), as the
+    user who asked; its figures, as `yinzheng ledger archive` prints them. A rule
+    broken meanwhile (the year archived by other means) fails the task, with the
+    message kept on its row."""
+    archive = register_archive(
+        actor=tasks.actor_of(actor),
+        committee_code=committee,
+        register=register,
+        year=year,
+        unconfirmed_note=note,
+    )
+    return {
+        "archive": archive.pk,
+        "chain": archive.chain.key,
+        "entries": archive.entries,
+        "pdf_sha256": archive.checkpoint.pdf_sha256,
+        "xlsx_sha256": archive.checkpoint.xlsx_sha256,
+    }

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.core import clock, uploads
+from yinzheng.core import clock, tasks, uploads
 from yinzheng.core.web import form_errors
 
 from .. import exports, selectors, services
@@ -33,6 +33,7 @@ from ..forms import (
     ScheduleForm,
 )
 from ..models import RectificationItem
+from ..tasks import EXPORT_NAME, export_items
 from .common import (
     INSPECT,
     RECTIFY,
@@ -44,8 +45,6 @@ from .common import (
     require,
     submit,
 )
-
-EXPORT_NAME = "整改清单.xlsx"
 
 # Each step: its form, the action it needs, and the state of the item it needs.
 STEPS: dict[str, tuple[type[forms.Form], str]] = {
@@ -74,20 +73,39 @@ STEP_TEXT = {
 }
 
 
-def _filtered(request, user: Any) -> tuple[ItemFilterForm, QuerySet[RectificationItem]]:
-    today = clock.today()
+def _filters(request) -> tuple[ItemFilterForm, dict[str, Any]]:
     form = ItemFilterForm(request.GET or None)
-    rows = selectors.items(user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        rows = selectors.items(user, {"status": data["status"]})
-        if data["overdue"]:
-            late = selectors.items_overdue(user, today)
-            rows = rows.filter(pk__in=late.values("pk"))
-        if data["follow_up"]:
-            due = selectors.follow_ups_due(user, today)
-            rows = rows.filter(pk__in=due.values("pk"))
-    return form, rows
+        return form, {
+            "status": data["status"] or "",
+            "overdue": bool(data["overdue"]),
+            "follow_up": bool(data["follow_up"]),
+        }
+    return form, {"status": "", "overdue": False, "follow_up": False}
+
+
+def _filtered(request, user: Any) -> tuple[ItemFilterForm, QuerySet[RectificationItem]]:
+    form, filters = _filters(request)
+    return form, selectors.items_listed(user, clock.today(), **filters)
+
+
+def _my_exports(user: Any) -> list[dict[str, Any]]:
+    """The user's latest spreadsheets queued for a worker (YINZHENG_TASKS=database)."""
+    found = tasks.rows(export_items, requested_by=user.pk)
+    return [
+        {
+            "id": row.pk,
+            "enqueued_at": row.enqueued_at,
+            "waiting": row.status in tasks.WAITING,
+            "done": row.status == "SUCCESSFUL",
+            "rows": (row.return_value or {}).get("rows")
+            if row.status == "SUCCESSFUL"
+            else None,
+            "error": tasks.failure(row) if row.status == "FAILED" else "",
+        }
+        for row in found[:5]
+    ]
 
 
 @login_required
@@ -111,19 +129,58 @@ def item_list(request):
             "late_ids": late_ids,
             "query": query_without_page(request),
             "may_inspect": policy.can(user, INSPECT),
+            "queued": tasks.queued(),
+            "exports": _my_exports(user),
         },
     )
 
 
 @login_required
 def item_export(request):
-    """The list with the page's filters, as a spreadsheet."""
+    """The list with the page's filters, as a spreadsheet: made now, or with
+    YINZHENG_TASKS=database (a province's list can be long) made by a worker (a POST:
+    once while the same one waits) for a later download from the list."""
     user = request.user
     require(user, VIEW_RECTIFICATION)
-    _form, rows = _filtered(request, user)
-    body = exports.items_workbook(list(rows), clock.today())
+    if not tasks.queued():
+        _form, rows = _filtered(request, user)
+        body = exports.items_workbook(list(rows), clock.today())
+        return uploads.serve_bytes(
+            body, file_type=uploads.XLSX, filename=EXPORT_NAME, fallback="rectification"
+        )
+    if request.method != "POST":
+        return redirect("supervision:items")
+    _form, filters = _filters(request)
+    arguments = {"requested_by": user.pk, "under": None, **filters}
+    if tasks.waiting(export_items, **arguments) is None:
+        export_items.enqueue(**arguments)
+    messages.info(request, _("已排队生成 Excel，完成后在本页“我的导出”中下载"))
+    return redirect("supervision:items")
+
+
+@login_required
+def item_export_file(request, task_id: str):
+    """A spreadsheet a worker made, to the one who asked, while they may still see
+    the list."""
+    user = request.user
+    require(user, VIEW_RECTIFICATION)
+    row = tasks.get(export_items, task_id)
+    if (
+        row is None
+        or row.args_kwargs["kwargs"].get("requested_by") != user.pk
+        or row.status != "SUCCESSFUL"
+    ):
+        raise Http404
+    result = row.return_value
+    try:
+        body = tasks.export_read(result)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
     return uploads.serve_bytes(
-        body, file_type=uploads.XLSX, filename=EXPORT_NAME, fallback="rectification"
+        body,
+        file_type=uploads.XLSX,
+        filename=result["filename"],
+        fallback="rectification",
     )
 
 

@@ -1,9 +1,11 @@
-"""yinzheng credit-export [--under CODE] [--dry-run] [--timeout S] [--json]
+"""yinzheng credit-export [--under CODE] [--dry-run] [--timeout S] [--json] [--enqueue]
 
 Sends the credit records of false commitments waiting in the queue (and those that
 failed before) to the credit-information sharing platform configured for each
 committee's jurisdiction (REQ-084, REQ-086). Run it from cron; it exits 1 when any
-submission failed, so the failure can alert someone.
+submission failed, so the failure can alert someone. With --enqueue and
+YINZHENG_TASKS=database it queues the run for a `yinzheng db_worker` process instead
+(certificates.tasks), once while one is still waiting.
 """
 
 import json
@@ -11,8 +13,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from yinzheng.certificates import services
+from yinzheng.core import tasks
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.divisions.models import Division
 
 LABELS = {
     "sent": "已报送",
@@ -41,10 +45,19 @@ class Command(BaseCommand):
             help="每次请求的超时秒数（默认 10）",
         )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="排队，由 yinzheng db_worker 进程报送（YINZHENG_TASKS=database；"
+            "默认立即报送）",
+        )
 
     def handle(self, *args, under, dry_run: bool, timeout: float, **options):
         if timeout <= 0:
             raise CommandError("--timeout 须大于 0")
+        if options.get("enqueue") and tasks.queued():
+            self._enqueue(under=under, dry_run=dry_run, timeout=timeout)
+            return
         try:
             outcomes = services.credit_export(
                 actor=SYSTEM, under=under, dry_run=dry_run, timeout=timeout
@@ -78,3 +91,17 @@ class Command(BaseCommand):
             )
         if failed:
             raise SystemExit(1)
+
+    def _enqueue(self, *, under: str | None, dry_run: bool, timeout: float) -> None:
+        from yinzheng.certificates.tasks import export_credit
+
+        if under and not Division.objects.filter(code=under).exists():
+            raise CommandError(f"区划不存在：{under}")
+        waiting = tasks.waiting(export_credit, under=under, dry_run=dry_run)
+        if waiting is not None:
+            self.stdout.write(f"已有排队的报送任务 {waiting.pk}，未重复排队")
+            return
+        result = export_credit.enqueue(
+            under=under, dry_run=dry_run, timeout=timeout, actor=None
+        )
+        self.stdout.write(f"已排队报送任务 {result.id}（yinzheng task-result 查看）")

@@ -46,6 +46,12 @@ class Command(BaseCommand):
             help="只归档这一种登记簿（默认两种）",
         )
         ar.add_argument("--note", default="", help="未经居民确认条目的说明")
+        ar.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="检查后排队，由 yinzheng db_worker 进程生成（YINZHENG_TASKS=database；"
+            "默认立即生成）",
+        )
 
     def handle(self, *args, action: str, **options):
         if action == "verify":
@@ -76,17 +82,28 @@ class Command(BaseCommand):
         failed = False
         for code in options["committee"]:
             for register in options.get("register") or registers.Register.ALL:
+                arguments = {
+                    "actor": SYSTEM,
+                    "committee_code": code,
+                    "register": register,
+                    "year": options["year"],
+                    "unconfirmed_note": options["note"],
+                }
                 try:
-                    archive = archives.register_archive(
-                        actor=SYSTEM,
-                        committee_code=code,
-                        register=register,
-                        year=options["year"],
-                        unconfirmed_note=options["note"],
-                    )
+                    if options.get("enqueue"):
+                        asked = archives.register_archive_request(**arguments)
+                        archive = asked.archive
+                    else:
+                        archive = archives.register_archive(**arguments)
                 except DomainError as exc:
                     failed = True
                     self.stderr.write(f"{code} {register}: {exc.message}")
+                    continue
+                if archive is None:
+                    self.stdout.write(
+                        f"{code} {register} {options['year']}: 已排队，任务 "
+                        f"{asked.task_id}（yinzheng task-result 查看）"
+                    )
                     continue
                 self.stdout.write(
                     f"{code} {register} {options['year']}: {archive.entries} 条，"

@@ -1,11 +1,13 @@
 """`yinzheng stats …`: the statistics table and the campaigns from the command line, as
 SYSTEM.
 
-    export-table --county CODE [--unit CODE|DEPARTMENT] --format xlsx|pdf --output FILE
+    export-table --county CODE [--unit CODE|DEPARTMENT] --format xlsx|pdf
+                 --output FILE | --enqueue
         《应由基层群众性自治组织出具证明事项统计表》 (REQ-101) of the county's latest
         table: one unit's return (a township code, or a department such as
         public_security / 公安), or without --unit the county's consolidated table of
-        every submitted return
+        every submitted return; --enqueue: made by a worker (YINZHENG_TASKS=database),
+        fetched with `yinzheng task-result ID --output FILE`
 
     campaign-start --division CODE --template CODE --start YYYY-MM [--title TEXT]
         a campaign from a seed template (REQ-104–107): sunan-2020 and potou-2022 for a
@@ -29,30 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yinzheng.accounts.choices import Department
-from yinzheng.core import clock
+from yinzheng.core import clock, tasks
 from yinzheng.core.actors import SYSTEM
-from yinzheng.core.codes import Level
 from yinzheng.core.errors import DomainError
-from yinzheng.divisions.models import Division
 
-from ... import analysis, charts, exports, selectors, services
+from ... import analysis, charts, services, table_files
 from ...campaign_templates import TEMPLATES
-from ...choices import ReturnStatus
-from ...models import StatsTable, TableReturn, TableRow
-
-FORMATS = {"xlsx": exports.table_xlsx, "pdf": exports.table_pdf}
-
-
-def _department(text: str) -> str | None:
-    """A department by its value (public_security) or its label (公安)."""
-    for value, label in Department.choices:
-        if text in (value, str(label)):
-            return str(value)
-    return None
 
 
 class Command(BaseCommand):
@@ -77,7 +63,13 @@ class Command(BaseCommand):
             "不填则导出全县汇总表（已报送的各单位）",
         )
         export.add_argument("--format", required=True, help="xlsx 或 pdf")
-        export.add_argument("--output", required=True, help="输出文件")
+        export.add_argument("--output", help="输出文件")
+        export.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="排队，由 yinzheng db_worker 进程生成并保存，再用 yinzheng task-result "
+            "ID --output 取回（YINZHENG_TASKS=database；默认立即写出 --output）",
+        )
         start = sub.add_parser(
             "campaign-start",
             aliases=["campaign_start"],
@@ -199,69 +191,46 @@ class Command(BaseCommand):
         )
 
     def _export_table(self, options: dict[str, Any]) -> None:
-        fmt = (options["format"] or "").strip().lower()
-        if fmt not in FORMATS:
-            raise CommandError(f"不支持的格式：{options['format']}（可选：xlsx、pdf）")
+        county, unit = options["county"], options.get("unit")
+        if options.get("enqueue") and tasks.queued():
+            self._enqueue_table(county, unit, options["format"])
+            return
+        if not options.get("output"):
+            raise CommandError("请用 --output 指定输出文件")
         out = Path(options["output"])
         if out.is_dir():
             raise CommandError(f"输出路径是一个目录，请给出文件名：{out}")
-
-        code = (options["county"] or "").strip()
-        county = Division.objects.filter(code=code, level=Level.COUNTY).first()
-        if county is None:
-            raise CommandError(f"没有这个县（市、区）：{code}")
-        table = (
-            StatsTable.objects.filter(county=county)
-            .order_by("-created_at", "-id")
-            .first()
-        )
-        if table is None:
-            raise CommandError(f"{county.name}（{county.code}）还没有发布统计表")
-
-        rows: list[TableRow]
-        date: dt.date
-        if options.get("unit"):
-            ret = self._return(table, county, options["unit"].strip())
-            rows = list(selectors.rows_of(ret))
-            unit = ret.unit_name
-            if ret.status == ReturnStatus.SUBMITTED and ret.submitted_at is not None:
-                date = timezone.localdate(ret.submitted_at)
-            else:
-                date = clock.today()
-        else:
-            rows = selectors.consolidated_rows(table)
-            unit = f"{county.name}民政局（汇总）"
-            date = clock.today()
-
-        content = FORMATS[fmt](title=table.title, unit=unit, date=date, rows=rows)
         try:
-            out.write_bytes(content)
+            made = table_files.table_file(
+                county_code=county, unit=unit, fmt=options["format"]
+            )
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        try:
+            out.write_bytes(made.content)
         except OSError as exc:
             raise CommandError(f"无法写入 {out}：{exc.strerror or exc}") from exc
-        self.stdout.write(f"已导出 {unit} 的统计表（{len(rows)} 行）到 {out}")
+        self.stdout.write(f"已导出 {made.unit} 的统计表（{made.rows} 行）到 {out}")
 
-    def _return(self, table: StatsTable, county: Division, unit: str) -> TableReturn:
-        department = _department(unit)
-        if department is not None:
-            if department not in table.departments:
-                raise CommandError(f"部门“{unit}”不在本统计表的填报单位之列")
-            found = TableReturn.objects.filter(
-                table=table, division=county, department=department
-            ).first()
-            label = f"{county.name}{Department(department).label}"
-        else:
-            township = Division.objects.filter(
-                code=unit, level=Level.TOWNSHIP, parent=county
-            ).first()
-            if township is None:
-                raise CommandError(
-                    f"未知的填报单位：{unit}（应为{county.name}的乡镇（街道）代码，"
-                    f"或部门：{'、'.join(str(v) for v in Department.values)}）"
-                )
-            found = TableReturn.objects.filter(
-                table=table, division=township, department=""
-            ).first()
-            label = township.name
-        if found is None:
-            raise CommandError(f"{label}尚未填报统计表")
-        return found
+    def _enqueue_table(self, county: str, unit: str | None, fmt: str) -> None:
+        """Checked here (bad input in words at once), made by a worker."""
+        from yinzheng.stats.tasks import export_table
+
+        county_code = (county or "").strip()
+        unit_code = (unit or "").strip() or None
+        try:
+            fmt = table_files.check_format(fmt)
+            table_files.table_source(county_code=county_code, unit=unit_code)
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        waiting = tasks.waiting(
+            export_table, county=county_code, unit=unit_code, fmt=fmt
+        )
+        if waiting is not None:
+            self.stdout.write(f"已有排队的导出任务 {waiting.pk}，未重复排队")
+            return
+        result = export_table.enqueue(county=county_code, unit=unit_code, fmt=fmt)
+        self.stdout.write(
+            f"已排队导出任务 {result.id}；完成后用 yinzheng task-result {result.id} "
+            "--output 文件 取回"
+        )

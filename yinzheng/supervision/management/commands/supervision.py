@@ -6,8 +6,9 @@
         draw 2 committees per township for a special inspection (REQ-095)
     overdue [--under CODE] [--json]
         open cases past their step's deadline, rectification items past theirs
-    export-items --under CODE --out FILE.xlsx
-        the rectification list as a printable table (REQ-096)
+    export-items --under CODE --out FILE.xlsx | --enqueue
+        the rectification list as a printable table (REQ-096); --enqueue: made by a
+        worker (YINZHENG_TASKS=database), `yinzheng task-result ID --output F` fetches it
 
 A thin wrapper over the services and selectors; bad input is a CommandError in words,
 never a traceback.
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yinzheng.core import clock
+from yinzheng.core import clock, tasks
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.codes import Level, subtree_q
 from yinzheng.core.errors import DomainError
@@ -88,7 +89,13 @@ class Command(BaseCommand):
             "export-items", aliases=["export_items"], help="导出整改清单（REQ-096）"
         )
         export.add_argument("--under", required=True, help="区划代码")
-        export.add_argument("--out", required=True, help="输出文件 .xlsx")
+        export.add_argument("--out", help="输出文件 .xlsx")
+        export.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="排队，由 yinzheng db_worker 进程生成并保存，再用 yinzheng task-result "
+            "ID --output 取回（YINZHENG_TASKS=database；默认立即写出 --out）",
+        )
 
     def handle(self, *args, action: str, **options):
         handlers = {
@@ -268,17 +275,27 @@ class Command(BaseCommand):
     # export-items ---------------------------------------------------------------------
 
     def _export_items(self, options: dict[str, Any]) -> None:
+        from yinzheng.supervision.tasks import export_items
+
         area = _division(options["under"])
+        if options.get("enqueue") and tasks.queued():
+            waiting = tasks.waiting(export_items, requested_by=None, under=area.code)
+            if waiting is not None:
+                self.stdout.write(f"已有排队的导出任务 {waiting.pk}，未重复排队")
+                return
+            result = export_items.enqueue(requested_by=None, under=area.code)
+            self.stdout.write(
+                f"已排队导出任务 {result.id}；完成后用 yinzheng task-result "
+                f"{result.id} --output 文件.xlsx 取回"
+            )
+            return
+        if not options.get("out"):
+            raise CommandError("请用 --out 指定输出文件 .xlsx")
         out = Path(options["out"])
         if out.suffix.lower() != ".xlsx":
             raise CommandError(f"输出文件应以 .xlsx 结尾：{out}")
         today = clock.today()
-        rows = list(
-            selectors.items(SYSTEM)
-            .filter(subtree_q(area.code, "division_id"))
-            .select_related("county")
-            .order_by("deadline", "id")
-        )
+        rows = list(selectors.items_of_area(SYSTEM, area.code))
         content = exports.items_workbook(
             rows, today, title=f"{area.name}{exports.TITLE}"
         )
