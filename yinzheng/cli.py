@@ -11,6 +11,7 @@
     yinzheng ledger archive --year Y --committee CODE [--enqueue]  year-end archive
     yinzheng certificate verify FILE.pdf|TOKEN [--json]     is a certificate genuine?
     yinzheng esign trust-list|crl|certify|rotate-master-key the e-seal PKI
+    yinzheng esign timestamp-renew [--enqueue]              archive timestamps
     yinzheng grant USERNAME ROLE CODE [--revoke]            give or take back a role
     yinzheng token USERNAME [--rotate]                      an API token
     yinzheng lookup TEXT [--committee CODE] [--json]        "I was asked for …"
