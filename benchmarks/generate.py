@@ -352,7 +352,10 @@ def measure(args, meta: dict, env: dict) -> None:
         proc.terminate()
         proc.wait(timeout=60)
 
-    processes = []
+    processes: list[dict] = []
+    if args.pages_only:
+        report(args, meta, s, version, size, rows, processes, summary)
+        return
     longest_key = s["longest"][0]
     processes.append(
         timed(
@@ -370,7 +373,7 @@ def measure(args, meta: dict, env: dict) -> None:
             f"chains, {county_entries[1]:,} entries)",
             [sys.executable, __file__, "--verify-county", s["county"]],
             env,
-            args.runs,
+            1,
         )
     )
     if s["year"] is not None:
@@ -485,6 +488,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3, help="per timed process")
     parser.add_argument("--full-verify", action="store_true")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="no archive, no ledger verify"
+    )
     parser.add_argument("--explain", type=Path, help="write the plans here")
     parser.add_argument("--top", type=int, default=3, help="statements per page")
     args = parser.parse_args()

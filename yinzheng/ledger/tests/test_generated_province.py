@@ -58,4 +58,5 @@ def test_a_tiny_generated_province_passes_ledger_verify():
     assert counts["QR tokens (paper certificates)"] > 0
     found = re.search(r"([\d,]+) chains, ([\d,]+) entries: ok", done.stderr)
     assert found, done.stderr[-3000:]
-    assert int(found.group(2).replace(",", "")) == counts["register entries"]
+    # Every register entry, and the audit trail of the set-up through the services.
+    assert int(found.group(2).replace(",", "")) > counts["register entries"]
