@@ -321,6 +321,7 @@ class Variant:
     refusal: tuple[str, str, str, str] = ("", "", "", "")  # reason, route, dept, basis
     template: str = ""
     closing_note: str = ""
+    item_key: str = ""
 
 
 INTAKE_COLUMNS = [
@@ -491,6 +492,7 @@ def prepare_catalogue(province: str, valid_from: dt.date, committee: str) -> Cat
             complexity=item_facts.complexity,
             time_limit=item_facts.time_limit_days or 0,
             template=guides.get(item.pk, "") if item is not None else "",
+            item_key=item.key if item is not None else "",
             **extra,
         )
         variant.decision = decision  # type: ignore[attr-defined]
@@ -635,6 +637,22 @@ class Bases:
     task: int
     exception: int
     consultation: int
+    checkpoint: int = 0
+    document: int = 0
+
+
+@dataclass
+class Signing:
+    """What the province dataset (benchmarks/generate.py) signs with, made once in the
+    main process through the services: each township's issuing-authority key (its
+    id, PKCS#8 DER and format-2 kid), which signs its committees' register checkpoints
+    and the QR tokens of their paper certificates; the holder-name HMAC of the
+    installation's verification secret (esign.qr.name_tag)."""
+
+    keys: dict[str, tuple[int, bytes, str]]
+    name_salt: str
+    name_key: bytes
+    tokens_from: int  # paper certificates sealed from then on get their token
 
 
 @dataclass
@@ -652,18 +670,29 @@ class Plan:
     catalogue: Catalogue
     database_url: str
     work_share: float
+    span: int = 4  # calendar years the data touches: chain and counter id slots
+    signing: Signing | None = None
 
 
 def plan_committees(
-    committees: list[tuple[str, str, str]], cases: int, work_share: float, seed: int
+    committees: list[tuple[str, str, str]],
+    cases: int,
+    work_share: float,
+    seed: int,
+    busy: tuple[int, float] = (0, 1.0),
 ) -> list[Committee]:
     """Split `cases` over the committees: residents' committees see about 2.5 times a
-    village's work, and each committee its own size (log-normal)."""
+    village's work, and each committee its own size (log-normal); `busy` = (n, factor):
+    n residents' committees, drawn at random, see `factor` times that again (the big
+    urban communities)."""
     rng = random.Random(seed)
     weights = []
     for _code, _name, kind in committees:
         weight = rng.lognormvariate(0, 0.55) * (2.5 if kind == "residents" else 1.0)
         weights.append(weight)
+    residents = [i for i, c in enumerate(committees) if c[2] == "residents"]
+    for i in rng.sample(residents, min(busy[0], len(residents))):
+        weights[i] *= busy[1]
     total = sum(weights)
     out, case_offset, work_offset = [], 0, 0
     exact = [cases * w / total for w in weights]
@@ -701,7 +730,14 @@ class Tables:
             SerialCounter,
             VerificationTask,
         )
-        from yinzheng.ledger.models import Chain, Confirmation, Entry
+        from yinzheng.esign.models import SignedDocument
+        from yinzheng.ledger.models import (
+            Chain,
+            Checkpoint,
+            CheckpointSeries,
+            Confirmation,
+            Entry,
+        )
         from yinzheng.seals.models import Custody, Seal, UsageRequest
 
         self.user = CopyTable(
@@ -923,6 +959,25 @@ class Tables:
             now,
         )
 
+        self.checkpoint = CopyTable(
+            Checkpoint,
+            ["id", "chain_id", "seq", "head_hash", "signed_at", "signer_id", "key_id",
+             "closing", "signature", "number", "prev_hash", "hash", "from_seq",
+             "digests"],
+            now,
+        )  # fmt: skip
+        self.series = CopyTable(
+            CheckpointSeries, ["signer_id", "head_number", "head_hash"], now
+        )
+        self.document = CopyTable(
+            SignedDocument,
+            ["id", "serial", "committee_id", "item_key", "item_name", "issue_date",
+             "holder_masked", "name_salt", "name_hash", "seal_key_id", "token",
+             "prepared_at", "approved_sha256", "approved_size", "signed_at",
+             "signed_by_id", "register_entry_id"],
+            now,
+        )  # fmt: skip
+
     def all(self) -> list[CopyTable]:
         return [
             self.user,
@@ -939,6 +994,9 @@ class Tables:
             self.task,
             self.exception,
             self.consultation,
+            self.checkpoint,
+            self.series,
+            self.document,
         ]
 
 
@@ -987,6 +1045,8 @@ class Sealed:
     custodian: int
     confirm: bool = False
     case_row: list[str | None] | None = None  # a certificate's: its serial, once given
+    # A certificate's (item key, item name, holder), for its QR token's record.
+    holder: tuple[str, str, str] | None = None
 
 
 @dataclass
@@ -1025,6 +1085,9 @@ class ChunkWriter:
             for kind, weights in plan.catalogue.weights.items()
         }
         self.checked = 0
+        # The checkpoints made so far of each township's chains, signed per township.
+        self.signed: dict[str, list[tuple]] = defaultdict(list)
+        self.private: dict[str, Any] = {}
 
     # People, seal -----------------------------------------------------------------
 
@@ -1141,7 +1204,10 @@ class ChunkWriter:
         for (year, kind), last in sorted(counters.items()):
             k = ("certificate", "refusal", "commitment").index(kind)
             counter_id = (
-                plan.bases.counter + c.index * 12 + (year - plan.first_year) * 3 + k
+                plan.bases.counter
+                + c.index * 3 * plan.span
+                + (year - plan.first_year) * 3
+                + k
             )
             self.out["counter"].append(
                 self.t.counter.line(
@@ -1310,6 +1376,7 @@ class ChunkWriter:
                     keeper,
                     rng.random() < (0.8 if fresh else 0.97),
                     row,
+                    (variant.item_key, variant.item_name, name),
                 )
         else:
             row += [N, N, "", "", "", "", "", "", N, N]
@@ -1552,10 +1619,11 @@ class ChunkWriter:
         for (register, year), items in sorted(by_chain.items()):
             items.sort(key=lambda s: (s.at, s.usage_id))
             slot = (year - plan.first_year) * 2 + (register == "work")
-            chain_id = b.chain + c.index * 8 + slot
+            chain_id = b.chain + c.index * 2 * self.plan.span + slot
             key = f"register:{register}:{c.code}:{year}"
             template = self.bodies[register]
             prev = GENESIS
+            hashes: list[str] = []
             for seq, s in enumerate(items, start=1):
                 fields = s.fields
                 if s.case_row is not None:
@@ -1606,6 +1674,10 @@ class ChunkWriter:
                     )
                     self.counts["confirmations"] += 1
                 prev = digest
+                if plan.signing is not None:
+                    hashes.append(digest)
+                    if s.holder is not None and s.at >= plan.signing.tokens_from:
+                        self._document(c, s, entry_id)
             self.out["chain"].append(
                 t.chain.line(
                     [
@@ -1621,6 +1693,154 @@ class ChunkWriter:
             )
             self.counts["register entries"] += len(items)
             self.counts["chains"] += 1
+            if plan.signing is not None:
+                self._checkpoints(c, chain_id, key, items, hashes)
+
+    # Checkpoints and QR tokens (the province dataset, benchmarks/generate.py) -------
+
+    def _checkpoints(self, c, chain_id, key, items, hashes) -> None:
+        """The checkpoints the township makes of a chain as the running system would:
+        one every CHECKPOINT_EVERY entries (signed as the append commits), and the
+        head by the daily `yinzheng ledger checkpoint` (02:00 the next day) when the
+        last one does not cover it. Numbered and signed per township (`township`)."""
+        from yinzheng.ledger.canonical import DIGEST_LENGTH
+        from yinzheng.ledger.checkpoints import DIGESTS_MAX
+        from yinzheng.ledger.services import CHECKPOINT_EVERY
+
+        b = self.plan.bases
+        marks = list(range(CHECKPOINT_EVERY, len(items) + 1, CHECKPOINT_EVERY))
+        at = [items[seq - 1].at + 1 for seq in marks]
+        if len(items) % CHECKPOINT_EVERY:
+            day = self.cal.day_of(items[-1].at) + 1
+            nightly = self.cal.midnight[day] + 2 * 3600
+            if nightly < self.plan.now:
+                marks.append(len(items))
+                at.append(nightly)
+        covered = 0
+        for seq, signed_at in zip(marks, at, strict=True):
+            since = max(covered, seq - DIGESTS_MAX)
+            digests = "".join(h[:DIGEST_LENGTH] for h in hashes[since:seq])
+            entry_id = b.entry + items[seq - 1].usage_id - b.usage
+            self.signed[c.code[:9]].append(
+                (signed_at, chain_id, key, seq, hashes[seq - 1], since, digests,
+                 b.checkpoint + entry_id - b.entry)
+            )  # fmt: skip
+            covered = seq
+
+    def township(self, code: str) -> None:
+        """The township's checkpoint sequence, in the order they were signed: gap-free
+        numbers, each hashing the one before, signed with its authority key, as
+        `ledger.checkpoints.make` does (its `material` gives the bytes)."""
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        from yinzheng.ledger.checkpoints import material
+        from yinzheng.ledger.models import Checkpoint
+
+        made = self.signed.pop(code, [])
+        if not made or self.plan.signing is None:
+            return
+        key_id, der, _kid = self.plan.signing.keys[code]
+        private = serialization.load_der_private_key(der, password=None)
+        prev, number = GENESIS, 0
+        for signed_at, chain_id, key, seq, head, since, digests, cp_id in sorted(made):
+            number += 1
+            cp = Checkpoint(
+                chain_id=chain_id,
+                seq=seq,
+                head_hash=head,
+                signed_at=dt.datetime.fromtimestamp(signed_at, dt.UTC),
+                signer_id=code,
+                closing=False,
+                number=number,
+                prev_hash=prev,
+                from_seq=since,
+                digests=digests,
+            )
+            data = material(cp, key)
+            digest = hashlib.sha256(data).hexdigest()
+            signature = base64.b64encode(
+                private.sign(data, ec.ECDSA(hashes.SHA256()))
+            ).decode()
+            self.out["checkpoint"].append(
+                self.t.checkpoint.line(
+                    [
+                        str(cp_id),
+                        str(chain_id),
+                        str(seq),
+                        head,
+                        ts(signed_at),
+                        code,
+                        str(key_id),
+                        "f",
+                        signature,
+                        str(number),
+                        prev,
+                        digest,
+                        str(since),
+                        digests,
+                    ]
+                )  # fmt: skip
+            )
+            prev = digest
+        self.out["series"].append(self.t.series.line([code, str(number), prev]))
+        self.counts["checkpoints"] += number
+
+    def _document(self, c: Committee, s: "Sealed", entry_id: int) -> None:
+        """A paper certificate's QR token and its SignedDocument (issue 14), as
+        `esign.services.paper_document_prepare` and `paper_document_issue` make them:
+        signed with the township's issuing-authority key, the holder's name kept as the
+        keyed HMAC, issued when the custodian sealed it."""
+        from cryptography.hazmat.primitives import serialization
+
+        from yinzheng.core.masking import mask_name
+        from yinzheng.esign import qr, tokens
+
+        signing = self.plan.signing
+        assert signing is not None and s.holder is not None and s.case_row is not None
+        township = c.code[:9]
+        key_id, der, kid = signing.keys[township]
+        private = self.private.get(township)
+        if private is None:
+            private = serialization.load_der_private_key(der, password=None)
+            self.private = {township: private}
+        serial = s.case_row[C_SERIAL]
+        assert serial
+        item_key, item_name, holder = s.holder
+        prepared = s.at - 600 - s.usage_id % 1200
+        claims = tokens.new_claims_v2(
+            serial=serial,
+            committee=c.code,
+            issued=dt.date.fromisoformat(local_date(s.at)),
+            at=dt.datetime.fromtimestamp(prepared, dt.UTC),
+            paper=True,
+        )
+        token = tokens.encode(claims, kid_hex=kid, private_key=private)
+        offset = int(s.case_row[0]) - self.plan.bases.case  # type: ignore[arg-type]
+        self.out["document"].append(
+            self.t.document.line(
+                [
+                    str(self.plan.bases.document + offset),
+                    serial,
+                    c.code,
+                    item_key,
+                    item_name,
+                    local_date(s.at),
+                    mask_name(holder),
+                    signing.name_salt,
+                    qr._name_mac(signing.name_key, serial, holder),
+                    str(key_id),
+                    token,
+                    ts(prepared),
+                    s.fields["document_sha256"],
+                    str(40000 + s.usage_id % 30000),
+                    ts(s.at),
+                    str(s.custodian),
+                    str(entry_id),
+                ]
+            )
+        )
+        self.counts["QR tokens (paper certificates)"] += 1
 
     def _check(self, body, s, register, year, subject, fields) -> None:
         from yinzheng.ledger.canonical import canonical
@@ -1644,6 +1864,7 @@ class ChunkWriter:
     ORDER = [
         "user", "grant", "seal", "custody", "chain", "entry", "confirmation", "counter",
         "usage", "case", "commitment", "task", "exception", "consultation",
+        "checkpoint", "series", "document",
     ]  # fmt: skip
 
     def flush(self, conn) -> None:
@@ -1653,7 +1874,8 @@ class ChunkWriter:
             "confirmation": self.t.confirmation, "counter": self.t.counter,
             "usage": self.t.usage, "case": self.t.case, "commitment": self.t.commitment,
             "task": self.t.task, "exception": self.t.exception,
-            "consultation": self.t.consultation,
+            "consultation": self.t.consultation, "checkpoint": self.t.checkpoint,
+            "series": self.t.series, "document": self.t.document,
         }  # fmt: skip
         with conn.cursor() as cursor:
             for name in self.ORDER:
@@ -1784,8 +2006,11 @@ def generate_chunk(args: tuple[Plan, list[Committee]]) -> dict[str, int]:
         conn.execute("SET synchronous_commit = off")
         # The foreign keys are checked once at the end (check_foreign_keys).
         conn.execute("SET session_replication_role = replica")
-        for c in committees:
+        for n, c in enumerate(committees):
             writer.committee(c)
+            # A chunk holds whole townships (benchmarks/generate.py), or signs nothing.
+            if n + 1 == len(committees) or committees[n + 1].code[:9] != c.code[:9]:
+                writer.township(c.code[:9])
         writer.flush(conn)
     return dict(writer.counts)
 
@@ -1848,12 +2073,12 @@ BY_TIME = [
 ]
 
 
-def order_by_time(conn, progress=print) -> None:
+def order_by_time(conn, by_time=BY_TIME, progress=print) -> None:
     """Rewrite the tables the dashboard reads in the order of their time column
     (CLUSTER on a temporary index, dropped afterwards; run before the indexes are
     built again, so the rewrite carries only the primary key)."""
     conn.execute("SET maintenance_work_mem = '1GB'")
-    for table, column in BY_TIME:
+    for table, column in by_time:
         t0 = time.perf_counter()
         conn.execute(f"CREATE INDEX bench_by_time ON {table} ({column})")
         conn.execute(f"CLUSTER {table} USING bench_by_time")

@@ -106,8 +106,11 @@ def log(message: str) -> None:
 # 1–3. The database ----------------------------------------------------------------------
 
 
-def build(args, url: str) -> dict:
-    """Steps 2 and 3; returns what the database's comment records."""
+def build(args, url: str, *, signing=None, tables=BULK, by_time=data.BY_TIME) -> dict:
+    """Steps 2 and 3; returns what the database's comment records. `signing` (for
+    benchmarks/generate.py), called with the committees' codes after the set-up,
+    returns what the workers sign checkpoints and QR tokens with (data.Signing);
+    `tables` are the bulk tables (their indexes dropped during the load)."""
     from django.db import connections
 
     from yinzheng.core import clock
@@ -127,8 +130,6 @@ def build(args, url: str) -> dict:
     last = today - dt.timedelta(days=1)
     first = last.replace(year=last.year - args.years, day=min(last.day, 28))
     first += dt.timedelta(days=1)
-    if today.year - first.year > 3:
-        raise SystemExit("at most four calendar years (the chain and counter ids)")
     county = args.county or _largest_county([c for c, _n, _k in committees])
 
     t0 = time.perf_counter()
@@ -139,15 +140,18 @@ def build(args, url: str) -> dict:
     data.civil_affairs("bench-sheng", args.province)
     data.civil_affairs(f"bench-xian-{county}", county)
     table_rows = data.statistics_table(county, random.Random(args.seed))
+    signed = signing([c for c, _n, _k in committees]) if signing else None
     setup_s = time.perf_counter() - t0
     connections.close_all()
 
     import psycopg
 
     with psycopg.connect(url) as conn:
-        bases = data.next_ids(conn, BULK)
+        bases = data.next_ids(
+            conn, [t for t in tables if t != "ledger_checkpointseries"]
+        )
         log("dropping the unique constraints and indexes of the bulk tables")
-        statements = data.schema_drop(conn, BULK)
+        statements = data.schema_drop(conn, tables)
     plan = data.Plan(
         seed=args.seed,
         first=first,
@@ -171,13 +175,23 @@ def build(args, url: str) -> dict:
             task=bases["certificates_verificationtask"],
             exception=bases["certificates_exceptionrecord"],
             consultation=bases["certificates_consultation"],
+            checkpoint=bases.get("ledger_checkpoint", 0),
+            document=bases.get("esign_signeddocument", 0),
         ),
         catalogue=catalogue,
         database_url=url,
         work_share=args.work_share,
+        span=today.year - first.year + 1,
+        signing=signed,
     )
-    planned = data.plan_committees(committees, args.cases, args.work_share, args.seed)
-    chunks = [planned[i : i + 40] for i in range(0, len(planned), 40)]
+    planned = data.plan_committees(
+        committees,
+        args.cases,
+        args.work_share,
+        args.seed,
+        busy=getattr(args, "busy", (0, 1.0)),
+    )
+    chunks = _chunks(planned, 40)
     log(
         f"generating {args.cases:,} cases for {len(planned):,} committees "
         f"({first} – {last}) in {len(chunks)} chunks, {args.jobs} workers"
@@ -203,23 +217,25 @@ def build(args, url: str) -> dict:
     log("ordering the cases and seal uses by time")
     t0 = time.perf_counter()
     with psycopg.connect(url) as conn:
-        data.order_by_time(conn, progress=log)
+        data.order_by_time(conn, by_time, progress=log)
     order_s = time.perf_counter() - t0
     log("putting the constraints and indexes back")
     t0 = time.perf_counter()
     with psycopg.connect(url) as conn:
         data.schema_restore(conn, statements, progress=log)
-        data.reset_sequences(conn, BULK)
+        data.reset_sequences(
+            conn, [t for t in tables if t != "ledger_checkpointseries"]
+        )
     restore_s = time.perf_counter() - t0
     log("checking the foreign keys")
     t0 = time.perf_counter()
     with psycopg.connect(url) as conn:
-        data.check_foreign_keys(conn, BULK, progress=log)
+        data.check_foreign_keys(conn, tables, progress=log)
     foreign_s = time.perf_counter() - t0
     log("VACUUM ANALYZE")
     t0 = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
-        for table in BULK:
+        for table in tables:
             conn.execute(f"VACUUM (ANALYZE) {table}")
         conn.execute("ANALYZE")
     analyze_s = time.perf_counter() - t0
@@ -247,6 +263,18 @@ def build(args, url: str) -> dict:
         "counts": dict(sorted(counts.items())),
     }
     return meta
+
+
+def _chunks(planned: list, size: int) -> list[list]:
+    """Committees in chunks of about `size`, a township never split (its checkpoints
+    are one sequence, numbered by the worker that writes its chains)."""
+    chunks: list[list] = [[]]
+    for c in planned:
+        last = chunks[-1]
+        if len(last) >= size and last[-1].code[:9] != c.code[:9]:
+            chunks.append(last := [])
+        last.append(c)
+    return [c for c in chunks if c]
 
 
 def _largest_county(codes: list[str]) -> str:
@@ -633,7 +661,21 @@ def main() -> None:
     )
     parser.add_argument("--explain", type=Path, help="write the floor's plans here")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
+    run(
+        args,
+        generate=lambda url: build(args, url),
+        measure=lambda meta, env: measure(args, meta, env),
+    )
+
+
+def run(
+    args, *, generate, measure, prefix: str = "yinzheng_bench_", wrk: bool = True
+) -> None:
+    """The database's life: a fresh one on --database-url's server (migrated, the
+    province's divisions imported, then `generate(url)`, whose result is kept as the
+    database's comment), or the one --reuse names (its comment read back); then
+    `measure(meta, env)`; dropped afterwards unless --keep or --reuse."""
+    if wrk and shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
 
     import psycopg
@@ -652,7 +694,7 @@ def main() -> None:
             raise SystemExit(f"{name}: no such benchmark database")
         meta = json.loads(found[0])
     else:
-        name = f"yinzheng_bench_{secrets.token_hex(4)}"
+        name = f"{prefix}{secrets.token_hex(4)}"
         admin.execute(f'CREATE DATABASE "{name}"')
         log(f"created {name}")
     url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
@@ -681,11 +723,11 @@ def main() -> None:
 
         django.setup()
         if meta is None:
-            meta = build(args, url)
+            meta = generate(url)
             admin.execute(
                 f'COMMENT ON DATABASE "{name}" IS {_literal(json.dumps(meta))}'
             )
-        measure(args, meta, env)
+        measure(meta, env)
     finally:
         from django.db import connections
 

@@ -47,6 +47,12 @@ def subtree_q(code: str, field: str = "code") -> Q:
         return Q()
     # Codes are decimal digits of at most 12 places, so the subtree is the closed range
     # code .. code999…; digit order is the same under every collation.
+    if len(code) == 12:
+        # A committee has no subtree: equality, which the planner can use to read an
+        # index on (committee, time) in order — a committee's newest 50 cases or seal
+        # uses — instead of fetching all its rows and sorting them (issue 15: the
+        # range `code <= x <= code` is not an equality to PostgreSQL).
+        return Q(**{field: code})
     return Q(**{f"{field}__gte": code, f"{field}__lte": code.ljust(12, "9")})
 
 

@@ -79,6 +79,17 @@ class Entry(models.Model):
                 name="entry_matter_once",
             ),
         ]
+        indexes = [
+            # Issue 15: a register year's entries by chain and time with their ids,
+            # so the counts of entries waiting for the resident's confirmation (the
+            # inbox, the register pages: registers.services.books.unconfirmed) read
+            # this index instead of every entry's row.
+            models.Index(
+                fields=["chain", "recorded_at", "id"],
+                condition=models.Q(event=MATTER_EVENT),
+                name="entry_register_chain",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.chain_id}#{self.seq} {self.event}"
@@ -253,6 +264,11 @@ class Confirmation(models.Model):
         verbose_name = _("居民签字确认")
         verbose_name_plural = _("居民签字确认")
         ordering = ["entry_id"]
+        indexes = [
+            # Issue 15: "is this entry confirmed" answered from the index alone (the
+            # unconfirmed counts join every entry of a register year to this table).
+            models.Index(fields=["entry", "id"], name="confirmation_entry_cover"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.entry} ✓"

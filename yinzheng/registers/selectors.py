@@ -128,14 +128,25 @@ def _states(
 def keeper(committee_code: str, chain: Chain | None = None) -> str:
     """The custodian named in the latest entry (of the chain, else of the committee's
     registers): the keeper of the books (REQ-070)."""
-    entries = Entry.objects.filter(event="register.entry")
     if chain is not None:
-        entries = entries.filter(chain=chain)
+        chains = [chain]
     else:
-        entries = entries.filter(
-            chain__division_id=committee_code, chain__kind__in=REGISTER_KINDS
+        chains = list(
+            Chain.objects.filter(
+                division_id=committee_code, kind__in=REGISTER_KINDS, head_seq__gt=0
+            ).only("pk", "head_seq")
         )
-    latest = entries.order_by("-recorded_at", "-id").first()
+    if not chains:
+        return ""
+    # A register chain grows only by appends in time order, so its newest entry is
+    # its head: the latest of the committee's is the latest of its chains' heads
+    # (issue 15: not every entry of every year fetched and sorted).
+    heads = Q(*[Q(chain_id=c.pk, seq=c.head_seq) for c in chains], _connector=Q.OR)
+    latest = (
+        Entry.objects.filter(heads, event="register.entry")
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
     if latest is None:
         return ""
     return str(latest.data["data"]["fields"].get("custodian", ""))

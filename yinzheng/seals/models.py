@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from yinzheng.accounts.policy import ScopedQuerySet
 
 from .choices import (
+    OPEN_USE_STATUSES,
     WORK_CATEGORIES,
     CustodyEnd,
     HandoverStatus,
@@ -539,6 +540,25 @@ class UsageRequest(models.Model):
                 include=["category"],
                 condition=Q(status="sealed"),
                 name="usage_sealed_cover",
+            ),
+            # Issue 15: the seal-use list shows a committee's newest uses
+            # (views.usage.usage_index, newest first, 50 a page): read in order from
+            # here, not every use of the committee's years fetched and sorted.
+            models.Index(
+                fields=["committee", "submitted_at", "id"], name="usage_cmte_submitted"
+            ),
+            # Issue 15: the queues to review, approve and seal (the list's counts, the
+            # inbox) look for the few open uses of a committee or of a custodian's
+            # seal among years of closed ones: these hold the open ones only.
+            models.Index(
+                fields=["committee", "status"],
+                condition=Q(status__in=OPEN_USE_STATUSES),
+                name="usage_open_cmte",
+            ),
+            models.Index(
+                fields=["seal", "status"],
+                condition=Q(status__in=OPEN_USE_STATUSES),
+                name="usage_open_seal",
             ),
         ]
         constraints = [
