@@ -82,6 +82,38 @@ def _check_book(register: str, year: int) -> None:
         raise Http404
 
 
+# Rows on a page of the register book: a busy community's year holds thousands, and
+# one page of them all weighed 3.6 MB and took seconds (issue 15, benchmarks/README
+# "Province dataset").
+BOOK_PAGE = 200
+
+
+def _pages(entries: int) -> int:
+    return max(1, -(-entries // BOOK_PAGE))
+
+
+def _page_of(number: int) -> int:
+    return max(1, -(-number // BOOK_PAGE))
+
+
+def _entry_url(code: str, register: str, year: int, number: int) -> str:
+    """The book page showing entry `number`, at the entry."""
+    url = _book_url(code, register, year)
+    return f"{url}?page={_page_of(number)}#entry-{number}"
+
+
+def _page_asked(request, pages: int) -> int:
+    """The page asked for (?page=N, or `last`); the last, newest, by default; a page
+    out of range or not a number shows the nearest one."""
+    asked = request.GET.get("page", "last")
+    if asked == "last":
+        return pages
+    try:
+        return min(max(int(asked), 1), pages)
+    except ValueError:
+        return pages
+
+
 def _book_url(code: str, register: str, year: int) -> str:
     return reverse("registers:register_book", args=[code, register, year])
 
@@ -179,6 +211,15 @@ def _book_response(
 ):
     user = request.user
     state = selectors.year_state(committee.code, register, year)
+    head = state.chain.head_seq if state.chain else 0
+    pages = _pages(head)
+    page = _page_asked(request, pages)
+    first = (page - 1) * BOOK_PAGE + 1
+    shown = (
+        registers.rows(state.chain, first=first, last=first + BOOK_PAGE - 1)
+        if state.chain
+        else []
+    )
     rows = [
         {
             "number": row.number,
@@ -187,7 +228,7 @@ def _book_response(
             "confirmed": row.confirmed,
             "sealed": row.sealed,
         }
-        for row in (registers.rows(state.chain) if state.chain else [])
+        for row in shown
     ]
     is_open = state.closed_at is None
     over = registers.year_is_over(year)
@@ -214,6 +255,7 @@ def _book_response(
             "state": state,
             "columns": registers.COLUMNS[register],
             "rows": rows,
+            "pager": _pager(page, pages) if pages > 1 else None,
             "certificate": register == Register.CERTIFICATE,
             "keeper": selectors.keeper(committee.code, state.chain)
             if state.chain
@@ -227,6 +269,19 @@ def _book_response(
             "archive_form": archive_form or (ArchiveForm() if may_archive else None),
         },
     )
+
+
+def _pager(page: int, pages: int) -> dict[str, Any]:
+    """The book's page links: first, previous, the pages around this one, next, last."""
+    near = range(max(1, page - 3), min(pages, page + 3) + 1)
+    return {
+        "page": page,
+        "pages": pages,
+        "previous": page - 1 if page > 1 else None,
+        "next": page + 1 if page < pages else None,
+        "near": list(near),
+        "first_row": (page - 1) * BOOK_PAGE + 1,
+    }
 
 
 @login_required
@@ -278,7 +333,7 @@ def register_personal(request, code: str, register: str, year: int, entry_id: in
                 if c.key in sealed
             ],
             "revealed": revealed is not None,
-            "book_url": f"{_book_url(code, register, year)}#entry-{entry.seq}",
+            "book_url": _entry_url(code, register, year, entry.seq),
         },
     )
 
@@ -387,8 +442,7 @@ def register_confirm(request, code: str, year: int, entry_id: int):
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("第 %d 条已登记居民签字确认") % entry.seq)
-                url = _book_url(code, Register.CERTIFICATE, year)
-                return redirect(f"{url}#entry-{entry.seq}")
+                return redirect(_entry_url(code, Register.CERTIFICATE, year, entry.seq))
     fields = registers.shown_fields(entry.data["data"]["fields"])
     confirmation = getattr(entry, "confirmation", None)
     return render(

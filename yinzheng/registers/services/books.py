@@ -220,9 +220,14 @@ class Row:
     sealed: tuple[str, ...] = ()  # the columns whose full value is sealed
 
 
-def rows(chain: Chain) -> list[Row]:
+def rows(chain: Chain, *, first: int = 1, last: int | None = None) -> list[Row]:
+    """The book's rows in order; with `first`/`last`, those numbered between (a page
+    of a busy committee's year, issue 15)."""
     register = chain.key.split(":")[1]
-    entries = chain.entries.order_by("seq").select_related("confirmation")
+    entries = chain.entries.filter(seq__gte=first)
+    if last is not None:
+        entries = entries.filter(seq__lte=last)
+    entries = entries.order_by("seq").select_related("confirmation")
     out = []
     for entry in entries:
         confirmed = None

@@ -145,7 +145,7 @@ def test_custodian_confirms_by_the_paper_page_reference_REQ_073(
     )
 
     assert response.status_code == 302
-    assert response.url == book() + "#entry-1"
+    assert response.url == book() + "?page=1#entry-1"
     confirmation = Confirmation.objects.get(entry=entry)
     assert (confirmation.method, confirmation.paper_reference) == (
         "paper",
@@ -396,3 +396,50 @@ def test_the_committee_page_in_divisions_links_its_registers(in_2026, client, cl
     html = client.get(f"/divisions/{COMMITTEE}/").content.decode()
 
     assert f"/ledger/registers/{COMMITTEE}/" in html
+
+
+def _numbers(html: str) -> list[int]:
+    import re
+
+    return [int(n) for n in re.findall(r'<tr id="entry-(\d+)">', html)]
+
+
+def test_a_busy_book_is_shown_a_page_at_a_time_newest_page_first(
+    in_2026, client, clerk, monkeypatch
+):
+    """Issue 15: a busy community's year is thousands of rows; the book shows a page
+    of them, the newest page unless another is asked for, and never fails on a page
+    that is not there."""
+    from yinzheng.registers import views
+
+    monkeypatch.setattr(views, "BOOK_PAGE", 3)
+    for n in range(1, 8):
+        add("work", n)
+    client.force_login(clerk)
+
+    assert _numbers(client.get(book("work")).content.decode()) == [7]
+    first = client.get(book("work") + "?page=1").content.decode()
+    assert _numbers(first) == [1, 2, 3]
+    assert "第 1 / 3 页" in first and 'href="?page=2"' in first
+    assert _numbers(client.get(book("work") + "?page=2").content.decode()) == [4, 5, 6]
+    for odd in ("99", "0", "-4", "abc", "last"):
+        page = client.get(book("work") + f"?page={odd}")
+        assert page.status_code == 200
+        assert _numbers(page.content.decode()) in ([7], [1, 2, 3])
+
+
+def test_a_confirmation_returns_to_the_page_that_shows_the_entry(
+    in_2026, client, custodian, monkeypatch
+):
+    from yinzheng.registers import views
+
+    monkeypatch.setattr(views, "BOOK_PAGE", 2)
+    entries = [add("certificate", n) for n in range(1, 6)]
+    client.force_login(custodian)
+    response = client.post(
+        confirm_url(entries[2]),
+        {"paper-method": "paper", "paper-paper_reference": "纸质 3 号"},
+    )
+    assert response.status_code == 302
+    assert response.url == book() + "?page=2#entry-3"
+    assert 3 in _numbers(client.get(book() + "?page=2").content.decode())
