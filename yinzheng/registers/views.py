@@ -82,24 +82,13 @@ def _check_book(register: str, year: int) -> None:
         raise Http404
 
 
-# Rows on a page of the register book: a busy community's year holds thousands, and
-# one page of them all weighed 3.6 MB and took seconds (issue 15, benchmarks/README
-# "Province dataset").
-BOOK_PAGE = 200
-
-
 def _pages(entries: int) -> int:
-    return max(1, -(-entries // BOOK_PAGE))
-
-
-def _page_of(number: int) -> int:
-    return max(1, -(-number // BOOK_PAGE))
+    return max(1, -(-entries // registers.BOOK_PAGE))
 
 
 def _entry_url(code: str, register: str, year: int, number: int) -> str:
     """The book page showing entry `number`, at the entry."""
-    url = _book_url(code, register, year)
-    return f"{url}?page={_page_of(number)}#entry-{number}"
+    return _book_url(code, register, year) + registers.entry_fragment(number)
 
 
 def _page_asked(request, pages: int) -> int:
@@ -214,9 +203,9 @@ def _book_response(
     head = state.chain.head_seq if state.chain else 0
     pages = _pages(head)
     page = _page_asked(request, pages)
-    first = (page - 1) * BOOK_PAGE + 1
+    first = (page - 1) * registers.BOOK_PAGE + 1
     shown = (
-        registers.rows(state.chain, first=first, last=first + BOOK_PAGE - 1)
+        registers.rows(state.chain, first=first, last=first + registers.BOOK_PAGE - 1)
         if state.chain
         else []
     )
@@ -280,7 +269,7 @@ def _pager(page: int, pages: int) -> dict[str, Any]:
         "previous": page - 1 if page > 1 else None,
         "next": page + 1 if page < pages else None,
         "near": list(near),
-        "first_row": (page - 1) * BOOK_PAGE + 1,
+        "first_row": (page - 1) * registers.BOOK_PAGE + 1,
     }
 
 

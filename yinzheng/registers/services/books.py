@@ -220,6 +220,22 @@ class Row:
     sealed: tuple[str, ...] = ()  # the columns whose full value is sealed
 
 
+# Rows on a page of the register book: a busy community's year holds thousands, and
+# one page of them all weighed 3.6 MB and took seconds (issue 15, benchmarks/README
+# "Province dataset").
+BOOK_PAGE = 200
+
+
+def page_of(number: int) -> int:
+    """The book page that shows entry `number`."""
+    return max(1, -(-number // BOOK_PAGE))
+
+
+def entry_fragment(number: int) -> str:
+    """What follows a book's address to show entry `number`: its page, at the row."""
+    return f"?page={page_of(number)}#entry-{number}"
+
+
 def rows(chain: Chain, *, first: int = 1, last: int | None = None) -> list[Row]:
     """The book's rows in order; with `first`/`last`, those numbered between (a page
     of a busy committee's year, issue 15)."""

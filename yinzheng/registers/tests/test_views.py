@@ -410,9 +410,7 @@ def test_a_busy_book_is_shown_a_page_at_a_time_newest_page_first(
     """Issue 15: a busy community's year is thousands of rows; the book shows a page
     of them, the newest page unless another is asked for, and never fails on a page
     that is not there."""
-    from yinzheng.registers import views
-
-    monkeypatch.setattr(views, "BOOK_PAGE", 3)
+    monkeypatch.setattr(registers, "BOOK_PAGE", 3)
     for n in range(1, 8):
         add("work", n)
     client.force_login(clerk)
@@ -431,9 +429,7 @@ def test_a_busy_book_is_shown_a_page_at_a_time_newest_page_first(
 def test_a_confirmation_returns_to_the_page_that_shows_the_entry(
     in_2026, client, custodian, monkeypatch
 ):
-    from yinzheng.registers import views
-
-    monkeypatch.setattr(views, "BOOK_PAGE", 2)
+    monkeypatch.setattr(registers, "BOOK_PAGE", 2)
     entries = [add("certificate", n) for n in range(1, 6)]
     client.force_login(custodian)
     response = client.post(

@@ -71,7 +71,7 @@ def _register_entry(usage: UsageRequest) -> dict | None:
         "register": usage.register,
         "year": year,
         "number": entry.seq,
-        "url": f"{url}#entry-{entry.seq}",
+        "url": url + registers.entry_fragment(entry.seq),
     }
 
 

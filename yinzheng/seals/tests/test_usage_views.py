@@ -117,7 +117,7 @@ def test_the_journey_by_pages_by_three_people_REQ_053_054_058(client, people, se
     )
     page = response.content.decode()
     year = u.register_entry.data["data"]["year"]
-    assert f"/ledger/registers/{seal.committee_id}/work/{year}/#entry-1" in page
+    assert f"/ledger/registers/{seal.committee_id}/work/{year}/?page=1#entry-1" in page
     for person in (people.clerk, people.head, people.custodian):
         assert person.display_name in page
     assert (

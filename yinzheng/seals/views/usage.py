@@ -87,7 +87,7 @@ def _register_link(usage: UsageRequest) -> dict[str, Any] | None:
     except NoReverseMatch:
         url = "/ledger/registers/{}/{}/{}/".format(*args)
     return {
-        "url": f"{url}#entry-{entry.seq}",
+        "url": url + registers.entry_fragment(entry.seq),
         "number": entry.seq,
         "year": year,
         "label": registers.Register.LABELS[usage.register],
