@@ -50,8 +50,10 @@ def require_usable(seal: Seal) -> None:
 
 
 def lock_seal(seal_id: int) -> Seal:
+    # The seal's row only: FOR UPDATE over the join would lock the committee's and the
+    # township's rows too, which every insert naming them must then wait for (issue 15).
     seal = (
-        Seal.objects.select_for_update()
+        Seal.objects.select_for_update(of=("self",))
         .select_related("committee", "issuer")
         .filter(pk=seal_id)
         .first()
