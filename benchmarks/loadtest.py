@@ -127,9 +127,13 @@ def county(committees: int, certificates: int) -> dict:
         client.force_login(user)
         return client.cookies[settings.SESSION_COOKIE_NAME].value
 
-    offices, staff = [], []
+    offices, staff, townships = [], [], {}
     for code in _committees(committees):
-        township = f.user(f"lt{code[:9]}", role=Role.TOWNSHIP, at=code[:9])
+        if code[:9] not in townships:
+            townships[code[:9]] = f.user(
+                f"lt{code[:9]}", role=Role.TOWNSHIP, at=code[:9]
+            )
+        township = townships[code[:9]]
         people = SimpleNamespace(
             clerk=f.user(f"lt{code}c", role=Role.CLERK, at=code),
             reviewer=f.user(f"lt{code}r", role=Role.CLERK, at=code),
