@@ -267,9 +267,9 @@ def _stats(prefix: Path) -> list[dict]:
         return list(csv.DictReader(rows))
 
 
-def _failures(prefix: Path) -> list[dict]:
+def _rows(path: str) -> list[dict]:
     with contextlib.suppress(FileNotFoundError):
-        with open(f"{prefix}_failures.csv", newline="") as rows:
+        with open(path, newline="") as rows:
             return list(csv.DictReader(rows))
     return []
 
@@ -400,8 +400,14 @@ def one_run(apps: int, plan_path: Path, args, work: Path) -> dict:
         time.sleep(args.seconds - 1)  # every party still running at both ends
         cores = cpu.stop()
         load.wait(timeout=120)
-    return {"stats": _stats(prefix / "locust"), "failures": _failures(prefix / "locust"),
-            "cores": cores, "dir": prefix}  # fmt: skip
+    return {
+        "stats": _stats(prefix / "locust"),
+        "failures": _rows(f"{prefix / 'locust'}_failures.csv"),
+        # Errors of the users' own code, counted nowhere else.
+        "exceptions": _rows(f"{prefix / 'locust'}_exceptions.csv"),
+        "cores": cores,
+        "dir": prefix,
+    }
 
 
 # 4. The report -------------------------------------------------------------------------
@@ -461,6 +467,11 @@ def report(runs: dict[int, dict], args) -> bool:
                 print(
                     f"  {row['Occurrences']} × {row['Method']} {row['Name']}: {row['Error']}"
                 )
+        if run["exceptions"]:
+            ok = False
+            print(f"\nErrors in the locust users with N={apps}:")
+            for row in run["exceptions"]:
+                print(f"  {row['Count']} × {row['Message']}")
     return ok
 
 
