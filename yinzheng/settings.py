@@ -10,6 +10,7 @@ YINZHENG_MASTER_KEY_FILE  a file holding it; else the data folder's master_key (
 YINZHENG_PUBLIC_URL    the public address in QR codes and CRL distribution points
 YINZHENG_TSA_URL       RFC 3161 timestamp authority (PAdES B-T); YINZHENG_TSA_ROOTS its roots
 YINZHENG_VERIFY_RATE   public verification page views a minute per address (default 60)
+YINZHENG_STATUS_RATE   the resident's status page views a minute per address (default 30)
 YINZHENG_PKCS11_MODULE, _PKCS11_TOKEN, _PKCS11_PIN (or _PKCS11_PIN_FILE)  signing keys
                        in an HSM: PKCS#11 library, token label, user PIN
 YINZHENG_REDIS_URL     redis://host:6379/0 (or YINZHENG_CACHE_URL): the cache every app
@@ -175,6 +176,9 @@ PUBLIC_URL = os.environ.get("YINZHENG_PUBLIC_URL", "http://localhost:8000").rstr
 TSA_URL = os.environ.get("YINZHENG_TSA_URL", "").strip()
 TSA_ROOTS = os.environ.get("YINZHENG_TSA_ROOTS", "").strip()
 VERIFY_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_VERIFY_RATE", "60"))
+# The resident's status page (portal), per address and minute: tracking codes are
+# unguessable, the limit keeps guessing slow.
+STATUS_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_STATUS_RATE", "30"))
 # The county timestamp authority's public RFC 3161 endpoint, per client and minute.
 TSA_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_TSA_RATE", "30"))
 # Signing keys in an HSM (esign.hsm): the PKCS#11 library, the token's label and the

@@ -298,6 +298,16 @@ def test_public_status_page_is_rate_limited(client, db, clock_at):
     assert codes[:30] == [404] * 30 and codes[30] == 429
 
 
+def test_the_status_page_limit_is_a_setting(client, db, clock_at, settings):
+    """YINZHENG_STATUS_RATE (a load test lifts it: every visitor comes through one
+    proxy address there)."""
+    clock_at(2026, 3, 2, 10)
+    settings.STATUS_RATE_PER_MINUTE = 3
+    url = reverse("portal:status", args=["guessing-codes"])
+    codes = [client.get(url).status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+
+
 def test_home_inbox_tells_the_head_what_waits_for_approval(
     people, seal, catalogue, client
 ):

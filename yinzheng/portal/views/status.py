@@ -1,13 +1,14 @@
 """The resident's status page, no login (REQ-049): the unguessable tracking code shows
 the status, the item, the committee, the dates and the deadline, the masked name and,
 when nothing is issued, where to go instead. The page is rate-limited per address (a
-cache counter per minute), never cached and never indexed; a code that cannot exist is
-simply not found.
+cache counter per minute, YINZHENG_STATUS_RATE), never cached and never indexed; a code
+that cannot exist is simply not found.
 """
 
 import re
 from typing import Any
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,12 +17,11 @@ from yinzheng.certificates.forms.requests import StatusForm
 from yinzheng.core import clock, masking
 from yinzheng.core.web import over_rate, too_many
 
-STATUS_RATE_PER_MINUTE = 30
 TRACKING_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def status(request, code: str | None = None):
-    if over_rate(request, "portal:status", STATUS_RATE_PER_MINUTE):
+    if over_rate(request, "portal:status", settings.STATUS_RATE_PER_MINUTE):
         return too_many(request, _("查询过于频繁，请一分钟后再试。"))
     form = StatusForm(request.GET or None)
     if code is None and form.is_valid():

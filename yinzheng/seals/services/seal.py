@@ -50,8 +50,13 @@ def require_usable(seal: Seal) -> None:
 
 
 def lock_seal(seal_id: int) -> Seal:
+    # The seal's row only, and FOR NO KEY UPDATE: a plain FOR UPDATE over the join
+    # locked the committee's and the township's rows too, and any FOR UPDATE makes
+    # every insert naming the row (its foreign-key check) wait to the commit, which
+    # deadlocked intakes, verifications and sealings on the county's audit chain
+    # (issue 15). Sealings of one seal still queue on it.
     seal = (
-        Seal.objects.select_for_update()
+        Seal.objects.select_for_update(of=("self",), no_key=True)
         .select_related("committee", "issuer")
         .filter(pk=seal_id)
         .first()

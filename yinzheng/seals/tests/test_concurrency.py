@@ -5,7 +5,7 @@ concurrent connections."""
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from yinzheng.accounts.choices import Role
 from yinzheng.core.errors import Conflict
@@ -51,3 +51,40 @@ def test_two_concurrent_appointments_leave_exactly_one_current_custodian():
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(refused) == 1 and refused[0].code == "custodian_exists", results
     assert Custody.objects.filter(seal=seal, until__isnull=True).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_locking_a_seal_leaves_its_committee_and_township_free_issue_15(seal):
+    """Found by the load test (issue 15): locking a seal locked the rows it joined
+    too — its committee's and its issuing township's divisions — until the sealing
+    committed, and locked the seal's row against foreign-key checks. Every intake in
+    that township, and every verification opening a sealing request on that seal
+    (the foreign-key check of the new row), then queued behind each sealing while
+    holding the county's audit chain that the sealing needed next: deadlocks (500s)
+    under concurrent issuing. A seal's lock is the seal's row alone, and lets rows
+    naming it be written; a second lock of the seal still waits."""
+    import psycopg
+
+    from yinzheng.core.db import postgres_url
+    from yinzheng.seals.models import Seal
+    from yinzheng.seals.services.seal import lock_seal
+
+    seals = Seal._meta.db_table
+    divisions = Seal._meta.get_field("committee").related_model._meta.db_table
+    with transaction.atomic():
+        lock_seal(seal.pk)
+        with psycopg.connect(postgres_url(), autocommit=True) as other:
+            # What a foreign-key check of an insert takes on the row it names.
+            for code in (seal.committee_id, seal.issuer_id):
+                other.execute(
+                    f"SELECT 1 FROM {divisions} WHERE code = %s FOR KEY SHARE NOWAIT",
+                    [code],
+                )
+            other.execute(
+                f"SELECT 1 FROM {seals} WHERE id = %s FOR KEY SHARE NOWAIT", [seal.pk]
+            )
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute(
+                    f"SELECT 1 FROM {seals} WHERE id = %s FOR UPDATE NOWAIT", [seal.pk]
+                )
