@@ -2,7 +2,7 @@
 `yinzheng serve` processes on PostgreSQL and Redis, N = 1, then N = 2.
 
     .venv/bin/pip install -e '.[test,bench]'          # locust is in the bench extra
-    flock /tmp/yinzheng-bench.lock .venv/bin/python benchmarks/loadtest.py
+    .venv/bin/python benchmarks/loadtest.py
     .venv/bin/python benchmarks/loadtest.py --users 30 --seconds 20   # a quick look
     .venv/bin/python benchmarks/loadtest.py --apps 1 2 3 --locust-processes 2
 
