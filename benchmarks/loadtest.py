@@ -277,14 +277,7 @@ def _rows(path: str) -> list[dict]:
 def one_run(apps: int, plan_path: Path, args, work: Path) -> dict:
     import redis
 
-    from yinzheng.core.tests.test_serving import (
-        SAMPLE,
-        free_port,
-        nginx_command,
-        render_sample,
-        running,
-        self_signed,
-    )
+    from yinzheng.core.tests.test_serving import free_port, nginx_in_front, running
     from yinzheng.core.tests.test_topology import _status
 
     redis.Redis.from_url(args.redis).flushdb()
@@ -313,23 +306,8 @@ def one_run(apps: int, plan_path: Path, args, work: Path) -> dict:
         PYTHONUNBUFFERED="1",
     )
     ports = [free_port() for _ in range(apps)]
-    cert, key = self_signed(prefix)
-    nginx = nginx_command(
-        prefix,
-        render_sample(
-            SAMPLE.read_text(),
-            {
-                "server 127.0.0.1:8000;": "\n    ".join(
-                    f"server 127.0.0.1:{port};" for port in ports
-                ),
-                "listen 80;": f"listen 127.0.0.1:{free_port()};",
-                "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
-                "/etc/ssl/yinzheng/fullchain.pem": str(cert),
-                "/etc/ssl/yinzheng/privkey.pem": str(key),
-                "alias /srv/yinzheng/static/;": f"alias {data / 'static'}/;",
-            },
-        ),
-        log_format="$upstream_addr $status $request_time",
+    nginx = nginx_in_front(
+        prefix, ports, https, data, log_format="$upstream_addr $status $request_time"
     )
     with contextlib.ExitStack() as stack:
         servers = []

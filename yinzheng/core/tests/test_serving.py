@@ -314,6 +314,32 @@ def nginx_command(prefix: Path, site: str, *, log_format: str = "") -> list[str]
     return ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
 
 
+def nginx_in_front(
+    prefix: Path, ports: list[int], https: int, data: Path, *, log_format: str = ""
+) -> list[str]:
+    """nginx with the sample configuration in front of the app servers on `ports`:
+    HTTPS on `https` with a self-signed certificate made in `prefix`, the static files
+    from the data folder `data` (the topology test and the load test)."""
+    cert, key = self_signed(prefix)
+    return nginx_command(
+        prefix,
+        render_sample(
+            SAMPLE.read_text(),
+            {
+                "server 127.0.0.1:8000;": "\n    ".join(
+                    f"server 127.0.0.1:{port};" for port in ports
+                ),
+                "listen 80;": f"listen 127.0.0.1:{free_port()};",
+                "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
+                "/etc/ssl/yinzheng/fullchain.pem": str(cert),
+                "/etc/ssl/yinzheng/privkey.pem": str(key),
+                "alias /srv/yinzheng/static/;": f"alias {data / 'static'}/;",
+            },
+        ),
+        log_format=log_format,
+    )
+
+
 @pytest.fixture(scope="module")
 def nginx(served, data_dir, tmp_path_factory) -> Iterator[dict[str, int]]:
     """nginx on the sample configuration in front of `served`: its two ports."""

@@ -25,16 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_serving import (
-    ROOT,
-    SAMPLE,
-    free_port,
-    nginx_command,
-    render_sample,
-    running,
-    self_signed,
-    self_signed_ok,
-)
+from .test_serving import ROOT, free_port, nginx_in_front, running, self_signed_ok
 from .workers import redis_up
 
 REDIS_DB = "redis://127.0.0.1:6379/11"
@@ -193,22 +184,8 @@ def site(clusters, tmp_path_factory) -> Iterator[dict]:
     apps = [free_port(), free_port()]
     prefix = tmp_path_factory.mktemp("topology-nginx")
     https = free_port()
-    cert, key = self_signed(prefix)
-    upstreams = "\n    ".join(f"server 127.0.0.1:{port};" for port in apps)
-    nginx = nginx_command(
-        prefix,
-        render_sample(
-            SAMPLE.read_text(),
-            {
-                "server 127.0.0.1:8000;": upstreams,
-                "listen 80;": f"listen 127.0.0.1:{free_port()};",
-                "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
-                "/etc/ssl/yinzheng/fullchain.pem": str(cert),
-                "/etc/ssl/yinzheng/privkey.pem": str(key),
-                "alias /srv/yinzheng/static/;": f"alias {data / 'static'}/;",
-            },
-        ),
-        log_format="$upstream_addr $status",
+    nginx = nginx_in_front(
+        prefix, apps, https, data, log_format="$upstream_addr $status"
     )
     with contextlib.ExitStack() as stack:
         for port in apps:
