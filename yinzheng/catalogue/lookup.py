@@ -12,7 +12,11 @@ People type what they were told, or what happened to them: 「村里开个户籍
   (full, with or without spaces, or the initials of a name);
 - scores each name by the weighted share of its words the query covers: a word typed
   counts 1, a word the lexicon says the query means 0.85 (0.5 when the word only says who
-  it is about, 妈 in 我妈去世了), a word typed with one wrong character 0.6.
+  it is about, 妈 in 我妈去世了), a word typed with one wrong character 0.6; the tail 证明
+  always counts (asked for or implied) and decides nothing by itself;
+- offers the names above a floor, or, when none is, the few the query touches at all, so
+  an everyday request is never answered with nothing; `confidence()` and `is_sure()` say
+  how sure the answer is (selectors.lookup_advice turns that into a sentence).
 
 `Index` is built once per catalogue; `search()` is pure and fast (see benchmarks/). The
 jieba dictionary and the lexicon load once per process, on the first use.
