@@ -75,11 +75,19 @@ class Meaning:
 
 
 @dataclass(frozen=True)
+class Phrasing:
+    """A way of saying it that no word list covers (证明她是我妈, 孩子丢了)."""
+
+    pattern: re.Pattern[str]
+    means: str
+    takes_words: bool  # the words inside are not read again (丢了 in 孩子丢了)
+
+
+@dataclass(frozen=True)
 class Lexicon:
     words: dict[str, Meaning]
     longest: int
-    relations: re.Pattern[str] | None
-    relation_means: str
+    phrasings: tuple[Phrasing, ...]
 
 
 @functools.cache
@@ -94,21 +102,25 @@ def lexicon() -> Lexicon:
             words.setdefault(word, meaning)
             if group["group"] == "kinship":
                 kin.append(word)
-    relations = data.get("relations") or {}
-    pattern = None
-    if relations.get("patterns") and kin:
-        alternation = "(?:" + "|".join(sorted(kin, key=len, reverse=True)) + ")"
-        pattern = re.compile(
-            "|".join(
-                "(?:" + p.replace("{kin}", alternation) + ")"
-                for p in relations["patterns"]
-            )
+    alternation = "(?:" + "|".join(sorted(kin, key=len, reverse=True)) + ")"
+    phrasings = tuple(
+        Phrasing(
+            re.compile(
+                "|".join(
+                    "(?:" + p.replace("{kin}", alternation) + ")"
+                    for p in phrasing["patterns"]
+                )
+            ),
+            phrasing["means"],
+            bool(phrasing.get("takes_words")),
         )
+        for phrasing in data.get("phrasings", ())
+        if phrasing["patterns"] and kin
+    )
     return Lexicon(
         words=words,
         longest=max((len(w) for w in words), default=1),
-        relations=pattern,
-        relation_means=relations.get("means", ""),
+        phrasings=phrasings,
     )
 
 
@@ -201,8 +213,17 @@ def _lexicon_reading(
     户口本, 出生 in 出生日期) does not count; single characters count only as whole
     words; a word ending in 证 right before 明 is part of 证明 (残疾证明 is not 残疾证).
     A word that is itself a word of some name stays in the text and means only weakly
-    what the lexicon says (户口 is in 户口登记…, so 户口 → 户籍 must not outweigh it)."""
+    what the lexicon says (户口 is in 户口登记…, so 户口 → 户籍 must not outweigh it).
+    The lexicon's phrasings (是我妈, 孩子丢了) are read first."""
     lex = lexicon()
+    taken: list[tuple[int, int]] = []
+    strong: list[str] = []
+    weak: list[str] = []
+    for phrasing in lex.phrasings:
+        for match in phrasing.pattern.finditer(text):
+            strong.append(phrasing.means)
+            if phrasing.takes_words:
+                taken.append(match.span())
     found: list[tuple[int, int, str]] = []
     for size in range(min(lex.longest, len(text)), 1, -1):
         for start in range(len(text) - size + 1):
@@ -227,9 +248,6 @@ def _lexicon_reading(
                 end = position + len(token)
                 found.append((end - 1, end, tail))
         position += len(token)
-    taken: list[tuple[int, int]] = []
-    strong: list[str] = []
-    weak: list[str] = []
     masked = list(text)
     for start, end, piece in found:
         if any(s <= start and end <= e for s, e in taken):
@@ -254,8 +272,6 @@ def _lexicon_reading(
                 found_bare = lex.words.get(bare[start : start + size])
                 if found_bare is not None and found_bare.means:
                     (strong if found_bare.strong else weak).append(found_bare.means)
-    if lex.relations is not None and lex.relations.search(text):
-        strong.append(lex.relation_means)
     return "".join(masked), strong, weak
 
 

@@ -168,6 +168,12 @@ def test_missing_persons(index, query):
     assert keys(index, query, 1) == ["missing_person_certificate"]
 
 
+def test_a_person_lost_is_missing_a_document_lost_is_lost(index):
+    assert keys(index, "孩子丢了", 1) == ["missing_person_certificate"]
+    assert keys(index, "我哥不见了", 1) == ["missing_person_certificate"]
+    assert keys(index, "身份证丢了", 1) == ["lost_document_certificate"]
+
+
 @pytest.mark.parametrize(
     "query, want",
     [
