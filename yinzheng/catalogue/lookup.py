@@ -183,12 +183,29 @@ def _finest(words: list[str]) -> list[str]:
     return out
 
 
-@functools.cache
-def _pinyin_of(word: str) -> tuple[str, str]:
-    from pypinyin import Style, lazy_pinyin
+SPELLINGS = 16  # readings kept per word (银行: yinhang, yinxing)
 
-    return "".join(lazy_pinyin(word)), "".join(
-        lazy_pinyin(word, style=Style.FIRST_LETTER)
+
+@functools.cache
+def _pinyin_of(word: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Every reading of a word (each character's readings combined, at most
+    SPELLINGS of them) and their initials. pypinyin's phrase dictionary is not loaded
+    (PYPINYIN_NO_PHRASES): it costs about 45 MB a process and still misreads some words
+    (没收入 as moshouru); every reading of each character is taken instead."""
+    import itertools
+    import os
+
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(word, style=Style.NORMAL, heteronym=True, errors="ignore")
+    full = frozenset(
+        "".join(combo)
+        for combo in itertools.islice(itertools.product(*readings), SPELLINGS)
+    )
+    return full, frozenset(
+        "".join(p[:1] for p in combo)
+        for combo in itertools.islice(itertools.product(*readings), SPELLINGS)
     )
 
 
@@ -316,13 +333,16 @@ class Index:
             if len(word) < 2 or not _CJK.match(word):
                 continue
             full, first = _pinyin_of(word)
-            spelt.setdefault(full, word)
+            for spelling in full:
+                spelt.setdefault(spelling, word)
             if len(word) >= 3:
-                initials.setdefault(first, []).append(word)
+                for letters in first:
+                    initials.setdefault(letters, []).append(word)
         for _key, text, _words in terms:
             core = text.removesuffix(GENERIC_TAIL)
             if len(core) >= 2:
-                initials.setdefault(_pinyin_of(core)[1], []).append(core)
+                for letters in _pinyin_of(core)[1]:
+                    initials.setdefault(letters, []).append(core)
         self.spelt = spelt
         self.initials = initials
         self._spelt_longest = max((len(s) for s in spelt), default=0)
