@@ -117,6 +117,8 @@ def test_a_relative_named_in_passing_does_not_make_it_a_kinship_request(index):
         ("hyzkzm", "marital_status_certificate"),
         ("wfzjl", "no_criminal_record_certificate"),
         ("开个 shiye 证明", "employment_status_certificate"),
+        ("tiaojie zhengming", "sample_dispute_mediation"),  # 调: tiao or diao
+        ("mei shouru", "property_certificate"),  # 没: mei or mo
     ],
 )
 def test_pinyin_with_and_without_spaces_and_initials(index, query, want):
