@@ -319,6 +319,10 @@ class LookupResultSerializer(serializers.Serializer):
     key = serializers.CharField(source="item.key")
     list = serializers.ChoiceField(choices=["negative", "positive", "none"])
     score = serializers.FloatField()
+    confidence = serializers.ChoiceField(
+        choices=["high", "medium", "low"],
+        help_text="与查询相符的把握：high 高、medium 中、low 低（低的只作提示）",
+    )
     route = serializers.SerializerMethodField()
     responsible_departments = serializers.ListField(
         source="item.responsible_departments", child=serializers.CharField()
@@ -331,6 +335,14 @@ class LookupResultSerializer(serializers.Serializer):
 class LookupSerializer(serializers.Serializer):
     query = serializers.CharField()
     results = LookupResultSerializer(many=True)
+    confidence = serializers.ChoiceField(
+        choices=["high", "medium", "low", "none"],
+        help_text="最佳结果的把握；none：没有找到",
+    )
+    unsure = serializers.BooleanField(
+        help_text="为 true 时应向查询人确认（“您是不是要找……”），见 message"
+    )
+    message = serializers.CharField(help_text="给查询人的一句话（按请求语言）")
 
 
 class LookupView(APIView):
@@ -374,4 +386,15 @@ class LookupView(APIView):
         ):
             raise NotFound(code=CoreCode.COMMITTEE_NOT_FOUND)
         results = selectors.lookup_items(q, committee_code=committee, limit=int(limit))
-        return Response(LookupSerializer({"query": q, "results": results}).data)
+        advice = selectors.lookup_advice(results)
+        return Response(
+            LookupSerializer(
+                {
+                    "query": q,
+                    "results": results,
+                    "confidence": advice.confidence,
+                    "unsure": advice.unsure,
+                    "message": advice.message,
+                }
+            ).data
+        )

@@ -18,9 +18,11 @@ from .admissions import (
 from .in_force import (
     DECIDING_KINDS,
     EffectiveEntry,
+    LookupAdvice,
     LookupResult,
     catalogue_generation,
     effective_catalogue,
+    lookup_advice,
     lookup_items,
 )
 from .lists import (
@@ -53,6 +55,7 @@ __all__ = [
     "IN_FORCE_STATUSES",
     "ChannelStatus",
     "EffectiveEntry",
+    "LookupAdvice",
     "LookupResult",
     "VersionDiff",
     "admitted_item_ids",
@@ -66,6 +69,7 @@ __all__ = [
     "lists_due_for_review",
     "lists_manageable",
     "lists_out_of_sync",
+    "lookup_advice",
     "lookup_items",
     "may_record_opinion",
     "missing_channels",

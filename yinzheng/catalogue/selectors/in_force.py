@@ -14,6 +14,7 @@ from typing import Any, TypeAlias, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Count, Max
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils.translation import gettext as _
 
 from yinzheng.core.codes import ancestor_codes
 
@@ -66,6 +67,18 @@ class LookupResult:
     score: float
     matched: str
     list_title: str = ""
+    confidence: str = "low"  # "high" | "medium" | "low" (lookup.confidence)
+
+
+@dataclass(frozen=True)
+class LookupAdvice:
+    """What a list of lookup results says to the person asking (issue 16): how sure the
+    best answer is ("high" / "medium" / "low", or "none" when nothing was found),
+    whether to ask back (“您是不是要找……”), and the sentence saying so."""
+
+    confidence: str
+    unsure: bool
+    message: str
 
 
 # What the versions in force say, kept per process -----------------------------------
@@ -281,6 +294,34 @@ def lookup_items(
             score=h.score,
             matched=h.matched,
             list_title=kinds.get(h.key, ("", ""))[1],
+            confidence=h.confidence,
         )
         for h in hits
     ]
+
+
+def lookup_advice(results: list[LookupResult]) -> LookupAdvice:
+    """Whether the best result answers the query or the person should be asked which
+    one they meant (the API, the portal page and `yinzheng lookup` all say it)."""
+    if not results:
+        return LookupAdvice(
+            "none",
+            True,
+            _(
+                "没有找到相符的证明事项。请换个说法，说说要证明什么事、是谁要的，"
+                "例如“证明她是我母亲”“没有工作的证明”。"
+            ),
+        )
+    best = results[0]
+    if lookup.is_sure([r.score for r in results]):
+        return LookupAdvice(
+            best.confidence,
+            False,
+            _("最相符的是“%(name)s”。") % {"name": best.item.name},
+        )
+    names = "、".join(f"“{r.item.name}”" for r in results[:3])
+    return LookupAdvice(
+        "medium" if best.confidence == "high" else best.confidence,
+        True,
+        _("不能确定您要找的是哪一项。您是不是要找：%(names)s？") % {"names": names},
+    )

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from yinzheng.catalogue import selectors
 from yinzheng.divisions.models import Division
@@ -19,14 +20,19 @@ class Command(BaseCommand):
         if not 1 <= limit <= 50:
             raise CommandError("--limit 须在 1 到 50 之间")
         results = selectors.lookup_items(text, committee_code=committee, limit=limit)
+        advice = selectors.lookup_advice(results)
         payload = {
             "query": text,
+            "confidence": advice.confidence,
+            "unsure": advice.unsure,
+            "message": advice.message,
             "results": [
                 {
                     "name": r.item.name,
                     "key": r.item.key,
                     "list": r.list,
                     "score": r.score,
+                    "confidence": r.confidence,
                     "route": r.item.route if r.list != "positive" else "",
                     "responsible_departments": r.item.responsible_departments,
                 }
@@ -36,15 +42,17 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_dumps(payload))
             return
-        if not results:
-            self.stdout.write("没有找到相符的证明事项。")
+        self.stdout.write(advice.message)
         labels = {
             "negative": "不应由村（居）委会出具",
             "positive": "可出具",
             "none": "无依据",
         }
+        sure = {"high": _("相符"), "medium": _("可能相符"), "low": _("仅供参考")}
         for r in results:
-            self.stdout.write(f"{r.item.name}（{labels[r.list]}，{r.score:.2f}）")
+            self.stdout.write(
+                f"{r.item.name}（{labels[r.list]}，{sure[r.confidence]} {r.score:.2f}）"
+            )
             if r.list != "positive" and r.item.route:
                 self.stdout.write(f"  办事途径：{r.item.route}")
 
