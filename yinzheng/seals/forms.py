@@ -217,8 +217,11 @@ class UsageFilterForm(StaffForm):
     category = forms.ChoiceField(
         label=_("用印类别"),
         required=False,
-        choices=[("", _("全部类别"))]
-        + [(c.value, f"{c.value} {c.label}") for c in UseCategory],
+        # Called per form, so the labels follow the reader's language.
+        choices=lambda: (
+            [("", _("全部类别"))]
+            + [(c.value, f"{c.value} {c.label}") for c in UseCategory]
+        ),
         widget=forms.Select(attrs={"aria-label": _("用印类别")}),
     )
 

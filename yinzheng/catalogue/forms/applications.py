@@ -92,7 +92,7 @@ class ApplicationForm(StaffForm):
         max_length=80,
         required=False,
         help_text=_(
-            "小写字母、数字、下划线或连字符，如 residence_for_unemployment；"
+            "小写字母、数字、下划线或连字符，如 unemployed-residence；"
             "申请已有事项重新列入的，填该事项的标识"
         ),
     )

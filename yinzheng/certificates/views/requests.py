@@ -228,7 +228,8 @@ def _detail_page(
     con = getattr(req, "consultation", None)
     entry = req.register_entry
     confirm_url = None
-    if entry is not None:
+    # Offered only to whom may confirm (REQ-073): the link never leads to a refusal.
+    if entry is not None and policy.can(user, "register.confirm", req.committee):
         confirm_url = reverse(
             "registers:register_confirm",
             args=[req.committee_id, entry.data["data"]["year"], entry.pk],
@@ -259,6 +260,7 @@ def _detail_page(
             "reports": req.demand_reports.all(),
             "demand_warning": selectors.demand_warning(req),
             "confirm_url": confirm_url,
+            "registered": entry is not None,
             "confirmed": entry is not None and hasattr(entry, "confirmation"),
             "status_url": reverse("portal:status", args=[req.tracking_code]),
             "overdue": req.is_open and req.due_on and req.due_on < clock.today(),

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -107,10 +108,14 @@ class ReportForm(StaffForm):
         label=gettext_lazy("情况说明"),
         max_length=ACCOUNT_MAX,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": ACCOUNT_MAX}),
-        help_text=gettext_lazy(
-            "在什么情况下、为办理什么事项被要求开具该证明（%(n)d 字以内）"
-        )
-        % {"n": ACCOUNT_MAX},
+        # Formatted when shown, in the reader's language.
+        help_text=lazy(
+            lambda: (
+                _("在什么情况下、为办理什么事项被要求开具该证明（%(n)d 字以内）")
+                % {"n": ACCOUNT_MAX}
+            ),
+            str,
+        )(),
     )
     demanded_on = forms.DateField(
         label=gettext_lazy("被要求日期（可不填）"), required=False, widget=DATE

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from yinzheng.accounts import policy
 from yinzheng.core import clock
 from yinzheng.core.web import form_errors
+from yinzheng.seals.choices import HandoverTrigger
 
 from .. import selectors, services
 from ..choices import AlertStatus
@@ -54,6 +55,10 @@ EVIDENCE_LABELS = {
     "refused": gettext_lazy("被拒事项或拒绝件数"),
     "positive": gettext_lazy("正面清单事项件数"),
     "county_median": gettext_lazy("同县中位数"),
+}
+# The evidence's coded values, as people name them.
+EVIDENCE_VALUES: dict[str, dict[str, Any]] = {
+    "trigger": dict(HandoverTrigger.choices),
 }
 
 
@@ -94,7 +99,12 @@ def _evidence(alert: Alert) -> tuple[list[str], list[list[Any]]]:
     keys: list[str] = []
     for row in rows:
         keys += [k for k in row if k not in keys]
-    return keys, [[row.get(k, "") for k in keys] for row in rows]
+    return keys, [[_value(k, row.get(k, "")) for k in keys] for row in rows]
+
+
+def _value(key: str, value: Any) -> Any:
+    named = EVIDENCE_VALUES.get(key, {})
+    return named.get(value, value) if isinstance(value, str) else value
 
 
 def _forms(user: Any, alert: Alert) -> dict[str, Any]:

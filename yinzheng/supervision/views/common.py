@@ -83,6 +83,7 @@ EVENT_LABELS: dict[str, Any] = {
     "supervision.item_relapse": _("回头看发现反弹，重新整改"),
     "supervision.check_recorded": _("记录检查"),
     "supervision.check_acknowledged": _("村（居）委会确认收到"),
+    "supervision.alert_raised": _("发出预警"),
     "supervision.alert_dismissed": _("排除预警"),
     "supervision.alert_checked": _("预警转为检查"),
     "supervision.settings_updated": _("修改监督设置"),

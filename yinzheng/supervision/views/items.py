@@ -229,6 +229,9 @@ def _detail(
             "item": item,
             "finding": finding,
             "criticism": getattr(finding, "criticism", None),
+            # The inspection is linked only for whom may open it.
+            "inspection_open": finding.inspection_id is not None
+            and selectors.inspections(user).filter(pk=finding.inspection_id).exists(),
             "rounds": sorted(rounds.items()),
             "overdue": selectors.items_overdue(user, today).filter(pk=item.pk).exists(),
             "follow_up_due": selectors.follow_ups_due(user, today)
