@@ -15,7 +15,15 @@ from yinzheng.demo.loader import DEMO_PASSWORD, load_demo
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
 
-from .browser import PHONE, chromium, expect, horizontal_overflow, log_in, new_page
+from .browser import (
+    PHONE,
+    chromium,
+    expect,
+    horizontal_overflow,
+    log_in,
+    new_page,
+    take_in,
+)
 from .files import pdf_bytes
 
 COMMITTEE = "620725101001"  # 长城社区居民委员会
@@ -353,41 +361,13 @@ def test_sealing_journey_clerk_files_and_reviews_head_signs_custodian_seals(
 # Certificates (REQ-031–049) -----------------------------------------------------------
 
 
-def _intake(page, query: str, *, choose: str | None, **fields: str) -> None:
-    """The clerk looks the certificate up, picks it (or keeps the words as asked) and
-    takes the request in; lands on the decision screen."""
-    page.goto("/certificates/new/")
-    page.get_by_label("要开的证明").fill(query)
-    with page.expect_navigation():
-        page.get_by_role("button", name="查找").click()
-    if choose:
-        card = page.locator("#lookup-results .card", has_text=choose).first
-        with page.expect_navigation():
-            card.get_by_role("link", name="选择此证明").click()
-    else:
-        page.get_by_label("申请的证明").fill(query)
-    page.get_by_label("申请人姓名").fill(fields.get("name", "浏览器测试居民"))
-    page.get_by_label("公民身份号码").fill(
-        fields.get("id_number", "620725200501011232")
-    )
-    page.get_by_label("联系电话").fill("13900001111")
-    page.get_by_label("用途").fill(fields.get("purpose", "办理业务（测试）"))
-    page.get_by_label("需要单位").fill(fields.get("unit", "县人社局（测试）"))
-    page.get_by_label("拟证明的事实").fill(fields.get("facts", "浏览器测试的事实。"))
-    for label in fields.get("tick", ()):
-        page.get_by_label(label).check()
-    with page.expect_navigation():
-        page.get_by_role("button", name="受理并判断").click()
-    expect(page.locator(".messages")).to_contain_text("已受理")
-
-
 def test_clerk_refuses_a_negative_list_item_with_a_printable_notice_on_a_phone(
     demo, phone
 ):
     """REQ-036, REQ-049: 健在证明 is on the national negative list: the decision screen
     says so with its route and department, the refusal makes the notice."""
     log_in(phone, "jingban", DEMO_PASSWORD)
-    _intake(phone, "健在证明", choose="健在证明", purpose="领取养老金（测试）")
+    take_in(phone, "健在证明", choose="健在证明", purpose="领取养老金（测试）")
 
     decision = phone.locator("#decision")
     expect(decision).to_contain_text("负面清单事项")
@@ -414,7 +394,7 @@ def test_a_positive_item_is_issued_end_to_end_by_three_people(
     """REQ-044, REQ-046, REQ-054, DIV-01: 周经办 takes in and verifies, 李主任 approves,
     吴管印 seals and issues; the register entry waits for the resident's signature."""
     log_in(page, "jingban", DEMO_PASSWORD)
-    _intake(page, "居住证明", choose="实际居住情况证明", name="浏览器测试三人")
+    take_in(page, "居住证明", choose="实际居住情况证明", name="浏览器测试三人")
     expect(page.locator("#decision")).to_contain_text("REQ-032")
     verify = page.locator("#verify")
     verify.get_by_label("核实内容").fill("居住事实（测试）")
@@ -451,7 +431,7 @@ def test_a_public_interest_matter_is_blocked_until_its_consultation_is_recorded(
     """REQ-034, REQ-035, DIV-04: outside the positive list, a special case; nothing can
     be verified until the consultation is recorded and the head has signed it."""
     log_in(page, "jingban", DEMO_PASSWORD)
-    _intake(
+    take_in(
         page,
         "小区加装电梯意见证明（测试）",
         choose=None,
