@@ -113,3 +113,36 @@ def test_a_request_is_taken_in_with_the_keyboard_alone(demo, browser, live_serve
         with page.expect_navigation():
             page.keyboard.press("Enter")
         expect(page.locator("#lookup-results")).to_contain_text("居住")
+
+
+def _tab_reaches_every_control(page, form: str) -> list[str]:
+    """The visible controls of the form that Tab never reaches from the top of the page
+    (WCAG 2.1.1, 2.1.2: every control reachable, no trap)."""
+    controls = page.evaluate(
+        """(sel) => [...document.querySelectorAll(`${sel} :is(input, select, textarea, button)`)]
+            .filter(e => e.type !== 'hidden' && !e.disabled && e.offsetParent !== null)
+            .map((e, i) => { e.dataset.tabProbe = String(i); return String(i); })""",
+        form,
+    )
+    assert len(controls) >= 2, f"no form {form} on {page.url}"
+    reached = set()
+    page.locator("body").focus()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        probe = page.evaluate("() => document.activeElement?.dataset?.tabProbe ?? null")
+        if probe is not None:
+            reached.add(probe)
+        if reached >= set(controls):
+            break
+    return sorted(set(controls) - reached)
+
+
+def test_every_control_of_the_main_forms_is_reached_by_tab(demo, browser, live_server):
+    with _page(browser, live_server) as page:
+        page.goto("/supervision/report/")
+        assert not _tab_reaches_every_control(page, "main form")
+        page.goto("/accounts/login/")
+        assert not _tab_reaches_every_control(page, "main form")
+        log_in(page, "jingban", DEMO_PASSWORD)
+        page.goto("/certificates/new/?q=居住证明")
+        assert not _tab_reaches_every_control(page, "main form")
