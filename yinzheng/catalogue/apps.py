@@ -32,3 +32,8 @@ class CatalogueConfig(AppConfig):
 
         inbox.register(applications_waiting)
         inbox.register(opinions_waiting)
+
+        from .inbox import announcements_pending, announcements_unread
+
+        inbox.register(announcements_unread)
+        inbox.register(announcements_pending)

@@ -6,6 +6,8 @@ from yinzheng.core.errors import ErrorCode
 
 class CatalogueCode(ErrorCode):
     ALREADY_ON_LIST = "already_on_list"
+    ANNOUNCEMENT_ACKNOWLEDGED = "announcement_acknowledged"
+    ANNOUNCEMENT_NOT_FOUND = "announcement_not_found"
     APPLICANT_UNIT_REQUIRED = "applicant_unit_required"
     APPLICATION_DECIDED = "application_decided"
     APPLICATION_INCOMPLETE = "application_incomplete"

@@ -113,3 +113,36 @@ def opinions_waiting(user: Any) -> list[InboxItem]:
             _applications_url(awaiting="1"),
         )
     ]
+
+
+def announcements_unread(user: Any) -> list[InboxItem]:
+    """REQ-122: a later national batch's announcement the user's committee has not yet
+    acknowledged."""
+    unread: dict[int, list[Any]] = {}
+    shown = {}
+    for announcement, committee in selectors.to_acknowledge(user):
+        unread.setdefault(announcement.pk, []).append(committee)
+        shown[announcement.pk] = announcement
+    return [
+        InboxItem(
+            _("国家第 %(n)s 批负面清单公告，待阅知") % {"n": a.batch_no},
+            len(unread[pk]),
+            a.get_absolute_url(),
+        )
+        for pk, a in shown.items()
+    ]
+
+
+def announcements_pending(user: Any) -> list[InboxItem]:
+    """REQ-122: committees under the user that have not acknowledged one of the latest
+    announcements."""
+    if not policy.can(user, selectors.PROGRESS_ACTION):
+        return []
+    return [
+        InboxItem(
+            _("尚未阅知国家第 %(n)s 批负面清单公告的村（居）委会") % {"n": a.batch_no},
+            selectors.announcement_progress(user, a).pending,
+            reverse("catalogue:announcement_progress", args=[a.pk]),
+        )
+        for a in selectors.announcements()[:3]
+    ]

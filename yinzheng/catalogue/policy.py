@@ -38,6 +38,22 @@ policy.register(
         frozenset({Role.DEPARTMENT, Role.CIVIL_AFFAIRS, Role.ADMIN}),
     )
 )
+# REQ-122: each committee acknowledges the announcement of a later national batch; the
+# levels above see which of theirs have not.
+policy.register(
+    policy.Action(
+        "catalogue.acknowledge",
+        _("阅知国家负面清单新批次公告（本村（居）委会）"),
+        frozenset({Role.CLERK, Role.HEAD}),
+    )
+)
+policy.register(
+    policy.Action(
+        "catalogue.announcement_progress",
+        _("查看所辖村（居）委会对批次公告的阅知情况"),
+        frozenset({Role.TOWNSHIP, Role.CIVIL_AFFAIRS, Role.INSPECTOR, Role.ADMIN}),
+    )
+)
 
 
 # What an application's page and the API offer (policy.allowed_actions) --------------

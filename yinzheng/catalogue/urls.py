@@ -1,12 +1,23 @@
 from django.urls import path
 
-from .views import applications, cleanup, items, lists, publications
+from .views import announcements, applications, cleanup, items, lists, publications
 
 app_name = "catalogue"
 urlpatterns = [
     # Staff pages (catalogue.manage): views/lists.py, items.py, publications.py,
     # cleanup.py.
     path("manage/", lists.manage_index, name="manage"),
+    # REQ-122: the batch announcements' acknowledgements (views/announcements.py).
+    path(
+        "manage/announcements/<int:pk>/",
+        announcements.announcement_progress,
+        name="announcement_progress",
+    ),
+    path(
+        "manage/announcements/<int:pk>/acknowledge/",
+        announcements.announcement_acknowledge,
+        name="announcement_acknowledge",
+    ),
     path("manage/lists/new/", lists.manage_list_create, name="manage_create"),
     path("manage/lists/<int:pk>/review/", lists.manage_review, name="manage_review"),
     path(

@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("catalogue/items/<slug:key>/", catalogue.item_detail, name="catalogue_item"),
     path("catalogue/decisions/", catalogue.decisions, name="decisions"),
+    path(
+        "catalogue/announcements/<int:pk>/",
+        catalogue.announcement,
+        name="announcement",
+    ),
     path("certificates/status/", status.status, name="status_lookup"),
     path("certificates/status/<str:code>/", status.status, name="status"),
     # REQ-087: before the staff's supervision/ pages, which have no report/ of theirs.

@@ -3,7 +3,16 @@ admission, exit and filing applications with their opinions and decisions."""
 
 from django.urls import path
 
-from . import applications, cleanups, decisions, items, lists, opinions, versions
+from . import (
+    announcements,
+    applications,
+    cleanups,
+    decisions,
+    items,
+    lists,
+    opinions,
+    versions,
+)
 
 routes = [
     ("catalogue/lists", lists.CatalogueListViewSet, "catalogue-list"),
@@ -17,6 +26,22 @@ routes = [
     ),
 ]
 urlpatterns = [
+    # REQ-122: the announcements of later national batches.
+    path(
+        "catalogue/announcements/",
+        announcements.AnnouncementListView.as_view(),
+        name="catalogue-announcements",
+    ),
+    path(
+        "catalogue/announcements/<int:pk>/acknowledge/",
+        announcements.AcknowledgeView.as_view(),
+        name="catalogue-announcement-acknowledge",
+    ),
+    path(
+        "catalogue/announcements/<int:pk>/pending/",
+        announcements.PendingView.as_view(),
+        name="catalogue-announcement-pending",
+    ),
     path("catalogue/lookup/", items.LookupView.as_view(), name="catalogue-lookup"),
     path(
         "catalogue/opinions/<int:pk>/record/",

@@ -1,6 +1,7 @@
 """The catalogue's models, by sub-domain: the items (`items`), the lists with their
 versions, publications, follow-ups and clean-ups (`lists`), the service guides
-(`guides`), the admission, exit and filing applications (`admissions`).
+(`guides`), the admission, exit and filing applications (`admissions`), the
+announcements of later national batches and their acknowledgements (`announcements`).
 
 Every model is imported here: Django finds an app's models on `catalogue.models`, and
 callers import them from it. `all_channels` stays here too, since migration 0006 names it
@@ -8,6 +9,7 @@ as `yinzheng.catalogue.models.all_channels`.
 """
 
 from .admissions import Application, ApplicationQuerySet, ReviewOpinion
+from .announcements import Acknowledgement, Announcement
 from .guides import Guide
 from .items import Basis, Item
 from .lists import (
@@ -22,6 +24,8 @@ from .lists import (
 )
 
 __all__ = [
+    "Acknowledgement",
+    "Announcement",
     "Application",
     "ApplicationQuerySet",
     "Basis",

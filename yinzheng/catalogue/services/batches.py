@@ -8,7 +8,8 @@ Importing a later batch (`national_batch_import`) publishes it so and, in the sa
 transaction, opens a follow-up task for every local positive list in force that still
 names one of the batch's items. Such a list can no longer publish a version with those
 items (REQ-010 refuses it); the owner closes the task with a note once adjusted
-(`follow_up_close`).
+(`follow_up_close`). The batch is announced in the same transaction (REQ-122,
+services/announcements.py).
 """
 
 import datetime as dt
@@ -31,7 +32,7 @@ from .. import selectors
 from ..choices import ListKind
 from ..errors import CatalogueCode
 from ..models import CatalogueList, FollowUpTask, Item, ListEntry, ListVersion
-from . import lists, versions
+from . import announcements, lists, versions
 
 ITEM_FIELDS = [
     "name",
@@ -171,6 +172,8 @@ def national_batch_import(
             after={"list": list_id, "items": task.item_keys, "source": version.pk},
         )
         tasks.append(task)
+    # REQ-122: announced on the public pages and in every committee's inbox.
+    announcements.announcement_publish(actor=actor, version=version)
     return version, tasks
 
 

@@ -1,12 +1,14 @@
 """Public pages of the lists and their items' guides (REQ-076, REQ-077, REQ-079: no
 login), read through selectors, with the channels and dates each version went out on
-(REQ-078) and the policy documents the lists rest on (REQ-080)."""
+(REQ-078), the policy documents the lists rest on (REQ-080) and the announcements of
+later national batches (REQ-122)."""
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from yinzheng.accounts import policy
 from yinzheng.catalogue import selectors, services
 from yinzheng.catalogue.choices import GuideStatus
 from yinzheng.catalogue.models import CatalogueList, Guide, Item, ListVersion
@@ -28,6 +30,7 @@ def index(request):
         request,
         "catalogue/index.html",
         {
+            "announcements": selectors.announcements()[:3],  # REQ-122
             "lists": lists,
             "q": q,
             "results": results,
@@ -113,3 +116,22 @@ def decisions(request):
     and unit, the item, the meeting and its reasons. No person's name, no contact."""
     page = Paginator(selectors.decisions_public(), 50).get_page(request.GET.get("page"))
     return render(request, "catalogue/decisions.html", {"page": page})
+
+
+def announcement(request, pk: int):
+    """A later national batch, announced (REQ-122): what committees no longer certify
+    from when, and the route for each; a committee's clerk or head acknowledges it
+    here, the levels above follow who has not."""
+    shown = get_object_or_404(selectors.announcements(), pk=pk)
+    user = request.user
+    unread = [c for a, c in selectors.to_acknowledge(user) if a.pk == shown.pk]
+    return render(
+        request,
+        "catalogue/announcement.html",
+        {
+            "announcement": shown,
+            "entries": selectors.announcement_entries(shown),
+            "unread": unread,
+            "may_follow": policy.can(user, selectors.PROGRESS_ACTION),
+        },
+    )

@@ -30,6 +30,12 @@ class Command(BaseCommand):
             f"已公布《{version.catalogue_list.title}》，{version.entries.count()} 项；"
             f"建立跟进任务 {len(tasks)} 个"
         )
+        announcement = getattr(version, "announcement", None)
+        if announcement is not None:
+            self.stdout.write(
+                f"已发布公告 {announcement.pk}（公开清单页和各村（居）委会待办中可见；"
+                f"阅知情况：yinzheng catalogue-announcements --pending {announcement.pk}）"
+            )
         for task in tasks:
             self.stdout.write(
                 f"  {task.catalogue_list.owner.name}《{task.catalogue_list.title}》："
