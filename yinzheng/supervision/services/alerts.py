@@ -428,8 +428,14 @@ def refused_then_issued(w: Window) -> list[Hit]:
     return hits
 
 
+def _township(committee_code: str) -> str:
+    return committee_code[:9]  # a committee's code begins with its township's
+
+
 def refusal_outliers(w: Window) -> list[Hit]:
-    """Committees that refuse positive-list items far above the county's median."""
+    """不作为 (REQ-121): committees that refuse positive-list items markedly more often
+    than their peers — above the county's median, or above the other committees of their
+    own township, by the configured ratio — with at least the configured refusals."""
     county = CertificateRequest.objects.filter(subtree_q(w.county, "committee_id"))
     by_month: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for month, month_start, month_end in w.months():
@@ -450,9 +456,18 @@ def refusal_outliers(w: Window) -> list[Hit]:
     hits = []
     for month, committees in by_month.items():
         median = statistics.median(Decimal(r) / Decimal(n) for _c, n, r in committees)
+        townships: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+        for committee, n, refused in committees:
+            total, refusals = townships[_township(committee)]
+            townships[_township(committee)] = (total + n, refusals + refused)
         for committee, n, refused in committees:
             rate = Decimal(refused) / Decimal(n)
-            if refused < w.setting.refusal_min or rate <= median * ratio:
+            total, refusals = townships[_township(committee)]
+            peers_n, peers_refused = total - n, refusals - refused
+            peers = Decimal(peers_refused) / Decimal(peers_n) if peers_n else None
+            above_county = rate > median * ratio
+            above_township = peers is not None and rate > peers * ratio
+            if refused < w.setting.refusal_min or not (above_county or above_township):
                 continue
             start_day, end_day = _month_span(month)
             hits.append(
@@ -464,16 +479,24 @@ def refusal_outliers(w: Window) -> list[Hit]:
                     end_day,
                     _(
                         "%(month)s 正面清单事项拒绝 %(r)d 件/%(n)d 件（%(rate).0f%%），"
-                        "同县中位数 %(median).0f%%"
+                        "同乡镇（街道）其他村（居）%(peers)s，同县中位数 %(median).0f%%"
                     )
                     % {
                         "month": month,
                         "r": refused,
                         "n": n,
                         "rate": rate * 100,
+                        "peers": f"{peers * 100:.0f}%" if peers is not None else "—",
                         "median": median * 100,
                     },
-                    [{"refused": refused, "positive": n, "county_median": str(median)}],
+                    [
+                        {
+                            "refused": refused,
+                            "positive": n,
+                            "township_peers": str(peers) if peers is not None else "",
+                            "county_median": str(median),
+                        }
+                    ],
                 )
             )
     return hits

@@ -366,3 +366,37 @@ def test_a_county_may_ask_for_several_off_hours_sealings_before_an_alert(
     scan()
     assert kinds() == [AlertKind.OFF_HOURS]
     assert len(Alert.objects.get().evidence) == 2
+
+
+def _positive_requests(clock_at, committee, refusals, total=8):
+    for i in range(total):
+        moment = at(2026, 11, 3 + i, 10)
+        kind = {"refused": moment} if i < refusals else {"issued": moment}
+        certificate(clock_at, committee, id_number=f"6207252005010{i:05d}", **kind)
+
+
+def test_req_121_a_committee_refusing_far_above_its_township_is_flagged_with_figures(
+    tree, clock_at
+):
+    """不作为: 长城 refuses 5 of 8 where its township's other committee refuses none;
+    the county's median is high (another township refuses much), so only the township
+    comparison shows it."""
+    busy = [f.division(f"62072510200{n}").code for n in (2, 3, 4)]
+    _positive_requests(clock_at, tree["A1a"], 5)
+    _positive_requests(clock_at, tree["A1b"], 0)
+    for code in [tree["A2a"], *busy]:
+        _positive_requests(clock_at, code, 4)
+    clock_at(2026, 11, 20, 10)
+    scan()
+    (alert,) = Alert.objects.filter(kind=AlertKind.REFUSAL_OUTLIER)
+    assert alert.committee_id == tree["A1a"]
+    assert "5 件/8 件" in alert.summary and "其他村（居）0%" in alert.summary
+    assert alert.evidence[0]["township_peers"] == "0"
+
+
+def test_req_121_a_clean_county_raises_no_refusal_alert(tree, clock_at):
+    for code in (tree["A1a"], tree["A1b"], tree["A2a"]):
+        _positive_requests(clock_at, code, 1)
+    clock_at(2026, 11, 20, 10)
+    scan()
+    assert not Alert.objects.filter(kind=AlertKind.REFUSAL_OUTLIER).exists()

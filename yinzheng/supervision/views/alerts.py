@@ -54,6 +54,7 @@ EVIDENCE_LABELS = {
     "item": gettext_lazy("证明事项"),
     "refused": gettext_lazy("被拒事项或拒绝件数"),
     "positive": gettext_lazy("正面清单事项件数"),
+    "township_peers": gettext_lazy("同乡镇（街道）其他村（居）拒绝率"),
     "county_median": gettext_lazy("同县中位数"),
 }
 # The evidence's coded values, as people name them.
