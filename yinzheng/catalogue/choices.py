@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ListKind(models.TextChoices):
     POSITIVE = "positive", _("出具证明事项清单（正面清单）")
     NEGATIVE = "negative", _("不应由村（居）委会出具的证明事项清单（负面清单）")
+    # REQ-123: a certificate is needed, but the competent department issues it.
+    DEPARTMENT = "department", _("应由相关部门出具的证明事项清单")
     DUTIES = "duties", _("依法履行职责事项清单")
     ASSISTANCE = "assistance", _("协助政府工作事项清单")
 

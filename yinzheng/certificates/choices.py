@@ -7,6 +7,8 @@ class IntakeClass(models.TextChoices):
 
     POSITIVE = "positive", _("正面清单事项")
     NEGATIVE = "negative", _("负面清单事项")
+    # REQ-123: a certificate the competent department issues, not the committee.
+    DEPARTMENT = "department", _("应由相关部门出具的事项")
     PUBLIC_INTEREST = "public_interest", _("涉及公共利益事项")
     PARTY = "party", _("涉及党组织、党员事项")
     NO_BASIS = "no_basis", _("无依据事项")

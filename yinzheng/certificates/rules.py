@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from .choices import ConsultationResult, IntakeClass, Outcome, Trigger
 
 POSITIVE, NEGATIVE, NONE = "positive", "negative", "none"
+DEPARTMENT = "department"  # REQ-123: certified by the competent department
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,8 @@ def intake_class(item: ItemFacts, facts: RequestFacts) -> str:
         return IntakeClass.PARTY
     if item.list_kind == NEGATIVE:
         return IntakeClass.NEGATIVE
+    if item.list_kind == DEPARTMENT:
+        return IntakeClass.DEPARTMENT
     if item.list_kind == POSITIVE:
         return IntakeClass.POSITIVE
     if item.public_interest or facts.public_interest:
@@ -259,6 +262,24 @@ def decide(item: ItemFacts, facts: RequestFacts) -> Decision:
         )
     if cls == IntakeClass.NEGATIVE:
         return _negative(item, facts, reasons)
+    if cls == IntakeClass.DEPARTMENT:
+        # REQ-123: never issued by the committee, no exception; the resident is sent
+        # to the department with its route, so no demand falls between the lists.
+        reasons.append(
+            Reason(
+                "department_certifies",
+                "REQ-123",
+                _("该事项列入《%s》，应由相关部门出具证明，村（居）委会不予出具")
+                % (item.list_title or _("应由相关部门出具的证明事项清单")),
+            )
+        )
+        return Decision(
+            cls,
+            Outcome.REFUSE,
+            tuple(reasons),
+            route=item.route,
+            departments=item.responsible_departments,
+        )
     if cls == IntakeClass.NO_BASIS:
         reasons.append(
             Reason(

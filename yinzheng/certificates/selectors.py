@@ -101,7 +101,7 @@ def negative_exception_enabled(committee_code: str) -> bool:
 
 @dataclass(frozen=True)
 class CatalogueEntry:
-    list_kind: str  # positive / negative / none
+    list_kind: str  # positive / negative / department / none
     list_title: str
     version_ids: tuple[int, ...]  # the deciding versions in force on the chain
 
@@ -111,7 +111,11 @@ def catalogue_entry(
 ) -> CatalogueEntry:
     codes = [*ancestor_codes(committee_code), committee_code]
     versions = catalogue.versions_in_force(codes, on).filter(
-        catalogue_list__kind__in=[ListKind.POSITIVE, ListKind.NEGATIVE]
+        catalogue_list__kind__in=[
+            ListKind.POSITIVE,
+            ListKind.NEGATIVE,
+            ListKind.DEPARTMENT,
+        ]
     )
     version_ids = tuple(sorted(versions.values_list("pk", flat=True)))
     if item is None:

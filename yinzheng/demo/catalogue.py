@@ -337,6 +337,75 @@ def _ensure_duty_lists(county: str, county_name: str, officer: str) -> None:
         )
 
 
+# REQ-123: certificates a department issues, so a resident asked for one is sent there
+# with its route, neither issued by the committee nor left without an answer.
+DEPARTMENT_LIST = (
+    "应由相关部门出具的证明事项清单（示例）",
+    [
+        (
+            "sample_dept_tax_payment",
+            "纳税情况证明（示例）",
+            ("完税证明", "纳税证明"),
+            "持身份证件到主管税务机关办税服务厅或通过电子税务局开具（示例）",
+            ["税务"],
+        ),
+        (
+            "sample_dept_property_title",
+            "不动产权属证明（示例）",
+            ("房产证明", "房屋产权证明"),
+            "持身份证件到不动产登记机构查询打印不动产登记结果（示例）",
+            ["自然资源"],
+        ),
+    ],
+)
+
+
+def _ensure_department_list(county: str, county_name: str, officer: str) -> None:
+    actor = _officer(officer)
+    title, rows = DEPARTMENT_LIST
+    catalogue_list = CatalogueList.objects.filter(
+        owner_id=county, kind=ListKind.DEPARTMENT
+    ).first() or services.list_create(
+        actor=actor,
+        owner_code=county,
+        kind=ListKind.DEPARTMENT,
+        title=f"{county_name}{title}",
+        sample=True,
+    )
+    if selectors.latest_published(catalogue_list) is not None:
+        return
+    for key, name, aliases, route, departments in rows:
+        if not Item.objects.filter(key=key).exists():
+            services.item_create(
+                actor=SYSTEM,
+                key=key,
+                name=name,
+                aliases=aliases,
+                sample=True,
+                route=route,
+                responsible_departments=departments,
+                remarks=SAMPLE_REMARK,
+            )
+    version = catalogue_list.versions.filter(
+        status__in=[VersionStatus.DRAFT, VersionStatus.APPROVED]
+    ).first() or services.version_draft(
+        actor=actor,
+        list_id=catalogue_list.pk,
+        reason="（示例）演示用由相关部门出具的证明事项清单，非真实清单",
+        source_document="（示例）演示数据，无真实来源文件",
+    )
+    if version.status == VersionStatus.DRAFT:
+        _fill(actor, version.pk, tuple(row[0] for row in rows))
+        services.version_approve(
+            actor=actor,
+            version_id=version.pk,
+            approval_body=f"（示例）{county_name}人民政府",
+            approval_date=VALID_FROM,
+            approval_reference="（示例）演示数据，无真实批准文号",
+        )
+    services.version_publish(actor=actor, version_id=version.pk, valid_from=VALID_FROM)
+
+
 @transaction.atomic
 def load_demo_catalogue() -> list[CatalogueList]:
     """The sample lists of the demo counties; needs the demo divisions (demo.loader)."""
@@ -346,4 +415,5 @@ def load_demo_catalogue() -> list[CatalogueList]:
     for list_spec, catalogue_list in zip(LISTS, lists, strict=True):
         _ensure_publications(list_spec, catalogue_list)
     _ensure_duty_lists("620725", "山丹县", "minzheng")  # REQ-017
+    _ensure_department_list("620725", "山丹县", "minzheng")  # REQ-123
     return lists

@@ -317,7 +317,11 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
 class LookupResultSerializer(serializers.Serializer):
     name = serializers.CharField(source="item.name")
     key = serializers.CharField(source="item.key")
-    list = serializers.ChoiceField(choices=["negative", "positive", "none"])
+    list = serializers.ChoiceField(
+        choices=["negative", "department", "positive", "none"],
+        help_text="negative 负面清单、department 应由相关部门出具（REQ-123）、"
+        "positive 出具证明事项清单、none 未列入",
+    )
     score = serializers.FloatField()
     confidence = serializers.ChoiceField(
         choices=["high", "medium", "low"],

@@ -69,6 +69,12 @@ class CatalogueList(models.Model):
         return reverse("portal:catalogue_list", args=[self.pk])
 
     @property
+    def sends_elsewhere(self) -> bool:
+        """A list whose items committees do not issue, each with its route: negative, or
+        certified by a department (REQ-006, REQ-123)."""
+        return self.kind in (ListKind.NEGATIVE, ListKind.DEPARTMENT)
+
+    @property
     def division_code(self) -> str:
         return self.owner_id
 

@@ -36,8 +36,8 @@ class EffectiveEntry:
 def effective_catalogue(committee_code: str, on: dt.date) -> dict[str, EffectiveEntry]:
     """REQ-009: the merge of the versions in force along the committee's chain.
 
-    Keyed by item key. Where an item is both issuable and negative (REQ-010 keeps that
-    from being published, but a higher list may change later), the negative entry wins.
+    Keyed by item key. Where two kinds name one item (REQ-010 keeps that from being
+    published, but a higher list may change later), the stronger word wins (`OUTRANKS`).
     """
     codes = (*ancestor_codes(committee_code), committee_code)
     version_ids = _in_force().version_ids(codes, on, DECIDING_KINDS)
@@ -53,9 +53,7 @@ def effective_catalogue(committee_code: str, on: dt.date) -> dict[str, Effective
             e.item, lst.kind, e.version_id, lst.title, lst.owner_id
         )
         existing = merged.get(e.item.key)
-        if existing is None or (
-            existing.kind != ListKind.NEGATIVE and candidate.kind == ListKind.NEGATIVE
-        ):
+        if existing is None or OUTRANKS[candidate.kind] > OUTRANKS[existing.kind]:
             merged[e.item.key] = candidate
     return merged
 
@@ -63,7 +61,7 @@ def effective_catalogue(committee_code: str, on: dt.date) -> dict[str, Effective
 @dataclass(frozen=True)
 class LookupResult:
     item: Item
-    list: str  # "negative" | "positive" | "none" for the committee (or anywhere)
+    list: str  # "negative" | "department" | "positive" | "none" (committee or anywhere)
     score: float
     matched: str
     list_title: str = ""
@@ -93,7 +91,11 @@ class LookupAdvice:
 # every process, with no shared cache server and nothing to invalidate by hand.
 
 
-DECIDING_KINDS = frozenset({ListKind.POSITIVE, ListKind.NEGATIVE})
+DECIDING_KINDS = frozenset({ListKind.POSITIVE, ListKind.NEGATIVE, ListKind.DEPARTMENT})
+# Which list's word counts when two lists in force name one item (publication refuses
+# that, REQ-010, but a higher list may change later): not to be issued by committees
+# over certified by a department (REQ-123) over issuable.
+OUTRANKS = {ListKind.POSITIVE: 0, ListKind.DEPARTMENT: 1, ListKind.NEGATIVE: 2}
 _MEMO_LIMIT = 4096
 
 #: Per status: the status, how many versions, how many closed, the latest end of
@@ -192,9 +194,7 @@ class _InForce:
             for version_id, _number, key in rows:
                 version = self._by_pk[version_id]
                 said = cached.get(key)
-                if said is None or (
-                    said[0] != ListKind.NEGATIVE and version.kind == ListKind.NEGATIVE
-                ):
+                if said is None or OUTRANKS[version.kind] > OUTRANKS[said[0]]:
                     cached[key] = (version.kind, version.title)
             _remember(self._kinds, version_ids, cached)
         return cached

@@ -51,11 +51,12 @@ def versions_in_force_anywhere(on: dt.date) -> QuerySet[ListVersion]:
 
 
 def negative_items_above(owner_code: str, on: dt.date) -> dict[int, str]:
-    """Items on a negative list in force at `owner_code` or above it: id → list title."""
+    """Items a list in force at `owner_code` or above it says committees do not issue —
+    a negative list, or one of items a department certifies (REQ-123): id → list title."""
     codes = [*ancestor_codes(owner_code), owner_code]
     entries = ListEntry.objects.filter(
         version__in=versions_in_force(codes, on).filter(
-            catalogue_list__kind=ListKind.NEGATIVE
+            catalogue_list__kind__in=[ListKind.NEGATIVE, ListKind.DEPARTMENT]
         )
     ).values_list("item_id", "version__catalogue_list__title")
     return dict(entries)

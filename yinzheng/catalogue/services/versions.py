@@ -187,7 +187,8 @@ def entry_problems(catalogue_list: CatalogueList, item: Item) -> list[dict[str, 
                     ),
                 }
             )
-    elif catalogue_list.kind == ListKind.NEGATIVE:
+    elif catalogue_list.kind in (ListKind.NEGATIVE, ListKind.DEPARTMENT):
+        # REQ-006, REQ-123: the resident is told where to go instead.
         if not item.route.strip():
             problems.append({"code": "route_required", "message": _("缺少办事途径")})
         if not item.responsible_departments:
@@ -307,7 +308,8 @@ def publish_problems(
                 problems.append(
                     {
                         "code": "conflicts_with_higher_negative_list",
-                        "message": _("已列入上级负面清单：%s")
+                        # REQ-010; REQ-123: or on a list of items departments certify.
+                        "message": _("已列入《%s》，村（居）委会不出具")
                         % negative[entry.item_id],
                         "item": entry.item.key,
                         "name": entry.item.name,

@@ -271,9 +271,9 @@ def test_a_conflict_with_a_higher_negative_list_is_shown_and_publish_disabled(
         follow=True,
     ).content.decode()
 
-    assert "两可证明：已列入上级负面清单" in text
+    assert "两可证明：已列入《" in text and "》，村（居）委会不出具" in text
     assert 'class="secondary" disabled' in text
-    assert "清单不能公布" in refused and "已列入上级负面清单" in refused
+    assert "清单不能公布" in refused and "村（居）委会不出具" in refused
 
 
 def test_the_navigation_links_to_the_lists_and_to_management_by_permission(

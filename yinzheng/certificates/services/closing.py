@@ -99,7 +99,7 @@ def request_refuse(
     reason = required_text(reason, _("不予出具的理由"), CoreCode.REASON_REQUIRED, 4000)
     decision = selectors.decision_for(req)
     route, department = (route or "").strip(), (department or "").strip()
-    if req.list_kind == "negative":
+    if req.list_kind in ("negative", "department"):  # REQ-049, REQ-123
         route = route or decision.route
         department = department or decision.department
     if not route:
