@@ -95,7 +95,11 @@ DECIDING_KINDS = frozenset({ListKind.POSITIVE, ListKind.NEGATIVE, ListKind.DEPAR
 # Which list's word counts when two lists in force name one item (publication refuses
 # that, REQ-010, but a higher list may change later): not to be issued by committees
 # over certified by a department (REQ-123) over issuable.
-OUTRANKS = {ListKind.POSITIVE: 0, ListKind.DEPARTMENT: 1, ListKind.NEGATIVE: 2}
+OUTRANKS: dict[str, int] = {
+    ListKind.POSITIVE: 0,
+    ListKind.DEPARTMENT: 1,
+    ListKind.NEGATIVE: 2,
+}
 _MEMO_LIMIT = 4096
 
 #: Per status: the status, how many versions, how many closed, the latest end of
