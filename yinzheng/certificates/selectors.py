@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from yinzheng.catalogue import selectors as catalogue
 from yinzheng.catalogue.choices import ListKind
 from yinzheng.catalogue.models import Guide, Item
+from yinzheng.core import tracking
 from yinzheng.core.codes import ancestor_codes
 
 from . import rules
@@ -54,13 +55,21 @@ def waiting(user: Any, status: str, action: str) -> QuerySet[CertificateRequest]
 
 
 def by_tracking_code(code: str) -> CertificateRequest | None:
-    if not code or len(code) > 32:
+    """The request of a tracking code: a readable one (issue 16) typed in any case,
+    with or without its dashes; an older one exactly as written."""
+    if not code or len(code) > 64:
         return None
-    return (
-        CertificateRequest.objects.select_related("committee", "item")
-        .filter(tracking_code=code)
-        .first()
-    )
+    wanted = [code] if len(code) <= 32 else []
+    readable = tracking.normalise(code)
+    if readable is not None and readable != code:
+        wanted.append(readable)
+    found = {
+        r.tracking_code: r
+        for r in CertificateRequest.objects.select_related("committee", "item").filter(
+            tracking_code__in=wanted
+        )
+    }
+    return next((found[c] for c in wanted if c in found), None)
 
 
 # The jurisdiction's switch (REQ-039) ---------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from yinzheng.certificates import selectors
 from yinzheng.certificates.forms.requests import StatusForm
-from yinzheng.core import clock, masking
+from yinzheng.core import clock, masking, tracking
 from yinzheng.core.web import over_rate, too_many
 
 TRACKING_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -26,6 +26,8 @@ def status(request, code: str | None = None):
     form = StatusForm(request.GET or None)
     if code is None and form.is_valid():
         wanted = form.cleaned_data["code"].strip()
+        # Issue 16: a readable code typed any way goes to its one address.
+        wanted = tracking.normalise(wanted) or wanted
         if TRACKING_CODE.fullmatch(wanted):
             return redirect("portal:status", code=wanted)
         code = wanted  # cannot exist: shown as not found
