@@ -18,6 +18,9 @@ from yinzheng.catalogue.choices import ListKind
 from yinzheng.catalogue.models import Guide, Item
 from yinzheng.core import tracking
 from yinzheng.core.codes import ancestor_codes
+from yinzheng.divisions.models import Division
+from yinzheng.seals.choices import SealForm, SealStatus
+from yinzheng.seals.models import Seal
 
 from . import rules
 from .choices import OPEN_STATUSES, SubmissionStatus, TaskStatus
@@ -233,6 +236,32 @@ def decision_shown(req: CertificateRequest) -> dict[str, Any]:
     if cached is None:
         cached = req.__dict__["_decision_shown"] = decision_for(req).as_dict()
     return cached
+
+
+def decision_preview(item: Item, committee_code: str, on: dt.date) -> rules.Decision:
+    """What the window would decide on this item for this committee before any fact is
+    recorded (issue 16: the online application says at once when an item is refused,
+    with its route; the same `rules.decide()` as intake)."""
+    committee = Division.objects.get(code=committee_code)
+    entry = catalogue_entry(item, committee_code, on)
+    facts = item_facts(
+        item, name=item.name, list_kind=entry.list_kind, list_title=entry.list_title
+    )
+    return rules.decide(
+        facts,
+        rules.RequestFacts(
+            committee_name=committee.name,
+            negative_exception_enabled=negative_exception_enabled(committee_code),
+        ),
+    )
+
+
+def electronic_available(committee_code: str) -> bool:
+    """Does the committee have an electronic seal in use (issue 14: only then can a
+    certificate be issued electronically, and downloaded online)?"""
+    return Seal.objects.filter(
+        committee_id=committee_code, form=SealForm.ELECTRONIC, status=SealStatus.IN_USE
+    ).exists()
 
 
 def demand_warning(req: CertificateRequest) -> bool:
