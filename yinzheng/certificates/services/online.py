@@ -61,11 +61,12 @@ def application_submit(
     facts: str,
     electronic: bool = True,
     attachments: Iterable["UploadedFile[bytes] | tuple[str, bytes]"] = (),
+    sample: bool = False,
 ) -> CertificateRequest:
     """A resident's online application (REQ-113): the case the window then continues.
 
     The actor is the system on the resident's behalf (no clerk received it); the
-    audit entry says the channel and the masked phone."""
+    audit entry says the channel and the masked phone. `sample` marks demo data."""
     if not (item_key or "").strip():
         raise InvalidInput(
             _("请先查找并选择要申请的证明事项"), code=CertificateCode.ITEM_REQUIRED
@@ -87,6 +88,7 @@ def application_submit(
         item_key=item_key.strip(),
         electronic=electronic,
         attachments=attachments,
+        sample=sample,
         refuse_at_once=True,
     )
 
