@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -161,7 +162,7 @@ class RefusedAtOnce(Conflict):
     route (REQ-036, REQ-049, issue 16). `detail` carries the decision."""
 
     code = CertificateCode.REFUSED_AT_ONCE
-    message = _("该证明不由村（居）委会出具，请按办事途径办理")
+    message = gettext_lazy("该证明不由村（居）委会出具，请按办事途径办理")
 
 
 @transaction.atomic
