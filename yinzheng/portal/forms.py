@@ -3,10 +3,13 @@ the one-time code, the matter, and the holder check before a certificate downloa
 Only shapes here; the checks that decide (the ID number's check digit, the code, the
 rules) are the services'."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.certificates.services import ID_DIGITS
+from yinzheng.registers.forms import signature_from_data_url
 
 
 class IdentityForm(forms.Form):
@@ -58,6 +61,37 @@ class MatterForm(forms.Form):
     electronic = forms.BooleanField(
         label=_("出具电子证明（加盖电子印章，可在查询页下载）"), required=False
     )
+    route = forms.ChoiceField(
+        label=_("办理方式"),
+        choices=[
+            ("certificate", _("请村（居）委会出具证明")),
+            ("commitment", _("以书面承诺代替证明（告知承诺制），在下方签名")),
+        ],
+        initial="certificate",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    # The PNG drawn on screen, as a data URL (static/yinzheng/signature.js).
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, commitment: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not commitment:
+            del self.fields["route"]
+            del self.fields["signature"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("route") == "commitment":
+            text = cleaned.get("signature") or ""
+            if not text:
+                self.add_error(None, _("选择以承诺代替证明的，请在签名框内签名"))
+            else:
+                try:
+                    cleaned["signature_file"] = signature_from_data_url(text)
+                except forms.ValidationError as exc:
+                    self.add_error(None, exc)
+        return cleaned
 
 
 class HolderForm(forms.Form):

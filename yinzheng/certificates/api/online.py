@@ -73,6 +73,11 @@ class ApplicationInputSerializer(serializers.Serializer):
     evidence = serializers.FileField(
         required=False, help_text="证明材料（PDF 或图片，multipart 上传）"
     )
+    commitment_signature = serializers.FileField(
+        required=False,
+        help_text="以告知承诺代替证明（仅限实行告知承诺制的事项，REQ-082）："
+        "申请人在屏幕上的签名（PNG，multipart 上传）；办结且不出具证明",
+    )
 
 
 class ReceiptSerializer(serializers.Serializer):
@@ -92,6 +97,9 @@ class ReceiptSerializer(serializers.Serializer):
     electronic = serializers.BooleanField()
     attachments = serializers.ListField(child=serializers.CharField())
     status_display = serializers.CharField()
+    commitment_number = serializers.CharField(
+        help_text="网上签署告知承诺的承诺书编号（未签署为空）"
+    )
 
 
 class HolderInputSerializer(serializers.Serializer):
@@ -166,6 +174,7 @@ class ApplicationView(APIView):
             facts=v["facts"],
             electronic=v["electronic"],
             attachments=[v["evidence"]] if v.get("evidence") else [],
+            commitment_signature=v.get("commitment_signature"),
         )
         receipt: Any = services.receipt(req)
         return Response(ReceiptSerializer(receipt).data, status=201)

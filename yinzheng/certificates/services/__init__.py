@@ -27,7 +27,8 @@ What they share: `common` (the request's row lock and status check, the decision
 again, the required-text check, the digest, the policy's actions, the audit fields) and
 `serials` (gap-free numbers). These two stand lowest; besides them, only `verification`
 and `export` import a sibling, `credit` (a false result opens a credit record, the export
-sends it).
+sends it), and `online` the two doors it shares with the window, `intake` and
+`commitments`.
 
 The public names of every module are re-exported here, so callers keep writing
 `services.request_verify(...)` and `services.commitment_record(...)`. Reads are the

@@ -12,7 +12,9 @@
   the rules refuse whatever the facts (negative list, no basis, liability, a Party
   matter) is not recorded: `RefusedAtOnce` carries the route and the department
   (REQ-036, REQ-049) — the same `rules.decide()` the window runs. The receipt shows
-  the deadline in working days (REQ-045; online, never "on the spot").
+  the deadline in working days (REQ-045; online, never "on the spot"). Where the
+  item allows it, the resident may instead sign the notification-commitment on screen
+  (REQ-082): the case ends at once, the post-verification task opens (REQ-083).
 - `certificate_for_holder`: an issued electronic certificate's signed PDF, handed out
   from the public status page only to who types the holder's full name and the last
   digits of the ID number; tries are counted per client address and per case
@@ -35,9 +37,11 @@ from yinzheng.core.errors import CoreCode, InvalidInput, NotFound, Throttled
 from yinzheng.ledger import audit
 
 from .. import electronic, selectors
-from ..choices import Channel, Status
+from ..choices import Channel, SignatureMethod, Status
 from ..errors import CertificateCode
 from ..models import CertificateRequest
+from . import commitments
+from .commitments import CommitmentNotAllowed, commitment_allowed
 from .intake import take_in, validate_id_number
 
 # The last digits of the ID number the holder types to download (the last one may be X).
@@ -61,12 +65,17 @@ def application_submit(
     facts: str,
     electronic: bool = True,
     attachments: Iterable["UploadedFile[bytes] | tuple[str, bytes]"] = (),
+    commitment_signature: "UploadedFile[bytes] | tuple[str, bytes] | None" = None,
     sample: bool = False,
 ) -> CertificateRequest:
     """A resident's online application (REQ-113): the case the window then continues.
 
     The actor is the system on the resident's behalf (no clerk received it); the
-    audit entry says the channel and the masked phone. `sample` marks demo data."""
+    audit entry says the channel and the masked phone. With `commitment_signature`
+    (the PNG the resident drew on screen), where the item allows it, the resident
+    signs the notification-commitment in place of the certificate (REQ-082): the case
+    ends COMMITTED at once and its post-verification task opens (REQ-083); where the
+    item does not allow it, nothing is recorded. `sample` marks demo data."""
     if not (item_key or "").strip():
         raise InvalidInput(
             _("请先查找并选择要申请的证明事项"), code=CertificateCode.ITEM_REQUIRED
@@ -74,7 +83,7 @@ def application_submit(
     id_number = validate_id_number(id_number)
     # In this transaction: an application refused below leaves the code unused.
     phone_codes.phone_code_take(token=phone_token, phone=phone)
-    return take_in(
+    req = take_in(
         actor=SYSTEM,
         received_by=None,
         channel=Channel.ONLINE,
@@ -91,6 +100,20 @@ def application_submit(
         sample=sample,
         refuse_at_once=True,
     )
+    if commitment_signature is not None:
+        if not commitment_allowed(req):
+            raise CommitmentNotAllowed(
+                _("该事项不实行告知承诺制，不能以承诺代替证明（REQ-082）")
+            )
+        commitments.record(
+            actor=SYSTEM,
+            recorded_by=None,
+            request_id=req.pk,
+            signature=commitment_signature,
+            signature_method=SignatureMethod.SCREEN,
+        )
+        req.refresh_from_db()
+    return req
 
 
 @dataclass(frozen=True)
@@ -109,6 +132,7 @@ class Receipt:
     electronic: bool
     attachments: tuple[str, ...]
     status_display: str
+    commitment_number: str = ""
 
 
 def receipt(req: CertificateRequest) -> Receipt:
@@ -125,6 +149,7 @@ def receipt(req: CertificateRequest) -> Receipt:
         electronic=req.electronic,
         attachments=tuple(a.name for a in req.attachments.all()),
         status_display=str(req.get_status_display()),
+        commitment_number=getattr(getattr(req, "commitment", None), "number", ""),
     )
 
 

@@ -319,3 +319,40 @@ def test_a_paper_certificate_is_not_downloadable(people, catalogue, seal, sms_ou
             address=ADDRESS,
         )
     assert refused.value.code == CertificateCode.NOT_ISSUED
+
+
+# The notification-commitment signed online (REQ-082) -----------------------------------
+
+
+def test_the_resident_signs_the_commitment_online_where_allowed_REQ_082(
+    people, sms_outbox
+):
+    from ..models import Commitment, VerificationTask
+    from .factories import commitment_item, signature_png
+
+    item = commitment_item()
+    req = apply(
+        confirmed_token(sms_outbox),
+        item,
+        commitment_signature=("signature.png", signature_png()),
+    )
+    assert req.status == Status.COMMITTED and req.channel == Channel.ONLINE
+    commitment = Commitment.objects.get(request=req)
+    assert commitment.recorded_by is None and commitment.pdf
+    assert VerificationTask.objects.filter(commitment=commitment).exists()
+    assert services.receipt(req).commitment_number == commitment.number
+
+
+def test_a_commitment_where_the_item_does_not_allow_it_records_nothing(
+    people, catalogue, sms_outbox
+):
+    from .factories import signature_png
+
+    with pytest.raises(DomainError) as refused:
+        apply(
+            confirmed_token(sms_outbox),
+            catalogue.simple,
+            commitment_signature=("signature.png", signature_png()),
+        )
+    assert refused.value.code == CertificateCode.COMMITMENT_NOT_ALLOWED
+    assert not CertificateRequest.objects.exists()

@@ -197,3 +197,43 @@ def test_download_tries_are_rate_limited(client, issued_online, clock_at):
         client.post(url, {"resident_name": "李四", "id_last": "0000"})
     refused = client.post(url, {"resident_name": "张三", "id_last": number[-4:]})
     assert refused.status_code == 429
+
+
+def test_the_resident_signs_the_commitment_on_the_page_REQ_082(
+    client, people, sms_outbox
+):
+    import base64
+
+    commit = cf.commitment_item()
+    url = form_url(commit)
+    page = client.get(url).content.decode()
+    assert "可以在线签署书面承诺" in page
+    client.post(
+        url,
+        {
+            "step": "identity",
+            "id-resident_name": "张三",
+            "id-id_number": cf.id_number(),
+            "id-phone": PHONE,
+        },
+    )
+    code = re.search(r"\d{6}", sms_outbox[-1][1]).group()
+    client.post(url, {"step": "code", "code-code": code})
+    data = {
+        "step": "matter",
+        "matter-purpose": "办理居住证",
+        "matter-requiring_unit": "县公安局",
+        "matter-facts": "本人自2020年起在本社区实际居住。",
+        "matter-route": "commitment",
+    }
+    unsigned = client.post(url, data)
+    assert "请在签名框内签名" in unsigned.content.decode()
+    png = base64.b64encode(cf.signature_png()).decode()
+    done = client.post(
+        url, {**data, "matter-signature": f"data:image/png;base64,{png}"}
+    )
+    assert done.status_code == 302
+    req = CertificateRequest.objects.get()
+    assert req.status == Status.COMMITTED
+    receipt = client.get(done["Location"]).content.decode()
+    assert req.commitment.number in receipt and "以告知承诺代替证明" in receipt

@@ -8,9 +8,10 @@
 3. who applies: name, ID number (its check digit checked) and mobile number, then the
    one-time code sent there (accounts.phone_codes, through the SMS port);
 4. the matter: purpose, requiring unit, facts, a piece of evidence, electronic or
-   paper; `certificates.services.application_submit` makes the case the window
-   continues, and the resident lands on the printable receipt (回执) with the code to
-   read aloud and the deadline in working days.
+   paper — or, where the item allows it, the notification-commitment signed on screen
+   in place of the certificate (REQ-082); `certificates.services.application_submit`
+   makes the case the window continues, and the resident lands on the printable
+   receipt (回执) with the code to read aloud and the deadline in working days.
 
 Between steps the session keeps the committee, the item and, once the code is sent,
 the challenge token with the identity typed (server-side sessions; cleared when the
@@ -103,8 +104,10 @@ def form(request, committee: str, item_key: str):
     state = _state(request, division.code, found.key)
     identity = IdentityForm(prefix="id")
     code_form = CodeForm(prefix="code")
+    commitment = decision.commitment_available  # REQ-082, where the item allows it
     matter = MatterForm(
         prefix="matter",
+        commitment=commitment,
         initial={"electronic": selectors.electronic_available(division.code)},
     )
     if request.method == "POST" and not refused:
@@ -155,7 +158,9 @@ def form(request, committee: str, item_key: str):
                     _save(request, state)
                     return redirect(request.path + "#matter")
         elif step == "matter" and state.get("verified"):
-            matter = MatterForm(request.POST, request.FILES, prefix="matter")
+            matter = MatterForm(
+                request.POST, request.FILES, prefix="matter", commitment=commitment
+            )
             if matter.is_valid():
                 v = matter.cleaned_data
                 try:
@@ -171,6 +176,7 @@ def form(request, committee: str, item_key: str):
                         facts=v["facts"],
                         electronic=v["electronic"],
                         attachments=[v["evidence"]] if v.get("evidence") else [],
+                        commitment_signature=v.get("signature_file"),
                     )
                 except DomainError as exc:
                     matter.add_error(None, str(exc.message))
