@@ -29,6 +29,11 @@ urlpatterns = [
     # Issue 16, REQ-113: apply online, then the printable receipt.
     path("apply/", apply.start, name="apply"),
     path("apply/receipt/<str:code>/", apply.receipt, name="apply_receipt"),
+    path(
+        "apply/receipt/<str:code>/receipt.pdf",
+        apply.receipt_pdf,
+        name="apply_receipt_pdf",
+    ),
     path("apply/<str:committee>/", apply.item, name="apply_item"),
     path("apply/<str:committee>/<slug:item_key>/", apply.form, name="apply_form"),
     # REQ-087: before the staff's supervision/ pages, which have no report/ of theirs.

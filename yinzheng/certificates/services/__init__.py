@@ -96,6 +96,7 @@ from .online import (
     certificate_downloadable,
     certificate_for_holder,
     receipt,
+    receipt_pdf,
 )
 from .records import (
     CONSULTATION_FIELDS,
@@ -151,6 +152,7 @@ __all__ = [
     "certificate_downloadable",
     "certificate_for_holder",
     "receipt",
+    "receipt_pdf",
     # records.py
     "CONSULTATION_FIELDS",
     "EXCEPTION_FIELDS",

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import phone_codes
@@ -36,7 +37,7 @@ from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import CoreCode, InvalidInput, NotFound, Throttled
 from yinzheng.ledger import audit
 
-from .. import electronic, selectors
+from .. import documents, electronic, selectors
 from ..choices import Channel, SignatureMethod, Status
 from ..errors import CertificateCode
 from ..models import CertificateRequest
@@ -150,6 +151,36 @@ def receipt(req: CertificateRequest) -> Receipt:
         attachments=tuple(a.name for a in req.attachments.all()),
         status_display=str(req.get_status_display()),
         commitment_number=getattr(getattr(req, "commitment", None), "number", ""),
+    )
+
+
+def receipt_pdf(req: CertificateRequest, *, status_url: str) -> bytes:
+    """The receipt as a PDF to keep or print (documents.render_receipt); writes
+    nothing."""
+    r = receipt(req)
+    if r.commitment_number:
+        how = _("以告知承诺代替证明，已办结（承诺书 %(no)s）") % {
+            "no": r.commitment_number
+        }
+    elif r.electronic:
+        how = _("电子证明：出具后在查询页下载")
+    else:
+        how = _("纸质证明：出具后到村（居）委会领取")
+    return documents.render_receipt(
+        documents.ReceiptDoc(
+            tracking_code=r.tracking_code,
+            item_name=r.item_name,
+            committee_name=r.committee_name,
+            received_on=timezone.localtime(r.received_at).date(),
+            time_limit_days=r.time_limit_days,
+            due_on=r.due_on,
+            resident_name=r.resident_name,
+            id_number=r.id_number,
+            phone=r.phone,
+            how=how,
+            status_url=status_url,
+            sample=req.sample,
+        )
     )
 
 

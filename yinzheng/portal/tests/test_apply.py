@@ -237,3 +237,30 @@ def test_the_resident_signs_the_commitment_on_the_page_REQ_082(
     assert req.status == Status.COMMITTED
     receipt = client.get(done["Location"]).content.decode()
     assert req.commitment.number in receipt and "以告知承诺代替证明" in receipt
+
+
+def test_the_receipt_pdf_is_one_page_with_the_code_and_no_full_id(
+    client, people, item, sms_outbox, tmp_path
+):
+    import shutil
+    import subprocess
+
+    number = cf.id_number()
+    done = apply_through_the_pages(client, item, sms_outbox, number)
+    req = CertificateRequest.objects.get()
+    pdf = client.get(reverse("portal:apply_receipt_pdf", args=[req.tracking_code]))
+    data = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
+    assert done.status_code == 302 and pdf["Content-Type"] == "application/pdf"
+    assert data.startswith(b"%PDF-") and len(re.findall(rb"/Type /Page\b", data)) == 1
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.skip("reading PDF text needs poppler-utils (pdftotext)")
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(data)
+    text = "".join(
+        subprocess.run([tool, str(path), "-"], capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    assert req.tracking_code in text and "3个工作日" in text
+    assert number not in text and PHONE not in text

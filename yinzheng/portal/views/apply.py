@@ -30,7 +30,7 @@ from yinzheng.accounts import phone_codes
 from yinzheng.catalogue import selectors as catalogue
 from yinzheng.catalogue.models import Item
 from yinzheng.certificates import selectors, services
-from yinzheng.core import clock, masking
+from yinzheng.core import clock, masking, uploads
 from yinzheng.core.clients import client_address
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import DomainError
@@ -199,6 +199,29 @@ def form(request, committee: str, item_key: str):
                 "electronic_available": selectors.electronic_available(division.code),
                 "code_minutes": int(phone_codes.CODE_TTL.total_seconds() // 60),
             },
+        )
+    )
+
+
+def receipt_pdf(request, code: str):
+    """The receipt as a PDF (the same facts as the page)."""
+    if over_rate(request, "portal:status", settings.STATUS_RATE_PER_MINUTE):
+        return too_many(request, _("查询过于频繁，请一分钟后再试。"))
+    req = selectors.by_tracking_code(code)
+    if req is None:
+        raise Http404
+    pdf = services.receipt_pdf(
+        req,
+        status_url=request.build_absolute_uri(
+            reverse("portal:status", args=[req.tracking_code])
+        ),
+    )
+    return _no_store(
+        uploads.serve_bytes(
+            pdf,
+            file_type=uploads.PDF,
+            filename=f"{req.tracking_code}-receipt.pdf",
+            inline=True,
         )
     )
 
