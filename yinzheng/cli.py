@@ -14,6 +14,8 @@
     yinzheng esign timestamp-renew [--enqueue]              archive timestamps
     yinzheng grant USERNAME ROLE CODE [--revoke]            give or take back a role
     yinzheng token USERNAME [--rotate]                      an API token
+    yinzheng sms-test PHONE                                 test the SMS gateway (online
+                                                            applications' codes)
     yinzheng lookup TEXT [--committee CODE] [--json]        "I was asked for …"
     yinzheng catalogue-export LIST_ID --format json|csv|xlsx  open data of a list
     yinzheng catalogue-import FILE.json --list ID --reason TEXT  a draft from a file

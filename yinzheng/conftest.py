@@ -31,3 +31,15 @@ def clock_at(monkeypatch):
         return moment
 
     return set_time
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """Text messages kept instead of sent (core.sms.MemoryBackend); the list of
+    (phone, text) the test reads the one-time code from (issue 16)."""
+    from yinzheng.core import sms
+
+    settings.SMS_BACKEND = "yinzheng.core.sms.MemoryBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

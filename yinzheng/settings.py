@@ -11,6 +11,12 @@ YINZHENG_PUBLIC_URL    the public address in QR codes and CRL distribution point
 YINZHENG_TSA_URL       RFC 3161 timestamp authority (PAdES B-T); YINZHENG_TSA_ROOTS its roots
 YINZHENG_VERIFY_RATE   public verification page views a minute per address (default 60)
 YINZHENG_STATUS_RATE   the resident's status page views a minute per address (default 30)
+YINZHENG_SMS_BACKEND   dotted path of the SMS gateway for one-time codes (default
+                       yinzheng.core.sms.ConsoleBackend); YINZHENG_SMS_URL, _SMS_TOKEN
+                       for yinzheng.core.sms.HttpBackend; YINZHENG_OTP_RATE codes a
+                       phone may be sent an hour (default 5); YINZHENG_ONLINE_TIME_LIMIT
+                       working days an online application is due in, when the item's
+                       guide gives none (default 3)
 YINZHENG_PKCS11_MODULE, _PKCS11_TOKEN, _PKCS11_PIN (or _PKCS11_PIN_FILE)  signing keys
                        in an HSM: PKCS#11 library, token label, user PIN
 YINZHENG_REDIS_URL     redis://host:6379/0 (or YINZHENG_CACHE_URL): the cache every app
@@ -179,6 +185,20 @@ VERIFY_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_VERIFY_RATE", "60"))
 # The resident's status page (portal), per address and minute: tracking codes are
 # unguessable, the limit keeps guessing slow.
 STATUS_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_STATUS_RATE", "30"))
+# The online application (issue 16, REQ-113): the SMS gateway that sends the one-time
+# code (core.sms: the console by default, as in the demo; HttpBackend posts JSON to
+# YINZHENG_SMS_URL with the bearer YINZHENG_SMS_TOKEN), and how many codes a phone
+# number may be sent an hour (an address may ask for four times as many).
+SMS_BACKEND = os.environ.get(
+    "YINZHENG_SMS_BACKEND", "yinzheng.core.sms.ConsoleBackend"
+).strip()
+SMS_URL = os.environ.get("YINZHENG_SMS_URL", "").strip()
+SMS_TOKEN = os.environ.get("YINZHENG_SMS_TOKEN", "").strip()
+OTP_PER_PHONE_HOUR = int(os.environ.get("YINZHENG_OTP_RATE", "5"))
+# An online application cannot be done on the spot: without a time limit in the item's
+# guide, it is due this many working days after it came in (an installation's choice;
+# the seeds give no number).
+ONLINE_TIME_LIMIT_DAYS = int(os.environ.get("YINZHENG_ONLINE_TIME_LIMIT", "3"))
 # The county timestamp authority's public RFC 3161 endpoint, per client and minute.
 TSA_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_TSA_RATE", "30"))
 # Signing keys in an HSM (esign.hsm): the PKCS#11 library, the token's label and the

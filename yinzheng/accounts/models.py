@@ -102,3 +102,29 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to prove a resident holds a phone number (issue 16,
+    REQ-113: the online application). Only digests are kept: the challenge token the
+    client holds (SHA-256) and the code (HMAC with the installation's secret key)."""
+
+    token_sha256 = models.CharField(_("凭据摘要"), max_length=64, unique=True)
+    phone = models.CharField(_("手机号码"), max_length=20)
+    code_hmac = models.CharField(_("验证码摘要"), max_length=64)
+    address = models.GenericIPAddressField(_("请求地址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("发送时间"))
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    verified_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["expires_at"], name="phonecode_expires")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.phone[:3]}****{self.phone[-4:]} @ {self.created_at:%Y-%m-%d %H:%M}"
+        )

@@ -49,6 +49,13 @@ FINAL_STATUSES = frozenset(
 )
 
 
+class Channel(models.TextChoices):
+    """Where the request came in (REQ-113: one case, the same status either way)."""
+
+    WINDOW = "window", _("窗口受理")
+    ONLINE = "online", _("网上申请")
+
+
 class Trigger(models.TextChoices):
     """What opens the factual-issuance exception for a negative-list item (REQ-037)."""
 

@@ -16,7 +16,11 @@ from django.db.models import QuerySet
 from yinzheng.catalogue import selectors as catalogue
 from yinzheng.catalogue.choices import ListKind
 from yinzheng.catalogue.models import Guide, Item
+from yinzheng.core import tracking
 from yinzheng.core.codes import ancestor_codes
+from yinzheng.divisions.models import Division
+from yinzheng.seals.choices import SealForm, SealStatus
+from yinzheng.seals.models import Seal
 
 from . import rules
 from .choices import OPEN_STATUSES, SubmissionStatus, TaskStatus
@@ -54,13 +58,21 @@ def waiting(user: Any, status: str, action: str) -> QuerySet[CertificateRequest]
 
 
 def by_tracking_code(code: str) -> CertificateRequest | None:
-    if not code or len(code) > 32:
+    """The request of a tracking code: a readable one (issue 16) typed in any case,
+    with or without its dashes; an older one exactly as written."""
+    if not code or len(code) > 64:
         return None
-    return (
-        CertificateRequest.objects.select_related("committee", "item")
-        .filter(tracking_code=code)
-        .first()
-    )
+    wanted = [code] if len(code) <= 32 else []
+    readable = tracking.normalise(code)
+    if readable is not None and readable != code:
+        wanted.append(readable)
+    found = {
+        r.tracking_code: r
+        for r in CertificateRequest.objects.select_related("committee", "item").filter(
+            tracking_code__in=wanted
+        )
+    }
+    return next((found[c] for c in wanted if c in found), None)
 
 
 # The jurisdiction's switch (REQ-039) ---------------------------------------------------
@@ -228,6 +240,32 @@ def decision_shown(req: CertificateRequest) -> dict[str, Any]:
     if cached is None:
         cached = req.__dict__["_decision_shown"] = decision_for(req).as_dict()
     return cached
+
+
+def decision_preview(item: Item, committee_code: str, on: dt.date) -> rules.Decision:
+    """What the window would decide on this item for this committee before any fact is
+    recorded (issue 16: the online application says at once when an item is refused,
+    with its route; the same `rules.decide()` as intake)."""
+    committee = Division.objects.get(code=committee_code)
+    entry = catalogue_entry(item, committee_code, on)
+    facts = item_facts(
+        item, name=item.name, list_kind=entry.list_kind, list_title=entry.list_title
+    )
+    return rules.decide(
+        facts,
+        rules.RequestFacts(
+            committee_name=committee.name,
+            negative_exception_enabled=negative_exception_enabled(committee_code),
+        ),
+    )
+
+
+def electronic_available(committee_code: str) -> bool:
+    """Does the committee have an electronic seal in use (issue 14: only then can a
+    certificate be issued electronically, and downloaded online)?"""
+    return Seal.objects.filter(
+        committee_id=committee_code, form=SealForm.ELECTRONIC, status=SealStatus.IN_USE
+    ).exists()
 
 
 def demand_warning(req: CertificateRequest) -> bool:

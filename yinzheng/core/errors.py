@@ -63,6 +63,7 @@ class CoreCode(ErrorCode):
     SERIAL_REQUIRED = "serial_required"
     SERIAL_TAKEN = "serial_taken"
     SIGNATURE_REQUIRED = "signature_required"
+    SMS_FAILED = "sms_failed"
     SIGNATURE_TOO_LARGE = "signature_too_large"
     STALE_CONTENT = "stale_content"
     TASK_CLOSED = "task_closed"
@@ -160,4 +161,12 @@ class StaleContent(Conflict):
 class LoginThrottled(DomainError):
     code: ErrorCode = CoreCode.LOGIN_THROTTLED
     message = _("登录失败次数过多，请稍后再试")
+    status = 429
+
+
+class Throttled(DomainError):
+    """Too many tries from one phone number or address: come back later (429)."""
+
+    code: ErrorCode = CoreCode.THROTTLED
+    message = _("请求过于频繁，请稍后再试")
     status = 429

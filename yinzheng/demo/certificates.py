@@ -11,6 +11,8 @@ organisation. 北滩村: a public-interest matter waiting for its consultation a
 signature (DIV-04, special case), and an unlisted "无房证明" demanded by a bank, refused
 with the route the clerk entered and reported (REQ-016). 坡头区 switches the negative-list
 exception off as its seed (004) does (REQ-039), and 海东居委会 refuses 亲属关系证明.
+A resident of 长城社区 has applied online (issue 16, REQ-113): the case waits at the
+window under its readable tracking code.
 
 Notification-commitment (REQ-082–086): 实际居住情况证明 is designated commitment-eligible,
 two residents of 长城社区 sign commitments (one on screen, one on the printed form,
@@ -23,16 +25,19 @@ Names, ID numbers (valid check digits, not real people), facts and units are mar
 """
 
 import io
+import re
 
 from django.db import transaction
+from django.test import override_settings
 from stdnum.cn import ric
 
+from yinzheng.accounts import phone_codes
 from yinzheng.accounts.models import User
 from yinzheng.catalogue import services as catalogue_services
 from yinzheng.certificates import services
 from yinzheng.certificates.choices import SignatureMethod, Trigger, VerificationResult
 from yinzheng.certificates.models import CertificateRequest, Commitment
-from yinzheng.core import clock
+from yinzheng.core import clock, sms
 from yinzheng.core.actors import SYSTEM
 from yinzheng.demo.seals import replace_demo_electronic_seal
 
@@ -76,6 +81,30 @@ def _issue(clerk: User, head: User, keeper: User, req) -> None:
     )
     services.request_approve(actor=head, request_id=req.pk)
     services.request_issue(actor=keeper, request_id=req.pk)
+
+
+def _online_application() -> CertificateRequest:
+    """Issue 16 (REQ-113): a resident of 长城社区 applied from a phone — the code went
+    through the SMS port (kept in memory here, nothing printed) — and the case waits at
+    the window with its readable tracking code."""
+    with override_settings(SMS_BACKEND="yinzheng.core.sms.MemoryBackend"):
+        challenge = phone_codes.phone_code_send(phone="13800000013", address="")
+        found = re.search(r"\b\d{6}\b", sms.outbox.pop()[1])
+    code = found.group() if found else ""
+    phone_codes.phone_code_confirm(token=challenge.token, code=code, address="")
+    return services.application_submit(
+        phone_token=challenge.token,
+        committee_code=CHANGCHENG,
+        item_key="sample_actual_residence",
+        resident_name="郑示例",
+        id_number=demo_id_number("620725", "20070315", 113),
+        phone="13800000013",
+        purpose="（示例）办理居住证",
+        requiring_unit="（示例）山丹县公安局清泉派出所",
+        facts="（示例）本人自2021年起在本社区实际居住。",
+        electronic=True,
+        sample=True,
+    )
 
 
 @transaction.atomic
@@ -232,6 +261,8 @@ def _load_demo_requests() -> None:
         "申请查询本人名下不动产登记情况",
         department="（示例）山丹县不动产登记中心",
     )
+
+    _online_application()
 
     services.jurisdiction_setting_set(
         actor=_user("minzheng_potou"),

@@ -57,3 +57,18 @@ def committees_missing_staff(user: Any) -> QuerySet[Division]:
         .filter(Q(has_head=False) | Q(has_custodian=False))
         .order_by("code")
     )
+
+
+def committees_public(text: str, *, limit: int = 20) -> list[Division]:
+    """Active committees a resident finds by name (or by the start of the code) to
+    apply to online (issue 16, REQ-113): public names only, with their township and
+    county to tell two 新村 apart."""
+    text = text.strip()[:50]
+    if not text:
+        return []
+    qs = Division.objects.committees().filter(status=CommitteeStatus.ACTIVE)
+    if text.isdigit():
+        qs = qs.filter(code__startswith=text)
+    else:
+        qs = qs.filter(name__contains=text)
+    return list(qs.select_related("parent__parent").order_by("code")[:limit])

@@ -1,10 +1,11 @@
 """The portal: the home page, and the public pages, no login: the lists and their
 items' guides, the published decisions, the resident's status page, the QR check, and
-the report of an unreasonable certificate demand with its status page."""
+the report of an unreasonable certificate demand with its status page, and the
+online application with its receipt (issue 16)."""
 
 from django.urls import path
 
-from .views import catalogue, home, reports, status, verification
+from .views import apply, catalogue, home, reports, status, verification
 
 app_name = "portal"
 urlpatterns = [
@@ -25,6 +26,21 @@ urlpatterns = [
     ),
     path("certificates/status/", status.status, name="status_lookup"),
     path("certificates/status/<str:code>/", status.status, name="status"),
+    path(
+        "certificates/status/<str:code>/certificate/",
+        status.certificate,
+        name="status_certificate",
+    ),
+    # Issue 16, REQ-113: apply online, then the printable receipt.
+    path("apply/", apply.start, name="apply"),
+    path("apply/receipt/<str:code>/", apply.receipt, name="apply_receipt"),
+    path(
+        "apply/receipt/<str:code>/receipt.pdf",
+        apply.receipt_pdf,
+        name="apply_receipt_pdf",
+    ),
+    path("apply/<str:committee>/", apply.item, name="apply_item"),
+    path("apply/<str:committee>/<slug:item_key>/", apply.form, name="apply_form"),
     # REQ-087: before the staff's supervision/ pages, which have no report/ of theirs.
     path("supervision/report/", reports.report, name="report"),
     path("supervision/report/status/", reports.report_lookup, name="report_lookup"),

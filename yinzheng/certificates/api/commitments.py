@@ -114,7 +114,9 @@ class CommitmentSerializer(_Masked, serializers.ModelSerializer):
     committee_name = serializers.CharField(source="committee.name")
     item_name = serializers.CharField(source="request.item_name")
     signature_method = serializers.CharField(help_text=_METHOD_HELP)
-    recorded_by = CertificatePersonSerializer()
+    recorded_by = CertificatePersonSerializer(
+        allow_null=True, help_text="经办人；居民网上签署的为空"
+    )
     verification = serializers.SerializerMethodField()
 
     class Meta:

@@ -79,12 +79,17 @@ class CertificateRequestSerializer(serializers.ModelSerializer):
     intake_class = serializers.CharField(help_text=_CLASS_HELP)
     outcome = serializers.CharField(help_text="受理时的" + _OUTCOME_HELP)
     overdue = serializers.SerializerMethodField(help_text="已超过办结期限（REQ-045）")
+    channel = serializers.CharField(
+        read_only=True,
+        help_text="申请渠道（REQ-113）：window 窗口受理、online 网上申请",
+    )
 
     class Meta:
         model = CertificateRequest
         fields = [
             "id",
             "tracking_code",
+            "channel",
             "committee",
             "committee_name",
             "item",
@@ -196,7 +201,9 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
         help_text="办理中为当前判断；办结后为办结时的判断"
     )
     category = serializers.CharField(help_text=_CATEGORY_HELP)
-    received_by = CertificatePersonSerializer()
+    received_by = CertificatePersonSerializer(
+        allow_null=True, help_text="受理人；网上申请（channel=online）为空"
+    )
     verified_by = CertificatePersonSerializer(allow_null=True)
     approved_by = CertificatePersonSerializer(allow_null=True)
     issued_by = CertificatePersonSerializer(allow_null=True)

@@ -1,9 +1,19 @@
 """The certificates' endpoints: requests (REQ-016, REQ-031–049) and the
-notification-commitment, post-verification and credit work (REQ-082–086)."""
+notification-commitment, post-verification and credit work (REQ-082–086), and the
+resident's online application with the download of an electronic certificate
+(REQ-113, issue 16)."""
 
 from django.urls import path
 
-from . import commitments, credit, jurisdictions, public_status, reports, requests
+from . import (
+    commitments,
+    credit,
+    jurisdictions,
+    online,
+    public_status,
+    reports,
+    requests,
+)
 
 routes = [
     (
@@ -53,6 +63,23 @@ urlpatterns = [
         "certificates/status/<str:code>/",
         public_status.PublicStatusView.as_view(),
         name="certificate-status",
+    ),
+    # Issue 16, REQ-113: the resident's online application and the download.
+    path(
+        "certificates/status/<str:code>/certificate/",
+        online.CertificateDownloadView.as_view(),
+        name="certificate-status-certificate",
+    ),
+    path("portal/phone-codes/", online.PhoneCodeView.as_view(), name="phone-codes"),
+    path(
+        "portal/phone-codes/confirm/",
+        online.PhoneCodeConfirmView.as_view(),
+        name="phone-codes-confirm",
+    ),
+    path(
+        "portal/applications/",
+        online.ApplicationView.as_view(),
+        name="portal-applications",
     ),
     path(
         "certificates/requests/<int:pk>/commitment/",

@@ -1,6 +1,6 @@
 """The documents of a certificate case, as PDF: the certificate (`certificate`), the
-refusal notice (`refusal`) and the notification-commitment form (`commitment`), on the
-page they share (`page`).
+refusal notice (`refusal`), the notification-commitment form (`commitment`) and the
+online application's receipt (`receipt`), on the page they share (`page`).
 
 Everything here is a pure function of a plain dataclass: no database, no clock. The same
 input gives the same bytes (ReportLab's invariant mode; the font from yinzheng.core.pdf),
@@ -28,6 +28,7 @@ from .certificate import (
 )
 from .commitment import CommitmentDoc, render_commitment
 from .page import MARGIN_MM, QR_SIZE_MM, SEAL_DIAMETER_MM, cn_date
+from .receipt import ReceiptDoc, render_receipt
 from .refusal import RefusalDoc, render_refusal
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "SEAL_DIAMETER_MM",
     "CertificateDoc",
     "CommitmentDoc",
+    "ReceiptDoc",
     "RefusalDoc",
     "certificate_paragraphs",
     "content_sha256",
@@ -48,6 +50,7 @@ __all__ = [
     "qr_code",
     "render_certificate",
     "render_commitment",
+    "render_receipt",
     "render_refusal",
     "seal_position",
     "template_values",

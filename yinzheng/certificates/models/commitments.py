@@ -47,7 +47,8 @@ class Commitment(models.Model):
     signature_name = models.CharField(_("签字文件名"), max_length=200)
     signature_sha256 = models.CharField(_("签字 SHA-256"), max_length=64)
     sample = models.BooleanField(_("示例数据"), default=False)
-    recorded_by = _user_fk(_("经办人"), null=False)
+    # Empty when the resident signed online (issue 16): no clerk recorded it.
+    recorded_by = _user_fk(_("经办人"))
     recorded_at = models.DateTimeField(_("登记时间"))
 
     objects = ScopedQuerySet.as_manager()

@@ -22,7 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from yinzheng.accounts.policy import ScopedQuerySet
 from yinzheng.core.fields import user_fk as _user_fk
 
-from ..choices import DEFAULT_CATEGORY, CounterKind, IntakeClass, Outcome, Status
+from ..choices import (
+    DEFAULT_CATEGORY,
+    Channel,
+    CounterKind,
+    IntakeClass,
+    Outcome,
+    Status,
+)
 
 CATEGORY_CHOICES = [
     ("C1", _("村（居）民申请相关保障事项，需村（居）委会提供相关证明的")),
@@ -111,7 +118,12 @@ class CertificateRequest(models.Model):
         _("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED
     )
     sample = models.BooleanField(_("示例数据"), default=False)
-    received_by = _user_fk(_("受理人"), null=False)
+    # REQ-113: applied for online by the resident (no clerk received it) or taken in at
+    # the window; the same case and the same status either way (issue 16).
+    channel = models.CharField(
+        _("申请渠道"), max_length=10, choices=Channel.choices, default=Channel.WINDOW
+    )
+    received_by = _user_fk(_("受理人"))
     received_at = models.DateTimeField(_("受理时间"))
     # Verification (REQ-046).
     verified_by = _user_fk(_("核实人"))
@@ -238,6 +250,11 @@ class CertificateRequest(models.Model):
                 fields=["serial"], condition=~Q(serial=""), name="certreq_serial_unique"
             ),
             # REQ-049: no refusal without its route and department.
+            # REQ-113: only an online application has no clerk who received it.
+            models.CheckConstraint(
+                condition=Q(received_by__isnull=False) | Q(channel="online"),
+                name="certreq_window_has_receiver",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="refused")
                 | (~Q(refusal_route="") & ~Q(refusal_department="")),
@@ -290,7 +307,8 @@ class Attachment(models.Model):
     name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = _user_fk(_("上传人"), null=False)
+    # Empty for the resident's own upload with an online application (issue 16).
+    uploaded_by = _user_fk(_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"))
 
     class Meta:

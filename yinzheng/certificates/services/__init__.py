@@ -4,6 +4,8 @@ The requests (REQ-031–049):
 
 - `intake`: a request taken in and decided at once, its materials, the report of a
   unit demanding an unlisted certificate (REQ-016, REQ-031, REQ-038).
+- `online`: the resident's own application with a one-time code, its receipt, and the
+  electronic certificate handed over on the status page (REQ-113, issue 16).
 - `records`: what the clerk corrects about the matter and the records an outcome
   needs — the negative-list exception, the consultation and the head's signature, the
   legal-risk records (REQ-034–040).
@@ -25,7 +27,8 @@ What they share: `common` (the request's row lock and status check, the decision
 again, the required-text check, the digest, the policy's actions, the audit fields) and
 `serials` (gap-free numbers). These two stand lowest; besides them, only `verification`
 and `export` import a sibling, `credit` (a false result opens a credit record, the export
-sends it).
+sends it), and `online` the two doors it shares with the window, `intake` and
+`commitments`.
 
 The public names of every module are re-exported here, so callers keep writing
 `services.request_verify(...)` and `services.commitment_record(...)`. Reads are the
@@ -71,6 +74,7 @@ from .export import (
 from .intake import (
     MAX_ATTACHMENT_BYTES,
     TRACKING_BYTES,
+    RefusedAtOnce,
     demand_report,
     request_attach,
     request_create,
@@ -84,6 +88,15 @@ from .issue import (
     request_confirm,
     request_issue,
     request_verify,
+)
+from .online import (
+    ID_DIGITS,
+    Receipt,
+    application_submit,
+    certificate_downloadable,
+    certificate_for_holder,
+    receipt,
+    receipt_pdf,
 )
 from .records import (
     CONSULTATION_FIELDS,
@@ -129,8 +142,17 @@ __all__ = [
     "TRACKING_BYTES",
     "demand_report",
     "request_attach",
+    "RefusedAtOnce",
     "request_create",
     "validate_id_number",
+    # online.py
+    "ID_DIGITS",
+    "Receipt",
+    "application_submit",
+    "certificate_downloadable",
+    "certificate_for_holder",
+    "receipt",
+    "receipt_pdf",
     # records.py
     "CONSULTATION_FIELDS",
     "EXCEPTION_FIELDS",

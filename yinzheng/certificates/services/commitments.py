@@ -16,6 +16,7 @@ the PDF and the signature, never the texts themselves or the ID number.
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -222,6 +223,32 @@ def commitment_record(
     (name, bytes) pair. The notification and the commitment default to the texts made
     from the request and its item. The request closes as COMMITTED, nothing is sealed,
     and the commitment's post-verification task opens (REQ-083)."""
+    return record(
+        actor=actor,
+        recorded_by=require_person(actor),
+        request_id=request_id,
+        signature=signature,
+        signature_method=signature_method,
+        notification_text=notification_text,
+        commitment_text=commitment_text,
+        signed_on=signed_on,
+    )
+
+
+@transaction.atomic
+def record(
+    *,
+    actor: Actor,
+    recorded_by: Any,
+    request_id: int,
+    signature: "UploadedFile[bytes] | tuple[str, bytes] | None",
+    signature_method: str = SignatureMethod.SCREEN,
+    notification_text: str = "",
+    commitment_text: str = "",
+    signed_on: dt.date | None = None,
+) -> Commitment:
+    """`commitment_record`, and the resident's own signature online
+    (`services.online`, issue 16: `recorded_by` empty, the actor the system)."""
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED)
@@ -271,7 +298,7 @@ def commitment_record(
         signature_name=signed.label,
         signature_sha256=signed.sha256,
         sample=req.sample,
-        recorded_by=require_person(actor),
+        recorded_by=recorded_by,
         recorded_at=now,
     )
     commitment.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)

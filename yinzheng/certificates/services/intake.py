@@ -7,26 +7,30 @@ certificate is for and which unit demands it, and the facts; it runs `rules.deci
 on the committee's effective catalogue and keeps the decision and the list versions it
 used (REQ-031, REQ-047). A complex item gets its due date in working days by the
 official calendar (REQ-045, DIV-13). The tracking code of the resident's status page is
-drawn here, unguessable. Materials are added while the request is open
-(`request_attach`). A unit demanding an item the positive list does not name can be
-reported (`demand_report`, REQ-016); the supervision work turns these into complaint
-cases (REQ-089).
+drawn here: nine characters to read aloud (core.tracking, issue 16). Materials are
+added while the request is open (`request_attach`). The resident's own online
+application (`services.online`, issue 16) goes through `take_in` too: one case, one
+decision, whichever door it came in by (REQ-113). A unit demanding an item the
+positive list does not name can be reported (`demand_report`, REQ-016); the
+supervision work turns these into complaint cases (REQ-089).
 """
 
-import secrets
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.catalogue.models import Item
-from yinzheng.core import clock, masking, uploads, workdays
+from yinzheng.core import clock, masking, tracking, uploads, workdays
 from yinzheng.core.actors import require_person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
@@ -36,12 +40,13 @@ from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 
 from .. import ports, rules, selectors
+from ..choices import Channel, Outcome
 from ..errors import CertificateCode
 from ..models import CATEGORY_CHOICES, Attachment, CertificateRequest, DemandReport
 from .common import FIELDS, HANDLE, _lock
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-TRACKING_BYTES = 12  # secrets.token_urlsafe: 16 characters, 96 bits
+TRACKING_BYTES = 12  # the codes before issue 16 (token_urlsafe, 16 characters)
 
 
 def validate_id_number(value: str) -> str:
@@ -84,14 +89,14 @@ def _materials(
 
 
 def _save_attachment(
-    req: CertificateRequest, *, actor: Actor, material: uploads.CheckedFile
+    req: CertificateRequest, *, uploaded_by: Any, material: uploads.CheckedFile
 ) -> Attachment:
     attachment = Attachment(
         request=req,
         name=material.label,
         sha256=material.sha256,
         size=material.size,
-        uploaded_by=require_person(actor),
+        uploaded_by=uploaded_by,
         uploaded_at=clock.now(),
     )
     uploads.store(attachment.file, material)
@@ -123,7 +128,74 @@ def request_create(
     attachments: Iterable["UploadedFile[bytes] | tuple[str, bytes]"] = (),
     sample: bool = False,
 ) -> CertificateRequest:
-    """Take a request in and decide on it (REQ-031); returns the saved request."""
+    """Take a request in at the window and decide on it (REQ-031); returns the saved
+    request."""
+    return take_in(
+        actor=actor,
+        received_by=require_person(actor),
+        channel=Channel.WINDOW,
+        committee_code=committee_code,
+        resident_name=resident_name,
+        id_number=id_number,
+        phone=phone,
+        purpose=purpose,
+        requiring_unit=requiring_unit,
+        facts=facts,
+        item_key=item_key,
+        item_text=item_text,
+        category=category,
+        copies=copies,
+        electronic=electronic,
+        public_interest=public_interest,
+        party_related=party_related,
+        legal_risk=legal_risk,
+        carries_liability=carries_liability,
+        exception_claimed=exception_claimed,
+        attachments=attachments,
+        sample=sample,
+    )
+
+
+class RefusedAtOnce(Conflict):
+    """An online application the rules refuse whatever the facts (negative list, no
+    basis, liability, a Party matter): nothing is recorded, the resident is told the
+    route (REQ-036, REQ-049, issue 16). `detail` carries the decision."""
+
+    code = CertificateCode.REFUSED_AT_ONCE
+    message = gettext_lazy("该证明不由村（居）委会出具，请按办事途径办理")
+
+
+@transaction.atomic
+def take_in(
+    *,
+    actor: Actor,
+    received_by: Any,
+    channel: str,
+    committee_code: str,
+    resident_name: str,
+    id_number: str,
+    phone: str,
+    purpose: str,
+    requiring_unit: str,
+    facts: str,
+    item_key: str | None = None,
+    item_text: str = "",
+    category: str = "C2",
+    copies: int = 1,
+    electronic: bool = False,
+    public_interest: bool = False,
+    party_related: bool = False,
+    legal_risk: bool = False,
+    carries_liability: bool = False,
+    exception_claimed: str = "",
+    attachments: Iterable["UploadedFile[bytes] | tuple[str, bytes]"] = (),
+    sample: bool = False,
+    refuse_at_once: bool = False,
+) -> CertificateRequest:
+    """Take a request in and decide on it (REQ-031), at the window (`request_create`)
+    or online (`services.online`, issue 16: `received_by` None, and with
+    `refuse_at_once` a request the rules refuse is not recorded but raised as
+    `RefusedAtOnce` with the route)."""
     committee = Division.objects.filter(
         code=committee_code, level=Level.COMMITTEE
     ).first()
@@ -192,7 +264,8 @@ def request_create(
         list_kind=entry.list_kind,
         list_title=entry.list_title,
         sample=sample,
-        received_by=require_person(actor),
+        channel=channel,
+        received_by=received_by,
         received_at=now,
     )
     item_facts = selectors.request_item_facts(req)
@@ -211,6 +284,10 @@ def request_create(
             ),
         ),
     )
+    if refuse_at_once and (
+        decision.is_refusal or decision.outcome == Outcome.TRANSFER_PARTY
+    ):
+        raise RefusedAtOnce(detail=decision.as_dict())
     req.intake_class = decision.intake_class
     req.outcome = decision.outcome
     req.decision = decision.as_dict()
@@ -219,10 +296,18 @@ def request_create(
     if item_facts.complexity == "complex" and item_facts.time_limit_days:
         # REQ-045: the due date in working days by the official calendar.
         req.due_on = workdays.add_working_days(on, item_facts.time_limit_days)
+    elif channel == Channel.ONLINE:
+        # Issue 16: applied for from afar, nothing is done on the spot; the item's
+        # time limit, else the installation's (YINZHENG_ONLINE_TIME_LIMIT), in
+        # working days, is what the receipt promises.
+        req.time_limit_days = item_facts.time_limit_days or int(
+            settings.ONLINE_TIME_LIMIT_DAYS
+        )
+        req.due_on = workdays.add_working_days(on, req.time_limit_days)
     req.save()
     req.catalogue_versions.set(entry.version_ids)
     for material in materials:
-        _save_attachment(req, actor=actor, material=material)
+        _save_attachment(req, uploaded_by=received_by, material=material)
     audit.record(
         actor=actor,
         event="certificate_request.received",
@@ -237,14 +322,18 @@ def request_create(
             "purpose": purpose,
             "catalogue_versions": list(entry.version_ids),
             "attachments": [m.label for m in materials],
+            "channel": channel,
+            "phone": masking.mask_phone(phone),
         },
     )
     return req
 
 
 def _tracking_code() -> str:
+    # Issue 16: a code the resident can read aloud (core.tracking); a collision,
+    # one in billions, draws again.
     while True:
-        code = secrets.token_urlsafe(TRACKING_BYTES)
+        code = tracking.new_code()
         if not CertificateRequest.objects.filter(tracking_code=code).exists():
             return code
 
@@ -261,7 +350,9 @@ def request_attach(
             _("已办结的申请不能再添加材料"), code=CertificateCode.REQUEST_CLOSED
         )
     [material] = _materials([file])
-    attachment = _save_attachment(req, actor=actor, material=material)
+    attachment = _save_attachment(
+        req, uploaded_by=require_person(actor), material=material
+    )
     audit.record(
         actor=actor,
         event="certificate_request.attachment",

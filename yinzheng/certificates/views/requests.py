@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.core import clock, masking
+from yinzheng.core import clock, masking, tracking
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.core.web import show_error
 from yinzheng.registers.forms import SIGNATURE_DATA_URL_MAX_CHARS
@@ -88,6 +88,9 @@ def index(request):
         qs = qs.filter(
             Q(serial__icontains=q)
             | Q(tracking_code=q)
+            # REQ-113: a case applied for online, found at the window by its code
+            # however the resident reads it out (issue 16).
+            | Q(tracking_code=tracking.normalise(q) or q)
             | Q(item_text__contains=q)
             | Q(committee__name__contains=q)
         )

@@ -67,6 +67,12 @@ class Command(BaseCommand):
                 f"{names.get(a.division, a.division)}（{a.division}）"
             )
         self.stdout.write(f"  二维码地址 QR address: {public_url}")
+        # Issue 16: the online application; the demo's SMS gateway is the console.
+        self.stdout.write(f"  网上申请 apply online: {public_url}/apply/")
+        if settings.SMS_BACKEND == "yinzheng.core.sms.ConsoleBackend":
+            self.stdout.write(
+                "  短信验证码打印在本控制台 / one-time SMS codes are printed here"
+            )
         self.stdout.write("")
         if not no_serve:
             settings.PUBLIC_URL = public_url  # this process becomes the server
