@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0008_content_sha256'),
+        ('certificates', '0009_online_channel'),
     ]
 
     operations = [
