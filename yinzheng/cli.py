@@ -20,6 +20,8 @@
     yinzheng catalogue-export LIST_ID --format json|csv|xlsx  open data of a list
     yinzheng catalogue-import FILE.json --list ID --reason TEXT  a draft from a file
     yinzheng catalogue-import-batch FILE.json               a later national batch
+    yinzheng platform-send [--under CODE] [--set COUNTY NAME URL] [--json]
+                                                    publications → government-service platform
     yinzheng catalogue-announcements [--pending ID] [--under CODE] [--json]
                                                     who has not acknowledged a batch
     yinzheng credit-export [--under CODE] [--dry-run] [--enqueue]  credit records → platform

@@ -37,3 +37,7 @@ class CatalogueConfig(AppConfig):
 
         inbox.register(announcements_unread)
         inbox.register(announcements_pending)
+
+        from .inbox import platform_messages_waiting
+
+        inbox.register(platform_messages_waiting)

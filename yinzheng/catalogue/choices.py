@@ -131,3 +131,11 @@ class Channel(models.TextChoices):
     WECHAT = "wechat", _("政务微信公众号")
     COMMUNITY_NOTICE = "community_notice", _("社区醒目位置")
     COMMUNITY_ACCOUNT = "community_account", _("社区公众号")
+
+
+class PlatformMessageStatus(models.TextChoices):
+    """A message to the government-service platform (REQ-112)."""
+
+    QUEUED = "queued", _("待发送")
+    SENT = "sent", _("已送达")
+    FAILED = "failed", _("发送失败，已停止重试")

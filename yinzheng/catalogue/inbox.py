@@ -146,3 +146,22 @@ def announcements_pending(user: Any) -> list[InboxItem]:
         )
         for a in selectors.announcements()[:3]
     ]
+
+
+def platform_messages_waiting(user: Any) -> list[InboxItem]:
+    """REQ-112: messages to the government-service platform not yet delivered."""
+    if not policy.can(user, "catalogue.manage"):
+        return []
+    from .choices import PlatformMessageStatus
+    from .models import PlatformMessage
+
+    waiting = PlatformMessage.objects.visible_to(user).exclude(
+        status=PlatformMessageStatus.SENT
+    )
+    return [
+        InboxItem(
+            _("未送达政务服务平台的推送"),
+            waiting.filter(attempts__gt=0).count(),
+            reverse("catalogue:platform"),
+        )
+    ]

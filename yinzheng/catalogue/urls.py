@@ -1,12 +1,28 @@
 from django.urls import path
 
-from .views import announcements, applications, cleanup, items, lists, publications
+from .views import (
+    announcements,
+    applications,
+    cleanup,
+    items,
+    lists,
+    platform,
+    publications,
+)
 
 app_name = "catalogue"
 urlpatterns = [
     # Staff pages (catalogue.manage): views/lists.py, items.py, publications.py,
     # cleanup.py.
     path("manage/", lists.manage_index, name="manage"),
+    # REQ-112: the government-service platform (views/platform.py).
+    path("manage/platform/", platform.platform_index, name="platform"),
+    path("manage/platform/save/", platform.platform_save, name="platform_save"),
+    path(
+        "manage/platform/messages/<int:pk>/retry/",
+        platform.platform_retry,
+        name="platform_retry",
+    ),
     # REQ-122: the batch announcements' acknowledgements (views/announcements.py).
     path(
         "manage/announcements/<int:pk>/",

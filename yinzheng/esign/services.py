@@ -29,10 +29,14 @@ by the certificate work inside its own transactions:
 legal basis and journaled with requester, basis and purpose (REQ-111).
 """
 
+import base64
 import datetime as dt
 import hashlib
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -668,3 +672,19 @@ def verification_query_with_code(
         if found:
             return verification_query(actor=actor, token=found, **rest)
     return verification_query(actor=actor, serial=serial, token=token, **rest)
+
+
+def county_signature(*, county_code: str, payload: bytes) -> tuple[str, str]:
+    """The county's signature of `payload` for a message leaving the system (REQ-112):
+    (key id, signature). ES256 over the bytes as sent, the signature r‖s in base64url
+    without padding; the key id is the SHA-256 (hex) of the county root certificate's
+    DER, published at /esign/ca/<county>.cer for the receiver to verify with."""
+    root = pki.county_root(county_code)
+    der = pki.certificate_der(root)
+    signature = keys.private_key(root).sign(payload, ec.ECDSA(hashes.SHA256()))
+    r, s = decode_dss_signature(signature)
+    raw = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    return (
+        hashlib.sha256(der).hexdigest(),
+        base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii"),
+    )

@@ -11,6 +11,7 @@ from . import (
     items,
     lists,
     opinions,
+    platform,
     versions,
 )
 
@@ -26,6 +27,17 @@ routes = [
     ),
 ]
 urlpatterns = [
+    # REQ-112: the messages to the government-service platforms.
+    path(
+        "catalogue/platform-messages/",
+        platform.PlatformMessageListView.as_view(),
+        name="catalogue-platform-messages",
+    ),
+    path(
+        "catalogue/platform-messages/<int:pk>/retry/",
+        platform.PlatformMessageRetryView.as_view(),
+        name="catalogue-platform-message-retry",
+    ),
     # REQ-122: the announcements of later national batches.
     path(
         "catalogue/announcements/",

@@ -22,6 +22,7 @@ from .lists import (
     Publication,
     all_channels,
 )
+from .platform import GovPlatform, PlatformMessage
 
 __all__ = [
     "Acknowledgement",
@@ -33,10 +34,12 @@ __all__ = [
     "CleanupDecision",
     "CleanupReview",
     "FollowUpTask",
+    "GovPlatform",
     "Guide",
     "Item",
     "ListEntry",
     "ListVersion",
+    "PlatformMessage",
     "Publication",
     "ReviewOpinion",
     "all_channels",

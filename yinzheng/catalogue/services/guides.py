@@ -37,6 +37,7 @@ from yinzheng.ledger import audit
 from ..choices import Complexity, GuideStatus
 from ..errors import CatalogueCode
 from ..models import Guide, Item
+from . import platform
 
 ACTION = "catalogue.manage"
 # A certificate valid for longer than ten years has no limit worth printing.
@@ -227,6 +228,8 @@ def guide_publish(*, actor: Actor, item_key: str) -> Guide:
         before=before,
         after={"item": guide.item.key, **_snapshot(guide)},
     )
+    # REQ-112: the government-service platforms hear of it once this commits.
+    platform.messages_for_guide(guide)
     return guide
 
 

@@ -31,6 +31,7 @@ from .. import selectors
 from ..choices import ELIGIBLE_BASIS_TYPES, GuideStatus, ListKind, VersionStatus
 from ..errors import CatalogueCode
 from ..models import CatalogueList, Guide, Item, ListEntry, ListVersion
+from . import platform
 
 # Sent inside version_publish's transaction with actor, version_id and valid_from: the
 # decisions an admission or exit wrote into the version are published with it.
@@ -402,4 +403,6 @@ def version_publish(
     version_published.send(
         sender=ListVersion, actor=actor, version_id=version.pk, valid_from=valid_from
     )
+    # REQ-112: the government-service platforms hear of it once this commits.
+    platform.messages_for_version(version)
     return version

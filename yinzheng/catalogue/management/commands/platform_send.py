@@ -1,0 +1,77 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from yinzheng.catalogue.models import GovPlatform
+from yinzheng.catalogue.services import platform
+from yinzheng.core.actors import SYSTEM
+from yinzheng.core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = (
+        "向政务服务平台发送到期的清单、办事指南推送（REQ-112；定时任务），"
+        "或用 --set 配置某区（县）的平台接收地址"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--under", metavar="CODE", help="只发送该区划以下的推送")
+        parser.add_argument(
+            "--timeout", type=float, default=platform.DEFAULT_TIMEOUT, help="超时秒数"
+        )
+        parser.add_argument(
+            "--set",
+            nargs=3,
+            metavar=("COUNTY", "NAME", "URL"),
+            help="配置区（县）的平台：区划代码、平台名称、接收地址",
+        )
+        parser.add_argument(
+            "--disable", metavar="COUNTY", help="停用该区（县）的平台推送"
+        )
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help="以 JSON 输出"
+        )
+
+    def handle(self, *args, under=None, timeout=10.0, as_json=False, **options):
+        try:
+            if options.get("set"):
+                county, name, url = options["set"]
+                row = platform.platform_set(
+                    actor=SYSTEM, county_code=county, name=name, endpoint=url
+                )
+                self.stdout.write(
+                    f"已配置 {row.division_id} {row.name}：{row.endpoint}"
+                )
+                return
+            if options.get("disable"):
+                row = GovPlatform.objects.filter(division_id=options["disable"]).first()
+                if row is None:
+                    raise CommandError(f"{options['disable']} 未配置政务服务平台")
+                platform.platform_set(
+                    actor=SYSTEM,
+                    county_code=row.division_id,
+                    name=row.name,
+                    endpoint=row.endpoint,
+                    enabled=False,
+                )
+                self.stdout.write(f"已停用 {row.division_id} 的平台推送")
+                return
+            outcomes = platform.platform_send(
+                actor=SYSTEM, timeout=timeout, under=under
+            )
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        if as_json:
+            self.stdout.write(
+                json.dumps(
+                    {"outcomes": [o.as_dict() for o in outcomes]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        for o in outcomes:
+            self.stdout.write(
+                f"推送 {o.message_id}  {o.outcome}  {o.endpoint}  {o.detail}"
+            )
+        self.stdout.write(f"共 {len(outcomes)} 条")
