@@ -80,7 +80,7 @@ for _action in [
 def _offers() -> None:
     from .choices import ConsultationResult, Outcome, Status
     from .models import CertificateRequest
-    from .selectors import decision_shown, demand_warning
+    from .selectors import decision_shown, reportable
 
     def received(req: Any, _user: Any) -> bool:
         return bool(req.status == Status.RECEIVED)
@@ -152,7 +152,7 @@ def _offers() -> None:
             "report",
             handle,
             lambda r, u: bool(
-                r.is_open and demand_warning(r) and not r.demand_reports.exists()
+                r.is_open and reportable(r) and not r.demand_reports.exists()
             ),
         ),
         policy.ObjectAction("attach", handle, still_open),

@@ -278,6 +278,22 @@ def demand_warning(req: CertificateRequest) -> bool:
     )
 
 
+def beyond_seal_scope(req: CertificateRequest) -> bool:
+    """REQ-041, REQ-042: a unit demands a certificate that carries legal or economic
+    liability, outside what a committee's seal may be used for."""
+    item = req.item if req.item_id else None
+    return bool(
+        req.requiring_unit.strip()
+        and (req.carries_liability or (item is not None and item.liability_bearing))
+    )
+
+
+def reportable(req: CertificateRequest) -> bool:
+    """The demand behind the request may be reported as unreasonable (REQ-016, REQ-042):
+    a certificate the list does not name, or one beyond the seal's scope."""
+    return demand_warning(req) or beyond_seal_scope(req)
+
+
 def is_final(req: CertificateRequest) -> bool:
     return req.status not in OPEN_STATUSES
 

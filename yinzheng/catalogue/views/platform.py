@@ -2,6 +2,8 @@
 (set here by its civil-affairs officer), the messages sent to it with every attempt's
 outcome, and a retry for one that gave up. Rules live in catalogue.services.platform."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,6 +40,10 @@ class PlatformForm(forms.Form):
     )
 
 
+def _county_field(form: PlatformForm) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields["county"])
+
+
 def _counties(user):
     return Division.objects.in_scope_of(user, MANAGE).filter(level=Level.COUNTY)
 
@@ -49,9 +55,7 @@ def platform_index(request):
         raise PermissionDenied
     counties = list(_counties(user).order_by("code")[:200])
     form = PlatformForm()
-    form.fields["county"].choices = [
-        (c.code, f"{c.name}（{c.code}）") for c in counties
-    ]
+    _county_field(form).choices = [(c.code, f"{c.name}（{c.code}）") for c in counties]
     sent = PlatformMessage.objects.visible_to(user).select_related("platform")
     page = Paginator(sent, 50).get_page(request.GET.get("page"))
     return render(
@@ -71,7 +75,7 @@ def platform_index(request):
 @require_POST
 def platform_save(request):
     form = PlatformForm(request.POST)
-    form.fields["county"].choices = [(c.code, c.code) for c in _counties(request.user)]
+    _county_field(form).choices = [(c.code, c.code) for c in _counties(request.user)]
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect("catalogue:platform")

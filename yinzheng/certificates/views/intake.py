@@ -104,7 +104,15 @@ def new(request):
                 _("已受理，查询码 %(code)s，请告知申请人")
                 % {"code": req.tracking_code},
             )
-            if selectors.demand_warning(req):
+            if selectors.beyond_seal_scope(req):
+                messages.warning(
+                    request,
+                    _(
+                        "该证明涉及承担法律责任或经济连带责任，超出村（居）委会印章使用"
+                        "范围，不予出具；可在下方反映该不合理要求。"
+                    ),
+                )
+            elif selectors.demand_warning(req):
                 messages.warning(
                     request,
                     _(

@@ -200,8 +200,18 @@ def _forms(req: CertificateRequest, decision: dict) -> dict[str, Any]:
         "withdraw": ReasonForm(prefix="withdraw"),
         "annul": ReasonForm(prefix="annul"),
         "transfer": TransferForm(prefix="transfer"),
+        # Pre-filled with who demanded it and, beyond the seal's scope, why (REQ-042).
         "report": ReportForm(
-            prefix="report", initial={"demanding_organisation": req.requiring_unit}
+            prefix="report",
+            initial={
+                "demanding_organisation": req.requiring_unit,
+                "note": _(
+                    "要求出具承担法律责任或经济连带责任的证明，"
+                    "超出村（居）委会印章使用范围"
+                )
+                if selectors.beyond_seal_scope(req)
+                else "",
+            },
         ),
         "attach": AttachForm(prefix="attach"),
         "approve": ConfirmForm(prefix="approve"),
@@ -262,6 +272,7 @@ def _detail_page(
             "attachments": req.attachments.all(),
             "reports": req.demand_reports.all(),
             "demand_warning": selectors.demand_warning(req),
+            "beyond_seal_scope": selectors.beyond_seal_scope(req),
             "confirm_url": confirm_url,
             "registered": entry is not None,
             "confirmed": entry is not None and hasattr(entry, "confirmation"),

@@ -36,11 +36,11 @@ class Command(BaseCommand):
         try:
             if options.get("set"):
                 county, name, url = options["set"]
-                row = platform.platform_set(
+                saved = platform.platform_set(
                     actor=SYSTEM, county_code=county, name=name, endpoint=url
                 )
                 self.stdout.write(
-                    f"已配置 {row.division_id} {row.name}：{row.endpoint}"
+                    f"已配置 {saved.division_id} {saved.name}：{saved.endpoint}"
                 )
                 return
             if options.get("disable"):
