@@ -136,7 +136,10 @@ def announcements_unread(user: Any) -> list[InboxItem]:
 def announcements_pending(user: Any) -> list[InboxItem]:
     """REQ-122: committees under the user that have not acknowledged one of the latest
     announcements."""
-    if not policy.can(user, selectors.PROGRESS_ACTION):
+    where = policy.scope(user, selectors.PROGRESS_ACTION)
+    # Townships and counties chase their committees from the inbox; the levels above
+    # (a province's ten thousand committees) read the progress page instead.
+    if where.nowhere or any(len(code) < 6 for code in where.codes):
         return []
     return [
         InboxItem(
