@@ -5,6 +5,8 @@ from yinzheng.core.errors import ErrorCode
 
 
 class CatalogueCode(ErrorCode):
+    ADMISSION_INVALID = "admission_invalid"
+    ADMISSION_REQUIRED = "admission_required"
     ALREADY_ON_LIST = "already_on_list"
     APPLICANT_UNIT_REQUIRED = "applicant_unit_required"
     APPLICATION_DECIDED = "application_decided"
