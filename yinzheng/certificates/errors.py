@@ -19,6 +19,7 @@ class CertificateCode(ErrorCode):
     DISCLOSED_ON_INVALID = "disclosed_on_invalid"
     DISCLOSURE_INCOMPLETE = "disclosure_incomplete"
     ENDPOINT_INVALID = "endpoint_invalid"
+    EXCEPTION_MATERIALS_REQUIRED = "exception_materials_required"
     EXCEPTION_SWITCHED_OFF = "exception_switched_off"
     EXCEPTION_UNKNOWN = "exception_unknown"
     FACTS_REQUIRED = "facts_required"

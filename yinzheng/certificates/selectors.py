@@ -184,7 +184,10 @@ def request_facts(req: CertificateRequest) -> rules.RequestFacts:
             evidence=exc.evidence,
             assessment=exc.assessment,
             precautions=exc.precautions,
-            materials_retained=exc.materials_retained,
+            # REQ-038: files retained with the case, not a tick box.
+            materials_retained=req.attachments.filter(
+                retained_for_exception=True
+            ).exists(),
         )
         if exc is not None
         else None,

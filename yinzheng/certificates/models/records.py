@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ConsultationForm, ConsultationResult, Trigger
-from .requests import CertificateRequest, _user_fk
+from .requests import Attachment, CertificateRequest, _user_fk
 
 
 class _RequestRecord(models.Model):
@@ -44,11 +44,16 @@ class ExceptionRecord(_RequestRecord):
     evidence = models.TextField(_("核实依据"), blank=True)
     assessment = models.TextField(_("充分评估情况"), blank=True)
     precautions = models.TextField(_("预先防范措施"), blank=True)
-    materials_retained = models.BooleanField(_("相关资料已登记留存"), default=False)
+    # REQ-038: the retained materials are files (Attachment.retained_for_exception),
+    # hashed and listed on the register entry; no tick box stands in for them.
 
     class Meta:
         verbose_name = _("负面清单事项据实出具记录")
         verbose_name_plural = _("负面清单事项据实出具记录")
+
+    @property
+    def materials(self) -> "models.QuerySet[Attachment]":
+        return self.request.attachments.filter(retained_for_exception=True)
 
 
 class Consultation(_RequestRecord):

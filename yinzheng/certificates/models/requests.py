@@ -292,6 +292,8 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = _user_fk(_("上传人"), null=False)
     uploaded_at = models.DateTimeField(_("上传时间"))
+    # REQ-038: retained as the record of a negative-list exception (据实出具).
+    retained_for_exception = models.BooleanField(_("据实出具留存资料"), default=False)
 
     class Meta:
         verbose_name = _("申请材料")

@@ -56,9 +56,10 @@ def validate_id_number(value: str) -> str:
         ) from exc
 
 
-def _materials(
+def checked_materials(
     files: Iterable["UploadedFile[bytes] | tuple[str, bytes]"],
 ) -> list[uploads.CheckedFile]:
+    """The uploaded materials, each checked for size and typed by its content."""
     out = []
     for f in files:
         if not isinstance(f, tuple) and (f.size or 0) > MAX_ATTACHMENT_BYTES:
@@ -83,11 +84,18 @@ def _materials(
     return out
 
 
-def _save_attachment(
-    req: CertificateRequest, *, actor: Actor, material: uploads.CheckedFile
+def save_attachment(
+    req: CertificateRequest,
+    *,
+    actor: Actor,
+    material: uploads.CheckedFile,
+    retained: bool = False,
 ) -> Attachment:
+    """Store a checked material with the case (REQ-038); `retained`: kept as the record
+    of a negative-list exception."""
     attachment = Attachment(
         request=req,
+        retained_for_exception=retained,
         name=material.label,
         sha256=material.sha256,
         size=material.size,
@@ -166,7 +174,7 @@ def request_create(
         raise InvalidInput(
             _("所选除外情形不属于该证明事项"), code=CertificateCode.EXCEPTION_UNKNOWN
         )  # REQ-008
-    materials = _materials(attachments)
+    materials = checked_materials(attachments)
     now = clock.now()
     on = timezone.localtime(now).date()
     entry = selectors.catalogue_entry(item, committee.code, on)
@@ -222,7 +230,7 @@ def request_create(
     req.save()
     req.catalogue_versions.set(entry.version_ids)
     for material in materials:
-        _save_attachment(req, actor=actor, material=material)
+        save_attachment(req, actor=actor, material=material)
     audit.record(
         actor=actor,
         event="certificate_request.received",
@@ -260,8 +268,8 @@ def request_attach(
         raise Conflict(
             _("已办结的申请不能再添加材料"), code=CertificateCode.REQUEST_CLOSED
         )
-    [material] = _materials([file])
-    attachment = _save_attachment(req, actor=actor, material=material)
+    [material] = checked_materials([file])
+    attachment = save_attachment(req, actor=actor, material=material)
     audit.record(
         actor=actor,
         event="certificate_request.attachment",
