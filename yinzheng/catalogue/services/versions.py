@@ -206,6 +206,13 @@ def entry_problems(catalogue_list: CatalogueList, item: Item) -> list[dict[str, 
             problems.append(
                 {"code": "department_required", "message": _("缺少办理部门")}
             )
+        if item.data_sharing and not item.sharing_departments:  # REQ-117
+            problems.append(
+                {
+                    "code": "sharing_departments_required",
+                    "message": _("办事途径为信息共享核查的，须写明信息共享核查部门"),
+                }
+            )
     return problems
 
 
