@@ -18,6 +18,8 @@
     yinzheng catalogue-export LIST_ID --format json|csv|xlsx  open data of a list
     yinzheng catalogue-import FILE.json --list ID --reason TEXT  a draft from a file
     yinzheng catalogue-import-batch FILE.json               a later national batch
+    yinzheng catalogue-changes --from DATE --to DATE [--owner CODE] [--json]
+                                                    items added/removed per period (REQ-019)
     yinzheng credit-export [--under CODE] [--dry-run] [--enqueue]  credit records → platform
     yinzheng supervision scan [--county CODE ...] [--json] [--enqueue]  register alerts
     yinzheng supervision draw COUNTY [--seed S] [--json]    special-inspection draw

@@ -83,6 +83,7 @@ class CatalogueCode(ErrorCode):
     OPINION_INVALID = "opinion_invalid"
     OPINION_NOT_FOUND = "opinion_not_found"
     OPINION_RECORDED = "opinion_recorded"
+    PERIOD_INVALID = "period_invalid"
     PUBLICATION_EXISTS = "publication_exists"
     PUBLISHED_BEFORE_VERSION = "published_before_version"
     PUBLISHED_IN_FUTURE = "published_in_future"

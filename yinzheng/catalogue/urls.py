@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import applications, cleanup, items, lists, publications
+from .views import applications, changes, cleanup, items, lists, publications
 
 app_name = "catalogue"
 urlpatterns = [
     # Staff pages (catalogue.manage): views/lists.py, items.py, publications.py,
     # cleanup.py.
     path("manage/", lists.manage_index, name="manage"),
+    path("manage/changes/", changes.manage_changes, name="manage_changes"),
     path("manage/lists/new/", lists.manage_list_create, name="manage_create"),
     path("manage/lists/<int:pk>/review/", lists.manage_review, name="manage_review"),
     path(

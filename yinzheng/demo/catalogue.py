@@ -161,6 +161,9 @@ def _create_demo_item(spec: DemoItem) -> Item:
         bases=[(BasisType.LAW, SAMPLE_CITATION)],
         sample=True,
         within_committee_duties=True,
+        # REQ-002: the unit and department every export shows (sample texts).
+        implementing_unit="（示例）各村（居）民委员会",
+        competent_department="（示例）县民政局",
         remarks=SAMPLE_REMARK,
     )
 

@@ -3,7 +3,16 @@ admission, exit and filing applications with their opinions and decisions."""
 
 from django.urls import path
 
-from . import applications, cleanups, decisions, items, lists, opinions, versions
+from . import (
+    applications,
+    changes,
+    cleanups,
+    decisions,
+    items,
+    lists,
+    opinions,
+    versions,
+)
 
 routes = [
     ("catalogue/lists", lists.CatalogueListViewSet, "catalogue-list"),
@@ -18,6 +27,11 @@ routes = [
 ]
 urlpatterns = [
     path("catalogue/lookup/", items.LookupView.as_view(), name="catalogue-lookup"),
+    path(
+        "catalogue/changes/",
+        changes.ChangeReportView.as_view(),
+        name="catalogue-changes",
+    ),
     path(
         "catalogue/opinions/<int:pk>/record/",
         opinions.OpinionRecordView.as_view(),

@@ -1,7 +1,7 @@
 """Reads of the catalogue, by sub-domain: the lists and their versions (`lists`), what
 the lists in force say to a committee and the lookup, kept per process (`in_force`), the
 admission, exit and filing applications (`admissions`), the publication channels
-(`publications`).
+(`publications`), the per-period change report (`changes`).
 
 Callers read through the package (`from yinzheng.catalogue import selectors`); the
 modules under it import `lists` and nothing else of each other. Nothing here writes.
@@ -14,6 +14,13 @@ from .admissions import (
     items_to_be_discontinued,
     may_record_opinion,
     opinions_awaited,
+)
+from .changes import (
+    ChangeLine,
+    ChangeReport,
+    VersionChanges,
+    change_report,
+    check_period,
 )
 from .in_force import (
     DECIDING_KINDS,
@@ -50,6 +57,11 @@ from .publications import (
 )
 
 __all__ = [
+    "ChangeLine",
+    "ChangeReport",
+    "VersionChanges",
+    "change_report",
+    "check_period",
     "DECIDED_STATUSES",
     "DECIDING_KINDS",
     "IN_FORCE_STATUSES",
