@@ -167,7 +167,17 @@ def ensure_demo_applications() -> list[Application]:
     ).first()
     if officer is None or catalogue_list is None:
         return []
+    from yinzheng.demo.catalogue import LISTS
+
+    draft_adds = next(s.draft_adds for s in LISTS if s.county == COUNTY)
     steps = [
+        *(
+            (
+                ADMITTED_REASON,
+                lambda key=key: admit_into_draft(officer, catalogue_list, key),
+            )
+            for key in draft_adds
+        ),
         (IN_REVIEW_REASON, lambda: _in_review(officer, catalogue_list)),
         (REJECTED_REASON, lambda: _rejected(officer, _user(POLICE), catalogue_list)),
         (FILING_REASON, lambda: _filing(officer, catalogue_list)),

@@ -48,6 +48,8 @@ class DemoList:
     county_name: str
     officer: str  # username of the county's demo civil-affairs officer (core.demo)
     items: tuple[str, ...]
+    # Items an approved admission (demo.applications) brings into the open draft of
+    # version 2: the only way a new item reaches a published list (REQ-021).
     draft_adds: tuple[str, ...] = ()
     # The channels the county's seed names (DIV-06), and those the current version is
     # recorded on; the rest stay unsynchronised so the inbox has something to show.
@@ -231,11 +233,7 @@ def _ensure_list(spec: DemoList) -> CatalogueList:
             source_document="（示例）演示数据，无真实来源文件",
         )
         # REQ-021: a new item reaches a published list only through an approved
-        # admission (demo.applications writes the one that brings it in).
-        from yinzheng.demo.applications import admit_into_draft
-
-        for key in spec.draft_adds:
-            admit_into_draft(actor, catalogue_list, key)
+        # admission; demo.applications writes the one that brings draft_adds in.
     return catalogue_list
 
 
