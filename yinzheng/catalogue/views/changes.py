@@ -36,7 +36,9 @@ def manage_changes(request):
     today = clock.today()
     data = request.GET if "start" in request.GET else None
     form = PeriodForm(data, initial={"start": dt.date(today.year, 1, 1), "end": today})
-    form.fields["catalogue_list"].choices = [("", _("全部清单"))] + [
+    choice = form.fields["catalogue_list"]
+    assert isinstance(choice, forms.TypedChoiceField)
+    choice.choices = [("", _("全部清单"))] + [
         (lst.pk, f"{lst.owner.name} · {lst.title}") for lst in lists
     ]
     report, error = None, ""
