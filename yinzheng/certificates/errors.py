@@ -35,6 +35,7 @@ class CertificateCode(ErrorCode):
     NO_USABLE_SEAL = "no_usable_seal"
     ORGANISATION_REQUIRED = "organisation_required"
     PARTICIPANTS_REQUIRED = "participants_required"
+    PARTY_CASE_CLOSED = "party_case_closed"
     PENALTY_INCOMPLETE = "penalty_incomplete"
     PENALTY_NOT_DECIDED = "penalty_not_decided"
     PENALTY_ON_INVALID = "penalty_on_invalid"

@@ -19,7 +19,7 @@ from yinzheng.catalogue.models import Guide, Item
 from yinzheng.core.codes import ancestor_codes
 
 from . import rules
-from .choices import OPEN_STATUSES, SubmissionStatus, TaskStatus
+from .choices import OPEN_STATUSES, Status, SubmissionStatus, TaskStatus
 from .models import (
     CertificateRequest,
     CreditPlatform,
@@ -51,6 +51,17 @@ def overdue(user: Any, today: dt.date) -> QuerySet[CertificateRequest]:
 def waiting(user: Any, status: str, action: str) -> QuerySet[CertificateRequest]:
     """Requests in `status` at committees where the user may take `action`."""
     return CertificateRequest.objects.visible_to(user, action).filter(status=status)
+
+
+def party_queue(user: Any) -> QuerySet[CertificateRequest]:
+    """REQ-043: Party matters transferred to the user's Party organisation and not yet
+    recorded as handled, oldest first."""
+    return (
+        CertificateRequest.objects.visible_to(user, "party.handle")
+        .filter(status=Status.TRANSFERRED, partycaserecord__isnull=True)
+        .select_related("committee")
+        .order_by("closed_at", "pk")
+    )
 
 
 def by_tracking_code(code: str) -> CertificateRequest | None:

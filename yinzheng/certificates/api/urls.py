@@ -3,9 +3,18 @@ notification-commitment, post-verification and credit work (REQ-082–086)."""
 
 from django.urls import path
 
-from . import commitments, credit, jurisdictions, public_status, reports, requests
+from . import (
+    commitments,
+    credit,
+    jurisdictions,
+    party,
+    public_status,
+    reports,
+    requests,
+)
 
 routes = [
+    ("certificates/party-cases", party.PartyCaseViewSet, "certificate-party-case"),
     (
         "certificates/requests",
         requests.CertificateRequestViewSet,

@@ -1,6 +1,7 @@
 """The records some outcomes need, one of each per request at most: the conditions of the
 negative-list exception (REQ-037, REQ-038), the residents' consultation with the head's
-signature (REQ-034) and the legal-risk assessment (REQ-040). They live beside the
+signature (REQ-034), the legal-risk assessment (REQ-040) and the Party organisation's
+record of a Party matter transferred to it (REQ-043). They live beside the
 request and what they hold is what `rules.decide()` reads of them.
 """
 
@@ -54,6 +55,17 @@ class ExceptionRecord(_RequestRecord):
     @property
     def materials(self) -> "models.QuerySet[Attachment]":
         return self.request.attachments.filter(retained_for_exception=True)
+
+
+class PartyCaseRecord(_RequestRecord):
+    """The Party organisation's record that it handled a Party matter transferred to it
+    (REQ-043); nothing of the committee is sealed for it."""
+
+    note = models.TextField(_("党组织办理情况"))
+
+    class Meta:
+        verbose_name = _("党组织办理记录")
+        verbose_name_plural = _("党组织办理记录")
 
 
 class Consultation(_RequestRecord):

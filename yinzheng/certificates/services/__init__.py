@@ -85,6 +85,7 @@ from .issue import (
     request_issue,
     request_verify,
 )
+from .party import PARTY_HANDLE, party_case_close
 from .records import (
     CONSULTATION_FIELDS,
     EXCEPTION_FIELDS,
@@ -113,6 +114,8 @@ from .verification import (
 )
 
 __all__ = [
+    "PARTY_HANDLE",
+    "party_case_close",
     # the policy's actions and the request's audit fields (common.py)
     "APPROVE",
     "CONFIGURE",
