@@ -24,6 +24,8 @@
                                                     publications → government-service platform
     yinzheng catalogue-announcements [--pending ID] [--under CODE] [--json]
                                                     who has not acknowledged a batch
+    yinzheng catalogue-changes --from DATE --to DATE [--owner CODE] [--json]
+                                                    items added/removed per period (REQ-019)
     yinzheng credit-export [--under CODE] [--dry-run] [--enqueue]  credit records → platform
     yinzheng supervision scan [--county CODE ...] [--json] [--enqueue]  register alerts
     yinzheng supervision draw COUNTY [--seed S] [--json]    special-inspection draw

@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     CIVIL_AFFAIRS = "civil_affairs", _("民政部门工作人员")
     DEPARTMENT = "department", _("职能部门工作人员")
     INSPECTOR = "inspector", _("督查人员")
+    # REQ-043: the community (village) Party organisation handles Party matters.
+    PARTY = "party", _("村（社区）党组织")
     ADMIN = "admin", _("系统管理员")
 
 

@@ -108,6 +108,7 @@ GRANT_LEVELS: dict[str, frozenset[int]] = {
         {Level.COUNTRY, Level.PROVINCE, Level.PREFECTURE, Level.COUNTY}
     ),
     Role.INSPECTOR: frozenset(Level.values),
+    Role.PARTY: frozenset({Level.COMMITTEE}),
     Role.ADMIN: frozenset(Level.values),
 }
 

@@ -5,6 +5,8 @@ from yinzheng.core.errors import ErrorCode
 
 
 class CatalogueCode(ErrorCode):
+    ADMISSION_INVALID = "admission_invalid"
+    ADMISSION_REQUIRED = "admission_required"
     ALREADY_ON_LIST = "already_on_list"
     ANNOUNCEMENT_ACKNOWLEDGED = "announcement_acknowledged"
     ANNOUNCEMENT_NOT_FOUND = "announcement_not_found"
@@ -87,6 +89,7 @@ class CatalogueCode(ErrorCode):
     OPINION_INVALID = "opinion_invalid"
     OPINION_NOT_FOUND = "opinion_not_found"
     OPINION_RECORDED = "opinion_recorded"
+    PERIOD_INVALID = "period_invalid"
     PUBLICATION_EXISTS = "publication_exists"
     PUBLISHED_BEFORE_VERSION = "published_before_version"
     PUBLISHED_IN_FUTURE = "published_in_future"

@@ -26,7 +26,22 @@ from .selectors import version_publications
 
 FORMAT = "yinzheng.catalogue.version"
 FORMAT_VERSION = 1
-COLUMNS = ["序号", "证明名称", "别名", "办事途径", "办理部门", "除外情形", "设定依据"]
+# REQ-002: every export names the implementing unit, the competent department and the
+# remarks; REQ-117: and whom a data-sharing route queries. Added at the end, so the
+# columns before them keep their places.
+COLUMNS = [
+    "序号",
+    "证明名称",
+    "别名",
+    "办事途径",
+    "办理部门",
+    "除外情形",
+    "设定依据",
+    "实施单位",
+    "主管部门",
+    "备注",
+    "信息共享核查部门",
+]
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -93,7 +108,11 @@ def version_record(version: ListVersion) -> dict[str, Any]:
                 "open_alias_list": e.item.open_alias_list,
                 "route": e.item.route,
                 "responsible_departments": list(e.item.responsible_departments),
+                "sharing_departments": list(e.item.sharing_departments),
                 "exceptions": list(e.item.exceptions),
+                "implementing_unit": e.item.implementing_unit,
+                "competent_department": e.item.competent_department,
+                "remarks": e.item.remarks,
                 "bases": [
                     {
                         "type": b.basis_type,
@@ -135,6 +154,10 @@ def rows(version: ListVersion) -> list[list[Any]]:
                 "、".join(e["responsible_departments"]),
                 "；".join(e["exceptions"]),
                 bases,
+                e["implementing_unit"],
+                e["competent_department"],
+                e["remarks"],
+                "、".join(e["sharing_departments"]),
             ]
         )
     return table
@@ -175,7 +198,8 @@ def to_xlsx(version: ListVersion) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFG", [6, 28, 24, 60, 18, 24, 40], strict=True):
+    widths = [6, 28, 24, 60, 18, 24, 40, 20, 20, 30, 24]
+    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
         ws.column_dimensions[letter].width = width
 
     about = wb.create_sheet("版本信息")

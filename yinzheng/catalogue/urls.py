@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     announcements,
     applications,
+    changes,
     cleanup,
     items,
     lists,
@@ -34,6 +35,7 @@ urlpatterns = [
         announcements.announcement_acknowledge,
         name="announcement_acknowledge",
     ),
+    path("manage/changes/", changes.manage_changes, name="manage_changes"),
     path("manage/lists/new/", lists.manage_list_create, name="manage_create"),
     path("manage/lists/<int:pk>/review/", lists.manage_review, name="manage_review"),
     path(

@@ -2,7 +2,7 @@
 to seal and issue (custodian), and overdue complex requests for the committee and its
 township (REQ-045); open post-verification tasks of commitments, the sampled ones apart
 (township, civil affairs, REQ-083), and credit submissions queued or failed (REQ-084,
-REQ-086)."""
+REQ-086); Party matters transferred to the Party organisation (REQ-043)."""
 
 from typing import Any
 
@@ -34,6 +34,19 @@ def committee_items(user: Any) -> list[InboxItem]:
             count = selectors.waiting(user, status, action).count()
             items.append(InboxItem(label, count, f"{url}?status={status}"))
     return items
+
+
+def party_items(user: Any) -> list[InboxItem]:
+    """REQ-043: Party matters transferred to the user's Party organisation."""
+    if not policy.can(user, "party.handle"):
+        return []
+    return [
+        InboxItem(
+            _("转交党组织、待办理的涉党证明事项"),
+            selectors.party_queue(user).count(),
+            reverse("certificates:party_queue"),
+        )
+    ]
 
 
 def overdue_items(user: Any) -> list[InboxItem]:

@@ -3,6 +3,8 @@
 The clerk (or the head) takes requests in, records the facts and the records an outcome
 needs, verifies and refuses; the head approves and signs public-interest consultations;
 the custodian seals and issues; civil affairs sets the jurisdiction's switch (REQ-039).
+The community (village) Party organisation handles the Party matters transferred to it
+(party.handle, REQ-043) and reads nothing else of the committee's certificate work.
 
 Notification-commitment (REQ-082–086): the clerk records the commitment (certificate.handle);
 the township and civil affairs post-verify and draw samples; civil affairs and inspectors
@@ -41,6 +43,11 @@ for _action in [
         "certificate.seal",
         _("加盖印章并出具证明（印章管理人）"),
         frozenset({Role.CUSTODIAN}),
+    ),
+    policy.Action(
+        "party.handle",
+        _("办理转交村（社区）党组织的涉党证明事项（REQ-043）"),
+        frozenset({Role.PARTY}),
     ),
     policy.Action(
         "certificate.configure",

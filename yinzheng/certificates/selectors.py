@@ -23,7 +23,7 @@ from yinzheng.seals.choices import SealForm, SealStatus
 from yinzheng.seals.models import Seal
 
 from . import rules
-from .choices import OPEN_STATUSES, SubmissionStatus, TaskStatus
+from .choices import OPEN_STATUSES, Status, SubmissionStatus, TaskStatus
 from .models import (
     CertificateRequest,
     CreditPlatform,
@@ -55,6 +55,17 @@ def overdue(user: Any, today: dt.date) -> QuerySet[CertificateRequest]:
 def waiting(user: Any, status: str, action: str) -> QuerySet[CertificateRequest]:
     """Requests in `status` at committees where the user may take `action`."""
     return CertificateRequest.objects.visible_to(user, action).filter(status=status)
+
+
+def party_queue(user: Any) -> QuerySet[CertificateRequest]:
+    """REQ-043: Party matters transferred to the user's Party organisation and not yet
+    recorded as handled, oldest first."""
+    return (
+        CertificateRequest.objects.visible_to(user, "party.handle")
+        .filter(status=Status.TRANSFERRED, partycaserecord__isnull=True)
+        .select_related("committee")
+        .order_by("closed_at", "pk")
+    )
 
 
 def by_tracking_code(code: str) -> CertificateRequest | None:
@@ -200,7 +211,10 @@ def request_facts(req: CertificateRequest) -> rules.RequestFacts:
             evidence=exc.evidence,
             assessment=exc.assessment,
             precautions=exc.precautions,
-            materials_retained=exc.materials_retained,
+            # REQ-038: files retained with the case, not a tick box.
+            materials_retained=req.attachments.filter(
+                retained_for_exception=True
+            ).exists(),
         )
         if exc is not None
         else None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commitments, credit, files, intake, requests, settings
+from .views import commitments, credit, files, intake, party, requests, settings
 
 app_name = "certificates"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("overdue/", requests.overdue, name="overdue"),
     path("reports/", requests.reports, name="reports"),
     path("settings/", settings.settings_page, name="settings"),
+    # REQ-043: the Party organisation's queue.
+    path("party/", party.party_queue, name="party_queue"),
+    path("party/<int:pk>/close/", party.party_close, name="party_close"),
     # Notification-commitment: post-verification and credit (REQ-083–086).
     path("commitments/", commitments.tasks, name="commitment_tasks"),
     path("commitments/<int:pk>/", commitments.task_detail, name="commitment_task"),

@@ -7,7 +7,9 @@ demo accounts of core.demo:
   HR department; most opinions are in, but the public-security department (demo account
   gongan) and 清泉镇 (xiangzhen) have not answered, so their home pages show the work;
 - an admission of the public-security department, rejected at a meeting with reasons;
-- a filing (报备) of the justice department, acknowledged.
+- a filing (报备) of the justice department, acknowledged;
+- an admission of the civil-affairs department, approved at a meeting: it brings
+  监护人指定情况证明 into the open draft of version 2 (REQ-021: no other way in).
 
 Every text says it is sample data (（示例）, 演示数据); the bases cite no real law
 (catalogue.demo.SAMPLE_CITATION). Each application is found again by its reason, so
@@ -26,7 +28,7 @@ from yinzheng.catalogue.choices import (
     ListKind,
     Opinion,
 )
-from yinzheng.catalogue.models import Application, CatalogueList
+from yinzheng.catalogue.models import Application, CatalogueList, Item
 from yinzheng.catalogue.services import admissions
 
 COUNTY = "620725"
@@ -165,7 +167,17 @@ def ensure_demo_applications() -> list[Application]:
     ).first()
     if officer is None or catalogue_list is None:
         return []
+    from yinzheng.demo.catalogue import LISTS
+
+    draft_adds = next(s.draft_adds for s in LISTS if s.county == COUNTY)
     steps = [
+        *(
+            (
+                ADMITTED_REASON,
+                lambda key=key: admit_into_draft(officer, catalogue_list, key),
+            )
+            for key in draft_adds
+        ),
         (IN_REVIEW_REASON, lambda: _in_review(officer, catalogue_list)),
         (REJECTED_REASON, lambda: _rejected(officer, _user(POLICE), catalogue_list)),
         (FILING_REASON, lambda: _filing(officer, catalogue_list)),
@@ -174,3 +186,43 @@ def ensure_demo_applications() -> list[Application]:
         if not catalogue_list.applications.filter(reason=reason).exists():
             make()
     return list(catalogue_list.applications.filter(reason__in=[r for r, _m in steps]))
+
+
+ADMITTED_REASON = (
+    "（示例）办理监护有关事务时需要核实村（居）民会议指定监护人的情况。" + DEMO
+)
+
+
+def admit_into_draft(
+    officer: Any, catalogue_list: CatalogueList, item_key: str
+) -> None:
+    """An admission of `item_key` entered from a paper form, reviewed and approved; the
+    approval writes the item into the list's open draft (REQ-021, REQ-024)."""
+    if catalogue_list.applications.filter(reason=ADMITTED_REASON).exists():
+        return
+    item = Item.objects.get(key=item_key)
+    application = admissions.application_submit(
+        actor=officer,
+        list_id=catalogue_list.pk,
+        kind=ApplicationKind.ADMISSION,
+        department=Department.CIVIL_AFFAIRS,
+        applicant_unit="山丹县民政局社会事务股（示例）",
+        reason=ADMITTED_REASON,
+        item_key=item.key,
+        bases=_bases(),
+        within_committee_duties=True,
+        rights_matching=f"（示例）可查阅村（居）民会议记录。{DEMO}",
+        **_guide_content(item.name),
+    )
+    admissions.application_open_review(actor=officer, application_id=application.pk)
+    _record_on_paper(
+        officer, application, set(), Opinion.AGREE, f"（示例）同意。{DEMO}"
+    )
+    admissions.application_decide(
+        actor=officer,
+        application_id=application.pk,
+        approve=True,
+        meeting_date=MEETING_DATE,
+        meeting_reference=MEETING_REFERENCE,
+        reasons=f"（示例）有法律依据，属于村（居）委会职责范围。{DEMO}",
+    )

@@ -1,16 +1,19 @@
 """Demo positive lists for the three demo counties, marked as sample data throughout.
 
 Each county (山丹县, 肃南裕固族自治县, 坡头区) gets a positive list with `sample=True`, a
-title ending in （示例）, and a published first version whose approval record says it is a
-sample. Its items are plausible certificates committees issue, none of them on the
-national negative list (batch 1); each carries one basis with `sample=True` whose citation
-says it is demo data and not a real legal provision: no invented citation is ever shown
-as real. 山丹县 also gets an open draft of version 2, so the staff pages show work in
-progress. Lists and versions go through catalogue.services, acting as the county's demo
-civil-affairs officer; running it twice changes nothing. Every demo item gets a published
-service guide (REQ-075) whose texts all start with （示例）. Each list keeps the channels
-its county's seed names (DIV-06) and its current version is recorded on all but one of
-them, so the inbox shows a list not yet published everywhere (REQ-078, REQ-081).
+title ending in （示例）, and a published first version whose approval record says
+it is a sample. Its items are plausible certificates committees issue, none of
+them on the national negative list (batch 1); each carries one basis with
+`sample=True` whose citation says it is demo data and not a real legal
+provision: no invented citation is ever shown as real. 山丹县 also gets an open
+draft of version 2, so the staff pages show work in progress; its new item comes
+in on an approved admission (REQ-021, demo.applications). Lists and versions go
+through catalogue.services, acting as the county's demo civil-affairs officer;
+running it twice changes nothing. Every demo item gets a published service guide
+(REQ-075) whose texts all start with （示例）. Each list keeps the channels its
+county's seed names (DIV-06) and its current version is recorded on all but one
+of them, so the inbox shows a list not yet published everywhere (REQ-078,
+REQ-081).
 """
 
 import datetime as dt
@@ -45,6 +48,8 @@ class DemoList:
     county_name: str
     officer: str  # username of the county's demo civil-affairs officer (core.demo)
     items: tuple[str, ...]
+    # Items an approved admission (demo.applications) brings into the open draft of
+    # version 2: the only way a new item reaches a published list (REQ-021).
     draft_adds: tuple[str, ...] = ()
     # The channels the county's seed names (DIV-06), and those the current version is
     # recorded on; the rest stay unsynchronised so the inbox has something to show.
@@ -158,6 +163,9 @@ def _create_demo_item(spec: DemoItem) -> Item:
         bases=[(BasisType.LAW, SAMPLE_CITATION)],
         sample=True,
         within_committee_duties=True,
+        # REQ-002: the unit and department every export shows (sample texts).
+        implementing_unit="（示例）各村（居）民委员会",
+        competent_department="（示例）县民政局",
         remarks=SAMPLE_REMARK,
     )
 
@@ -224,7 +232,8 @@ def _ensure_list(spec: DemoList) -> CatalogueList:
             reason="（示例）演示用调整：拟新增事项，尚待批准",
             source_document="（示例）演示数据，无真实来源文件",
         )
-        _fill(actor, open_version.pk, spec.draft_adds)
+        # REQ-021: a new item reaches a published list only through an approved
+        # admission; demo.applications writes the one that brings draft_adds in.
     return catalogue_list
 
 

@@ -206,7 +206,8 @@ def _load_demo_requests() -> None:
         evidence="（示例）入户查看、查验结婚证原件",
         assessment="（示例）只证明共同居住的事实，不涉及财产和担保，风险可控",
         precautions="（示例）证明注明用途，仅限本次贷款使用",
-        materials_retained=True,
+        # REQ-038: the retained material itself, hashed and listed on the register.
+        materials=[("（示例）银行要求出具证明的函.png", _drawn_signature())],
     )
     _issue(clerk, head, keeper, exception)
 

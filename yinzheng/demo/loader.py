@@ -59,6 +59,8 @@ ACCOUNTS = [
     DemoAccount("jingban", "长城社区 周经办", Role.CLERK, "620725101001"),
     DemoAccount("yinzhang", "长城社区 吴管印", Role.CUSTODIAN, "620725101001"),
     DemoAccount("yinzhang2", "长城社区 何管印", Role.CUSTODIAN, "620725101001"),
+    # REQ-043: the Party organisation finds the transferred Party matter in its queue.
+    DemoAccount("dangzhibu", "长城社区党委 韩书记", Role.PARTY, "620725101001"),
     DemoAccount("jingban2", "北滩村 郑经办", Role.CLERK, "620725101201"),
     DemoAccount("minzheng_sunan", "肃南县民政局 冯民政", Role.CIVIL_AFFAIRS, "620721"),
     DemoAccount("minzheng_potou", "坡头区民政局 陈民政", Role.CIVIL_AFFAIRS, "440804"),

@@ -487,6 +487,9 @@ class UsageRequest(models.Model):
     purpose = models.CharField(_("用途"), max_length=300, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     certificate_no = models.CharField(_("证明编号"), max_length=50, blank=True)
+    # REQ-038: the materials a negative-list exception retained, by name and SHA-256,
+    # written into the certificate register entry with the rest.
+    retained_materials = models.TextField(_("留存资料（文件名及 SHA-256）"), blank=True)
     # REQ-055.
     major_matter = models.CharField(
         _("重大事项"), max_length=8, choices=MajorMatter.choices, blank=True

@@ -47,6 +47,11 @@ class EntrySerializer(serializers.ModelSerializer):
     responsible_departments = serializers.ListField(
         child=serializers.CharField(), source="item.responsible_departments"
     )
+    sharing_departments = serializers.ListField(
+        child=serializers.CharField(),
+        source="item.sharing_departments",
+        help_text="信息共享核查部门：办理部门向其查询核对（REQ-117）",
+    )
     exceptions = serializers.ListField(
         child=serializers.CharField(), source="item.exceptions"
     )
@@ -62,6 +67,7 @@ class EntrySerializer(serializers.ModelSerializer):
             "open_alias_list",
             "route",
             "responsible_departments",
+            "sharing_departments",
             "exceptions",
             "bases",
             "note",

@@ -43,6 +43,10 @@ from .guides import (
 class ItemListingSerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(child=serializers.CharField())
     responsible_departments = serializers.ListField(child=serializers.CharField())
+    sharing_departments = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="信息共享核查部门：办理部门向其查询核对，不是办理部门（REQ-117）",
+    )
 
     class Meta:
         model = Item
@@ -53,6 +57,7 @@ class ItemListingSerializer(serializers.ModelSerializer):
             "open_alias_list",
             "route",
             "responsible_departments",
+            "sharing_departments",
         ]
 
 
@@ -159,6 +164,7 @@ class ItemUpdateSerializer(serializers.Serializer):
     route = _item_text("办事途径")
     route_en = _item_text("办事途径（英文）")
     responsible_departments = _item_lines("办理部门")
+    sharing_departments = _item_lines("信息共享核查部门（REQ-117）")
     exceptions = _item_lines("除外情形")
     clause_notes = _item_lines("条款说明")
     public_interest = _item_flag("涉及公共利益")

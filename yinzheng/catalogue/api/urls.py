@@ -6,6 +6,7 @@ from django.urls import path
 from . import (
     announcements,
     applications,
+    changes,
     cleanups,
     decisions,
     items,
@@ -55,6 +56,11 @@ urlpatterns = [
         name="catalogue-announcement-pending",
     ),
     path("catalogue/lookup/", items.LookupView.as_view(), name="catalogue-lookup"),
+    path(
+        "catalogue/changes/",
+        changes.ChangeReportView.as_view(),
+        name="catalogue-changes",
+    ),
     path(
         "catalogue/opinions/<int:pk>/record/",
         opinions.OpinionRecordView.as_view(),

@@ -220,6 +220,7 @@ class ItemEditForm(StaffForm):
     route = _text(_("办事途径"), _("村（居）委会不出具时，居民到哪里办理"))
     route_en = _text(_("办事途径（英文）"))
     responsible_departments = LinesField(label=_("办理部门"))
+    sharing_departments = LinesField(label=_("信息共享核查部门"))
     exceptions = LinesField(label=_("除外情形"))
     clause_notes = LinesField(label=_("条款说明"))
     public_interest = _flag(_("涉及公共利益"))

@@ -42,6 +42,11 @@ class Item(models.Model):
     party_related = models.BooleanField(_("涉及党组织、党员"), default=False)
     commitment_allowed = models.BooleanField(_("可告知承诺"), default=False)
     data_sharing = models.BooleanField(_("可通过信息共享核查"), default=False)
+    # REQ-117: whom the handling department queries when the route verifies by data
+    # sharing (信息共享) — not the responsible departments, who handle the matter.
+    sharing_departments = models.JSONField(
+        _("信息共享核查部门"), default=list, blank=True
+    )
     complexity = models.CharField(
         _("办理类型"),
         max_length=10,

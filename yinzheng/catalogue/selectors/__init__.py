@@ -1,7 +1,8 @@
 """Reads of the catalogue, by sub-domain: the lists and their versions (`lists`), what
 the lists in force say to a committee and the lookup, kept per process (`in_force`), the
 admission, exit and filing applications (`admissions`), the publication channels
-(`publications`), the announcements of later national batches (`announcements`).
+(`publications`), the per-period change report (`changes`), the announcements of later
+national batches (`announcements`).
 
 Callers read through the package (`from yinzheng.catalogue import selectors`); the
 modules under it import `lists` and nothing else of each other. Nothing here writes.
@@ -23,6 +24,13 @@ from .announcements import (
     announcement_progress,
     announcements,
     to_acknowledge,
+)
+from .changes import (
+    ChangeLine,
+    ChangeReport,
+    VersionChanges,
+    change_report,
+    check_period,
 )
 from .in_force import (
     DECIDING_KINDS,
@@ -66,6 +74,11 @@ __all__ = [
     "announcement_progress",
     "announcements",
     "to_acknowledge",
+    "ChangeLine",
+    "ChangeReport",
+    "VersionChanges",
+    "change_report",
+    "check_period",
     "DECIDED_STATUSES",
     "DECIDING_KINDS",
     "IN_FORCE_STATUSES",

@@ -29,6 +29,7 @@ from .items import (
 from .lists import LIST_OWNER_LEVELS, list_create, list_review_record
 from .versions import (
     VERSION_FIELDS,
+    AdmissionRequired,
     ListRuleViolation,
     entry_problems,
     publish_problems,
@@ -49,6 +50,7 @@ __all__ = [
     "LIST_OWNER_LEVELS",
     "NAMING_STATUSES",
     "VERSION_FIELDS",
+    "AdmissionRequired",
     "ListRuleViolation",
     "entry_problems",
     "item_create",

@@ -43,6 +43,7 @@ ITEM_FIELDS = [
     "route",
     "route_en",
     "responsible_departments",
+    "sharing_departments",
     "exceptions",
     "clause_notes",
     "no_prior_certificate",

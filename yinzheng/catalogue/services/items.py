@@ -42,6 +42,7 @@ ITEM_FIELDS = [
     "remarks",
     "route",
     "responsible_departments",
+    "sharing_departments",
     "exceptions",
     "complexity",
     "time_limit_days",
@@ -127,6 +128,7 @@ ITEM_EDITABLE_FIELDS = [
     "route",
     "route_en",
     "responsible_departments",
+    "sharing_departments",
     "exceptions",
     "clause_notes",
     "public_interest",
@@ -140,7 +142,13 @@ ITEM_EDITABLE_FIELDS = [
 ]
 
 
-ITEM_LIST_FIELDS = ["aliases", "responsible_departments", "exceptions", "clause_notes"]
+ITEM_LIST_FIELDS = [
+    "aliases",
+    "responsible_departments",
+    "sharing_departments",
+    "exceptions",
+    "clause_notes",
+]
 
 
 # The versions through which a list names an item today (superseded ones are history).

@@ -6,10 +6,15 @@ reference) is required before publishing (REQ-014); publishing refuses a positiv
 that a higher negative list names (REQ-010), an ineligible positive entry (REQ-004), a
 negative entry without its route (REQ-006), a positive entry without a published guide
 (REQ-075) and a re-added item that was removed before, unless an approved admission
-brings it back (REQ-019). Publishing closes the validity of the version before it the day
-before the new one starts, so validity ranges never overlap (REQ-018), and sends
-`version_published` inside its transaction: the admissions behind the version are
-published with it (admissions builds on these services, so they cannot call it).
+brings it back (REQ-019). No way around admission (REQ-021): once a positive list has
+been published, an item that its current version does not name goes into a later version
+only with the approved admission that brings it (`admission_id`, given by the admission
+review); the first version of a list is its initial load, and the clean-up and national
+batches only remove entries or fill negative lists. Publishing closes the validity of
+the version before it the day before the new one starts, so validity ranges never
+overlap (REQ-018), and sends `version_published` inside its transaction: the admissions
+behind the version are published with it (admissions builds on these services, so they
+cannot call it).
 """
 
 import datetime as dt
@@ -28,9 +33,16 @@ from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 
 from .. import selectors
-from ..choices import ELIGIBLE_BASIS_TYPES, GuideStatus, ListKind, VersionStatus
+from ..choices import (
+    ELIGIBLE_BASIS_TYPES,
+    ApplicationKind,
+    ApplicationStatus,
+    GuideStatus,
+    ListKind,
+    VersionStatus,
+)
 from ..errors import CatalogueCode
-from ..models import CatalogueList, Guide, Item, ListEntry, ListVersion
+from ..models import Application, CatalogueList, Guide, Item, ListEntry, ListVersion
 from . import platform
 
 # Sent inside version_publish's transaction with actor, version_id and valid_from: the
@@ -196,19 +208,86 @@ def entry_problems(catalogue_list: CatalogueList, item: Item) -> list[dict[str, 
             problems.append(
                 {"code": "department_required", "message": _("缺少办理部门")}
             )
+        if item.data_sharing and not item.sharing_departments:  # REQ-117
+            problems.append(
+                {
+                    "code": "sharing_departments_required",
+                    "message": _("办事途径为信息共享核查的，须写明信息共享核查部门"),
+                }
+            )
     return problems
+
+
+class AdmissionRequired(Conflict):
+    code = CatalogueCode.ADMISSION_REQUIRED
+
+
+def _needs_admission(version: ListVersion, item: Item) -> str:
+    """Why `item` may enter `version` only through an approved admission, or "" when it
+    may enter directly (REQ-021, REQ-019)."""
+    catalogue_list = version.catalogue_list
+    if catalogue_list.kind != ListKind.POSITIVE:
+        return ""
+    current = selectors.latest_published(catalogue_list)
+    if current is None:
+        return ""  # the initial load of the list
+    if current.entries.filter(item=item).exists():
+        return ""
+    if item.pk in selectors.items_removed_before(catalogue_list):
+        return str(_("曾被移出本清单，须经准入审核方可重新列入（不得先减后增）"))
+    return str(
+        _(
+            "新增事项须经准入审核：请由需要出具该证明的部门向县级民政部门提交准入申请，"
+            "经联审批准后列入清单"
+        )
+    )
+
+
+def _check_admission(version: ListVersion, item: Item, admission_id: int) -> None:
+    """The admission named must be an approved admission of this item to this list,
+    not yet written into another version."""
+    admission = Application.objects.filter(
+        pk=admission_id,
+        kind=ApplicationKind.ADMISSION,
+        status=ApplicationStatus.APPROVED,
+        catalogue_list_id=version.catalogue_list_id,
+        item_id=item.pk,
+    ).first()
+    if admission is None or admission.resulting_version_id not in (None, version.pk):
+        raise Conflict(
+            _("准入申请 %(id)s 不是“%(item)s”列入该清单的已批准申请")
+            % {"id": admission_id, "item": item.name},
+            code=CatalogueCode.ADMISSION_INVALID,
+        )
 
 
 @transaction.atomic
 def version_add_item(
-    *, actor: Actor, version_id: int, item_key: str, note: str = ""
+    *,
+    actor: Actor,
+    version_id: int,
+    item_key: str,
+    note: str = "",
+    admission_id: int | None = None,
 ) -> ListEntry:
+    """Put an item on a draft. On a positive list that was published before, an item
+    its current version does not name needs `admission_id`, the approved admission that
+    brings it (REQ-021, REQ-019); only the admission review passes it."""
     version = _version_for_update(version_id)
     policy.require(actor, "catalogue.manage", version)
     _require_draft(version)
     item = Item.objects.filter(key=item_key).first()
     if item is None:
         raise NotFound(_("证明事项 %s 不存在") % item_key, code=CoreCode.ITEM_NOT_FOUND)
+    if admission_id is not None:
+        _check_admission(version, item, admission_id)
+    else:
+        why = _needs_admission(version, item)
+        if why:  # REQ-021: no way around admission
+            raise AdmissionRequired(
+                _("“%(item)s”不能直接列入：%(why)s") % {"item": item.name, "why": why},
+                detail=[{"code": "admission_required", "item": item.key}],
+            )
     problems = entry_problems(version.catalogue_list, item)
     if problems:
         raise InvalidInput(
@@ -334,12 +413,29 @@ def publish_problems(
                 )
         admitted = selectors.admitted_item_ids(version.pk)
         removed = selectors.items_removed_before(catalogue_list)
-        for entry in entries:  # REQ-019
-            if entry.item_id in removed and entry.item_id not in admitted:
+        current = selectors.latest_published(catalogue_list)
+        listed = (
+            set(current.entries.values_list("item_id", flat=True))
+            if current is not None and current.pk != version.pk
+            else None
+        )
+        for entry in entries:
+            if entry.item_id in admitted:
+                continue
+            if entry.item_id in removed:  # REQ-019
                 problems.append(
                     {
                         "code": "backsliding",
                         "message": _("曾被移出本清单，须经准入审核方可重新列入"),
+                        "item": entry.item.key,
+                        "name": entry.item.name,
+                    }
+                )
+            elif listed is not None and entry.item_id not in listed:  # REQ-021
+                problems.append(
+                    {
+                        "code": "admission_required",
+                        "message": _("新增事项须经准入审核批准后方可列入"),
                         "item": entry.item.key,
                         "name": entry.item.name,
                     }

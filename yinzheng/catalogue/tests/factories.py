@@ -3,9 +3,24 @@
 import datetime as dt
 import itertools
 
-from yinzheng.catalogue import services
-from yinzheng.catalogue.choices import BasisType, GuideStatus
-from yinzheng.catalogue.models import Basis, CatalogueList, Guide, Item, ListVersion
+from yinzheng.accounts.choices import Department
+from yinzheng.catalogue import selectors, services
+from yinzheng.catalogue.choices import (
+    ApplicationKind,
+    ApplicationStatus,
+    BasisType,
+    GuideStatus,
+    ListKind,
+)
+from yinzheng.catalogue.models import (
+    Application,
+    Basis,
+    CatalogueList,
+    Guide,
+    Item,
+    ListEntry,
+    ListVersion,
+)
 from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
 
@@ -77,8 +92,13 @@ def published(
     *,
     valid_from: dt.date = dt.date(2024, 1, 1),
     catalogue_list: CatalogueList | None = None,
+    admit: bool = True,
 ) -> ListVersion:
-    """A list at `owner` (created when not given) with a published version of `items`."""
+    """A list at `owner` (created when not given) with a published version of `items`.
+
+    On a positive list published before, an item new to it comes in on an approved
+    admission (REQ-021), written by `admitted`; `admit=False` adds it directly, as a
+    county officer might try to."""
     if catalogue_list is None:
         catalogue_list = services.list_create(
             actor=SYSTEM,
@@ -95,8 +115,17 @@ def published(
         services.version_remove_item(
             actor=SYSTEM, version_id=version.pk, item_key=entry.item.key
         )
+    current = selectors.latest_published(catalogue_list)
+    listed = (
+        set(current.entries.values_list("item_id", flat=True)) if current else set()
+    )
     for it in items:
-        services.version_add_item(actor=SYSTEM, version_id=version.pk, item_key=it.key)
+        if admit and kind == ListKind.POSITIVE and current and it.pk not in listed:
+            admitted(version, it)
+        else:
+            services.version_add_item(
+                actor=SYSTEM, version_id=version.pk, item_key=it.key
+            )
     services.version_approve(
         actor=SYSTEM,
         version_id=version.pk,
@@ -106,4 +135,30 @@ def published(
     )
     return services.version_publish(
         actor=SYSTEM, version_id=version.pk, valid_from=valid_from
+    )
+
+
+def admitted(version: ListVersion, obj: Item) -> ListEntry:
+    """`obj` put on the draft `version` by an approved admission application (REQ-021).
+
+    The application row is test data written directly (its review is tested in
+    test_admissions.py); the entry goes through the service, as the review's does."""
+    application = Application.objects.create(
+        catalogue_list=version.catalogue_list,
+        kind=ApplicationKind.ADMISSION,
+        status=ApplicationStatus.APPROVED,
+        department=Department.HUMAN_RESOURCES,
+        applicant_unit="测试申请单位",
+        reason="测试准入",
+        item=obj,
+        item_key=obj.key,
+        item_name=obj.name,
+        meeting_reference="测试联审会议纪要",
+        resulting_version=version,
+    )
+    return services.version_add_item(
+        actor=SYSTEM,
+        version_id=version.pk,
+        item_key=obj.key,
+        admission_id=application.pk,
     )

@@ -277,6 +277,7 @@ def test_twenty_items_in_order(batch):
         "exceptions",
         "clause_notes",
         "responsible_departments",
+        "sharing_departments",
         "data_sharing",
         "no_prior_certificate",
         "open_alias_list",
@@ -416,3 +417,49 @@ def test_requirements_table_matches(items, requirement_rows):
         item = items[number]
         for field, expected in row.items():
             assert item[field] == expected, (number, field)
+
+
+# ------------------------------------------------- REQ-117: whom to share data with
+
+# "…通过与甲、乙等部门信息共享…", "…通过与甲部门、乙信息共享…", "…通过甲信息共享…".
+SHARING_PHRASE = re.compile(r"通过(?:与)?(?P<who>[^，；。]+?)(?:等)?(?:部门)?信息共享")
+
+
+def _sharing_partners(route: str) -> list[str]:
+    match = SHARING_PHRASE.search(route)
+    if match is None:
+        return []
+    return [p.removesuffix("部门") for p in match.group("who").split("、")]
+
+
+def test_sharing_partners_are_read_from_the_seed_routes_REQ_117(items, seed_rows):
+    """REQ-117: each route that verifies by data sharing names the departments to
+    share with, and the JSON carries exactly those, in the seed's order."""
+    for row in seed_rows:
+        item = items[row["number"]]
+        assert item["sharing_departments"] == _sharing_partners(row["route"]), row[
+            "number"
+        ]
+
+
+def test_sharing_partners_are_their_own_field_REQ_117(items):
+    """Item 10 shares with health (卫生健康); item 17 names nine departments; the
+    sharing partners are not the responsible departments (item 1's police station
+    certifies, it is not queried)."""
+    assert items[10]["sharing_departments"] == ["卫生健康"]
+    assert items[17]["sharing_departments"] == [
+        "财政",
+        "税务",
+        "人力资源社会保障",
+        "房地产管理",
+        "自然资源",
+        "银保监",
+        "证监",
+        "市场监管",
+        "公安",
+    ]
+    assert items[1]["sharing_departments"] == ["公安", "民政", "卫生健康"]
+    assert "公安派出所" in items[1]["responsible_departments"]
+    assert {n for n, i in items.items() if i["sharing_departments"]} == (
+        DATA_SHARING_ITEMS
+    )

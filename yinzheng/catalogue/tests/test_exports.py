@@ -19,7 +19,19 @@ from yinzheng.ledger.models import Entry
 from . import factories
 
 COUNTY = "620725"
-HEADER = ["序号", "证明名称", "别名", "办事途径", "办理部门", "除外情形", "设定依据"]
+HEADER = [
+    "序号",
+    "证明名称",
+    "别名",
+    "办事途径",
+    "办理部门",
+    "除外情形",
+    "设定依据",
+    "实施单位",
+    "主管部门",
+    "备注",
+    "信息共享核查部门",
+]
 
 
 @pytest.fixture
@@ -83,12 +95,12 @@ def test_the_json_export_round_trips_through_catalogue_import(county_list, tmp_p
 def test_an_import_into_a_list_with_a_published_version_follows_the_file(
     county_list, tmp_path
 ):
-    """The draft starts from the published entries; the file decides what stays."""
+    """The draft starts from the published entries; the file decides what stays and in
+    which order (a new item would need an admission: test_admission_required.py)."""
     path = tmp_path / "v1.json"
     data = json.loads(export(county_list.pk, "json", path))
-    new = factories.item("新增证明")
     first, second, third = data["entries"]
-    data["entries"] = [third, first, {"item": new.key, "note": "新增"}]
+    data["entries"] = [third, {**first, "note": "调整"}]
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     import_(path, county_list.pk, reason="调整")
@@ -96,8 +108,7 @@ def test_an_import_into_a_list_with_a_published_version_follows_the_file(
     draft = county_list.versions.get(status=VersionStatus.DRAFT)
     assert [(e.item.key, e.note) for e in draft.entries.select_related("item")] == [
         (third["item"], ""),
-        (first["item"], ""),
-        (new.key, "新增"),
+        (first["item"], "调整"),
     ]
 
 
@@ -182,6 +193,7 @@ def test_the_csv_has_the_bom_the_header_and_the_rows(batch1, tmp_path):
     assert marital[:3] == ["8", "婚姻状况证明", "婚姻关系证明、分居证明"]
     assert marital[4] == "民政、人民法院"
     assert marital[5] == "婚姻登记档案丢失；收养情况"
+    assert marital[HEADER.index("信息共享核查部门")] == "民政、人民法院"  # REQ-117
 
 
 def test_a_spreadsheet_formula_in_the_data_stays_text(tree, tmp_path):
@@ -289,3 +301,60 @@ def test_a_draft_cannot_be_exported_by_api_and_errors_stay_json(tree):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "not_found"
+
+
+@pytest.fixture
+def described_list(tree):
+    """A county list whose item carries 实施单位, 主管部门 and 备注 (REQ-002)."""
+    it = factories.item("描述齐全的证明")
+    it.implementing_unit = "各村（居）民委员会"
+    it.competent_department = "县民政局"
+    it.remarks = "仅限本县户籍居民"
+    it.save()
+    return factories.published(COUNTY, ListKind.POSITIVE, [it])
+
+
+def test_every_export_carries_unit_department_and_remarks_REQ_002(
+    described_list, tmp_path
+):
+    from openpyxl import load_workbook
+
+    lst = described_list.catalogue_list_id
+    [entry] = json.loads(export(lst, "json", tmp_path / "v.json"))["entries"]
+    assert (
+        entry["implementing_unit"],
+        entry["competent_department"],
+        entry["remarks"],
+    ) == ("各村（居）民委员会", "县民政局", "仅限本县户籍居民")
+    table = list(
+        csv.reader(
+            io.StringIO(export(lst, "csv", tmp_path / "v.csv").decode("utf-8-sig"))
+        )
+    )
+    header, row = table
+    for column, value in [
+        ("实施单位", "各村（居）民委员会"),
+        ("主管部门", "县民政局"),
+        ("备注", "仅限本县户籍居民"),
+    ]:
+        assert row[header.index(column)] == value
+    export(lst, "xlsx", tmp_path / "v.xlsx")
+    sheet = load_workbook(tmp_path / "v.xlsx").worksheets[0]
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert row[header.index("主管部门")] == "县民政局"
+    assert row[header.index("备注")] == "仅限本县户籍居民"
+
+
+def test_the_item_page_shows_unit_department_and_remarks_REQ_002(
+    client, described_list
+):
+    item = described_list.entries.get().item
+    page = client.get(item.get_absolute_url()).content.decode()
+    for text in [
+        "实施单位",
+        "各村（居）民委员会",
+        "主管部门",
+        "县民政局",
+        "仅限本县户籍居民",
+    ]:
+        assert text in page

@@ -11,6 +11,7 @@ import pytest
 from yinzheng.accounts.choices import Role
 from yinzheng.catalogue import selectors, services
 from yinzheng.catalogue.choices import BasisType, ListKind, VersionStatus
+from yinzheng.catalogue.models import ListEntry
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import Conflict, InvalidInput, NotAllowed
 from yinzheng.core.tests import factories as f
@@ -160,22 +161,45 @@ def test_a_positive_entry_on_a_higher_negative_list_blocks_publication_REQ_010(c
 
 
 def test_re_adding_a_removed_item_needs_an_admission_REQ_019(county):
+    """Directly re-adding a cancelled item fails with "admission required"."""
     a, b = factories.item(), factories.item()
     v1 = factories.published(county, ListKind.POSITIVE, [a, b])
     lst = v1.catalogue_list
     factories.published(
         county, ListKind.POSITIVE, [a], valid_from=D2, catalogue_list=lst
     )
-    with pytest.raises(services.ListRuleViolation) as exc:
+    with pytest.raises(services.AdmissionRequired) as exc:
         factories.published(
             county,
             ListKind.POSITIVE,
             [a, b],
             valid_from=dt.date(2026, 1, 1),
             catalogue_list=lst,
+            admit=False,
         )
-    assert exc.value.detail[0]["code"] == "backsliding"
+    assert exc.value.code == "admission_required"
+    assert "曾被移出本清单，须经准入审核方可重新列入" in str(exc.value.message)
     # The way back is an approved admission: test_admissions.py.
+
+
+def test_a_re_added_item_written_around_the_service_blocks_publication_REQ_019(
+    county,
+):
+    a, b = factories.item(), factories.item()
+    v1 = factories.published(county, ListKind.POSITIVE, [a, b])
+    factories.published(
+        county, ListKind.POSITIVE, [a], valid_from=D2, catalogue_list=v1.catalogue_list
+    )
+    v3 = services.version_draft(
+        actor=SYSTEM, list_id=v1.catalogue_list_id, reason="调整"
+    )
+    ListEntry.objects.create(version=v3, item=b, number=2)
+    approve(v3)
+    with pytest.raises(services.ListRuleViolation) as exc:
+        services.version_publish(
+            actor=SYSTEM, version_id=v3.pk, valid_from=dt.date(2026, 1, 1)
+        )
+    assert [p["code"] for p in exc.value.detail] == ["backsliding"]
 
 
 def test_effective_catalogue_merges_the_chain_on_a_date_REQ_003_009(tree):

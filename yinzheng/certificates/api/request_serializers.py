@@ -126,8 +126,19 @@ class CertificateRequestSerializer(serializers.ModelSerializer):
         return bool(obj.is_open and obj.due_on and obj.due_on < clock.today())
 
 
+class CertificateAttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "sha256", "size", "uploaded_at"]
+
+
 class ExceptionRecordSerializer(serializers.ModelSerializer):
     trigger = serializers.CharField(help_text=_TRIGGER_HELP)
+    materials = CertificateAttachmentSerializer(
+        many=True,
+        read_only=True,
+        help_text="留存的相关资料：文件名与 SHA-256（REQ-038）",
+    )
 
     class Meta:
         model = ExceptionRecord
@@ -139,7 +150,7 @@ class ExceptionRecordSerializer(serializers.ModelSerializer):
             "evidence",
             "assessment",
             "precautions",
-            "materials_retained",
+            "materials",
             "recorded_at",
         ]
 
@@ -173,12 +184,6 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
             "precautions",
             "recorded_at",
         ]
-
-
-class CertificateAttachmentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Attachment
-        fields = ["id", "name", "sha256", "size", "uploaded_at"]
 
 
 class CertificateCommitmentSummarySerializer(serializers.Serializer):
@@ -391,7 +396,13 @@ class ExceptionInputSerializer(serializers.Serializer):
     precautions = serializers.CharField(
         max_length=4000, required=False, allow_blank=True, default=""
     )
-    materials_retained = serializers.BooleanField(required=False, default=False)
+    materials = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="留存的相关资料（multipart，可多个，每个不超过 20 MB，REQ-038）；"
+        "已上传的保留，首次登记至少一份",
+    )
 
 
 class ConsultationInputSerializer(serializers.Serializer):

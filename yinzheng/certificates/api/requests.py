@@ -177,8 +177,11 @@ class CertificateRequestViewSet(
         return self._done(req.pk)
 
     @_step(
-        "登记负面清单事项据实出具的例外条件（REQ-037、REQ-038、REQ-039）",
-        ExceptionInputSerializer,
+        "登记负面清单事项据实出具的例外条件及留存资料（REQ-037、REQ-038、REQ-039）",
+        {
+            "multipart/form-data": ExceptionInputSerializer,
+            "application/json": ExceptionInputSerializer,
+        },
     )
     @action(detail=True, methods=["post"])
     def exception(self, request, pk=None):

@@ -10,12 +10,14 @@ from . import (
     credit,
     jurisdictions,
     online,
+    party,
     public_status,
     reports,
     requests,
 )
 
 routes = [
+    ("certificates/party-cases", party.PartyCaseViewSet, "certificate-party-case"),
     (
         "certificates/requests",
         requests.CertificateRequestViewSet,

@@ -130,8 +130,13 @@ class ExceptionForm(StaffForm):
     precautions = forms.CharField(
         label=_("预先防范措施"), required=False, widget=TEXTAREA, max_length=4000
     )
-    materials_retained = forms.BooleanField(
-        label=_("相关资料已登记留存"), required=False
+    material = forms.FileField(
+        label=_("留存资料"),
+        required=False,
+        help_text=_(
+            "上传留存的相关资料（PDF、OFD、Word 或图片，不超过 20 MB）；"
+            "已上传的保留，可再次提交以增加"
+        ),
     )
 
 

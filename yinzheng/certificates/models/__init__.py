@@ -10,7 +10,7 @@ and callers import them from it.
 
 from .commitments import Commitment, Sampling, VerificationTask
 from .credit import CreditPlatform, CreditRecord, CreditSubmission
-from .records import Consultation, ExceptionRecord, RiskAssessment
+from .records import Consultation, ExceptionRecord, PartyCaseRecord, RiskAssessment
 from .requests import (
     CATEGORY_CHOICES,
     Attachment,
@@ -31,6 +31,7 @@ __all__ = [
     "CreditSubmission",
     "DemandReport",
     "ExceptionRecord",
+    "PartyCaseRecord",
     "JurisdictionSetting",
     "RiskAssessment",
     "Sampling",

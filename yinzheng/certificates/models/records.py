@@ -1,6 +1,7 @@
 """The records some outcomes need, one of each per request at most: the conditions of the
 negative-list exception (REQ-037, REQ-038), the residents' consultation with the head's
-signature (REQ-034) and the legal-risk assessment (REQ-040). They live beside the
+signature (REQ-034), the legal-risk assessment (REQ-040) and the Party organisation's
+record of a Party matter transferred to it (REQ-043). They live beside the
 request and what they hold is what `rules.decide()` reads of them.
 """
 
@@ -8,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ConsultationForm, ConsultationResult, Trigger
-from .requests import CertificateRequest, _user_fk
+from .requests import Attachment, CertificateRequest, _user_fk
 
 
 class _RequestRecord(models.Model):
@@ -44,11 +45,27 @@ class ExceptionRecord(_RequestRecord):
     evidence = models.TextField(_("核实依据"), blank=True)
     assessment = models.TextField(_("充分评估情况"), blank=True)
     precautions = models.TextField(_("预先防范措施"), blank=True)
-    materials_retained = models.BooleanField(_("相关资料已登记留存"), default=False)
+    # REQ-038: the retained materials are files (Attachment.retained_for_exception),
+    # hashed and listed on the register entry; no tick box stands in for them.
 
     class Meta:
         verbose_name = _("负面清单事项据实出具记录")
         verbose_name_plural = _("负面清单事项据实出具记录")
+
+    @property
+    def materials(self) -> "models.QuerySet[Attachment]":
+        return self.request.attachments.filter(retained_for_exception=True)
+
+
+class PartyCaseRecord(_RequestRecord):
+    """The Party organisation's record that it handled a Party matter transferred to it
+    (REQ-043); nothing of the committee is sealed for it."""
+
+    note = models.TextField(_("党组织办理情况"))
+
+    class Meta:
+        verbose_name = _("党组织办理记录")
+        verbose_name_plural = _("党组织办理记录")
 
 
 class Consultation(_RequestRecord):

@@ -310,6 +310,8 @@ class Attachment(models.Model):
     # Empty for the resident's own upload with an online application (issue 16).
     uploaded_by = _user_fk(_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"))
+    # REQ-038: retained as the record of a negative-list exception (据实出具).
+    retained_for_exception = models.BooleanField(_("据实出具留存资料"), default=False)
 
     class Meta:
         verbose_name = _("申请材料")

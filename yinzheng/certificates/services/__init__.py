@@ -98,6 +98,7 @@ from .online import (
     receipt,
     receipt_pdf,
 )
+from .party import PARTY_HANDLE, party_case_close
 from .records import (
     CONSULTATION_FIELDS,
     EXCEPTION_FIELDS,
@@ -126,6 +127,8 @@ from .verification import (
 )
 
 __all__ = [
+    "PARTY_HANDLE",
+    "party_case_close",
     # the policy's actions and the request's audit fields (common.py)
     "APPROVE",
     "CONFIGURE",

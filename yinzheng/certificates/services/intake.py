@@ -61,9 +61,10 @@ def validate_id_number(value: str) -> str:
         ) from exc
 
 
-def _materials(
+def checked_materials(
     files: Iterable["UploadedFile[bytes] | tuple[str, bytes]"],
 ) -> list[uploads.CheckedFile]:
+    """The uploaded materials, each checked for size and typed by its content."""
     out = []
     for f in files:
         if not isinstance(f, tuple) and (f.size or 0) > MAX_ATTACHMENT_BYTES:
@@ -88,11 +89,18 @@ def _materials(
     return out
 
 
-def _save_attachment(
-    req: CertificateRequest, *, uploaded_by: Any, material: uploads.CheckedFile
+def save_attachment(
+    req: CertificateRequest,
+    *,
+    uploaded_by: Any,
+    material: uploads.CheckedFile,
+    retained: bool = False,
 ) -> Attachment:
+    """Store a checked material with the case (REQ-038); `retained`: kept as the record
+    of a negative-list exception."""
     attachment = Attachment(
         request=req,
+        retained_for_exception=retained,
         name=material.label,
         sha256=material.sha256,
         size=material.size,
@@ -238,7 +246,7 @@ def take_in(
         raise InvalidInput(
             _("所选除外情形不属于该证明事项"), code=CertificateCode.EXCEPTION_UNKNOWN
         )  # REQ-008
-    materials = _materials(attachments)
+    materials = checked_materials(attachments)
     now = clock.now()
     on = timezone.localtime(now).date()
     entry = selectors.catalogue_entry(item, committee.code, on)
@@ -307,7 +315,7 @@ def take_in(
     req.save()
     req.catalogue_versions.set(entry.version_ids)
     for material in materials:
-        _save_attachment(req, uploaded_by=received_by, material=material)
+        save_attachment(req, uploaded_by=received_by, material=material)
     audit.record(
         actor=actor,
         event="certificate_request.received",
@@ -349,8 +357,8 @@ def request_attach(
         raise Conflict(
             _("已办结的申请不能再添加材料"), code=CertificateCode.REQUEST_CLOSED
         )
-    [material] = _materials([file])
-    attachment = _save_attachment(
+    [material] = checked_materials([file])
+    attachment = save_attachment(
         req, uploaded_by=require_person(actor), material=material
     )
     audit.record(

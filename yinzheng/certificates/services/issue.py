@@ -227,6 +227,11 @@ def request_verify(
         purpose=req.purpose,
         phone=req.phone,
         certificate_no=serial,
+        # REQ-038: the exception's retained materials go on the register entry.
+        retained_materials="；".join(
+            f"{a.name}（SHA-256 {a.sha256}）"
+            for a in req.attachments.filter(retained_for_exception=True)
+        ),
     )
     use = sealing.usage_review(
         actor=actor,

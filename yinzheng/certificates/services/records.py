@@ -13,7 +13,9 @@ verified (`rules.decide`).
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,7 @@ from .. import selectors
 from ..choices import ConsultationForm, ConsultationResult, Status, Trigger
 from ..errors import CertificateCode
 from ..models import CertificateRequest, Consultation, ExceptionRecord, RiskAssessment
+from . import intake
 from .common import (
     APPROVE,
     FIELDS,
@@ -91,7 +94,6 @@ EXCEPTION_FIELDS = [
     "evidence",
     "assessment",
     "precautions",
-    "materials_retained",
 ]
 
 
@@ -107,12 +109,15 @@ def exception_record(
     evidence: str = "",
     assessment: str = "",
     precautions: str = "",
-    materials_retained: bool = False,
+    materials: Iterable["UploadedFile[bytes] | tuple[str, bytes]"] = (),
 ) -> ExceptionRecord:
     """Record (or correct) the conditions of the factual-issuance exception for a
     negative-list item (REQ-037, REQ-038). Offered only where the jurisdiction keeps
     the exception open (REQ-039); what is still missing keeps the request from being
-    verified (rules.decide)."""
+    verified (rules.decide). REQ-038: the retained materials are files — `materials`
+    adds to those kept before, and without at least one the exception is not recorded;
+    each is typed by its content and hashed, and their names and SHA-256 go on the
+    certificate register entry."""
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED)
@@ -128,6 +133,18 @@ def exception_record(
         )
     if trigger and trigger not in Trigger.values:
         raise InvalidInput(_("例外情形无效"), code=CoreCode.TRIGGER_INVALID)
+    checked = intake.checked_materials(materials)
+    if not checked and not req.attachments.filter(retained_for_exception=True).exists():
+        raise InvalidInput(  # REQ-038: the materials themselves, not a tick box
+            _("据实出具须上传留存的相关资料（至少一份），随办件和登记簿留存"),
+            code=CertificateCode.EXCEPTION_MATERIALS_REQUIRED,
+        )
+    kept = [
+        intake.save_attachment(
+            req, uploaded_by=require_person(actor), material=m, retained=True
+        )
+        for m in checked
+    ]
     record = ExceptionRecord.objects.filter(request=req).first()
     before = audit.snapshot(record, EXCEPTION_FIELDS) if record else None
     if record is None:
@@ -139,7 +156,6 @@ def exception_record(
     record.evidence = (evidence or "").strip()
     record.assessment = (assessment or "").strip()
     record.precautions = (precautions or "").strip()
-    record.materials_retained = bool(materials_retained)
     record.recorded_by, record.recorded_at = require_person(actor), clock.now()
     record.save()
     audit.record(
@@ -147,7 +163,10 @@ def exception_record(
         event="certificate_request.exception",
         subject=req,
         before=before,
-        after=audit.snapshot(record, EXCEPTION_FIELDS),
+        after={
+            **audit.snapshot(record, EXCEPTION_FIELDS),
+            "materials_added": [{"name": a.name, "sha256": a.sha256} for a in kept],
+        },
     )
     req.exceptionrecord = record
     _refresh_decision(req)

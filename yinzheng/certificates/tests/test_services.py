@@ -25,6 +25,7 @@ from yinzheng.certificates.choices import (
 )
 from yinzheng.certificates.models import CertificateRequest, DemandReport
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotAllowed
+from yinzheng.core.tests.files import pdf_bytes
 from yinzheng.ledger.models import Entry
 from yinzheng.seals.choices import UseStatus
 from yinzheng.seals.tests import factories as seal_factories
@@ -452,7 +453,7 @@ def _exception(people, req, **over):
         "evidence": "入户查看，邻居证言",
         "assessment": "只证明在世事实，不涉及财产",
         "precautions": "注明用途，仅限本次使用",
-        "materials_retained": True,
+        "materials": [("留存资料.pdf", pdf_bytes("retained"))],  # REQ-038
         **over,
     }
     return services.exception_record(actor=people.clerk, request_id=req.pk, **values)

@@ -36,6 +36,7 @@ CODE_FIELDS = {
     "category_invalid": "category",
     "copies_invalid": "copies",
     "exception_unknown": "exception_claimed",
+    "exception_materials_required": "material",
     "route_required": "route",
     "department_required": "department",
     "reason_required": "reason",

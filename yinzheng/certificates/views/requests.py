@@ -269,7 +269,8 @@ def _detail_page(
             "exception": getattr(req, "exceptionrecord", None),
             "consultation": con,
             "risk": getattr(req, "riskassessment", None),
-            "attachments": req.attachments.all(),
+            "attachments": req.attachments.filter(retained_for_exception=False),
+            "exception_materials": req.attachments.filter(retained_for_exception=True),
             "reports": req.demand_reports.all(),
             "demand_warning": selectors.demand_warning(req),
             "beyond_seal_scope": selectors.beyond_seal_scope(req),
@@ -327,13 +328,20 @@ def _ops(
             exception_claimed=v.get("exception_claimed", ""),
         )
 
+    def exception(req, v):
+        material = v.pop("material", None)
+        return services.exception_record(
+            actor=user,
+            request_id=req.pk,
+            materials=[material] if material else [],  # REQ-038
+            **v,
+        )
+
     return {
         "flags": (FlagsForm, flags, _("已更新，并重新判断")),
         "exception": (
             ExceptionForm,
-            lambda req, v: services.exception_record(
-                actor=user, request_id=req.pk, **v
-            ),
+            exception,
             _("已登记据实出具的例外条件"),
         ),
         "consultation": (

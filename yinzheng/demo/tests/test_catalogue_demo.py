@@ -85,6 +85,8 @@ def test_shandan_has_an_open_draft_for_the_manage_page():
 
     assert draft.number == 2
     assert draft.entries.filter(item__key="sample_guardian_designation").exists()
+    # REQ-021: the new item came in on an approved admission, the only way in.
+    assert draft.applications.get().item.key == "sample_guardian_designation"
     assert (
         not _demo_lists()
         .exclude(owner_id="620725")
@@ -129,6 +131,7 @@ def test_demo_applications_are_sample_data_with_work_waiting_REQ_021_REQ_023():
 
     applications = Application.objects.filter(catalogue_list__owner_id="620725")
     assert sorted(applications.values_list("status", flat=True)) == [
+        "approved",
         "filed",
         "in_review",
         "rejected",

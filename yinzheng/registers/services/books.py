@@ -92,6 +92,13 @@ CERTIFICATE_COLUMNS = (
     Column("category", gettext_lazy("用印类别"), True),
     Column("seal", gettext_lazy("印章"), True),
     Column("document_sha256", gettext_lazy("文件 SHA-256"), True),
+    # REQ-038: a negative-list exception's retained materials, by name and SHA-256.
+    Column(
+        "retained_materials",
+        gettext_lazy("留存资料（文件名及 SHA-256）"),
+        False,
+        IF_FOUND,
+    ),
 )
 COLUMNS = {Register.WORK: WORK_COLUMNS, Register.CERTIFICATE: CERTIFICATE_COLUMNS}
 

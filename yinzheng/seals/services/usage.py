@@ -118,6 +118,7 @@ def usage_request(
     phone: str = "",
     certificate_no: str = "",
     major_matter: str = "",
+    retained_materials: str = "",
 ) -> UsageRequest:
     """File a matter to be sealed; the filer is the handler (经办人员)."""
     seal = Seal.objects.select_related("committee").filter(pk=seal_id).first()
@@ -189,6 +190,7 @@ def usage_request(
         purpose=purpose.strip(),
         phone=phone,
         certificate_no=certificate_no.strip(),
+        retained_materials=retained_materials.strip(),
         major_matter=major_matter,
         handler=require_person(actor),
         submitted_at=clock.now(),
@@ -442,6 +444,8 @@ def usage_seal(*, actor: Actor, usage_id: int) -> UsageRequest:
             phone=usage.phone,
             certificate_no=usage.certificate_no,
         )
+        if usage.retained_materials:  # REQ-038
+            fields["retained_materials"] = usage.retained_materials
     else:
         notice = ""
         if usage.major_matter == MajorMatter.NOTICE:

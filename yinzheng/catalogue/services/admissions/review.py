@@ -313,13 +313,17 @@ def _admit(application: Application, actor: Actor, meeting_reference: str) -> No
             basis="；".join(b["citation"] for b in application.bases),
         )
     version = _open_draft(application, actor, meeting_reference)
+    application.resulting_version = version
+    # The approval is saved first: the list takes a new item only on an approved
+    # admission of that item to that list (REQ-021).
+    application.save(update_fields=["status", "item", "resulting_version"])
     versions.version_add_item(
         actor=actor,
         version_id=version.pk,
         item_key=item.key,
         note=_("准入：%s") % meeting_reference,
+        admission_id=application.pk,
     )
-    application.resulting_version = version
 
 
 def _remove(application: Application, actor: Actor, reference: str) -> None:
