@@ -218,6 +218,12 @@ def entry_problems(catalogue_list: CatalogueList, item: Item) -> list[dict[str, 
     return problems
 
 
+# The lists a department's demand enters only through an admission review: the
+# certificates committees issue (REQ-021) and the work pushed down to them, the assistance
+# list of REQ-017 (社区工作准入, REQ-120).
+ADMITTED_KINDS = frozenset({ListKind.POSITIVE, ListKind.ASSISTANCE})
+
+
 class AdmissionRequired(Conflict):
     code = CatalogueCode.ADMISSION_REQUIRED
 
@@ -226,11 +232,21 @@ def _needs_admission(version: ListVersion, item: Item) -> str:
     """Why `item` may enter `version` only through an approved admission, or "" when it
     may enter directly (REQ-021, REQ-019)."""
     catalogue_list = version.catalogue_list
-    if catalogue_list.kind != ListKind.POSITIVE:
+    if catalogue_list.kind not in ADMITTED_KINDS:
         return ""
     current = selectors.latest_published(catalogue_list)
     if current is None:
         return ""  # the initial load of the list
+    if (
+        catalogue_list.kind == ListKind.ASSISTANCE
+        and not current.entries.filter(item=item).exists()
+    ):
+        return str(
+            _(
+                "新增社区工作事项须经社区工作准入审核：请由需要村（居）委会协助的部门"
+                "向县级民政部门提交准入申请，经联审批准后列入协助政府工作事项清单"
+            )
+        )
     if current.entries.filter(item=item).exists():
         return ""
     if item.pk in selectors.items_removed_before(catalogue_list):
@@ -411,35 +427,8 @@ def publish_problems(
                         "name": entry.item.name,
                     }
                 )
-        admitted = selectors.admitted_item_ids(version.pk)
-        removed = selectors.items_removed_before(catalogue_list)
-        current = selectors.latest_published(catalogue_list)
-        listed = (
-            set(current.entries.values_list("item_id", flat=True))
-            if current is not None and current.pk != version.pk
-            else None
-        )
-        for entry in entries:
-            if entry.item_id in admitted:
-                continue
-            if entry.item_id in removed:  # REQ-019
-                problems.append(
-                    {
-                        "code": "backsliding",
-                        "message": _("曾被移出本清单，须经准入审核方可重新列入"),
-                        "item": entry.item.key,
-                        "name": entry.item.name,
-                    }
-                )
-            elif listed is not None and entry.item_id not in listed:  # REQ-021
-                problems.append(
-                    {
-                        "code": "admission_required",
-                        "message": _("新增事项须经准入审核批准后方可列入"),
-                        "item": entry.item.key,
-                        "name": entry.item.name,
-                    }
-                )
+    if catalogue_list.kind in ADMITTED_KINDS:
+        problems += _admission_problems(version, catalogue_list, entries)
     current = selectors.latest_published(catalogue_list)
     if current is not None and current.valid_from and valid_from <= current.valid_from:
         problems.append(
@@ -449,6 +438,44 @@ def publish_problems(
                 % current.valid_from.isoformat(),
             }
         )
+    return problems
+
+
+def _admission_problems(
+    version: ListVersion, catalogue_list: CatalogueList, entries: Any
+) -> list[dict[str, Any]]:
+    """Entries that came in around the admission review (REQ-019, REQ-021; REQ-120 for
+    the community work a department pushes down onto the assistance list)."""
+    problems: list[dict[str, Any]] = []
+    admitted = selectors.admitted_item_ids(version.pk)
+    removed = selectors.items_removed_before(catalogue_list)
+    current = selectors.latest_published(catalogue_list)
+    listed = (
+        set(current.entries.values_list("item_id", flat=True))
+        if current is not None and current.pk != version.pk
+        else None
+    )
+    for entry in entries:
+        if entry.item_id in admitted:
+            continue
+        if entry.item_id in removed:  # REQ-019
+            problems.append(
+                {
+                    "code": "backsliding",
+                    "message": _("曾被移出本清单，须经准入审核方可重新列入"),
+                    "item": entry.item.key,
+                    "name": entry.item.name,
+                }
+            )
+        elif listed is not None and entry.item_id not in listed:  # REQ-021
+            problems.append(
+                {
+                    "code": "admission_required",
+                    "message": _("新增事项须经准入审核批准后方可列入"),
+                    "item": entry.item.key,
+                    "name": entry.item.name,
+                }
+            )
     return problems
 
 

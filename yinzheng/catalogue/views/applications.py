@@ -150,12 +150,12 @@ def application_list(request):
 
 
 def _target_lists(user: Any) -> QuerySet[CatalogueList]:
-    """Positive lists owned inside the subtrees where the user may apply; the service
-    decides in the end."""
+    """Positive lists and assistance lists (community work, REQ-120) owned inside the
+    subtrees where the user may apply; the service decides in the end."""
     return (
         CatalogueList.objects.visible_to(user, "catalogue.apply")
         .select_related("owner")
-        .filter(kind=ListKind.POSITIVE)
+        .filter(kind__in=[ListKind.POSITIVE, ListKind.ASSISTANCE])
         .order_by("owner_id", "batch_no", "pk")
     )
 

@@ -206,6 +206,19 @@ def decision_problems(application: Application) -> list[dict[str, str]]:
         )
     if application.kind != ApplicationKind.ADMISSION:
         return problems
+    if application.catalogue_list.kind == ListKind.ASSISTANCE:
+        # REQ-120: community work: no certificate, so no guide or certificate basis;
+        # the rights and funds that go with the work still must (REQ-030, 费随事转).
+        if not application.rights_matching.strip():
+            problems.append(
+                {
+                    "code": "rights_matching_missing",
+                    "message": _(
+                        "尚未写明随工作事项赋予的权利、经费或手段（权责匹配）"
+                    ),
+                }
+            )
+        return problems
     missing = [
         _field_label(name)
         for name in GUIDE_CONTENT_FIELDS
@@ -299,7 +312,9 @@ def _admit(application: Application, actor: Actor, meeting_reference: str) -> No
             remarks=_("经准入审核列入（%s）") % meeting_reference,
         )
     application.item = item
-    if not Guide.objects.filter(item=item).exists():
+    if application.catalogue_list.kind == ListKind.POSITIVE and not (
+        Guide.objects.filter(item=item).exists()
+    ):
         # The department's content becomes the guide's draft; the list owner completes
         # the format and purpose and publishes it (DIV-14, REQ-075).
         guides.guide_save(

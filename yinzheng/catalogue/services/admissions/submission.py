@@ -163,9 +163,17 @@ def application_submit(
     if department not in Department.values:
         raise InvalidInput(_("申请部门无效"), code=CatalogueCode.DEPARTMENT_INVALID)
     _require_applicant(actor, catalogue_list, department)
-    if kind != ApplicationKind.FILING and catalogue_list.kind != ListKind.POSITIVE:
+    # REQ-120: community work a department pushes down goes through the same review,
+    # onto the assistance list (协助政府工作事项清单) instead.
+    if kind != ApplicationKind.FILING and catalogue_list.kind not in (
+        ListKind.POSITIVE,
+        ListKind.ASSISTANCE,
+    ):
         raise InvalidInput(
-            _("准入、退出只适用于出具证明事项清单（正面清单）"),
+            _(
+                "准入、退出只适用于出具证明事项清单（正面清单）和"
+                "协助政府工作事项清单（社区工作准入）"
+            ),
             code=CatalogueCode.LIST_KIND_NOT_POSITIVE,
         )
     if not applicant_unit.strip():
@@ -213,9 +221,11 @@ def application_submit(
                     code=CatalogueCode.ITEM_KEY_INVALID,
                 )
         if not bases:
-            # REQ-022: no basis, no application.
+            # REQ-022, REQ-120: no basis, no application.
             raise InvalidInput(
-                _("准入申请须提供村（居）委会出具该证明的设定依据"),
+                _("准入申请须提供村（居）委会出具该证明的设定依据")
+                if catalogue_list.kind == ListKind.POSITIVE
+                else _("社区工作准入申请须提供该工作事项的法律法规或政策依据"),
                 code=CatalogueCode.BASIS_REQUIRED,
             )
         if item is not None and item.key in on_list:
