@@ -44,9 +44,10 @@ for _action in [
         _("加盖印章并出具证明（印章管理人）"),
         frozenset({Role.CUSTODIAN}),
     ),
+    # REQ-043: the Party organisation's own queue of transferred matters.
     policy.Action(
         "party.handle",
-        _("办理转交村（社区）党组织的涉党证明事项（REQ-043）"),
+        _("办理转交村（社区）党组织的涉党证明事项"),
         frozenset({Role.PARTY}),
     ),
     policy.Action(
