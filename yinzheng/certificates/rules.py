@@ -297,8 +297,8 @@ def decide(item: ItemFacts, facts: RequestFacts) -> Decision:
                 "REQ-035",
                 _(
                     "该事项不在正面清单内，但涉及公共利益，"
-                    "可经议事协商和主任签字后出具，按“特殊情况”统计（DIV-04）"
-                ),
+                    "可经议事协商和主任签字后出具，按“特殊情况”统计"
+                ),  # DIV-04
             )
         )
     return _issue_path(item, facts, cls, reasons, tags)
@@ -315,8 +315,8 @@ def _negative(item: ItemFacts, facts: RequestFacts, reasons: list[Reason]) -> De
                 "REQ-008",
                 _(
                     "该申请属于本事项的除外情形“%s”，不自动不予出具，"
-                    "须按出具证明的一般规则人工决定（DIV-16）"
-                )
+                    "须按出具证明的一般规则人工决定"
+                )  # DIV-16
                 % claimed,
             )
         )
@@ -575,7 +575,7 @@ def _switched_off() -> Reason:
     return Reason(
         "exception_switched_off",
         "REQ-039",
-        _("本辖区对已列入负面清单的事项不再出具，不设例外（DIV-02）"),
+        _("本辖区对已列入负面清单的事项不再出具，不设例外"),  # DIV-02
     )
 
 

@@ -123,6 +123,7 @@ def _doc(
     text: str,
     on: dt.date,
     signature_png: bytes | None = None,
+    made_at: dt.datetime | None = None,
 ) -> documents.CommitmentDoc:
     return documents.CommitmentDoc(
         number=number,
@@ -135,6 +136,7 @@ def _doc(
         date=on,
         sample=req.sample,
         signature_png=signature_png,
+        made_at=made_at,
     )
 
 
@@ -158,6 +160,7 @@ def notification_pdf(
             notification=notification.strip() or default_notification(req),
             text=text.strip() or default_commitment(req),
             on=clock.today(),
+            made_at=clock.now(),
         )
     )
 
@@ -228,7 +231,7 @@ def commitment_record(
     decision = _refresh_decision(req)
     if not decision.commitment_available:
         raise CommitmentNotAllowed(
-            _("该事项不实行告知承诺制，不能以承诺代替证明（REQ-082）"),
+            _("该事项不实行告知承诺制，不能以承诺代替证明"),  # REQ-082
             detail=decision.as_dict(),
         )
     notification = (notification_text or "").strip() or default_notification(req)
@@ -257,6 +260,7 @@ def commitment_record(
             signature_png=(
                 signed.data if signature_method == SignatureMethod.SCREEN else None
             ),
+            made_at=now,
         )
     )
     commitment = Commitment(

@@ -84,7 +84,8 @@ class Command(BaseCommand):
         start.add_argument("--start", required=True, help="开始月份，YYYY-MM")
         start.add_argument("--title", default=None, help="工作名称（默认用模板的）")
         figures = sub.add_parser(
-            "figures", help=_("统计分析数据（REQ-103、REQ-114）：json 或 csv")
+            "figures",
+            help=_("统计分析数据：json 或 csv"),  # REQ-103, REQ-114
         )
         figures.add_argument("--division", required=True, help=_("区划代码"))
         figures.add_argument(
