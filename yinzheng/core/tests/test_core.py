@@ -92,6 +92,26 @@ def test_domain_error_on_a_page_shows_its_message(client, tree):
 
 
 @pytest.mark.django_db
+def test_the_journal_page_names_chain_kinds_in_words(client, tree):
+    """Issue 16: 审计日志 and the two registers, not audit / register_work."""
+    from yinzheng.core.tests import factories
+    from yinzheng.ledger import services as journal
+
+    for key, kind in (
+        ("audit:x", "audit"),
+        ("register:w", "register_work"),
+        ("register:c", "register_certificate"),
+    ):
+        journal.chain_get_or_create(key=key, kind=kind, division_code=None)
+    client.force_login(factories.user("root", superuser=True))
+    page = client.get("/ledger/").content.decode()
+    for label in ("审计日志", "工作用印登记簿", "出具证明事项登记簿"):
+        assert label in page
+    for raw in ("<td>register_work</td>", "<td>register_certificate</td>"):
+        assert raw not in page
+
+
+@pytest.mark.django_db
 def test_home_shows_each_grant_and_its_division(client, tree):
     from yinzheng.core.tests import factories
 

@@ -25,13 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.core import clock
+from yinzheng.core import clock, events
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.core.web import attempt, form_errors
 from yinzheng.divisions.models import Division
 
 from .. import selectors, services
-from ..choices import ACTIVE_STATUSES, EVENT_LABELS, SealForm, SealStatus, TakeOutStatus
+from ..choices import ACTIVE_STATUSES, SealForm, SealStatus, TakeOutStatus
 from ..forms import (
     CustodianForm,
     FilterForm,
@@ -175,7 +175,7 @@ def detail(request, pk: int):
         if t.until is None or t.until.date() >= seal.issued_on
     ]
     history = [
-        {"event": e, "label": EVENT_LABELS.get(e.event, e.event)}
+        {"event": e, "label": events.label(e.event)}
         for e in selectors.seal_history(seal)
     ]
     successors = list(seal.successors.all())
