@@ -134,3 +134,24 @@ def test_models_and_migrations_agree():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_pages_name_a_favicon_served_from_the_project(client):
+    """Issue 16: a tab icon, from our own static files (no network), and /favicon.ico
+    (what browsers ask for by themselves) leads to it."""
+    import re
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/accounts/login/").content.decode()
+    link = re.search(r'<link rel="icon" [^>]*href="([^"]+)"', page)
+    assert link, "no <link rel=icon>"
+    href = link.group(1)
+    found = finders.find(href.removeprefix(settings.STATIC_URL))
+    assert found, href
+    with open(found, encoding="utf-8") as icon:
+        assert "<svg" in icon.read()
+    response = client.get("/favicon.ico")
+    assert response.status_code in (301, 302) and response["Location"] == href
