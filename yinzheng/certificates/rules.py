@@ -39,6 +39,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yinzheng.core.text import in_brackets
+
 from .choices import ConsultationResult, IntakeClass, Outcome, Trigger
 
 POSITIVE, NEGATIVE, NONE = "positive", "negative", "none"
@@ -566,7 +568,7 @@ def reason_message(code: str, params: Sequence[Any] | None, fallback: str = "") 
         trigger_code, entity = (list(params) + ["", ""])[:2]
         trigger = str(dict(Trigger.choices).get(trigger_code, trigger_code))
         if entity:
-            trigger = f"{trigger}（{entity}）"
+            trigger = f"{trigger}{in_brackets(entity)}"
         return str(template) % trigger
     if code in ("item_exception", "time_limited"):
         return str(template) % tuple(params) if params else fallback

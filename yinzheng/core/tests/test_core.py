@@ -155,3 +155,21 @@ def test_pages_name_a_favicon_served_from_the_project(client):
         assert "<svg" in icon.read()
     response = client.get("/favicon.ico")
     assert response.status_code in (301, 302) and response["Location"] == href
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("某商业银行", "（某商业银行）"),
+        ("（示例）某商业银行山丹支行", "（示例：某商业银行山丹支行）"),
+        ("（示例）", "（示例）"),
+        ("（已核实）", "（已核实）"),
+        ("（甲）与（乙）", "（（甲）与（乙））"),
+        ("", ""),
+    ],
+)
+def test_a_remark_is_bracketed_once(text, shown):
+    """Issue 16: demo data's （示例） never doubles the brackets around it."""
+    from yinzheng.core.text import in_brackets
+
+    assert in_brackets(text) == shown
