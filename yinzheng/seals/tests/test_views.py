@@ -277,3 +277,21 @@ def test_an_electronic_seal_offers_no_take_out_and_names_its_history(
         )
     assert refused.value.code == "electronic_not_carried"
     assert not TakeOut.objects.exists()
+
+
+def test_many_short_staffed_committees_are_one_line_with_a_link(client, people, tree):
+    """Issue 16: the county's seal page said 127 names; now one line with the real
+    number and a link to the list."""
+    from django.urls import reverse
+
+    for n in range(2, 8):
+        f.division(f"620725102{n:03d}")
+    client.force_login(people.civil)
+    page = client.get("/seals/").content.decode()
+    staffing = page[page.index('id="staffing"') :]
+    staffing = staffing[: staffing.index("</div>")]
+    committees = selectors.committees_short_staffed(people.civil).count()
+    assert committees > 3
+    assert f"{committees} 个村（居）委会在岗人员少于两人" in staffing
+    assert reverse("divisions:staffing") in staffing
+    assert "/seals/committees/" not in staffing  # no name-by-name list

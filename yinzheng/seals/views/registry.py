@@ -49,6 +49,9 @@ from .common import ID, _custodian_candidates, _require_view, _with_state
 
 # Registry ---------------------------------------------------------------------------
 
+# How many short-staffed committees the seal page names before it only counts them.
+SHORT_LIST = 3
+
 
 @login_required
 def index(request):
@@ -90,7 +93,11 @@ def index(request):
             ]
         )
         .order_by("due_back_at"),
-        "short_staffed": list(selectors.committees_short_staffed(user)[:100]),
+        # Named one by one when few; else one line with the number and a link to
+        # the staffing list (issue 16: a county has 127 of them in the demo).
+        "short_staffed": list(selectors.committees_short_staffed(user)[:SHORT_LIST]),
+        "short_staffed_count": selectors.committees_short_staffed(user).count(),
+        "may_see_staffing": policy.can(user, "division.staffing"),
         # The committees the user works at (clerk, head, custodian).
         "my_committees": Division.objects.committees().in_scope_of(
             user, "usage.request"
