@@ -4,13 +4,15 @@ Django and argparse add to every command included (issue 16).
 `yinzheng demo --help` used to read half English: the command's own options were
 Chinese, Django's (--settings, --verbosity, …) and argparse's -h English, and an option
 without help showed nothing. Here the shared options get Chinese help, lazy help strings
-are made text for argparse, and sub-commands get the same treatment.
+are made text for argparse, the command's help (marked with gettext_noop) is translated
+when the parser is made, and sub-commands get the same treatment.
 """
 
 import argparse
 from typing import Any
 
 from django.core.management import base
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # The options every Django command has, by their argparse `dest`.
@@ -30,8 +32,8 @@ SHARED_OPTIONS: dict[str, Any] = {
 }
 
 
-def _with_usage_prefix(formatter: type) -> type:
-    class Formatter(formatter):  # type: ignore[valid-type,misc]
+def _with_usage_prefix(formatter: Any) -> Any:
+    class Formatter(formatter):
         def add_usage(self, usage, actions, groups, prefix=None):
             if prefix is None:
                 prefix = str(_("用法：")) + " "
@@ -63,8 +65,10 @@ def _translate(parser: argparse.ArgumentParser) -> None:
 
 class BaseCommand(base.BaseCommand):
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any):
+        # The command's help is marked with gettext_noop where it is defined (a class
+        # attribute, read before any language is chosen) and translated here.
         if self.help:
-            self.help = str(self.help)
+            self.help = gettext(self.help)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         _translate(parser)
         return parser

@@ -3,6 +3,7 @@ import os
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.accounts import services
 from yinzheng.accounts.choices import Role
@@ -12,7 +13,7 @@ from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "创建系统管理员（全国范围的 admin 授权）。密码取自 YINZHENG_ADMIN_PASSWORD 或交互输入"
     )
 

@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.accounts import services
 from yinzheng.accounts.choices import Department, Role
@@ -10,7 +11,7 @@ from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "授予岗位：yinzheng grant 用户名 角色 区划代码 [--department 部门]；--revoke 撤销授权"
     )
 

@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
 from yinzheng.accounts.models import User
@@ -10,7 +11,9 @@ from yinzheng.ledger import audit
 
 
 class Command(BaseCommand):
-    help = _("为用户签发（或显示）接口令牌：yinzheng token 用户名 [--rotate]")
+    help = gettext_noop(
+        "为用户签发（或显示）接口令牌：yinzheng token 用户名 [--rotate]"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username", help=_("用户名"))

@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.accounts import services
 from yinzheng.core.actors import SYSTEM
@@ -8,7 +9,7 @@ from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "解除登录限制：yinzheng unlock 用户名（清除该账号在各地址的失败计数）；"
         "yinzheng unlock --address IP（解除该地址尝试多个账号的限制）"
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue import exports, selectors
 from yinzheng.catalogue.models import CatalogueList
@@ -12,7 +13,7 @@ from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "导出清单版本（开放数据）：默认导出现行公布版本；"
         "不写 -o 时按“清单-版本号-生效日期”命名文件，-o - 输出到标准输出"
     )

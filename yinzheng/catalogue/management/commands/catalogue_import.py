@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue import exports, services
 from yinzheng.catalogue.models import CatalogueList, Item, ListVersion
@@ -20,7 +21,7 @@ from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "由导出的 JSON 文件新建清单草稿版本（按标识匹配证明事项；有误则不写入任何内容）"
     )
 

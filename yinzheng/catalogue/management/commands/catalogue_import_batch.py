@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue.services.batches import national_batch_import
 from yinzheng.core.actors import SYSTEM
@@ -11,7 +12,7 @@ from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "导入国家后续批次负面清单（JSON，格式同第一批，另含 list.valid_from 与 "
         "approval），并为仍列有这些事项的正面清单建立跟进任务"
     )

@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue import selectors
 from yinzheng.core.management.base import BaseCommand
@@ -8,7 +8,7 @@ from yinzheng.divisions.models import Division
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = gettext_noop(
         "“要我开……证明”：按口语查找证明事项，并给出村（居）委会能否出具及办事途径"
     )
 

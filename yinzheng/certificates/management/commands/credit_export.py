@@ -12,6 +12,7 @@ import json
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.certificates import services
 from yinzheng.core import tasks
@@ -30,7 +31,7 @@ LABELS = {
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "把待报送（及此前失败）的信用记录以 JSON POST 到各辖区配置的信用信息共享平台；"
         "有报送失败时以状态码 1 退出，适合定时运行"
     )

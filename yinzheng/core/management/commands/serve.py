@@ -19,7 +19,7 @@ import sys
 
 from django.core.management import call_command
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from yinzheng.core.management.base import BaseCommand
 
@@ -71,7 +71,7 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = gettext_noop(
         "以生产方式启动服务（gunicorn 多线程工作进程，静态文件由 whitenoise 提供）"
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.core import tasks
 from yinzheng.core.management.base import BaseCommand
@@ -24,7 +25,7 @@ STATUS = {
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "查看排队任务的状态与结果（YINZHENG_TASKS=database）；--output 写出导出任务"
         "生成的文件；任务失败时以状态码 1 退出，尚未完成时以 2 退出"
     )

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test.utils import override_settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.accounts.choices import Role
 from yinzheng.core.management.base import BaseCommand
@@ -33,7 +34,9 @@ def public_url_for(bind: str) -> str:
 
 
 class Command(BaseCommand):
-    help = _("建立演示数据（山丹县、肃南县、坡头区及各角色演示账号）并启动服务")
+    help = gettext_noop(
+        "建立演示数据（山丹县、肃南县、坡头区及各角色演示账号）并启动服务"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

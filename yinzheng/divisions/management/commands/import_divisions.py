@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from tqdm import tqdm
 
 from yinzheng.core.actors import SYSTEM
@@ -14,7 +15,9 @@ from yinzheng.divisions.importer import import_divisions
 
 
 class Command(BaseCommand):
-    help = _("导入国家统计用区划代码（provinces/cities/areas/streets/villages.csv）")
+    help = gettext_noop(
+        "导入国家统计用区划代码（provinces/cities/areas/streets/villages.csv）"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -15,7 +15,7 @@ import json
 import pathlib
 
 from django.core.management.base import CommandError
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.management.base import BaseCommand
@@ -52,7 +52,9 @@ FORMS = {"paper": gettext_lazy("纸质证明"), "electronic": gettext_lazy("电�
 
 
 class Command(BaseCommand):
-    help = _("证明核验：verify 核验 PDF 文件或二维码凭据（签名、证书链、吊销、登记簿）")
+    help = gettext_noop(
+        "证明核验：verify 核验 PDF 文件或二维码凭据（签名、证书链、吊销、登记簿）"
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
@@ -36,7 +37,7 @@ from yinzheng.ledger import personal
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "电子印章：trust-list 信任列表；crl 吊销列表；certify 补发印章证书；"
         "timestamp-renew 续加存档时间戳；rotate-master-key 轮换主密钥"
     )

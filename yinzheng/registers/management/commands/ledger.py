@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
@@ -13,7 +14,7 @@ from yinzheng.registers.services import books as registers
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "台账链操作：verify 校验全部（或指定）哈希链、检查点及其序列、归档和用印事项，"
         "发现问题时以状态码 1 退出；checkpoint 签署全部链头（登记簿由乡镇、审计链由县）；"
         "anchor 导出已签署的检查点锚定；archive 年终归档登记簿"

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from yinzheng.core import clock, tasks
 from yinzheng.core.actors import SYSTEM
@@ -44,7 +44,7 @@ from ...campaign_templates import TEMPLATES
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = gettext_noop(
         "统计表：export-table 导出《应由基层群众性自治组织出具证明事项统计表》"
         "（xlsx 或 pdf），某一填报单位的，或全县汇总的；"
         "campaign-start 按模板发起专项工作；"

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.core import clock, tasks
 from yinzheng.core.actors import SYSTEM
@@ -56,7 +57,7 @@ def _dump(data: Any) -> str:
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_noop(
         "监督：scan 扫描用印登记簿生成预警（适合每晚定时运行）；draw 专项督查抽取"
         "（每个乡镇 2 个村（居））；overdue 列出逾期的投诉和整改事项；export-items "
         "导出整改清单（xlsx）"
