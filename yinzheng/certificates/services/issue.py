@@ -292,7 +292,8 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
         raise StaleContent(_("证明文件与签批时不一致，不能盖章"))
     assert req.usage_id is not None  # APPROVED: request_verify filed the usage
     sealed = sealing.usage_seal(actor=actor, usage_id=req.usage_id)
-    issued = _issued_rendering(req)
+    now = clock.now()  # the issue time: the certificate's date in its metadata too
+    issued = _issued_rendering(req, made_at=now)
     if issued is not None:
         req.issued_pdf.save(f"{req.serial}.pdf", ContentFile(issued), save=False)
         req.save(update_fields=["issued_pdf"])  # files stay out of the audit
@@ -306,7 +307,6 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
         usage=sealed,
         from_draft=issued is not None,
     )
-    now = clock.now()
     with audit.recorded(
         actor=actor, event="certificate_request.issued", subject=req, fields=FIELDS
     ):
@@ -324,7 +324,7 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
     return req
 
 
-def _issued_rendering(req: CertificateRequest) -> bytes | None:
+def _issued_rendering(req: CertificateRequest, *, made_at: dt.datetime) -> bytes | None:
     """The certificate itself, rendered at issue from the content the head approved
     as a draft (issue 14): the content must be the one the draft was rendered from at
     verification (its SHA-256, kept then and recorded in the audit), so nothing but
@@ -355,7 +355,7 @@ def _issued_rendering(req: CertificateRequest) -> bytes | None:
         raise StaleContent(_("证明内容与签批时不一致，不能出具"))
     marks = electronic.issue_marks(req.serial)
     return documents.render_certificate(
-        dataclasses.replace(doc, made_at=clock.now(), **marks)
+        dataclasses.replace(doc, made_at=made_at, **marks)
     )
 
 
