@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from yinzheng.accounts.forms import ThrottledAdminLoginForm
+from yinzheng.core import views as core_views
 
 admin.site.site_header = "印证 yinzheng 系统管理"
 admin.site.login_form = ThrottledAdminLoginForm
@@ -28,6 +29,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("yinzheng.api.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico by themselves: the project's own icon (issue 16).
+    path("favicon.ico", core_views.favicon),
 ]
 
 handler400 = "yinzheng.core.views.bad_request"

@@ -31,7 +31,7 @@ for _action in [
     ),
     policy.Action(
         "certificate.overdue",
-        _("督办逾期未办结的证明申请（REQ-045）"),
+        _("督办逾期未办结的证明申请"),  # REQ-045
         frozenset({Role.CLERK, Role.HEAD, Role.TOWNSHIP}),
     ),
     policy.Action(
@@ -52,27 +52,27 @@ for _action in [
     ),
     policy.Action(
         "certificate.configure",
-        _("设置本辖区负面清单事项例外通道（REQ-039）"),
+        _("设置本辖区负面清单事项例外通道"),  # REQ-039
         frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
     ),
     policy.Action(
         "commitment.verify",
-        _("告知承诺事后核查：登记核查结果、随机抽查（REQ-083）"),
+        _("告知承诺事后核查：登记核查结果、随机抽查"),  # REQ-083
         frozenset({Role.TOWNSHIP, Role.CIVIL_AFFAIRS, Role.ADMIN}),
     ),
     policy.Action(
         "credit.view",
-        _("查看不实承诺的信用记录及报送情况（REQ-084）"),
+        _("查看不实承诺的信用记录及报送情况"),  # REQ-084
         frozenset({Role.TOWNSHIP, Role.CIVIL_AFFAIRS, Role.INSPECTOR, Role.ADMIN}),
     ),
     policy.Action(
         "credit.manage",
-        _("登记信用记录的公示和处罚（REQ-085）"),
+        _("登记信用记录的公示和处罚"),  # REQ-085
         frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
     ),
     policy.Action(
         "credit.configure",
-        _("设置本辖区报送的信用信息共享平台（REQ-086）"),
+        _("设置本辖区报送的信用信息共享平台"),  # REQ-086
         frozenset({Role.CIVIL_AFFAIRS, Role.ADMIN}),
     ),
 ]:

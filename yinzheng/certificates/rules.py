@@ -32,10 +32,14 @@ Every outcome other than "issue" tells the resident where to go and who is respo
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yinzheng.core.text import in_brackets
 
 from .choices import ConsultationResult, IntakeClass, Outcome, Trigger
 
@@ -121,9 +125,18 @@ class Reason:
     code: str
     req: str
     message: str
+    # What the words are made with (issue 16): a decision kept on a closed request
+    # stores them with its code, and `localized` writes the words again in the
+    # reader's language.
+    params: tuple[Any, ...] = ()
 
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "req": self.req, "message": self.message}
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "req": self.req,
+            "message": self.message,
+            "params": list(self.params),
+        }
 
 
 @dataclass(frozen=True)
@@ -214,16 +227,7 @@ def decide(item: ItemFacts, facts: RequestFacts) -> Decision:
     cls = intake_class(item, facts)
     reasons = [_class_reason(cls, item)]
     if cls == IntakeClass.PARTY:
-        reasons.append(
-            Reason(
-                "party_related",
-                "REQ-043",
-                _(
-                    "涉及党组织或党员的证明，由社区（村）党组织根据有关规定和要求办理，"
-                    "不使用村（居）委会印章"
-                ),
-            )
-        )
+        reasons.append(_reason("party_related", "REQ-043"))
         return Decision(
             cls,
             Outcome.TRANSFER_PARTY,
@@ -232,23 +236,8 @@ def decide(item: ItemFacts, facts: RequestFacts) -> Decision:
             departments=(PARTY_DEPARTMENT,),
         )
     if item.liability_bearing or facts.carries_liability:
-        reasons.append(
-            Reason(
-                "liability_bearing",
-                "REQ-041",
-                _(
-                    "村（居）委会印章不能用于任何承担法律责任及经济连带责任的证明，"
-                    "也不得应要求出具超出印章使用范围的证明"
-                ),
-            )
-        )
-        reasons.append(
-            Reason(
-                "beyond_seal_scope",
-                "REQ-042",
-                _("此类要求超出印章使用范围，可作为不合理要求向民政部门反映"),
-            )
-        )
+        reasons.append(_reason("liability_bearing", "REQ-041"))
+        reasons.append(_reason("beyond_seal_scope", "REQ-042"))
         return Decision(
             cls,
             Outcome.REFUSE,
@@ -281,16 +270,7 @@ def decide(item: ItemFacts, facts: RequestFacts) -> Decision:
             departments=item.responsible_departments,
         )
     if cls == IntakeClass.NO_BASIS:
-        reasons.append(
-            Reason(
-                "no_legal_basis",
-                "REQ-033",
-                _(
-                    "该证明没有法律法规依据，也未列入国务院保留证明事项清单，"
-                    "村（居）委会不予出具"
-                ),
-            )
-        )
+        reasons.append(_reason("no_legal_basis", "REQ-033"))
         return Decision(
             cls,
             Outcome.NOT_ISSUED,
@@ -303,24 +283,11 @@ def decide(item: ItemFacts, facts: RequestFacts) -> Decision:
         )
     tags: set[str] = set()
     if cls == IntakeClass.POSITIVE:
-        reasons.append(
-            Reason(
-                "positive_list",
-                "REQ-032",
-                _("该事项列入出具证明事项清单，应当依法出具；不予出具须写明理由"),
-            )
-        )
+        reasons.append(_reason("positive_list", "REQ-032"))
     else:
         tags.add(SPECIAL_CASE)
         reasons.append(
-            Reason(
-                "special_case",
-                "REQ-035",
-                _(
-                    "该事项不在正面清单内，但涉及公共利益，"
-                    "可经议事协商和主任签字后出具，按“特殊情况”统计（DIV-04）"
-                ),
-            )
+            _reason("special_case", "REQ-035")  # DIV-04
         )
     return _issue_path(item, facts, cls, reasons, tags)
 
@@ -331,15 +298,7 @@ def _negative(item: ItemFacts, facts: RequestFacts, reasons: list[Reason]) -> De
     claimed = facts.exception_claimed
     if claimed and claimed in item.exceptions:
         reasons.append(
-            Reason(
-                "item_exception",
-                "REQ-008",
-                _(
-                    "该申请属于本事项的除外情形“%s”，不自动不予出具，"
-                    "须按出具证明的一般规则人工决定（DIV-16）"
-                )
-                % claimed,
-            )
+            _reason("item_exception", "REQ-008", claimed)  # DIV-16
         )
         tags = {ITEM_EXCEPTION}
         if enabled:
@@ -362,14 +321,7 @@ def _negative(item: ItemFacts, facts: RequestFacts, reasons: list[Reason]) -> De
             tags=frozenset(tags),
             exception_available=enabled,
         )
-    reasons.append(
-        Reason(
-            "negative_list",
-            "REQ-036",
-            _("该事项列入《%s》，一般情况下村（居）委会不予出具，请按办事途径办理")
-            % (item.list_title or _("负面清单")),
-        )
-    )
+    reasons.append(_reason("negative_list", "REQ-036", item.list_title))
     if not enabled:
         reasons.append(_switched_off())
         return Decision(
@@ -391,13 +343,7 @@ def _negative(item: ItemFacts, facts: RequestFacts, reasons: list[Reason]) -> De
         )
     missing = _exception_missing(facts.exception)
     if missing:
-        reasons.append(
-            Reason(
-                "exception_incomplete",
-                "REQ-037",
-                _("据实出具的例外情形须登记全部条件后方可出具"),
-            )
-        )
+        reasons.append(_reason("exception_incomplete", "REQ-037"))
         return Decision(
             IntakeClass.NEGATIVE,
             Outcome.PENDING,
@@ -416,23 +362,9 @@ def _exception_granted(
 ) -> Decision:
     exc = facts.exception
     assert exc is not None
-    trigger = dict(Trigger.choices).get(exc.trigger, exc.trigger)
-    if exc.trigger == Trigger.ENTITY_DEMAND:
-        trigger = f"{trigger}（{exc.entity_name}）"
-    reasons.append(
-        Reason(
-            "negative_exception",
-            "REQ-037",
-            _("负面清单事项例外：%s，属于职责范围且能够核实，据实出具") % trigger,
-        )
-    )
-    reasons.append(
-        Reason(
-            "exception_assessed",
-            "REQ-038",
-            _("已充分评估并预先防范，相关资料已登记留存"),
-        )
-    )
+    entity = exc.entity_name if exc.trigger == Trigger.ENTITY_DEMAND else ""
+    reasons.append(_reason("negative_exception", "REQ-037", exc.trigger, entity))
+    reasons.append(_reason("exception_assessed", "REQ-038"))
     return _issue_path(
         item, facts, IntakeClass.NEGATIVE, reasons, {*tags, NEGATIVE_EXCEPTION}
     )
@@ -450,13 +382,7 @@ def _issue_path(
         tags.add(PUBLIC_INTEREST_TAG)
         c = facts.consultation
         if c is not None and c.result == ConsultationResult.NOT_AGREED:
-            reasons.append(
-                Reason(
-                    "consultation_not_agreed",
-                    "REQ-034",
-                    _("居民议事协商未同意，不予出具"),
-                )
-            )
+            reasons.append(_reason("consultation_not_agreed", "REQ-034"))
             return Decision(
                 cls,
                 Outcome.REFUSE,
@@ -467,46 +393,21 @@ def _issue_path(
                 tags=frozenset(tags),
             )
         missing += _consultation_missing(c)
-        reasons.append(
-            Reason(
-                "public_interest",
-                "REQ-034",
-                _("涉及公共利益或多数居民切身利益，须经居民议事协商同意并由主任签字"),
-            )
-        )
+        reasons.append(_reason("public_interest", "REQ-034"))
     if item.legal_risk or facts.legal_risk:
         tags.add(LEGAL_RISK_TAG)
         missing += _risk_missing(facts.risk)
-        reasons.append(
-            Reason(
-                "legal_risk",
-                "REQ-040",
-                _("可能涉及法律风险：须有调查核实记录、议事协商记录和评估及防范措施"),
-            )
-        )
+        reasons.append(_reason("legal_risk", "REQ-040"))
     if item.complexity == "complex":
         tags.add(TIME_LIMITED)
-        reasons.append(
-            Reason(
-                "time_limited",
-                "REQ-045",
-                _("须调查核实的证明，在 %d 个工作日内办结")
-                % (item.time_limit_days or 0),
-            )
-        )
+        reasons.append(_reason("time_limited", "REQ-045", item.time_limit_days or 0))
     else:
         tags.add(ON_THE_SPOT)
-        reasons.append(Reason("on_the_spot", "REQ-044", _("简单证明，当场办结")))
+        reasons.append(_reason("on_the_spot", "REQ-044"))
     commitment = item.commitment_allowed
     if commitment:
         tags.add(COMMITMENT)
-        reasons.append(
-            Reason(
-                "commitment",
-                "REQ-082",
-                _("该事项可实行告知承诺制：居民书面承诺后可不再提供证明"),
-            )
-        )
+        reasons.append(_reason("commitment", "REQ-082"))
     if missing:
         committee = facts.committee_name or _("本村（居）民委员会")
         return Decision(
@@ -533,32 +434,23 @@ def _exception_missing(exc: ExceptionFacts) -> list[Missing]:
     """REQ-037, REQ-038, DIV-02, DIV-05: every condition of the exception."""
     out = []
     if exc.trigger not in Trigger.values:
-        out.append(
-            Missing(
-                "exception_trigger",
-                _("例外情形（政策衔接不到位或民商事主体明确要求）"),
-                "REQ-037",
-            )
-        )
+        out.append(_missing("exception_trigger", "REQ-037"))
     elif exc.trigger == Trigger.ENTITY_DEMAND and not exc.entity_name.strip():
-        out.append(
-            Missing("exception_entity", _("提出要求的民商事主体名称"), "REQ-037")
-        )
+        out.append(_missing("exception_entity", "REQ-037"))
     if not exc.within_duties:
-        out.append(Missing("exception_duties", _("确认属于自身职责范围"), "REQ-037"))
+        out.append(_missing("exception_duties", "REQ-037"))
     if not exc.verifiable or not exc.evidence.strip():
-        out.append(Missing("exception_evidence", _("能够核实及核实依据"), "REQ-037"))
+        out.append(_missing("exception_evidence", "REQ-037"))
     if not exc.assessment.strip():
-        out.append(Missing("exception_assessment", _("充分评估情况"), "REQ-038"))
+        out.append(_missing("exception_assessment", "REQ-038"))
     if not exc.precautions.strip():
-        out.append(Missing("exception_precautions", _("预先防范措施"), "REQ-038"))
+        out.append(_missing("exception_precautions", "REQ-038"))
     if not exc.materials_retained:
-        out.append(Missing("exception_materials", _("相关资料已登记留存"), "REQ-038"))
+        out.append(_missing("exception_materials", "REQ-038"))
     return out
 
 
 def _consultation_missing(c: ConsultationFacts | None) -> list[Missing]:
-    label = _("居民议事协商记录（形式、日期、参加人员、结果为同意）")
     if (
         c is None
         or not c.form
@@ -567,11 +459,11 @@ def _consultation_missing(c: ConsultationFacts | None) -> list[Missing]:
         or c.result != ConsultationResult.AGREED
     ):
         return [
-            Missing("consultation", label, "REQ-034"),
-            Missing("head_signature", _("主任签字"), "REQ-034"),
+            _missing("consultation", "REQ-034"),
+            _missing("head_signature", "REQ-034"),
         ]
     if not c.head_signed:
-        return [Missing("head_signature", _("主任签字"), "REQ-034")]
+        return [_missing("head_signature", "REQ-034")]
     return []
 
 
@@ -579,37 +471,156 @@ def _risk_missing(r: RiskFacts | None) -> list[Missing]:
     r = r or RiskFacts()
     out = []
     if not r.investigation.strip():
-        out.append(Missing("risk_investigation", _("调查核实记录"), "REQ-040"))
+        out.append(_missing("risk_investigation", "REQ-040"))
     if not r.deliberation.strip():
-        out.append(Missing("risk_deliberation", _("议事协商记录"), "REQ-040"))
+        out.append(_missing("risk_deliberation", "REQ-040"))
     if not r.assessment.strip() or not r.precautions.strip():
-        out.append(Missing("risk_assessment", _("法律风险评估及防范措施"), "REQ-040"))
+        out.append(_missing("risk_assessment", "REQ-040"))
     return out
 
 
 def _class_reason(cls: str, item: ItemFacts) -> Reason:
-    label = dict(IntakeClass.choices)[cls]
-    return Reason(f"class_{cls}", "REQ-031", _("受理分类：%s") % label)
+    return _reason(f"class_{cls}", "REQ-031")
 
 
 def _switched_off() -> Reason:
-    return Reason(
-        "exception_switched_off",
-        "REQ-039",
-        _("本辖区对已列入负面清单的事项不再出具，不设例外（DIV-02）"),
-    )
+    return _reason("exception_switched_off", "REQ-039")  # DIV-02
 
 
 def _exception_offer() -> Reason:
-    return Reason(
-        "exception_available",
-        "REQ-037",
-        _(
-            "因政策措施衔接不到位或民商事主体明确要求，属于自身职责范围且能够核实的，"
-            "登记例外条件并充分评估后可据实出具"
-        ),
-    )
+    return _reason("exception_available", "REQ-037")
 
 
 def _demanding(facts: RequestFacts) -> str:
     return facts.requiring_unit.strip() or _("要求提供证明的单位")
+
+
+# The words of every reason and missing record, by code (issue 16). A decision is kept
+# on a request once it is final, with the codes and parameters of its reasons; pages
+# write the words again from here in the reader's language (`localized`), so the
+# system's own reasons are never stuck in the language they were stored in.
+REASON_MESSAGES: dict[str, Any] = {
+    "party_related": gettext_lazy(
+        "涉及党组织或党员的证明，由社区（村）党组织根据有关规定和要求办理，"
+        "不使用村（居）委会印章"
+    ),
+    "liability_bearing": gettext_lazy(
+        "村（居）委会印章不能用于任何承担法律责任及经济连带责任的证明，"
+        "也不得应要求出具超出印章使用范围的证明"
+    ),
+    "beyond_seal_scope": gettext_lazy(
+        "此类要求超出印章使用范围，可作为不合理要求向民政部门反映"
+    ),
+    "no_legal_basis": gettext_lazy(
+        "该证明没有法律法规依据，也未列入国务院保留证明事项清单，村（居）委会不予出具"
+    ),
+    "positive_list": gettext_lazy(
+        "该事项列入出具证明事项清单，应当依法出具；不予出具须写明理由"
+    ),
+    "special_case": gettext_lazy(
+        "该事项不在正面清单内，但涉及公共利益，"
+        "可经议事协商和主任签字后出具，按“特殊情况”统计"
+    ),
+    "item_exception": gettext_lazy(
+        "该申请属于本事项的除外情形“%s”，不自动不予出具，须按出具证明的一般规则人工决定"
+    ),
+    "negative_list": gettext_lazy(
+        "该事项列入《%s》，一般情况下村（居）委会不予出具，请按办事途径办理"
+    ),
+    "exception_incomplete": gettext_lazy("据实出具的例外情形须登记全部条件后方可出具"),
+    "negative_exception": gettext_lazy(
+        "负面清单事项例外：%s，属于职责范围且能够核实，据实出具"
+    ),
+    "exception_assessed": gettext_lazy("已充分评估并预先防范，相关资料已登记留存"),
+    "consultation_not_agreed": gettext_lazy("居民议事协商未同意，不予出具"),
+    "public_interest": gettext_lazy(
+        "涉及公共利益或多数居民切身利益，须经居民议事协商同意并由主任签字"
+    ),
+    "legal_risk": gettext_lazy(
+        "可能涉及法律风险：须有调查核实记录、议事协商记录和评估及防范措施"
+    ),
+    "time_limited": gettext_lazy("须调查核实的证明，在 %d 个工作日内办结"),
+    "on_the_spot": gettext_lazy("简单证明，当场办结"),
+    "commitment": gettext_lazy("该事项可实行告知承诺制：居民书面承诺后可不再提供证明"),
+    "exception_switched_off": gettext_lazy(
+        "本辖区对已列入负面清单的事项不再出具，不设例外"
+    ),
+    "exception_available": gettext_lazy(
+        "因政策措施衔接不到位或民商事主体明确要求，属于自身职责范围且能够核实的，"
+        "登记例外条件并充分评估后可据实出具"
+    ),
+}
+CLASS_MESSAGE = gettext_lazy("受理分类：%s")
+MISSING_LABELS: dict[str, Any] = {
+    "exception_trigger": gettext_lazy("例外情形（政策衔接不到位或民商事主体明确要求）"),
+    "exception_entity": gettext_lazy("提出要求的民商事主体名称"),
+    "exception_duties": gettext_lazy("确认属于自身职责范围"),
+    "exception_evidence": gettext_lazy("能够核实及核实依据"),
+    "exception_assessment": gettext_lazy("充分评估情况"),
+    "exception_precautions": gettext_lazy("预先防范措施"),
+    "exception_materials": gettext_lazy("相关资料已登记留存"),
+    "consultation": gettext_lazy(
+        "居民议事协商记录（形式、日期、参加人员、结果为同意）"
+    ),
+    "head_signature": gettext_lazy("主任签字"),
+    "risk_investigation": gettext_lazy("调查核实记录"),
+    "risk_deliberation": gettext_lazy("议事协商记录"),
+    "risk_assessment": gettext_lazy("法律风险评估及防范措施"),
+}
+
+
+def reason_message(code: str, params: Sequence[Any] | None, fallback: str = "") -> str:
+    """The words of a reason in the active language. `params` None: a decision kept
+    before reasons stored their parameters; a reason that needs them keeps `fallback`
+    (the words it was stored with)."""
+    if code.startswith("class_"):
+        label = dict(IntakeClass.choices).get(code.removeprefix("class_"))
+        return str(CLASS_MESSAGE) % label if label is not None else fallback
+    template = REASON_MESSAGES.get(code)
+    if template is None:
+        return fallback or code
+    if code == "negative_list":
+        if params is None:
+            return fallback or str(template) % _("负面清单")
+        return str(template) % (params[0] if params and params[0] else _("负面清单"))
+    if code == "negative_exception":
+        if not params:
+            return fallback
+        trigger_code, entity = (list(params) + ["", ""])[:2]
+        trigger = str(dict(Trigger.choices).get(trigger_code, trigger_code))
+        if entity:
+            trigger = f"{trigger}{in_brackets(entity)}"
+        return str(template) % trigger
+    if code in ("item_exception", "time_limited"):
+        return str(template) % tuple(params) if params else fallback
+    return str(template)
+
+
+def _reason(code: str, req: str, *params: Any) -> Reason:
+    return Reason(code, req, reason_message(code, params), params)
+
+
+def _missing(code: str, req: str) -> Missing:
+    return Missing(code, str(MISSING_LABELS[code]), req)
+
+
+def localized(decision: dict[str, Any]) -> dict[str, Any]:
+    """A decision (`Decision.as_dict`, live or kept) with its words in the active
+    language, written again from the codes (issue 16)."""
+    if not decision:
+        return decision
+    shown = dict(decision)
+    shown["reasons"] = [
+        {
+            **reason,
+            "message": reason_message(
+                reason.get("code", ""), reason.get("params"), reason.get("message", "")
+            ),
+        }
+        for reason in decision.get("reasons", [])
+    ]
+    shown["missing"] = [
+        {**m, "label": str(MISSING_LABELS.get(m.get("code", ""), m.get("label", "")))}
+        for m in decision.get("missing", [])
+    ]
+    return shown

@@ -246,10 +246,11 @@ def decision_for(req: CertificateRequest) -> rules.Decision:
 def decision_shown(req: CertificateRequest) -> dict[str, Any]:
     """The decision as pages and the API show it: live while the request is open, as
     kept once it is final. Worked out once per loaded request (a page asks it for
-    every action it may offer)."""
+    every action it may offer). The words are those of the active language."""
     if not req.is_open:
         kept: dict[str, Any] = req.decision  # a JSONField: Any to the stubs
-        return kept
+        # Its words again in the reader's language, from the codes (issue 16).
+        return rules.localized(kept)
     cached = req.__dict__.get("_decision_shown")
     if cached is None:
         cached = req.__dict__["_decision_shown"] = decision_for(req).as_dict()

@@ -18,9 +18,11 @@ depend on the font file, so every process that renders a document whose hash is 
 must use the same font.
 """
 
+import datetime
 import hashlib
 import os
 from functools import cache
+from typing import Any
 
 EMBEDDED_NAME = "YinzhengCJK"
 BUILTIN_NAME = "STSong-Light"
@@ -106,3 +108,29 @@ def font_is_embedded() -> bool:
 def reset() -> None:
     """Choose the font again on next use (after changing the environment; tests)."""
     _choice.cache_clear()
+
+
+def date_pdf(canvas: Any, when: datetime.datetime | None) -> None:
+    """Date a PDF's metadata (CreationDate, ModDate) at `when`, in the local time zone.
+
+    The documents use ReportLab's invariant mode so that the same input gives the same
+    bytes; that mode dates every file 2000-01-01 (issue 16). The time is an input like
+    any other: the caller passes the moment the document is made (the issue time of a
+    certificate), and the bytes stay a pure function of the input. `None` keeps the
+    invariant date (a caller with no moment to give).
+    """
+    if when is None:
+        return
+    from django.utils import timezone
+
+    local = timezone.localtime(when) if timezone.is_aware(when) else when
+    offset = local.utcoffset() or datetime.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    stamp = canvas._doc._timeStamp
+    stamp.t = when.timestamp()
+    stamp.lt = local.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    sign = -1 if minutes < 0 else 1
+    hours, rest = divmod(abs(minutes), 60)
+    stamp.dhh, stamp.dmm = sign * hours, rest
+    stamp.tzname = local.tzname() or "UTC"

@@ -50,3 +50,34 @@ def as_id(raw: object) -> int | None:
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None
+
+
+SAMPLE_MARK = "（示例）"
+
+
+def bracket_inner(text: str) -> str:
+    """What goes between full-width brackets for `text` (issue 16): demo data's
+    leading "（示例）" becomes "示例：…", so that bracketing it never doubles."""
+    text = (text or "").strip()
+    if text.startswith(SAMPLE_MARK):
+        rest = text.removeprefix(SAMPLE_MARK).strip()
+        return f"示例：{rest}" if rest else "示例"
+    if text.startswith("（") and text.endswith("）") and _one_group(text):
+        return text[1:-1]
+    return text
+
+
+def in_brackets(text: str) -> str:
+    """`text` in full-width brackets, once: （text）, never （（示例）…）."""
+    inner = bracket_inner(text)
+    return f"（{inner}）" if inner else ""
+
+
+def _one_group(text: str) -> bool:
+    """True when the opening bracket closes only at the very end."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"（": 1, "）": -1}.get(char, 0)
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return depth == 0

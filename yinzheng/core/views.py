@@ -1,7 +1,7 @@
 """Error pages: a page in the site's style, or the API's JSON error for /api/ paths."""
 
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 
@@ -46,3 +46,11 @@ def server_error(request):
             status=500,
         )
     return render(request, "core/500.html", status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for by themselves: the project's icon, at its
+    static address (hashed once collectstatic has run, so asked at request time)."""
+    from django.templatetags.static import static
+
+    return redirect(static("yinzheng/favicon.svg"))

@@ -37,3 +37,20 @@ class QueryKind(models.TextChoices):
     TOKEN = "token", _("二维码凭据")
     PDF = "pdf", _("PDF 文件")
     SERIAL = "serial", _("证明编号")
+
+
+# How the journal's esign events read in a history (core.events): a seal's history
+# shows the certificate of its key; a document's, its signing.
+EVENT_LABELS = {
+    "esign.seal_certificate_issued": _("签发电子印章数字证书"),
+    "esign.seal_certificate_revoked": _("吊销电子印章数字证书"),
+    "esign.seal_key_destroyed": _("销毁电子印章密钥"),
+    "esign.document_prepared": _("准备签章文件"),
+    "esign.document_signed": _("加盖电子印章"),
+    "esign.document_withdrawn": _("撤回已签章文件"),
+    "esign.document_timestamp_renewed": _("续签归档时间戳"),
+    "esign.paper_document_prepared": _("准备纸质证明核验凭据"),
+    "esign.paper_document_issued": _("纸质证明已出具"),
+    "esign.public_name_check": _("公众核对持证人姓名"),
+    "esign.verification_query": _("在线核验查询"),
+}

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yinzheng.core.codes import COUNTRY_CODE
 
+from .choices import ChainKind
+
 GENESIS_HASH = "0" * 64
 # The event of a register entry: it names its matter once in the whole journal (REQ-056,
 # one matter, one registration), held by the partial unique index entry_matter_once.
@@ -22,7 +24,7 @@ MATTER_EVENT = "register.entry"
 
 class Chain(models.Model):
     key = models.CharField(_("链标识"), max_length=100, unique=True)
-    kind = models.CharField(_("类别"), max_length=30)
+    kind = models.CharField(_("类别"), max_length=30, choices=ChainKind.choices)
     division = models.ForeignKey(
         "divisions.Division",
         verbose_name=_("所属区划"),

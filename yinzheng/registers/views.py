@@ -187,7 +187,8 @@ def _cells(register: str, fields: dict[str, Any]) -> list[dict[str, str]]:
         title = ""
         if column.key == "document_sha256" and len(value) > 12:
             value, title = value[:12] + "…", value
-        cells.append({"text": value, "title": title})
+        # The label goes on the cell too: on a phone each row is a card (issue 16).
+        cells.append({"text": value, "title": title, "label": str(column.label)})
     return cells
 
 

@@ -8,16 +8,18 @@ class SealsConfig(AppConfig):
     verbose_name = _("印章管理")
 
     def ready(self) -> None:
-        from yinzheng.core import inbox
+        from yinzheng.core import events, inbox
         from yinzheng.esign import ports
 
         from . import (
             policy,  # noqa: F401  (registers the seal actions)
             services,  # noqa: F401  (connects committee_deactivated, REQ-063)
         )
+        from .choices import EVENT_LABELS
         from .esign_port import SealsForEsign
 
         ports.install(SealsForEsign())
+        events.register_labels(EVENT_LABELS)
         # The registers' cross-check: every sealing has its register entry.
         from yinzheng.registers.services import matters
 

@@ -15,6 +15,7 @@ class SealCode(ErrorCode):
     COLLECTION_TASK_NOT_FOUND = "collection_task_not_found"
     CONTENT_REQUIRED = "content_required"
     CUSTODIAN_EXISTS = "custodian_exists"
+    ELECTRONIC_NOT_CARRIED = "electronic_not_carried"
     CUSTODIAN_IS_HEAD = "custodian_is_head"
     CUSTODIAN_REQUIRED = "custodian_required"
     CUSTODIAN_ROLE_REQUIRED = "custodian_role_required"

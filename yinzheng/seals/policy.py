@@ -116,7 +116,14 @@ def _offers() -> None:
         ),
         policy.ObjectAction("storage", keep, active),
         policy.ObjectAction("report_loss", keep, active),
-        policy.ObjectAction("take_out", keep, status_in(SealStatus.IN_USE)),
+        # An electronic seal is a key: it never leaves the office (issue 16).
+        policy.ObjectAction(
+            "take_out",
+            keep,
+            lambda s, u: (
+                s.status == SealStatus.IN_USE and s.form != SealForm.ELECTRONIC
+            ),
+        ),
         policy.ObjectAction(
             "appoint_custodian",
             custody,

@@ -158,9 +158,15 @@ def _markup(value: str) -> str:
 
 
 def table_pdf(
-    *, title: str, unit: str, date: datetime.date, rows: list[TableRow]
+    *,
+    title: str,
+    unit: str,
+    date: datetime.date,
+    rows: list[TableRow],
+    made_at: datetime.datetime | None = None,
 ) -> bytes:
-    """The table as an A4 landscape PDF; the same input gives the same bytes."""
+    """The table as an A4 landscape PDF, dated `made_at` in its metadata (issue 16);
+    the same input gives the same bytes."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.pagesizes import A4, landscape
@@ -174,7 +180,7 @@ def table_pdf(
         TableStyle,
     )
 
-    from yinzheng.core.pdf import cjk_font
+    from yinzheng.core.pdf import cjk_font, date_pdf
 
     font = cjk_font()
     title, unit = _clean(title), _clean(unit)
@@ -265,6 +271,7 @@ def table_pdf(
             header,
             Spacer(1, 2 * mm),
             table,
-        ]
+        ],
+        onFirstPage=lambda canvas, _doc: date_pdf(canvas, made_at),
     )
     return buf.getvalue()

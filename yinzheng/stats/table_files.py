@@ -102,8 +102,13 @@ def table_file(*, county_code: str, unit: str | None, fmt: str) -> TableFile:
     code or a department), or without it the county's consolidated table."""
     fmt = check_format(fmt)
     source = table_source(county_code=county_code, unit=unit)
+    made = {"made_at": clock.now()} if fmt == "pdf" else {}  # the PDF's date
     content = FORMATS[fmt](
-        title=source.title, unit=source.unit, date=source.date, rows=source.rows
+        title=source.title,
+        unit=source.unit,
+        date=source.date,
+        rows=source.rows,
+        **made,
     )
     return TableFile(content=content, unit=source.unit, rows=len(source.rows))
 

@@ -13,6 +13,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from yinzheng.certificates import ports
+        from yinzheng.core import events
         from yinzheng.core import inbox as inboxes
 
         from . import (
@@ -20,7 +21,9 @@ class SupervisionConfig(AppConfig):
             policy,  # noqa: F401  (registers the supervision actions)
         )
         from .services.cases import case_from_demand_report
+        from .views.common import EVENT_LABELS
 
         ports.listen_demand_reports(case_from_demand_report)
+        events.register_labels(EVENT_LABELS)
         for provider in inbox.PROVIDERS:
             inboxes.register(provider)

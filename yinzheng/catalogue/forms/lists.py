@@ -101,7 +101,7 @@ class GuideForm(StaffForm):
     purpose = _text(_("办理用途"))
     basis = _text(_("依据"), _("法律、法规或国务院保留证明事项清单的名称及条款"))
     materials = _text(_("所需要件"))
-    procedure = _text(_("办理程序"), _("由主管部门提供（REQ-028）"))
+    procedure = _text(_("办理程序"), _("由主管部门提供"))  # REQ-028
     operating_rules = _text(_("操作规范"))
     time_limit_days = forms.IntegerField(
         label=_("出具时限（工作日）"),
@@ -118,7 +118,7 @@ class GuideForm(StaffForm):
         help_text=_("出具后多少天内有效；没有期限的不填。电子证明的二维码凭据带此期限"),
     )
     certificate_format = _text(_("证明式样"))
-    sample_form = _text(_("样表"), _("统一的表单样本，由主管部门提供（REQ-028）"))
+    sample_form = _text(_("样表"), _("统一的表单样本，由主管部门提供"))  # REQ-028
 
 
 class GuideWithdrawForm(StaffForm):

@@ -44,7 +44,7 @@ class CatalogueList(models.Model):
     channels = models.JSONField(
         _("公布渠道"),
         default=all_channels,
-        help_text=_("本清单须同步公布的渠道（REQ-078）；默认全部七个"),
+        help_text=_("本清单须同步公布的渠道；默认全部七个"),  # REQ-078
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

@@ -40,7 +40,12 @@ _CATEGORY_HELP = "证明类用印类别（REQ-052）：C1、C2、C3，默认 C2"
 class DecisionReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
     req = serializers.CharField(help_text="所依据的需求编号，如 REQ-036")
-    message = serializers.CharField()
+    message = serializers.CharField(help_text="说明，按请求的语言")
+    params = serializers.ListField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="组成说明的参数：说明按 code 和参数以读者的语言重新生成",
+    )
 
 
 class DecisionMissingSerializer(serializers.Serializer):

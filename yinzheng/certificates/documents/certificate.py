@@ -64,12 +64,19 @@ class CertificateDoc:
     # Before issuance (issue 14): marked 草稿·未生效 across the page, no seal drawn and
     # no QR, so a draft downloaded before approval can never pass for the certificate.
     draft: bool = False
+    # The holder's ID number in full (issue 16): the certificate is the holder's own
+    # document and its wording reads 兹证明某某（身份证号）. "" (content stored before
+    # it was kept): the masked number is printed.
+    id_number: str = ""
+    # When the PDF was made (its CreationDate): the draft's at verification, the
+    # certificate's at issue. Not content: the draft and the certificate differ in it.
+    made_at: datetime.datetime | None = None
 
 
 # Not content: the marks of an issued certificate, which its draft never shows. Issuance
 # takes them from where they are kept (the signed token, the keyed check code), never
 # from a stored copy the approval does not cover (issue 14).
-ISSUE_MARKS = ("qr_payload", "check_code", "draft")
+ISSUE_MARKS = ("qr_payload", "check_code", "draft", "made_at")
 
 
 def doc_content(doc: CertificateDoc) -> dict:
@@ -79,6 +86,9 @@ def doc_content(doc: CertificateDoc) -> dict:
     values["issue_date"] = doc.issue_date.isoformat()
     for mark in ISSUE_MARKS:
         values.pop(mark)
+    if not values["id_number"]:
+        # Content stored before the full number was kept hashes as it did then.
+        values.pop("id_number")
     return values
 
 
@@ -114,13 +124,29 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 def template_values(doc: CertificateDoc) -> dict[str, str]:
     return {
         "resident_name": doc.resident_name,
-        "id_number": doc.id_number_masked,
+        "id_number": _identity(doc),
         "body": doc.body.strip(),
         "purpose": doc.purpose,
         "requiring_unit": doc.requiring_unit,
         "committee_name": doc.committee_name,
         "date": cn_date(doc.issue_date),
     }
+
+
+def _identity(doc: CertificateDoc) -> str:
+    return doc.id_number or doc.id_number_masked
+
+
+def _with_identity(line: str, doc: CertificateDoc, who: str) -> str:
+    """The line with the holder's ID number after the first mention of the name,
+    unless the number (or another bracket) already follows it."""
+    at = line.find(doc.resident_name)
+    if at < 0:
+        return line
+    end = at + len(doc.resident_name)
+    if line[end : end + 1] in ("（", "("):
+        return line
+    return line[:at] + who + line[end:]
 
 
 def fill_template(template: str, values: dict[str, str]) -> str:
@@ -161,13 +187,22 @@ def _certificate_paragraphs(doc: CertificateDoc) -> list[tuple[str, bool]]:
             lines.append(last)
     lead = _("兹证明")
     first = lines[0] if lines else ""
+    identity = _identity(doc)
+    who = _("%(name)s（公民身份号码：%(id)s）") % {
+        "name": doc.resident_name,
+        "id": identity,
+    }
     if doc.resident_name and doc.resident_name not in doc.body:
-        first = first.removeprefix(lead)
-        who = _("%(name)s（公民身份号码：%(id)s）") % {
-            "name": doc.resident_name,
-            "id": doc.id_number_masked,
-        }
-        first = who + first
+        first = who + first.removeprefix(lead)
+    elif doc.resident_name and identity and identity not in doc.body:
+        # The facts name the holder already: the number follows the first mention.
+        for i, line in enumerate([first, *lines[1:]]):
+            if doc.resident_name in line:
+                if i == 0:
+                    first = _with_identity(line, doc, who)
+                else:
+                    lines[i] = _with_identity(line, doc, who)
+                break
     if not first.startswith(lead):
         first = lead + first
     paragraphs.append((first, True))
@@ -245,7 +280,12 @@ def _render_certificate(doc: CertificateDoc) -> bytes:
     footer_top = margin + QR_SIZE_MM * mm + 5 * mm
     buf = io.BytesIO()
     title = doc.title.strip() or _("证明")
-    c = _canvas(buf, title=f"{title} {doc.serial}", author=doc.committee_name)
+    c = _canvas(
+        buf,
+        title=f"{title} {doc.serial}",
+        author=doc.committee_name,
+        made_at=doc.made_at,
+    )
     if doc.sample:
         _watermark(c, font)
     if doc.draft:

@@ -28,6 +28,7 @@ class CommitmentDoc:
     # The signature drawn on screen (PNG): put on the signature line. None: the line
     # stays empty for a pen (the printed form) or the paper page was signed and scanned.
     signature_png: bytes | None = None
+    made_at: datetime.datetime | None = None  # the PDF's CreationDate
 
 
 def render_commitment(doc: CommitmentDoc) -> bytes:
@@ -61,7 +62,12 @@ def _render_commitment(doc: CommitmentDoc) -> bytes:
     _w, h = A4
     buf = io.BytesIO()
     title = _("证明事项告知承诺书")
-    c = _canvas(buf, title=f"{title} {doc.number}", author=doc.committee_name)
+    c = _canvas(
+        buf,
+        title=f"{title} {doc.number}",
+        author=doc.committee_name,
+        made_at=doc.made_at,
+    )
     if doc.sample:
         _watermark(c, font)
     _number(c, font, _("编号：%(no)s") % {"no": doc.number})

@@ -26,11 +26,22 @@ GREY = "#666666"
 LIGHT = "#999999"
 
 
-def _canvas(buf: io.BytesIO, *, title: str, author: str):
+def _canvas(
+    buf: io.BytesIO,
+    *,
+    title: str,
+    author: str,
+    made_at: datetime.datetime | None = None,
+):
+    """The invariant canvas, dated `made_at` in its metadata (issue 16: the time is an
+    input, so the bytes stay a function of the input; None: ReportLab's fixed date)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
+    from yinzheng.core.pdf import date_pdf
+
     c = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
+    date_pdf(c, made_at)
     c.setTitle(title)
     c.setAuthor(author)
     c.setCreator("yinzheng 印证")

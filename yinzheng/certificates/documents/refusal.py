@@ -1,7 +1,7 @@
-"""The refusal notice (不予出具证明告知书, REQ-036, REQ-049): the reasons with their REQ
-ids, the route (办事途径) and the responsible department in a box, and the basis. A
-notice without a route or a department cannot be made (ValueError, as soon as the
-`RefusalDoc` is built): no refusal is a dead end.
+"""The refusal notice (不予出具证明告知书, REQ-036, REQ-049): the reasons in words (the
+system's REQ ids never go on paper, issue 16), the route (办事途径) and the responsible
+department in a box, and the basis. A notice without a route or a department cannot be
+made (ValueError, as soon as the `RefusalDoc` is built): no refusal is a dead end.
 """
 
 import datetime
@@ -13,7 +13,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .page import (
-    LIGHT,
     _canvas,
     _flow_page,
     _number,
@@ -34,11 +33,12 @@ class RefusalDoc:
     item_name: str
     request_date: datetime.date
     notice_date: datetime.date
-    reasons: list[tuple[str, str]]  # (REQ id, reason text)
+    reasons: list[str]  # the reasons, in words for the resident
     route: str  # 办事途径: never empty (REQ-049)
     responsible_department: str  # never empty (REQ-049)
     basis: str  # e.g. "《不应由基层群众性自治组织出具证明事项清单（第一批）》第10项"
     sample: bool = False
+    made_at: datetime.datetime | None = None  # the PDF's CreationDate
 
     def __post_init__(self) -> None:
         _check_refusal(self)
@@ -71,7 +71,12 @@ def _render_refusal(doc: RefusalDoc) -> bytes:
     _w, h = A4
     buf = io.BytesIO()
     title = _("不予出具证明告知书")
-    c = _canvas(buf, title=f"{title} {doc.notice_no}", author=doc.committee_name)
+    c = _canvas(
+        buf,
+        title=f"{title} {doc.notice_no}",
+        author=doc.committee_name,
+        made_at=doc.made_at,
+    )
     if doc.sample:
         _watermark(c, font)
     _number(c, font, _("编号：%(no)s") % {"no": doc.notice_no})
@@ -83,14 +88,8 @@ def _render_refusal(doc: RefusalDoc) -> bytes:
         "item": doc.item_name,
     }
     flow.append(_p(asked + (_("，理由如下：") if doc.reasons else "。"), st["body"]))
-    for i, (req, reason) in enumerate(doc.reasons, 1):
-        flow.append(
-            Paragraph(
-                f"{i}. {escape(reason)}"
-                f' <font size="8" color="{LIGHT}">{escape(req)}</font>',
-                st["body"],
-            )
-        )
+    for i, reason in enumerate(doc.reasons, 1):
+        flow.append(Paragraph(f"{i}. {escape(reason)}", st["body"]))
     flow += [Spacer(1, 4 * mm), _p(_("您可以通过以下途径办理："), st["body"])]
     box = Table(
         [

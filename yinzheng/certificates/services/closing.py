@@ -104,18 +104,21 @@ def request_refuse(
         department = department or decision.department
     if not route:
         raise InvalidInput(
-            _("请填写办事途径（REQ-049）"), code=CertificateCode.ROUTE_REQUIRED
+            _("请填写办事途径"),
+            code=CertificateCode.ROUTE_REQUIRED,  # REQ-049
         )
     if not department:
         raise InvalidInput(
-            _("请填写办理部门（REQ-049）"), code=CoreCode.DEPARTMENT_REQUIRED
+            _("请填写办理部门"),
+            code=CoreCode.DEPARTMENT_REQUIRED,  # REQ-049
         )
     basis = (basis or "").strip() or _item_basis(req, decision)
     now = clock.now()
     on = timezone.localtime(now).date()
     notice_no = refusal_notice_no(req.committee_id, on.year)
-    reasons = [("REQ-032", reason)] + [
-        (r.req, r.message) for r in decision.reasons if r.code in REFUSAL_REASON_CODES
+    # The reasons in words: the REQ ids stay in the staff's view (issue 16).
+    reasons = [reason] + [
+        r.message for r in decision.reasons if r.code in REFUSAL_REASON_CODES
     ]
     pdf = documents.render_refusal(
         documents.RefusalDoc(
@@ -131,6 +134,7 @@ def request_refuse(
             responsible_department=department,
             basis=basis,
             sample=req.sample,
+            made_at=now,
         )
     )
     _close_usage(req, actor=actor, reason=_("不予出具：%s") % reason[:200])

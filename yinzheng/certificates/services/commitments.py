@@ -124,6 +124,7 @@ def _doc(
     text: str,
     on: dt.date,
     signature_png: bytes | None = None,
+    made_at: dt.datetime | None = None,
 ) -> documents.CommitmentDoc:
     return documents.CommitmentDoc(
         number=number,
@@ -136,6 +137,7 @@ def _doc(
         date=on,
         sample=req.sample,
         signature_png=signature_png,
+        made_at=made_at,
     )
 
 
@@ -159,6 +161,7 @@ def notification_pdf(
             notification=notification.strip() or default_notification(req),
             text=text.strip() or default_commitment(req),
             on=clock.today(),
+            made_at=clock.now(),
         )
     )
 
@@ -255,7 +258,7 @@ def record(
     decision = _refresh_decision(req)
     if not decision.commitment_available:
         raise CommitmentNotAllowed(
-            _("该事项不实行告知承诺制，不能以承诺代替证明（REQ-082）"),
+            _("该事项不实行告知承诺制，不能以承诺代替证明"),  # REQ-082
             detail=decision.as_dict(),
         )
     notification = (notification_text or "").strip() or default_notification(req)
@@ -284,6 +287,7 @@ def record(
             signature_png=(
                 signed.data if signature_method == SignatureMethod.SCREEN else None
             ),
+            made_at=now,
         )
     )
     commitment = Commitment(

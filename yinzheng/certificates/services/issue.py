@@ -158,7 +158,12 @@ def _catalogue_version_label(req: CertificateRequest) -> str:
 
 
 def _certificate_doc(
-    req: CertificateRequest, *, serial: str, on: dt.date, template: str, seal: Seal
+    req: CertificateRequest,
+    *,
+    serial: str,
+    now: dt.datetime,
+    template: str,
+    seal: Seal,
 ) -> documents.CertificateDoc:
     return documents.CertificateDoc(
         serial=serial,
@@ -168,9 +173,11 @@ def _certificate_doc(
         body=req.facts,
         resident_name=req.resident_name,
         id_number_masked=masking.mask_id_number(req.id_number),
+        id_number=req.id_number,  # printed in full: the holder's own document
         requiring_unit=req.requiring_unit,
         purpose=req.purpose,
-        issue_date=on,
+        issue_date=timezone.localtime(now).date(),
+        made_at=now,
         template_text=template,
         catalogue_version=_catalogue_version_label(req),
         electronic=seal.form == SealForm.ELECTRONIC,
@@ -199,7 +206,7 @@ def request_verify(
     now = clock.now()
     on = timezone.localtime(now).date()
     serial = certificate_serial(req.committee_id, on.year)
-    doc = _certificate_doc(req, serial=serial, on=on, template=template, seal=seal)
+    doc = _certificate_doc(req, serial=serial, now=now, template=template, seal=seal)
     # The signed QR token (the electronic seal's, or the township's for a paper
     # certificate, issue 14) and the check code go into the certificate's content.
     doc = electronic.with_token(
@@ -290,7 +297,8 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
         raise StaleContent(_("证明文件与签批时不一致，不能盖章"))
     assert req.usage_id is not None  # APPROVED: request_verify filed the usage
     sealed = sealing.usage_seal(actor=actor, usage_id=req.usage_id)
-    issued = _issued_rendering(req)
+    now = clock.now()  # the issue time: the certificate's date in its metadata too
+    issued = _issued_rendering(req, made_at=now)
     if issued is not None:
         req.issued_pdf.save(f"{req.serial}.pdf", ContentFile(issued), save=False)
         req.save(update_fields=["issued_pdf"])  # files stay out of the audit
@@ -304,7 +312,6 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
         usage=sealed,
         from_draft=issued is not None,
     )
-    now = clock.now()
     with audit.recorded(
         actor=actor, event="certificate_request.issued", subject=req, fields=FIELDS
     ):
@@ -322,7 +329,7 @@ def request_issue(*, actor: Actor, request_id: int) -> CertificateRequest:
     return req
 
 
-def _issued_rendering(req: CertificateRequest) -> bytes | None:
+def _issued_rendering(req: CertificateRequest, *, made_at: dt.datetime) -> bytes | None:
     """The certificate itself, rendered at issue from the content the head approved
     as a draft (issue 14): the content must be the one the draft was rendered from at
     verification (its SHA-256, kept then and recorded in the audit), so nothing but
@@ -338,12 +345,23 @@ def _issued_rendering(req: CertificateRequest) -> bytes | None:
     if req.content_sha256:
         unchanged = documents.content_sha256(doc) == req.content_sha256
     else:
-        draft = documents.render_certificate(dataclasses.replace(doc, draft=True))
-        unchanged = _digest(draft) == req.certificate_sha256
+        # The draft was dated at verification (issue 16), or, rendered before PDFs
+        # carried their time, with ReportLab's fixed date (made_at None).
+        unchanged = any(
+            _digest(
+                documents.render_certificate(
+                    dataclasses.replace(doc, draft=True, made_at=made_at)
+                )
+            )
+            == req.certificate_sha256
+            for made_at in (req.verified_at, None)
+        )
     if not unchanged:  # REQ-057
         raise StaleContent(_("证明内容与签批时不一致，不能出具"))
     marks = electronic.issue_marks(req.serial)
-    return documents.render_certificate(dataclasses.replace(doc, **marks))
+    return documents.render_certificate(
+        dataclasses.replace(doc, made_at=made_at, **marks)
+    )
 
 
 def request_confirm(

@@ -5,6 +5,7 @@ inbox and the pages (REQ-082–086)."""
 import hashlib
 import json
 import random
+import re
 import shutil
 import subprocess
 import threading
@@ -845,3 +846,21 @@ def test_the_signing_day_lies_between_intake_and_today_REQ_082(people, item):
         signed_on=today,
     )
     assert commitment.signed_on == today
+
+
+def test_the_draw_page_explains_the_replay_in_words_and_keeps_the_code_in_a_detail(
+    people, item, as_user
+):
+    """Issue 16: no "复核方法（Python）：sorted(random.Random(seed)…)" in the page's
+    text; a person reads how to check a draw, the exact method waits in a detail."""
+    committed(people, A1A, item)
+    html = (
+        as_user(people.township)
+        .get(reverse("certificates:commitment_tasks"))
+        .content.decode()
+    )
+    assert "复核方法（Python）" not in html
+    assert "用记录的随机种子" in html
+    outside = re.sub(r"<details.*?</details>", "", html, flags=re.S)
+    assert "random.Random" not in outside
+    assert "random.Random" in html

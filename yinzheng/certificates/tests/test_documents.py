@@ -57,7 +57,7 @@ def refusal(**changes) -> RefusalDoc:
         item_name="健在证明",
         request_date=datetime.date(2026, 1, 4),
         notice_date=datetime.date(2026, 1, 5),
-        reasons=[("REQ-036", "该事项列入不应由村（居）委会出具的证明事项清单。")],
+        reasons=["该事项列入不应由村（居）委会出具的证明事项清单。"],
         route="由养老金发放机构通过人脸识别等方式进行资格认证。",
         responsible_department="山丹县人力资源和社会保障局",
         basis="《不应由基层群众性自治组织出具证明事项清单（第一批）》第10项",
@@ -269,7 +269,7 @@ def test_default_wording_names_the_resident_once_and_closes_with_te_ci_zheng_min
         requiring_unit="",
     )
     assert documents.certificate_paragraphs(doc) == [
-        ("兹证明张三丰系本村村民。", True),
+        ("兹证明张三丰（公民身份号码：620725********1234）系本村村民。", True),
         ("其父张某已于2020年去世。", True),
         ("用途：办理住院报销", True),
         ("特此证明。", True),
@@ -323,7 +323,7 @@ def test_refusal_notice_shows_reasons_route_department_and_basis(tmp_path):
         COMMITTEE,
         "李四",
         "健在证明",
-        "REQ-036",
+        "该事项列入不应由村（居）委会出具的证明事项清单。",
         "办事途径",
         "由养老金发放机构通过人脸识别等方式进行资格认证。",
         "责任部门",
@@ -361,6 +361,67 @@ def test_commitment_shows_notification_commitment_and_signature_lines(tmp_path):
         "示例演示数据",
     ):
         assert wanted in text, wanted
+
+
+# --- what every printed document leaves out, and its metadata (issue 16) ---------
+
+REQ_ID = re.compile(r"REQ-\d+")
+
+
+def _documents():
+    return {
+        "certificate": render_certificate(certificate()),
+        "draft": render_certificate(certificate(draft=True)),
+        "refusal": render_refusal(refusal()),
+        "commitment": render_commitment(commitment()),
+    }
+
+
+def test_no_printed_document_shows_an_internal_requirement_id(tmp_path):
+    """Issue 16: REQ ids are the system's own references, never on paper."""
+    for name, data in _documents().items():
+        text = pdf_text(data, tmp_path, raw=True)
+        assert not REQ_ID.search(text), (name, REQ_ID.findall(text))
+
+
+def test_the_certificate_prints_the_holders_id_number_as_its_template_says(tmp_path):
+    """Issue 16: 兹证明某某（身份证号）: the certificate is the holder's own document,
+    the ID number is printed in full."""
+    doc = certificate(id_number="620725199001011234")
+    text = "".join(pdf_text(render_certificate(doc), tmp_path).split())
+    assert "兹证明张三丰（公民身份号码：620725199001011234）" in text
+
+
+def test_the_id_number_follows_the_name_when_the_facts_already_name_the_holder():
+    doc = certificate(
+        id_number="620725199001011234",
+        body="兹证明张三丰系本村村民。\n特此证明。",
+        template_text="（示例）居住证明：兹证明某某（身份证号）……特此证明。",
+    )
+    paragraphs = [text for text, _ in documents.certificate_paragraphs(doc)]
+    assert "兹证明张三丰（公民身份号码：620725199001011234）系本村村民。" in paragraphs
+
+
+def _creation_date(data: bytes) -> bytes:
+    match = re.search(rb"/CreationDate \(D:(\d{14})", data)
+    assert match, "no CreationDate"
+    return match.group(1)
+
+
+def test_pdf_metadata_carries_the_time_the_document_was_made():
+    """Issue 16: not ReportLab's invariant 2000-01-01, the time given (Beijing time);
+    the same time still gives the same bytes."""
+    made = datetime.datetime(2026, 1, 5, 9, 30, tzinfo=datetime.UTC)
+    docs = {
+        "certificate": lambda: render_certificate(certificate(made_at=made)),
+        "refusal": lambda: render_refusal(refusal(made_at=made)),
+        "commitment": lambda: render_commitment(commitment(made_at=made)),
+    }
+    for name, render in docs.items():
+        data = render()
+        assert _creation_date(data) == b"20260105173000", name
+        assert b"+08'00'" in data, name
+        assert render() == data, name
 
 
 # --- the seal image --------------------------------------------------------------

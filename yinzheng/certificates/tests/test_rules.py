@@ -395,3 +395,11 @@ def test_no_basis_is_never_issued_REQ_033(item, facts):
     d = rules.decide(item, facts)
     if d.intake_class == IntakeClass.NO_BASIS:
         assert d.outcome in (Outcome.NOT_ISSUED, Outcome.REFUSE)  # REFUSE: liability
+
+
+def test_a_sample_entity_is_bracketed_once_in_the_reason():
+    """Issue 16: not 民商事主体明确要求（（示例）某银行）."""
+    message = rules.reason_message(
+        "negative_exception", ["entity_demand", "（示例）某商业银行山丹支行"]
+    )
+    assert "（（" not in message and "（示例：某商业银行山丹支行）" in message

@@ -316,3 +316,68 @@ def test_home_inbox_tells_the_head_what_waits_for_approval(
     services.request_verify(actor=people.clerk, request_id=req.pk, what="x", how="y")
     client.force_login(people.head)
     assert "待主任签批的证明" in client.get(reverse("portal:home")).content.decode()
+
+
+# --- issue 16: words that follow the state and the reader's language -------------------
+
+
+def in_english(client):
+    """The language switch's cookie: pages do not follow Accept-Language."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_a_closed_requests_reasons_read_in_english(people, catalogue, client):
+    """The kept decision stores codes; the page writes the system's reasons in the
+    reader's language, not in the Chinese they were stored with."""
+    req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
+    services.request_refuse(
+        actor=people.clerk,
+        request_id=req.pk,
+        reason="材料不全",
+        route="补齐材料后再申请",
+        department="本村委会",
+    )
+    client.force_login(people.clerk)
+    page = in_english(client).get(req.get_absolute_url()).content.decode()
+    assert "Intake classification:" in page
+    assert "受理分类" not in page
+    assert "应当依法出具" not in page
+
+
+def test_one_copy_and_on_the_spot_read_once_and_right_in_english(
+    people, seal, catalogue, client
+):
+    req = issued(people, A1A, catalogue.simple, copies=1)
+    assert req.on_the_spot
+    client.force_login(people.clerk)
+    page = in_english(client).get(req.get_absolute_url()).content.decode()
+    assert "1 copies" not in page and "1 copy" in page
+    assert page.count("Completed on the spot") == 1
+
+
+def test_the_certificate_link_is_named_for_the_state_of_the_request(
+    people, seal, catalogue, client
+):
+    req = request(actor=people.clerk, committee=A1A, item=catalogue.simple)
+    services.request_verify(
+        actor=people.clerk, request_id=req.pk, what="居住事实", how="入户查看"
+    )
+    client.force_login(people.head)
+    assert "待签批的证明文件" in client.get(req.get_absolute_url()).content.decode()
+    services.request_approve(actor=people.head, request_id=req.pk)
+    page = client.get(req.get_absolute_url()).content.decode()
+    assert "待签批的证明文件" not in page
+    assert "已签批、待盖章的证明文件" in page
+
+
+def test_the_clerks_home_starts_with_a_new_request_button(people, client):
+    client.force_login(people.clerk)
+    page = client.get(reverse("portal:home")).content.decode()
+    button = page.find(f'href="{reverse("certificates:new")}"')
+    assert button != -1 and "新的证明申请" in page
+    assert button < page.find("待办事项")
+    client.force_login(people.township)
+    assert "新的证明申请" not in client.get(reverse("portal:home")).content.decode()

@@ -117,7 +117,7 @@ def new(request):
                     request,
                     _(
                         "该证明未列入本村（居）委会的出具证明事项清单，"
-                        "有关部门和单位不得要求提供（REQ-016）。可在下方反映该要求。"
+                        "有关部门和单位不得要求提供。可在下方反映该要求。"  # REQ-016
                     ),
                 )
             return redirect(req.get_absolute_url())

@@ -300,7 +300,7 @@ TAG_LABELS = {
     rules.ITEM_EXCEPTION: gettext_lazy("除外情形，人工决定"),
     rules.PUBLIC_INTEREST_TAG: gettext_lazy("涉及公共利益"),
     rules.LEGAL_RISK_TAG: gettext_lazy("可能涉及法律风险"),
-    rules.ON_THE_SPOT: gettext_lazy("当场办结"),
+    rules.ON_THE_SPOT: gettext_lazy("简单证明，可当场办结"),
     rules.TIME_LIMITED: gettext_lazy("限时办结"),
     rules.COMMITMENT: gettext_lazy("可告知承诺"),
 }

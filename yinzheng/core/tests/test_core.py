@@ -92,6 +92,26 @@ def test_domain_error_on_a_page_shows_its_message(client, tree):
 
 
 @pytest.mark.django_db
+def test_the_journal_page_names_chain_kinds_in_words(client, tree):
+    """Issue 16: 审计日志 and the two registers, not audit / register_work."""
+    from yinzheng.core.tests import factories
+    from yinzheng.ledger import services as journal
+
+    for key, kind in (
+        ("audit:x", "audit"),
+        ("register:w", "register_work"),
+        ("register:c", "register_certificate"),
+    ):
+        journal.chain_get_or_create(key=key, kind=kind, division_code=None)
+    client.force_login(factories.user("root", superuser=True))
+    page = client.get("/ledger/").content.decode()
+    for label in ("审计日志", "工作用印登记簿", "出具证明事项登记簿"):
+        assert label in page
+    for raw in ("<td>register_work</td>", "<td>register_certificate</td>"):
+        assert raw not in page
+
+
+@pytest.mark.django_db
 def test_home_shows_each_grant_and_its_division(client, tree):
     from yinzheng.core.tests import factories
 
@@ -114,3 +134,42 @@ def test_models_and_migrations_agree():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_pages_name_a_favicon_served_from_the_project(client):
+    """Issue 16: a tab icon, from our own static files (no network), and /favicon.ico
+    (what browsers ask for by themselves) leads to it."""
+    import re
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/accounts/login/").content.decode()
+    link = re.search(r'<link rel="icon" [^>]*href="([^"]+)"', page)
+    assert link, "no <link rel=icon>"
+    href = link.group(1)
+    found = finders.find(href.removeprefix(settings.STATIC_URL))
+    assert found, href
+    with open(found, encoding="utf-8") as icon:
+        assert "<svg" in icon.read()
+    response = client.get("/favicon.ico")
+    assert response.status_code in (301, 302) and response["Location"] == href
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("某商业银行", "（某商业银行）"),
+        ("（示例）某商业银行山丹支行", "（示例：某商业银行山丹支行）"),
+        ("（示例）", "（示例）"),
+        ("（已核实）", "（已核实）"),
+        ("（甲）与（乙）", "（（甲）与（乙））"),
+        ("", ""),
+    ],
+)
+def test_a_remark_is_bracketed_once(text, shown):
+    """Issue 16: demo data's （示例） never doubles the brackets around it."""
+    from yinzheng.core.text import in_brackets
+
+    assert in_brackets(text) == shown

@@ -80,7 +80,7 @@ def test_an_electronically_issued_certificate_is_signed_and_verifies(
         issue._certificate_doc(
             req,
             serial=req.serial,
-            on=doc.issue_date,
+            now=req.verified_at,
             template=req.template_text,
             seal=eseal,
         )

@@ -60,6 +60,7 @@ def test_the_issued_qr_comes_from_the_token_not_from_stored_content(staff, tree)
     expected = documents.render_certificate(
         dataclasses.replace(
             documents.doc_from_content(req.certificate_content),
+            made_at=issued.issued_at,  # issue 16: dated at issue
             **electronic.issue_marks(req.serial),
         )
     )

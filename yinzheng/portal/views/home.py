@@ -60,5 +60,7 @@ def home(request):
                 if setting.hotline
             ],
             "dashboard": _dashboard(request.user),
+            # The clerk's first task of the day (issue 16): taking a request in.
+            "may_take_requests": policy.can(request.user, "certificate.handle"),
         },
     )

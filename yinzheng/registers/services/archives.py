@@ -13,6 +13,7 @@ Certificate entries the resident has not confirmed (REQ-073) block the archive u
 note explains them; the note is archived with the book.
 """
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -108,7 +109,16 @@ def render_xlsx(chain: Chain, committee: Division, register: str, year: int) -> 
     return buf.getvalue()
 
 
-def render_pdf(chain: Chain, committee: Division, register: str, year: int) -> bytes:
+def render_pdf(
+    chain: Chain,
+    committee: Division,
+    register: str,
+    year: int,
+    *,
+    made_at: dt.datetime | None = None,
+) -> bytes:
+    """The book as an A4 landscape PDF, dated `made_at` in its metadata (the closing
+    time, issue 16; the same input, time included, gives the same bytes)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -121,7 +131,7 @@ def render_pdf(chain: Chain, committee: Division, register: str, year: int) -> b
         TableStyle,
     )
 
-    from yinzheng.core.pdf import cjk_font
+    from yinzheng.core.pdf import cjk_font, date_pdf
 
     font = cjk_font()
     small = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9, wordWrap="CJK")
@@ -165,7 +175,7 @@ def render_pdf(chain: Chain, committee: Division, register: str, year: int) -> b
     ]
     if not body:
         story.append(Paragraph(_("本年度无用印记录。"), small))
-    doc.build(story)
+    doc.build(story, onFirstPage=lambda canvas, _doc: date_pdf(canvas, made_at))
     return buf.getvalue()
 
 
@@ -227,7 +237,8 @@ def register_archive(
         unconfirmed_note=unconfirmed_note,
     )
     key = chain.key
-    pdf = render_pdf(chain, committee, register, year)
+    now = clock.now()
+    pdf = render_pdf(chain, committee, register, year, made_at=now)
     xlsx = render_xlsx(chain, committee, register, year)
     pdf_sha, xlsx_sha = (
         hashlib.sha256(pdf).hexdigest(),
@@ -237,7 +248,6 @@ def register_archive(
         chain, closing=True, pdf_sha256=pdf_sha, xlsx_sha256=xlsx_sha
     )
     assert checkpoint is not None  # a closing checkpoint is always made
-    now = clock.now()
     archive = Archive(
         chain=chain,
         checkpoint=checkpoint,

@@ -175,7 +175,9 @@ def test_an_archive_built_by_a_worker_process_is_the_one_built_inline(
     # (ReportLab's invariant mode), and the same sheet (an xlsx also carries the
     # time it was written, so its cells are compared).
     committee = Division.objects.get(code=A)
-    pdf = archives.render_pdf(archive.chain, committee, "work", 2025)
+    pdf = archives.render_pdf(
+        archive.chain, committee, "work", 2025, made_at=archive.closed_at
+    )
     xlsx = archives.render_xlsx(archive.chain, committee, "work", 2025)
     assert hashlib.sha256(pdf).hexdigest() == archive.checkpoint.pdf_sha256
     assert archive.pdf.read() == pdf

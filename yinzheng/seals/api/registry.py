@@ -17,10 +17,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from yinzheng.accounts.api.fields import AllowedActionsField
+from yinzheng.core import events
 from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import selectors, services
-from ..choices import EVENT_LABELS, SealForm, SealKind, SealStatus
+from ..choices import SealForm, SealKind, SealStatus
 from ..models import CollectionTask, LossReport, Seal
 from .common import CanViewSeals, PersonSerializer, ReasonSerializer
 from .custody import (
@@ -175,7 +176,7 @@ class EventSerializer(serializers.Serializer):
     note = serializers.CharField()
 
     def get_label(self, obj) -> str:
-        return str(EVENT_LABELS.get(obj.event, obj.event))
+        return events.label(obj.event)
 
 
 class LossReportSerializer(serializers.ModelSerializer):

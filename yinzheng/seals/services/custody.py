@@ -49,6 +49,7 @@ from ..choices import (
     HandoverSide,
     HandoverStatus,
     HandoverTrigger,
+    SealForm,
     SealStatus,
     TakeOutStatus,
 )
@@ -187,6 +188,10 @@ def takeout_request(
         raise InvalidInput(_("应归还时间须晚于现在"), code=SealCode.DUE_BACK_INVALID)
     if seal.status != SealStatus.IN_USE:
         raise Conflict(_("只有在用的印章可以申请带离"), code=SealCode.SEAL_NOT_IN_USE)
+    if seal.form == SealForm.ELECTRONIC:  # a key, not a thing carried out (issue 16)
+        raise Conflict(
+            _("电子印章不存在带离办公室的情形"), code=SealCode.ELECTRONIC_NOT_CARRIED
+        )
     takeout = TakeOut.objects.create(
         seal=seal,
         purpose=purpose.strip(),

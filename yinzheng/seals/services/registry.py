@@ -28,6 +28,7 @@ from yinzheng.core import clock
 from yinzheng.core.actors import person, require_person
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
+from yinzheng.core.text import bracket_inner
 from yinzheng.core.transitions import move_to
 from yinzheng.divisions.models import Division
 from yinzheng.divisions.services import committee_deactivated
@@ -502,7 +503,7 @@ def seals_block_for_committee(*, committee: Division, actor: Actor) -> Collectio
         )
     reason = _("%(status)s（%(reference)s）") % {
         "status": committee.get_status_display(),
-        "reference": committee.status_reference,
+        "reference": bracket_inner(committee.status_reference),  # issue 16
     }
     room = CollectionTask._meta.get_field("reason").max_length or len(reason)
     if len(reason) > room:  # a reference of its full 200 characters

@@ -160,21 +160,12 @@ def test_a_journey_through_the_endpoints(api, people, tree):
     assert moved.json()["storage_location"] == "新系统"
 
     due = (clock.now() + dt.timedelta(hours=2)).isoformat()
-    takeout = api.post(
+    # An electronic seal is never carried out of the office (issue 16).
+    refused = api.post(
         f"{BASE}/seals/{pk}/takeouts/", {"purpose": "外出办公", "due_back_at": due}
-    ).json()
-    assert takeout["status"] == "requested"
-    tid = takeout["id"]
-    assert api.post(f"{BASE}/takeouts/{tid}/leave/").json()["code"] == (
-        "takeout_not_approved"
     )
-    assert _as(api, people.head).post(f"{BASE}/takeouts/{tid}/approve/").json()[
-        "decided_by"
-    ]["id"] == (people.head.pk)
-    _as(api, people.custodian).post(f"{BASE}/takeouts/{tid}/leave/")
-    detail = api.get(f"{BASE}/seals/{pk}/").json()
-    assert detail["usable"] is False and detail["out"]["purpose"] == "外出办公"
-    assert api.post(f"{BASE}/takeouts/{tid}/return/").json()["status"] == "returned"
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "electronic_not_carried"
 
     handover = _as(api, people.head).post(
         f"{BASE}/handovers/",
@@ -265,3 +256,24 @@ def test_abolition_collection_task_endpoint(api, people, seal, tree):
     assert confirmed.json()["closed_at"]
     assert Seal.objects.get(pk=seal.pk).status == "collected"
     assert not selectors.collection_tasks_open(people.township).exists()
+
+
+def test_a_physical_seal_goes_out_and_back_through_the_endpoints(api, people, seal):
+    pk = seal.pk
+    _as(api, people.custodian)
+    due = (clock.now() + dt.timedelta(hours=2)).isoformat()
+    takeout = api.post(
+        f"{BASE}/seals/{pk}/takeouts/", {"purpose": "外出办公", "due_back_at": due}
+    ).json()
+    assert takeout["status"] == "requested"
+    tid = takeout["id"]
+    assert api.post(f"{BASE}/takeouts/{tid}/leave/").json()["code"] == (
+        "takeout_not_approved"
+    )
+    assert _as(api, people.head).post(f"{BASE}/takeouts/{tid}/approve/").json()[
+        "decided_by"
+    ]["id"] == (people.head.pk)
+    _as(api, people.custodian).post(f"{BASE}/takeouts/{tid}/leave/")
+    detail = api.get(f"{BASE}/seals/{pk}/").json()
+    assert detail["usable"] is False and detail["out"]["purpose"] == "外出办公"
+    assert api.post(f"{BASE}/takeouts/{tid}/return/").json()["status"] == "returned"

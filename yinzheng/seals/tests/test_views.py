@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core import clock
+from yinzheng.core.errors import Conflict
 from yinzheng.core.tests import factories as f
 from yinzheng.seals import selectors, services
-from yinzheng.seals.choices import SealStatus
+from yinzheng.seals.choices import SealForm, SealStatus
 from yinzheng.seals.models import Handover, Seal, TakeOut
 
 from . import factories
@@ -246,3 +247,51 @@ def test_an_odd_number_in_an_id_parameter_is_ignored_not_a_500(
     response = client.post(f"/seals/handovers/{handover.pk}/check/", {"item": odd})
     assert response.status_code == 404
     assert not handover.items.filter(checked=True).exists()
+
+
+def test_an_electronic_seal_offers_no_take_out_and_names_its_history(
+    client, people, tree
+):
+    """Issue 16: an electronic seal is never carried out of the office, so no 申请带离
+    on its page and the server refuses one; its history names the certificate of its
+    key in words, not esign.seal_certificate_issued."""
+    seal = factories.in_use(
+        officer=people.township,
+        head=people.head,
+        custodian=people.custodian,
+        committee=tree["A1a"],
+        form=SealForm.ELECTRONIC,
+    )
+    client.force_login(people.custodian)
+    page = client.get(f"/seals/{seal.pk}/").content.decode()
+    assert "申请带离办公室" not in page
+    assert "esign.seal_certificate_issued" not in page
+    assert "签发电子印章数字证书" in page
+    due = timezone.localtime(clock.now() + dt.timedelta(hours=3))
+    with pytest.raises(Conflict) as refused:
+        services.takeout_request(
+            actor=people.custodian,
+            seal_id=seal.pk,
+            purpose="入户核实",
+            due_back_at=due,
+        )
+    assert refused.value.code == "electronic_not_carried"
+    assert not TakeOut.objects.exists()
+
+
+def test_many_short_staffed_committees_are_one_line_with_a_link(client, people, tree):
+    """Issue 16: the county's seal page said 127 names; now one line with the real
+    number and a link to the list."""
+    from django.urls import reverse
+
+    for n in range(2, 8):
+        f.division(f"620725102{n:03d}")
+    client.force_login(people.civil)
+    page = client.get("/seals/").content.decode()
+    staffing = page[page.index('id="staffing"') :]
+    staffing = staffing[: staffing.index("</div>")]
+    committees = selectors.committees_short_staffed(people.civil).count()
+    assert committees > 3
+    assert f"{committees} 个村（居）委会在岗人员少于两人" in staffing
+    assert reverse("divisions:staffing") in staffing
+    assert "/seals/committees/" not in staffing  # no name-by-name list

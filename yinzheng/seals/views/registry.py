@@ -25,13 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.core import clock
+from yinzheng.core import clock, events
 from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.core.web import attempt, form_errors
 from yinzheng.divisions.models import Division
 
 from .. import selectors, services
-from ..choices import ACTIVE_STATUSES, EVENT_LABELS, SealForm, SealStatus, TakeOutStatus
+from ..choices import ACTIVE_STATUSES, SealForm, SealStatus, TakeOutStatus
 from ..forms import (
     CustodianForm,
     FilterForm,
@@ -48,6 +48,9 @@ from ..models import Seal, TakeOut
 from .common import ID, _custodian_candidates, _require_view, _with_state
 
 # Registry ---------------------------------------------------------------------------
+
+# How many short-staffed committees the seal page names before it only counts them.
+SHORT_LIST = 3
 
 
 @login_required
@@ -90,7 +93,11 @@ def index(request):
             ]
         )
         .order_by("due_back_at"),
-        "short_staffed": list(selectors.committees_short_staffed(user)[:100]),
+        # Named one by one when few; else one line with the number and a link to
+        # the staffing list (issue 16: a county has 127 of them in the demo).
+        "short_staffed": list(selectors.committees_short_staffed(user)[:SHORT_LIST]),
+        "short_staffed_count": selectors.committees_short_staffed(user).count(),
+        "may_see_staffing": policy.can(user, "division.staffing"),
         # The committees the user works at (clerk, head, custodian).
         "my_committees": Division.objects.committees().in_scope_of(
             user, "usage.request"
@@ -175,7 +182,7 @@ def detail(request, pk: int):
         if t.until is None or t.until.date() >= seal.issued_on
     ]
     history = [
-        {"event": e, "label": EVENT_LABELS.get(e.event, e.event)}
+        {"event": e, "label": events.label(e.event)}
         for e in selectors.seal_history(seal)
     ]
     successors = list(seal.successors.all())

@@ -222,3 +222,18 @@ def test_a_townships_submitted_rows_reach_both_files(tree, clock_at, tmp_path):
     )
     flat = _squeeze(pdf_text(data, tmp_path))
     assert "无犯罪记录证明" in flat and "居住证明" in flat
+
+
+def test_the_pdf_is_dated_when_it_was_made():
+    """Issue 16: not ReportLab's fixed 2000-01-01; the time given, in Beijing time."""
+    import datetime as dt
+    import re
+
+    made = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    data = exports.table_pdf(
+        title=TITLE, unit=UNIT, date=DATE, rows=_rows(), made_at=made
+    )
+    assert re.search(rb"/CreationDate \(D:20260302090000\+08'00'\)", data)
+    assert data == exports.table_pdf(
+        title=TITLE, unit=UNIT, date=DATE, rows=_rows(), made_at=made
+    )

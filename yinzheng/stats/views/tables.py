@@ -274,8 +274,12 @@ def _export(
 ) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
-    make = exports.table_pdf if fmt == "pdf" else exports.table_xlsx
-    body = make(title=title, unit=unit, date=date, rows=rows)
+    if fmt == "pdf":
+        body = exports.table_pdf(
+            title=title, unit=unit, date=date, rows=rows, made_at=clock.now()
+        )
+    else:
+        body = exports.table_xlsx(title=title, unit=unit, date=date, rows=rows)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
     return response

@@ -77,14 +77,14 @@ STEP_TITLES = {
 STEP_NOTES = {
     "verify": gettext_lazy("核实反映是否属实；不属实的写明理由，投诉即告办结。"),
     "notify": gettext_lazy(
-        "须登记通报或公开曝光中的至少一项（DIV-08）；决定公开曝光的（确有必要时），"
-        "须同时登记媒体平台、日期和理由（REQ-090）。"
+        "须登记通报或公开曝光中的至少一项；决定公开曝光的（确有必要时），"
+        "须同时登记媒体平台、日期和理由。"  # DIV-08, REQ-090
     ),
     "feedback": gettext_lazy(
-        "向提出要求的部门、公共事业单位或服务机构反馈（REQ-091）。"
-    ),
+        "向提出要求的部门、公共事业单位或服务机构反馈。"
+    ),  # REQ-091
     "response": gettext_lazy("整改进展可多次登记，整改完成后登记“已整改”。"),
-    "correct": gettext_lazy("由上级主管部门予以纠正（REQ-089）。"),
+    "correct": gettext_lazy("由上级主管部门予以纠正。"),  # REQ-089
     "close": gettext_lazy("各环节齐备后方可办结。"),
 }
 

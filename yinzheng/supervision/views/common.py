@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts import policy
+from yinzheng.core import events
 from yinzheng.core.codes import Level
 from yinzheng.core.errors import CoreCode, DomainError, NotAllowed
 from yinzheng.core.web import show_error
@@ -162,8 +163,7 @@ def committees_where(user: Any, action: str, under: str = "") -> list[Division]:
 def history(subject: Model) -> list[dict[str, Any]]:
     """The object's journal entries, each with the label of its event."""
     return [
-        {"event": e, "label": EVENT_LABELS.get(e.event, e.event)}
-        for e in audit.history(subject)
+        {"event": e, "label": events.label(e.event)} for e in audit.history(subject)
     ]
 
 

@@ -60,7 +60,7 @@ STEP_TEXT = {
     ),
     "close": (
         gettext_lazy("整改销号"),
-        gettext_lazy("整改完成情况登记后方可销号；可同时确定回头看日期（REQ-097）。"),
+        gettext_lazy("整改完成情况登记后方可销号；可同时确定回头看日期。"),  # REQ-097
     ),
     "schedule": (
         gettext_lazy("安排回头看"),

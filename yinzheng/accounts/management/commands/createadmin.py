@@ -1,20 +1,25 @@
 import getpass
 import os
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.accounts import services
 from yinzheng.accounts.choices import Role
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "创建系统管理员（全国范围的 admin 授权）。密码取自 YINZHENG_ADMIN_PASSWORD 或交互输入"
+    help = gettext_noop(
+        "创建系统管理员（全国范围的 admin 授权）。密码取自 YINZHENG_ADMIN_PASSWORD 或交互输入"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
-        parser.add_argument("--full-name", default="")
+        parser.add_argument("username", help=_("管理员的用户名"))
+        parser.add_argument("--full-name", default="", help=_("姓名"))
 
     def handle(self, *args, username: str, full_name: str, **options):
         password = os.environ.get("YINZHENG_ADMIN_PASSWORD")

@@ -1,24 +1,36 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.accounts import services
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.models import User
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "授予岗位：yinzheng grant 用户名 角色 区划代码 [--department 部门]；--revoke 撤销授权"
+    help = gettext_noop(
+        "授予岗位：yinzheng grant 用户名 角色 区划代码 [--department 部门]；--revoke 撤销授权"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
-        parser.add_argument("role", choices=Role.values)
-        parser.add_argument("code", help="区划代码，如 620725101001")
-        parser.add_argument("--department", choices=Department.values, default="")
+        parser.add_argument("username", help=_("用户名"))
         parser.add_argument(
-            "--full-name", default="", help="用户不存在时新建，并填写姓名"
+            "role", choices=Role.values, help=_("岗位：%s") % "、".join(Role.values)
         )
-        parser.add_argument("--revoke", action="store_true", help="撤销该授权")
+        parser.add_argument("code", help=_("区划代码，如 620725101001"))
+        parser.add_argument(
+            "--department",
+            choices=Department.values,
+            default="",
+            help=_("职能部门（部门工作人员岗位填写）"),
+        )
+        parser.add_argument(
+            "--full-name", default="", help=_("用户不存在时新建，并填写姓名")
+        )
+        parser.add_argument("--revoke", action="store_true", help=_("撤销该授权"))
 
     def handle(
         self, *args, username, role, code, department, full_name, revoke, **options

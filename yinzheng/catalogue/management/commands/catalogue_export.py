@@ -3,14 +3,17 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue import exports, selectors
 from yinzheng.catalogue.models import CatalogueList
+from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "导出清单版本（开放数据）：默认导出现行公布版本；"
         "不写 -o 时按“清单-版本号-生效日期”命名文件，-o - 输出到标准输出"
     )
@@ -21,12 +24,16 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("list_id", type=int, help="清单编号")
-        parser.add_argument("--version", type=int, dest="number", help="版本号")
+        parser.add_argument("list_id", type=int, help=_("清单编号"))
+        parser.add_argument("--version", type=int, dest="number", help=_("版本号"))
         parser.add_argument(
-            "--format", required=True, choices=sorted(exports.RENDERERS), dest="fmt"
+            "--format",
+            required=True,
+            choices=sorted(exports.RENDERERS),
+            dest="fmt",
+            help=_("导出格式"),
         )
-        parser.add_argument("-o", "--output", help="输出文件；- 表示标准输出")
+        parser.add_argument("-o", "--output", help=_("输出文件；- 表示标准输出"))
 
     def handle(self, *args, list_id: int, number, fmt: str, output, **options):
         catalogue_list = (

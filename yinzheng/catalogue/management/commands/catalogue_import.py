@@ -8,25 +8,32 @@ on any row (e.g. an item that may not go on this kind of list) leaves no draft b
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue import exports, services
 from yinzheng.catalogue.models import CatalogueList, Item, ListVersion
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "由导出的 JSON 文件新建清单草稿版本（按标识匹配证明事项；有误则不写入任何内容）"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="catalogue-export 导出的 JSON 文件")
-        parser.add_argument("--list", type=int, required=True, dest="list_id")
-        parser.add_argument("--reason", required=True, help="调整原因")
-        parser.add_argument("--source-document", default="", help="来源文件")
+        parser.add_argument(
+            "file", type=Path, help=_("catalogue-export 导出的 JSON 文件")
+        )
+        parser.add_argument(
+            "--list", type=int, required=True, dest="list_id", help=_("清单编号（ID）")
+        )
+        parser.add_argument("--reason", required=True, help=_("调整原因"))
+        parser.add_argument("--source-document", default="", help=_("来源文件"))
 
     def handle(self, *args, file: Path, list_id: int, reason: str, **options):
         if not CatalogueList.objects.filter(pk=list_id).exists():

@@ -1,21 +1,24 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue.services.batches import national_batch_import
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = (
-        "导入国家后续批次负面清单（JSON，格式同第一批，另含 list.valid_from 与 approval），"
-        "并为仍列有这些事项的正面清单建立跟进任务（REQ-015）"
+    help = gettext_noop(
+        "导入国家后续批次负面清单（JSON，格式同第一批，另含 list.valid_from 与 "
+        "approval），并为仍列有这些事项的正面清单建立跟进任务"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=Path, help=_("批次的 JSON 文件"))
 
     def handle(self, *args, file: Path, **options):
         try:

@@ -1,18 +1,24 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue import selectors
+from yinzheng.core.management.base import BaseCommand
 from yinzheng.divisions.models import Division
 
 
 class Command(BaseCommand):
-    help = "“要我开……证明”：按口语查找证明事项，并给出村（居）委会能否出具及办事途径"
+    help = gettext_noop(
+        "“要我开……证明”：按口语查找证明事项，并给出村（居）委会能否出具及办事途径"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("text", help="口语描述，如：村里开个户籍证明")
-        parser.add_argument("--committee", help="村（居）委会代码：按其有效清单判断")
-        parser.add_argument("--limit", type=int, default=5)
-        parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+        parser.add_argument("text", help=_("口语描述，如：村里开个户籍证明"))
+        parser.add_argument("--committee", help=_("村（居）委会代码：按其有效清单判断"))
+        parser.add_argument(
+            "--limit", type=int, default=5, help=_("最多列出几条结果（默认 5）")
+        )
+        parser.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
 
     def handle(self, *args, text, committee, limit, json: bool, **options):
         if committee and not Division.objects.filter(code=committee).exists():

@@ -10,12 +10,15 @@ YINZHENG_TASKS=database it queues the run for a `yinzheng db_worker` process ins
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.certificates import services
 from yinzheng.core import tasks
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 from yinzheng.divisions.models import Division
 
 LABELS = {
@@ -28,28 +31,30 @@ LABELS = {
 
 
 class Command(BaseCommand):
-    help = (
-        "把待报送（及此前失败）的信用记录以 JSON POST 到各辖区配置的信用信息共享平台"
-        "（REQ-084、REQ-086）；有报送失败时以状态码 1 退出，适合定时运行"
+    help = gettext_noop(
+        "把待报送（及此前失败）的信用记录以 JSON POST 到各辖区配置的信用信息共享平台；"
+        "有报送失败时以状态码 1 退出，适合定时运行"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--under", help="只报送此区划代码之下的信用记录")
+        parser.add_argument("--under", help=_("只报送此区划代码之下的信用记录"))
         parser.add_argument(
-            "--dry-run", action="store_true", help="只列出将发往何处，不发送、不记录"
+            "--dry-run", action="store_true", help=_("只列出将发往何处，不发送、不记录")
         )
         parser.add_argument(
             "--timeout",
             type=float,
             default=services.DEFAULT_TIMEOUT,
-            help="每次请求的超时秒数（默认 10）",
+            help=_("每次请求的超时秒数（默认 10）"),
         )
-        parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+        parser.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
         parser.add_argument(
             "--enqueue",
             action="store_true",
-            help="排队，由 yinzheng db_worker 进程报送（YINZHENG_TASKS=database；"
-            "默认立即报送）",
+            help=_(
+                "排队，由 yinzheng db_worker 进程报送（YINZHENG_TASKS=database；"
+                "默认立即报送）"
+            ),
         )
 
     def handle(self, *args, under, dry_run: bool, timeout: float, **options):

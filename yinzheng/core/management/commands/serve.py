@@ -18,8 +18,10 @@ import os
 import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from yinzheng.core.management.base import BaseCommand
 
 # A silent worker (its main loop stuck) is restarted after this long; a slow request
 # does not count, since gthread workers report from their main loop, not the threads.
@@ -69,25 +71,31 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "以生产方式启动服务（gunicorn 多线程工作进程，静态文件由 whitenoise 提供）"
+    help = gettext_noop(
+        "以生产方式启动服务（gunicorn 多线程工作进程，静态文件由 whitenoise 提供）"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--bind", default=os.environ.get("YINZHENG_BIND", "127.0.0.1:8000")
+            "--bind",
+            default=os.environ.get("YINZHENG_BIND", "127.0.0.1:8000"),
+            help=_("监听地址和端口（默认 127.0.0.1:8000，或环境变量 YINZHENG_BIND）"),
         )
         parser.add_argument(
             "--workers",
             type=_at_least_one,
             default=os.environ.get("YINZHENG_WORKERS", str(DEFAULT_WORKERS)),
-            help="工作进程数（默认 2，或 YINZHENG_WORKERS）",
+            help=_("工作进程数（默认 2，或 YINZHENG_WORKERS）"),
         )
         parser.add_argument(
             "--threads",
             type=_at_least_one,
             default=os.environ.get("YINZHENG_THREADS", str(DEFAULT_THREADS)),
-            help="每个工作进程的线程数（默认 8，或 YINZHENG_THREADS）",
+            help=_("每个工作进程的线程数（默认 8，或 YINZHENG_THREADS）"),
         )
-        parser.add_argument("--no-migrate", action="store_true")
+        parser.add_argument(
+            "--no-migrate", action="store_true", help=_("启动前不执行数据库迁移")
+        )
 
     def handle(
         self,

@@ -9,9 +9,12 @@ import json
 import uuid
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.core import tasks
+from yinzheng.core.management.base import BaseCommand
 
 STATUS = {
     "READY": "排队中",
@@ -22,15 +25,15 @@ STATUS = {
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "查看排队任务的状态与结果（YINZHENG_TASKS=database）；--output 写出导出任务"
         "生成的文件；任务失败时以状态码 1 退出，尚未完成时以 2 退出"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("id", help="任务编号（--enqueue 时打印）")
-        parser.add_argument("--output", help="把导出任务生成的文件写入此处")
-        parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+        parser.add_argument("id", help=_("任务编号（--enqueue 时打印）"))
+        parser.add_argument("--output", help=_("把导出任务生成的文件写入此处"))
+        parser.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
 
     def handle(self, *args, id: str, output: str | None, **options):
         if not tasks.queued():

@@ -3,10 +3,13 @@ import socket
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.test.utils import override_settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.accounts.choices import Role
+from yinzheng.core.management.base import BaseCommand
 from yinzheng.demo.loader import DEMO_PASSWORD, load_demo
 from yinzheng.demo.safety import NotADemoDatabase, require_demo_database
 from yinzheng.divisions.models import Division
@@ -31,12 +34,18 @@ def public_url_for(bind: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "建立演示数据（山丹县、肃南县、坡头区及各角色演示账号）并启动服务"
+    help = gettext_noop(
+        "建立演示数据（山丹县、肃南县、坡头区及各角色演示账号）并启动服务"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-serve", action="store_true", help="只建数据，不启动")
         parser.add_argument(
-            "--bind", default=os.environ.get("YINZHENG_BIND", "127.0.0.1:8000")
+            "--no-serve", action="store_true", help=_("只建数据，不启动")
+        )
+        parser.add_argument(
+            "--bind",
+            default=os.environ.get("YINZHENG_BIND", "127.0.0.1:8000"),
+            help=_("监听地址和端口（默认 127.0.0.1:8000，或环境变量 YINZHENG_BIND）"),
         )
 
     def handle(self, *args, no_serve: bool, bind: str, **options):

@@ -2,28 +2,35 @@ import json
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from tqdm import tqdm
 
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 from yinzheng.divisions.importer import import_divisions
 
 
 class Command(BaseCommand):
-    help = "导入国家统计用区划代码（provinces/cities/areas/streets/villages.csv）"
+    help = gettext_noop(
+        "导入国家统计用区划代码（provinces/cities/areas/streets/villages.csv）"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", type=Path)
+        parser.add_argument(
+            "directory", type=Path, help=_("国家统计用区划代码 CSV 文件所在目录")
+        )
         parser.add_argument(
             "--under",
             nargs="+",
             default=[],
             metavar="CODE",
-            help="只导入这些代码之下的区划（及其上级）",
+            help=_("只导入这些代码之下的区划（及其上级）"),
         )
-        parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+        parser.add_argument("--json", action="store_true", help=_("以 JSON 输出结果"))
 
     def handle(self, *args, directory: Path, under, json: bool, **options):
         started = time.perf_counter()

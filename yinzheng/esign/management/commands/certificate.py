@@ -14,9 +14,11 @@ serial with `--code` (the check code printed beside it) is checked like its toke
 import json
 import pathlib
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_lazy
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
+from yinzheng.core.management.base import BaseCommand
 from yinzheng.esign import offline, tokens, verification
 from yinzheng.esign.choices import Verdict
 
@@ -50,34 +52,38 @@ FORMS = {"paper": gettext_lazy("纸质证明"), "electronic": gettext_lazy("电�
 
 
 class Command(BaseCommand):
-    help = "证明核验：verify 核验 PDF 文件或二维码凭据（签名、证书链、吊销、登记簿）"
+    help = gettext_noop(
+        "证明核验：verify 核验 PDF 文件或二维码凭据（签名、证书链、吊销、登记簿）"
+    )
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
-        verify = sub.add_parser("verify", help="核验电子证明 PDF 或二维码凭据")
-        verify.add_argument(
-            "subject", help="PDF 文件路径，或 YZ2:（或 YZ1:）凭据 / 核验网址"
+        sub = parser.add_subparsers(
+            dest="action", required=True, help=_("要执行的操作")
         )
-        verify.add_argument("--json", action="store_true", help="以 JSON 输出")
+        verify = sub.add_parser("verify", help=_("核验电子证明 PDF 或二维码凭据"))
+        verify.add_argument(
+            "subject", help=_("PDF 文件路径，或 YZ2:（或 YZ1:）凭据 / 核验网址")
+        )
+        verify.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
         verify.add_argument(
             "--code",
             metavar="CHECK_CODE",
-            help="证明编号旁的核验码：与编号一起核验（subject 为证明编号）",
+            help=_("证明编号旁的核验码：与编号一起核验（subject 为证明编号）"),
         )
         verify.add_argument(
-            "--name", help="核对持有人姓名（在服务器上与出具时留存的密钥摘要比对）"
+            "--name", help=_("核对持有人姓名（在服务器上与出具时留存的密钥摘要比对）")
         )
         verify.add_argument(
             "--offline",
             metavar="TRUST_LIST",
-            help="离线核验凭据：使用下载的信任列表（trust-list.json），不连数据库",
+            help=_("离线核验凭据：使用下载的信任列表（trust-list.json），不连数据库"),
         )
         verify.add_argument(
             "--pin",
             action="append",
             default=None,
             metavar="SHA256",
-            help="离线核验时信任的县级根证书指纹，可重复",
+            help=_("离线核验时信任的县级根证书指纹，可重复"),
         )
 
     def handle(self, *args, action: str, **options):

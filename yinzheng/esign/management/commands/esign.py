@@ -23,54 +23,63 @@ import os
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 from yinzheng.esign import archive, keys, pki, ports, services, trustlist
 from yinzheng.ledger import personal
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "电子印章：trust-list 信任列表；crl 吊销列表；certify 补发印章证书；"
         "timestamp-renew 续加存档时间戳；rotate-master-key 轮换主密钥"
     )
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
-        tl = sub.add_parser("trust-list", help="导出信任列表（JSON）")
-        tl.add_argument("--under", help="只导出此区划代码之下的证书")
-        tl.add_argument("--out", help="写入文件（默认标准输出）")
-        crl = sub.add_parser("crl", help="导出证书吊销列表（DER）")
-        crl.add_argument("code", help="县（6 位）或乡镇（9 位）代码")
-        crl.add_argument("--out", required=True, help="写入文件")
-        sub.add_parser("certify", help="为尚无证书的电子印章签发证书")
+        sub = parser.add_subparsers(
+            dest="action", required=True, help=_("要执行的操作")
+        )
+        tl = sub.add_parser("trust-list", help=_("导出信任列表（JSON）"))
+        tl.add_argument("--under", help=_("只导出此区划代码之下的证书"))
+        tl.add_argument("--out", help=_("写入文件（默认标准输出）"))
+        crl = sub.add_parser("crl", help=_("导出证书吊销列表（DER）"))
+        crl.add_argument("code", help=_("县（6 位）或乡镇（9 位）代码"))
+        crl.add_argument("--out", required=True, help=_("写入文件"))
+        sub.add_parser("certify", help=_("为尚无证书的电子印章签发证书"))
         renew = sub.add_parser(
             "timestamp-renew",
-            help="为最后一个时间戳证书即将到期的已出具证明续加存档时间戳",
+            help=_("为最后一个时间戳证书即将到期的已出具证明续加存档时间戳"),
         )
         renew.add_argument(
             "--before-days",
             type=int,
             default=365,
-            help="最后一个时间戳的证书在此天数内到期即续加（默认 365）",
+            help=_("最后一个时间戳的证书在此天数内到期即续加（默认 365）"),
         )
         renew.add_argument(
             "--enqueue",
             action="store_true",
-            help="分批排入任务队列（YINZHENG_TASKS=database 时由 yinzheng db_worker "
-            "进程执行；默认立即执行）",
+            help=_(
+                "分批排入任务队列（YINZHENG_TASKS=database 时由 yinzheng db_worker "
+                "进程执行；默认立即执行）"
+            ),
         )
         renew.add_argument(
             "--batch",
             type=int,
             default=200,
-            help="每个任务的证明份数（默认 200，与 --enqueue 一起用）",
+            help=_("每个任务的证明份数（默认 200，与 --enqueue 一起用）"),
         )
-        sub.add_parser("rotate-master-key", help="用新主密钥重新加密全部私钥和个人信息")
+        sub.add_parser(
+            "rotate-master-key", help=_("用新主密钥重新加密全部私钥和个人信息")
+        )
 
     def handle(self, *args, action: str, **options):
         if action == "trust-list":

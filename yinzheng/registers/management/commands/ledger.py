@@ -1,56 +1,65 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 from yinzheng.ledger import checkpoints as journal_checkpoints
 from yinzheng.registers.services import archives, checkpoints, integrity
 from yinzheng.registers.services import books as registers
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "台账链操作：verify 校验全部（或指定）哈希链、检查点及其序列、归档和用印事项，"
         "发现问题时以状态码 1 退出；checkpoint 签署全部链头（登记簿由乡镇、审计链由县）；"
         "anchor 导出已签署的检查点锚定；archive 年终归档登记簿"
     )
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
-        verify = sub.add_parser("verify", help="校验哈希链")
-        verify.add_argument("--chain", help="只校验这一条链（链标识）")
-        verify.add_argument("--json", action="store_true", help="以 JSON 输出")
+        sub = parser.add_subparsers(
+            dest="action", required=True, help=_("要执行的操作")
+        )
+        verify = sub.add_parser("verify", help=_("校验哈希链"))
+        verify.add_argument("--chain", help=_("只校验这一条链（链标识）"))
+        verify.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
         verify.add_argument(
             "--anchor",
-            help="与保存在数据库之外的检查点锚定（ledger anchor 导出的 JSON）比对",
+            help=_("与保存在数据库之外的检查点锚定（ledger anchor 导出的 JSON）比对"),
         )
-        cp = sub.add_parser("checkpoint", help="签署全部链头（须每日定时运行）")
-        cp.add_argument("--under", help="只签署此区划代码之下的链")
-        an = sub.add_parser("anchor", help="导出最新的已签署检查点（JSON），存于库外")
-        an.add_argument("--under", help="只导出此区划及其上级的签署序列")
-        an.add_argument("--out", help="写入此文件（默认标准输出）")
-        ar = sub.add_parser("archive", help="年终归档登记簿（REQ-074）")
-        ar.add_argument("--year", type=int, required=True, help="归档年度")
+        cp = sub.add_parser("checkpoint", help=_("签署全部链头（须每日定时运行）"))
+        cp.add_argument("--under", help=_("只签署此区划代码之下的链"))
+        an = sub.add_parser(
+            "anchor", help=_("导出最新的已签署检查点（JSON），存于库外")
+        )
+        an.add_argument("--under", help=_("只导出此区划及其上级的签署序列"))
+        an.add_argument("--out", help=_("写入此文件（默认标准输出）"))
+        ar = sub.add_parser("archive", help=_("年终归档登记簿"))
+        ar.add_argument("--year", type=int, required=True, help=_("归档年度"))
         ar.add_argument(
             "--committee",
             action="append",
             required=True,
-            help="村（居）委会代码，可重复",
+            help=_("村（居）委会代码，可重复"),
         )
         ar.add_argument(
             "--register",
             choices=registers.Register.ALL,
             action="append",
-            help="只归档这一种登记簿（默认两种）",
+            help=_("只归档这一种登记簿（默认两种）"),
         )
-        ar.add_argument("--note", default="", help="未经居民确认条目的说明")
+        ar.add_argument("--note", default="", help=_("未经居民确认条目的说明"))
         ar.add_argument(
             "--enqueue",
             action="store_true",
-            help="检查后排队，由 yinzheng db_worker 进程生成（YINZHENG_TASKS=database；"
-            "默认立即生成）",
+            help=_(
+                "检查后排队，由 yinzheng db_worker 进程生成（YINZHENG_TASKS=database；"
+                "默认立即生成）"
+            ),
         )
 
     def handle(self, *args, action: str, **options):

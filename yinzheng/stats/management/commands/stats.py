@@ -30,19 +30,21 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.core import clock, tasks
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 
 from ... import analysis, charts, services, table_files
 from ...campaign_templates import TEMPLATES
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "统计表：export-table 导出《应由基层群众性自治组织出具证明事项统计表》"
         "（xlsx 或 pdf），某一填报单位的，或全县汇总的；"
         "campaign-start 按模板发起专项工作；"
@@ -50,41 +52,48 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
+        sub = parser.add_subparsers(
+            dest="action", required=True, help=_("要执行的操作")
+        )
         export = sub.add_parser(
             "export-table",
             aliases=["export_table"],
-            help="导出统计表（REQ-101）",
+            help=_("导出统计表"),
         )
-        export.add_argument("--county", required=True, help="县（市、区）代码")
+        export.add_argument("--county", required=True, help=_("县（市、区）代码"))
         export.add_argument(
             "--unit",
-            help="填报单位：乡镇（街道）代码，或部门（如 public_security 或 公安）；"
-            "不填则导出全县汇总表（已报送的各单位）",
+            help=_(
+                "填报单位：乡镇（街道）代码，或部门（如 public_security 或 公安）；"
+                "不填则导出全县汇总表（已报送的各单位）"
+            ),
         )
-        export.add_argument("--format", required=True, help="xlsx 或 pdf")
-        export.add_argument("--output", help="输出文件")
+        export.add_argument("--format", required=True, help=_("xlsx 或 pdf"))
+        export.add_argument("--output", help=_("输出文件"))
         export.add_argument(
             "--enqueue",
             action="store_true",
-            help="排队，由 yinzheng db_worker 进程生成并保存，再用 yinzheng task-result "
-            "ID --output 取回（YINZHENG_TASKS=database；默认立即写出 --output）",
+            help=_(
+                "排队，由 yinzheng db_worker 进程生成并保存，再用 yinzheng task-result "
+                "ID --output 取回（YINZHENG_TASKS=database；默认立即写出 --output）"
+            ),
         )
         start = sub.add_parser(
             "campaign-start",
             aliases=["campaign_start"],
-            help="按模板发起专项工作（REQ-104–107）",
+            help=_("按模板发起专项工作"),
         )
         start.add_argument(
-            "--division", required=True, help="牵头区划代码（县；陕西模板为省）"
+            "--division", required=True, help=_("牵头区划代码（县；陕西模板为省）")
         )
         start.add_argument(
             "--template", required=True, help="模板：" + "、".join(TEMPLATES)
         )
-        start.add_argument("--start", required=True, help="开始月份，YYYY-MM")
-        start.add_argument("--title", default=None, help="工作名称（默认用模板的）")
+        start.add_argument("--start", required=True, help=_("开始月份，YYYY-MM"))
+        start.add_argument("--title", default=None, help=_("工作名称（默认用模板的）"))
         figures = sub.add_parser(
-            "figures", help=_("统计分析数据（REQ-103、REQ-114）：json 或 csv")
+            "figures",
+            help=_("统计分析数据：json 或 csv"),  # REQ-103, REQ-114
         )
         figures.add_argument("--division", required=True, help=_("区划代码"))
         figures.add_argument(

@@ -20,12 +20,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.core import clock, tasks
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.codes import Level, subtree_q
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 from yinzheng.divisions.models import Division
 
 from ... import exports, selectors, services
@@ -54,47 +57,55 @@ def _dump(data: Any) -> str:
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "监督：scan 扫描用印登记簿生成预警（适合每晚定时运行）；draw 专项督查抽取"
         "（每个乡镇 2 个村（居））；overdue 列出逾期的投诉和整改事项；export-items "
         "导出整改清单（xlsx）"
     )
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
-        scan = sub.add_parser("scan", help="扫描登记簿，生成预警")
+        sub = parser.add_subparsers(
+            dest="action", required=True, help=_("要执行的操作")
+        )
+        scan = sub.add_parser("scan", help=_("扫描登记簿，生成预警"))
         scan.add_argument(
             "--county",
             action="append",
             default=[],
-            help="只扫描这个县（市、区）代码，可重复（默认：所有有村（居）的县）",
+            help=_("只扫描这个县（市、区）代码，可重复（默认：所有有村（居）的县）"),
         )
-        scan.add_argument("--since", type=_date, help="起始日期 YYYY-MM-DD")
-        scan.add_argument("--until", type=_date, help="截止日期 YYYY-MM-DD（默认今天）")
-        scan.add_argument("--json", action="store_true", help="以 JSON 输出")
+        scan.add_argument("--since", type=_date, help=_("起始日期 YYYY-MM-DD"))
+        scan.add_argument(
+            "--until", type=_date, help=_("截止日期 YYYY-MM-DD（默认今天）")
+        )
+        scan.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
         scan.add_argument(
             "--enqueue",
             action="store_true",
-            help="每个县排一个任务（YINZHENG_TASKS=database 时由 yinzheng db_worker "
-            "进程执行；默认立即执行）",
+            help=_(
+                "每个县排一个任务（YINZHENG_TASKS=database 时由 yinzheng db_worker "
+                "进程执行；默认立即执行）"
+            ),
         )
-        draw = sub.add_parser("draw", help="专项督查抽取（REQ-095）")
-        draw.add_argument("county", help="县（市、区）代码")
-        draw.add_argument("--seed", help="随机种子（默认随机生成，均记录在案）")
-        draw.add_argument("--json", action="store_true", help="以 JSON 输出")
-        overdue = sub.add_parser("overdue", help="逾期的投诉和整改事项")
-        overdue.add_argument("--under", help="只列此区划代码之下的")
-        overdue.add_argument("--json", action="store_true", help="以 JSON 输出")
+        draw = sub.add_parser("draw", help=_("专项督查抽取"))
+        draw.add_argument("county", help=_("县（市、区）代码"))
+        draw.add_argument("--seed", help=_("随机种子（默认随机生成，均记录在案）"))
+        draw.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+        overdue = sub.add_parser("overdue", help=_("逾期的投诉和整改事项"))
+        overdue.add_argument("--under", help=_("只列此区划代码之下的"))
+        overdue.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
         export = sub.add_parser(
-            "export-items", aliases=["export_items"], help="导出整改清单（REQ-096）"
+            "export-items", aliases=["export_items"], help=_("导出整改清单")
         )
-        export.add_argument("--under", required=True, help="区划代码")
-        export.add_argument("--out", help="输出文件 .xlsx")
+        export.add_argument("--under", required=True, help=_("区划代码"))
+        export.add_argument("--out", help=_("输出文件 .xlsx"))
         export.add_argument(
             "--enqueue",
             action="store_true",
-            help="排队，由 yinzheng db_worker 进程生成并保存，再用 yinzheng task-result "
-            "ID --output 取回（YINZHENG_TASKS=database；默认立即写出 --out）",
+            help=_(
+                "排队，由 yinzheng db_worker 进程生成并保存，再用 yinzheng task-result "
+                "ID --output 取回（YINZHENG_TASKS=database；默认立即写出 --out）"
+            ),
         )
 
     def handle(self, *args, action: str, **options):
