@@ -103,9 +103,7 @@ def application_submit(
     )
     if commitment_signature is not None:
         if not commitment_allowed(req):
-            raise CommitmentNotAllowed(
-                _("该事项不实行告知承诺制，不能以承诺代替证明（REQ-082）")
-            )
+            raise CommitmentNotAllowed(_("该事项不实行告知承诺制，不能以承诺代替证明"))
         commitments.record(
             actor=SYSTEM,
             recorded_by=None,

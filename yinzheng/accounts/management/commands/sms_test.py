@@ -2,21 +2,24 @@
 (YINZHENG_SMS_BACKEND), to check it before residents depend on it (issue 16)."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.accounts import phone_codes
 from yinzheng.core import clock, masking, sms
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "测试短信网关：向指定手机号码发送一条测试短信（YINZHENG_SMS_BACKEND），"
         "并清除已过期的短信验证码；yinzheng sms-test 手机号码"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("phone", help="接收测试短信的 11 位手机号码")
+        parser.add_argument("phone", help=_("接收测试短信的 11 位手机号码"))
 
     def handle(self, *args, phone, **options):
         try:

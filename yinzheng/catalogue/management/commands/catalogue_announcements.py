@@ -1,28 +1,37 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue import selectors
 from yinzheng.catalogue.models import Announcement
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.codes import subtree_q
+from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = (
-        "国家负面清单新批次公告及村（居）委会阅知情况（REQ-122）：列出公告和阅知数，"
+    help = gettext_noop(
+        "国家负面清单新批次公告及村（居）委会阅知情况：列出公告和阅知数，"
         "或用 --pending 列出尚未阅知的村（居）委会"
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--pending", type=int, metavar="ID", help="列出尚未阅知该公告的村（居）委会"
+            "--pending",
+            type=int,
+            metavar="ID",
+            help=_("列出尚未阅知该公告的村（居）委会"),
         )
         parser.add_argument(
-            "--under", metavar="CODE", default="", help="只看该区划代码以下（如乡镇）"
+            "--under",
+            metavar="CODE",
+            default="",
+            help=_("只看该区划代码以下（如乡镇）"),
         )
         parser.add_argument(
-            "--json", dest="as_json", action="store_true", help="以 JSON 输出"
+            "--json", dest="as_json", action="store_true", help=_("以 JSON 输出")
         )
 
     def handle(self, *args, pending=None, under="", as_json=False, **options):

@@ -1,7 +1,7 @@
 """yinzheng catalogue-changes --from DATE --to DATE [--owner CODE] [--list ID] [--json]
 
 The per-period report of the items each list added and removed, with the decision
-behind each (REQ-019), read through `selectors.change_report`; acting as the system, it
+behind each , read through `selectors.change_report`; acting as the system, it
 covers every list, or those owned at or below --owner, or one --list.
 """
 
@@ -9,11 +9,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue import selectors
 from yinzheng.catalogue.models import CatalogueList
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 
 
 def _date(value: str) -> dt.date:
@@ -53,16 +56,20 @@ def as_data(report: selectors.ChangeReport) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "清单增减情况：统计期间内生效的各清单版本新增、移出的事项及依据的决定（REQ-019）"
+    help = gettext_noop(
+        "清单增减情况：统计期间内生效的各清单版本新增、移出的事项及依据的决定"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--from", required=True, dest="start", help="开始日期（含）"
+            "--from", required=True, dest="start", help=_("开始日期（含）")
         )
-        parser.add_argument("--to", required=True, dest="end", help="结束日期（含）")
-        parser.add_argument("--owner", default="", help="只看该区划及下级制定的清单")
-        parser.add_argument("--list", type=int, dest="list_id", help="只看这一个清单")
-        parser.add_argument("--json", action="store_true", help="输出 JSON")
+        parser.add_argument("--to", required=True, dest="end", help=_("结束日期（含）"))
+        parser.add_argument("--owner", default="", help=_("只看该区划及下级制定的清单"))
+        parser.add_argument(
+            "--list", type=int, dest="list_id", help=_("只看这一个清单")
+        )
+        parser.add_argument("--json", action="store_true", help=_("输出 JSON"))
 
     def handle(self, *args, start: str, end: str, owner: str, list_id, **options):
         lists = CatalogueList.objects.all()

@@ -1,35 +1,41 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yinzheng.catalogue.models import GovPlatform
 from yinzheng.catalogue.services import platform
 from yinzheng.core.actors import SYSTEM
 from yinzheng.core.errors import DomainError
+from yinzheng.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = (
-        "向政务服务平台发送到期的清单、办事指南推送（REQ-112；定时任务），"
+    help = gettext_noop(
+        "向政务服务平台发送到期的清单、办事指南推送（定时任务），"
         "或用 --set 配置某区（县）的平台接收地址"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--under", metavar="CODE", help="只发送该区划以下的推送")
+        parser.add_argument("--under", metavar="CODE", help=_("只发送该区划以下的推送"))
         parser.add_argument(
-            "--timeout", type=float, default=platform.DEFAULT_TIMEOUT, help="超时秒数"
+            "--timeout",
+            type=float,
+            default=platform.DEFAULT_TIMEOUT,
+            help=_("超时秒数"),
         )
         parser.add_argument(
             "--set",
             nargs=3,
             metavar=("COUNTY", "NAME", "URL"),
-            help="配置区（县）的平台：区划代码、平台名称、接收地址",
+            help=_("配置区（县）的平台：区划代码、平台名称、接收地址"),
         )
         parser.add_argument(
-            "--disable", metavar="COUNTY", help="停用该区（县）的平台推送"
+            "--disable", metavar="COUNTY", help=_("停用该区（县）的平台推送")
         )
         parser.add_argument(
-            "--json", dest="as_json", action="store_true", help="以 JSON 输出"
+            "--json", dest="as_json", action="store_true", help=_("以 JSON 输出")
         )
 
     def handle(self, *args, under=None, timeout=10.0, as_json=False, **options):
