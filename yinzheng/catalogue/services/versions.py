@@ -6,11 +6,12 @@ reference) is required before publishing (REQ-014); publishing refuses a positiv
 that a higher negative list names (REQ-010), an ineligible positive entry (REQ-004), a
 negative entry without its route (REQ-006), a positive entry without a published guide
 (REQ-075) and a re-added item that was removed before, unless an approved admission
-brings it back (REQ-019). No way around admission (REQ-021): once a positive list has
-been published, an item that its current version does not name goes into a later version
-only with the approved admission that brings it (`admission_id`, given by the admission
-review); the first version of a list is its initial load, and the clean-up and national
-batches only remove entries or fill negative lists. Publishing closes the validity of
+brings it back (REQ-019). No way around admission (REQ-021): once the owner has a
+published positive list, an item none of its positive lists names goes into a version
+(of that list or of a new one) only with the approved admission that brings it
+(`admission_id`, given by the admission review); the first positive list of an owner is
+its initial load, and the clean-up and national batches only remove entries or fill
+negative lists. Publishing closes the validity of
 the version before it the day before the new one starts, so validity ranges never
 overlap (REQ-018), and sends `version_published` inside its transaction: the admissions
 behind the version are published with it (admissions builds on these services, so they
@@ -228,29 +229,42 @@ class AdmissionRequired(Conflict):
     code = CatalogueCode.ADMISSION_REQUIRED
 
 
-def _needs_admission(version: ListVersion, item: Item) -> str:
+def listed_at_owner(version: ListVersion) -> set[int] | None:
+    """The items the owner's lists of the version's kind (positive, or assistance for
+    community work, REQ-120) name in their current published versions, or None when the
+    owner has none published yet: then `version` is the initial load, the one way onto
+    such a list besides an admission (REQ-021). A second list of the same owner is no
+    way around admission: it may take over items the owner already lists, nothing new."""
+    catalogue_list = version.catalogue_list
+    lists = CatalogueList.objects.filter(
+        owner_id=catalogue_list.owner_id, kind=catalogue_list.kind
+    )
+    current = [v for v in map(selectors.latest_published, lists) if v is not None]
+    if not current:
+        return None
+    return set(
+        ListEntry.objects.filter(version__in=current).values_list("item_id", flat=True)
+    )
+
+
+def admission_needed(version: ListVersion, item: Item) -> str:
     """Why `item` may enter `version` only through an approved admission, or "" when it
     may enter directly (REQ-021, REQ-019)."""
     catalogue_list = version.catalogue_list
     if catalogue_list.kind not in ADMITTED_KINDS:
         return ""
-    current = selectors.latest_published(catalogue_list)
-    if current is None:
-        return ""  # the initial load of the list
-    if (
-        catalogue_list.kind == ListKind.ASSISTANCE
-        and not current.entries.filter(item=item).exists()
-    ):
+    if item.pk in selectors.items_removed_before(catalogue_list):
+        return str(_("曾被移出本清单，须经准入审核方可重新列入（不得先减后增）"))
+    listed = listed_at_owner(version)
+    if listed is None or item.pk in listed:
+        return ""
+    if catalogue_list.kind == ListKind.ASSISTANCE:  # REQ-120
         return str(
             _(
                 "新增社区工作事项须经社区工作准入审核：请由需要村（居）委会协助的部门"
                 "向县级民政部门提交准入申请，经联审批准后列入协助政府工作事项清单"
             )
         )
-    if current.entries.filter(item=item).exists():
-        return ""
-    if item.pk in selectors.items_removed_before(catalogue_list):
-        return str(_("曾被移出本清单，须经准入审核方可重新列入（不得先减后增）"))
     return str(
         _(
             "新增事项须经准入审核：请由需要出具该证明的部门向县级民政部门提交准入申请，"
@@ -298,7 +312,7 @@ def version_add_item(
     if admission_id is not None:
         _check_admission(version, item, admission_id)
     else:
-        why = _needs_admission(version, item)
+        why = admission_needed(version, item)
         if why:  # REQ-021: no way around admission
             raise AdmissionRequired(
                 _("“%(item)s”不能直接列入：%(why)s") % {"item": item.name, "why": why},
@@ -449,12 +463,7 @@ def _admission_problems(
     problems: list[dict[str, Any]] = []
     admitted = selectors.admitted_item_ids(version.pk)
     removed = selectors.items_removed_before(catalogue_list)
-    current = selectors.latest_published(catalogue_list)
-    listed = (
-        set(current.entries.values_list("item_id", flat=True))
-        if current is not None and current.pk != version.pk
-        else None
-    )
+    listed = listed_at_owner(version)
     for entry in entries:
         if entry.item_id in admitted:
             continue

@@ -4,13 +4,12 @@ import datetime as dt
 import itertools
 
 from yinzheng.accounts.choices import Department
-from yinzheng.catalogue import selectors, services
+from yinzheng.catalogue import services
 from yinzheng.catalogue.choices import (
     ApplicationKind,
     ApplicationStatus,
     BasisType,
     GuideStatus,
-    ListKind,
 )
 from yinzheng.catalogue.models import (
     Application,
@@ -96,9 +95,9 @@ def published(
 ) -> ListVersion:
     """A list at `owner` (created when not given) with a published version of `items`.
 
-    On a positive list published before, an item new to it comes in on an approved
-    admission (REQ-021), written by `admitted`; `admit=False` adds it directly, as a
-    county officer might try to."""
+    Where the owner already keeps a published positive list, an item new to it comes in
+    on an approved admission (REQ-021), written by `admitted`; `admit=False` adds it
+    directly, as a county officer might try to."""
     if catalogue_list is None:
         catalogue_list = services.list_create(
             actor=SYSTEM,
@@ -115,12 +114,8 @@ def published(
         services.version_remove_item(
             actor=SYSTEM, version_id=version.pk, item_key=entry.item.key
         )
-    current = selectors.latest_published(catalogue_list)
-    listed = (
-        set(current.entries.values_list("item_id", flat=True)) if current else set()
-    )
     for it in items:
-        if admit and kind == ListKind.POSITIVE and current and it.pk not in listed:
+        if admit and services.admission_needed(version, it):
             admitted(version, it)
         else:
             services.version_add_item(

@@ -157,3 +157,48 @@ def test_the_cli_import_refuses_a_new_item_in_a_later_version_REQ_021(tree, tmp_
         )
     assert REASON in str(exc.value)
     assert v1.catalogue_list.versions.count() == 1
+
+
+def test_a_second_list_of_the_county_is_no_way_around_admission_REQ_021(later_draft):
+    """The county already keeps a published positive list: a new list of its own (a
+    "batch 2") takes over items it already lists, but a brand-new item needs an
+    admission as on the first list."""
+    listed = later_draft.entries.get().item
+    second = services.list_create(
+        actor=SYSTEM,
+        owner_code=COUNTY,
+        kind=ListKind.POSITIVE,
+        title="第二批清单",
+        batch_no=2,
+    )
+    draft = services.version_draft(actor=SYSTEM, list_id=second.pk, reason="首次制定")
+    services.version_add_item(actor=SYSTEM, version_id=draft.pk, item_key=listed.key)
+    with pytest.raises(Conflict) as exc:
+        services.version_add_item(
+            actor=SYSTEM, version_id=draft.pk, item_key=factories.item("另起").key
+        )
+    assert exc.value.code == "admission_required"
+
+
+def test_a_second_list_holding_an_unadmitted_new_item_cannot_be_published_REQ_021(
+    later_draft,
+):
+    second = services.list_create(
+        actor=SYSTEM,
+        owner_code=COUNTY,
+        kind=ListKind.POSITIVE,
+        title="第二批清单",
+        batch_no=2,
+    )
+    draft = services.version_draft(actor=SYSTEM, list_id=second.pk, reason="首次制定")
+    ListEntry.objects.create(version=draft, item=factories.item("绕行二"), number=1)
+    services.version_approve(
+        actor=SYSTEM,
+        version_id=draft.pk,
+        approval_body="县政府",
+        approval_date=D2,
+        approval_reference="会议纪要",
+    )
+    with pytest.raises(services.ListRuleViolation) as exc:
+        services.version_publish(actor=SYSTEM, version_id=draft.pk, valid_from=D2)
+    assert [p["code"] for p in exc.value.detail] == ["admission_required"]

@@ -1,6 +1,7 @@
 """The refusal notice (不予出具证明告知书, REQ-036, REQ-049): the reasons in words (the
 system's REQ ids never go on paper, issue 16), the route (办事途径) and the responsible
-department in a box, and the basis. A notice without a route or a department cannot be
+department in a box — with, for a route that verifies by data sharing, the departments
+to query (REQ-117) — and the basis. A notice without a route or a department cannot be
 made (ValueError, as soon as the `RefusalDoc` is built): no refusal is a dead end.
 """
 
@@ -39,6 +40,9 @@ class RefusalDoc:
     basis: str  # e.g. "《不应由基层群众性自治组织出具证明事项清单（第一批）》第10项"
     sample: bool = False
     made_at: datetime.datetime | None = None  # the PDF's CreationDate
+    # REQ-117: whom the handling department queries when the route verifies by data
+    # sharing (信息共享), e.g. "卫生健康"; empty when the route does not.
+    sharing_departments: str = ""
 
     def __post_init__(self) -> None:
         _check_refusal(self)
@@ -98,6 +102,20 @@ def _render_refusal(doc: RefusalDoc) -> bytes:
                 _p(_("责任部门"), st["cell"]),
                 _p(doc.responsible_department.strip(), st["cell"]),
             ],
+            *(
+                [
+                    [
+                        _p(_("信息共享核查"), st["cell"]),
+                        _p(
+                            _("责任部门可与以下部门信息共享核对：%s")
+                            % doc.sharing_departments.strip(),
+                            st["cell"],
+                        ),
+                    ]
+                ]
+                if doc.sharing_departments.strip()
+                else []
+            ),
         ],
         colWidths=[28 * mm, None],
     )

@@ -77,6 +77,15 @@ def _item_basis(req: CertificateRequest, decision: rules.Decision) -> str:
     return ""
 
 
+def _sharing(req: CertificateRequest) -> str:
+    """REQ-117: whom the department queries, for an item the committee does not issue
+    whose route verifies by data sharing."""
+    item = req.item
+    if item is None or not item.data_sharing or req.list_kind != "negative":
+        return ""
+    return "、".join(item.sharing_departments)
+
+
 @transaction.atomic
 def request_refuse(
     *,
@@ -135,6 +144,7 @@ def request_refuse(
             basis=basis,
             sample=req.sample,
             made_at=now,
+            sharing_departments=_sharing(req),
         )
     )
     _close_usage(req, actor=actor, reason=_("不予出具：%s") % reason[:200])

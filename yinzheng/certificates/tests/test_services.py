@@ -373,6 +373,18 @@ def test_negative_item_is_refused_by_default_with_its_notice_REQ_036_049(
     assert not re.search(r"REQ-\d+", text)
 
 
+def test_the_refusal_notice_names_whom_the_department_queries_REQ_117(people, tmp_path):
+    """The resident takes the notice to the handling department, which reads there
+    whom to query by data sharing (item 1: not its police station, which certifies)."""
+    item = Item.objects.get(key="kinship_certificate")
+    req = request(actor=people.clerk, committee=A1A, item=item)
+    req = services.request_refuse(
+        actor=people.clerk, request_id=req.pk, reason="负面清单事项，不予出具"
+    )
+    text = _pdf_text(req.refusal_notice, tmp_path)
+    assert "信息共享核对：公安、民政、卫生健康" in text
+
+
 def test_a_refusal_without_route_or_department_is_not_saved_REQ_049(people, catalogue):
     req = request(actor=people.clerk, committee=A1A, item_text="无房证明")
     assert req.outcome == Outcome.NOT_ISSUED
