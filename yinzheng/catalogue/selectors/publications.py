@@ -247,15 +247,15 @@ def guide_rows(user: Any, on: dt.date | None = None) -> list[GuideRow]:
         guide = guides[guide_id]
         statuses = []
         for channel in channel_sets[code]:
-            pub = last.get((guide_id, code, channel))
+            shown = last.get((guide_id, code, channel))
             statuses.append(
                 RecordStatus(
                     channel=channel,
                     label=Channel(channel).label,
-                    published_on=pub.published_on if pub else None,
-                    location=pub.location if pub else "",
-                    in_sync=pub is not None
-                    and pub.guide_published_at == guide.published_at,
+                    published_on=shown.published_on if shown else None,
+                    location=shown.location if shown else "",
+                    in_sync=shown is not None
+                    and shown.guide_published_at == guide.published_at,
                 )
             )
         rows.append(GuideRow(guide, code, name, statuses))

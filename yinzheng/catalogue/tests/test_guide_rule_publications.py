@@ -520,3 +520,14 @@ def test_the_json_export_carries_the_owners_guide_publications_REQ_078(officer, 
         }
     ]
     assert exports.read_entries(exports.to_json(v1))
+
+
+def test_the_guide_page_shows_the_jurisdictions_channels(client, officer, v1):
+    _guide(officer, Channel.SERVICE_VENUE)
+    client.force_login(officer)
+
+    page = client.get("/catalogue/manage/items/jia/guide/").content.decode()
+
+    assert 'id="channels"' in page
+    assert f'<td class="nowrap">{clock.today().isoformat()}</td>' in page
+    assert page.count("未同步") == 6  # seven channels, one recorded
