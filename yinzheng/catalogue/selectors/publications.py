@@ -303,3 +303,15 @@ def current_guide_publications(
     for pubs in found.values():
         pubs.sort(key=lambda p: order.get(p.channel, 99))
     return found
+
+
+def guide_publications_public(guide: Guide) -> list[GuidePublication]:
+    """Where and when each jurisdiction put the guide out, in its current publication
+    (public: the item's page), by jurisdiction then channel order."""
+    if guide.status != GuideStatus.PUBLISHED or guide.published_at is None:
+        return []
+    order = {c: n for n, c in enumerate(Channel.values)}
+    pubs = GuidePublication.objects.filter(
+        guide=guide, guide_published_at=guide.published_at
+    ).select_related("division")
+    return sorted(pubs, key=lambda p: (p.division_id, order.get(p.channel, 99)))

@@ -531,3 +531,17 @@ def test_the_guide_page_shows_the_jurisdictions_channels(client, officer, v1):
     assert 'id="channels"' in page
     assert f'<td class="nowrap">{clock.today().isoformat()}</td>' in page
     assert page.count("未同步") == 6  # seven channels, one recorded
+
+
+def test_the_public_item_page_shows_where_the_current_guide_went_out(
+    client, officer, v1
+):
+    _guide(officer, Channel.WECHAT)
+    url = GuidePublication.objects.get().guide.item.get_absolute_url()
+
+    page = client.get(url).content.decode()
+    assert 'id="guide-channels"' in page
+    assert f"政务微信公众号 {clock.today().isoformat()}" in page
+
+    _republish(officer)
+    assert 'id="guide-channels"' not in client.get(url).content.decode()
