@@ -100,6 +100,7 @@ class CatalogueCode(ErrorCode):
     RULE_INVALID = "rule_invalid"
     RULE_ISSUED_ON_INVALID = "rule_issued_on_invalid"
     RULE_NOT_FOUND = "rule_not_found"
+    RULE_OWNER_LEVEL = "rule_owner_level"
     TIME_LIMIT_INVALID = "time_limit_invalid"
     TOWNSHIPS_REQUIRED = "townships_required"
     TOWNSHIP_INVALID = "township_invalid"

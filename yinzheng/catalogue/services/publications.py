@@ -316,7 +316,7 @@ def rule_create(
     if owner.level not in RULE_OWNER_LEVELS:
         raise InvalidInput(
             _("相关制度由国家、省、市、县级民政部门登记"),
-            code=CatalogueCode.LIST_OWNER_LEVEL,
+            code=CatalogueCode.RULE_OWNER_LEVEL,
         )
     title = required_text(title, _("制度名称"), CatalogueCode.RULE_INVALID, 200)
     reference = optional_text(reference, _("文号"), CatalogueCode.RULE_INVALID, 200)

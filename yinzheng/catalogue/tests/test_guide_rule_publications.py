@@ -545,3 +545,40 @@ def test_the_public_item_page_shows_where_the_current_guide_went_out(
 
     _republish(officer)
     assert 'id="guide-channels"' not in client.get(url).content.decode()
+
+
+def test_the_api_refuses_a_bad_rule_in_chinese_without_failing(api, officer):
+    api.force_authenticate(officer)
+
+    missing = api.post(
+        f"{BASE}/rules/", {"owner": COUNTY, "issued_on": "昨天"}, format="json"
+    )
+    future = api.post(
+        f"{BASE}/rules/",
+        {
+            "owner": COUNTY,
+            "title": "社区工作准入制度",
+            "issued_on": "2999-01-01",
+            "text": "准入",
+        },
+        format="json",
+    )
+    unknown = api.post(
+        f"{BASE}/rules/999999/publications/",
+        {"channel": "portal", "published_on": clock.today().isoformat()},
+        format="json",
+    )
+
+    assert missing.status_code == 400 and set(missing.json()) == {
+        "code",
+        "message",
+        "detail",
+    }
+    assert future.status_code == 400
+    assert future.json() == {
+        "code": "rule_issued_on_invalid",
+        "message": "印发日期不能晚于今天",
+        "detail": None,
+    }
+    assert unknown.status_code == 404 and unknown.json()["code"] == "rule_not_found"
+    assert not RelatedRule.objects.exists()
