@@ -28,6 +28,10 @@ class CatalogueConfig(AppConfig):
 
         inbox.register(publications_out_of_sync)
 
+        from .inbox import guides_and_rules_out_of_sync
+
+        inbox.register(guides_and_rules_out_of_sync)  # REQ-078
+
         from .inbox import applications_waiting, opinions_waiting
 
         inbox.register(applications_waiting)

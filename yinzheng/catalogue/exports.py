@@ -4,7 +4,8 @@ Pure renderings of a version already read from the database: the API and
 `yinzheng catalogue-export` both call these, so every channel shows the same version
 number, validity date and entries (REQ-081). The JSON carries the whole version (list,
 version header with its approval record, the channels and dates it went out on,
-entries with their items) and is what `yinzheng catalogue-import` reads back;
+entries with their items and the channels and dates the owner put each item's guide
+out on) and is what `yinzheng catalogue-import` reads back;
 `read_entries()` parses it without touching the database. CSV is UTF-8 with a
 byte-order mark so that Excel opens the Chinese text correctly.
 """
@@ -22,7 +23,7 @@ from yinzheng.core.errors import InvalidInput
 
 from .errors import CatalogueCode
 from .models import ListEntry, ListVersion
-from .selectors import version_publications
+from .selectors import current_guide_publications, version_publications
 
 FORMAT = "yinzheng.catalogue.version"
 FORMAT_VERSION = 1
@@ -58,9 +59,25 @@ def _date(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
+def _publications(pubs: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "channel": p.channel,
+            "channel_display": str(p.get_channel_display()),
+            "published_on": _date(p.published_on),
+            "location": p.location,
+        }
+        for p in pubs
+    ]
+
+
 def version_record(version: ListVersion) -> dict[str, Any]:
     """The version as plain data: the JSON export, and the source of the other formats."""
     catalogue_list = version.catalogue_list
+    entries = _entries(version)
+    guide_publications = current_guide_publications(
+        catalogue_list.owner_id, [e.item_id for e in entries]
+    )
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -90,15 +107,7 @@ def version_record(version: ListVersion) -> dict[str, Any]:
             "published_at": _date(version.published_at),
         },
         # REQ-078, REQ-081: where and when this version went out, channel by channel.
-        "publications": [
-            {
-                "channel": p.channel,
-                "channel_display": str(p.get_channel_display()),
-                "published_on": _date(p.published_on),
-                "location": p.location,
-            }
-            for p in version_publications(version)
-        ],
+        "publications": _publications(version_publications(version)),
         "entries": [
             {
                 "number": e.number,
@@ -123,8 +132,13 @@ def version_record(version: ListVersion) -> dict[str, Any]:
                     for b in e.item.bases.all()
                 ],
                 "note": e.note,
+                # REQ-078: where and when the list's owner put the item's guide out
+                # (its current publication), channel by channel.
+                "guide_publications": _publications(
+                    guide_publications.get(e.item_id, [])
+                ),
             }
-            for e in _entries(version)
+            for e in entries
         ],
     }
 

@@ -1,5 +1,6 @@
 """What waits for list owners: periodic reviews that have fallen due (REQ-013), lists
-not yet published on every channel (REQ-081)."""
+not yet published on every channel (REQ-081), guides and related rules not yet out on
+every channel of their jurisdiction (REQ-078)."""
 
 from typing import Any
 
@@ -51,6 +52,26 @@ def publications_out_of_sync(user: Any) -> list[InboxItem]:
             len(selectors.lists_out_of_sync(user)),
             reverse("catalogue:manage"),
         )
+    ]
+
+
+def guides_and_rules_out_of_sync(user: Any) -> list[InboxItem]:
+    """REQ-078: published guides and related rules of the user's jurisdictions not yet
+    recorded, in what is published now, on every one of their channels."""
+    if not policy.can(user, "catalogue.manage"):
+        return []
+    url = reverse("catalogue:publishing")
+    return [
+        InboxItem(
+            _("尚未在全部渠道同步公布的办事指南"),
+            len(selectors.guides_out_of_sync(user)),
+            url + "#guides",
+        ),
+        InboxItem(
+            _("尚未在全部渠道公布的相关制度"),
+            len(selectors.rules_out_of_sync(user)),
+            url + "#rules",
+        ),
     ]
 
 

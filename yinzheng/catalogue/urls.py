@@ -24,6 +24,23 @@ urlpatterns = [
         platform.platform_retry,
         name="platform_retry",
     ),
+    # REQ-078: guides and related rules on the channels (views/publications.py).
+    path("manage/publishing/", publications.publishing_index, name="publishing"),
+    path(
+        "manage/publishing/guides/record/",
+        publications.publishing_guide_record,
+        name="publishing_guide_record",
+    ),
+    path(
+        "manage/publishing/rules/new/",
+        publications.publishing_rule_create,
+        name="publishing_rule_create",
+    ),
+    path(
+        "manage/publishing/rules/record/",
+        publications.publishing_rule_record,
+        name="publishing_rule_record",
+    ),
     # REQ-122: the batch announcements' acknowledgements (views/announcements.py).
     path(
         "manage/announcements/<int:pk>/",

@@ -14,6 +14,8 @@ running it twice changes nothing. Every demo item gets a published service guide
 county's seed names (DIV-06) and its current version is recorded on all but one
 of them, so the inbox shows a list not yet published everywhere (REQ-078,
 REQ-081).
+山丹县 also records its guides on its channels and two related rules (社区印章管理使用
+办法, 村（社区）工作准入制度, marked 示例), one guide and one rule short of a channel.
 """
 
 import datetime as dt
@@ -26,7 +28,7 @@ from django.utils import timezone
 from yinzheng.accounts.models import User
 from yinzheng.catalogue import selectors, services
 from yinzheng.catalogue.choices import BasisType, Channel, ListKind, VersionStatus
-from yinzheng.catalogue.models import CatalogueList, Guide, Item
+from yinzheng.catalogue.models import CatalogueList, Guide, Item, RelatedRule
 from yinzheng.catalogue.services import guides, publications
 from yinzheng.core.actors import SYSTEM
 
@@ -415,6 +417,65 @@ def _ensure_department_list(county: str, county_name: str, officer: str) -> None
     services.version_publish(actor=actor, version_id=version.pk, valid_from=VALID_FROM)
 
 
+# REQ-078: the related rules (相关制度) the seeds ask a county to adopt and publish with
+# its lists; their titles are the seeds', their texts say they are demo data.
+DEMO_RULES = [
+    (
+        "山丹县社区印章管理使用办法（示例）",
+        "（示例）社区公章实行专人专管，印章使用审批人与保管人不得为同一人；"
+        "用印一事一登记，经社区主任签字批准后方可办理。演示数据，非真实制度文本",
+    ),
+    (
+        "山丹县村（社区）工作准入制度（示例）",
+        "（示例）各部门、单位需要村（社区）出具证明或承担工作事项的，须经县民政局"
+        "会同有关部门审核准入；未经准入的，村（社区）有权拒绝。演示数据，非真实制度文本",
+    ),
+]
+
+
+def _ensure_guide_and_rule_publications(county: str, officer: str) -> None:
+    """山丹县's guides and two related rules on its channels (REQ-078): every guide but
+    one and the second rule are out everywhere; the first guide and the first rule miss
+    the last channel of the set, so the inbox shows them."""
+    actor = _officer(officer)
+    channels = selectors.jurisdiction_channels(county)
+    rows = [r for r in selectors.guide_rows(actor) if r.owner_code == county]
+    for n, row in enumerate(rows):
+        done = {c.channel for c in row.channels if c.in_sync}
+        for channel in channels[:-1] if n == 0 else channels:
+            if channel not in done:
+                publications.guide_publication_record(
+                    actor=actor,
+                    item_key=row.guide.item.key,
+                    division_code=county,
+                    channel=channel,
+                    published_on=timezone.localdate(row.guide.published_at),
+                    location="（示例）演示数据，非真实公布地址",
+                )
+    for n, (title, text) in enumerate(DEMO_RULES):
+        rule = RelatedRule.objects.filter(
+            owner_id=county, title=title
+        ).first() or publications.rule_create(
+            actor=actor,
+            owner_code=county,
+            title=title,
+            reference="（示例）演示数据，无真实文号",
+            issued_on=VALID_FROM,
+            text=text,
+            sample=True,
+        )
+        done = set(rule.publications.values_list("channel", flat=True))
+        for channel in channels[:-1] if n == 0 else channels:
+            if channel not in done:
+                publications.rule_publication_record(
+                    actor=actor,
+                    rule_id=rule.pk,
+                    channel=channel,
+                    published_on=VALID_FROM + dt.timedelta(days=14),
+                    location="（示例）演示数据，非真实公布地址",
+                )
+
+
 @transaction.atomic
 def load_demo_catalogue() -> list[CatalogueList]:
     """The sample lists of the demo counties; needs the demo divisions (demo.loader)."""
@@ -425,4 +486,5 @@ def load_demo_catalogue() -> list[CatalogueList]:
         _ensure_publications(list_spec, catalogue_list)
     _ensure_duty_lists("620725", "山丹县", "minzheng")  # REQ-017
     _ensure_department_list("620725", "山丹县", "minzheng")  # REQ-123
+    _ensure_guide_and_rule_publications("620725", "minzheng")  # REQ-078
     return lists

@@ -13,6 +13,7 @@ from . import (
     lists,
     opinions,
     platform,
+    publishing,
     versions,
 )
 
@@ -38,6 +39,18 @@ urlpatterns = [
         "catalogue/platform-messages/<int:pk>/retry/",
         platform.PlatformMessageRetryView.as_view(),
         name="catalogue-platform-message-retry",
+    ),
+    # REQ-078: guides and related rules on the publication channels.
+    path(
+        "catalogue/guide-publications/",
+        publishing.GuidePublicationsView.as_view(),
+        name="catalogue-guide-publications",
+    ),
+    path("catalogue/rules/", publishing.RulesView.as_view(), name="catalogue-rules"),
+    path(
+        "catalogue/rules/<int:pk>/publications/",
+        publishing.RulePublicationView.as_view(),
+        name="catalogue-rule-publications",
     ),
     # REQ-122: the announcements of later national batches.
     path(

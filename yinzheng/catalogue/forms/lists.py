@@ -136,12 +136,10 @@ class ReviewForm(StaffForm):
     )
 
 
-class PublicationForm(StaffForm):
-    """Where and when the current version went out (REQ-078); the service checks the
-    channel set and the date."""
+class ChannelDateForm(StaffForm):
+    """A channel, the date something went out on it and where (REQ-078); the service
+    checks the channel set and the date."""
 
-    prefix = "pub"
-    version = forms.IntegerField(widget=forms.HiddenInput)
     channel = forms.ChoiceField(label=_("公布渠道"), choices=Channel.choices)
     published_on = forms.DateField(label=_("公布日期"), widget=_date_input())
     location = forms.CharField(
@@ -157,6 +155,64 @@ class PublicationForm(StaffForm):
             choice_field(self, "channel").choices = [
                 (c, label) for c, label in Channel.choices if c in set(channels)
             ]
+
+
+class PublicationForm(ChannelDateForm):
+    """Where and when the current version went out (REQ-078)."""
+
+    prefix = "pub"
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class GuidePublicationForm(ChannelDateForm):
+    """Where and when a jurisdiction put a published guide out (REQ-078). Jurisdiction
+    and item are codes the service checks; the page offers its own as choices."""
+
+    prefix = "gpub"
+    division = forms.CharField(label=_("公布机关所在区划"), max_length=12)
+    item = forms.CharField(label=_("办事指南"), max_length=80)
+    field_order = ["division", "item", "channel", "published_on", "location"]
+
+    def __init__(self, *args, divisions=(), guides=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if divisions:
+            self.fields["division"].widget = forms.Select(choices=divisions)
+        if guides:
+            self.fields["item"].widget = forms.Select(choices=guides)
+
+
+class RuleForm(StaffForm):
+    """A related rule (相关制度) published with the lists (REQ-078)."""
+
+    prefix = "rule"
+    owner = forms.CharField(label=_("制定机关所在区划"), max_length=12)
+    title = forms.CharField(
+        label=_("制度名称"),
+        max_length=200,
+        required=False,
+        help_text=_("如：社区印章管理使用办法、社区工作准入制度"),
+    )
+    reference = forms.CharField(
+        label=_("文号（可不填）"), max_length=200, required=False
+    )
+    issued_on = forms.DateField(
+        label=_("印发日期"), required=False, widget=_date_input()
+    )
+    text = forms.CharField(
+        label=_("正文或内容摘要"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, owners=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if owners:
+            self.fields["owner"].widget = forms.Select(choices=owners)
+
+
+class RulePublicationForm(ChannelDateForm):
+    prefix = "rpub"
+    rule = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ChannelsForm(StaffForm):

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 from yinzheng.accounts import policy
 from yinzheng.core.errors import DomainError
 from yinzheng.core.web import attempt, form_errors
+from yinzheng.divisions.models import Division
 
-from .. import services
+from .. import selectors, services
 from ..forms.lists import GuideForm, GuideWithdrawForm, ItemEditForm
 from ..models import Guide, Item
 from ..services import guides
@@ -75,8 +76,26 @@ def manage_guide(request, key: str):
             "missing": guides.guide_missing_parts(guide) if guide else [],
             "withdraw_form": GuideWithdrawForm(),
             "may_publish": policy.can(request.user, guides.ACTION),
+            "channel_rows": _guide_channels(request.user, guide),
         },
     )
+
+
+def _guide_channels(user: Any, guide: Guide | None) -> list[dict[str, Any]]:
+    """REQ-078: per jurisdiction the user manages that publishes this guide, when it
+    went out on each of its channels."""
+    if guide is None or not guide.is_published or not policy.can(user, guides.ACTION):
+        return []
+    codes = [
+        c
+        for c in selectors.guide_jurisdictions(guide)
+        if policy.can(user, guides.ACTION, c)
+    ]
+    names = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+    return [
+        {"name": names.get(c, c), "channels": selectors.guide_channel_status(guide, c)}
+        for c in codes
+    ]
 
 
 def _item_initial(item: Item) -> dict[str, Any]:

@@ -144,3 +144,28 @@ def test_demo_applications_are_sample_data_with_work_waiting_REQ_021_REQ_023():
     for username in ["gongan", "xiangzhen"]:
         waiting = selectors.opinions_awaited(User.objects.get(username=username))
         assert [o.application.status for o in waiting] == ["in_review"], username
+
+
+def test_shandan_publishes_its_guides_and_two_sample_rules_one_channel_short_REQ_078():
+    from yinzheng.accounts.models import User
+    from yinzheng.catalogue import selectors
+    from yinzheng.catalogue.models import GuidePublication, RelatedRule
+    from yinzheng.core import inbox
+
+    load_demo()
+    counts = (GuidePublication.objects.count(), RelatedRule.objects.count())
+    load_demo()
+    assert (GuidePublication.objects.count(), RelatedRule.objects.count()) == counts
+
+    officer = User.objects.get(username="minzheng")
+    rules = RelatedRule.objects.filter(owner_id="620725")
+    assert rules.count() == 2
+    assert all(r.sample and "示例" in r.title and "示例" in r.text for r in rules)
+    guides = [r for r in selectors.guide_rows(officer) if r.owner_code == "620725"]
+    assert len(guides) >= 4
+    assert [len(r.out_of_sync) for r in guides].count(1) == 1
+    assert all(r.out_of_sync == [] for r in guides if len(r.out_of_sync) != 1)
+    assert len(selectors.rules_out_of_sync(officer)) == 1
+    labels = {str(i.label): i.count for i in inbox.items_for(officer)}
+    assert labels["尚未在全部渠道同步公布的办事指南"] == 1
+    assert labels["尚未在全部渠道公布的相关制度"] == 1

@@ -107,7 +107,15 @@ def item_detail(request, key: str):
     return render(
         request,
         "catalogue/item.html",
-        {"item": item, "guide": guide, "may_edit": may_edit},
+        {
+            "item": item,
+            "guide": guide,
+            "may_edit": may_edit,
+            # REQ-078: where and when each jurisdiction put the guide out.
+            "guide_publications": selectors.guide_publications_public(guide)
+            if guide
+            else [],
+        },
     )
 
 
