@@ -943,7 +943,6 @@ class Tables:
                 "evidence",
                 "assessment",
                 "precautions",
-                "materials_retained",
             ],
             now,
         )
@@ -1421,7 +1420,6 @@ class ChunkWriter:
                         "入户核实，走访邻里，查阅村（居）档案",
                         "属于自身职责范围且能够核实，已充分评估出具风险",
                         "证明仅写明核实的事实，注明用途，相关资料登记留存",
-                        "t",
                     ]
                 )
             )

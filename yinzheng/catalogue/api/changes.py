@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yinzheng.accounts import policy
-from yinzheng.core.errors import InvalidInput
+from yinzheng.core.errors import InvalidInput, NotFound
 from yinzheng.core.rest.responses import ERRORS
 
 from .. import selectors
@@ -79,9 +79,14 @@ class ChangeReportView(APIView):
         lists = selectors.lists_manageable(request.user)
         chosen = request.query_params.get("list")
         if chosen:
-            if not (chosen.isascii() and chosen.isdigit()):
-                raise InvalidInput(code=CatalogueCode.LIST_NOT_FOUND)
-            lists = lists.filter(pk=int(chosen))
+            try:
+                pk = int(chosen)
+            except ValueError:
+                raise InvalidInput(code=CatalogueCode.LIST_NOT_FOUND) from None
+            # A list the caller does not manage, or no list at all, is not found.
+            lists = lists.filter(pk=pk) if 0 < pk < 2**63 else lists.none()
+            if not lists.exists():
+                raise NotFound(code=CatalogueCode.LIST_NOT_FOUND)
         selectors.check_period(start, end)
         assert start is not None and end is not None  # check_period refused None
         report = selectors.change_report(lists=lists, start=start, end=end)

@@ -191,7 +191,11 @@ class CertificateDownloadView(APIView):
         "（限次、记入审计）",
         parameters=[
             OpenApiParameter(
-                "code", str, OpenApiParameter.PATH, description="受理时告知的查询码"
+                "code",
+                # A tracking code is short (7KQ-4MX-9RT, or an older 16 characters).
+                {"type": "string", "maxLength": 40},
+                OpenApiParameter.PATH,
+                description="受理时告知的查询码",
             )
         ],
         request=HolderInputSerializer,

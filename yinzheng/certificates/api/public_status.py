@@ -68,7 +68,11 @@ class PublicStatusView(APIView):
         summary="居民按查询码查询办理进度（无需登录；不含身份号码，姓名脱敏）",
         parameters=[
             OpenApiParameter(
-                "code", str, OpenApiParameter.PATH, description="受理时告知的查询码"
+                "code",
+                # A tracking code is short (7KQ-4MX-9RT, or an older 16 characters).
+                {"type": "string", "maxLength": 40},
+                OpenApiParameter.PATH,
+                description="受理时告知的查询码",
             )
         ],
         responses={200: CertificateStatusSerializer, 404: ErrorSerializer},
