@@ -23,7 +23,6 @@ from ..models import Application, CatalogueList, CleanupDecision, ListVersion
 from .lists import IN_FORCE_STATUSES, version_diff
 
 # The longest period one report covers: ten years of versions is plenty for a county.
-MAX_PERIOD_DAYS = 3660
 
 
 @dataclass(frozen=True)
@@ -71,11 +70,6 @@ def check_period(start: dt.date | None, end: dt.date | None) -> None:
     if start is None or end is None or start > end:
         raise InvalidInput(
             _("统计期间无效：须写明起止日期，且开始日期不晚于结束日期"),
-            code=CatalogueCode.PERIOD_INVALID,
-        )
-    if (end - start).days > MAX_PERIOD_DAYS:
-        raise InvalidInput(
-            _("统计期间不能超过 %d 天") % MAX_PERIOD_DAYS,
             code=CatalogueCode.PERIOD_INVALID,
         )
 
