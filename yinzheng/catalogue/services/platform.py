@@ -38,7 +38,7 @@ from django_tasks import task
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
-from yinzheng.core import clock
+from yinzheng.core import clock, tasks
 from yinzheng.core.actors import SYSTEM, person
 from yinzheng.core.codes import Level, subtree_q
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
@@ -57,6 +57,7 @@ MAX_ATTEMPTS = 8
 BACKOFF_FIRST = dt.timedelta(minutes=1)
 BACKOFF_MOST = dt.timedelta(hours=6)
 DEFAULT_TIMEOUT = 10.0
+INLINE_LIMIT = 20  # messages a publishing request sends itself, in the inline set-up
 VERSION_SCHEMA = "yinzheng.list-version/1"
 GUIDE_SCHEMA = "yinzheng.guide/1"
 MESSAGE_FIELDS = [
@@ -212,15 +213,17 @@ def _queue(platforms: Any, subject: str, payload: dict[str, Any]) -> list[int]:
 
 
 def _send_after_commit() -> None:
-    send_platform_messages.enqueue()
+    # Inline, the publishing request itself sends: a few messages only (a national list
+    # may queue one per county), the rest left to the cron job; a worker sends them all.
+    send_platform_messages.enqueue(limit=None if tasks.queued() else INLINE_LIMIT)
 
 
 @task()
-def send_platform_messages() -> dict[str, Any]:
-    """Every due message, as the system, after a publication commits (issue 15,
-    settings.TASKS: at once in the default single process, on a `yinzheng db_worker`
-    otherwise); the outcomes are the task's result."""
-    outcomes = platform_send(actor=SYSTEM)
+def send_platform_messages(*, limit: int | None = None) -> dict[str, Any]:
+    """The due messages (at most `limit`), as the system, after a publication commits
+    (issue 15, settings.TASKS: at once in the default single process, on a `yinzheng
+    db_worker` otherwise); the outcomes are the task's result."""
+    outcomes = platform_send(actor=SYSTEM, limit=limit)
     return {
         "outcomes": [o.as_dict() for o in outcomes],
         "failed": sum(o.outcome != "sent" for o in outcomes),
@@ -353,7 +356,11 @@ def _send_one(pk: int, *, actor: Actor, timeout: float) -> SendOutcome | None:
 
 
 def platform_send(
-    *, actor: Actor, timeout: float = DEFAULT_TIMEOUT, under: str | None = None
+    *,
+    actor: Actor,
+    timeout: float = DEFAULT_TIMEOUT,
+    under: str | None = None,
+    limit: int | None = None,
 ) -> list[SendOutcome]:
     """Send every queued message that is due (the task after a publication, and the
     `yinzheng platform-send` cron job); one transaction and row lock per message."""
@@ -363,7 +370,8 @@ def platform_send(
     if under:
         due = due.filter(subtree_q(under, "platform_id"))
     outcomes = []
-    for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True):
+    ordered = due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)
+    for pk in ordered[:limit] if limit is not None else ordered:
         outcome = _send_one(pk, actor=actor, timeout=timeout)
         if outcome is not None:
             outcomes.append(outcome)

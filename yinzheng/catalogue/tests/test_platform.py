@@ -253,3 +253,19 @@ def test_req_112_page_api_and_command_show_the_messages(
     outsider = f.user("o", role=Role.CIVIL_AFFAIRS, at=OTHER)
     api.force_authenticate(outsider)
     assert api.get("/api/catalogue/platform-messages/").json()["results"] == []
+
+
+def test_req_112_a_publishing_request_sends_a_few_and_leaves_the_rest_to_the_cron_job(
+    tree, receiver, monkeypatch, django_capture_on_commit_callbacks
+):
+    for county in (COUNTY, OTHER):
+        platform.platform_set(
+            actor=SYSTEM, county_code=county, name=county, endpoint=receiver.url
+        )
+    monkeypatch.setattr(platform, "INLINE_LIMIT", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _department_list("CN")
+    statuses = sorted(PlatformMessage.objects.values_list("status", flat=True))
+    assert statuses == [PlatformMessageStatus.QUEUED, PlatformMessageStatus.SENT]
+    (outcome,) = platform.platform_send(actor=SYSTEM)  # the cron job
+    assert outcome.outcome == "sent" and len(receiver.received) == 2
