@@ -143,6 +143,8 @@ def test_potou_starts_as_five_steps_in_2022_REQ_106(people):
 
 
 def test_shaanxi_is_one_county_milestone_with_three_deliverables_REQ_107(people):
+    """REQ-107: one county milestone, 2022-06-30, with its three deliverables (the lists,
+    the seal rules, the community work admission system)."""
     f.division(OTHER_COUNTY)
     campaign = services.campaign_start(
         actor=people["province"],

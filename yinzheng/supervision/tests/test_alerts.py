@@ -378,7 +378,7 @@ def _positive_requests(clock_at, committee, refusals, total=8):
 def test_req_121_a_committee_refusing_far_above_its_township_is_flagged_with_figures(
     tree, clock_at
 ):
-    """不作为: 长城 refuses 5 of 8 where its township's other committee refuses none;
+    """REQ-121, 不作为: 长城 refuses 5 of 8 where its township's other committee refuses none;
     the county's median is high (another township refuses much), so only the township
     comparison shows it."""
     busy = [f.division(f"62072510200{n}").code for n in (2, 3, 4)]
@@ -395,6 +395,7 @@ def test_req_121_a_committee_refusing_far_above_its_township_is_flagged_with_fig
 
 
 def test_req_121_a_clean_county_raises_no_refusal_alert(tree, clock_at):
+    """REQ-121: peers refusing alike raise nothing."""
     for code in (tree["A1a"], tree["A1b"], tree["A2a"]):
         _positive_requests(clock_at, code, 1)
     clock_at(2026, 11, 20, 10)
