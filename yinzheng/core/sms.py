@@ -17,13 +17,13 @@ A failing gateway raises `SmsFailed`, a DomainError the pages and the API show.
 import json
 import logging
 import sys
-import urllib.request
 from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from . import http
 from .errors import CoreCode, DomainError
 
 log = logging.getLogger("yinzheng.sms")
@@ -69,13 +69,11 @@ class HttpBackend:
         headers = {"Content-Type": "application/json"}
         if settings.SMS_TOKEN:
             headers["Authorization"] = f"Bearer {settings.SMS_TOKEN}"
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                if not 200 <= response.status < 300:
-                    raise SmsFailed(detail={"status": response.status})
-        except OSError as exc:
-            raise SmsFailed(detail={"reason": str(exc)[:200]}) from exc
+        posted = http.post(url, body, headers=headers, timeout=10)
+        if not posted.ok:
+            raise SmsFailed(
+                detail={"status": posted.status, "reason": posted.error[:200]}
+            )
 
 
 def backend() -> Backend:

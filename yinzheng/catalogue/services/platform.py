@@ -21,8 +21,6 @@ inline at once, or on a worker) and from `yinzheng platform-send` (cron).
 import datetime as dt
 import hashlib
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -38,7 +36,7 @@ from django_tasks import task
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
-from yinzheng.core import clock, tasks
+from yinzheng.core import clock, http, tasks
 from yinzheng.core.actors import SYSTEM, person
 from yinzheng.core.codes import Level, subtree_q
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput, NotFound
@@ -283,23 +281,6 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(wait, BACKOFF_MOST)
 
 
-def _post(
-    url: str, body: bytes, headers: dict[str, str], timeout: float
-) -> tuple[int | None, str]:
-    """POST the body; (HTTP status or None, error or "")."""
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            response.read(65536)
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        text = exc.read(2048).decode("utf-8", "replace")
-        return exc.code, f"HTTP {exc.code}: {text[:300]}".strip()
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return None, f"{type(exc).__name__}: {reason}"[:2000]
-
-
 def _send_one(pk: int, *, actor: Actor, timeout: float) -> SendOutcome | None:
     with transaction.atomic():
         message = (
@@ -317,19 +298,19 @@ def _send_one(pk: int, *, actor: Actor, timeout: float) -> SendOutcome | None:
         key_id, signature = county_signature(
             county_code=platform.division_id, payload=body
         )
-        status, error = _post(
+        posted = http.post(
             platform.endpoint,
             body,
-            {
+            timeout=timeout,
+            headers={
                 "Content-Type": "application/json; charset=utf-8",
                 "Idempotency-Key": f"yinzheng-platform-message-{message.pk}",
                 "X-Yinzheng-Key-Id": key_id,
                 "X-Yinzheng-Signature": signature,
                 "User-Agent": "yinzheng-platform/1",
             },
-            timeout,
         )
-        ok = status is not None and 200 <= status < 300
+        status, error, ok = posted.status, posted.error, posted.ok
         now = clock.now()
         with audit.recorded(
             actor=actor,

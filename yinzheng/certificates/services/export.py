@@ -13,8 +13,6 @@ number leaves the system.
 """
 
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts.policy import Actor
-from yinzheng.core import clock
+from yinzheng.core import clock, http
 from yinzheng.core.codes import subtree_q
 from yinzheng.core.errors import CoreCode, NotFound
 from yinzheng.core.transitions import move_to
@@ -107,33 +105,6 @@ def credit_payload(sub: CreditSubmission) -> dict[str, Any]:
     }
 
 
-def _post(
-    url: str, body: bytes, *, timeout: float, key: str
-) -> tuple[int | None, str, str]:
-    """POST the JSON body; (HTTP status or None, response text, error or "")."""
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "Accept": "application/json",
-            "Idempotency-Key": key,
-            "User-Agent": "yinzheng-credit-export/1",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            text = response.read(65536).decode("utf-8", "replace")
-            return response.status, text, ""
-    except urllib.error.HTTPError as exc:
-        text = exc.read(4096).decode("utf-8", "replace")
-        return exc.code, text, f"HTTP {exc.code}: {text[:300]}".strip()
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return None, "", f"{type(exc).__name__}: {reason}"[:2000]
-
-
 def _acknowledgement(text: str) -> tuple[bool, str]:
     """Whether the answer confirms the record, and the platform's reference."""
     try:
@@ -181,13 +152,18 @@ def _export_one(
         ).encode("utf-8")
         if dry_run:
             return ExportOutcome(pk, "would_send", platform.name, platform.endpoint)
-        status, text, error = _post(
+        posted = http.post(
             platform.endpoint,
             body,
             timeout=timeout,
-            key=f"yinzheng-credit-submission-{sub.pk}",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Accept": "application/json",
+                "Idempotency-Key": f"yinzheng-credit-submission-{sub.pk}",
+                "User-Agent": "yinzheng-credit-export/1",
+            },
         )
-        ok = status is not None and 200 <= status < 300
+        status, text, error, ok = posted.status, posted.text, posted.error, posted.ok
         acknowledged, reference = _acknowledgement(text) if ok else (False, "")
         target = (
             SubmissionStatus.ACKNOWLEDGED
