@@ -38,7 +38,7 @@ from yinzheng.certificates.choices import IntakeClass, Status
 from yinzheng.certificates.models import CertificateRequest
 from yinzheng.core import clock
 from yinzheng.core.actors import SYSTEM, person
-from yinzheng.core.codes import Level, subtree_q
+from yinzheng.core.codes import Level, ancestor_codes, subtree_q
 from yinzheng.core.errors import Conflict, NotFound
 from yinzheng.core.masking import mask_id_number
 from yinzheng.core.text import required_text
@@ -429,7 +429,7 @@ def refused_then_issued(w: Window) -> list[Hit]:
 
 
 def _township(committee_code: str) -> str:
-    return committee_code[:9]  # a committee's code begins with its township's
+    return ancestor_codes(committee_code)[-1]  # the committee's parent
 
 
 def refusal_outliers(w: Window) -> list[Hit]:
