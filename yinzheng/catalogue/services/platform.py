@@ -30,7 +30,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -239,18 +238,11 @@ def messages_for_version(version: ListVersion) -> list[int]:
 def messages_for_guide(guide: Guide) -> list[int]:
     """Queued in the guide's publication: the counties where a list in force names
     its item."""
-    owners = set(
-        ListEntry.objects.filter(
-            item=guide.item,
-            version__in=selectors.versions_in_force_anywhere(clock.today()),
-        ).values_list("version__catalogue_list__owner_id", flat=True)
-    )
+    owners = selectors.guide_jurisdictions(guide)
     if not owners:
         return []
     platforms = GovPlatform.objects.filter(
-        reduce(or_, (subtree_q(code, "division_id") for code in sorted(owners)), Q())
-        if owners
-        else Q(pk__in=[])
+        reduce(or_, (subtree_q(code, "division_id") for code in owners))
     )
     stamp = guide.published_at.isoformat() if guide.published_at else ""
     return _queue(platforms, f"guide:{guide.pk}:{stamp}"[:80], guide_payload(guide))
