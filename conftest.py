@@ -41,6 +41,19 @@ def _replicas_only_where_asked(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (zh-hans): a request read in English
+    leaves English active in the thread (LocaleMiddleware activates, nothing resets),
+    and the next test's service messages would be English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Tests need a password, not a slow hash of it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -49,6 +49,13 @@ FINAL_STATUSES = frozenset(
 )
 
 
+class Closing(models.TextChoices):
+    """The system's words on how a case closed (core.phrases); `closing_note` keeps
+    the person's, or the commitment's number."""
+
+    COMMITMENT = "commitment", _("以告知承诺代替证明")
+
+
 class Channel(models.TextChoices):
     """Where the request came in (REQ-113: one case, the same status either way)."""
 

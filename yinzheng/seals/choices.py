@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SealKind(models.TextChoices):
@@ -19,7 +20,8 @@ class SealStatus(models.TextChoices):
     IN_USE = "in_use", _("在用")
     LOST = "lost", _("已遗失")
     BLOCKED = "blocked", _("已停用（待收缴）")
-    REVOKED = "revoked", _("已撤销")
+    # A seal is revoked (Revoked); a committee is abolished (divisions, same words).
+    REVOKED = "revoked", pgettext_lazy("seal status", "已撤销")
     COLLECTED = "collected", _("已收缴")
     DESTROYED = "destroyed", _("已销毁")
 
@@ -54,10 +56,31 @@ class TakeOutStatus(models.TextChoices):
     RETURNED = "returned", _("已归还")
 
 
+class TakeOutRefusal(models.TextChoices):
+    """Why the system, not the head, ended a take-out permit (core.phrases)."""
+
+    SEAL_RETIRED = "seal_retired", _("印章已停止使用")
+
+
 class HandoverTrigger(models.TextChoices):
     TERM_ELECTION = "term_election", _("换届选举")
     CUSTODIAN_CHANGE = "custodian_change", _("印章管理人变更")
     OTHER = "other", _("其他原因")
+
+
+class HandoverCancel(models.TextChoices):
+    """Why the system cancelled a handover (core.phrases: read in the reader's
+    language)."""
+
+    COMMITTEE_CLOSED = "committee_closed", _("村（居）委会已合并或撤销")
+
+
+class CollectionReason(models.TextChoices):
+    """Why the township collects a committee's seals (REQ-063); the words are
+    divisions.CommitteeStatus's."""
+
+    MERGED = "merged", _("已合并")
+    ABOLISHED = "abolished", _("已撤销")
 
 
 class HandoverStatus(models.TextChoices):
@@ -135,6 +158,21 @@ class UseStatus(models.TextChoices):
 
 
 OPEN_USE_STATUSES = (UseStatus.SUBMITTED, UseStatus.REVIEWED, UseStatus.APPROVED)
+
+
+class UsageReview(models.TextChoices):
+    """The system's words on a review it records itself (core.phrases)."""
+
+    VERIFIED = "verified", _("已核实")
+
+
+class UsageClosing(models.TextChoices):
+    """Why the system closed or withdrew a seal-use request (core.phrases): the
+    certificate it was for was refused or withdrawn, or the vote failed (REQ-055)."""
+
+    REFUSED = "refused", _("不予出具")
+    WITHDRAWN = "withdrawn", _("申请人撤回")
+    VOTE_FAILED = "vote_failed", _("表决未通过，不予用印")
 
 
 class MajorMatter(models.TextChoices):

@@ -16,18 +16,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
+from yinzheng.core.phrases import worded
 
 from .choices import (
     OPEN_USE_STATUSES,
     WORK_CATEGORIES,
+    CollectionReason,
     CustodyEnd,
+    HandoverCancel,
     HandoverStatus,
     HandoverTrigger,
     MajorMatter,
     SealForm,
     SealKind,
     SealStatus,
+    TakeOutRefusal,
     TakeOutStatus,
+    UsageClosing,
+    UsageReview,
     UseCategory,
     UseStatus,
     VoteResult,
@@ -239,6 +245,10 @@ class CollectionTask(models.Model):
         on_delete=models.PROTECT,
         related_name="seal_collection_tasks",
     )
+    # The committee's fate (the system's words) and the document that decided it.
+    reason_code = models.CharField(
+        _("收缴原因"), max_length=12, choices=CollectionReason.choices, blank=True
+    )
     reason = models.CharField(_("原因"), max_length=200)
     opened_at = models.DateTimeField(_("下达时间"))
     opened_by = _user_fk(_("登记人"), null=True)
@@ -263,7 +273,17 @@ class CollectionTask(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.committee} · {self.reason}"
+        return f"{self.committee} · {self.reason_text}"
+
+    @property
+    def reason_text(self) -> str:
+        """ "已撤销（山政发〔2024〕3号）", in the reader's language (core.phrases)."""
+        if not self.reason_code:
+            return self.reason
+        return _("%(status)s（%(reference)s）") % {
+            "status": self.get_reason_code_display(),
+            "reference": self.reason,
+        }
 
     @property
     def division_code(self) -> str:
@@ -295,6 +315,9 @@ class TakeOut(models.Model):
     requested_at = models.DateTimeField(_("申请时间"))
     decided_by = _user_fk(_("批准人（主任）"), null=True)
     decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    refusal_code = models.CharField(
+        _("未批准原因"), max_length=20, choices=TakeOutRefusal.choices, blank=True
+    )
     refusal_reason = models.CharField(_("不批准理由"), max_length=300, blank=True)
     out_at = models.DateTimeField(_("带离时间"), null=True, blank=True)
     out_recorded_by = _user_fk(_("带离登记人"), null=True)
@@ -325,6 +348,10 @@ class TakeOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seal} · {self.purpose}"
+
+    @property
+    def refusal_text(self) -> str:
+        return worded(self.get_refusal_code_display(), self.refusal_reason)
 
     @property
     def division_code(self) -> str:
@@ -370,6 +397,9 @@ class Handover(models.Model):
     )
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_code = models.CharField(
+        _("取消原因类别"), max_length=20, choices=HandoverCancel.choices, blank=True
+    )
     cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -397,6 +427,10 @@ class Handover(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("seals:handover", args=[self.pk])
+
+    @property
+    def cancel_text(self) -> str:
+        return worded(self.get_cancel_code_display(), self.cancel_reason)
 
     @property
     def division_code(self) -> str:
@@ -511,6 +545,9 @@ class UsageRequest(models.Model):
     reviewer = _user_fk(_("审核人员"), null=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     not_blank_confirmed = models.BooleanField(_("已确认非空白文件"), default=False)
+    review_code = models.CharField(
+        _("审核结论"), max_length=12, choices=UsageReview.choices, blank=True
+    )
     review_note = models.TextField(_("审核意见"), blank=True)
     approver = _user_fk(_("签批人员"), null=True)
     approved_at = models.DateTimeField(_("签批时间"), null=True, blank=True)
@@ -524,6 +561,9 @@ class UsageRequest(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    closing_code = models.CharField(
+        _("办结或退回原因"), max_length=12, choices=UsageClosing.choices, blank=True
     )
     closing_reason = models.TextField(_("办结或退回理由"), blank=True)
 
@@ -582,6 +622,15 @@ class UsageRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("seals:usage", args=[self.pk])
+
+    @property
+    def review_text(self) -> str:
+        """The review's note, the system's words first (core.phrases)."""
+        return worded(self.get_review_code_display(), self.review_note)
+
+    @property
+    def closing_text(self) -> str:
+        return worded(self.get_closing_code_display(), self.closing_reason)
 
     @property
     def division_code(self) -> str:

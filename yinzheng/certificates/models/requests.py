@@ -21,10 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
 from yinzheng.core.fields import user_fk as _user_fk
+from yinzheng.core.phrases import worded
 
 from ..choices import (
     DEFAULT_CATEGORY,
     Channel,
+    Closing,
     CounterKind,
     IntakeClass,
     Outcome,
@@ -196,6 +198,11 @@ class CertificateRequest(models.Model):
     # Withdrawal and transfer to the Party organisation (REQ-043).
     closed_by = _user_fk(_("办结人"))
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # The system's words on how it closed (Closing, read in the reader's language,
+    # issue 16) and the person's, or the commitment's number.
+    closing_code = models.CharField(
+        _("办结方式"), max_length=12, choices=Closing.choices, blank=True
+    )
     closing_note = models.TextField(_("撤回或转交说明"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -279,6 +286,10 @@ class CertificateRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("certificates:detail", args=[self.pk])
+
+    @property
+    def closing_text(self) -> str:
+        return worded(self.get_closing_code_display(), self.closing_note)
 
     @property
     def division_code(self) -> str:

@@ -30,7 +30,7 @@ from yinzheng.core.text import required_text
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.seals import services as sealing
-from yinzheng.seals.choices import UseStatus
+from yinzheng.seals.choices import UsageClosing, UseStatus
 
 from .. import documents, rules, selectors
 from ..choices import Outcome, Status
@@ -53,8 +53,11 @@ REFUSAL_REASON_CODES = frozenset(
 )
 
 
-def _close_usage(req: CertificateRequest, *, actor: Actor, reason: str) -> None:
-    """Withdraw the open sealing request of a request that ends unsealed."""
+def _close_usage(
+    req: CertificateRequest, *, actor: Actor, code: UsageClosing, reason: str
+) -> None:
+    """Withdraw the open sealing request of a request that ends unsealed: the
+    system's words as a code, the person's reason beside it (issue 16)."""
     usage = req.usage
     if usage is None:
         return
@@ -63,7 +66,9 @@ def _close_usage(req: CertificateRequest, *, actor: Actor, reason: str) -> None:
         UseStatus.REVIEWED,
         UseStatus.APPROVED,
     ):
-        sealing.usage_withdraw(actor=actor, usage_id=usage.pk, reason=reason)
+        sealing.usage_withdraw(
+            actor=actor, usage_id=usage.pk, reason=reason[:200], code=code
+        )
 
 
 def _item_basis(req: CertificateRequest, decision: rules.Decision) -> str:
@@ -147,7 +152,7 @@ def request_refuse(
             sharing_departments=_sharing(req),
         )
     )
-    _close_usage(req, actor=actor, reason=_("不予出具：%s") % reason[:200])
+    _close_usage(req, actor=actor, code=UsageClosing.REFUSED, reason=reason)
     with audit.recorded(
         actor=actor, event="certificate_request.refused", subject=req, fields=FIELDS
     ):
@@ -171,7 +176,7 @@ def request_withdraw(
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
     reason = required_text(reason, _("撤回原因"), CoreCode.REASON_REQUIRED, 2000)
-    _close_usage(req, actor=actor, reason=_("申请人撤回：%s") % reason[:200])
+    _close_usage(req, actor=actor, code=UsageClosing.WITHDRAWN, reason=reason)
     with audit.recorded(
         actor=actor, event="certificate_request.withdrawn", subject=req, fields=FIELDS
     ):

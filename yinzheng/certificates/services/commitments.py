@@ -35,7 +35,7 @@ from yinzheng.ledger import audit
 from yinzheng.registers.forms import signature_png_problem
 
 from .. import documents, selectors
-from ..choices import SignatureMethod, Status
+from ..choices import Closing, SignatureMethod, Status
 from ..errors import CertificateCode
 from ..models import CertificateRequest, Commitment, VerificationTask
 from .common import FIELDS, HANDLE, _digest, _lock, _refresh_decision, _require_status
@@ -333,6 +333,6 @@ def record(
         actor=actor, event="certificate_request.committed", subject=req, fields=FIELDS
     ):
         req.closed_by, req.closed_at = person(actor), now
-        req.closing_note = _("以告知承诺代替证明：%s") % number
+        req.closing_code, req.closing_note = Closing.COMMITMENT, number
         move_to(req, Status.COMMITTED)
     return commitment

@@ -63,6 +63,7 @@ FIELDS = [
     "refusal_notice_no",
     "closed_by",
     "closed_at",
+    "closing_code",
     "closing_note",
 ]
 

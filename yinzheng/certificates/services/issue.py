@@ -47,7 +47,7 @@ from yinzheng.ledger.models import Confirmation
 from yinzheng.registers.services import books as registers
 from yinzheng.seals import selectors as seal_selectors
 from yinzheng.seals import services as sealing
-from yinzheng.seals.choices import ACTIVE_STATUSES, SealForm, SealStatus
+from yinzheng.seals.choices import ACTIVE_STATUSES, SealForm, SealStatus, UsageReview
 from yinzheng.seals.models import Seal
 from yinzheng.seals.services.seal import REASON_MESSAGES
 
@@ -245,7 +245,8 @@ def request_verify(
         usage_id=use.pk,
         approve=True,
         not_blank=True,
-        note=_("已核实：%s") % what[:200],
+        note=what[:200],
+        code=UsageReview.VERIFIED,  # worded when read (issue 16)
     )
     with audit.recorded(
         actor=actor, event="certificate_request.verified", subject=req, fields=FIELDS

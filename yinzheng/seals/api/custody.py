@@ -66,7 +66,9 @@ class TakeOutSerializer(serializers.ModelSerializer):
             "requested_at",
             "decided_by",
             "decided_at",
+            "refusal_code",
             "refusal_reason",
+            "refusal_text",
             "out_at",
             "returned_at",
         ]
@@ -114,7 +116,9 @@ class HandoverSerializer(serializers.ModelSerializer):
             "incoming_confirmed_at",
             "completed_at",
             "cancelled_at",
+            "cancel_code",
             "cancel_reason",
+            "cancel_text",
             "items",
         ]
 

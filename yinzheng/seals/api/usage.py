@@ -147,13 +147,17 @@ class UsageDetailSerializer(UsageSerializer):
             "reviewer",
             "reviewed_at",
             "not_blank_confirmed",
+            "review_code",
             "review_note",
+            "review_text",
             "approver",
             "approved_at",
             "custodian",
             "sealed_at",
             "register_entry",
+            "closing_code",
             "closing_reason",
+            "closing_text",
             "gate_problems",
         ]
 

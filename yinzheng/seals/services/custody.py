@@ -46,11 +46,13 @@ from ..choices import (
     ACTIVE_STATUSES,
     HANDOVER_DAYS,
     CustodyEnd,
+    HandoverCancel,
     HandoverSide,
     HandoverStatus,
     HandoverTrigger,
     SealForm,
     SealStatus,
+    TakeOutRefusal,
     TakeOutStatus,
 )
 from ..errors import SealCode
@@ -143,6 +145,7 @@ TAKEOUT_FIELDS = [
     "status",
     "decided_by",
     "decided_at",
+    "refusal_code",
     "refusal_reason",
     "out_at",
     "out_recorded_by",
@@ -277,9 +280,9 @@ def _close_takeouts(seal: Seal, *, actor: Actor, at: dt.datetime) -> None:
         before = audit.snapshot(takeout, TAKEOUT_FIELDS)
         # A lapse, not a decision: outside TakeOut.TRANSITIONS on purpose.
         takeout.status = TakeOutStatus.REFUSED
-        takeout.refusal_reason = _("印章已停止使用")
+        takeout.refusal_code = TakeOutRefusal.SEAL_RETIRED
         takeout.decided_at = takeout.decided_at or at
-        takeout.save(update_fields=["status", "refusal_reason", "decided_at"])
+        takeout.save(update_fields=["status", "refusal_code", "decided_at"])
         _record_takeout(
             takeout, actor=actor, event="seal.takeout_lapsed", before=before
         )
@@ -295,6 +298,7 @@ HANDOVER_FIELDS = [
     "incoming_confirmed_at",
     "completed_at",
     "cancelled_at",
+    "cancel_code",
     "cancel_reason",
 ]
 REGISTERS_LINE = gettext_lazy("用印登记簿（工作用印登记簿、出具证明事项登记簿）")
@@ -545,8 +549,14 @@ def _complete_handover(handover: Handover, *, actor: Actor, at: dt.datetime) -> 
 
 
 def _cancel_handover(
-    handover: Handover, *, actor: Actor, at: dt.datetime, reason: str
+    handover: Handover,
+    *,
+    actor: Actor,
+    at: dt.datetime,
+    reason: str = "",
+    code: str = "",
 ) -> None:
+    """Cancel, with a person's reason or the system's (HandoverCancel, issue 16)."""
     with audit.recorded(
         actor=actor,
         event="seal.handover_cancelled",
@@ -555,6 +565,7 @@ def _cancel_handover(
     ):
         move_to(handover, HandoverStatus.CANCELLED)
         handover.cancelled_at, handover.cancel_reason = at, reason[:300]
+        handover.cancel_code = HandoverCancel(code) if code else ""
 
 
 @transaction.atomic

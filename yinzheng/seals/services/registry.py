@@ -40,7 +40,9 @@ from .. import selectors
 from ..choices import (
     ACTIVE_STATUSES,
     TO_COLLECT_STATUSES,
+    CollectionReason,
     CustodyEnd,
+    HandoverCancel,
     HandoverStatus,
     SealForm,
     SealKind,
@@ -499,27 +501,32 @@ def seals_block_for_committee(*, committee: Division, actor: Actor) -> Collectio
         committee=committee, status=HandoverStatus.OPEN
     ):
         _cancel_handover(
-            handover, actor=actor, at=now, reason=_("村（居）委会已合并或撤销")
+            handover, actor=actor, at=now, code=HandoverCancel.COMMITTEE_CLOSED
         )
-    reason = _("%(status)s（%(reference)s）") % {
-        "status": committee.get_status_display(),
-        "reference": bracket_inner(committee.status_reference),  # issue 16
-    }
-    room = CollectionTask._meta.get_field("reason").max_length or len(reason)
-    if len(reason) > room:  # a reference of its full 200 characters
-        reason = reason[: room - 2] + "…）"
+    # The committee's fate as a code, the reference as given (issue 16): read in
+    # the reader's language (CollectionTask.reason_text).
+    code = CollectionReason(committee.status)
+    reason = bracket_inner(committee.status_reference)[:200]
     task = CollectionTask.objects.filter(
         committee=committee, closed_at__isnull=True
     ).first()
     if task is None:
         task = CollectionTask.objects.create(
-            committee=committee, reason=reason, opened_at=now, opened_by=person(actor)
+            committee=committee,
+            reason_code=code,
+            reason=reason,
+            opened_at=now,
+            opened_by=person(actor),
         )
         audit.record(
             actor=actor,
             event="seal.collection_task_opened",
             subject=task,
-            after={"committee": committee.code, "seals": [s.pk for s in seals]},
+            after={
+                "committee": committee.code,
+                "seals": [s.pk for s in seals],
+                "reason_code": code.value,
+            },
             note=reason,
         )
     return task

@@ -47,6 +47,8 @@ from .. import selectors
 from ..choices import (
     CERTIFICATE_CATEGORIES,
     MajorMatter,
+    UsageClosing,
+    UsageReview,
     UseCategory,
     UseStatus,
     VoteResult,
@@ -61,6 +63,7 @@ FIELDS = [
     "reviewer",
     "reviewed_at",
     "not_blank_confirmed",
+    "review_code",
     "review_note",
     "approver",
     "approved_at",
@@ -68,6 +71,7 @@ FIELDS = [
     "custodian",
     "sealed_at",
     "register_entry",
+    "closing_code",
     "closing_reason",
     "notice_start",
     "notice_end",
@@ -292,7 +296,7 @@ def usage_record_vote(
         usage.vote_result, usage.vote_record = result, record.strip()
         if result == VoteResult.FAILED:
             move_to(usage, UseStatus.CLOSED)
-            usage.closing_reason = _("表决未通过，不予用印")
+            usage.closing_code = UsageClosing.VOTE_FAILED
     return usage
 
 
@@ -304,9 +308,13 @@ def usage_review(
     approve: bool,
     not_blank: bool,
     note: str = "",
+    code: str = "",
 ) -> UsageRequest:
     """先审核 (REQ-053): the reviewer checks the matter and that the document is not
-    blank (REQ-057). The seal's custodian may not review (REQ-067)."""
+    blank (REQ-057). The seal's custodian may not review (REQ-067).
+
+    `code` is the system's own words on a review it records (UsageReview: the
+    certificate journey's "verified"), read in the reader's language (issue 16)."""
     usage = _lock(usage_id)
     policy.require(actor, "usage.review", usage.committee)
     if usage.status != UseStatus.SUBMITTED:
@@ -321,6 +329,7 @@ def usage_review(
         actor=actor, event="usage.reviewed", subject=usage, fields=FIELDS
     ):
         usage.reviewer, usage.reviewed_at = actor, clock.now()
+        usage.review_code = UsageReview(code) if code else ""
         usage.review_note = note.strip()
         if approve:
             if not not_blank:
@@ -477,7 +486,11 @@ def usage_seal(*, actor: Actor, usage_id: int) -> UsageRequest:
 
 
 @transaction.atomic
-def usage_withdraw(*, actor: Actor, usage_id: int, reason: str) -> UsageRequest:
+def usage_withdraw(
+    *, actor: Actor, usage_id: int, reason: str, code: str = ""
+) -> UsageRequest:
+    """The handler or the head withdraws the request. `code` (UsageClosing) is the
+    system's words when the certificate it was for ends unsealed (issue 16)."""
     usage = _lock(usage_id)
     policy.require(actor, "usage.request", usage.committee)
     if not (_same(actor, usage.handler) or policy.can(actor, "usage.approve", usage)):
@@ -488,5 +501,6 @@ def usage_withdraw(*, actor: Actor, usage_id: int, reason: str) -> UsageRequest:
         actor=actor, event="usage.withdrawn", subject=usage, fields=FIELDS
     ):
         move_to(usage, UseStatus.WITHDRAWN)
+        usage.closing_code = UsageClosing(code) if code else ""
         usage.closing_reason = reason.strip()
     return usage

@@ -21,7 +21,12 @@ from yinzheng.core.errors import (
 )
 from yinzheng.core.tests import factories as f
 from yinzheng.seals import selectors, services
-from yinzheng.seals.choices import CustodyEnd, HandoverStatus, TakeOutStatus
+from yinzheng.seals.choices import (
+    CustodyEnd,
+    HandoverStatus,
+    TakeOutRefusal,
+    TakeOutStatus,
+)
 from yinzheng.seals.models import Custody, Handover, TakeOut
 from yinzheng.seals.services import SealUnusable
 
@@ -205,7 +210,8 @@ class TestTakeOut:
         services.seal_revoke(actor=people.township, seal_id=seal.pk, reason="作废")
         takeout.refresh_from_db()
         assert takeout.status == TakeOutStatus.REFUSED
-        assert takeout.refusal_reason == "印章已停止使用"
+        assert takeout.refusal_code == TakeOutRefusal.SEAL_RETIRED
+        assert takeout.refusal_text == "印章已停止使用"
         with pytest.raises(InvalidTransition):
             services.takeout_decide(
                 actor=people.head, takeout_id=takeout.pk, approve=True

@@ -384,7 +384,7 @@ class TestAbolition:
         )
         task = CollectionTask.objects.get()
         assert len(task.reason) <= CollectionTask._meta.get_field("reason").max_length
-        assert task.reason.startswith("已撤销（山政发〔2024〕长")
+        assert task.reason_text.startswith("已撤销（山政发〔2024〕长")
 
     def test_abolition_cancels_an_open_handover(self, seal, people, tree):
         handover = services.handover_open(

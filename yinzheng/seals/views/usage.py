@@ -107,7 +107,7 @@ def _timeline(usage: UsageRequest) -> list[dict[str, Any]]:
             "label": _("审核（审核人员）"),
             "who": usage.reviewer,
             "at": usage.reviewed_at,
-            "note": usage.review_note,
+            "note": usage.review_text,
         },
         {
             "label": _("签批（签批人员）"),
