@@ -56,6 +56,14 @@ class Closing(models.TextChoices):
     COMMITMENT = "commitment", _("以告知承诺代替证明")
 
 
+class RefusalBasis(models.TextChoices):
+    """The basis of a refusal the system states itself, when the clerk gives none
+    (REQ-036; put into words when read, core.phrases)."""
+
+    NEGATIVE_LIST = "negative_list", _("列入负面清单")
+    NO_LEGAL_BASIS = "no_legal_basis", _("无法律法规依据")
+
+
 class Channel(models.TextChoices):
     """Where the request came in (REQ-113: one case, the same status either way)."""
 

@@ -3,13 +3,38 @@
 from django.db import migrations, models
 
 
-# A commitment's closing note stored worded, in either language, becomes its code and
-# the commitment's number (issue 16).
+# What a case stored worded, in either language, becomes its code (issue 16): a
+# commitment's closing note keeps the commitment's number, a refusal's basis the
+# system stated keeps nothing (it is worded from the list and the item when read).
 COMMITMENT = ("以告知承诺代替证明：", "Commitment in place of a certificate: ")
+
+
+NO_LEGAL_BASIS = (
+    "该证明无法律法规依据，未列入国务院保留证明事项清单",
+    "This certificate has no basis in law or regulation and is not on the State "
+    "Council retained-certificate list",
+)
+
+
+def _listed(req):
+    """The basis the refusal worded for a negative-list item, in either language."""
+    return {
+        f"列入《{req.list_title or '负面清单'}》的“{req.item_name}”",
+        f"“{req.item_name}”, listed in “{req.list_title or 'Negative list'}”",
+    }
 
 
 def to_codes(apps, schema_editor):
     CertificateRequest = apps.get_model("certificates", "CertificateRequest")
+    CertificateRequest.objects.filter(refusal_basis__in=NO_LEGAL_BASIS).update(
+        refusal_basis_code="no_legal_basis", refusal_basis=""
+    )
+    for req in CertificateRequest.objects.filter(
+        status="refused", refusal_basis_code="", list_kind="negative"
+    ).exclude(refusal_basis=""):
+        if req.refusal_basis in _listed(req):
+            req.refusal_basis_code, req.refusal_basis = "negative_list", ""
+            req.save(update_fields=["refusal_basis_code", "refusal_basis"])
     for start in COMMITMENT:
         for req in CertificateRequest.objects.filter(
             status="committed", closing_code="", closing_note__startswith=start
@@ -33,6 +58,19 @@ class Migration(migrations.Migration):
                 choices=[("commitment", "以告知承诺代替证明")],
                 max_length=12,
                 verbose_name="办结方式",
+            ),
+        ),
+        migrations.AddField(
+            model_name="certificaterequest",
+            name="refusal_basis_code",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("negative_list", "列入负面清单"),
+                    ("no_legal_basis", "无法律法规依据"),
+                ],
+                max_length=16,
+                verbose_name="依据类别",
             ),
         ),
         migrations.RunPython(to_codes, migrations.RunPython.noop),

@@ -17,6 +17,7 @@ of a certificate (`models.commitments`).
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
@@ -30,6 +31,7 @@ from ..choices import (
     CounterKind,
     IntakeClass,
     Outcome,
+    RefusalBasis,
     Status,
 )
 
@@ -190,6 +192,9 @@ class CertificateRequest(models.Model):
     refusal_reason = models.TextField(_("不予出具理由"), blank=True)
     refusal_route = models.TextField(_("办事途径"), blank=True)
     refusal_department = models.CharField(_("办理部门"), max_length=300, blank=True)
+    refusal_basis_code = models.CharField(
+        _("依据类别"), max_length=16, choices=RefusalBasis.choices, blank=True
+    )
     refusal_basis = models.TextField(_("依据"), blank=True)
     refusal_notice_no = models.CharField(_("告知书编号"), max_length=40, blank=True)
     refusal_notice = models.FileField(
@@ -286,6 +291,18 @@ class CertificateRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("certificates:detail", args=[self.pk])
+
+    @property
+    def refusal_basis_text(self) -> str:
+        """The clerk's basis, or the system's in the reader's language (issue 16)."""
+        if self.refusal_basis_code == RefusalBasis.NEGATIVE_LIST:
+            return gettext("列入《%(list)s》的“%(item)s”") % {
+                "list": self.list_title or gettext("负面清单"),
+                "item": self.item_name,
+            }
+        if self.refusal_basis_code == RefusalBasis.NO_LEGAL_BASIS:
+            return gettext("该证明无法律法规依据，未列入国务院保留证明事项清单")
+        return self.refusal_basis
 
     @property
     def closing_text(self) -> str:

@@ -33,7 +33,7 @@ from yinzheng.seals import services as sealing
 from yinzheng.seals.choices import UsageClosing, UseStatus
 
 from .. import documents, rules, selectors
-from ..choices import Outcome, Status
+from ..choices import Outcome, RefusalBasis, Status
 from ..errors import CertificateCode
 from ..models import CertificateRequest
 from .common import FIELDS, HANDLE, _lock, _require_status
@@ -71,14 +71,12 @@ def _close_usage(
         )
 
 
-def _item_basis(req: CertificateRequest, decision: rules.Decision) -> str:
+def _basis_code(decision: rules.Decision) -> str:
+    """The basis the system states when the clerk gives none (RefusalBasis)."""
     if decision.intake_class == "negative":
-        return _("列入《%(list)s》的“%(item)s”") % {
-            "list": req.list_title or _("负面清单"),
-            "item": req.item_name,
-        }
+        return RefusalBasis.NEGATIVE_LIST
     if decision.outcome == Outcome.NOT_ISSUED:
-        return _("该证明无法律法规依据，未列入国务院保留证明事项清单")
+        return RefusalBasis.NO_LEGAL_BASIS
     return ""
 
 
@@ -126,7 +124,10 @@ def request_refuse(
             _("请填写办理部门"),
             code=CoreCode.DEPARTMENT_REQUIRED,  # REQ-049
         )
-    basis = (basis or "").strip() or _item_basis(req, decision)
+    basis = (basis or "").strip()
+    # Kept as a code and worded when read (issue 16); the notice prints the words.
+    req.refusal_basis_code = "" if basis else _basis_code(decision)
+    basis = basis or req.refusal_basis_text
     now = clock.now()
     on = timezone.localtime(now).date()
     notice_no = refusal_notice_no(req.committee_id, on.year)
@@ -158,7 +159,8 @@ def request_refuse(
     ):
         req.refused_by, req.refused_at = person(actor), now
         req.refusal_reason, req.refusal_route = reason, route
-        req.refusal_department, req.refusal_basis = department[:300], basis
+        req.refusal_department = department[:300]
+        req.refusal_basis = "" if req.refusal_basis_code else basis
         req.refusal_notice_no = notice_no
         req.refusal_notice.save(f"{notice_no}.pdf", ContentFile(pdf), save=False)
         req.save(update_fields=["refusal_notice"])  # files stay out of the audit

@@ -59,6 +59,7 @@ FIELDS = [
     "refusal_reason",
     "refusal_route",
     "refusal_department",
+    "refusal_basis_code",
     "refusal_basis",
     "refusal_notice_no",
     "closed_by",

@@ -360,7 +360,7 @@ def test_negative_item_is_refused_by_default_with_its_notice_REQ_036_049(
     assert req.status == Status.REFUSED
     assert req.refusal_route == item.route
     assert req.refusal_department == "、".join(item.responsible_departments)
-    assert "不应由基层群众性自治组织出具证明事项清单" in req.refusal_basis
+    assert "不应由基层群众性自治组织出具证明事项清单" in req.refusal_basis_text
     assert req.refusal_notice_no.startswith(
         f"{A1A}-"
     ) and req.refusal_notice_no.endswith("-BY00001")
@@ -403,7 +403,7 @@ def test_a_refusal_without_route_or_department_is_not_saved_REQ_049(people, cata
         route="由需要单位通过信息共享核实",
         department="县不动产登记中心",
     )
-    assert req.status == Status.REFUSED and "无法律法规依据" in req.refusal_basis
+    assert req.status == Status.REFUSED and "无法律法规依据" in req.refusal_basis_text
 
 
 def test_refusing_a_positive_item_needs_a_reason_REQ_032(people, catalogue):

@@ -88,3 +88,40 @@ def test_a_commitment_closes_the_case_in_the_readers_language(people, client):
     english = _read(client, people.clerk, url, "en")
     assert f"Commitment in place of a certificate: {commitment.number}" in english
     assert "以告知承诺代替证明" not in english
+
+
+def test_a_refusals_stated_basis_reads_in_the_readers_language(people, client):
+    """A basis the system states (REQ-036: the negative list, or no legal basis) is
+    kept as a code and worded from the list and the item when read."""
+    from yinzheng.catalogue.models import Item
+    from yinzheng.certificates.choices import RefusalBasis
+
+    item = Item.objects.get(key="proof_of_life")
+    req = request(actor=people.clerk, committee=A1A, item=item)
+    services.request_refuse(
+        actor=people.clerk, request_id=req.pk, reason="负面清单事项"
+    )
+    req.refresh_from_db()
+    assert req.refusal_basis_code == RefusalBasis.NEGATIVE_LIST
+    assert req.refusal_basis == ""
+    chinese = _read(client, people.clerk, req.get_absolute_url(), "zh-hans")
+    assert f"列入《{req.list_title}》的“{req.item_name}”" in chinese
+    english = _read(client, people.clerk, req.get_absolute_url(), "en")
+    assert f"“{req.item_name}”, listed in “{req.list_title}”" in english
+    assert "列入《" not in english
+
+
+def test_a_commitment_note_and_basis_stored_worded_before_become_codes(people):
+    """Migration certificates 0013, on rows written worded by earlier versions."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("yinzheng.certificates.migrations.0013_system_phrases")
+    commitment = committed(people, A1A, commitment_item())
+    CertificateRequest.objects.filter(pk=commitment.request_id).update(
+        closing_code="", closing_note=f"以告知承诺代替证明：{commitment.number}"
+    )
+    migration.to_codes(apps, None)
+    req = CertificateRequest.objects.get(pk=commitment.request_id)
+    assert (req.closing_code, req.closing_note) == ("commitment", commitment.number)

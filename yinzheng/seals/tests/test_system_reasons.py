@@ -106,3 +106,32 @@ def test_a_free_text_reason_stays_as_it_was_written(seal, people):
     u = UsageRequest.objects.get(pk=u.pk)
     assert u.closing_code == "" and u.closing_reason == "文件有误，重新起草"
     assert u.closing_text == "文件有误，重新起草"
+
+
+def test_reasons_stored_worded_before_become_codes_in_either_language(
+    seal, people, tree
+):
+    """Migration seals 0007: what earlier versions stored worded, in Chinese or in
+    English (the language of whoever caused it), is turned into its code; a person's
+    own words are left alone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("yinzheng.seals.migrations.0007_system_phrases")
+    chinese, english, own = (through_approval(people, seal) for _ in range(3))
+    UsageRequest.objects.filter(pk=chinese.pk).update(
+        review_note="已核实：居住事实", closing_reason="不予出具：材料不全"
+    )
+    UsageRequest.objects.filter(pk=english.pk).update(
+        closing_reason="Withdrawn by the applicant: 不再需要"
+    )
+    UsageRequest.objects.filter(pk=own.pk).update(closing_reason="已核实的文件有误")
+    migration.to_codes(apps, None)
+    rows = {
+        u.pk: (u.review_code, u.review_note, u.closing_code, u.closing_reason)
+        for u in UsageRequest.objects.all()
+    }
+    assert rows[chinese.pk] == ("verified", "居住事实", "refused", "材料不全")
+    assert rows[english.pk][2:] == ("withdrawn", "不再需要")
+    assert rows[own.pk][2:] == ("", "已核实的文件有误")
