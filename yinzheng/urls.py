@@ -26,7 +26,7 @@ urlpatterns = [
     path("certificates/", include("yinzheng.certificates.urls")),
     path("supervision/", include("yinzheng.supervision.urls")),
     path("stats/", include("yinzheng.stats.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/", include("yinzheng.api.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico by themselves: the project's own icon (issue 16).

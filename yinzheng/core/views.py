@@ -1,8 +1,13 @@
 """Error pages: a page in the site's style, or the API's JSON error for /api/ paths."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
+
+from .web import same_origin
 
 
 def _http_error(request, status: int, title: str, message: str):
@@ -54,3 +59,14 @@ def favicon(request: HttpRequest) -> HttpResponse:
     from django.templatetags.static import static
 
     return redirect(static("yinzheng/favicon.svg"))
+
+
+@csrf_exempt
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch without a CSRF token: the switch is on every page, and
+    a token would make each visitor's copy of a public page different (the kept
+    verification page, issue 15). It changes nothing but a cookie; a post from another
+    site is still refused (core.web.same_origin)."""
+    if request.method == "POST" and not same_origin(request):
+        raise PermissionDenied
+    return i18n.set_language(request)

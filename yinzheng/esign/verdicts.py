@@ -14,6 +14,7 @@ that judged the certificate in between saw the data from before the change."""
 
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +37,18 @@ def key(token: str, language: str | None = None) -> str:
     return f"esign:verdict:{language}:{digest}"
 
 
+def _mark_key(token: str, language: str | None = None) -> str:
+    """The kept verdict's mark (Kept.mark), all a kept page needs to know it is
+    still good: a few bytes to read instead of the whole verdict."""
+    return f"{key(token, language)}:mark"
+
+
 def _every_language(token: str) -> list[str]:
-    return [key(token, code) for code, _name in settings.LANGUAGES]
+    return [
+        k
+        for code, _name in settings.LANGUAGES
+        for k in (key(token, code), _mark_key(token, code))
+    ]
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,10 @@ class Kept:
         return self.generation == generation and (
             self.expires is None or clock.now().timestamp() < self.expires
         )
+
+    def mark(self) -> str:
+        """generation:expires:stamp, what `page_from` checks a kept page by."""
+        return f"{self.generation}:{self.expires or ''}:{self.stamp}"
 
     def seconds_left(self) -> int:
         left = SECONDS
@@ -76,41 +91,69 @@ def keep(token: str, value: Any, *, generation: int, expires: int | None) -> Kep
     kept = Kept(generation, expires, secrets.token_hex(8), value)
     seconds = kept.seconds_left()
     if seconds > 0:
-        cache.set(key(token), kept, timeout=seconds)
+        cache.set_many({key(token): kept, _mark_key(token): kept.mark()}, seconds)
     return kept
 
 
 # A page rendered from a kept verdict (portal.views.verification): good while the
 # verdict it was rendered from is (same stamp), so forgetting the verdict retires it.
+# Each process keeps the pages it served (PAGES_KEPT of them, as bytes) and reads only
+# the verdict's mark and the generation with the visitor's rate count; the page itself
+# comes from the cache only when this process has not got it.
+
+PAGES_KEPT = 1000
+_pages: dict[tuple[str, str], tuple[str, bytes]] = {}
+_pages_lock = threading.Lock()
 
 
 def _page_key(token: str, variant: str) -> str:
     return f"{key(token)}:page:{hashlib.sha256(variant.encode()).hexdigest()[:16]}"
 
 
-def page(token: str, variant: str) -> str | None:
+def page(token: str, variant: str) -> bytes | None:
     return page_from(cache.get_many(page_keys(token, variant)), token, variant)
 
 
 def page_keys(token: str, variant: str) -> list[str]:
     """The cache entries a kept page is read from (one get_many)."""
-    return [key(token), GENERATION, _page_key(token, variant)]
+    keys = [_mark_key(token), GENERATION]
+    if (token, variant) not in _pages:
+        keys.append(_page_key(token, variant))
+    return keys
 
 
-def page_from(found: dict, token: str, variant: str) -> str | None:
+def page_from(found: dict, token: str, variant: str) -> bytes | None:
     """The kept page, from the entries page_keys named; None unless still good."""
-    kept, rendered = found.get(key(token)), found.get(_page_key(token, variant))
-    if not isinstance(kept, Kept) or not kept.fresh(found.get(GENERATION, 0)):
+    mark = found.get(_mark_key(token))
+    if not isinstance(mark, str):
         return None
-    if rendered is None or rendered[0] != kept.stamp:
+    generation, expires, stamp = mark.split(":")
+    if int(generation) != found.get(GENERATION, 0):
         return None
-    return str(rendered[1])
+    if expires and clock.now().timestamp() >= float(expires):
+        return None
+    here = _pages.get((token, variant))
+    if here is not None and here[0] == stamp:
+        return here[1]
+    rendered = found.get(_page_key(token, variant))
+    if not isinstance(rendered, tuple) or rendered[0] != stamp:
+        return None
+    _keep_here(token, variant, rendered)
+    return bytes(rendered[1])
 
 
-def keep_page(token: str, variant: str, kept: Kept, html: str) -> None:
+def keep_page(token: str, variant: str, kept: Kept, html: bytes) -> None:
     seconds = kept.seconds_left()
     if seconds > 0:
         cache.set(_page_key(token, variant), (kept.stamp, html), timeout=seconds)
+        _keep_here(token, variant, (kept.stamp, html))
+
+
+def _keep_here(token: str, variant: str, entry: tuple[str, bytes]) -> None:
+    with _pages_lock:  # a gthread worker's threads share the pages
+        if len(_pages) >= PAGES_KEPT:
+            _pages.pop(next(iter(_pages)))  # the oldest kept
+        _pages[(token, variant)] = entry
 
 
 def forget(token: str) -> None:

@@ -9,6 +9,10 @@ from .views import apply, catalogue, home, reports, status, verification
 
 app_name = "portal"
 urlpatterns = [
+    # The busiest public address, first: every QR scan (issue 15). The QR's address
+    # is upper case, all in the QR alphanumeric alphabet (issue 14).
+    path("V/<path:token>", verification.verify, name="verify_qr"),
+    path("v/<path:token>", verification.verify, name="verify"),
     path("", home.home, name="home"),
     path("catalogue/", catalogue.index, name="catalogue"),
     path("catalogue/lists/<int:pk>/", catalogue.list_detail, name="catalogue_list"),
@@ -50,7 +54,4 @@ urlpatterns = [
         name="report_status",
     ),
     path("verify/", verification.verify_form, name="verify_form"),
-    path("v/<path:token>", verification.verify, name="verify"),
-    # The QR's address is upper case, all in the QR alphanumeric alphabet (issue 14).
-    path("V/<path:token>", verification.verify, name="verify_qr"),
 ]
