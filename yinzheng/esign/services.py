@@ -307,7 +307,7 @@ def _require_open(doc: SignedDocument, pdf: bytes) -> None:
 
 def _lock_document(serial: str) -> SignedDocument:
     doc = (
-        SignedDocument.objects.select_for_update()
+        SignedDocument.objects.select_for_update(of=("self",), no_key=True)
         .select_related("committee")
         .filter(serial=serial)
         .first()

@@ -156,7 +156,7 @@ TAKEOUT_FIELDS = [
 
 def _takeout_for(actor: Actor, takeout_id: int, action: str) -> TakeOut:
     takeout = (
-        TakeOut.objects.select_for_update()
+        TakeOut.objects.select_for_update(of=("self",), no_key=True)
         .select_related("seal")
         .filter(pk=takeout_id)
         .first()
@@ -312,7 +312,7 @@ def handover_due_on(trigger_date: dt.date) -> dt.date:
 
 def _handover_for(actor: Actor, handover_id: int) -> Handover:
     handover = (
-        Handover.objects.select_for_update()
+        Handover.objects.select_for_update(of=("self",), no_key=True)
         .select_related("committee")
         .filter(pk=handover_id)
         .first()

@@ -373,7 +373,7 @@ def seal_reissue(
 ) -> Seal:
     """Issue the new seal for a reported loss; it names the lost seal (REQ-061)."""
     report = (
-        LossReport.objects.select_for_update()
+        LossReport.objects.select_for_update(of=("self",), no_key=True)
         .select_related("seal__committee")
         .filter(pk=loss_report_id)
         .first()
@@ -540,7 +540,7 @@ def collection_task_confirm(
     be collected is recorded collected now, and the task closes. A lost seal stays
     lost (it cannot be collected until found); the note should say so."""
     task = (
-        CollectionTask.objects.select_for_update()
+        CollectionTask.objects.select_for_update(of=("self",), no_key=True)
         .select_related("committee")
         .filter(pk=task_id)
         .first()

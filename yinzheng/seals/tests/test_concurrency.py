@@ -88,3 +88,74 @@ def test_locking_a_seal_leaves_its_committee_and_township_free_issue_15(seal):
                 other.execute(
                     f"SELECT 1 FROM {seals} WHERE id = %s FOR UPDATE NOWAIT", [seal.pk]
                 )
+
+
+def _take_out(people, seal):
+    import datetime as dt
+
+    from yinzheng.core import clock
+
+    takeout = services.takeout_request(
+        actor=people.custodian,
+        seal_id=seal.pk,
+        purpose="村民代表会议现场用印",
+        due_back_at=clock.now() + dt.timedelta(hours=4),
+    )
+    return lambda: services.takeout_decide(
+        actor=people.head, takeout_id=takeout.pk, approve=True
+    )
+
+
+def _cancel_handover(people, seal):
+    import datetime as dt
+
+    handover = services.handover_open(
+        actor=people.head,
+        committee_code=seal.committee_id,
+        trigger="term_election",
+        trigger_date=dt.date.today(),
+        outgoing_id=people.custodian.pk,
+        incoming_id=people.custodian2.pk,
+    )
+    return lambda: services.handover_cancel(
+        actor=people.head, handover_id=handover.pk, reason="发起有误"
+    )
+
+
+def _confirm_collection(people, seal):
+    from yinzheng.divisions import services as divisions
+    from yinzheng.seals.models import CollectionTask
+
+    divisions.committee_abolish(
+        actor=people.civil, code=seal.committee_id, reference="山政发〔2024〕3号"
+    )
+    task = CollectionTask.objects.get()
+    return lambda: services.collection_task_confirm(
+        actor=people.township, task_id=task.pk, note="已收回"
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("step", [_take_out, _cancel_handover, _confirm_collection])
+def test_a_custody_step_leaves_the_committee_free_for_new_rows_issue_15(
+    people, seal, step
+):
+    """As lock_seal (above): a take-out decision, a handover's cancellation and a
+    collection's confirmation lock their own row, not the committee's division row
+    they read with it, so an intake or a sealing request for that committee (the
+    foreign-key check of its new row) does not queue behind them."""
+    import psycopg
+
+    from yinzheng.core.db import postgres_url
+    from yinzheng.divisions.models import Division
+
+    run = step(people, seal)
+    with transaction.atomic():
+        run()
+        with psycopg.connect(postgres_url(), autocommit=True) as other:
+            other.execute(
+                f"SELECT 1 FROM {Division._meta.db_table} "
+                "WHERE code = %s FOR KEY SHARE NOWAIT",
+                [seal.committee_id],
+            )

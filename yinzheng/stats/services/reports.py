@@ -363,7 +363,7 @@ def report_draft(
 
 def _lock_draft(report_id: int, actor: Actor) -> UpwardReport:
     report = (
-        UpwardReport.objects.select_for_update()
+        UpwardReport.objects.select_for_update(of=("self",), no_key=True)
         .select_related("sender")
         .filter(pk=report_id)
         .first()

@@ -159,7 +159,7 @@ def return_open(
 
 def _lock_draft(return_id: int, actor: Actor) -> TableReturn:
     ret = (
-        TableReturn.objects.select_for_update()
+        TableReturn.objects.select_for_update(of=("self",), no_key=True)
         .select_related("division")
         .filter(pk=return_id)
         .first()
