@@ -624,6 +624,11 @@ class UsageRequest(models.Model):
         return reverse("seals:usage", args=[self.pk])
 
     @property
+    def is_open(self) -> bool:
+        """Still on its way (steps not done yet are to do, not left undone)."""
+        return self.status in OPEN_USE_STATUSES
+
+    @property
     def review_text(self) -> str:
         """The review's note, the system's words first (core.phrases)."""
         return worded(self.get_review_code_display(), self.review_note)

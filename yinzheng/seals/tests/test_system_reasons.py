@@ -135,3 +135,24 @@ def test_reasons_stored_worded_before_become_codes_in_either_language(
     assert rows[chinese.pk] == ("verified", "居住事实", "refused", "材料不全")
     assert rows[english.pk][2:] == ("withdrawn", "不再需要")
     assert rows[own.pk][2:] == ("", "已核实的文件有误")
+
+
+def test_a_closed_requests_steps_not_reached_read_not_done(client, seal, people):
+    """Labels follow the state (issue 16): a request closed by a failed vote did not
+    leave review, approval and sealing "to do"; and the label's colon is the
+    reader's (": " in English, not "：")."""
+    failed = through_approval(people, seal, major_matter=MajorMatter.VOTE)
+    usage.usage_record_vote(
+        actor=people.clerk,
+        usage_id=failed.pk,
+        body="村民会议",
+        date=dt.date.today(),
+        result=VoteResult.FAILED,
+        record="赞成 10，反对 30",
+    )
+    english = _page(client, people.clerk, failed.get_absolute_url(), "en")
+    assert "Not done" in english and "To do" not in english
+    assert "Reason for closing or returning: The vote did not pass" in english
+    open_one = through_approval(people, seal)
+    english = _page(client, people.clerk, open_one.get_absolute_url(), "en")
+    assert "To do" in english and "Not done" not in english
