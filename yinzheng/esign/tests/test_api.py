@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core.tests import factories as core_factories
+from yinzheng.esign import journal
 from yinzheng.esign.models import VerificationQuery
 from yinzheng.ledger.models import Entry
 
@@ -60,8 +61,19 @@ def test_a_department_verifies_a_token_and_the_query_is_journaled(signed, health
         "核实居住情况",
     )
     assert query.subject == signed.serial and query.document == signed
-    entry = Entry.objects.get(event="esign.verification_query")
-    assert entry.data["data"]["after"]["legal_basis"] == BASIS
+    # Issue 15: the query is sealed into the county's audit chain with the next batch,
+    # and its history reads as before.
+    assert not Entry.objects.filter(event__startswith="esign.verification_quer")
+    assert journal.seal_pending() == 1
+    entry = Entry.objects.get(event=journal.SEALED_EVENT)
+    assert entry.chain.key == "audit:620725"
+    assert entry.data["data"]["after"]["queries"] == [
+        [query.pk, journal.digest(journal.row_of(query))]
+    ]
+    (event,) = journal.history(query)
+    assert event.event == "esign.verification_query" and event.actor == str(health)
+    assert event.after["legal_basis"] == BASIS and event.after["department"] == "卫健"
+    assert "审计链 audit:620725" in event.note
     assert "张三丰" not in entry.body
 
 
