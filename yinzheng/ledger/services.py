@@ -479,6 +479,7 @@ _worker = threading.local()
 # connections at once.
 FAST_RANGE = 50_000
 FAST_WORKERS = max(2, os.cpu_count() or 2)
+FAST_SPLIT = 1
 
 
 def _in_parallel(calls: list[Callable[[], Any]]) -> list[Any]:
@@ -530,7 +531,7 @@ def _fast_ok(chain: Chain, untrusted: set[int]) -> bool:
     head = chain.head_seq
     # As many ranges as workers (the database does the work: one busy connection per
     # core), none smaller than FAST_RANGE.
-    size = max(FAST_RANGE, -(-head // FAST_WORKERS))
+    size = max(FAST_RANGE, -(-head // (FAST_WORKERS * FAST_SPLIT)))
     bounds = list(range(0, head, size)) or [0]
     spans = [(a, a + size) for a in bounds[:-1]] + [(bounds[-1], 2**62)]
     calls: list[Callable[[], Any]] = [

@@ -3,6 +3,9 @@ journaled (REQ-111, REQ-114)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Department, Role
@@ -245,3 +248,33 @@ def test_the_answer_is_what_the_documented_serializers_give(
     }
     assert response.json() == expected
     assert response.json()["result"]["checks"]
+
+
+_NAMES = ["legal_basis", "purpose", "token", "serial", "check_code", "holder_name"]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([*_NAMES, "department", "other"]),
+        st.text(max_size=60) | st.integers() | st.none(),
+    ),
+    st.sampled_from([1, 25, 2000]),
+)
+def test_a_plain_request_reads_as_the_request_serializer_reads_it(data, long):
+    """Issue 15: the view reads a plain JSON request without the serializer; where it
+    does, the values are the serializer's, and it leaves every request the serializer
+    would refuse to the serializer."""
+    from yinzheng.esign.api.verifications import (
+        EsignVerificationRequestSerializer,
+        plain_request,
+    )
+
+    if "purpose" in data and isinstance(data["purpose"], str):
+        data["purpose"] += "x" * long
+    plain = plain_request(data)
+    if plain is None:
+        return
+    serializer = EsignVerificationRequestSerializer(data=data)
+    assert serializer.is_valid(), serializer.errors
+    assert plain == dict(serializer.validated_data)
