@@ -54,9 +54,15 @@ SINGLE_EVENT = "esign.verification_query"
 SINGLE_PREFIX = "esign.verificationquery:"
 # Queries in one entry at most (about 90 bytes each in the entry).
 BATCH_MAX = 1000
-# What a sealing in a request looks at: the queries of the last day (the index
-# query_asked); older ones are the cron job's (`seal_pending(since=None)`).
-LOOKBACK = dt.timedelta(days=1)
+# What a sealing asked for by a request looks at: the queries of the last two grace
+# periods (the index query_asked), so that its cost does not grow with the table;
+# older ones are the cron job's (`seal_pending(since=None)`).
+
+
+def lookback() -> dt.timedelta:
+    return dt.timedelta(seconds=2 * settings.QUERY_SEAL_GRACE)
+
+
 # Where a verification break about the queries is reported.
 QUERIES = "esign:verification_queries"
 
@@ -216,7 +222,7 @@ def seal_queries(lookback: float | None = None) -> dict[str, int]:
 
 def _ask() -> None:
     try:
-        seal_queries.enqueue(lookback=LOOKBACK.total_seconds())
+        seal_queries.enqueue(lookback=lookback().total_seconds())
     except Exception:
         # The query is recorded and answered; its sealing waits for the next one
         # or the cron job (and `ledger verify` names it after the grace period).

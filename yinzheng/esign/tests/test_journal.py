@@ -175,7 +175,8 @@ def test_the_task_and_the_command_seal_what_is_pending(health, document, capsys)
     ask(health, document)
     assert journal.seal_queries.call(lookback=3600) == {"sealed": 1}
     ask(health, document, at=clock.now() - dt.timedelta(days=3))
-    # The requests' sealing looks at the last day; the cron job at everything.
+    # The requests' sealing looks at the last two grace periods (two hours); the
+    # cron job at everything.
     assert journal.seal_queries.call(lookback=86400) == {"sealed": 0}
     call_command("esign", "seal-queries")
     assert "1" in capsys.readouterr().out
@@ -373,7 +374,9 @@ def test_any_interleaving_of_queries_and_sealings_seals_each_query_once(
             for n in range(count):
                 ask(health, document if flag else None, n=n)
         else:
-            journal.seal_pending(since=clock.now() - journal.LOOKBACK if flag else None)
+            journal.seal_pending(
+                since=clock.now() - journal.lookback() if flag else None
+            )
     journal.seal_pending()
     ids = sealed_ids()
     assert len(ids) == len(set(ids))
