@@ -81,26 +81,28 @@ _FIELDS = (
 )
 
 
+# The keys of a query's row in its canonical form, in the order of _FIELDS.
+_KEYS = (
+    "id",
+    "requester",
+    "department",
+    "legal_basis",
+    "purpose",
+    "kind",
+    "subject",
+    "document",
+    "verdict",
+    "name_matches",
+    "asked_at",
+)
+
+
 def _canonical_row(row: tuple[Any, ...]) -> str:
-    (pk, requester, department, basis, purpose, kind, subject, document, verdict) = row[
-        :9
-    ]
-    name_matches, asked_at = row[9], row[10]
-    return canonical(
-        {
-            "id": pk,
-            "requester": requester,
-            "department": department,
-            "legal_basis": basis,
-            "purpose": purpose,
-            "kind": kind,
-            "subject": subject,
-            "document": document,
-            "verdict": verdict,
-            "name_matches": name_matches,
-            "asked_at": asked_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        }
+    values = dict(zip(_KEYS, row, strict=True))
+    values["asked_at"] = (
+        values["asked_at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
     )
+    return canonical(values)
 
 
 def digest(row: tuple[Any, ...]) -> str:

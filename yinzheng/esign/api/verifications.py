@@ -5,7 +5,8 @@ POST a QR token, a signed PDF or a certificate serial (with the check code print
 beside it, a serial outside the asker's jurisdiction too: issue 14) with the legal basis
 and purpose of the query; the answer is the verdict with every check and what the public page shows
 (masked name). A query without a legal basis is refused (400, `legal_basis_required`);
-every query is kept with requester, department, basis, purpose and time, and journaled.
+every query is kept with requester, department, basis, purpose and time, and journaled
+(sealed into the audit chain in batches, esign.journal).
 GET lists the query log: civil affairs and inspectors see the queries about their
 subtree, everyone else their own. Rules live in esign.services; nothing is decided here.
 """
