@@ -32,7 +32,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         grants = _GRANTS.get(connection.vendor)
         if grants is None:
             return super().authenticate_credentials(key)
-        model = self.get_model()
+        model: Any = self.get_model()
         token = (
             model.objects.select_related("user")
             .annotate(yz_grants=RawSQL(grants, []))

@@ -11,6 +11,8 @@ GET lists the query log: civil affairs and inspectors see the queries about thei
 subtree, everyone else their own. Rules live in esign.services; nothing is decided here.
 """
 
+from typing import Any
+
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -163,7 +165,7 @@ class VerificationView(ListAPIView):
         responses={201: EsignVerificationResponseSerializer, **ERRORS},
     )
     def post(self, request):
-        v = plain_request(request.data)
+        v: dict[str, Any] | None = plain_request(request.data)
         if v is None:
             data = EsignVerificationRequestSerializer(data=request.data)
             data.is_valid(raise_exception=True)
