@@ -72,6 +72,7 @@ def _append_only_triggers(request):
     just before that flush, and the next database test puts them back before it starts.
     """
     global _triggers_dropped
+    from yinzheng.esign.migrations._triggers import APPEND_ONLY as esign
     from yinzheng.ledger.migrations import _triggers
     from yinzheng.supervision.migrations._triggers import APPEND_ONLY as supervision
 
@@ -90,22 +91,26 @@ def _append_only_triggers(request):
             for sql in _triggers.SQLITE_UP
             + _triggers.RECORDS_SQLITE_UP
             + supervision["sqlite_up"]
+            + esign["sqlite_up"]
         ]
         down = (
             _triggers.SQLITE_DOWN
             + _triggers.RECORDS_SQLITE_DOWN
             + supervision["sqlite_down"]
+            + esign["sqlite_down"]
         )
     else:
         up = (
             _triggers.POSTGRES_TRUNCATE_UP
             + _triggers.RECORDS_POSTGRES_TRUNCATE_UP
             + supervision["postgres_truncate_up"]
+            + esign["postgres_truncate_up"]
         )
         down = (
             _triggers.POSTGRES_TRUNCATE_DOWN
             + _triggers.RECORDS_POSTGRES_TRUNCATE_DOWN
             + supervision["postgres_truncate_down"]
+            + esign["postgres_truncate_down"]
         )
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")

@@ -73,6 +73,7 @@ def run(args) -> None:
     from benchmarks.lookup import database_version
     from yinzheng.esign import tokens
 
+    load = os.getloadavg()  # other work on the machine, printed with the figures
     call_command("migrate", interactive=False, verbosity=0)
     seal, people = world()
     _rows, doc = bench_signing(seal, people, 2)
@@ -120,7 +121,9 @@ def run(args) -> None:
         server = f"gthread workers × {args.threads} threads"
     print(
         f"{database_version()} · {os.cpu_count()} cores · gunicorn 2 {server} · "
-        f"wrk {args.connections} connections, {args.seconds} s · cache {cache}"
+        f"wrk {args.connections} connections, {args.seconds} s · cache {cache} · "
+        f"load average at the start {load[0]:.2f}, at the end "
+        f"{os.getloadavg()[0]:.2f}"
     )
     print("| request | requests | per second | % of floor | p50 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")

@@ -11,6 +11,11 @@ YINZHENG_PUBLIC_URL    the public address in QR codes and CRL distribution point
 YINZHENG_TSA_URL       RFC 3161 timestamp authority (PAdES B-T); YINZHENG_TSA_ROOTS its roots
 YINZHENG_VERIFY_RATE   public verification page views a minute per address (default 60)
 YINZHENG_STATUS_RATE   the resident's status page views a minute per address (default 30)
+YINZHENG_QUERY_SEAL_BATCH, _QUERY_SEAL_SECONDS, _QUERY_SEAL_GRACE  departments'
+                       verification queries are sealed into the audit journal in batches:
+                       when a process has taken this many (default 100) or this many
+                       seconds have passed (60); `ledger verify` reports a query left
+                       unsealed longer than the grace (seconds, default 3600)
 YINZHENG_SMS_BACKEND   dotted path of the SMS gateway for one-time codes (default
                        yinzheng.core.sms.ConsoleBackend); YINZHENG_SMS_URL, _SMS_TOKEN
                        for yinzheng.core.sms.HttpBackend; YINZHENG_OTP_RATE codes a
@@ -185,6 +190,12 @@ VERIFY_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_VERIFY_RATE", "60"))
 # The resident's status page (portal), per address and minute: tracking codes are
 # unguessable, the limit keeps guessing slow.
 STATUS_RATE_PER_MINUTE = int(os.environ.get("YINZHENG_STATUS_RATE", "30"))
+# Departments' verification queries (REQ-111) are journaled in batches (esign.journal,
+# issue 15): each process asks for a sealing after this many queries or seconds, and
+# `ledger verify` reports a query unsealed for longer than the grace.
+QUERY_SEAL_BATCH = int(os.environ.get("YINZHENG_QUERY_SEAL_BATCH", "100"))
+QUERY_SEAL_SECONDS = float(os.environ.get("YINZHENG_QUERY_SEAL_SECONDS", "60"))
+QUERY_SEAL_GRACE = float(os.environ.get("YINZHENG_QUERY_SEAL_GRACE", "3600"))
 # The online application (issue 16, REQ-113): the SMS gateway that sends the one-time
 # code (core.sms: the console by default, as in the demo; HttpBackend posts JSON to
 # YINZHENG_SMS_URL with the bearer YINZHENG_SMS_TOKEN), and how many codes a phone
@@ -567,7 +578,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated call gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "yinzheng.accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -53,4 +53,5 @@ EVENT_LABELS = {
     "esign.paper_document_issued": _("纸质证明已出具"),
     "esign.public_name_check": _("公众核对持证人姓名"),
     "esign.verification_query": _("在线核验查询"),
+    "esign.verification_queries_sealed": _("核验查询记录存证"),
 }

@@ -241,6 +241,9 @@ class VerificationQuery(models.Model):
         verbose_name = _("核验查询记录")
         verbose_name_plural = _("核验查询记录")
         ordering = ["-asked_at", "-id"]
+        # Issue 15: the queries of the last day not yet sealed (esign.journal), and
+        # the query log newest first.
+        indexes = [models.Index(fields=["asked_at", "id"], name="query_asked")]
 
     def __str__(self) -> str:
         return f"{self.department} {self.subject}"
@@ -248,6 +251,36 @@ class VerificationQuery(models.Model):
     @property
     def division_code(self) -> str | None:
         return self.document.committee_id if self.document is not None else None
+
+
+class QuerySeal(models.Model):
+    """Issue 15: a verification query sealed into the audit journal. Queries are
+    journaled in batches (esign.journal): one audit entry of the county lists each
+    query's id with the SHA-256 of its row, and this row, one per query, says which
+    entry that is. The unique query makes every query sealed once; `ledger verify`
+    checks the journal's digests against the rows and that no query older than the
+    grace period is left unsealed. Both tables are append-only (triggers)."""
+
+    query = models.OneToOneField(
+        VerificationQuery,
+        verbose_name=_("核验查询"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="seal",
+    )
+    entry = models.ForeignKey(
+        "ledger.Entry",
+        verbose_name=_("审计条目"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("核验查询存证")
+        verbose_name_plural = _("核验查询存证")
+
+    def __str__(self) -> str:
+        return f"{self.query_id} → {self.entry_id}"
 
 
 class InstallationSecret(models.Model):

@@ -473,7 +473,6 @@ def requesting_department(actor: Actor, department: str = "") -> str:
         return chosen
 
 
-@transaction.atomic
 def verification_query(
     *,
     actor: Actor,
@@ -486,9 +485,13 @@ def verification_query(
     department: str = "",
 ) -> tuple[VerificationQuery, Any]:
     """A department verifies a certificate by its token, its PDF or its serial; the
-    query is refused without a legal basis and journaled (REQ-111). Returns the query
-    and the verification result."""
-    from . import verification
+    query is refused without a legal basis and recorded (REQ-111). Returns the query
+    and the verification result.
+
+    The query's row is the one write, committed before the answer (issue 15: one
+    INSERT, no transaction of its own); the audit journal seals the queries in
+    batches (esign.journal), not one entry a query."""
+    from . import journal, verification
 
     policy.require(actor, "esign.verify")
     legal_basis, purpose = (legal_basis or "").strip(), (purpose or "").strip()
@@ -534,20 +537,7 @@ def verification_query(
         name_matches=result.name_matches,
         asked_at=clock.now(),
     )
-    audit.record(
-        actor=actor,
-        event="esign.verification_query",
-        subject=query,
-        after={
-            "department": query.department,
-            "legal_basis": legal_basis,
-            "purpose": purpose,
-            "kind": kind,
-            "subject": query.subject,
-            "verdict": result.verdict,
-            "name_checked": name is not None,
-        },
-    )
+    journal.noted()
     return query, result
 
 

@@ -71,12 +71,15 @@ def record(
     *,
     actor: "Actor",
     event: str,
-    subject: models.Model,
+    subject: models.Model | str,
     division_code: str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> Entry:
+    """Append the event to the audit chain of the subject's county (or of
+    `division_code`). `subject` is the object, or the label of what the entry is
+    about when that is not one object (a batch: esign.journal)."""
     if actor is None:
         # Commands and loaders act as core.actors.SYSTEM; nobody acts anonymously.
         raise TypeError("audit.record needs an actor (a user or SYSTEM)")
@@ -89,7 +92,7 @@ def record(
         kind="audit",
         division_code=chain_division,
         event=event,
-        subject=subject_label(subject),
+        subject=subject if isinstance(subject, str) else subject_label(subject),
         actor_id=actor_id,
         data={
             "actor_name": str(actor),

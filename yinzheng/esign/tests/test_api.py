@@ -3,10 +3,14 @@ journaled (REQ-111, REQ-114)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.core.tests import factories as core_factories
+from yinzheng.esign import journal
 from yinzheng.esign.models import VerificationQuery
 from yinzheng.ledger.models import Entry
 
@@ -60,8 +64,19 @@ def test_a_department_verifies_a_token_and_the_query_is_journaled(signed, health
         "核实居住情况",
     )
     assert query.subject == signed.serial and query.document == signed
-    entry = Entry.objects.get(event="esign.verification_query")
-    assert entry.data["data"]["after"]["legal_basis"] == BASIS
+    # Issue 15: the query is sealed into the county's audit chain with the next batch,
+    # and its history reads as before.
+    assert not Entry.objects.filter(event__startswith="esign.verification_quer")
+    assert journal.seal_pending() == 1
+    entry = Entry.objects.get(event=journal.SEALED_EVENT)
+    assert entry.chain.key == "audit:620725"
+    assert entry.data["data"]["after"]["queries"] == [
+        [query.pk, journal.digest(journal.row_of(query))]
+    ]
+    (event,) = journal.history(query)
+    assert event.event == "esign.verification_query" and event.actor == str(health)
+    assert event.after["legal_basis"] == BASIS and event.after["department"] == "卫健"
+    assert "审计链 audit:620725" in event.note
     assert "张三丰" not in entry.body
 
 
@@ -233,3 +248,33 @@ def test_the_answer_is_what_the_documented_serializers_give(
     }
     assert response.json() == expected
     assert response.json()["result"]["checks"]
+
+
+_NAMES = ["legal_basis", "purpose", "token", "serial", "check_code", "holder_name"]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([*_NAMES, "department", "other"]),
+        st.text(max_size=60) | st.integers() | st.none(),
+    ),
+    st.sampled_from([1, 25, 2000]),
+)
+def test_a_plain_request_reads_as_the_request_serializer_reads_it(data, long):
+    """Issue 15: the view reads a plain JSON request without the serializer; where it
+    does, the values are the serializer's, and it leaves every request the serializer
+    would refuse to the serializer."""
+    from yinzheng.esign.api.verifications import (
+        EsignVerificationRequestSerializer,
+        plain_request,
+    )
+
+    if "purpose" in data and isinstance(data["purpose"], str):
+        data["purpose"] += "x" * long
+    plain = plain_request(data)
+    if plain is None:
+        return
+    serializer = EsignVerificationRequestSerializer(data=data)
+    assert serializer.is_valid(), serializer.errors
+    assert plain == dict(serializer.validated_data)

@@ -8,6 +8,9 @@
 - the sealed matters against the register entries (matters.verify_matters);
 - the personal data the entries refer to (verify_personal): each sealed value still
   there, opening under the master key to what the entry's digest says;
+- the departments' verification queries against the audit entries that seal them
+  (esign.journal.verify): each sealed row unaltered, none older than the grace
+  period left unsealed;
 - optionally a kept anchor (ledger.checkpoints.anchor_breaks): a copy of the signed
   heads from outside the database, which shows a sequence rewound to before it.
 """
@@ -17,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from yinzheng.esign import journal as query_journal
 from yinzheng.ledger import checkpoints as journal_checkpoints
 from yinzheng.ledger import personal, services
 from yinzheng.ledger.models import Chain, Entry
@@ -35,12 +39,13 @@ class IntegrityReport:
     matters: list[Break] = field(default_factory=list)
     personal: list[Break] = field(default_factory=list)
     anchor: list[Break] = field(default_factory=list)
+    queries: list[Break] = field(default_factory=list)
 
     @property
     def breaks(self) -> list[Break]:
         out = [b for r in self.chains for b in r.breaks]
         out += [b for found in self.series.values() for b in found]
-        return out + self.matters + self.personal + self.anchor
+        return out + self.matters + self.personal + self.anchor + self.queries
 
     @property
     def ok(self) -> bool:
@@ -50,7 +55,8 @@ class IntegrityReport:
 def verify_all(
     *, chain_key: str | None = None, anchor: dict[str, Any] | None = None
 ) -> IntegrityReport:
-    """Everything, or one chain (then neither the sequences nor the matters)."""
+    """Everything, or one chain (then neither the sequences, the matters nor the
+    queries)."""
     report = IntegrityReport(chains=services.verify(chain_key=chain_key))
     report.personal = verify_personal(
         chain_keys=None if chain_key is None else [chain_key]
@@ -58,6 +64,7 @@ def verify_all(
     if chain_key is None:
         report.series = journal_checkpoints.verify_series()
         report.matters = matters.verify_matters()
+        report.queries = query_journal.verify()
     if anchor is not None:
         report.anchor = journal_checkpoints.anchor_breaks(anchor)
     return report

@@ -39,7 +39,8 @@ from yinzheng.ledger import personal
 class Command(BaseCommand):
     help = gettext_noop(
         "电子印章：trust-list 信任列表；crl 吊销列表；certify 补发印章证书；"
-        "timestamp-renew 续加存档时间戳；rotate-master-key 轮换主密钥"
+        "timestamp-renew 续加存档时间戳；seal-queries 将核验查询记录存证到审计链；"
+        "rotate-master-key 轮换主密钥"
     )
 
     def add_arguments(self, parser):
@@ -77,6 +78,18 @@ class Command(BaseCommand):
             default=200,
             help=_("每个任务的证明份数（默认 200，与 --enqueue 一起用）"),
         )
+        seal = sub.add_parser(
+            "seal-queries",
+            help=_("将尚未存证的部门核验查询分批记入审计链（须定时运行）"),
+        )
+        seal.add_argument(
+            "--enqueue",
+            action="store_true",
+            help=_(
+                "排入任务队列（YINZHENG_TASKS=database 时由 yinzheng db_worker "
+                "进程执行；默认立即执行）"
+            ),
+        )
         sub.add_parser(
             "rotate-master-key", help=_("用新主密钥重新加密全部私钥和个人信息")
         )
@@ -107,6 +120,8 @@ class Command(BaseCommand):
                 enqueue=options["enqueue"],
                 batch=options["batch"],
             )
+        elif action == "seal-queries":
+            self._seal_queries(enqueue=options["enqueue"])
         elif action == "rotate-master-key":
             old = os.environ.get("YINZHENG_OLD_MASTER_KEY", "").strip()
             if not old:
@@ -160,6 +175,15 @@ class Command(BaseCommand):
         )
         if done.failed:
             sys.exit(1)
+
+    def _seal_queries(self, *, enqueue: bool) -> None:
+        from yinzheng.esign import journal
+
+        if enqueue:
+            result = journal.seal_queries.enqueue()
+            self.stdout.write(f"已排队任务 {result.id}")
+            return
+        self.stdout.write(f"已存证 {journal.seal_pending()} 条核验查询")
 
     def _enqueue_renewals(self, serials, horizon: dt.datetime, batch: int) -> None:
         from yinzheng.esign.tasks import renew_timestamps

@@ -15,7 +15,8 @@ from yinzheng.registers.services import books as registers
 
 class Command(BaseCommand):
     help = gettext_noop(
-        "台账链操作：verify 校验全部（或指定）哈希链、检查点及其序列、归档和用印事项，"
+        "台账链操作：verify 校验全部（或指定）哈希链、检查点及其序列、归档、用印事项"
+        "和核验查询存证，"
         "发现问题时以状态码 1 退出；checkpoint 签署全部链头（登记簿由乡镇、审计链由县）；"
         "anchor 导出已签署的检查点锚定；archive 年终归档登记簿"
     )
@@ -149,6 +150,7 @@ class Command(BaseCommand):
                         "matters": [b.__dict__ for b in report.matters],
                         "personal": [b.__dict__ for b in report.personal],
                         "anchor": [b.__dict__ for b in report.anchor],
+                        "queries": [b.__dict__ for b in report.queries],
                     },
                     ensure_ascii=False,
                     indent=2,
@@ -168,6 +170,7 @@ class Command(BaseCommand):
                 ("用印事项", report.matters),
                 ("个人信息", report.personal),
                 ("锚定", report.anchor),
+                ("核验查询", report.queries),
             ):
                 if found:
                     self.stdout.write(f"{title}: {len(found)} 个问题")
@@ -177,7 +180,12 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _problem(self, b) -> None:
-        where = f"序号 {b.seq}（条目 {b.entry_id}）" if b.entry_id else f"序号 {b.seq}"
+        if b.seq is None:
+            where = f"条目 {b.entry_id}" if b.entry_id else ""
+        elif b.entry_id:
+            where = f"序号 {b.seq}（条目 {b.entry_id}）"
+        else:
+            where = f"序号 {b.seq}"
         since = (
             f"，最后一个与检查点一致的序号 {b.last_good_seq}"
             if b.last_good_seq is not None
