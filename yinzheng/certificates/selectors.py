@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
+from yinzheng.accounts.choices import Department
 from yinzheng.catalogue import selectors as catalogue
 from yinzheng.catalogue.choices import ListKind
-from yinzheng.accounts.choices import Department
 from yinzheng.catalogue.models import Guide, Item
 from yinzheng.core import tracking
 from yinzheng.core.codes import Level, ancestor_codes, level_of

@@ -8,8 +8,6 @@ which the committee reads on the case. Every step is journaled.
 """
 
 import pytest
-from django.urls import reverse
-from rest_framework.test import APIClient
 
 from yinzheng.accounts.choices import Department, Role
 from yinzheng.catalogue.models import Item
