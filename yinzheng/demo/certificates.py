@@ -33,8 +33,8 @@ from django.db import transaction
 from django.test import override_settings
 from stdnum.cn import ric
 
-from yinzheng.accounts.choices import Department
 from yinzheng.accounts import phone_codes
+from yinzheng.accounts.choices import Department
 from yinzheng.accounts.models import User
 from yinzheng.catalogue import services as catalogue_services
 from yinzheng.certificates import services
