@@ -6,6 +6,8 @@ token, the jurisdiction's setting, and the resident's status look-up. They check
 shape of what is typed; the services decide.
 """
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -216,7 +218,9 @@ class ReferForm(RefuseForm):
 
     def __init__(self, *args, jurisdictions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = [(d.code, d.name) for d in jurisdictions]
+        cast(forms.ChoiceField, self.fields["jurisdiction"]).choices = [
+            (d.code, d.name) for d in jurisdictions
+        ]
         self.fields["department"].help_text = _("告知书上写明的办理部门")
 
 

@@ -247,7 +247,7 @@ def request_refer(
         jurisdiction=jurisdiction,
         note=text,
         recorded_by=require_person(actor),
-        recorded_at=req.refused_at,
+        recorded_at=clock.now(),
     )
     audit.record(
         actor=actor,

@@ -485,7 +485,7 @@ def action(request, pk: int, op: str):
     if op not in ops:
         raise Http404
     form_class, call, success = ops[op]
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if form_class is FlagsForm:
         kwargs["exceptions"] = (
             tuple(req.item.exceptions) if req.item is not None else ()

@@ -7,6 +7,7 @@ An operator scripts it, e.g. a daily list per department; the resident's name is
 """
 
 import json
+from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -52,7 +53,7 @@ class Command(BaseCommand):
                 raise CommandError(f"没有这个区划：{under}")
             found = found.filter(subtree_q(under, "jurisdiction_id"))
         today = clock.today()
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": r.pk,
                 "request": r.request_id,
