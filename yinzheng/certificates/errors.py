@@ -16,7 +16,6 @@ class CertificateCode(ErrorCode):
     CONSULTATION_NOT_AGREED = "consultation_not_agreed"
     CONSULTATION_RESULT_REQUIRED = "consultation_result_required"
     CREDIT_RECORD_NOT_FOUND = "credit_record_not_found"
-    DEPARTMENT_INVALID = "department_invalid"
     DISCLOSED_ON_INVALID = "disclosed_on_invalid"
     DISCLOSURE_INCOMPLETE = "disclosure_incomplete"
     ENDPOINT_INVALID = "endpoint_invalid"

@@ -210,9 +210,7 @@ def request_refer(
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
     if department not in Department.values:
-        raise InvalidInput(
-            _("请选择转交的部门"), code=CertificateCode.DEPARTMENT_INVALID
-        )
+        raise InvalidInput(_("请选择转交的部门"), code=CoreCode.DEPARTMENT_INVALID)
     places = {d.code: d for d in selectors.referral_jurisdictions(req.committee_id)}
     jurisdiction = places.get((jurisdiction_code or "").strip())
     if jurisdiction is None:
