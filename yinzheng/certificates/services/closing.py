@@ -22,7 +22,7 @@ certificate's verification says "withdrawn" from then on.
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
@@ -226,7 +226,8 @@ def request_refer(
             _("本村（居）委会可以出具的证明，不转交部门"),
             code=CertificateCode.NOT_REFERABLE,
         )
-    office = f"{jurisdiction.name}{Department(department).label}"
+    with translation.override("zh-hans"):  # the notice's language, whoever asks
+        office = f"{jurisdiction.name}{Department(department).label}"
     # The department as the item names it on the notice, else the office chosen.
     named = (department_name or "").strip() or decision.department or office
     _refuse(
