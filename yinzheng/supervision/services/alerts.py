@@ -544,21 +544,24 @@ def sealed_without_approval(w: Window) -> list[Hit]:
     request does not name as its own (no custodian sealed it), was made around the
     service. `ledger verify`'s cross-check finds some of
     these once someone runs it; the scan raises them each night."""
-    start, end = w.datetimes()
-    rows = list(
-        Entry.objects.filter(subtree_q(w.county, "chain__division_id"))
-        .filter(
-            chain__kind__in=REGISTER_KINDS,
-            event="register.entry",
-            recorded_at__gte=start,
-            recorded_at__lt=end,
-            subject__startswith=USAGE_PREFIX,
+    sealings = Entry.objects.filter(subtree_q(w.county, "chain__division_id")).filter(
+        chain__kind__in=REGISTER_KINDS,
+        event="register.entry",
+        subject__startswith=USAGE_PREFIX,
+    )
+    # Month by month (the window's ranges): the month is known without converting
+    # each entry's time to local time.
+    rows = [
+        (month, *row)
+        for month, month_start, month_end in w.months()
+        for row in sealings.filter(
+            recorded_at__gte=month_start, recorded_at__lt=month_end
         )
         .values_list(
             "pk", "chain__division_id", "chain__key", "seq", "recorded_at", "subject"
         )
         .order_by("recorded_at", "pk")
-    )
+    ]
     if not rows:
         return []
     ids = sorted(
@@ -576,11 +579,14 @@ def sealed_without_approval(w: Window) -> list[Hit]:
                 pk__in=ids[chunk : chunk + CHUNK]
             ).values_list("pk", "register_entry_id", "approver_id")
         )
-    approvals = _journaled_approvals(sorted({r[5] for r in rows}))
+    # Only a request that exists and names its approver can have a journaled approval.
+    approvals = _journaled_approvals(
+        [f"{USAGE_PREFIX}{pk}" for pk, (_e, approver) in usages.items() if approver]
+    )
     found: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     names: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for pk, committee, chain_key, seq, at, subject in rows:
+    for month, pk, committee, chain_key, seq, at, subject in rows:
         tail = subject[len(USAGE_PREFIX) :]
         usage = usages.get(int(tail)) if tail.isdigit() and len(tail) < 19 else None
         approved_at = approvals.get(subject)
@@ -594,7 +600,7 @@ def sealed_without_approval(w: Window) -> list[Hit]:
             problem = SealingProblem.ENTRY_NOT_CLAIMED
         else:
             continue
-        group = (committee, _month(timezone.localtime(at).date()))
+        group = (committee, month)
         counts[group] += 1
         if len(found[group]) < EVIDENCE_LIMIT:
             found[group].append(
@@ -604,13 +610,14 @@ def sealed_without_approval(w: Window) -> list[Hit]:
                     "problem": problem.value,
                 }
             )
-            names[group].append(_register_name(chain_key, seq))
+            if len(names[group]) < 4:  # the summary names three
+                names[group].append(_register_name(chain_key, seq))
     hits = []
     for (committee, month), evidence in found.items():
         start_day, end_day = _month_span(month)
         shown = names[(committee, month)]
         listed = "、".join(shown[:3])
-        if len(shown) > 3:
+        if counts[(committee, month)] > 3:
             listed = _("%(entries)s等") % {"entries": listed}
         hits.append(
             Hit(
