@@ -28,8 +28,9 @@ committees of each) with a year (default 2025) of:
   by another certificate for the same resident.
 
 Rows are bulk-inserted (Django `bulk_create`, one committee at a time), as a plain
-generator would; no seals, usage requests or audit entries are made (the scan reads
-none of them). Then it times `supervision.services.scan(county_codes=[county],
+generator would; no seals, usage requests or audit entries are made, so the REQ-121
+watch (sealings without a recorded approval) flags every entry: its worst case.
+Then it times `supervision.services.scan(county_codes=[county],
 since=<year start>, until=<year end>)` — the first run, which raises the alerts, and the
 second, which finds them all known — and, in the same run, each pattern alone and the
 floor: the same rows read with plain SQL through the DB-API cursor (the register

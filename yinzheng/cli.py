@@ -80,6 +80,10 @@ USAGE: list[tuple[str, str]] = [
         gettext_noop("向信用信息共享平台报送信用记录"),
     ),
     (
+        "yinzheng referrals [--department DEPT] [--under CODE] [--all] [--json]",
+        gettext_noop("转交相关部门办理的证明事项"),
+    ),
+    (
         "yinzheng supervision scan [--county CODE ...] [--json] [--enqueue]",
         gettext_noop("扫描登记簿，生成预警"),
     ),

@@ -37,7 +37,6 @@ class CatalogueCode(ErrorCode):
     COMPLEXITY_INVALID = "complexity_invalid"
     CONCLUSION_REQUIRED = "conclusion_required"
     DECISION_NOT_FOUND = "decision_not_found"
-    DEPARTMENT_INVALID = "department_invalid"
     DEPARTMENT_MISMATCH = "department_mismatch"
     DISPOSITION_INVALID = "disposition_invalid"
     DRAFT_EXISTS = "draft_exists"

@@ -64,6 +64,19 @@ class RefusalBasis(models.TextChoices):
     NO_LEGAL_BASIS = "no_legal_basis", _("无法律法规依据")
 
 
+class ReferralStatus(models.TextChoices):
+    """A case referred to the responsible department's queue (REQ-118)."""
+
+    REFERRED = "referred", _("已转交，待部门签收")
+    ACKNOWLEDGED = "acknowledged", _("部门已签收，办理中")
+    CLOSED = "closed", _("部门已办结")
+
+
+OPEN_REFERRAL_STATUSES = frozenset(
+    {ReferralStatus.REFERRED, ReferralStatus.ACKNOWLEDGED}
+)
+
+
 class Channel(models.TextChoices):
     """Where the request came in (REQ-113: one case, the same status either way)."""
 

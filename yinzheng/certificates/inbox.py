@@ -2,7 +2,8 @@
 to seal and issue (custodian), and overdue complex requests for the committee and its
 township (REQ-045); open post-verification tasks of commitments, the sampled ones apart
 (township, civil affairs, REQ-083), and credit submissions queued or failed (REQ-084,
-REQ-086); Party matters transferred to the Party organisation (REQ-043)."""
+REQ-086); Party matters transferred to the Party organisation (REQ-043); cases
+referred to a department, to acknowledge and to answer (REQ-118)."""
 
 from typing import Any
 
@@ -14,7 +15,7 @@ from yinzheng.core import clock
 from yinzheng.core.inbox import InboxItem
 
 from . import selectors
-from .choices import OPEN_STATUSES, Status, SubmissionStatus
+from .choices import OPEN_STATUSES, ReferralStatus, Status, SubmissionStatus
 from .models import CertificateRequest, CreditSubmission
 
 OVERDUE = "certificate.overdue"
@@ -46,6 +47,26 @@ def party_items(user: Any) -> list[InboxItem]:
             selectors.party_queue(user).count(),
             reverse("certificates:party_queue"),
         )
+    ]
+
+
+def referral_items(user: Any) -> list[InboxItem]:
+    """REQ-118: cases referred to the user's departments, to acknowledge or answer."""
+    if not policy.can(user, "referral.handle"):
+        return []
+    queue = selectors.referral_queue(user)
+    url = reverse("certificates:referral_queue")
+    return [
+        InboxItem(
+            _("转交本部门、待签收的证明事项"),
+            queue.filter(status=ReferralStatus.REFERRED).count(),
+            url,
+        ),
+        InboxItem(
+            _("本部门已签收、待办结的证明事项"),
+            queue.filter(status=ReferralStatus.ACKNOWLEDGED).count(),
+            url,
+        ),
     ]
 
 

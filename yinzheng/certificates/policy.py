@@ -5,6 +5,9 @@ needs, verifies and refuses; the head approves and signs public-interest consult
 the custodian seals and issues; civil affairs sets the jurisdiction's switch (REQ-039).
 The community (village) Party organisation handles the Party matters transferred to it
 (party.handle, REQ-043) and reads nothing else of the committee's certificate work.
+A department's officer acknowledges and answers the cases referred to its department in
+a jurisdiction its grant covers (referral.handle and `speaks_for`, REQ-118), and reads
+nothing else of the committee's work either.
 
 Notification-commitment (REQ-082–086): the clerk records the commitment (certificate.handle);
 the township and civil affairs post-verify and draw samples; civil affairs and inspectors
@@ -50,6 +53,13 @@ for _action in [
         _("办理转交村（社区）党组织的涉党证明事项"),
         frozenset({Role.PARTY}),
     ),
+    # REQ-118: the responsible department's own queue of referred cases; the grant's
+    # department must be the one the case went to (`speaks_for`).
+    policy.Action(
+        "referral.handle",
+        _("签收、办结转交本部门的证明事项"),
+        frozenset({Role.DEPARTMENT}),
+    ),
     policy.Action(
         "certificate.configure",
         _("设置本辖区负面清单事项例外通道"),  # REQ-039
@@ -77,6 +87,14 @@ for _action in [
     ),
 ]:
     policy.register(_action)
+
+
+def speaks_for(user: Any, referral: Any) -> bool:
+    """REQ-118: may the user act for the department a case was referred to, there? A
+    Role.DEPARTMENT grant covering the referral's jurisdiction, for that department."""
+    return policy.acts_everywhere(user) or (
+        referral.department in policy.departments_at(user, referral)
+    )
 
 
 # What a request's page and the API offer (policy.allowed_actions) --------------------
@@ -119,8 +137,28 @@ def _offers() -> None:
     def still_open(req: Any, _user: Any) -> bool:
         return bool(req.is_open)
 
-    from .choices import TaskStatus
-    from .models import VerificationTask
+    def referable(req: Any, _user: Any) -> bool:
+        """REQ-118: what the committee does not issue goes to the department."""
+        return bool(
+            req.is_open
+            and outcome(req) in (Outcome.REFUSE, Outcome.NOT_ISSUED, Outcome.MANUAL)
+        )
+
+    from .choices import ReferralStatus, TaskStatus
+    from .models import Referral, VerificationTask
+
+    def referral_in(status: str) -> Callable[[Any, Any], bool]:
+        return lambda r, user: bool(r.status == status and speaks_for(user, r))
+
+    policy.offer(
+        Referral,
+        policy.ObjectAction(
+            "acknowledge", "referral.handle", referral_in(ReferralStatus.REFERRED)
+        ),
+        policy.ObjectAction(
+            "close", "referral.handle", referral_in(ReferralStatus.ACKNOWLEDGED)
+        ),
+    )
 
     policy.offer(
         VerificationTask,
@@ -154,6 +192,7 @@ def _offers() -> None:
             handle,
             lambda r, u: bool(r.is_open and outcome(r) != Outcome.TRANSFER_PARTY),
         ),
+        policy.ObjectAction("refer", handle, referable),
         policy.ObjectAction("withdraw", handle, still_open),
         policy.ObjectAction("annul", approve, in_status(Status.ISSUED)),
         policy.ObjectAction(

@@ -13,22 +13,30 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
+from yinzheng.accounts.choices import Department
 from yinzheng.catalogue import selectors as catalogue
 from yinzheng.catalogue.choices import ListKind
 from yinzheng.catalogue.models import Guide, Item
 from yinzheng.core import tracking
-from yinzheng.core.codes import ancestor_codes
+from yinzheng.core.codes import Level, ancestor_codes, level_of
 from yinzheng.divisions.models import Division
 from yinzheng.seals.choices import SealForm, SealStatus
 from yinzheng.seals.models import Seal
 
 from . import rules
-from .choices import OPEN_STATUSES, Status, SubmissionStatus, TaskStatus
+from .choices import (
+    OPEN_REFERRAL_STATUSES,
+    OPEN_STATUSES,
+    Status,
+    SubmissionStatus,
+    TaskStatus,
+)
 from .models import (
     CertificateRequest,
     CreditPlatform,
     CreditSubmission,
     JurisdictionSetting,
+    Referral,
     VerificationTask,
 )
 
@@ -66,6 +74,61 @@ def party_queue(user: Any) -> QuerySet[CertificateRequest]:
         .select_related("committee")
         .order_by("closed_at", "pk")
     )
+
+
+def referral_queue(user: Any, *, open_only: bool = True) -> QuerySet[Referral]:
+    """REQ-118: the cases referred to the departments the user speaks for, in the
+    jurisdictions its grants cover; the open ones (to acknowledge, to answer) oldest
+    first, or all of them newest first."""
+    qs = Referral.objects.for_departments(user).select_related(
+        "request", "request__committee", "request__item", "jurisdiction"
+    )
+    if open_only:
+        return qs.filter(status__in=OPEN_REFERRAL_STATUSES).order_by(
+            "recorded_at", "pk"
+        )
+    return qs.order_by("-recorded_at", "-pk")
+
+
+# Words with which items name their departments, and the department each means
+# (accounts.choices.Department); the first that matches wins (REQ-118).
+_DEPARTMENT_WORDS = (
+    ("公安", Department.PUBLIC_SECURITY),
+    ("卫生", Department.HEALTH),
+    ("卫健", Department.HEALTH),
+    ("医疗", Department.HEALTH),
+    ("人力资源", Department.HUMAN_RESOURCES),
+    ("人社", Department.HUMAN_RESOURCES),
+    ("就业", Department.HUMAN_RESOURCES),
+    ("社会保障", Department.HUMAN_RESOURCES),
+    ("司法", Department.JUSTICE),
+    ("调解", Department.JUSTICE),
+    ("民政", Department.CIVIL_AFFAIRS),
+    ("发展改革", Department.DEVELOPMENT_REFORM),
+    ("发改", Department.DEVELOPMENT_REFORM),
+)
+
+
+def referral_department(names: Any) -> str:
+    """The department (accounts.choices.Department) that the item's responsible
+    departments name first, "other" when none of them is one of ours."""
+    for name in names:
+        for word, department in _DEPARTMENT_WORDS:
+            if word in name:
+                return department
+    return Department.OTHER
+
+
+def referral_jurisdictions(committee_code: str) -> list[Division]:
+    """REQ-118: where a committee's case may go — the department of the county the
+    committee sits in, or of its township — the county first."""
+    codes = [
+        c
+        for c in ancestor_codes(committee_code)
+        if level_of(c) in (Level.COUNTY, Level.TOWNSHIP)
+    ]
+    found = {d.code: d for d in Division.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]
 
 
 def by_tracking_code(code: str) -> CertificateRequest | None:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import commitments, credit, files, intake, party, requests, settings
+from .views import (
+    commitments,
+    credit,
+    files,
+    intake,
+    party,
+    referrals,
+    requests,
+    settings,
+)
 
 app_name = "certificates"
 urlpatterns = [
@@ -12,6 +21,14 @@ urlpatterns = [
     # REQ-043: the Party organisation's queue.
     path("party/", party.party_queue, name="party_queue"),
     path("party/<int:pk>/close/", party.party_close, name="party_close"),
+    # REQ-118: the departments' queue of referred cases.
+    path("referrals/", referrals.referral_queue, name="referral_queue"),
+    path(
+        "referrals/<int:pk>/acknowledge/",
+        referrals.referral_acknowledge,
+        name="referral_acknowledge",
+    ),
+    path("referrals/<int:pk>/close/", referrals.referral_close, name="referral_close"),
     # Notification-commitment: post-verification and credit (REQ-083–086).
     path("commitments/", commitments.tasks, name="commitment_tasks"),
     path("commitments/<int:pk>/", commitments.task_detail, name="commitment_task"),

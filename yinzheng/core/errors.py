@@ -31,6 +31,7 @@ class CoreCode(ErrorCode):
     COMMITTEE_NOT_FOUND = "committee_not_found"
     CONFLICT = "conflict"
     COPIES_INVALID = "copies_invalid"
+    DEPARTMENT_INVALID = "department_invalid"
     DEPARTMENT_REQUIRED = "department_required"
     DIVISION_NOT_FOUND = "division_not_found"
     DOCUMENT_REQUIRED = "document_required"

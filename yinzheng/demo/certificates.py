@@ -7,7 +7,9 @@ and one with its successor (issue 14); a second one verified and waiting for
 the head; 健在证明 (national negative list) refused with its printable notice; 婚姻状况证明
 issued under the factual-issuance exception (a named bank's explicit demand, every
 condition recorded, DIV-02); a Party-membership matter transferred to the Party
-organisation. 北滩村: a public-interest matter waiting for its consultation and the head's
+organisation; 死亡证明 referred to the county health bureau's queue, waiting for 孙卫健,
+and 居民身份信息证明 referred to 清泉镇's public security, which 赵公安 acknowledged and
+answered (REQ-118). 北滩村: a public-interest matter waiting for its consultation and the head's
 signature (DIV-04, special case), and an unlisted "无房证明" demanded by a bank, refused
 with the route the clerk entered and reported (REQ-016). 坡头区 switches the negative-list
 exception off as its seed (004) does (REQ-039), and 海东居委会 refuses 亲属关系证明.
@@ -32,6 +34,7 @@ from django.test import override_settings
 from stdnum.cn import ric
 
 from yinzheng.accounts import phone_codes
+from yinzheng.accounts.choices import Department
 from yinzheng.accounts.models import User
 from yinzheng.catalogue import services as catalogue_services
 from yinzheng.certificates import services
@@ -81,6 +84,54 @@ def _issue(clerk: User, head: User, keeper: User, req) -> None:
     )
     services.request_approve(actor=head, request_id=req.pk)
     services.request_issue(actor=keeper, request_id=req.pk)
+
+
+def _referrals(clerk: User) -> None:
+    """REQ-118: two cases 长城社区 does not issue, handed to the departments' queues: a
+    death certificate waiting at the county health bureau, and an identity-information
+    certificate the public-security office of 清泉镇 acknowledged and answered."""
+    death = _request(
+        clerk,
+        CHANGCHENG,
+        9,
+        resident_name="钱示例",
+        item_key="death_certificate",
+        purpose="（示例）办理户口注销",
+        requiring_unit="（示例）清泉派出所",
+        facts="（示例）证明其父亲已去世",
+    )
+    services.request_refer(
+        actor=clerk,
+        request_id=death.pk,
+        department=Department.HEALTH,
+        jurisdiction_code=SHANDAN,
+        reason="（示例）死亡证明列入负面清单，由卫生健康部门或医疗卫生机构出具",
+        note="（示例）申请人父亲在家中去世，请联系申请人",
+    )
+    identity = _request(
+        clerk,
+        CHANGCHENG,
+        10,
+        resident_name="冯示例",
+        item_key="identity_info_certificate",
+        purpose="（示例）办理银行账户信息变更",
+        requiring_unit="（示例）某商业银行山丹支行",
+        facts="（示例）证明居民身份证号码变更前后为同一人",
+    )
+    referral = services.request_refer(
+        actor=clerk,
+        request_id=identity.pk,
+        department=Department.PUBLIC_SECURITY,
+        jurisdiction_code=QINGQUAN,
+        reason="（示例）居民身份信息证明列入负面清单，由公安机关出具",
+    )
+    police = _user("gongan")
+    services.referral_acknowledge(actor=police, referral_id=referral.pk)
+    services.referral_close(
+        actor=police,
+        referral_id=referral.pk,
+        answer="（示例）已由清泉派出所核对户籍档案，为申请人出具身份信息变更证明",
+    )
 
 
 def _online_application() -> CertificateRequest:
@@ -223,6 +274,7 @@ def _load_demo_requests() -> None:
         facts="（示例）证明该居民的党员身份",
     )
     services.request_transfer(actor=clerk, request_id=party.pk)
+    _referrals(clerk)
 
     beitan = _user("jingban2")
     _request(

@@ -49,6 +49,14 @@ ACCOUNTS = [
         "620725",
         Department.PUBLIC_SECURITY,
     ),
+    # REQ-118: the county health bureau finds the cases referred to it in its queue.
+    DemoAccount(
+        "weijian",
+        "山丹县卫生健康局 孙卫健",
+        Role.DEPARTMENT,
+        "620725",
+        Department.HEALTH,
+    ),
     # REQ-098: the city's inspector reads its counties' supervision, writes nothing.
     DemoAccount("ducha", "张掖市督查 钱督查", Role.INSPECTOR, "6207"),
     # REQ-105, REQ-108: the city bureau receives the counties' reports.

@@ -14,6 +14,7 @@ def navigation(request):
         "can_view_certificates": policy.can(user, "certificate.view"),
         # The Party organisation's queue of transferred Party matters (REQ-043).
         "can_handle_party": policy.can(user, "party.handle"),
+        "can_handle_referrals": policy.can(user, "referral.handle"),
         # The committees' seal-use registers (REQ-069–074).
         "can_view_registers": policy.can(user, "register.view"),
         # Supervision (REQ-087–098): committees see their rectification and checks.

@@ -106,6 +106,17 @@ class AlertKind(models.TextChoices):
     PURPOSE_BURST = "purpose_burst", _("同一用途短期内大量开具证明")
     REFUSED_THEN_ISSUED = "refused_then_issued", _("负面清单事项被拒后改项出具")
     REFUSAL_OUTLIER = "refusal_outlier", _("正面清单事项拒绝率远高于同县其他村（居）")
+    # REQ-121: 未经请示同意，任何人不得擅自加盖公章.
+    UNAPPROVED_SEALING = "unapproved_sealing", _("用印没有签批记录")
+
+
+class SealingProblem(models.TextChoices):
+    """Why a sealing shows no recorded approval (REQ-121, the evidence's "problem")."""
+
+    NO_USAGE_REQUEST = "no_usage_request", _("登记的用印申请不存在")
+    NOT_APPROVED = "not_approved", _("没有主任签批记录")
+    APPROVED_AFTER = "approved_after_sealing", _("签批记录晚于用印登记")
+    ENTRY_NOT_CLAIMED = "entry_not_claimed", _("已签批，但未经印章管理人登记用印")
 
 
 class AlertStatus(models.TextChoices):

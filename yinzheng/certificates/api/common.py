@@ -1,6 +1,7 @@
 """What the certificates' endpoints share: the permission to read them, a person and a
-commitment's masked resident as their answers show them, the PDF download in the
-schema, and the two steps every view takes (validate the body, serve a stored file)."""
+commitment's masked resident as their answers show them, a case handed on to the Party
+organisation or a department as its receiver reads it, the PDF download in the schema,
+and the two steps every view takes (validate the body, serve a stored file)."""
 
 from operator import attrgetter
 
@@ -15,6 +16,7 @@ from yinzheng.core import masking, uploads
 from yinzheng.core.rest.responses import PDFRenderer
 
 from ..choices import Status
+from ..models import CertificateRequest
 
 # Plain strings with the values listed: enums named by field name ("status", "form")
 # would collide with the other domains' in the schema.
@@ -49,6 +51,31 @@ class _Masked(serializers.Serializer):
 
     def get_id_number(self, obj) -> str:
         return masking.mask_id_number(self._request(obj).id_number)
+
+
+class HandedOnCaseSerializer(serializers.ModelSerializer):
+    """A case the committee handed on — to the Party organisation (REQ-043) or to a
+    department (REQ-118) — as its receiver reads it: the resident's name masked, no
+    ID number, no phone."""
+
+    committee_name = serializers.CharField(source="committee.name")
+    resident_name = serializers.SerializerMethodField(help_text="姓名（脱敏）")
+    item_name = serializers.CharField()
+
+    class Meta:
+        model = CertificateRequest
+        fields = [
+            "id",
+            "committee",
+            "committee_name",
+            "resident_name",
+            "item_name",
+            "purpose",
+            "requiring_unit",
+        ]
+
+    def get_resident_name(self, obj: CertificateRequest) -> str:
+        return masking.mask_name(obj.resident_name)
 
 
 def file_response(

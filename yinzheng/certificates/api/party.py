@@ -11,11 +11,11 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from yinzheng.accounts import policy
-from yinzheng.core import masking
 from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import selectors, services
 from ..models import CertificateRequest
+from .common import HandedOnCaseSerializer
 
 
 class CanHandleParty(BasePermission):
@@ -23,31 +23,18 @@ class CanHandleParty(BasePermission):
         return policy.can(request.user, services.PARTY_HANDLE)
 
 
-class PartyCaseSerializer(serializers.ModelSerializer):
-    committee_name = serializers.CharField(source="committee.name")
-    resident_name = serializers.SerializerMethodField(help_text="姓名（脱敏）")
-    item_name = serializers.CharField()
+class PartyCaseSerializer(HandedOnCaseSerializer):
     transferred_at = serializers.DateTimeField(source="closed_at")
     party_note = serializers.SerializerMethodField(help_text="党组织办理情况")
     party_recorded_at = serializers.SerializerMethodField()
 
-    class Meta:
-        model = CertificateRequest
+    class Meta(HandedOnCaseSerializer.Meta):
         fields = [
-            "id",
-            "committee",
-            "committee_name",
-            "resident_name",
-            "item_name",
-            "purpose",
-            "requiring_unit",
+            *HandedOnCaseSerializer.Meta.fields,
             "transferred_at",
             "party_note",
             "party_recorded_at",
         ]
-
-    def get_resident_name(self, obj: CertificateRequest) -> str:
-        return masking.mask_name(obj.resident_name)
 
     def _record(self, obj: CertificateRequest):
         return getattr(obj, "partycaserecord", None)

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from yinzheng.accounts.api.fields import AllowedActionsField
+from yinzheng.accounts.choices import Department
 from yinzheng.core import clock, masking
 
 from .. import selectors
@@ -26,6 +27,7 @@ from ..models import (
     RiskAssessment,
 )
 from .common import STATUS_HELP, CertificatePersonSerializer
+from .referrals import ReferralSerializer
 
 # Plain strings with the values listed: enums named by field name ("status", "form")
 # would collide with the other domains' in the schema.
@@ -237,6 +239,9 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
         help_text="以告知承诺办结时的承诺（REQ-082）"
     )
     allowed_actions = AllowedActionsField()
+    referral = serializers.SerializerMethodField(
+        help_text="转交相关部门办理的去向、状态和部门的办理结果（REQ-118）"
+    )
 
     class Meta(CertificateRequestSerializer.Meta):
         fields = [
@@ -291,6 +296,7 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
             "attachments",
             "confirm_url",
             "commitment",
+            "referral",
         ]
 
     @extend_schema_field(CertificateDecisionSerializer)
@@ -324,6 +330,11 @@ class CertificateRequestDetailSerializer(CertificateRequestSerializer):
         if commitment is None:
             return None
         return CertificateCommitmentSummarySerializer(commitment).data
+
+    @extend_schema_field(ReferralSerializer(allow_null=True))
+    def get_referral(self, obj: CertificateRequest) -> dict | None:
+        referral = getattr(obj, "referral", None)
+        return ReferralSerializer(referral).data if referral else None
 
     def get_confirm_url(self, obj: CertificateRequest) -> str | None:
         entry = obj.register_entry
@@ -460,6 +471,29 @@ class CertificateRefuseSerializer(serializers.Serializer):
     )
     basis = serializers.CharField(
         max_length=4000, required=False, allow_blank=True, default=""
+    )
+
+
+class CertificateReferSerializer(CertificateRefuseSerializer):
+    """REQ-118: the refusal's notice, and where the case goes: the department
+    (accounts.choices.Department) of the committee's county or township."""
+
+    to_department = serializers.ChoiceField(
+        choices=Department.choices, help_text="转交的部门"
+    )
+    jurisdiction = serializers.CharField(
+        max_length=12,
+        help_text="部门所在辖区：本村（居）委会所在县或乡镇（街道）的代码",
+    )
+    department = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="告知书上写明的办理部门；留空用事项所列",
+    )
+    note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
     )
 
 

@@ -1,6 +1,7 @@
 """Certificate request endpoints (REQ-016, REQ-031–049): requests with their decision,
 the records an outcome needs, verify → approve → seal and issue, refusal with its
-notice, withdrawal, transfer to the Party organisation, the resident's confirmation of
+notice, referral to the responsible department (REQ-118), withdrawal, transfer to the
+Party organisation, the resident's confirmation of
 the register entry, attachments and the report of a demand outside the list.
 
 Reads go through certificates.selectors (a request outside the user's subtrees is 404);
@@ -41,6 +42,7 @@ from .request_serializers import (
     CertificateAttachSerializer,
     CertificateDecisionSerializer,
     CertificateFlagsSerializer,
+    CertificateReferSerializer,
     CertificateRefuseSerializer,
     CertificateReportSerializer,
     CertificateRequestCreateSerializer,
@@ -252,6 +254,26 @@ class CertificateRequestViewSet(
         req = self.get_object()
         v = validated(CertificateRefuseSerializer, request)
         services.request_refuse(actor=request.user, request_id=req.pk, **v)
+        return self._done(req.pk)
+
+    @_step(
+        "转交相关部门办理并生成告知书（REQ-118、REQ-049）", CertificateReferSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def refer(self, request, pk=None):
+        req = self.get_object()
+        v = validated(CertificateReferSerializer, request)
+        services.request_refer(
+            actor=request.user,
+            request_id=req.pk,
+            department=v["to_department"],
+            jurisdiction_code=v["jurisdiction"],
+            reason=v["reason"],
+            route=v["route"],
+            department_name=v["department"],
+            basis=v["basis"],
+            note=v["note"],
+        )
         return self._done(req.pk)
 
     @_step("申请人撤回（已给的证明编号作废，不再使用）", CertificateWithdrawSerializer)

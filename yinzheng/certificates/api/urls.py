@@ -12,12 +12,14 @@ from . import (
     online,
     party,
     public_status,
+    referrals,
     reports,
     requests,
 )
 
 routes = [
     ("certificates/party-cases", party.PartyCaseViewSet, "certificate-party-case"),
+    ("certificates/referrals", referrals.ReferralViewSet, "certificate-referral"),
     (
         "certificates/requests",
         requests.CertificateRequestViewSet,

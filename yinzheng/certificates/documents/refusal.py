@@ -1,7 +1,8 @@
 """The refusal notice (不予出具证明告知书, REQ-036, REQ-049): the reasons in words (the
 system's REQ ids never go on paper, issue 16), the route (办事途径) and the responsible
 department in a box — with, for a route that verifies by data sharing, the departments
-to query (REQ-117) — and the basis. A notice without a route or a department cannot be
+to query (REQ-117), and the office the case was handed to when it was referred
+(REQ-118) — and the basis. A notice without a route or a department cannot be
 made (ValueError, as soon as the `RefusalDoc` is built): no refusal is a dead end.
 """
 
@@ -43,6 +44,9 @@ class RefusalDoc:
     # REQ-117: whom the handling department queries when the route verifies by data
     # sharing (信息共享), e.g. "卫生健康"; empty when the route does not.
     sharing_departments: str = ""
+    # REQ-118: the department's office the case was handed to (e.g. "某县卫健"); empty
+    # for a plain refusal.
+    referred_to: str = ""
 
     def __post_init__(self) -> None:
         _check_refusal(self)
@@ -114,6 +118,20 @@ def _render_refusal(doc: RefusalDoc) -> bytes:
                     ]
                 ]
                 if doc.sharing_departments.strip()
+                else []
+            ),
+            *(
+                [
+                    [
+                        _p(_("已转交"), st["cell"]),
+                        _p(
+                            _("本申请已转交%(to)s，请持本告知书前往办理")
+                            % {"to": doc.referred_to.strip()},
+                            st["cell"],
+                        ),
+                    ]
+                ]
+                if doc.referred_to.strip()
                 else []
             ),
         ],

@@ -1,13 +1,17 @@
 """Forms of the request pages: intake, the flags and the records an outcome needs
-(exception, consultation, legal risk), verification, refusal, withdrawal, transfer,
+(exception, consultation, legal risk), verification, refusal, referral to a
+department, withdrawal, transfer,
 the demand report and materials, the confirmations that carry nothing but the CSRF
 token, the jurisdiction's setting, and the resident's status look-up. They check the
 shape of what is typed; the services decide.
 """
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yinzheng.accounts.choices import Department
 from yinzheng.catalogue.forms import choice_field
 from yinzheng.core.forms import StaffForm
 
@@ -196,6 +200,28 @@ class RefuseForm(StaffForm):
     )
     department = forms.CharField(label=_("办理部门"), max_length=300, required=False)
     basis = forms.CharField(label=_("依据"), required=False, widget=TEXTAREA)
+
+
+class ReferForm(RefuseForm):
+    """REQ-118: the refusal's notice, and the department's queue the case goes to."""
+
+    field_order = ["to_department", "jurisdiction", "department", "route", "reason"]
+
+    to_department = forms.ChoiceField(label=_("转交部门"), choices=Department.choices)
+    jurisdiction = forms.ChoiceField(
+        label=_("部门所在辖区"),
+        help_text=_("本村（居）委会所在县（市、区）或乡镇（街道）"),
+    )
+    note = forms.CharField(
+        label=_("转交说明"), required=False, widget=TEXTAREA, max_length=2000
+    )
+
+    def __init__(self, *args, jurisdictions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["jurisdiction"]).choices = [
+            (d.code, d.name) for d in jurisdictions
+        ]
+        self.fields["department"].help_text = _("告知书上写明的办理部门")
 
 
 class ReasonForm(StaffForm):

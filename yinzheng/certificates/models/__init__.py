@@ -1,8 +1,8 @@
 """The certificates app's models, by sub-domain: the requests with their materials,
-demand reports and number counters (`requests`), the records some outcomes need
-(`records`), the jurisdiction's settings (`settings`), the commitments with their
-post-verification tasks and draws (`commitments`), the credit records, submissions and
-platforms (`credit`).
+demand reports and number counters (`requests`), the records some outcomes need, the
+referral to a department among them (`records`), the jurisdiction's settings
+(`settings`), the commitments with their post-verification tasks and draws
+(`commitments`), the credit records, submissions and platforms (`credit`).
 
 Every model is imported here: Django finds an app's models on `certificates.models`,
 and callers import them from it.
@@ -10,7 +10,13 @@ and callers import them from it.
 
 from .commitments import Commitment, Sampling, VerificationTask
 from .credit import CreditPlatform, CreditRecord, CreditSubmission
-from .records import Consultation, ExceptionRecord, PartyCaseRecord, RiskAssessment
+from .records import (
+    Consultation,
+    ExceptionRecord,
+    PartyCaseRecord,
+    Referral,
+    RiskAssessment,
+)
 from .requests import (
     CATEGORY_CHOICES,
     Attachment,
@@ -33,6 +39,7 @@ __all__ = [
     "ExceptionRecord",
     "PartyCaseRecord",
     "JurisdictionSetting",
+    "Referral",
     "RiskAssessment",
     "Sampling",
     "SerialCounter",

@@ -1,14 +1,23 @@
 """The records some outcomes need, one of each per request at most: the conditions of the
 negative-list exception (REQ-037, REQ-038), the residents' consultation with the head's
-signature (REQ-034), the legal-risk assessment (REQ-040) and the Party organisation's
-record of a Party matter transferred to it (REQ-043). They live beside the
-request and what they hold is what `rules.decide()` reads of them.
+signature (REQ-034), the legal-risk assessment (REQ-040), the Party organisation's
+record of a Party matter transferred to it (REQ-043) and the referral of a case to the
+responsible department's own queue with the department's answer (REQ-118). They live
+beside the request and what they hold is what `rules.decide()` reads of them (the
+referral apart: it is what happened after the decision).
 """
 
+from typing import Any, Self
+
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ConsultationForm, ConsultationResult, Trigger
+from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Department, Role
+from yinzheng.accounts.policy import ScopedQuerySet
+
+from ..choices import ConsultationForm, ConsultationResult, ReferralStatus, Trigger
 from .requests import Attachment, CertificateRequest, _user_fk
 
 
@@ -100,3 +109,86 @@ class RiskAssessment(_RequestRecord):
     class Meta:
         verbose_name = _("法律风险评估")
         verbose_name_plural = _("法律风险评估")
+
+
+class ReferralQuerySet(ScopedQuerySet["Referral"]):
+    def for_departments(self, user: Any) -> Self:
+        """REQ-118: the referrals to a department the user speaks for (Role.DEPARTMENT
+        grants carry it), in a jurisdiction under such a grant. Nobody else's queue:
+        a committee reads its referrals through its requests."""
+        if policy.acts_everywhere(user):
+            return self
+        q = Q(pk__in=[])
+        for role, code, department in policy.grants_of(user):
+            if role == Role.DEPARTMENT and department:
+                q |= Q(department=department) & policy.Scope((code,)).q(
+                    "jurisdiction_id"
+                )
+        return self.filter(q)
+
+
+class Referral(_RequestRecord):
+    """A case the committee does not issue, handed to the responsible department's own
+    queue (一门式, REQ-118): the resident takes the notice with the route, the
+    department finds the case, acknowledges it and answers; the committee reads the
+    answer on the case. `recorded_by`/`recorded_at` are the clerk's referral; the
+    record's division is the jurisdiction it went to (the county or the township), so
+    the policy asks about the department's grants there."""
+
+    TRANSITIONS = {
+        ReferralStatus.REFERRED: {ReferralStatus.ACKNOWLEDGED},
+        ReferralStatus.ACKNOWLEDGED: {ReferralStatus.CLOSED},
+    }
+
+    department = models.CharField(
+        _("转交部门"), max_length=30, choices=Department.choices
+    )
+    # As the item and the notice name it (e.g. "卫生健康"); the resident reads this.
+    department_name = models.CharField(_("办理部门"), max_length=300)
+    jurisdiction = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("部门所在辖区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("转交说明"), blank=True)
+    status = models.CharField(
+        _("转交状态"),
+        max_length=12,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.REFERRED,
+    )
+    acknowledged_by = _user_fk(_("签收人"))
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    answered_by = _user_fk(_("办结人"))
+    answered_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    answer = models.TextField(_("部门办理结果"), blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+    scope_field = "jurisdiction_id"
+    view_action = "referral.handle"
+
+    class Meta:
+        verbose_name = _("转交部门办理记录")
+        verbose_name_plural = _("转交部门办理记录")
+        indexes = [
+            # A department's open queue in its jurisdictions (REQ-118).
+            models.Index(
+                fields=["department", "status", "jurisdiction"],
+                name="referral_queue",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(answer=""),
+                name="referral_closed_has_answer",
+            ),
+        ]
+
+    @property
+    def division_code(self) -> str:
+        return self.jurisdiction_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != ReferralStatus.CLOSED

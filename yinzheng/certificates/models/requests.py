@@ -295,14 +295,18 @@ class CertificateRequest(models.Model):
     @property
     def refusal_basis_text(self) -> str:
         """The clerk's basis, or the system's in the reader's language (issue 16)."""
-        if self.refusal_basis_code == RefusalBasis.NEGATIVE_LIST:
+        return self.stated_basis(self.refusal_basis_code) or self.refusal_basis
+
+    def stated_basis(self, code: str) -> str:
+        """The words of a basis the system states (RefusalBasis), "" for none."""
+        if code == RefusalBasis.NEGATIVE_LIST:
             return gettext("列入《%(list)s》的“%(item)s”") % {
                 "list": self.list_title or gettext("负面清单"),
                 "item": self.item_name,
             }
-        if self.refusal_basis_code == RefusalBasis.NO_LEGAL_BASIS:
+        if code == RefusalBasis.NO_LEGAL_BASIS:
             return gettext("该证明无法律法规依据，未列入国务院保留证明事项清单")
-        return self.refusal_basis
+        return ""
 
     @property
     def closing_text(self) -> str:

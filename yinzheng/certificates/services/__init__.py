@@ -11,8 +11,11 @@ The requests (REQ-031–049):
   legal-risk records (REQ-034–040).
 - `issue`: verify, approve, seal and issue, through the seal service, and the
   resident's confirmation of the register entry (REQ-046, REQ-053–057, REQ-073).
-- `closing`: refusal with its notice, withdrawal, transfer of a Party matter, and the
-  annulment of an issued certificate (REQ-032, REQ-043, REQ-049).
+- `closing`: refusal with its notice, referral to the responsible department,
+  withdrawal, transfer of a Party matter, and the annulment of an issued certificate
+  (REQ-032, REQ-043, REQ-049, REQ-118).
+- `party`, `referrals`: the Party organisation's and the departments' queues of what
+  was handed to them, acknowledged and answered there (REQ-043, REQ-118).
 - `settings`: the jurisdiction's switch for the negative-list exception (REQ-039).
 
 Notification-commitment and credit (REQ-082–086):
@@ -36,8 +39,10 @@ selectors'.
 """
 
 from .closing import (
+    REFERABLE_OUTCOMES,
     REFUSAL_REASON_CODES,
     request_annul,
+    request_refer,
     request_refuse,
     request_transfer,
     request_withdraw,
@@ -109,6 +114,12 @@ from .records import (
     request_flags_set,
     risk_record,
 )
+from .referrals import (
+    REFERRAL_FIELDS,
+    REFERRAL_HANDLE,
+    referral_acknowledge,
+    referral_close,
+)
 from .serials import (
     certificate_serial,
     commitment_number,
@@ -129,6 +140,11 @@ from .verification import (
 __all__ = [
     "PARTY_HANDLE",
     "party_case_close",
+    # referrals.py
+    "REFERRAL_FIELDS",
+    "REFERRAL_HANDLE",
+    "referral_acknowledge",
+    "referral_close",
     # the policy's actions and the request's audit fields (common.py)
     "APPROVE",
     "CONFIGURE",
@@ -174,8 +190,10 @@ __all__ = [
     "request_issue",
     "request_verify",
     # closing.py
+    "REFERABLE_OUTCOMES",
     "REFUSAL_REASON_CODES",
     "request_annul",
+    "request_refer",
     "request_refuse",
     "request_transfer",
     "request_withdraw",

@@ -2,12 +2,16 @@
 (REQ-032, REQ-036, REQ-043, REQ-049).
 
     received ─┬─▶ refused / withdrawn ◀─ verified, approved
+              ├─▶ refused and referred to a department (its referral goes on)
               └─▶ transferred (a Party matter)
     issued ─head─▶ annulled                               (all final)
 
 Refusing (`request_refuse`) makes the refusal notice (documents.render_refusal) with the
 route, the responsible department and the basis; a negative item brings its own, any
-other refusal must be given them (REQ-049). The resident may withdraw the request
+other refusal must be given them (REQ-049). A case the committee does not issue may
+instead be referred to the responsible department's own queue (`request_refer`,
+REQ-118): the same notice, naming the office it went to, and a `Referral` the
+department acknowledges and answers (services.referrals). The resident may withdraw the request
 (`request_withdraw`); a Party matter goes to the community (village) Party organisation
 and nothing is sealed (`request_transfer`, REQ-043). An open sealing request is
 withdrawn with the request; a serial once given stays with it, void, and is never given
@@ -18,15 +22,16 @@ certificate's verification says "withdrawn" from then on.
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
+from yinzheng.accounts.choices import Department
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock
-from yinzheng.core.actors import person
+from yinzheng.core.actors import person, require_person
 from yinzheng.core.errors import Conflict, CoreCode, InvalidInput
-from yinzheng.core.text import required_text
+from yinzheng.core.text import optional_text, required_text
 from yinzheng.core.transitions import move_to
 from yinzheng.ledger import audit
 from yinzheng.seals import services as sealing
@@ -35,9 +40,12 @@ from yinzheng.seals.choices import UsageClosing, UseStatus
 from .. import documents, rules, selectors
 from ..choices import Outcome, RefusalBasis, Status
 from ..errors import CertificateCode
-from ..models import CertificateRequest
+from ..models import CertificateRequest, Referral
 from .common import FIELDS, HANDLE, _lock, _require_status
 from .serials import refusal_notice_no
+
+# What the committee does not issue may be referred to the department (REQ-118).
+REFERABLE_OUTCOMES = frozenset({Outcome.REFUSE, Outcome.NOT_ISSUED, Outcome.MANUAL})
 
 # Reasons of a decision that explain a refusal (on the notice, REQ-036, REQ-049).
 REFUSAL_REASON_CODES = frozenset(
@@ -108,6 +116,23 @@ def request_refuse(
     req = _lock(request_id)
     policy.require(actor, HANDLE, req)
     _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
+    return _refuse(
+        req, actor=actor, reason=reason, route=route, department=department, basis=basis
+    )
+
+
+def _refuse(
+    req: CertificateRequest,
+    *,
+    actor: Actor,
+    reason: str,
+    route: str,
+    department: str,
+    basis: str,
+    referred_to: str = "",
+) -> CertificateRequest:
+    """The refusal of a locked request the actor may handle, with its notice; a
+    referral (REQ-118) names on the notice the office the case went to."""
     reason = required_text(reason, _("不予出具的理由"), CoreCode.REASON_REQUIRED, 4000)
     decision = selectors.decision_for(req)
     route, department = (route or "").strip(), (department or "").strip()
@@ -126,8 +151,8 @@ def request_refuse(
         )
     basis = (basis or "").strip()
     # Kept as a code and worded when read (issue 16); the notice prints the words.
-    req.refusal_basis_code = "" if basis else _basis_code(decision)
-    basis = basis or req.refusal_basis_text
+    basis_code = "" if basis else _basis_code(decision)
+    basis = basis or req.stated_basis(basis_code)
     now = clock.now()
     on = timezone.localtime(now).date()
     notice_no = refusal_notice_no(req.committee_id, on.year)
@@ -151,6 +176,7 @@ def request_refuse(
             sample=req.sample,
             made_at=now,
             sharing_departments=_sharing(req),
+            referred_to=referred_to,
         )
     )
     _close_usage(req, actor=actor, code=UsageClosing.REFUSED, reason=reason)
@@ -160,13 +186,88 @@ def request_refuse(
         req.refused_by, req.refused_at = person(actor), now
         req.refusal_reason, req.refusal_route = reason, route
         req.refusal_department = department[:300]
-        req.refusal_basis = "" if req.refusal_basis_code else basis
+        req.refusal_basis_code = basis_code
+        req.refusal_basis = "" if basis_code else basis
         req.refusal_notice_no = notice_no
         req.refusal_notice.save(f"{notice_no}.pdf", ContentFile(pdf), save=False)
         req.save(update_fields=["refusal_notice"])  # files stay out of the audit
         req.serial_void = bool(req.serial)
         move_to(req, Status.REFUSED)
     return req
+
+
+@transaction.atomic
+def request_refer(
+    *,
+    actor: Actor,
+    request_id: int,
+    department: str,
+    jurisdiction_code: str,
+    reason: str,
+    route: str = "",
+    department_name: str = "",
+    basis: str = "",
+    note: str = "",
+) -> Referral:
+    """Hand a case the committee does not issue to the responsible department's own
+    queue (一门式, REQ-118): the department (accounts.choices.Department) of the
+    committee's county or of its township. The resident gets the refusal notice with
+    the route, naming the office the case went to (REQ-049); the request ends refused,
+    its referral waits for the department to acknowledge and answer it."""
+    req = _lock(request_id)
+    policy.require(actor, HANDLE, req)
+    _require_status(req, Status.RECEIVED, Status.VERIFIED, Status.APPROVED)
+    if department not in Department.values:
+        raise InvalidInput(_("请选择转交的部门"), code=CoreCode.DEPARTMENT_INVALID)
+    places = {d.code: d for d in selectors.referral_jurisdictions(req.committee_id)}
+    jurisdiction = places.get((jurisdiction_code or "").strip())
+    if jurisdiction is None:
+        raise InvalidInput(
+            _("只能转交本村（居）委会所在县或乡镇（街道）的部门"),
+            code=CertificateCode.JURISDICTION_INVALID,
+            detail={"allowed": sorted(places)},
+        )
+    text = optional_text(note, _("转交说明"), CoreCode.TEXT_TOO_LONG, 2000)
+    decision = selectors.decision_for(req)
+    if decision.outcome not in REFERABLE_OUTCOMES:
+        raise Conflict(
+            _("本村（居）委会可以出具的证明，不转交部门"),
+            code=CertificateCode.NOT_REFERABLE,
+        )
+    with translation.override("zh-hans"):  # the notice's language, whoever asks
+        office = f"{jurisdiction.name}{Department(department).label}"
+    # The department as the item names it on the notice, else the office chosen.
+    named = (department_name or "").strip() or decision.department or office
+    _refuse(
+        req,
+        actor=actor,
+        reason=reason,
+        route=route,
+        department=named,
+        basis=basis,
+        referred_to=office,
+    )
+    referral = Referral.objects.create(
+        request=req,
+        department=department,
+        department_name=req.refusal_department,
+        jurisdiction=jurisdiction,
+        note=text,
+        recorded_by=require_person(actor),
+        recorded_at=clock.now(),
+    )
+    audit.record(
+        actor=actor,
+        event="certificate_request.referred",
+        subject=req,
+        after={
+            "referral": referral.pk,
+            "department": department,
+            "jurisdiction": jurisdiction.code,
+            "note": text,
+        },
+    )
+    return referral
 
 
 @transaction.atomic

@@ -2,12 +2,11 @@
 reach every outcome without switching modules — issue (verify, approve, seal), refuse
 with the route, the negative-list exception, the commitment, the Party transfer and the
 referral to the responsible department. Each test proves one outcome is on that screen
-and that its form posts back to the same case; the last one pins what does not exist.
+and that its form posts back to the same case.
 """
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from yinzheng.catalogue.models import Item
@@ -95,13 +94,17 @@ def test_the_department_referral_is_the_refusal_naming_the_department_REQ_118(
     assert field.group(1) == "、".join(item.responsible_departments)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="REQ-118 gap: no hand-off of a case to a department's own queue; the "
-    "referral is only the printed refusal notice naming the department",
-)
 def test_a_case_can_be_handed_to_the_responsible_department_REQ_118(people, client):
-    req = request(
-        actor=people.clerk, committee=A1A, item=Item.objects.get(key="proof_of_life")
+    """The hand-off to the department's own queue (test_referrals.py), prefilled with
+    the department the item names and the committee's county."""
+    item = Item.objects.get(key="proof_of_life")
+    req = request(actor=people.clerk, committee=A1A, item=item)
+    html = _screen(client, people.clerk, req)
+    assert _offers(html, req, "refer")
+    chosen = re.search(
+        r'<select name="refer-to_department"[^>]*>.*?<option value="([^"]+)" selected',
+        html,
+        re.S,
     )
-    assert _offers(_screen(client, people.clerk, req), req, "refer")
+    assert chosen is not None and chosen.group(1) == "health"
+    assert '<option value="620725" selected>' in html

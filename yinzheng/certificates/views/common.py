@@ -3,18 +3,27 @@ found through the visibility filter (404 outside the user's subtrees), which for
 a service refusal on a request page belongs to, and — for the commitment and credit
 pages — the resident masked and the divisions a user may pick in a form.
 
-The request, intake, file, settings, commitment and credit pages build on these and
-never on each other.
+The queues of what the committee handed on — the Party organisation's (REQ-043) and the
+departments' (REQ-118) — share their rows (the resident masked, a form on each) and
+their one step (`queue_step`).
+
+The request, intake, file, settings, commitment, credit and queue pages build on these
+and never on each other.
 """
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 
 from yinzheng.accounts import policy
 from yinzheng.core import masking
 from yinzheng.core.codes import Level
+from yinzheng.core.errors import DomainError, NotAllowed
 from yinzheng.divisions.models import Division
 
 from .. import selectors
@@ -39,6 +48,8 @@ CODE_FIELDS = {
     "exception_materials_required": "material",
     "route_required": "route",
     "department_required": "department",
+    "department_invalid": "to_department",
+    "jurisdiction_invalid": "jurisdiction",
     "reason_required": "reason",
     "participants_required": "participants",
     "consultation_date_required": "held_on",
@@ -76,3 +87,49 @@ def _divisions(user: Any, action: str) -> list[Division]:
         .in_scope_of(user, action)
         .order_by("code")[:500]
     )
+
+
+# The queues of handed-on cases (REQ-043, REQ-118) ----------------------------------
+
+
+def queue_rows(
+    cases: Iterable[Any], form_for: Callable[[Any], Any]
+) -> list[dict[str, Any]]:
+    """One row per queued case: the case, its request's resident masked, its form."""
+    rows = []
+    for case in cases:
+        req = getattr(case, "request", case)
+        rows.append(
+            {
+                "case": case,
+                "req": req,
+                "name": masking.mask_name(req.resident_name),
+                "form": form_for(case),
+            }
+        )
+    return rows
+
+
+def queue_step(
+    request: Any,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    field: str | None,
+    success: str,
+    back: str,
+) -> Any:
+    """Run one step on a queued case: the service's refusal goes on `field` of the form
+    (a permission refusal is 403); success redirects to `back` with the message. None
+    when the form is to be shown again."""
+    if not form.is_valid():
+        return None
+    try:
+        call(form.cleaned_data)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        form.add_error(field if field in form.fields else None, str(exc.message))
+        return None
+    messages.success(request, success)
+    return redirect(back)

@@ -5,20 +5,19 @@ rule; a user without party.handle gets 403, a case outside its committee 404.
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.core import masking
-from yinzheng.core.errors import DomainError, NotAllowed
 
 from .. import selectors, services
+from .common import queue_rows, queue_step
 
 
 class PartyCloseForm(forms.Form):
@@ -37,14 +36,10 @@ def _require_party(user) -> None:
 @login_required
 def party_queue(request, form=None, bound_pk=None):
     _require_party(request.user)
-    rows = [
-        {
-            "req": req,
-            "name": masking.mask_name(req.resident_name),
-            "form": form if req.pk == bound_pk else PartyCloseForm(),
-        }
-        for req in selectors.party_queue(request.user)[:200]
-    ]
+    rows = queue_rows(
+        selectors.party_queue(request.user)[:200],
+        lambda req: form if req.pk == bound_pk else PartyCloseForm(),
+    )
     return render(request, "certificates/party_queue.html", {"rows": rows})
 
 
@@ -55,16 +50,14 @@ def party_close(request, pk: int):
     if not selectors.party_queue(request.user).filter(pk=pk).exists():
         raise Http404
     form = PartyCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.party_case_close(
-                actor=request.user, request_id=pk, note=form.cleaned_data["note"]
-            )
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
-            form.add_error("note", str(exc.message))
-        else:
-            messages.success(request, _("已登记党组织办理情况"))
-            return redirect("certificates:party_queue")
-    return party_queue(request, form=form, bound_pk=pk)
+    done = queue_step(
+        request,
+        form,
+        lambda v: services.party_case_close(
+            actor=request.user, request_id=pk, note=v["note"]
+        ),
+        field="note",
+        success=_("已登记党组织办理情况"),
+        back=reverse("certificates:party_queue"),
+    )
+    return done or party_queue(request, form=form, bound_pk=pk)

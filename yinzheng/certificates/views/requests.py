@@ -7,8 +7,9 @@ certificates (REQ-016). The decision screen shows the intake class, the outcome 
 reasons with their REQ ids, what is still missing, and the forms the outcome asks for —
 the negative-list exception (only where the jurisdiction allows it), the consultation
 with the head's signature, the legal-risk records, the commitment where the item allows
-it (REQ-082) — then verify, approve (head), seal and issue (custodian), or refuse with a
-printable notice; which of them it offers is the policy's answer
+it (REQ-082) — then verify, approve (head), seal and issue (custodian), refuse with a
+printable notice or refer the case to the responsible department's queue with that
+notice (REQ-118), whose answer it then shows; which of them it offers is the policy's answer
 (`policy.allowed_actions`). An issued certificate links to its register entry's
 confirmation page. Every action is one service call; a refusal is shown on the form it
 came from (never a 500), success redirects with a message. A request outside the user's
@@ -48,6 +49,7 @@ from ..forms.requests import (
     ExceptionForm,
     FlagsForm,
     ReasonForm,
+    ReferForm,
     RefuseForm,
     ReportForm,
     RiskForm,
@@ -145,12 +147,18 @@ def reports(request):
 # The decision screen ------------------------------------------------------------------
 
 
+def _jurisdictions(req: CertificateRequest) -> list:
+    """Where the case may be referred (REQ-118); nowhere once it is final."""
+    return selectors.referral_jurisdictions(req.committee_id) if req.is_open else []
+
+
 def _forms(req: CertificateRequest, decision: dict) -> dict[str, Any]:
     exceptions = tuple(req.item.exceptions) if req.item is not None else ()
     exc = getattr(req, "exceptionrecord", None)
     con = getattr(req, "consultation", None)
     risk = getattr(req, "riskassessment", None)
     negative = req.list_kind == "negative"
+    places = _jurisdictions(req)
     return {
         "flags": FlagsForm(
             prefix="flags",
@@ -196,6 +204,19 @@ def _forms(req: CertificateRequest, decision: dict) -> dict[str, Any]:
             }
             if negative or decision.get("outcome") != Outcome.ISSUE
             else None,
+        ),
+        # REQ-118: to the department the item names, of the committee's county.
+        "refer": ReferForm(
+            prefix="refer",
+            jurisdictions=places,
+            initial={
+                "jurisdiction": places[0].code if places else "",
+                "to_department": selectors.referral_department(
+                    decision.get("departments", [])
+                ),
+                "department": "、".join(decision.get("departments", [])),
+                "route": decision.get("route", ""),
+            },
         ),
         "withdraw": ReasonForm(prefix="withdraw"),
         "annul": ReasonForm(prefix="annul"),
@@ -282,6 +303,7 @@ def _detail_page(
             "refuse_open": decision.get("outcome")
             in (Outcome.REFUSE, Outcome.NOT_ISSUED, Outcome.MANUAL),
             "commitment": commitment,
+            "referral": getattr(req, "referral", None),
             "task": getattr(commitment, "verification", None) if commitment else None,
             # What the browser may send as a drawn signature: the ledger's limit,
             # within Django's own next to the texts.
@@ -383,6 +405,21 @@ def _ops(
             lambda req, v: services.request_refuse(actor=user, request_id=req.pk, **v),
             _("已不予出具，请打印告知书交给申请人"),
         ),
+        "refer": (
+            ReferForm,
+            lambda req, v: services.request_refer(
+                actor=user,
+                request_id=req.pk,
+                department=v["to_department"],
+                jurisdiction_code=v["jurisdiction"],
+                reason=v["reason"],
+                route=v["route"],
+                department_name=v["department"],
+                basis=v["basis"],
+                note=v["note"],
+            ),
+            _("已转交相关部门办理，请打印告知书交给申请人"),
+        ),
         "withdraw": (
             ReasonForm,
             lambda req, v: services.request_withdraw(
@@ -448,11 +485,13 @@ def action(request, pk: int, op: str):
     if op not in ops:
         raise Http404
     form_class, call, success = ops[op]
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if form_class is FlagsForm:
         kwargs["exceptions"] = (
             tuple(req.item.exceptions) if req.item is not None else ()
         )
+    if form_class is ReferForm:
+        kwargs["jurisdictions"] = _jurisdictions(req)
     form = form_class(request.POST, request.FILES or None, prefix=op, **kwargs)
     if form.is_valid():
         try:

@@ -65,3 +65,21 @@ def test_the_demo_has_a_true_and_a_false_commitment_with_a_queued_submission():
     assert selectors.credit_platform_for("620725101001").enabled is False
     load_demo()
     assert Commitment.objects.count() == 2 and CreditRecord.objects.count() == 1
+
+
+def test_the_demo_has_a_referral_waiting_and_one_answered_REQ_118():
+    """REQ-118: the county health bureau's demo officer finds the death certificate in
+    its queue; the public-security office answered the other, which the case shows."""
+    from yinzheng.accounts.models import User
+    from yinzheng.certificates.models import Referral
+
+    load_demo()
+    health = User.objects.get(username="weijian")
+    assert [r.request.item_name for r in selectors.referral_queue(health)] == [
+        "死亡证明"
+    ]
+    answered = Referral.objects.get(status="closed")
+    assert answered.jurisdiction_id == "620725101" and "清泉派出所" in answered.answer
+    assert answered.request.status == Status.REFUSED
+    load_demo()
+    assert Referral.objects.count() == 2

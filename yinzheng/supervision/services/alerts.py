@@ -11,7 +11,9 @@ committee and month where one shows, with the entries that show it:
 - a burst of certificates for one resident, or for one purpose, in a month;
 - a negative-list request refused, then issued to the same resident under another item;
 - a committee refusing positive-list items far more often than its county's median
-  (不作为).
+  (不作为);
+- a sealing in a committee's register with no recorded approval of the head (乱作为,
+  REQ-121): what `ledger verify`'s cross-check of the matters finds, raised as an alert.
 
 The thresholds are the county's (`SupervisionSetting`). An alert's fingerprint (kind,
 committee, month or object) makes the scan idempotent: run twice, it raises nothing new;
@@ -20,6 +22,7 @@ an open alert gets the entries found since, a dismissed one stays dismissed.
 
 import datetime as dt
 import hashlib
+import json
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -46,12 +49,13 @@ from yinzheng.core.workdays import is_working_day
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
 from yinzheng.ledger.models import Entry
-from yinzheng.registers.services.books import unconfirmed
+from yinzheng.registers.services.books import Register, unconfirmed
 from yinzheng.registers.services.checkpoints import REGISTER_KINDS
 from yinzheng.seals.choices import HandoverStatus, TakeOutStatus
-from yinzheng.seals.models import Handover, TakeOut
+from yinzheng.seals.models import Handover, TakeOut, UsageRequest
+from yinzheng.seals.registers_port import PREFIX as USAGE_PREFIX
 
-from ..choices import AlertKind, AlertStatus
+from ..choices import AlertKind, AlertStatus, SealingProblem
 from ..errors import SupervisionCode
 from ..models import Alert, SupervisionSetting, TownshipCheck
 from .checks import create_check
@@ -502,6 +506,138 @@ def refusal_outliers(w: Window) -> list[Hit]:
     return hits
 
 
+CHUNK = 2000  # ids per query (SQLite's bound on variables)
+
+
+def _journaled_approvals(subjects: list[str]) -> dict[str, dt.datetime]:
+    """The first time the audit journal recorded the head's approval (usage.approved,
+    ending "approved") of each seal-use request: the journal nobody can backdate, not
+    the request's own columns."""
+    first: dict[str, dt.datetime] = {}
+    for start in range(0, len(subjects), CHUNK):
+        rows = Entry.objects.filter(
+            event="usage.approved", subject__in=subjects[start : start + CHUNK]
+        ).values_list("subject", "recorded_at", "body")
+        for subject, at, body in rows:
+            after = json.loads(body)["data"].get("after") or {}
+            if after.get("status") != "approved":
+                continue  # a refusal to approve
+            if subject not in first or at < first[subject]:
+                first[subject] = at
+    return first
+
+
+def _register_name(chain_key: str, seq: int) -> str:
+    kind = chain_key.split(":")[1] if chain_key.count(":") >= 3 else ""
+    return _("%(register)s第 %(seq)d 号") % {
+        "register": Register.LABELS.get(kind, kind),
+        "seq": seq,
+    }
+
+
+def sealed_without_approval(w: Window) -> list[Hit]:
+    """乱作为 (REQ-121): sealings in a committee's registers without a recorded
+    approval. Every register entry of a sealing names its seal-use request
+    ("seals.usagerequest:<id>"); the sealing service refuses to seal before the head
+    approves (REQ-054), so an entry whose request does not exist, whose approval the
+    audit journal does not hold from before the entry was written, or that the
+    request does not name as its own (no custodian sealed it), was made around the
+    service. `ledger verify`'s cross-check finds some of
+    these once someone runs it; the scan raises them each night."""
+    sealings = Entry.objects.filter(subtree_q(w.county, "chain__division_id")).filter(
+        chain__kind__in=REGISTER_KINDS,
+        event="register.entry",
+        subject__startswith=USAGE_PREFIX,
+    )
+    # Month by month (the window's ranges): the month is known without converting
+    # each entry's time to local time.
+    rows = [
+        (month, *row)
+        for month, month_start, month_end in w.months()
+        for row in sealings.filter(
+            recorded_at__gte=month_start, recorded_at__lt=month_end
+        )
+        .values_list(
+            "pk", "chain__division_id", "chain__key", "seq", "recorded_at", "subject"
+        )
+        .order_by("recorded_at", "pk")
+    ]
+    if not rows:
+        return []
+    ids = sorted(
+        {
+            int(tail)
+            for *_r, subject in rows
+            if (tail := subject[len(USAGE_PREFIX) :]).isdigit() and len(tail) < 19
+        }
+    )
+    usages: dict[int, tuple[int | None, int | None]] = {}
+    for chunk in range(0, len(ids), CHUNK):
+        usages.update(
+            (pk, (entry_id, approver_id))
+            for pk, entry_id, approver_id in UsageRequest.objects.filter(
+                pk__in=ids[chunk : chunk + CHUNK]
+            ).values_list("pk", "register_entry_id", "approver_id")
+        )
+    # Only a request that exists and names its approver can have a journaled approval.
+    approvals = _journaled_approvals(
+        [f"{USAGE_PREFIX}{pk}" for pk, (_e, approver) in usages.items() if approver]
+    )
+    found: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for month, pk, committee, chain_key, seq, at, subject in rows:
+        tail = subject[len(USAGE_PREFIX) :]
+        usage = usages.get(int(tail)) if tail.isdigit() and len(tail) < 19 else None
+        approved_at = approvals.get(subject)
+        if usage is None:
+            problem = SealingProblem.NO_USAGE_REQUEST
+        elif usage[1] is None or approved_at is None:
+            problem = SealingProblem.NOT_APPROVED
+        elif approved_at > at:
+            problem = SealingProblem.APPROVED_AFTER
+        elif usage[0] != pk:  # not written by the sealing service
+            problem = SealingProblem.ENTRY_NOT_CLAIMED
+        else:
+            continue
+        group = (committee, month)
+        counts[group] += 1
+        if len(found[group]) < EVIDENCE_LIMIT:
+            found[group].append(
+                {
+                    **_entry_ref(pk, chain_key, seq, at),
+                    "matter": subject,
+                    "problem": problem.value,
+                }
+            )
+            if len(names[group]) < 4:  # the summary names three
+                names[group].append(_register_name(chain_key, seq))
+    hits = []
+    for (committee, month), evidence in found.items():
+        start_day, end_day = _month_span(month)
+        shown = names[(committee, month)]
+        listed = "、".join(shown[:3])
+        if counts[(committee, month)] > 3:
+            listed = _("%(entries)s等") % {"entries": listed}
+        hits.append(
+            Hit(
+                AlertKind.UNAPPROVED_SEALING,
+                committee,
+                month,
+                start_day,
+                end_day,
+                _("%(month)s 有 %(n)d 次用印没有主任签批记录：%(entries)s")
+                % {
+                    "month": month,
+                    "n": counts[(committee, month)],
+                    "entries": listed,
+                },
+                evidence,
+            )
+        )
+    return hits
+
+
 PATTERNS: tuple[Callable[[Window], list[Hit]], ...] = (
     off_hours,
     unconfirmed_entries,
@@ -511,6 +647,7 @@ PATTERNS: tuple[Callable[[Window], list[Hit]], ...] = (
     purpose_bursts,
     refused_then_issued,
     refusal_outliers,
+    sealed_without_approval,
 )
 
 

@@ -113,8 +113,9 @@ def through(case: Any, actor: Any, upto: str, today: dt.date) -> Any:
     return case
 
 
-def register_entry(committee: str, register: str = "work"):
-    """A register entry at the clock's time, with every column the book requires."""
+def register_entry(committee: str, register: str = "work", matter: str = ""):
+    """A register entry at the clock's time, with every column the book requires,
+    for `matter` (by default one no seal-use request claims)."""
     fields: dict[str, Any] = {
         "sealed_at": "x",
         "content": "村务公开材料",
@@ -134,6 +135,6 @@ def register_entry(committee: str, register: str = "work"):
         actor=SYSTEM,
         committee_code=committee,
         register=register,
-        matter=f"matter-{next(_matters)}",
+        matter=matter or f"matter-{next(_matters)}",
         fields=fields,
     )

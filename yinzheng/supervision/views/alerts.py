@@ -22,7 +22,7 @@ from yinzheng.core.web import form_errors
 from yinzheng.seals.choices import HandoverTrigger
 
 from .. import selectors, services
-from ..choices import AlertStatus
+from ..choices import AlertStatus, SealingProblem
 from ..forms import AlertCheckForm, AlertFilterForm, DismissForm
 from ..models import Alert
 from .common import (
@@ -56,10 +56,13 @@ EVIDENCE_LABELS = {
     "positive": gettext_lazy("正面清单事项件数"),
     "township_peers": gettext_lazy("同乡镇（街道）其他村（居）拒绝率"),
     "county_median": gettext_lazy("同县中位数"),
+    "matter": gettext_lazy("登记的用印事项"),
+    "problem": gettext_lazy("问题"),
 }
 # The evidence's coded values, as people name them.
 EVIDENCE_VALUES: dict[str, dict[str, Any]] = {
     "trigger": dict(HandoverTrigger.choices),
+    "problem": dict(SealingProblem.choices),  # REQ-121
 }
 
 

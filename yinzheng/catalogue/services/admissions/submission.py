@@ -161,7 +161,7 @@ def application_submit(
             _("申请类型须为准入、退出或报备"), code=CoreCode.KIND_INVALID
         )
     if department not in Department.values:
-        raise InvalidInput(_("申请部门无效"), code=CatalogueCode.DEPARTMENT_INVALID)
+        raise InvalidInput(_("申请部门无效"), code=CoreCode.DEPARTMENT_INVALID)
     _require_applicant(actor, catalogue_list, department)
     # REQ-120: community work a department pushes down goes through the same review,
     # onto the assistance list (协助政府工作事项清单) instead.
