@@ -20,6 +20,7 @@ import dataclasses
 from typing import Any
 
 from yinzheng.core.actors import SYSTEM
+from yinzheng.core.db import unique_row
 from yinzheng.esign import qr, services
 from yinzheng.esign.models import SignedDocument
 from yinzheng.seals.choices import SealForm
@@ -77,8 +78,8 @@ def sign_issued(
     draft's content (issue 14), checked against the draft by the caller; without, it
     is the approved file itself (a request approved before drafts), and esign checks
     it against the approval."""
-    prepared = (
-        SignedDocument.objects.select_related("seal_key").filter(serial=serial).first()
+    prepared = unique_row(  # the serial is unique
+        SignedDocument.objects.select_related("seal_key").filter(serial=serial)
     )
     if prepared is None:
         return None
@@ -104,7 +105,7 @@ def issue_marks(serial: str) -> dict[str, Any]:
     """What an issued certificate shows that its draft does not, from where it is kept:
     the QR address of its signed token and its check code (none for a certificate
     verified before tokens)."""
-    prepared = SignedDocument.objects.filter(serial=serial).only("token").first()
+    prepared = unique_row(SignedDocument.objects.filter(serial=serial).only("token"))
     if prepared is None:
         return {"qr_payload": None, "check_code": ""}
     return {

@@ -19,6 +19,7 @@ from yinzheng.catalogue.choices import ListKind
 from yinzheng.catalogue.models import Guide, Item
 from yinzheng.core import tracking
 from yinzheng.core.codes import Level, ancestor_codes, level_of
+from yinzheng.core.db import unique_row
 from yinzheng.divisions.models import Division
 from yinzheng.seals.choices import SealForm, SealStatus
 from yinzheng.seals.models import Seal
@@ -213,7 +214,7 @@ def catalogue_entry(
 
 
 def _time_limit(item: Item) -> int | None:
-    guide = Guide.objects.filter(item=item).only("time_limit_days").first()
+    guide = unique_row(Guide.objects.filter(item=item).only("time_limit_days"))
     if guide is not None and guide.time_limit_days:
         return guide.time_limit_days
     return item.time_limit_days

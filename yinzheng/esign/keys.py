@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
 from yinzheng.core import clock, masterkey
+from yinzheng.core.db import unique_row
 from yinzheng.core.errors import Conflict
 from yinzheng.core.masterkey import MasterKeyInvalid
 
@@ -127,9 +128,11 @@ def active_key(division_code: str, purpose: str) -> KeyPair:
     """The division's one active key for `purpose` (not for seals, which have one
     each), created on first use; two first uses at once leave one, the database's
     unique constraint decides."""
-    row = KeyPair.objects.filter(
-        division_id=division_code, purpose=purpose, retired_at__isnull=True
-    ).first()
+    row = unique_row(
+        KeyPair.objects.filter(
+            division_id=division_code, purpose=purpose, retired_at__isnull=True
+        )
+    )
     if row is not None:
         return row
     try:
@@ -248,7 +251,7 @@ def installation_secret(name: str) -> tuple[bytes, str]:
     the stored secret: one made in a transaction that rolls back is gone with
     everything made with it and is never used again. Only the decryption is cached,
     by the sealed bytes."""
-    row = InstallationSecret.objects.filter(name=name).first()
+    row = unique_row(InstallationSecret.objects.filter(name=name))
     if row is None:
         try:
             with transaction.atomic():

@@ -47,6 +47,7 @@ from yinzheng.accounts.choices import Department, Role
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, masking
 from yinzheng.core.actors import person, require_person
+from yinzheng.core.db import unique_row
 from yinzheng.core.errors import (
     Conflict,
     CoreCode,
@@ -306,11 +307,10 @@ def _require_open(doc: SignedDocument, pdf: bytes) -> None:
 
 
 def _lock_document(serial: str) -> SignedDocument:
-    doc = (
+    doc = unique_row(  # the serial is unique
         SignedDocument.objects.select_for_update(of=("self",), no_key=True)
         .select_related("committee")
         .filter(serial=serial)
-        .first()
     )
     if doc is None:
         raise NotFound(
@@ -568,7 +568,7 @@ def paper_document_prepare(
     returned document's `token` goes into the certificate (qr.address)."""
     from yinzheng.divisions.models import Division
 
-    committee = Division.objects.filter(code=committee_code).first()
+    committee = unique_row(Division.objects.filter(code=committee_code))
     if committee is None:
         raise NotFound(
             _("区划 %s 不存在") % committee_code, code=CoreCode.DIVISION_NOT_FOUND

@@ -17,6 +17,7 @@ from yinzheng.accounts.choices import COMMITTEE_STAFF, Role
 from yinzheng.accounts.models import RoleGrant, User
 from yinzheng.core import uploads
 from yinzheng.core.codes import Level
+from yinzheng.core.db import unique_row
 from yinzheng.divisions.choices import CommitteeStatus
 from yinzheng.divisions.models import Division
 from yinzheng.ledger import audit
@@ -79,10 +80,10 @@ def issuers_for(user: Any) -> QuerySet[Division]:
 
 
 def current_takeout(seal: Seal) -> TakeOut | None:
-    return (
-        TakeOut.objects.filter(seal=seal, status=TakeOutStatus.OUT)
-        .select_related("decided_by", "requested_by")
-        .first()
+    return unique_row(  # one out at most (takeout_one_out_per_seal)
+        TakeOut.objects.filter(seal=seal, status=TakeOutStatus.OUT).select_related(
+            "decided_by", "requested_by"
+        )
     )
 
 
@@ -101,10 +102,10 @@ def usable(seal: Seal) -> bool:
 
 
 def current_custody(seal: Seal) -> Custody | None:
-    return (
-        Custody.objects.filter(seal=seal, until__isnull=True)
-        .select_related("custodian", "appointed_by")
-        .first()
+    return unique_row(  # one current at most (custody_one_current_per_seal)
+        Custody.objects.filter(seal=seal, until__isnull=True).select_related(
+            "custodian", "appointed_by"
+        )
     )
 
 

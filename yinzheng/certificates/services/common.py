@@ -14,6 +14,7 @@ import hashlib
 
 from django.utils.translation import gettext as _
 
+from yinzheng.core.db import unique_row
 from yinzheng.core.errors import Conflict, NotFound
 
 from .. import rules, selectors
@@ -78,11 +79,10 @@ def _lock(request_id: int, *, with_records: bool = False) -> CertificateRequest:
     """The request, locked. `with_records`: its exception, consultation and risk
     records come with it, for a step that does not write them."""
     related = ("committee", "item", *(RECORDS if with_records else ()))
-    req = (
+    req = unique_row(
         CertificateRequest.objects.select_for_update(of=("self",))
         .select_related(*related)
         .filter(pk=request_id)
-        .first()
     )
     if req is None:
         raise NotFound(_("证明申请不存在"), code=CertificateCode.REQUEST_NOT_FOUND)

@@ -38,6 +38,7 @@ from yinzheng.accounts.policy import Actor
 from yinzheng.catalogue.models import Guide
 from yinzheng.core import clock, masking
 from yinzheng.core.actors import person
+from yinzheng.core.db import unique_row
 from yinzheng.core.errors import Conflict, NotFound, StaleContent
 from yinzheng.core.files import stored_bytes, stored_sha256
 from yinzheng.core.text import required_text
@@ -201,7 +202,9 @@ def request_verify(
     how = required_text(how, _("核实方式"), CertificateCode.VERIFICATION_REQUIRED, 2000)
     _require_issuable(req)
     seal = choose_seal(req.committee_id, req.electronic)
-    guide = Guide.objects.filter(item_id=req.item_id).first() if req.item_id else None
+    guide = (
+        unique_row(Guide.objects.filter(item_id=req.item_id)) if req.item_id else None
+    )
     template = guide.certificate_format if guide is not None else ""
     now = clock.now()
     on = timezone.localtime(now).date()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
+from yinzheng.core.db import unique_row
 from yinzheng.core.errors import Conflict, CoreCode, NotFound
 
 from .. import selectors
@@ -55,11 +56,10 @@ def lock_seal(seal_id: int) -> Seal:
     # every insert naming the row (its foreign-key check) wait to the commit, which
     # deadlocked intakes, verifications and sealings on the county's audit chain
     # (issue 15). Sealings of one seal still queue on it.
-    seal = (
+    seal = unique_row(
         Seal.objects.select_for_update(of=("self",), no_key=True)
         .select_related("committee", "issuer")
         .filter(pk=seal_id)
-        .first()
     )
     if seal is None:
         raise NotFound(_("印章不存在"), code=CoreCode.SEAL_NOT_FOUND)

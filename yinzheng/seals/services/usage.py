@@ -29,6 +29,7 @@ from yinzheng.accounts import policy
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, uploads
 from yinzheng.core.actors import require_person
+from yinzheng.core.db import unique_row
 from yinzheng.core.errors import (
     Conflict,
     CoreCode,
@@ -91,12 +92,16 @@ class NotYetSealable(Conflict):
     code = SealCode.NOT_YET_SEALABLE
 
 
-def _lock(usage_id: int) -> UsageRequest:
-    usage = (
+def _lock(usage_id: int, *, people: bool = False) -> UsageRequest:
+    """The request, locked, with its seal and committee; `people`: with its reviewer,
+    approver and handler too, for the step that names them."""
+    related = ("seal", "committee")
+    if people:
+        related += ("reviewer", "approver", "handler")
+    usage = unique_row(
         UsageRequest.objects.select_for_update(of=("self",))
-        .select_related("seal", "committee", "reviewer", "approver", "handler")
+        .select_related(*related)
         .filter(pk=usage_id)
-        .first()
     )
     if usage is None:
         raise NotFound(_("用印申请不存在"), code=SealCode.USAGE_NOT_FOUND)
@@ -125,7 +130,7 @@ def usage_request(
     retained_materials: str = "",
 ) -> UsageRequest:
     """File a matter to be sealed; the filer is the handler (经办人员)."""
-    seal = Seal.objects.select_related("committee").filter(pk=seal_id).first()
+    seal = unique_row(Seal.objects.select_related("committee").filter(pk=seal_id))
     if seal is None:
         raise NotFound(_("印章不存在"), code=CoreCode.SEAL_NOT_FOUND)
     policy.require(actor, "usage.request", seal.committee)
@@ -409,7 +414,7 @@ def _name(user: Any) -> str:
 @transaction.atomic
 def usage_seal(*, actor: Actor, usage_id: int) -> UsageRequest:
     """The custodian registers the matter and applies the seal (DIV-12, REQ-070)."""
-    usage = _lock(usage_id)
+    usage = _lock(usage_id, people=True)
     policy.require(actor, "usage.seal", usage.committee)
     seal = lock_seal(usage.seal_id)
     if usage.status != UseStatus.APPROVED:
