@@ -132,6 +132,17 @@ def referral_jurisdictions(committee_code: str) -> list[Division]:
     return [found[c] for c in codes if c in found]
 
 
+def public_referral(req: CertificateRequest) -> Referral | None:
+    """REQ-118: the office a refused case was handed to, for the resident's status
+    page: the department, the place and how far it has got. The page shows no more
+    (the department's answer is free text for the committee, and may name people)."""
+    if req.status != Status.REFUSED:
+        return None
+    return unique_row(
+        Referral.objects.select_related("jurisdiction").filter(request=req)
+    )
+
+
 def by_tracking_code(code: str) -> CertificateRequest | None:
     """The request of a tracking code: a readable one (issue 16) typed in any case,
     with or without its dashes; an older one exactly as written."""

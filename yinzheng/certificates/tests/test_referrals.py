@@ -409,3 +409,30 @@ def test_the_command_lists_a_departments_open_referrals_REQ_118(people, case, he
         call_command("referrals", "--department", "bureau_of_magic")
     with pytest.raises(CommandError):
         call_command("referrals", "--under", "999999")
+
+
+# The resident's status page ----------------------------------------------------------
+
+
+def test_the_status_page_tells_the_resident_where_the_case_went_REQ_118(
+    people, case, health, client
+):
+    """The resident's own page names the office the case went to and how far it has
+    got there; the department's answer (free text, perhaps naming people) stays off
+    the public page."""
+    referral = _refer(people, case)
+    url = reverse("portal:status", args=[case.tracking_code])
+    page = client.get(url).content.decode()
+    assert 'id="referral"' in page
+    assert "卫生健康" in page and referral.jurisdiction.name in page
+    assert str(ReferralStatus.REFERRED.label) in page
+    services.referral_acknowledge(actor=health, referral_id=referral.pk)
+    services.referral_close(
+        actor=health, referral_id=referral.pk, answer="已为王五办理，电话 13800000000"
+    )
+    page = client.get(url).content.decode()
+    assert str(ReferralStatus.CLOSED.label) in page
+    assert "13800000000" not in page and "王五" not in page  # no personal data
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Referred to" in english

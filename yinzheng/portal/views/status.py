@@ -55,6 +55,7 @@ def status(request, code: str | None = None, holder: HolderForm | None = None):
             downloadable=services.certificate_downloadable(req),
             holder=holder or HolderForm(),
             online=req.channel == Channel.ONLINE,
+            referral=selectors.public_referral(req),
         )
     response = render(
         request,
