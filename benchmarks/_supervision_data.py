@@ -1,5 +1,7 @@
 """The data the supervision-scan benchmark scans: one county's year of register entries,
-certificate requests and confirmations, bulk-inserted (see supervision_scan.py)."""
+the seal-use requests they record with the head's approvals in the county's audit
+journal, certificate requests and confirmations, bulk-inserted (see
+supervision_scan.py)."""
 
 import datetime as dt
 import hashlib
@@ -158,6 +160,8 @@ class Generator:
         if not self.negative:
             raise SystemExit("the national negative list (batch 1) is not loaded")
         self.counts: dict[str, int] = defaultdict(int)
+        self._usage_ids = self._next_ids()
+        self._audit = self._audit_chain()
 
     # One committee's year ------------------------------------------------------------
 
@@ -189,6 +193,7 @@ class Generator:
             lambda seq, at: self._certificate_fields(code, seq, at, people[seq - 1]),
         )
         self.counts["entries"] += len(work) + len(cert)
+        self._usages(index, code, work, cert)
         self._issued(code, cert, people)
         self._confirmations(cert, 0.15 if index % 15 == 7 else 0.001)
         self._refusals(index, code, cert_times, people)
@@ -234,7 +239,9 @@ class Generator:
         register = chain.key.split(":")[1]
         prev, rows = GENESIS_HASH, []
         for seq, at in enumerate(times, start=1):
-            subject = f"seals.usagerequest:{chain.pk}-{seq}"
+            # The seal-use request the sealing recorded (made in _usages, its id
+            # taken here: the request names its entry, the entry its request).
+            subject = f"seals.usagerequest:{next(self._usage_ids)}"
             body = canonical(
                 {
                     "event": "register.entry",
@@ -267,6 +274,140 @@ class Generator:
         Entry.objects.bulk_create(rows, batch_size=2000)
         Chain.objects.filter(pk=chain.pk).update(head_seq=len(rows), head_hash=prev)
         return rows
+
+    # The seal-use requests behind the entries (REQ-054, REQ-121) ------------------------
+
+    def _next_ids(self):
+        from yinzheng.seals.models import UsageRequest
+
+        last = UsageRequest.objects.order_by("-pk").values_list("pk", flat=True).first()
+        n = (last or 0) + 1
+        while True:
+            yield n
+            n += 1
+
+    def _audit_chain(self):
+        from yinzheng.ledger.models import GENESIS_HASH, Chain
+
+        chain, _ = Chain.objects.get_or_create(
+            key=f"audit:{self.args.county}",
+            defaults={"kind": "audit", "division_id": self.args.county},
+        )
+        return {
+            "chain": chain,
+            "seq": chain.head_seq,
+            "prev": chain.head_hash or GENESIS_HASH,
+        }
+
+    def _usages(self, index: int, code: str, work: list, cert: list) -> None:
+        """A sealed seal-use request for each entry, named by the entry and naming it,
+        and the head's approval journaled before the sealing. Planted: every 12th
+        committee has two sealings whose approval the journal lacks."""
+        from yinzheng.seals.models import Seal, UsageRequest
+
+        seal = Seal.objects.create(
+            committee_id=code,
+            issuer_id=code[:9],
+            form="physical",
+            serial=f"BENCH-{code}",
+            imprint=f"基准印章{code}",
+            issued_on=dt.date(self.args.year - 1, 1, 1),
+            storage_location="村委会办公室",
+            status="in_use",
+        )
+        usages, approvals = [], []
+        unapproved = {3, 5} if index % 12 == 9 else set()
+        for n, entry in enumerate([*work, *cert]):
+            at, fields = entry.recorded_at, _fields(entry)
+            pk = int(entry.subject.split(":")[1])
+            usages.append(
+                UsageRequest(
+                    pk=pk,
+                    committee_id=code,
+                    seal=seal,
+                    category=fields["category"],
+                    content=fields["content"],
+                    copies=1,
+                    document="seal-documents/bench.pdf",
+                    document_sha256=fields["document_sha256"],
+                    certificate_no=fields.get("certificate_no", ""),
+                    requiring_unit=fields.get("requiring_unit", ""),
+                    purpose=fields.get("purpose", ""),
+                    phone=fields.get("phone", ""),
+                    status="sealed",
+                    handler_id=self.clerk,
+                    submitted_at=at - dt.timedelta(minutes=30),
+                    reviewer_id=self.clerk,
+                    reviewed_at=at - dt.timedelta(minutes=20),
+                    not_blank_confirmed=True,
+                    approver_id=self.head,
+                    approved_at=at - dt.timedelta(minutes=10),
+                    approved_sha256=fields["document_sha256"],
+                    custodian_id=self.keeper,
+                    sealed_at=at,
+                    register_entry_id=entry.pk,
+                )
+            )
+            if n in unapproved:
+                self.counts["planted sealings without approval"] += 1
+                continue
+            approvals.append((at - dt.timedelta(minutes=10), entry.subject))
+        UsageRequest.objects.bulk_create(usages, batch_size=2000)
+        self._journal_approvals(code, approvals)
+        self.counts["seal-use requests"] += len(usages)
+
+    def _journal_approvals(self, code: str, approvals: list) -> None:
+        """usage.approved entries on the county's audit chain, as the sealing service
+        writes them (before/after of the request's status)."""
+        from yinzheng.ledger.canonical import canonical, entry_hash
+        from yinzheng.ledger.models import Chain, Entry
+        from yinzheng.ledger.services import _at_text
+
+        audit = self._audit
+        chain = audit["chain"]
+        rows = []
+        for at, subject in approvals:
+            audit["seq"] += 1
+            body = canonical(
+                {
+                    "event": "usage.approved",
+                    "subject": subject,
+                    "actor": self.head,
+                    "data": {
+                        "actor_name": "基准 主任",
+                        "division": code,
+                        "before": {"status": "reviewed"},
+                        "after": {"status": "approved"},
+                        "note": "",
+                    },
+                }
+            )
+            digest = entry_hash(
+                chain=chain.key,
+                seq=audit["seq"],
+                prev=audit["prev"],
+                at=_at_text(at),
+                body=body,
+            )
+            rows.append(
+                Entry(
+                    chain=chain,
+                    seq=audit["seq"],
+                    prev_hash=audit["prev"],
+                    hash=digest,
+                    recorded_at=at,
+                    event="usage.approved",
+                    subject=subject,
+                    actor_id=self.head,
+                    body=body,
+                )
+            )
+            audit["prev"] = digest
+        Entry.objects.bulk_create(rows, batch_size=2000)
+        Chain.objects.filter(pk=chain.pk).update(
+            head_seq=audit["seq"], head_hash=audit["prev"]
+        )
+        self.counts["journaled approvals"] += len(rows)
 
     def _common(self, at: dt.datetime) -> dict:
         return {
@@ -431,3 +572,9 @@ class Generator:
             "item": self.positive[0],
             "unit": self.rng.choice(UNITS),
         }
+
+
+def _fields(entry) -> dict:
+    import json
+
+    return json.loads(entry.body)["data"]["fields"]

@@ -22,14 +22,17 @@ committees of each) with a year (default 2025) of:
   approver, custodian, the entry: what the database's checks demand of an issued one)
   and, for nearly all, the resident's confirmation;
 - refused requests: positive-list refusals at about 2 %, negative-list refusals at 1 %;
+- for every entry the sealed seal-use request it records (each names the other), one
+  seal per committee, and the head's approval in the county's audit journal
+  (`usage.approved`, hash-chained like the service's) before the sealing;
 - planted patterns: a few committees sealing off hours often, leaving entries
   unconfirmed, refusing far above the county's median, a resident with six certificates
   in one month, a purpose given 35 times in one month, a negative-list refusal followed
-  by another certificate for the same resident.
+  by another certificate for the same resident, two sealings whose approval the
+  journal lacks (REQ-121) in every twelfth committee.
 
 Rows are bulk-inserted (Django `bulk_create`, one committee at a time), as a plain
-generator would; no seals, usage requests or audit entries are made, so the REQ-121
-watch (sealings without a recorded approval) flags every entry: its worst case.
+generator would.
 Then it times `supervision.services.scan(county_codes=[county],
 since=<year start>, until=<year end>)` — the first run, which raises the alerts, and the
 second, which finds them all known — and, in the same run, each pattern alone and the

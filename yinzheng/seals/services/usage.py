@@ -95,7 +95,7 @@ class NotYetSealable(Conflict):
 def _lock(usage_id: int, *, people: bool = False) -> UsageRequest:
     """The request, locked, with its seal and committee; `people`: with its reviewer,
     approver and handler too, for the step that names them."""
-    related = ("seal", "committee")
+    related: tuple[str, ...] = ("seal", "committee")
     if people:
         related += ("reviewer", "approver", "handler")
     usage = unique_row(
