@@ -3,7 +3,8 @@
 长城社区 (清泉镇, 山丹县): a residence certificate issued end to end by 周经办 (clerk), 李主任
 (head) and 吴管印 (custodian) with the current seal; two electronic certificates, one
 sealed with the old electronic seal before it was replaced (still valid: PAdES B-LTA)
-and one with its successor (issue 14); a second one verified and waiting for
+and one with its successor (issue 14), the first checked by 赵公安 on the departments'
+page with its legal basis (REQ-111); a second one verified and waiting for
 the head; 健在证明 (national negative list) refused with its printable notice; 婚姻状况证明
 issued under the factual-issuance exception (a named bank's explicit demand, every
 condition recorded, DIV-02); a Party-membership matter transferred to the Party
@@ -185,6 +186,7 @@ def _electronic_certificates(clerk: User, head: User, keeper: User) -> None:
         electronic=True,
     )
     _issue(clerk, head, keeper, before)
+    _checked_by_police(before)
     replace_demo_electronic_seal()
     after = _request(
         clerk,
@@ -197,6 +199,23 @@ def _electronic_certificates(clerk: User, head: User, keeper: User) -> None:
         electronic=True,
     )
     _issue(clerk, head, keeper, after)
+
+
+def _checked_by_police(req: CertificateRequest) -> None:
+    """REQ-111: the police station checks the certificate it was handed on the
+    departments' page (证明核查) by its QR code, with the legal basis: a recorded
+    query in 赵公安's log and the county's civil affairs'."""
+    from yinzheng.esign import services as esign
+    from yinzheng.esign.models import SignedDocument
+
+    esign.verification_query(
+        actor=_user("gongan"),
+        legal_basis="（示例）《居住证暂行条例》第九条",
+        purpose="（示例）核实居住证申请人提交的居住证明",
+        token=SignedDocument.objects.get(
+            serial=CertificateRequest.objects.get(pk=req.pk).serial
+        ).token,
+    )
 
 
 def _load_demo_requests() -> None:

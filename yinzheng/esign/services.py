@@ -451,11 +451,29 @@ def document_withdraw(*, actor: Actor, serial: str, reason: str) -> SignedDocume
 # Departments' verification queries (REQ-111) ---------------------------------------
 
 
+def query_departments(actor: Actor) -> list[tuple[str, str]]:
+    """The departments the actor speaks for in a query (its department grants), as
+    (code, label), for a form to offer when there are several."""
+    return [(d, _department_label(d)) for d in _departments(actor)]
+
+
+def _departments(actor: Actor) -> list[str]:
+    grants = policy.grants_of(actor)
+    return sorted({d for role, _c, d in grants if role == Role.DEPARTMENT and d})
+
+
+def _department_label(code: str) -> str:
+    try:
+        return str(Department(code).label)
+    except ValueError:
+        return code
+
+
 def requesting_department(actor: Actor, department: str = "") -> str:
     """The department a query is made for: one of the actor's department grants (the
     one named, or the first), else the actor's role."""
     grants = policy.grants_of(actor)
-    departments = sorted({d for role, _c, d in grants if role == Role.DEPARTMENT and d})
+    departments = _departments(actor)
     if department:
         if department not in departments and not actor.is_superuser:
             raise NotAllowed(
@@ -467,10 +485,7 @@ def requesting_department(actor: Actor, department: str = "") -> str:
     else:
         roles = sorted({role for role, _c, _d in grants})
         return str(Role(roles[0]).label) if roles else _("系统管理员")
-    try:
-        return str(Department(chosen).label)
-    except ValueError:
-        return chosen
+    return _department_label(chosen)
 
 
 def verification_query(

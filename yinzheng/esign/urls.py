@@ -1,11 +1,12 @@
 """Public addresses, no login: CRLs, issuing certificates and the trust list, plain
 and signed (stable, written into the certificates and the verifier apps), the county
 timestamp authority (views_pki). The page the QR code opens is
-the portal's."""
+the portal's. Signed in: the departments' verification page and the query log
+(views_queries, REQ-111)."""
 
 from django.urls import path, re_path
 
-from . import views, views_pki
+from . import views, views_pki, views_queries
 
 app_name = "esign"
 urlpatterns = [
@@ -20,4 +21,11 @@ urlpatterns = [
     re_path(r"^esign/tsa/(?P<county>\d{6})/$", views_pki.timestamp, name="tsa"),
     path("esign/trust-list.json", views.trust_list, name="trust_list"),
     path("esign/trust-list.cose", views.trust_list_signed, name="trust_list_signed"),
+    # The departments' verification page and the query log (REQ-111), signed in.
+    path("esign/verifications/", views_queries.verifications, name="verifications"),
+    path(
+        "esign/verifications/<int:pk>/",
+        views_queries.verification,
+        name="verification",
+    ),
 ]

@@ -15,6 +15,9 @@ def navigation(request):
         # The Party organisation's queue of transferred Party matters (REQ-043).
         "can_handle_party": policy.can(user, "party.handle"),
         "can_handle_referrals": policy.can(user, "referral.handle"),
+        # The departments' verification page and the query log (REQ-111).
+        "can_query_certificates": policy.can(user, "esign.verify")
+        or policy.can(user, "esign.queries"),
         # The committees' seal-use registers (REQ-069–074).
         "can_view_registers": policy.can(user, "register.view"),
         # Supervision (REQ-087–098): committees see their rectification and checks.

@@ -146,3 +146,33 @@ def test_every_control_of_the_main_forms_is_reached_by_tab(demo, browser, live_s
         log_in(page, "jingban", DEMO_PASSWORD)
         page.goto("/certificates/new/?q=居住证明")
         assert not _tab_reaches_every_control(page, "main form")
+
+
+def test_a_department_checks_a_certificate_on_its_page(demo, browser, live_server, axe):
+    """REQ-111: the police officer opens 证明核查 from the menu, pastes the QR content
+    with the legal basis and purpose, reads the verdict, and opens the recorded query
+    with its audit record; each page checked as it is shown."""
+    from yinzheng.esign.models import SignedDocument, VerificationQuery
+
+    token = SignedDocument.objects.filter(signed_at__isnull=False).first().token
+    before = VerificationQuery.objects.count()
+    found = []
+    with _page(browser, live_server) as page:
+        log_in(page, "gongan", DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("link", name="证明核查").click()
+        found += axe_violations(page, axe)
+        form = page.locator("#query-form")
+        form.get_by_label("二维码内容").fill(token)
+        form.get_by_label("法律依据").fill("《居住证暂行条例》第九条（测试）")
+        form.get_by_label("查询目的").fill("核实居住证明（测试）")
+        with page.expect_navigation():
+            form.get_by_role("button", name="核查", exact=True).click()
+        assert page.locator("#verdict").get_attribute("data-verdict") == "valid"
+        found += axe_violations(page, axe)
+        with page.expect_navigation():
+            page.locator("#verdict a").click()
+        assert "（测试）" in page.content()
+        found += axe_violations(page, axe)
+    assert VerificationQuery.objects.count() == before + 1
+    assert not found, "\n".join(found)

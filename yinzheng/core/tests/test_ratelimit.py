@@ -120,6 +120,8 @@ def test_a_hit_reads_cache_entries_with_it_in_one_round_trip(backend, monkeypatc
     if backend == "redis":
         from redis.connection import Connection
 
+        ratelimit.hit_reading("t:warm", 60, [])  # the server has the script from now
+
         original = Connection.send_packed_command
 
         def counting(self, *args, **kwargs):
@@ -138,3 +140,23 @@ def test_a_hit_reads_cache_entries_with_it_in_one_round_trip(backend, monkeypatc
         assert round_trips == 1, sent
         assert len(sent) == 2  # get_many: one more
     assert ratelimit.hit_reading("t:read", 60, [])[0] == 2
+
+
+@pytest.mark.django_db
+def test_a_redis_count_expires_with_its_window_and_survives_a_script_flush(backend):
+    """The count and its expiry are one script on the server (issue 15): the window's
+    first hit sets the expiry, later hits keep it; a server that forgot the script
+    (restart, SCRIPT FLUSH) gets it again without losing a count."""
+    if backend != "redis":
+        pytest.skip("the database's counter has its own expiry column")
+    from django.core.cache import cache
+
+    assert ratelimit.hit_reading("t:ttl", 90, [])[0] == 1
+    client = cache._cache.get_client(write=True)
+    full = cache.make_key("rate:t:ttl")
+    assert 0 < client.ttl(full) <= 90
+    client.expire(full, 30)  # a later hit does not push the window on
+    assert ratelimit.hit_reading("t:ttl", 90, ["t:none"]) == (2, {})
+    assert client.ttl(full) <= 30
+    client.script_flush()
+    assert ratelimit.hit_reading("t:ttl", 90, [])[0] == 3

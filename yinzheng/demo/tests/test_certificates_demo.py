@@ -83,3 +83,19 @@ def test_the_demo_has_a_referral_waiting_and_one_answered_REQ_118():
     assert answered.request.status == Status.REFUSED
     load_demo()
     assert Referral.objects.count() == 2
+
+
+def test_the_demo_police_checked_a_certificate_with_its_legal_basis_REQ_111():
+    """The departments' page shows a recorded query: 赵公安's, in the county's civil
+    affairs' log too; loading again adds none."""
+    from yinzheng.accounts.models import User
+    from yinzheng.esign import selectors as esign
+    from yinzheng.esign.models import VerificationQuery
+
+    load_demo()
+    police = User.objects.get(username="gongan")
+    (query,) = esign.query_log(police)
+    assert query.verdict == "valid" and "居住证暂行条例" in query.legal_basis
+    assert list(esign.query_log(User.objects.get(username="minzheng"))) == [query]
+    load_demo()
+    assert VerificationQuery.objects.count() == 1

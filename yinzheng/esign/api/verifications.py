@@ -13,7 +13,6 @@ subtree, everyone else their own. Rules live in esign.services; nothing is decid
 
 from typing import Any
 
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -23,7 +22,7 @@ from rest_framework.response import Response
 from yinzheng.core.rest.parsers import JSONParser
 from yinzheng.core.rest.responses import ErrorSerializer
 
-from .. import services
+from .. import selectors, services
 from ..choices import QueryKind, Verdict
 from ..models import VerificationQuery
 
@@ -131,13 +130,9 @@ class VerificationView(ListAPIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
-        user = self.request.user
         # Civil affairs and inspectors: the queries about their subtree's certificates;
         # everyone: their own.
-        in_scope = VerificationQuery.objects.visible_to(user).values("pk")
-        return VerificationQuery.objects.filter(
-            Q(pk__in=in_scope) | Q(requester_id=user.pk)
-        ).select_related("requester", "document")
+        return selectors.query_log(self.request.user)
 
     @extend_schema(
         operation_id="esign_verifications_list",
