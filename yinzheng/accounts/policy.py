@@ -104,8 +104,10 @@ GRANT_LEVELS: dict[str, frozenset[int]] = {
     Role.CIVIL_AFFAIRS: frozenset(
         {Level.COUNTRY, Level.PROVINCE, Level.PREFECTURE, Level.COUNTY}
     ),
+    # A department's offices: the county bureau and above, and its office at a
+    # township (派出所, 司法所, 卫生院), which finds the cases referred there (REQ-118).
     Role.DEPARTMENT: frozenset(
-        {Level.COUNTRY, Level.PROVINCE, Level.PREFECTURE, Level.COUNTY}
+        {Level.COUNTRY, Level.PROVINCE, Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP}
     ),
     Role.INSPECTOR: frozenset(Level.values),
     Role.PARTY: frozenset({Level.COMMITTEE}),

@@ -1,21 +1,22 @@
 """Demo certificate requests, made by running the services as the demo accounts.
 
-长城社区 (清泉镇, 山丹县): a residence certificate issued end to end by 周经办 (clerk), 李主任
-(head) and 吴管印 (custodian) with the current seal; two electronic certificates, one
-sealed with the old electronic seal before it was replaced (still valid: PAdES B-LTA)
-and one with its successor (issue 14), the first checked by 赵公安 on the departments'
-page with its legal basis (REQ-111); a second one verified and waiting for
-the head; 健在证明 (national negative list) refused with its printable notice; 婚姻状况证明
-issued under the factual-issuance exception (a named bank's explicit demand, every
-condition recorded, DIV-02); a Party-membership matter transferred to the Party
-organisation; 死亡证明 referred to the county health bureau's queue, waiting for 孙卫健,
-and 居民身份信息证明 referred to 清泉镇's public security, which 赵公安 acknowledged and
-answered (REQ-118). 北滩村: a public-interest matter waiting for its consultation and the head's
-signature (DIV-04, special case), and an unlisted "无房证明" demanded by a bank, refused
-with the route the clerk entered and reported (REQ-016). 坡头区 switches the negative-list
-exception off as its seed (004) does (REQ-039), and 海东居委会 refuses 亲属关系证明.
-A resident of 长城社区 has applied online (issue 16, REQ-113): the case waits at the
-window under its readable tracking code.
+长城社区 (清泉镇, 山丹县): a residence certificate issued end to end by 周经办 (clerk),
+李主任 (head) and 吴管印 (custodian) with the current seal; two electronic certificates,
+one sealed with the old electronic seal before it was replaced (still valid: PAdES
+B-LTA) and one with its successor (issue 14), the first checked by 赵公安 on the
+departments' page with its legal basis (REQ-111); a second one verified and waiting for
+the head; 健在证明 (national negative list) refused with its printable notice;
+婚姻状况证明 issued under the factual-issuance exception (a named bank's explicit
+demand, every condition recorded, DIV-02); a Party-membership matter transferred to the
+Party organisation; 死亡证明 referred to the county health bureau's queue, waiting for
+孙卫健, and 居民身份信息证明 referred to 清泉镇's public security, which its police
+station (钱民警) acknowledged and answered (REQ-118). 北滩村: a public-interest matter
+waiting for its consultation and the head's signature (DIV-04, special case), and an
+unlisted "无房证明" demanded by a bank, refused with the route the clerk entered and
+reported (REQ-016). 坡头区 switches the negative-list exception off as its seed (004)
+does (REQ-039), and 海东居委会 refuses 亲属关系证明. A resident of 长城社区 has applied
+online (issue 16, REQ-113): the case waits at the window under its readable tracking
+code.
 
 Notification-commitment (REQ-082–086): 实际居住情况证明 is designated commitment-eligible,
 two residents of 长城社区 sign commitments (one on screen, one on the printed form,
@@ -90,7 +91,8 @@ def _issue(clerk: User, head: User, keeper: User, req) -> None:
 def _referrals(clerk: User) -> None:
     """REQ-118: two cases 长城社区 does not issue, handed to the departments' queues: a
     death certificate waiting at the county health bureau, and an identity-information
-    certificate the public-security office of 清泉镇 acknowledged and answered."""
+    certificate 清泉镇's police station (paichusuo, a department grant at the township)
+    acknowledged and answered."""
     death = _request(
         clerk,
         CHANGCHENG,
@@ -126,7 +128,7 @@ def _referrals(clerk: User) -> None:
         jurisdiction_code=QINGQUAN,
         reason="（示例）居民身份信息证明列入负面清单，由公安机关出具",
     )
-    police = _user("gongan")
+    police = _user("paichusuo")  # the police station of 清泉镇, at the township
     services.referral_acknowledge(actor=police, referral_id=referral.pk)
     services.referral_close(
         actor=police,

@@ -57,6 +57,14 @@ ACCOUNTS = [
         "620725",
         Department.HEALTH,
     ),
+    # REQ-118: a department's office at a township finds the cases referred there.
+    DemoAccount(
+        "paichusuo",
+        "清泉派出所 钱民警",
+        Role.DEPARTMENT,
+        "620725101",
+        Department.PUBLIC_SECURITY,
+    ),
     # REQ-098: the city's inspector reads its counties' supervision, writes nothing.
     DemoAccount("ducha", "张掖市督查 钱督查", Role.INSPECTOR, "6207"),
     # REQ-105, REQ-108: the city bureau receives the counties' reports.

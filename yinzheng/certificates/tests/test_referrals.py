@@ -128,6 +128,27 @@ def test_a_referred_case_is_referred_once_REQ_118(people, case):
 # The department's queue ------------------------------------------------------------
 
 
+def test_a_townships_own_office_finds_the_case_referred_to_its_township_REQ_118(
+    people, case, tree
+):
+    """A department's office at the township (清泉派出所, 卫生院…) holds a grant there: a
+    case referred to the township is in its queue, one referred to the county is not."""
+    station = f.user(
+        "qingquan_paichusuo",
+        role=Role.DEPARTMENT,
+        at=TOWNSHIP,
+        department=Department.HEALTH,
+    )
+    to_township = _refer(people, case, jurisdiction_code=TOWNSHIP)
+    assert list(selectors.referral_queue(station)) == [to_township]
+    other = request(
+        actor=people.clerk, committee=A1A, item=case.item, resident_name="赵六"
+    )
+    _refer(people, other)  # to the county
+    assert list(selectors.referral_queue(station)) == [to_township]
+    services.referral_acknowledge(actor=station, referral_id=to_township.pk)
+
+
 def test_the_case_is_in_the_queue_of_that_department_over_that_division_REQ_118(
     people, case, health, tree
 ):
