@@ -5,8 +5,8 @@ included; the key lives `seconds` from its first event (callers put the window, 
 as the minute, in the key). One round trip, atomic whichever process or machine
 counts, so a limit of N lets exactly N through across all of them:
 
-- with Redis as the cache (YINZHENG_REDIS_URL / YINZHENG_CACHE_URL): INCR and EXPIRE NX
-  in one pipeline;
+- with Redis as the cache (YINZHENG_REDIS_URL / YINZHENG_CACHE_URL): INCR, and EXPIRE
+  when the window starts, in one Lua script (EVALSHA);
 - otherwise a row of core_ratecounter: INSERT … ON CONFLICT DO UPDATE … RETURNING, on
   PostgreSQL and SQLite alike; expired rows are removed when a new key starts.
 
