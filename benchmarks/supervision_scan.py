@@ -38,7 +38,8 @@ since=<year start>, until=<year end>)` — the first run, which raises the alert
 second, which finds them all known — and, in the same run, each pattern alone and the
 floor: the same rows read with plain SQL through the DB-API cursor (the register
 entries with their chain, the unconfirmed ones, the group-by queries of the bursts and
-the refusal rates, the refused-then-issued pairs), fetched and nothing else done.
+the refusal rates, the refused-then-issued pairs, the sealings' requests and the
+journaled approvals), fetched and nothing else done.
 --profile prints where the first run spends its time (cProfile, top functions).
 """
 
@@ -144,6 +145,19 @@ def floor_queries(county: str, start: dt.datetime, end: dt.datetime, cutoff):
             "AND r.status = 'refused' AND r.intake_class = 'negative' "
             "AND r.refused_at >= %s AND r.refused_at < %s",
             [start, low, high, start, end],
+        ),
+        (
+            "sealings' seal-use requests (REQ-121)",
+            "SELECT u.id, u.register_entry_id, u.approver_id FROM seals_usagerequest u "
+            "WHERE u.committee_id >= %s AND u.committee_id <= %s",
+            [low, high],
+        ),
+        (
+            "the head's journaled approvals (REQ-121)",
+            "SELECT a.subject, a.recorded_at, a.body FROM ledger_entry a "
+            "JOIN ledger_chain c ON c.id = a.chain_id "
+            "WHERE c.key = %s AND a.event = 'usage.approved'",
+            [f"audit:{county}"],
         ),
         (
             "positive-list requests and refusals per committee, month",
