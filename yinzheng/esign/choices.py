@@ -33,6 +33,16 @@ class Verdict(models.TextChoices):
     INVALID = "invalid", _("签名无效或内容被改动")
 
 
+# The badge a page shows a verdict with (the public page, the departments' page).
+VERDICT_BADGES: dict[str, str] = {
+    Verdict.VALID: "ok",
+    Verdict.SEAL_REVOKED: "bad",
+    Verdict.WITHDRAWN: "bad",
+    Verdict.INVALID: "bad",
+    Verdict.UNKNOWN: "warn",
+}
+
+
 class QueryKind(models.TextChoices):
     TOKEN = "token", _("二维码凭据")
     PDF = "pdf", _("PDF 文件")

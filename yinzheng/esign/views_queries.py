@@ -19,6 +19,7 @@ from yinzheng.core.errors import CoreCode, DomainError
 from yinzheng.core.web import show_error
 
 from . import journal, selectors, services
+from .choices import VERDICT_BADGES
 from .errors import EsignCode
 from .forms import QueryForm
 
@@ -32,7 +33,6 @@ FIELDS: dict[str, str] = {
     CoreCode.DOCUMENT_TOO_LARGE: "pdf",
     CoreCode.SERIAL_REQUIRED: "serial",
 }
-BADGES = {"valid": "ok", "withdrawn": "bad", "invalid": "bad", "seal_revoked": "bad"}
 
 
 def _require_reader(user) -> bool:
@@ -82,7 +82,7 @@ def verifications(request):
             "form": form,
             "query": query,
             "result": result,
-            "badge": BADGES.get(result.verdict, "warn") if result else "",
+            "badge": VERDICT_BADGES.get(result.verdict, "warn") if result else "",
             "log": selectors.query_log(user)[:LOG_SHOWN],
             "log_shown": LOG_SHOWN,
         },

@@ -33,17 +33,11 @@ from yinzheng.core.clients import client_address
 from yinzheng.core.replicas import read_replica
 from yinzheng.core.web import over_rate, over_rate_reading, same_origin, too_many
 from yinzheng.esign import tokens, verdicts, verification
-from yinzheng.esign.choices import Verdict
+from yinzheng.esign.choices import VERDICT_BADGES
 from yinzheng.esign.forms import NameCheckForm, TokenForm
 
 NAME_CHECKS_PER_MINUTE = 10
-BADGES: dict[str, str] = {
-    Verdict.VALID: "ok",
-    Verdict.SEAL_REVOKED: "bad",
-    Verdict.WITHDRAWN: "bad",
-    Verdict.INVALID: "bad",
-    Verdict.UNKNOWN: "warn",
-}
+BADGES = VERDICT_BADGES
 
 
 class SerialCodeForm(forms.Form):
