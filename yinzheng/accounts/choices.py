@@ -35,3 +35,8 @@ class Department(models.TextChoices):
     HUMAN_RESOURCES = "human_resources", _("人社")
     HEALTH = "health", _("卫健")
     OTHER = "other", _("其他")
+
+
+def department_label(code: str) -> str:
+    """A department's name in the active language; an unknown code as it is."""
+    return str(Department(code).label) if code in Department.values else code

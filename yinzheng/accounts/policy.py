@@ -198,6 +198,17 @@ def departments_at(user: Any, obj: Any) -> set[str]:
     }
 
 
+def departments_of(user: Any) -> list[str]:
+    """Every department the user speaks for (its Role.DEPARTMENT grants), sorted."""
+    return sorted(
+        {
+            dept
+            for role, _code, dept in _grants(user)
+            if role == Role.DEPARTMENT and dept
+        }
+    )
+
+
 # Scope: where a user may act ------------------------------------------------------
 
 

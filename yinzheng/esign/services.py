@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yinzheng.accounts import policy
-from yinzheng.accounts.choices import Department, Role
+from yinzheng.accounts.choices import Role, department_label
 from yinzheng.accounts.policy import Actor
 from yinzheng.core import clock, masking
 from yinzheng.core.actors import person, require_person
@@ -454,26 +454,14 @@ def document_withdraw(*, actor: Actor, serial: str, reason: str) -> SignedDocume
 def query_departments(actor: Actor) -> list[tuple[str, str]]:
     """The departments the actor speaks for in a query (its department grants), as
     (code, label), for a form to offer when there are several."""
-    return [(d, _department_label(d)) for d in _departments(actor)]
-
-
-def _departments(actor: Actor) -> list[str]:
-    grants = policy.grants_of(actor)
-    return sorted({d for role, _c, d in grants if role == Role.DEPARTMENT and d})
-
-
-def _department_label(code: str) -> str:
-    try:
-        return str(Department(code).label)
-    except ValueError:
-        return code
+    return [(d, department_label(d)) for d in policy.departments_of(actor)]
 
 
 def requesting_department(actor: Actor, department: str = "") -> str:
     """The department a query is made for: one of the actor's department grants (the
     one named, or the first), else the actor's role."""
     grants = policy.grants_of(actor)
-    departments = _departments(actor)
+    departments = policy.departments_of(actor)
     if department:
         if department not in departments and not actor.is_superuser:
             raise NotAllowed(
@@ -485,7 +473,7 @@ def requesting_department(actor: Actor, department: str = "") -> str:
     else:
         roles = sorted({role for role, _c, _d in grants})
         return str(Role(roles[0]).label) if roles else _("系统管理员")
-    return _department_label(chosen)
+    return department_label(chosen)
 
 
 def verification_query(

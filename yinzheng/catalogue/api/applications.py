@@ -31,7 +31,7 @@ from rest_framework.response import Response
 
 from yinzheng.accounts import policy
 from yinzheng.accounts.api.fields import AllowedActionsField
-from yinzheng.accounts.choices import Department
+from yinzheng.accounts.choices import Department, department_label
 from yinzheng.core import masking, uploads
 from yinzheng.core.rest.parsers import JSONParser
 from yinzheng.core.rest.responses import (
@@ -51,7 +51,6 @@ from ..choices import (
 )
 from ..models import Application, ReviewOpinion
 from ..services import admissions
-from .common import _department_label
 from .opinions import ReviewOpinionSerializer
 
 # Plain strings with the allowed values in the help text: enums named by field name
@@ -132,7 +131,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         ]
 
     def get_department_display(self, obj: Application) -> str:
-        return _department_label(obj.department)
+        return department_label(obj.department)
 
 
 class ApplicationDetailSerializer(ApplicationSerializer):

@@ -12,8 +12,6 @@ only by someone who may manage it. Every write calls one function of the catalog
 from django.db.models import Prefetch
 from rest_framework import serializers
 
-from yinzheng.accounts.choices import Department
-
 from .. import selectors
 from ..choices import BasisType, VersionStatus
 from ..models import Basis, ListEntry, ListVersion
@@ -121,7 +119,3 @@ def _reload(version_id: int) -> ListVersion:
         .prefetch_related(ENTRIES)
         .get(pk=version_id)
     )
-
-
-def _department_label(value: str) -> str:
-    return str(dict(Department.choices).get(value, value))

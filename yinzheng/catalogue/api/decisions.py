@@ -6,10 +6,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
+from yinzheng.accounts.choices import department_label
+
 from .. import selectors
 from ..choices import ApplicationKind, ApplicationStatus
 from ..models import Application
-from .common import _department_label
 
 
 class PublicDecisionSerializer(serializers.ModelSerializer):
@@ -60,7 +61,7 @@ class PublicDecisionSerializer(serializers.ModelSerializer):
         ]
 
     def get_department_display(self, obj: Application) -> str:
-        return _department_label(obj.department)
+        return department_label(obj.department)
 
     def get_to_be_discontinued(self, obj: Application) -> bool:
         return (

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yinzheng.accounts import policy
-from yinzheng.accounts.choices import Department, Role
+from yinzheng.accounts.choices import Department, department_label
 from yinzheng.core import clock, masking, uploads
 from yinzheng.core.codes import Level, subtree_q
 from yinzheng.core.errors import DomainError, NotAllowed
@@ -94,10 +94,6 @@ def _application_or_404(user: Any, pk: int) -> Application:
     if application is None:
         raise Http404
     return application
-
-
-def _department_label(value: str) -> str:
-    return str(dict(Department.choices).get(value, value))
 
 
 # The list ------------------------------------------------------------------------------
@@ -179,16 +175,10 @@ def _exit_items(lists: list[CatalogueList]) -> list[tuple[str, list[tuple[str, s
     return list(groups.values())
 
 
-def _own_departments(user: Any) -> list[str]:
-    return sorted(
-        {d for role, _c, d in policy.grants_of(user) if role == Role.DEPARTMENT and d}
-    )
-
-
 def _department_choices(user: Any) -> list[tuple[str, "StrOrPromise"]]:
     """Civil affairs enters any department's paper form; a department officer applies
     for their own departments (the service refuses anything else)."""
-    own = _own_departments(user)
+    own = policy.departments_of(user)
     if policy.can(user, "catalogue.manage") or not own:
         return list(Department.choices)
     return [(v, label) for v, label in Department.choices if v in own]
@@ -233,7 +223,7 @@ def application_new(request):
                 return redirect(application.get_absolute_url())
     else:
         initial: dict[str, Any] = {}
-        own = _own_departments(user)
+        own = policy.departments_of(user)
         if own:
             initial["department"] = own[0]
         wanted = request.GET.get("list", "")
@@ -333,7 +323,7 @@ def _detail_page(request, application: Application, bound=None):
         {
             "application": application,
             "list": lst,
-            "department": _department_label(application.department),
+            "department": department_label(application.department),
             "contact": application.contact
             if may_manage or may_apply
             else masking.mask_phones_in(application.contact),

@@ -43,7 +43,3 @@ class StatsPersonSerializer(serializers.Serializer):
 def person(**kwargs: Any) -> StatsPersonSerializer:
     """Who did a step; null where nobody has yet."""
     return StatsPersonSerializer(allow_null=True, read_only=True, **kwargs)
-
-
-def department_label(code: str) -> str:
-    return str(Department(code).label) if code in Department.values else code

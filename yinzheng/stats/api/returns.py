@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from yinzheng.accounts.api.fields import AllowedActionsField
+from yinzheng.accounts.choices import department_label
 from yinzheng.core.rest.responses import ERRORS, validated
 
 from .. import selectors, services
@@ -25,7 +26,6 @@ from .common import (
     PK,
     RETURN_STATUS_HELP,
     CanViewStats,
-    department_label,
     person,
 )
 

@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from yinzheng.accounts.choices import department_label
 from yinzheng.core import clock
 from yinzheng.core.rest.responses import ERRORS, validated
 
@@ -21,7 +22,6 @@ from .common import (
     PK,
     UNIT_STATUS_HELP,
     CanViewStats,
-    department_label,
     person,
 )
 from .returns import StatsReturnDetailSerializer, return_answer
