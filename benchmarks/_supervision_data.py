@@ -231,9 +231,7 @@ class Generator:
         return people
 
     def _entries(self, chain, times, fields) -> list:
-        from yinzheng.ledger.canonical import canonical, entry_hash
         from yinzheng.ledger.models import GENESIS_HASH, Chain, Entry
-        from yinzheng.ledger.services import _at_text
 
         chain.save()
         register = chain.key.split(":")[1]
@@ -242,35 +240,16 @@ class Generator:
             # The seal-use request the sealing recorded (made in _usages, its id
             # taken here: the request names its entry, the entry its request).
             subject = f"seals.usagerequest:{next(self._usage_ids)}"
-            body = canonical(
-                {
-                    "event": "register.entry",
-                    "subject": subject,
-                    "actor": self.keeper,
-                    "data": {
-                        "register": register,
-                        "year": self.args.year,
-                        "fields": fields(seq, at),
-                    },
-                }
+            data = {
+                "register": register,
+                "year": self.args.year,
+                "fields": fields(seq, at),
+            }
+            entry = _chained(
+                chain, seq, prev, at, "register.entry", subject, self.keeper, data
             )
-            digest = entry_hash(
-                chain=chain.key, seq=seq, prev=prev, at=_at_text(at), body=body
-            )
-            rows.append(
-                Entry(
-                    chain=chain,
-                    seq=seq,
-                    prev_hash=prev,
-                    hash=digest,
-                    recorded_at=at,
-                    event="register.entry",
-                    subject=subject,
-                    actor_id=self.keeper,
-                    body=body,
-                )
-            )
-            prev = digest
+            rows.append(entry)
+            prev = entry.hash
         Entry.objects.bulk_create(rows, batch_size=2000)
         Chain.objects.filter(pk=chain.pk).update(head_seq=len(rows), head_hash=prev)
         return rows
@@ -359,50 +338,32 @@ class Generator:
     def _journal_approvals(self, code: str, approvals: list) -> None:
         """usage.approved entries on the county's audit chain, as the sealing service
         writes them (before/after of the request's status)."""
-        from yinzheng.ledger.canonical import canonical, entry_hash
         from yinzheng.ledger.models import Chain, Entry
-        from yinzheng.ledger.services import _at_text
 
         audit = self._audit
         chain = audit["chain"]
         rows = []
         for at, subject in approvals:
             audit["seq"] += 1
-            body = canonical(
-                {
-                    "event": "usage.approved",
-                    "subject": subject,
-                    "actor": self.head,
-                    "data": {
-                        "actor_name": "基准 主任",
-                        "division": code,
-                        "before": {"status": "reviewed"},
-                        "after": {"status": "approved"},
-                        "note": "",
-                    },
-                }
+            data = {
+                "actor_name": "基准 主任",
+                "division": code,
+                "before": {"status": "reviewed"},
+                "after": {"status": "approved"},
+                "note": "",
+            }
+            entry = _chained(
+                chain,
+                audit["seq"],
+                audit["prev"],
+                at,
+                "usage.approved",
+                subject,
+                self.head,
+                data,
             )
-            digest = entry_hash(
-                chain=chain.key,
-                seq=audit["seq"],
-                prev=audit["prev"],
-                at=_at_text(at),
-                body=body,
-            )
-            rows.append(
-                Entry(
-                    chain=chain,
-                    seq=audit["seq"],
-                    prev_hash=audit["prev"],
-                    hash=digest,
-                    recorded_at=at,
-                    event="usage.approved",
-                    subject=subject,
-                    actor_id=self.head,
-                    body=body,
-                )
-            )
-            audit["prev"] = digest
+            rows.append(entry)
+            audit["prev"] = entry.hash
         Entry.objects.bulk_create(rows, batch_size=2000)
         Chain.objects.filter(pk=chain.pk).update(
             head_seq=audit["seq"], head_hash=audit["prev"]
@@ -578,3 +539,24 @@ def _fields(entry) -> dict:
     import json
 
     return json.loads(entry.body)["data"]["fields"]
+
+
+def _chained(chain, seq, prev, at, event, subject, actor, data):
+    """A ledger entry hashed onto `prev` as ledger.services.append writes it."""
+    from yinzheng.ledger.canonical import canonical, entry_hash
+    from yinzheng.ledger.models import Entry
+    from yinzheng.ledger.services import _at_text
+
+    body = canonical({"event": event, "subject": subject, "actor": actor, "data": data})
+    digest = entry_hash(chain=chain.key, seq=seq, prev=prev, at=_at_text(at), body=body)
+    return Entry(
+        chain=chain,
+        seq=seq,
+        prev_hash=prev,
+        hash=digest,
+        recorded_at=at,
+        event=event,
+        subject=subject,
+        actor_id=actor,
+        body=body,
+    )

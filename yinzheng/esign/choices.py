@@ -34,13 +34,17 @@ class Verdict(models.TextChoices):
 
 
 # The badge a page shows a verdict with (the public page, the departments' page).
-VERDICT_BADGES: dict[str, str] = {
+_VERDICT_BADGES: dict[str, str] = {
     Verdict.VALID: "ok",
     Verdict.SEAL_REVOKED: "bad",
     Verdict.WITHDRAWN: "bad",
     Verdict.INVALID: "bad",
     Verdict.UNKNOWN: "warn",
 }
+
+
+def verdict_badge(verdict: str) -> str:
+    return _VERDICT_BADGES.get(verdict, "warn")
 
 
 class QueryKind(models.TextChoices):

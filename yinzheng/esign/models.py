@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yinzheng.accounts.policy import ScopedQuerySet
 
-from .choices import KeyPurpose, QueryKind, RevocationReason, Verdict
+from .choices import KeyPurpose, QueryKind, RevocationReason, Verdict, verdict_badge
 
 
 class KeyPair(models.Model):
@@ -247,6 +247,10 @@ class VerificationQuery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.subject}"
+
+    @property
+    def verdict_badge(self) -> str:
+        return verdict_badge(self.verdict)
 
     @property
     def division_code(self) -> str | None:

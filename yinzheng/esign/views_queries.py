@@ -19,7 +19,7 @@ from yinzheng.core.errors import CoreCode, DomainError
 from yinzheng.core.web import show_error
 
 from . import journal, selectors, services
-from .choices import VERDICT_BADGES
+from .choices import verdict_badge
 from .errors import EsignCode
 from .forms import QueryForm
 
@@ -82,7 +82,7 @@ def verifications(request):
             "form": form,
             "query": query,
             "result": result,
-            "badge": VERDICT_BADGES.get(result.verdict, "warn") if result else "",
+            "badge": verdict_badge(result.verdict) if result else "",
             "log": selectors.query_log(user)[:LOG_SHOWN],
             "log_shown": LOG_SHOWN,
         },

@@ -27,13 +27,6 @@ def signed(eseal, people):
     return doc
 
 
-@pytest.fixture
-def health(tree):
-    return core_factories.user(
-        "weijian", role=Role.DEPARTMENT, at="620725", department=Department.HEALTH
-    )
-
-
 def api(user=None) -> APIClient:
     client = APIClient()
     if user is not None:

@@ -14,9 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from yinzheng.accounts.choices import Department, Role
 from yinzheng.core import clock
-from yinzheng.core.tests import factories as core_factories
 from yinzheng.core.tests.workers import run_worker
 from yinzheng.esign import journal
 from yinzheng.esign.migrations._triggers import APPEND_ONLY
@@ -29,13 +27,6 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 BASIS = "《社会保险法》第五十九条"
-
-
-@pytest.fixture
-def health(tree):
-    return core_factories.user(
-        "weijian", role=Role.DEPARTMENT, at="620725", department=Department.HEALTH
-    )
 
 
 @pytest.fixture

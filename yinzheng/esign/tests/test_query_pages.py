@@ -29,13 +29,6 @@ def signed(eseal, people):
     return doc, pdf
 
 
-@pytest.fixture
-def health(tree):
-    return core_factories.user(
-        "weijian", role=Role.DEPARTMENT, at="620725", department=Department.HEALTH
-    )
-
-
 def _ask(client, user, **data):
     client.force_login(user)
     values = {"legal_basis": BASIS, "purpose": "核实居住情况", **data}

@@ -33,11 +33,10 @@ from yinzheng.core.clients import client_address
 from yinzheng.core.replicas import read_replica
 from yinzheng.core.web import over_rate, over_rate_reading, same_origin, too_many
 from yinzheng.esign import tokens, verdicts, verification
-from yinzheng.esign.choices import VERDICT_BADGES
+from yinzheng.esign.choices import verdict_badge
 from yinzheng.esign.forms import NameCheckForm, TokenForm
 
 NAME_CHECKS_PER_MINUTE = 10
-BADGES = VERDICT_BADGES
 
 
 class SerialCodeForm(forms.Form):
@@ -85,7 +84,7 @@ def verify_form(request):
         form=TokenForm(),
         result=result,
         public=result.public(),
-        badge=BADGES.get(result.verdict, "warn"),
+        badge=verdict_badge(result.verdict),
     )
     return render(request, "esign/verify.html", context)
 
@@ -150,7 +149,7 @@ def verify(request, token: str):
         "code_form": SerialCodeForm(),
         "result": result,
         "public": result.public(),
-        "badge": BADGES.get(result.verdict, "warn"),
+        "badge": verdict_badge(result.verdict),
         "name_form": name_form,
         "checked": holder is not None,
     }
